@@ -1,0 +1,50 @@
+package answer
+
+import "context"
+
+// Passage is a retrieved piece of content the reply may quote.
+type Passage struct {
+	SourceID string
+	Title    string
+	URL      string
+	Heading  string
+	Text     string
+	// Score is the retrieval score (BM25); higher is better.
+	Score float64
+}
+
+// Request is what a Generator answers.
+type Request struct {
+	Question string
+	Passages []Passage
+	// AgentName, Tone and Guidelines are the admin's instructions.
+	AgentName  string
+	Tone       string
+	Guidelines string
+}
+
+// Citation names a source the reply used.
+type Citation struct {
+	SourceID string
+	Title    string
+	URL      string
+}
+
+// Answer is a generated reply.
+type Answer struct {
+	Text      string
+	Citations []Citation
+	// Known is false when the passages did not answer the question; Text then
+	// says so plainly.
+	Known bool
+	// Confidence is in [0, 1].
+	Confidence float64
+}
+
+// Generator produces replies.
+type Generator interface {
+	Generate(ctx context.Context, req Request) (Answer, error)
+}
+
+// DontKnow is the reply when the content does not answer the question.
+const DontKnow = "I'm sorry, I couldn't find that in our help content, and I don't want to guess. Could you rephrase the question, or ask for a person from our team?"

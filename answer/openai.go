@@ -1,0 +1,102 @@
+package answer
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/option"
+)
+
+// noAnswer is what the model is told to say when the passages do not answer.
+const noAnswer = "NO_ANSWER"
+
+// OpenAI generates replies with an OpenAI-compatible chat completions API
+// (OpenAI, Ollama, vLLM, llama.cpp server). It does not retry: the caller's
+// Temporal activity retry policy does.
+type OpenAI struct {
+	client openai.Client
+	model  string
+}
+
+// NewOpenAI returns a generator for the API at baseURL using model.
+func NewOpenAI(baseURL, apiKey, model string, timeout time.Duration) *OpenAI {
+	if apiKey == "" {
+		apiKey = "none"
+	}
+	return &OpenAI{
+		client: openai.NewClient(
+			option.WithBaseURL(baseURL),
+			option.WithAPIKey(apiKey),
+			option.WithMaxRetries(0),
+			option.WithRequestTimeout(timeout),
+		),
+		model: model,
+	}
+}
+
+var citationRef = regexp.MustCompile(`\[(\d+)\]`)
+
+// Generate implements Generator. The model sees the passages numbered and is
+// told to answer only from them, cite them as [n], and say NO_ANSWER when they
+// do not answer the question.
+func (o *OpenAI) Generate(ctx context.Context, req Request) (Answer, error) {
+	if len(req.Passages) == 0 {
+		return Answer{Text: DontKnow}, nil
+	}
+	var sys strings.Builder
+	name := req.AgentName
+	if name == "" {
+		name = "the support assistant"
+	}
+	fmt.Fprintf(&sys, "You are %s, answering a customer of this company.\n", name)
+	if req.Tone != "" {
+		fmt.Fprintf(&sys, "Tone: %s.\n", req.Tone)
+	}
+	if req.Guidelines != "" {
+		fmt.Fprintf(&sys, "Guidelines from the company:\n%s\n", req.Guidelines)
+	}
+	sys.WriteString("Answer only from the numbered passages below and cite each passage you use as [n]. " +
+		"If they do not answer the question, reply with exactly " + noAnswer + ".\n\nPassages:\n")
+	for i, p := range req.Passages {
+		fmt.Fprintf(&sys, "[%d] %s — %s\n%s\n\n", i+1, p.Title, p.Heading, p.Text)
+	}
+	resp, err := o.client.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{
+		Model: o.model,
+		Messages: []openai.ChatCompletionMessageParamUnion{
+			openai.SystemMessage(sys.String()),
+			openai.UserMessage(req.Question),
+		},
+	})
+	if err != nil {
+		return Answer{}, fmt.Errorf("llm chat completion: %w", err)
+	}
+	if len(resp.Choices) == 0 {
+		return Answer{}, fmt.Errorf("llm chat completion: no choices in the response")
+	}
+	text := strings.TrimSpace(resp.Choices[0].Message.Content)
+	if text == "" || strings.Contains(text, noAnswer) {
+		return Answer{Text: DontKnow}, nil
+	}
+	var cites []Citation
+	seen := map[int]bool{}
+	for _, m := range citationRef.FindAllStringSubmatch(text, -1) {
+		n, _ := strconv.Atoi(m[1])
+		if n < 1 || n > len(req.Passages) || seen[n] {
+			continue
+		}
+		seen[n] = true
+		p := req.Passages[n-1]
+		cites = append(cites, Citation{SourceID: p.SourceID, Title: p.Title, URL: p.URL})
+	}
+	text = strings.TrimSpace(citationRef.ReplaceAllString(text, ""))
+	confidence := 0.5
+	if len(cites) > 0 {
+		confidence = 0.9
+	}
+	return Answer{Text: text, Citations: cites, Known: true, Confidence: confidence}, nil
+}

@@ -1,0 +1,145 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
+	"gorm.io/gorm"
+
+	"github.com/switchboardhq/switchboard/activities"
+	"github.com/switchboardhq/switchboard/answer"
+	"github.com/switchboardhq/switchboard/config"
+	"github.com/switchboardhq/switchboard/knowledge"
+	"github.com/switchboardhq/switchboard/models"
+	"github.com/switchboardhq/switchboard/server"
+	"github.com/switchboardhq/switchboard/workflows"
+)
+
+// Logger returns the process's logger at the configured level.
+func Logger(cfg config.Config) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// deps are the connections every command shares.
+type deps struct {
+	cfg       config.Config
+	log       *slog.Logger
+	db        *gorm.DB
+	temporal  client.Client
+	knowledge *knowledge.Store
+}
+
+func (d *deps) close() {
+	if d.temporal != nil {
+		d.temporal.Close()
+	}
+	if d.db != nil {
+		if sqlDB, err := d.db.DB(); err == nil {
+			sqlDB.Close()
+		}
+	}
+}
+
+// connect opens the database, Temporal and Weaviate. Temporal is dialled
+// lazily: the server starts even while Temporal is down, and /healthz says so.
+func connect(cfg config.Config, log *slog.Logger) (*deps, error) {
+	d := &deps{cfg: cfg, log: log}
+	var err error
+	if d.db, err = models.Open(cfg.EffectiveDatabaseURL()); err != nil {
+		return nil, err
+	}
+	d.temporal, err = client.NewLazyClient(client.Options{
+		HostPort:  cfg.TemporalAddress,
+		Namespace: cfg.TemporalNamespace,
+		Logger:    tlog.NewStructuredLogger(log.With("component", "temporal")),
+	})
+	if err != nil {
+		d.close()
+		return nil, fmt.Errorf("temporal client: %w", err)
+	}
+	if d.knowledge, err = knowledge.NewStore(cfg.WeaviateURL, cfg.WeaviateAPIKey); err != nil {
+		d.close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func (d *deps) activities() *activities.Activities {
+	var gen answer.Generator = answer.Extractive{}
+	if d.cfg.LLMBaseURL != "" {
+		gen = answer.NewOpenAI(d.cfg.LLMBaseURL, d.cfg.LLMAPIKey, d.cfg.LLMModel, d.cfg.LLMTimeout)
+	}
+	return &activities.Activities{DB: d.db, Knowledge: d.knowledge, Generator: gen}
+}
+
+func (d *deps) server() *server.Server {
+	return &server.Server{
+		DB: d.db, Temporal: d.temporal, Knowledge: d.knowledge,
+		TaskQueue: d.cfg.TaskQueue, MaxBodyBytes: d.cfg.MaxBodyBytes, Log: d.log,
+	}
+}
+
+// waitForTemporal waits until the Temporal frontend answers health checks.
+func waitForTemporal(ctx context.Context, c client.Client, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	for {
+		_, err := c.CheckHealth(ctx, &client.CheckHealthRequest{})
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("temporal did not answer: %w", err)
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// RegisterSearchAttributes adds the conversation's custom search attributes
+// to the namespace, skipping those already there.
+func RegisterSearchAttributes(ctx context.Context, c client.Client, namespace string) error {
+	have, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: namespace})
+	if err != nil {
+		return fmt.Errorf("list search attributes: %w", err)
+	}
+	missing := map[string]enumspb.IndexedValueType{}
+	for _, sa := range workflows.SearchAttributes() {
+		if _, ok := have.GetCustomAttributes()[sa.Name]; ok {
+			continue
+		}
+		t := enumspb.INDEXED_VALUE_TYPE_KEYWORD
+		if sa.Type == "Bool" {
+			t = enumspb.INDEXED_VALUE_TYPE_BOOL
+		}
+		missing[sa.Name] = t
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	_, err = c.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
+		Namespace: namespace, SearchAttributes: missing,
+	})
+	if err != nil {
+		return fmt.Errorf("add search attributes: %w", err)
+	}
+	return nil
+}
+
+// searchAttributeFlags maps names to the Temporal CLI's type names.
+func searchAttributeFlags() map[string]string {
+	m := map[string]string{}
+	for _, sa := range workflows.SearchAttributes() {
+		m[sa.Name] = sa.Type
+	}
+	return m
+}

@@ -1,0 +1,227 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/switchboardhq/switchboard/config"
+	"github.com/switchboardhq/switchboard/demo"
+	"github.com/switchboardhq/switchboard/devstack"
+	"github.com/switchboardhq/switchboard/models"
+	"github.com/switchboardhq/switchboard/worker"
+)
+
+// DemoInfo is what `switchboard dev` writes to <data dir>/demo.json.
+type DemoInfo struct {
+	WorkspaceID   string    `json:"workspace_id"`
+	WorkspaceName string    `json:"workspace_name"`
+	ChannelID     string    `json:"channel_id"`
+	APIURL        string    `json:"api_url"`
+	TemporalUIURL string    `json:"temporal_ui_url,omitempty"`
+	TemporalAddr  string    `json:"temporal_address"`
+	WeaviateURL   string    `json:"weaviate_url"`
+	Keys          demo.Keys `json:"keys"`
+}
+
+// RunDev runs the whole product on one machine until ctx ends: the Temporal
+// dev server and Weaviate as child processes (unless TEMPORAL_ADDRESS or
+// WEAVIATE_URL point elsewhere), the database (embedded SQLite unless
+// DATABASE_URL is set), the demo workspace, the API and the worker.
+func RunDev(ctx context.Context, cfg config.Config, out io.Writer) (err error) {
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	log := Logger(cfg)
+	logDir := filepath.Join(cfg.DataDir, "logs")
+	if err := os.MkdirAll(logDir, 0o755); err != nil {
+		return fmt.Errorf("create data dir: %w", err)
+	}
+
+	var children []*devstack.Process
+	defer func() {
+		// Stop in reverse order of start; each gets a grace period.
+		for i := len(children) - 1; i >= 0; i-- {
+			children[i].Stop(15 * time.Second)
+		}
+	}()
+
+	uiURL := ""
+	if !cfg.IsSet("TEMPORAL_ADDRESS") {
+		bin, err := devstack.TemporalCLI.Require(cfg.ToolsDir)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "starting Temporal dev server on 127.0.0.1:%d …\n", cfg.DevTemporalPort)
+		p, err := devstack.StartTemporal(ctx, devstack.TemporalOptions{
+			Bin: bin, Port: cfg.DevTemporalPort, UIPort: cfg.DevTemporalUIPort,
+			DBFile: filepath.Join(cfg.DataDir, "temporal.db"), SearchAttributes: searchAttributeFlags(),
+			LogFile: filepath.Join(logDir, "temporal.log"),
+		})
+		if err != nil {
+			return err
+		}
+		children = append(children, p)
+		cfg.TemporalAddress = "127.0.0.1:" + strconv.Itoa(cfg.DevTemporalPort)
+		uiURL = fmt.Sprintf("http://127.0.0.1:%d", cfg.DevTemporalUIPort)
+	}
+	if !cfg.IsSet("WEAVIATE_URL") {
+		bin, err := devstack.WeaviateServer.Require(cfg.ToolsDir)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "starting Weaviate on 127.0.0.1:%d (ready in 10–20 s) …\n", cfg.DevWeaviatePort)
+		p, err := devstack.StartWeaviate(ctx, devstack.WeaviateOptions{
+			Bin: bin, Port: cfg.DevWeaviatePort, DataDir: filepath.Join(cfg.DataDir, "weaviate"),
+			LogFile: filepath.Join(logDir, "weaviate.log"),
+		})
+		if err != nil {
+			return err
+		}
+		children = append(children, p)
+		cfg.WeaviateURL = "http://127.0.0.1:" + strconv.Itoa(cfg.DevWeaviatePort)
+	}
+
+	d, err := connect(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer d.close()
+	if err := models.Migrate(d.db); err != nil {
+		return err
+	}
+	if err := waitForTemporal(ctx, d.temporal, 60*time.Second); err != nil {
+		return err
+	}
+	if err := RegisterSearchAttributes(ctx, d.temporal, cfg.TemporalNamespace); err != nil {
+		return err
+	}
+	if err := d.knowledge.EnsureSchema(ctx); err != nil {
+		return err
+	}
+
+	info, err := seedDemo(ctx, d, cfg)
+	if err != nil {
+		return err
+	}
+
+	w := worker.New(d.temporal, cfg.TaskQueue, d.activities())
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	defer w.Stop()
+
+	l, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("SWITCHBOARD_HTTP_ADDR: listen on %s: %w", cfg.HTTPAddr, err)
+	}
+	info.APIURL = "http://" + l.Addr().String()
+	info.TemporalUIURL = uiURL
+	info.TemporalAddr = cfg.TemporalAddress
+	info.WeaviateURL = cfg.WeaviateURL
+	infoPath := filepath.Join(cfg.DataDir, "demo.json")
+	if err := writeJSONFile(infoPath, info); err != nil {
+		l.Close()
+		return err
+	}
+	printBanner(out, info, infoPath)
+
+	errCh := make(chan error, 1)
+	go func() { errCh <- serveHTTP(ctx, l, d.server().Handler()) }()
+	select {
+	case err = <-errCh:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(out, "\nstopping …")
+	return <-errCh
+}
+
+// seedDemo seeds the demo workspace the first time and indexes its articles.
+// The keys exist in clear only in demo.json; when that file is gone, the
+// demo workspace gets new keys.
+func seedDemo(ctx context.Context, d *deps, cfg config.Config) (DemoInfo, error) {
+	now := time.Now().UTC()
+	seeded, keys, err := demo.Seed(ctx, d.db, now)
+	if err != nil {
+		return DemoInfo{}, err
+	}
+	info := DemoInfo{WorkspaceID: seeded.WorkspaceID, WorkspaceName: demo.WorkspaceName, ChannelID: seeded.ChannelID, Keys: keys}
+	if !seeded.Created {
+		var prev DemoInfo
+		err := readJSONFile(filepath.Join(cfg.DataDir, "demo.json"), &prev)
+		if err == nil && prev.WorkspaceID == seeded.WorkspaceID && prev.Keys.Widget != "" {
+			info.Keys = prev.Keys
+		} else {
+			if info.Keys, err = demo.CreateKeys(d.db.WithContext(ctx), seeded.WorkspaceID, seeded.ChannelID, now); err != nil {
+				return DemoInfo{}, err
+			}
+		}
+	}
+	if err := demo.Index(ctx, d.db, d.knowledge, seeded.WorkspaceID); err != nil {
+		return DemoInfo{}, err
+	}
+	return info, nil
+}
+
+func printBanner(out io.Writer, info DemoInfo, infoPath string) {
+	fmt.Fprintf(out, `
+Switchboard is running — demo workspace %q
+
+  API           %s
+  Temporal UI   %s
+  Temporal      %s
+  Weaviate      %s
+
+  Demo API keys (also in %s):
+    admin    %s
+    rep      %s
+    auditor  %s
+    widget   %s
+
+Try it:
+  curl -s %s/v1/conversations/demo-1/messages \
+    -H "Authorization: Bearer %s" -H "Content-Type: application/json" \
+    -d '{"id":"m1","text":"How long does shipping take?","contact":{"email":"ada@example.com"}}'
+
+Press Ctrl-C to stop everything.
+`, info.WorkspaceName, info.APIURL, orNone(info.TemporalUIURL), info.TemporalAddr, info.WeaviateURL, infoPath,
+		info.Keys.Admin, info.Keys.Rep, info.Keys.Auditor, info.Keys.Widget, info.APIURL, info.Keys.Widget)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(external Temporal: see its own UI)"
+	}
+	return s
+}
+
+func writeJSONFile(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return os.Rename(tmp, path)
+}
+
+func readJSONFile(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return errors.Join(fmt.Errorf("read %s", path), err)
+	}
+	return nil
+}

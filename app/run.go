@@ -1,0 +1,108 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/switchboardhq/switchboard/config"
+	"github.com/switchboardhq/switchboard/models"
+	"github.com/switchboardhq/switchboard/worker"
+)
+
+// RunServer serves the API until ctx ends.
+func RunServer(ctx context.Context, cfg config.Config) error {
+	if err := cfg.ValidateProduction(); err != nil {
+		return err
+	}
+	log := Logger(cfg)
+	d, err := connect(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer d.close()
+	l, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
+	}
+	log.Info("switchboard server listening", "addr", l.Addr().String())
+	return serveHTTP(ctx, l, d.server().Handler())
+}
+
+// RunWorker runs the Temporal worker until ctx ends.
+func RunWorker(ctx context.Context, cfg config.Config) error {
+	if err := cfg.ValidateProduction(); err != nil {
+		return err
+	}
+	log := Logger(cfg)
+	d, err := connect(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer d.close()
+	if err := waitForTemporal(ctx, d.temporal, time.Minute); err != nil {
+		return err
+	}
+	w := worker.New(d.temporal, cfg.TaskQueue, d.activities())
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	defer w.Stop()
+	log.Info("switchboard worker polling", "task_queue", cfg.TaskQueue, "namespace", cfg.TemporalNamespace)
+	<-ctx.Done()
+	return nil
+}
+
+// RunMigrate migrates the database, creates the Weaviate collection and
+// registers the search attributes in the Temporal namespace.
+func RunMigrate(ctx context.Context, cfg config.Config) error {
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	log := Logger(cfg)
+	d, err := connect(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer d.close()
+	if err := models.Migrate(d.db); err != nil {
+		return err
+	}
+	log.Info("database migrated")
+	if err := d.knowledge.EnsureSchema(ctx); err != nil {
+		return err
+	}
+	log.Info("weaviate collection ready")
+	if err := waitForTemporal(ctx, d.temporal, 30*time.Second); err != nil {
+		return err
+	}
+	if err := RegisterSearchAttributes(ctx, d.temporal, cfg.TemporalNamespace); err != nil {
+		return err
+	}
+	log.Info("temporal search attributes registered", "namespace", cfg.TemporalNamespace)
+	return nil
+}
+
+// serveHTTP serves h on l until ctx ends, then shuts down gracefully.
+func serveHTTP(ctx context.Context, l net.Listener, h http.Handler) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	errCh := make(chan error, 1)
+	go func() { errCh <- srv.Serve(l) }()
+	select {
+	case err := <-errCh:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errCh; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

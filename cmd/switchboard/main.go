@@ -1,0 +1,76 @@
+// Command switchboard runs Switchboard: the API server, the Temporal worker,
+// database migrations, the whole dev stack in one process, and the test stack.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/switchboardhq/switchboard/app"
+	"github.com/switchboardhq/switchboard/config"
+)
+
+const usage = `usage: switchboard <command>
+
+commands:
+  dev       run everything on this machine: Temporal dev server, Weaviate, the
+            API and the worker, with the demo workspace (make dev)
+  server    run the HTTP API (configured by environment; see README)
+  worker    run the Temporal worker
+  migrate   migrate the database, create the Weaviate collection and register
+            Temporal search attributes
+  tools     build the pinned Temporal CLI and weaviate-server into the cache
+  stack -- CMD ARGS…
+            run CMD with a Temporal dev server, Weaviate and a fresh PostgreSQL
+            database started for it (make test)
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	cfg, err := config.FromEnv()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "switchboard:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	switch cmd, args := os.Args[1], os.Args[2:]; cmd {
+	case "dev":
+		err = app.RunDev(ctx, cfg, os.Stdout)
+	case "server":
+		err = app.RunServer(ctx, cfg)
+	case "worker":
+		err = app.RunWorker(ctx, cfg)
+	case "migrate":
+		err = app.RunMigrate(ctx, cfg)
+	case "tools":
+		err = app.RunTools(ctx, cfg, os.Stdout)
+	case "stack":
+		if len(args) > 0 && args[0] == "--" {
+			args = args[1:]
+		}
+		err = app.RunStack(ctx, cfg, args, os.Stderr)
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return
+	default:
+		fmt.Fprintf(os.Stderr, "switchboard: unknown command %q\n\n%s", cmd, usage)
+		os.Exit(2)
+	}
+	var exit *app.ExitError
+	if errors.As(err, &exit) {
+		os.Exit(exit.Code)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "switchboard:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,260 @@
+// Package config holds Switchboard's one configuration struct: defaults in code,
+// overridden by environment variables, checked by Validate. It reads the
+// environment and nothing else.
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of the server, the worker and the dev stack. Each
+// field names the environment variable that sets it; the README lists them all.
+type Config struct {
+	// HTTPAddr is where the API listens (SWITCHBOARD_HTTP_ADDR).
+	HTTPAddr string
+	// DataDir holds the dev stack's files: SQLite databases, Weaviate data,
+	// logs and demo.json (SWITCHBOARD_DATA_DIR).
+	DataDir string
+	// DatabaseURL is a PostgreSQL URL or DSN, or sqlite:PATH (DATABASE_URL).
+	// Empty means the embedded SQLite database in DataDir, which only the dev
+	// command accepts.
+	DatabaseURL string
+	// TemporalAddress is the Temporal frontend host:port (TEMPORAL_ADDRESS).
+	TemporalAddress string
+	// TemporalNamespace is the Temporal namespace (TEMPORAL_NAMESPACE).
+	TemporalNamespace string
+	// TaskQueue is the Temporal task queue the worker polls (SWITCHBOARD_TASK_QUEUE).
+	TaskQueue string
+	// WeaviateURL is the Weaviate base URL, e.g. http://127.0.0.1:8080 (WEAVIATE_URL).
+	WeaviateURL string
+	// WeaviateAPIKey authenticates to Weaviate when set (WEAVIATE_API_KEY).
+	WeaviateAPIKey string
+	// LLMBaseURL is an OpenAI-compatible API base URL, e.g.
+	// http://127.0.0.1:11434/v1 for Ollama (LLM_BASE_URL). Empty means the
+	// offline extractive answerer.
+	LLMBaseURL string
+	// LLMAPIKey is sent as the bearer token to the LLM (LLM_API_KEY).
+	LLMAPIKey string
+	// LLMModel is the chat model name (LLM_MODEL).
+	LLMModel string
+	// LLMTimeout bounds one LLM call (LLM_TIMEOUT, a Go duration).
+	LLMTimeout time.Duration
+	// MaxBodyBytes caps request bodies; larger ones get 413 (SWITCHBOARD_MAX_BODY_BYTES).
+	MaxBodyBytes int64
+	// LogLevel is debug, info, warn or error (SWITCHBOARD_LOG_LEVEL).
+	LogLevel string
+
+	// ToolsDir caches the pinned Temporal CLI and weaviate-server builds
+	// (SWITCHBOARD_TOOLS_DIR, default $XDG_CACHE_HOME/switchboard/bin).
+	ToolsDir string
+	// DevTemporalPort is the dev Temporal server's frontend port (SWITCHBOARD_DEV_TEMPORAL_PORT).
+	DevTemporalPort int
+	// DevTemporalUIPort is the dev Temporal Web UI port (SWITCHBOARD_DEV_TEMPORAL_UI_PORT).
+	DevTemporalUIPort int
+	// DevWeaviatePort is the dev Weaviate HTTP port; the five ports after it
+	// serve its gRPC, gossip, data and Raft traffic (SWITCHBOARD_DEV_WEAVIATE_PORT).
+	DevWeaviatePort int
+
+	// set records which variables the environment set, so the dev command
+	// knows whether to start its own Temporal and Weaviate.
+	set map[string]bool
+}
+
+// Default returns the configuration with every default applied.
+func Default() Config {
+	return Config{
+		HTTPAddr:          "127.0.0.1:8088",
+		DataDir:           ".switchboard",
+		TemporalAddress:   "127.0.0.1:7233",
+		TemporalNamespace: "default",
+		TaskQueue:         "switchboard",
+		WeaviateURL:       "http://127.0.0.1:8080",
+		LLMModel:          "gpt-4o-mini",
+		LLMTimeout:        60 * time.Second,
+		MaxBodyBytes:      1 << 20,
+		LogLevel:          "info",
+		ToolsDir:          defaultToolsDir(),
+		DevTemporalPort:   7233,
+		DevTemporalUIPort: 8233,
+		DevWeaviatePort:   8080,
+		set:               map[string]bool{},
+	}
+}
+
+func defaultToolsDir() string {
+	if dir, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(dir, "switchboard", "bin")
+	}
+	return filepath.Join(os.TempDir(), "switchboard", "bin")
+}
+
+// FromEnv returns the defaults overridden by the environment. A variable that
+// cannot be parsed is an error naming it.
+func FromEnv() (Config, error) {
+	return fromLookup(os.LookupEnv)
+}
+
+func fromLookup(lookup func(string) (string, bool)) (Config, error) {
+	c := Default()
+	str := func(name string, dst *string) {
+		if v, ok := lookup(name); ok && v != "" {
+			*dst = v
+			c.set[name] = true
+		}
+	}
+	var errs []string
+	integer := func(name string, dst *int) {
+		if v, ok := lookup(name); ok && v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				errs = append(errs, fmt.Sprintf("%s: %q is not an integer", name, v))
+				return
+			}
+			*dst = n
+			c.set[name] = true
+		}
+	}
+	str("SWITCHBOARD_HTTP_ADDR", &c.HTTPAddr)
+	str("SWITCHBOARD_DATA_DIR", &c.DataDir)
+	str("DATABASE_URL", &c.DatabaseURL)
+	str("TEMPORAL_ADDRESS", &c.TemporalAddress)
+	str("TEMPORAL_NAMESPACE", &c.TemporalNamespace)
+	str("SWITCHBOARD_TASK_QUEUE", &c.TaskQueue)
+	str("WEAVIATE_URL", &c.WeaviateURL)
+	str("WEAVIATE_API_KEY", &c.WeaviateAPIKey)
+	str("LLM_BASE_URL", &c.LLMBaseURL)
+	str("LLM_API_KEY", &c.LLMAPIKey)
+	str("LLM_MODEL", &c.LLMModel)
+	str("SWITCHBOARD_LOG_LEVEL", &c.LogLevel)
+	str("SWITCHBOARD_TOOLS_DIR", &c.ToolsDir)
+	integer("SWITCHBOARD_DEV_TEMPORAL_PORT", &c.DevTemporalPort)
+	integer("SWITCHBOARD_DEV_TEMPORAL_UI_PORT", &c.DevTemporalUIPort)
+	integer("SWITCHBOARD_DEV_WEAVIATE_PORT", &c.DevWeaviatePort)
+	if v, ok := lookup("LLM_TIMEOUT"); ok && v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("LLM_TIMEOUT: %q is not a duration like 30s", v))
+		}
+		c.LLMTimeout = d
+	}
+	if v, ok := lookup("SWITCHBOARD_MAX_BODY_BYTES"); ok && v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("SWITCHBOARD_MAX_BODY_BYTES: %q is not an integer", v))
+		}
+		c.MaxBodyBytes = n
+	}
+	if len(errs) > 0 {
+		return c, fmt.Errorf("config: %s", strings.Join(errs, "; "))
+	}
+	return c, nil
+}
+
+// IsSet reports whether the environment set the named variable.
+func (c Config) IsSet(name string) bool { return c.set[name] }
+
+// Validate checks every field and names the first bad one with its variable.
+func (c Config) Validate() error {
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		return fmt.Errorf("SWITCHBOARD_HTTP_ADDR: %q is not host:port", c.HTTPAddr)
+	}
+	if _, _, err := net.SplitHostPort(c.TemporalAddress); err != nil {
+		return fmt.Errorf("TEMPORAL_ADDRESS: %q is not host:port", c.TemporalAddress)
+	}
+	if c.TemporalNamespace == "" {
+		return fmt.Errorf("TEMPORAL_NAMESPACE: must not be empty")
+	}
+	if c.TaskQueue == "" {
+		return fmt.Errorf("SWITCHBOARD_TASK_QUEUE: must not be empty")
+	}
+	if u, err := url.Parse(c.WeaviateURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("WEAVIATE_URL: %q is not an http(s) URL", c.WeaviateURL)
+	}
+	if c.LLMBaseURL != "" {
+		if u, err := url.Parse(c.LLMBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("LLM_BASE_URL: %q is not an http(s) URL", c.LLMBaseURL)
+		}
+		if c.LLMModel == "" {
+			return fmt.Errorf("LLM_MODEL: must be set when LLM_BASE_URL is")
+		}
+	}
+	if c.LLMTimeout <= 0 {
+		return fmt.Errorf("LLM_TIMEOUT: must be positive")
+	}
+	if c.MaxBodyBytes < 1024 {
+		return fmt.Errorf("SWITCHBOARD_MAX_BODY_BYTES: must be at least 1024")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("SWITCHBOARD_LOG_LEVEL: %q is not one of debug, info, warn, error", c.LogLevel)
+	}
+	if c.DatabaseURL != "" {
+		if _, _, err := ParseDatabaseURL(c.DatabaseURL); err != nil {
+			return fmt.Errorf("DATABASE_URL: %w", err)
+		}
+	}
+	for name, port := range map[string]int{
+		"SWITCHBOARD_DEV_TEMPORAL_PORT":    c.DevTemporalPort,
+		"SWITCHBOARD_DEV_TEMPORAL_UI_PORT": c.DevTemporalUIPort,
+		"SWITCHBOARD_DEV_WEAVIATE_PORT":    c.DevWeaviatePort,
+	} {
+		if port < 1 || port > 65535-5 {
+			return fmt.Errorf("%s: %d is not a usable port", name, port)
+		}
+	}
+	return nil
+}
+
+// ValidateProduction is Validate plus what the server and worker need beyond
+// the dev command: a PostgreSQL database shared by every instance.
+func (c Config) ValidateProduction() error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if c.DatabaseURL == "" {
+		return fmt.Errorf("DATABASE_URL: must be set for the server and the worker (a PostgreSQL URL, or sqlite:PATH for a single machine)")
+	}
+	return nil
+}
+
+// Database kinds returned by ParseDatabaseURL.
+const (
+	DatabasePostgres = "postgres"
+	DatabaseSQLite   = "sqlite"
+)
+
+// ParseDatabaseURL splits a DATABASE_URL into its kind and the DSN its driver
+// takes: postgres:// and postgresql:// URLs and key=value DSNs are PostgreSQL,
+// sqlite:PATH (or sqlite://PATH) is the embedded database.
+func ParseDatabaseURL(raw string) (kind, dsn string, err error) {
+	switch {
+	case strings.HasPrefix(raw, "sqlite://"):
+		dsn = strings.TrimPrefix(raw, "sqlite://")
+	case strings.HasPrefix(raw, "sqlite:"):
+		dsn = strings.TrimPrefix(raw, "sqlite:")
+	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"), strings.Contains(raw, "="):
+		return DatabasePostgres, raw, nil
+	default:
+		return "", "", fmt.Errorf("%q is neither a postgres:// URL, a key=value DSN nor sqlite:PATH", raw)
+	}
+	if dsn == "" {
+		return "", "", fmt.Errorf("sqlite: needs a file path")
+	}
+	return DatabaseSQLite, dsn, nil
+}
+
+// EffectiveDatabaseURL is DatabaseURL, or the embedded SQLite file in DataDir.
+func (c Config) EffectiveDatabaseURL() string {
+	if c.DatabaseURL != "" {
+		return c.DatabaseURL
+	}
+	return "sqlite:" + filepath.Join(c.DataDir, "switchboard.db")
+}

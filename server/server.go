@@ -1,0 +1,125 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/sdk/client"
+	"gorm.io/gorm"
+
+	"github.com/switchboardhq/switchboard/apperr"
+	"github.com/switchboardhq/switchboard/knowledge"
+)
+
+// Server holds the API's dependencies. It keeps no state between requests, so
+// several can run behind a load balancer.
+type Server struct {
+	DB        *gorm.DB
+	Temporal  client.Client
+	Knowledge *knowledge.Store
+	// TaskQueue is where conversation workflows are started.
+	TaskQueue string
+	// MaxBodyBytes caps request bodies (413 beyond).
+	MaxBodyBytes int64
+	Log          *slog.Logger
+}
+
+// Handler returns the API's routes.
+func (s *Server) Handler() http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(gin.Recovery())
+	r.HandleMethodNotAllowed = true
+	r.NoRoute(func(c *gin.Context) {
+		s.fail(c, apperr.Errorf(apperr.ENOTFOUND, "no route %s %s", c.Request.Method, c.Request.URL.Path))
+	})
+	r.NoMethod(func(c *gin.Context) {
+		s.fail(c, apperr.Errorf(apperr.EMETHOD, "method %s not allowed on %s", c.Request.Method, c.Request.URL.Path))
+	})
+
+	r.GET("/healthz", s.health)
+	v1 := r.Group("/v1")
+	v1.POST("/conversations/:conversationID/messages", s.auth(roleWidget), s.postMessage)
+	v1.GET("/conversations/:conversationID", s.auth(roleWidget, roleAdmin, roleRep, roleAuditor), s.getConversation)
+	return r
+}
+
+// statusOf is the one table from error codes to HTTP statuses.
+var statusOf = map[string]int{
+	apperr.EINVALID:       http.StatusBadRequest,
+	apperr.EUNPROCESSABLE: http.StatusUnprocessableEntity,
+	apperr.ENOTFOUND:      http.StatusNotFound,
+	apperr.ECONFLICT:      http.StatusConflict,
+	apperr.EUNAUTHORIZED:  http.StatusUnauthorized,
+	apperr.EFORBIDDEN:     http.StatusForbidden,
+	apperr.ETOOLARGE:      http.StatusRequestEntityTooLarge,
+	apperr.EMETHOD:        http.StatusMethodNotAllowed,
+	apperr.EUNAVAILABLE:   http.StatusServiceUnavailable,
+	apperr.EINTERNAL:      http.StatusInternalServerError,
+}
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// fail writes err as the error body; internal errors are logged, not shown.
+func (s *Server) fail(c *gin.Context, err error) {
+	code := apperr.Code(err)
+	if code == apperr.EINTERNAL {
+		s.Log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "err", err)
+	}
+	status, ok := statusOf[code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	c.AbortWithStatusJSON(status, errorBody{Error: errorDetail{Code: code, Message: apperr.Message(err)}})
+}
+
+type healthBody struct {
+	Status string            `json:"status"`
+	Checks map[string]string `json:"checks"`
+}
+
+// health is 200 only when the database, Temporal and Weaviate all answer.
+func (s *Server) health(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 5*time.Second)
+	defer cancel()
+	checks := map[string]string{}
+	ok := true
+	record := func(name string, err error) {
+		if err != nil {
+			ok = false
+			checks[name] = "unavailable"
+			s.Log.Warn("health check failed", "dependency", name, "err", err)
+			return
+		}
+		checks[name] = "ok"
+	}
+	sqlDB, err := s.DB.DB()
+	if err == nil {
+		err = sqlDB.PingContext(ctx)
+	}
+	record("database", err)
+	_, err = s.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{})
+	record("temporal", err)
+	record("weaviate", s.Knowledge.Ready(ctx))
+	if !ok {
+		c.JSON(http.StatusServiceUnavailable, healthBody{Status: "unavailable", Checks: checks})
+		return
+	}
+	c.JSON(http.StatusOK, healthBody{Status: "ok", Checks: checks})
+}
+
+// isTimeout reports a deadline or cancellation, which the client sees as 503.
+func isTimeout(err error) bool {
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
+}

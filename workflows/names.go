@@ -1,0 +1,56 @@
+package workflows
+
+import "go.temporal.io/sdk/temporal"
+
+// Message handler names of ConversationWorkflow.
+const (
+	// UpdateCustomerMessage delivers a customer's message; the update's result
+	// is the agent's reply.
+	UpdateCustomerMessage = "customer_message"
+	// SignalClose ends the conversation.
+	SignalClose = "close"
+	// QueryState returns the ConversationState.
+	QueryState = "state"
+)
+
+// Application error types the conversation's update validator returns.
+const (
+	ErrInvalidMessage       = "InvalidMessage"
+	ErrConversationClosed   = "ConversationClosed"
+	ErrConversationNotFound = "ConversationNotFound"
+)
+
+// Custom search attributes, registered in the dev server, docker-compose and
+// by `switchboard migrate`. None holds names, emails or message text.
+var (
+	SearchWorkspaceID      = temporal.NewSearchAttributeKeyKeyword("WorkspaceId")
+	SearchChannel          = temporal.NewSearchAttributeKeyKeyword("Channel")
+	SearchStatus           = temporal.NewSearchAttributeKeyKeyword("Status")
+	SearchCustomerTier     = temporal.NewSearchAttributeKeyKeyword("CustomerTier")
+	SearchIssueType        = temporal.NewSearchAttributeKeyKeyword("IssueType")
+	SearchHandoffReason    = temporal.NewSearchAttributeKeyKeyword("HandoffReason")
+	SearchResolved         = temporal.NewSearchAttributeKeyBool("Resolved")
+	SearchTestConversation = temporal.NewSearchAttributeKeyBool("TestConversation")
+)
+
+// SearchAttribute is a custom search attribute's name and Temporal type.
+type SearchAttribute struct {
+	Name string
+	Type string // "Keyword" or "Bool", as the Temporal CLI spells them
+}
+
+// SearchAttributes lists every custom search attribute, for registration.
+func SearchAttributes() []SearchAttribute {
+	return []SearchAttribute{
+		{"WorkspaceId", "Keyword"}, {"Channel", "Keyword"}, {"Status", "Keyword"},
+		{"CustomerTier", "Keyword"}, {"IssueType", "Keyword"}, {"HandoffReason", "Keyword"},
+		{"Resolved", "Bool"}, {"TestConversation", "Bool"},
+	}
+}
+
+// ConversationWorkflowID is the workflow ID of a workspace's conversation. The
+// client chooses the conversation ID; the workspace prefix keeps workspaces
+// apart.
+func ConversationWorkflowID(workspaceID, conversationID string) string {
+	return "conversation:" + workspaceID + ":" + conversationID
+}
