@@ -18,15 +18,6 @@ import (
 	"github.com/switchboardhq/switchboard/models"
 )
 
-// Environment variables RunStack gives the command it runs; the tests read
-// them (internal/testenv).
-const (
-	EnvTestTemporalAddress = "SWITCHBOARD_TEST_TEMPORAL_ADDRESS"
-	EnvTestWeaviateURL     = "SWITCHBOARD_TEST_WEAVIATE_URL"
-	EnvTestDatabaseURL     = "SWITCHBOARD_TEST_DATABASE_URL"
-	EnvTestDatabasePrefix  = "SWITCHBOARD_TEST_DATABASE_PREFIX"
-)
-
 // DefaultPostgresURL is the local PostgreSQL server the tests use when
 // DATABASE_URL is not set.
 const DefaultPostgresURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
@@ -100,10 +91,10 @@ func RunStack(ctx context.Context, cfg config.Config, args []string, out io.Writ
 	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	cmd.Env = append(os.Environ(),
-		EnvTestTemporalAddress+"=127.0.0.1:"+strconv.Itoa(temporalPort),
-		EnvTestWeaviateURL+"=http://127.0.0.1:"+strconv.Itoa(weaviatePort),
-		EnvTestDatabaseURL+"="+runURL,
-		EnvTestDatabasePrefix+"="+prefix,
+		devstack.EnvTestTemporalAddress+"=127.0.0.1:"+strconv.Itoa(temporalPort),
+		devstack.EnvTestWeaviateURL+"=http://127.0.0.1:"+strconv.Itoa(weaviatePort),
+		devstack.EnvTestDatabaseURL+"="+runURL,
+		devstack.EnvTestDatabasePrefix+"="+prefix,
 		"SWITCHBOARD_TOOLS_DIR="+cfg.ToolsDir,
 	)
 	if err := cmd.Run(); err != nil {

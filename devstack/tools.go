@@ -101,3 +101,12 @@ func (t Tool) Require(dir string) (string, error) {
 	}
 	return t.Path(dir), nil
 }
+
+// Environment variables `switchboard stack` gives the command it runs; the
+// tests read them through internal/testenv.
+const (
+	EnvTestTemporalAddress = "SWITCHBOARD_TEST_TEMPORAL_ADDRESS"
+	EnvTestWeaviateURL     = "SWITCHBOARD_TEST_WEAVIATE_URL"
+	EnvTestDatabaseURL     = "SWITCHBOARD_TEST_DATABASE_URL"
+	EnvTestDatabasePrefix  = "SWITCHBOARD_TEST_DATABASE_PREFIX"
+)

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -178,9 +179,11 @@ func (c *conversation) validateCustomerMessage(_ workflow.Context, msg CustomerM
 		return temporal.NewApplicationError("no such conversation on this channel", ErrConversationNotFound)
 	case msg.ID == "":
 		return temporal.NewApplicationError("id: must not be empty", ErrInvalidMessage)
-	case !utf8.ValidString(msg.Text):
+	// JSON payloads turn invalid UTF-8 into U+FFFD on the way in, so the
+	// replacement character is what a broken encoding looks like here.
+	case !utf8.ValidString(msg.Text) || strings.ContainsRune(msg.Text, utf8.RuneError):
 		return temporal.NewApplicationError("text: is not valid UTF-8", ErrInvalidMessage)
-	case len(msg.Text) == 0 || isBlank(msg.Text):
+	case strings.TrimSpace(msg.Text) == "":
 		return temporal.NewApplicationError("text: must not be empty", ErrInvalidMessage)
 	case utf8.RuneCountInString(msg.Text) > MaxMessageChars:
 		return temporal.NewApplicationError(fmt.Sprintf("text: longer than %d characters", MaxMessageChars), ErrInvalidMessage)
@@ -192,15 +195,6 @@ func (c *conversation) validateCustomerMessage(_ workflow.Context, msg CustomerM
 		return temporal.NewApplicationError("the conversation is closed", ErrConversationClosed)
 	}
 	return nil
-}
-
-func isBlank(s string) bool {
-	for _, r := range s {
-		if r != ' ' && r != '\t' && r != '\n' && r != '\r' {
-			return false
-		}
-	}
-	return true
 }
 
 func (c *conversation) onCustomerMessage(ctx workflow.Context, msg CustomerMessage) (AgentReply, error) {

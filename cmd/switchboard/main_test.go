@@ -1,0 +1,273 @@
+package main_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+
+	"github.com/switchboardhq/switchboard/devstack"
+	"github.com/switchboardhq/switchboard/internal/testenv"
+)
+
+// syncBuffer collects a child's output safely.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+type devRun struct {
+	cmd *exec.Cmd
+	out *syncBuffer
+}
+
+type devPorts struct {
+	api, temporal, ui, weaviate int
+}
+
+func freePort(t *testing.T, n int) int {
+	t.Helper()
+	p, err := devstack.FreePortBlock(n)
+	require.NoError(t, err)
+	return p
+}
+
+// startDev runs `switchboard dev` on dataDir and waits for its banner.
+func startDev(t *testing.T, bin, dataDir string, ports devPorts) *devRun {
+	t.Helper()
+	cmd := exec.Command(bin, "dev")
+	// The dev command starts its own Temporal and Weaviate and uses SQLite:
+	// keep the caller's addresses out of its environment.
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		switch name {
+		case "TEMPORAL_ADDRESS", "WEAVIATE_URL", "DATABASE_URL", "LLM_BASE_URL":
+			continue
+		}
+		cmd.Env = append(cmd.Env, kv)
+	}
+	cmd.Env = append(cmd.Env,
+		"SWITCHBOARD_DATA_DIR="+dataDir,
+		"SWITCHBOARD_HTTP_ADDR=127.0.0.1:"+strconv.Itoa(ports.api),
+		"SWITCHBOARD_DEV_TEMPORAL_PORT="+strconv.Itoa(ports.temporal),
+		"SWITCHBOARD_DEV_TEMPORAL_UI_PORT="+strconv.Itoa(ports.ui),
+		"SWITCHBOARD_DEV_WEAVIATE_PORT="+strconv.Itoa(ports.weaviate),
+		"SWITCHBOARD_LOG_LEVEL=warn",
+	)
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	require.NoError(t, cmd.Start())
+	run := &devRun{cmd: cmd, out: out}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
+	deadline := time.Now().Add(3 * time.Minute)
+	for !strings.Contains(out.String(), "Press Ctrl-C") {
+		if time.Now().After(deadline) {
+			t.Fatalf("switchboard dev did not come up:\n%s", out.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return run
+}
+
+// stop sends Ctrl-C's signal and waits for a clean exit.
+func (r *devRun) stop(t *testing.T) {
+	t.Helper()
+	require.NoError(t, r.cmd.Process.Signal(syscall.SIGINT))
+	done := make(chan error, 1)
+	go func() { done <- r.cmd.Wait() }()
+	select {
+	case err := <-done:
+		require.NoError(t, err, r.out.String())
+	case <-time.After(90 * time.Second):
+		t.Fatalf("switchboard dev did not stop:\n%s", r.out.String())
+	}
+}
+
+type demoInfo struct {
+	WorkspaceID   string `json:"workspace_id"`
+	APIURL        string `json:"api_url"`
+	TemporalUIURL string `json:"temporal_ui_url"`
+	TemporalAddr  string `json:"temporal_address"`
+	Keys          struct {
+		Widget  string `json:"widget"`
+		Auditor string `json:"auditor"`
+	} `json:"keys"`
+}
+
+func readDemo(t *testing.T, dataDir string) demoInfo {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dataDir, "demo.json"))
+	require.NoError(t, err)
+	var info demoInfo
+	require.NoError(t, json.Unmarshal(b, &info))
+	return info
+}
+
+func call(t *testing.T, method, url, key, body string) (int, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	var out map[string]any
+	require.NoError(t, json.Unmarshal(raw, &out), string(raw))
+	return resp.StatusCode, out
+}
+
+// toolProcesses lists running processes of the pinned tools that listen on
+// one of the given ports, by their command line.
+func toolProcesses(t *testing.T, ports devPorts) []string {
+	t.Helper()
+	entries, err := os.ReadDir("/proc")
+	require.NoError(t, err)
+	var found []string
+	for _, e := range entries {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err != nil {
+			continue
+		}
+		cmdline := strings.ReplaceAll(string(b), "\x00", " ")
+		for _, p := range []int{ports.temporal, ports.weaviate} {
+			if (strings.Contains(cmdline, "temporal-") || strings.Contains(cmdline, "weaviate-server-")) &&
+				strings.Contains(cmdline, "--port "+strconv.Itoa(p)+" ") {
+				found = append(found, e.Name()+": "+cmdline)
+			}
+		}
+	}
+	return found
+}
+
+func portOpen(port int) bool {
+	c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 200*time.Millisecond)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
+}
+
+// TestDevEndToEnd starts the real binary as `make dev` does, asks the demo
+// store a question, retries it, finds the workflow by search attribute, stops
+// it with Ctrl-C's signal and checks nothing is left running, then restarts
+// and finds the conversation kept.
+func TestDevEndToEnd(t *testing.T) {
+	testenv.ToolsDir(t)
+	bin := filepath.Join(t.TempDir(), "switchboard")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Stderr = os.Stderr
+	require.NoError(t, build.Run())
+
+	dataDir := filepath.Join(t.TempDir(), "data")
+	ports := devPorts{api: freePort(t, 1), temporal: freePort(t, 1), ui: freePort(t, 1), weaviate: freePort(t, devstack.WeaviatePorts)}
+
+	run := startDev(t, bin, dataDir, ports)
+	info := readDemo(t, dataDir)
+	require.Equal(t, fmt.Sprintf("http://127.0.0.1:%d", ports.api), info.APIURL)
+	require.Contains(t, run.out.String(), info.Keys.Widget, "the banner prints the demo keys")
+
+	msgURL := info.APIURL + "/v1/conversations/e2e-1/messages"
+	body := `{"id":"q1","text":"How long does shipping take?","contact":{"email":"ada@example.com"}}`
+	status, first := call(t, "POST", msgURL, info.Keys.Widget, body)
+	require.Equal(t, 200, status, first)
+	reply := first["reply"].(map[string]any)
+	require.NotEmpty(t, reply["text"])
+	cites := reply["citations"].([]any)
+	require.NotEmpty(t, cites)
+	require.Equal(t, "Shipping times and costs", cites[0].(map[string]any)["title"])
+
+	status, again := call(t, "POST", msgURL, info.Keys.Widget, body)
+	require.Equal(t, 200, status, again)
+	require.Equal(t, first["reply"], again["reply"])
+
+	status, conv := call(t, "GET", info.APIURL+"/v1/conversations/e2e-1", info.Keys.Widget, "")
+	require.Equal(t, 200, status, conv)
+	customerTurns := 0
+	for _, m := range conv["messages"].([]any) {
+		if m.(map[string]any)["role"] == "customer" {
+			customerTurns++
+		}
+	}
+	require.Equal(t, 1, customerTurns)
+
+	// The Web UI answers, and the workflow is found by its WorkspaceId.
+	resp, err := http.Get(info.TemporalUIURL)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, 200, resp.StatusCode)
+	c, err := client.Dial(client.Options{HostPort: info.TemporalAddr})
+	require.NoError(t, err)
+	// Status is an SQL keyword: the SQL visibility store needs it quoted.
+	query := fmt.Sprintf("WorkspaceId = %q AND Channel = 'chat' AND `Status` = 'ai_active'", info.WorkspaceID)
+	var lastErr error
+	var found []string
+	require.Eventually(t, func() bool {
+		list, err := c.ListWorkflow(t.Context(), &workflowservice.ListWorkflowExecutionsRequest{Query: query})
+		lastErr, found = err, nil
+		if err != nil {
+			return false
+		}
+		for _, e := range list.Executions {
+			found = append(found, e.Execution.WorkflowId)
+		}
+		return len(found) == 1 && found[0] == "conversation:"+info.WorkspaceID+":e2e-1"
+	}, 15*time.Second, 200*time.Millisecond, "query %s", query)
+	require.NoError(t, lastErr)
+	c.Close()
+
+	run.stop(t)
+	require.Empty(t, toolProcesses(t, ports), "Ctrl-C must leave no child process")
+	require.False(t, portOpen(ports.temporal))
+	require.False(t, portOpen(ports.weaviate))
+
+	// A second start keeps the data: same workspace and keys, same transcript,
+	// and the conversation goes on.
+	run = startDev(t, bin, dataDir, ports)
+	require.Equal(t, info.WorkspaceID, readDemo(t, dataDir).WorkspaceID)
+	status, conv = call(t, "GET", info.APIURL+"/v1/conversations/e2e-1", info.Keys.Widget, "")
+	require.Equal(t, 200, status, conv)
+	require.Len(t, conv["messages"].([]any), 2)
+	status, next := call(t, "POST", msgURL, info.Keys.Widget, `{"id":"q2","text":"What is your return window?"}`)
+	require.Equal(t, 200, status, next)
+	require.Equal(t, "Returns and refunds", next["reply"].(map[string]any)["citations"].([]any)[0].(map[string]any)["title"])
+	run.stop(t)
+	require.Empty(t, toolProcesses(t, ports))
+}

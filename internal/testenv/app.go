@@ -1,0 +1,98 @@
+package testenv
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
+	"gorm.io/gorm"
+
+	"github.com/switchboardhq/switchboard/activities"
+	"github.com/switchboardhq/switchboard/answer"
+	"github.com/switchboardhq/switchboard/demo"
+	"github.com/switchboardhq/switchboard/knowledge"
+	"github.com/switchboardhq/switchboard/server"
+	"github.com/switchboardhq/switchboard/worker"
+)
+
+// App is Switchboard wired to the real stack for one test: a fresh
+// PostgreSQL database with the demo workspace seeded and indexed, a worker on
+// a task queue of its own, and the API on an httptest server.
+type App struct {
+	DB        *gorm.DB
+	Temporal  client.Client
+	Knowledge *knowledge.Store
+	TaskQueue string
+	Demo      demo.Seeded
+	Keys      demo.Keys
+	URL       string
+}
+
+// AppOptions tune NewApp.
+type AppOptions struct {
+	// DatabaseURL defaults to a fresh PostgreSQL database.
+	DatabaseURL string
+	// Generator defaults to the extractive answerer.
+	Generator answer.Generator
+	// MaxBodyBytes defaults to 1 MiB.
+	MaxBodyBytes int64
+}
+
+var quiet = slog.New(slog.DiscardHandler)
+
+// NewApp starts the app for the test; everything stops when the test ends.
+func NewApp(t *testing.T, o AppOptions) *App {
+	t.Helper()
+	if o.DatabaseURL == "" {
+		o.DatabaseURL = PostgresURL(t)
+	}
+	if o.Generator == nil {
+		o.Generator = answer.Extractive{}
+	}
+	if o.MaxBodyBytes == 0 {
+		o.MaxBodyBytes = 1 << 20
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+
+	a := &App{DB: Open(t, o.DatabaseURL), TaskQueue: fmt.Sprintf("test-%s-%d", t.Name(), time.Now().UnixNano())}
+	c, err := client.Dial(client.Options{
+		HostPort: TemporalAddress(t),
+		Logger:   tlog.NewStructuredLogger(quiet),
+	})
+	if err != nil {
+		t.Fatalf("dial temporal: %v", err)
+	}
+	t.Cleanup(c.Close)
+	a.Temporal = c
+	if a.Knowledge, err = knowledge.NewStore(WeaviateURL(t), ""); err != nil {
+		t.Fatalf("weaviate: %v", err)
+	}
+	if err := a.Knowledge.EnsureSchema(ctx); err != nil {
+		t.Fatalf("weaviate schema: %v", err)
+	}
+	if a.Demo, a.Keys, err = demo.Seed(ctx, a.DB, time.Now().UTC()); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	if err := demo.Index(ctx, a.DB, a.Knowledge, a.Demo.WorkspaceID); err != nil {
+		t.Fatalf("index: %v", err)
+	}
+	w := worker.New(c, a.TaskQueue, &activities.Activities{DB: a.DB, Knowledge: a.Knowledge, Generator: o.Generator})
+	if err := w.Start(); err != nil {
+		t.Fatalf("start worker: %v", err)
+	}
+	t.Cleanup(w.Stop)
+	srv := &server.Server{
+		DB: a.DB, Temporal: c, Knowledge: a.Knowledge, TaskQueue: a.TaskQueue,
+		MaxBodyBytes: o.MaxBodyBytes, Log: quiet,
+	}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	a.URL = hs.URL
+	return a
+}
