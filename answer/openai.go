@@ -39,7 +39,7 @@ func NewOpenAI(baseURL, apiKey, model string, timeout time.Duration) *OpenAI {
 	}
 }
 
-var citationRef = regexp.MustCompile(`\[(\d+)\]`)
+var citationRef = regexp.MustCompile(`\s*\[(\d+)\]`)
 
 // Generate implements Generator. The model sees the passages numbered and is
 // told to answer only from them, cite them as [n], and say NO_ANSWER when they

@@ -1,0 +1,65 @@
+package models_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
+
+	"github.com/switchboardhq/switchboard/internal/testenv"
+	"github.com/switchboardhq/switchboard/models"
+)
+
+func TestMigrateIsIdempotentAndRowsRoundTrip(t *testing.T) {
+	t.Parallel()
+	testenv.EachDatabase(t, func(t *testing.T, db *gorm.DB) {
+		require.NoError(t, models.Migrate(db), "migrating twice changes nothing")
+		now := time.Now().UTC().Truncate(time.Second)
+		delivered := now.Add(-48 * time.Hour)
+		c := models.Contact{ID: "c1", WorkspaceID: "w", Email: "a@example.com", Tier: "premium",
+			Properties: models.NewJSON(map[string]any{"plan": "gold", "seats": 3.0})}
+		require.NoError(t, db.Create(&c).Error)
+		o := models.Order{ID: "o1", WorkspaceID: "w", ContactID: "c1", Number: "SP-1", Status: models.OrderDelivered,
+			TotalCents: 1234, PlacedAt: now, DeliveredAt: &delivered,
+			Items: models.NewJSON([]models.OrderItem{{SKU: "A", Name: "a", Quantity: 2}})}
+		require.NoError(t, db.Create(&o).Error)
+
+		var gotC models.Contact
+		require.NoError(t, db.Take(&gotC, "id = ?", "c1").Error)
+		require.Equal(t, map[string]any{"plan": "gold", "seats": 3.0}, gotC.Properties.V)
+		var gotO models.Order
+		require.NoError(t, db.Take(&gotO, "id = ?", "o1").Error)
+		require.Equal(t, []models.OrderItem{{SKU: "A", Name: "a", Quantity: 2}}, gotO.Items.V)
+		require.True(t, gotO.DeliveredAt.Equal(delivered))
+	})
+}
+
+func TestUniqueConstraints(t *testing.T) {
+	t.Parallel()
+	testenv.EachDatabase(t, func(t *testing.T, db *gorm.DB) {
+		require.NoError(t, db.Create(&models.Contact{ID: "c1", WorkspaceID: "w", Email: "a@example.com", Tier: "standard"}).Error)
+		require.Error(t, db.Create(&models.Contact{ID: "c2", WorkspaceID: "w", Email: "a@example.com", Tier: "standard"}).Error)
+		require.NoError(t, db.Create(&models.Contact{ID: "c3", WorkspaceID: "other", Email: "a@example.com", Tier: "standard"}).Error)
+
+		require.NoError(t, db.Create(&models.CreditEntry{ID: "e1", WorkspaceID: "w", Amount: 1, Reason: "resolved", IdempotencyKey: "k"}).Error)
+		require.Error(t, db.Create(&models.CreditEntry{ID: "e2", WorkspaceID: "w", Amount: 1, Reason: "resolved", IdempotencyKey: "k"}).Error)
+	})
+}
+
+func TestFailedTransactionLeavesNothing(t *testing.T) {
+	t.Parallel()
+	testenv.EachDatabase(t, func(t *testing.T, db *gorm.DB) {
+		err := db.Transaction(func(tx *gorm.DB) error {
+			if err := tx.Create(&models.Workspace{ID: "w1", Name: "W"}).Error; err != nil {
+				return err
+			}
+			// Same primary key: fails, and the workspace above is rolled back.
+			return tx.Create(&models.Workspace{ID: "w1", Name: "W again"}).Error
+		})
+		require.Error(t, err)
+		var n int64
+		require.NoError(t, db.Model(&models.Workspace{}).Count(&n).Error)
+		require.Zero(t, n)
+	})
+}
