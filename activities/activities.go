@@ -2,18 +2,15 @@ package activities
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"time"
+	"net/http"
 
-	"github.com/google/uuid"
-	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/knowledge"
 	"github.com/switchboardhq/switchboard/models"
+	"github.com/switchboardhq/switchboard/rules"
 )
 
 // Activities holds the dependencies of every activity. Register it once with
@@ -22,6 +19,10 @@ type Activities struct {
 	DB        *gorm.DB
 	Knowledge *knowledge.Store
 	Generator answer.Generator
+	// Rules caches compiled conditions (a shared default when nil).
+	Rules *rules.Cache
+	// HTTPClient sends team webhooks (http.DefaultClient when nil).
+	HTTPClient *http.Client
 }
 
 // Passage is a retrieved chunk, as it crosses Temporal.
@@ -113,80 +114,4 @@ func (a *Activities) Generate(ctx context.Context, in GenerateInput) (GenerateRe
 		out.Citations = append(out.Citations, Citation(c))
 	}
 	return out, nil
-}
-
-// TranscriptMessage is one message to record in the read model.
-type TranscriptMessage struct {
-	// ClientID is the client's message ID; a reply carries the ID of the
-	// message it answers.
-	ClientID  string
-	Role      string
-	Text      string
-	Citations []Citation
-	At        time.Time
-}
-
-// RecordTurnInput is a conversation's state and the messages of one turn.
-type RecordTurnInput struct {
-	WorkspaceID    string
-	ConversationID string
-	WorkflowID     string
-	ChannelID      string
-	Status         string
-	Test           bool
-	StartedAt      time.Time
-	Messages       []TranscriptMessage
-}
-
-// RecordTurnResult is empty; the activity either records the whole turn or
-// nothing.
-type RecordTurnResult struct{}
-
-// ConversationRowID is the read model's primary key of a workflow's
-// conversation: derived from the workflow ID, so recording is idempotent.
-func ConversationRowID(workflowID string) string {
-	return uuid.NewSHA1(rowNamespace, []byte(workflowID)).String()
-}
-
-var rowNamespace = uuid.MustParse("0c9f1b4e-2f6d-4a57-b8a3-7d1e5c2f9a60")
-
-// RecordTurn writes the conversation and the turn's messages to the read
-// model in one transaction. Running it twice changes nothing.
-func (a *Activities) RecordTurn(ctx context.Context, in RecordTurnInput) (RecordTurnResult, error) {
-	if in.WorkspaceID == "" || in.ConversationID == "" {
-		return RecordTurnResult{}, temporal.NewNonRetryableApplicationError("workspace and conversation are required", "InvalidInput", nil)
-	}
-	convID := ConversationRowID(in.WorkflowID)
-	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		conv := models.Conversation{
-			ID: convID, WorkspaceID: in.WorkspaceID, ExternalID: in.ConversationID,
-			ChannelID: in.ChannelID, WorkflowID: in.WorkflowID, Status: in.Status,
-			Test: in.Test, StartedAt: in.StartedAt.UTC(), UpdatedAt: time.Now().UTC(),
-		}
-		err := tx.Clauses(clause.OnConflict{
-			Columns:   []clause.Column{{Name: "id"}},
-			DoUpdates: clause.AssignmentColumns([]string{"status", "updated_at"}),
-		}).Create(&conv).Error
-		if err != nil {
-			return fmt.Errorf("upsert conversation: %w", err)
-		}
-		for _, m := range in.Messages {
-			row := models.Message{
-				ID:             uuid.NewSHA1(rowNamespace, []byte(convID+"/"+m.Role+"/"+m.ClientID)).String(),
-				ConversationID: convID, ClientID: m.ClientID, Role: m.Role, Text: m.Text,
-				CreatedAt: m.At.UTC(),
-			}
-			for _, c := range m.Citations {
-				row.Citations.V = append(row.Citations.V, models.Citation(c))
-			}
-			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
-				return fmt.Errorf("insert message: %w", err)
-			}
-		}
-		return nil
-	})
-	if errors.Is(err, context.Canceled) {
-		return RecordTurnResult{}, err
-	}
-	return RecordTurnResult{}, err
 }

@@ -20,7 +20,8 @@ func TestRecordTurnIsIdempotentOnBothDatabases(t *testing.T) {
 		at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 		in := activities.RecordTurnInput{
 			WorkspaceID: "ws-1", ConversationID: "c-1", WorkflowID: "conversation:ws-1:c-1",
-			ChannelID: "ch-1", Status: "ai_active", StartedAt: at,
+			ChannelID: "ch-1", StartedAt: at,
+			Conversation: activities.ConversationSnapshot{Status: "ai_active"},
 			Messages: []activities.TranscriptMessage{
 				{ClientID: "m1", Role: "customer", Text: "Hi", At: at},
 				{ClientID: "m1", Role: "agent", Text: "Hello", At: at.Add(time.Second),
@@ -37,7 +38,7 @@ func TestRecordTurnIsIdempotentOnBothDatabases(t *testing.T) {
 		require.Equal(t, []models.Citation{{SourceID: "s", Title: "T", URL: "u"}}, msgs[1].Citations.V)
 
 		// A later record updates the status without touching the messages.
-		in.Status, in.Messages = "resolved", nil
+		in.Conversation.Status, in.Messages = "resolved", nil
 		_, err := a.RecordTurn(context.Background(), in)
 		require.NoError(t, err)
 		var conv models.Conversation

@@ -68,11 +68,32 @@ func Seed(ctx context.Context, db *gorm.DB, now time.Time) (Seeded, Keys, error)
 				WorkspaceID: wsID, AgentName: "Sprocket", Tone: "friendly, plain and brief",
 				Guidelines: "Answer from our help articles only. Never promise delivery dates we have not published. " +
 					"Do not discuss competitors' products.",
+				TopicsToAvoid: models.NewJSON([]string{"competitor prices"}),
+				ReusableResponses: models.NewJSON([]models.ReusableResponse{{
+					Name:     "Opening hours",
+					Triggers: []string{"opening hours", "when are you open"},
+					Response: "Our online store is open around the clock. Our support team answers Monday to Friday, 9:00–17:00 Pacific time.",
+				}}),
+				ConfidenceThreshold: 0.5, DefaultTeam: "support",
 				UpdatedAt: now,
 			},
+			&models.Team{ID: uuid.NewString(), WorkspaceID: wsID, Key: "support", Name: "Customer support",
+				WorkingHours: "mon-fri 09:00-17:00 America/Los_Angeles", AcceptSeconds: 300,
+				FallbackMessage: "Our team is busy right now. Someone will follow up with you by email within one business day.",
+				CreatedAt:       now},
+			&models.Team{ID: uuid.NewString(), WorkspaceID: wsID, Key: "accounts", Name: "Account management",
+				WorkingHours: "mon-fri 08:00-18:00 America/Los_Angeles", AcceptSeconds: 900, CreatedAt: now},
+			&models.CreditEntry{ID: uuid.NewString(), WorkspaceID: wsID, Amount: 1000, Reason: "grant",
+				IdempotencyKey: "grant:demo:" + wsID, CreatedAt: now},
 		}
 		for _, r := range rows {
 			if err := tx.Create(r).Error; err != nil {
+				return err
+			}
+		}
+		for _, action := range []string{"order_status", "start_return", "update_contact", "password_reset"} {
+			row := models.ActionSetting{WorkspaceID: wsID, Action: action, Enabled: true, Protection: models.ProtectionMatchEmail}
+			if err := tx.Create(&row).Error; err != nil {
 				return err
 			}
 		}

@@ -29,6 +29,8 @@ type APIKey struct {
 	Role        string `gorm:"not null;size:16"`
 	// ChannelID is the channel a widget key posts to; empty for other roles.
 	ChannelID string `gorm:"size:36"`
+	// Team is the team whose handoff queue a rep key serves ("" = every team).
+	Team string `gorm:"size:64"`
 	// Prefix is the key's first characters, to tell keys apart in listings.
 	Prefix    string `gorm:"not null;size:16"`
 	Hash      string `gorm:"not null;uniqueIndex;size:64"`
@@ -51,7 +53,67 @@ type AgentSettings struct {
 	AgentName   string `gorm:"not null"`
 	Tone        string `gorm:"not null"`
 	Guidelines  string `gorm:"type:text;not null"`
-	UpdatedAt   time.Time
+	// TopicsToAvoid are subjects the agent declines to discuss.
+	TopicsToAvoid JSON[[]string]
+	// ReusableResponses are the admin's fixed answers to common scenarios.
+	ReusableResponses JSON[[]ReusableResponse]
+	// ConfidenceThreshold: answers below it get a clarifying question first,
+	// then an honest "I don't know" (0..1; 0 means the default 0.5).
+	ConfidenceThreshold float64
+	// DefaultTeam receives built-in handoffs (the customer asks for a person,
+	// two unanswered questions in a row).
+	DefaultTeam string `gorm:"size:64"`
+	// InactivitySeconds ends a conversation nobody writes to (0: 72 hours).
+	InactivitySeconds int
+	// ReopenWindowSeconds: a contact back about the same issue within it
+	// reopens the resolved conversation and its charge is reversed (0: 7 days).
+	ReopenWindowSeconds int
+	UpdatedAt           time.Time
+}
+
+// ReusableResponse is a fixed answer used when a message contains one of its
+// trigger phrases.
+type ReusableResponse struct {
+	Name     string   `json:"name"`
+	Triggers []string `json:"triggers"`
+	Response string   `json:"response"`
+}
+
+// Team is a group of reps that receives handoffs.
+type Team struct {
+	ID          string `gorm:"primaryKey;size:36"`
+	WorkspaceID string `gorm:"not null;size:36;uniqueIndex:idx_team_key"`
+	// Key is how rules name the team ("support").
+	Key  string `gorm:"not null;size:64;uniqueIndex:idx_team_key"`
+	Name string `gorm:"not null"`
+	// WorkingHours uses the rules' schedule syntax ("mon-fri 09:00-17:00
+	// Europe/Berlin"); empty means always.
+	WorkingHours string
+	// AcceptSeconds is how long a handoff waits for a rep before the customer
+	// gets the fallback message (0: 5 minutes).
+	AcceptSeconds int
+	// FallbackMessage is what the customer is told when no rep accepted in time.
+	FallbackMessage string `gorm:"type:text"`
+	// WebhookURL, when set, receives each handoff event, signed with
+	// WebhookSecret (HMAC-SHA256).
+	WebhookURL    string
+	WebhookSecret string
+	CreatedAt     time.Time
+}
+
+// Action protection levels.
+const (
+	ProtectionNone       = "none"
+	ProtectionMatchEmail = "match_email"
+)
+
+// ActionSetting enables a CRM action for the agent and sets how the
+// customer's identity is checked before it runs.
+type ActionSetting struct {
+	WorkspaceID string `gorm:"primaryKey;size:36"`
+	Action      string `gorm:"primaryKey;size:32"`
+	Enabled     bool   `gorm:"not null"`
+	Protection  string `gorm:"not null;size:16"`
 }
 
 // Content source kinds and statuses.
@@ -103,6 +165,8 @@ const (
 	OrderDelivered  = "delivered"
 	OrderDelayed    = "delayed"
 	OrderLost       = "lost"
+	// OrderReturnRequested is set when the agent starts a return.
+	OrderReturnRequested = "return_requested"
 )
 
 // Order is a customer's order in the CRM.
@@ -188,14 +252,111 @@ type Conversation struct {
 	ID          string `gorm:"primaryKey;size:36"`
 	WorkspaceID string `gorm:"not null;size:36;uniqueIndex:idx_conversation_external"`
 	// ExternalID is the conversation ID the client chose.
-	ExternalID string `gorm:"not null;size:128;uniqueIndex:idx_conversation_external"`
-	ChannelID  string `gorm:"size:36;index"`
-	ContactID  string `gorm:"size:36;index"`
-	WorkflowID string `gorm:"not null"`
-	Status     string `gorm:"not null;size:32"`
-	Test       bool   `gorm:"not null;default:false"`
-	StartedAt  time.Time
-	UpdatedAt  time.Time
+	ExternalID  string `gorm:"not null;size:128;uniqueIndex:idx_conversation_external"`
+	ChannelID   string `gorm:"size:36;index"`
+	ChannelType string `gorm:"size:16"`
+	ContactID   string `gorm:"size:36;index"`
+	WorkflowID  string `gorm:"not null"`
+	Status      string `gorm:"not null;size:32;index"`
+	Test        bool   `gorm:"not null;default:false"`
+	// CustomerTier and IssueType are the values the agent used.
+	CustomerTier string `gorm:"size:32"`
+	IssueType    string `gorm:"size:64"`
+	// Team, HandoffReason and HandoffRuleID are set when the conversation was
+	// handed off.
+	Team          string `gorm:"size:64;index"`
+	HandoffReason string
+	HandoffRuleID string `gorm:"size:36"`
+	HandoffMode   string `gorm:"size:32"`
+	HandedOffAt   *time.Time
+	AcceptedAt    *time.Time
+	RepKeyID      string `gorm:"size:36"`
+	// Flagged marks a handoff no rep accepted in time.
+	Flagged bool `gorm:"not null;default:false"`
+	// Resolved is true when the agent resolved it (and a credit was charged).
+	Resolved bool `gorm:"not null;default:false"`
+	// Reopened is set when the contact came back about the same issue
+	// within the reopen window; the charge was reversed.
+	Reopened       bool   `gorm:"not null;default:false"`
+	Feedback       string `gorm:"size:16"`
+	FirstAnswerMs  int64
+	RuleSetVersion int
+	StartedAt      time.Time
+	EndedAt        *time.Time
+	UpdatedAt      time.Time
+}
+
+// Decision is one decision the agent took in a conversation (rules
+// evaluated, a built-in trigger, an action, an answer's confidence), for
+// auditors reading a transcript.
+type Decision struct {
+	ID             string `gorm:"primaryKey;size:36"`
+	ConversationID string `gorm:"not null;size:36;index"`
+	// MessageID is the client ID of the customer message that led to it.
+	MessageID string `gorm:"size:128"`
+	Kind      string `gorm:"not null;size:32"`
+	Summary   string `gorm:"type:text"`
+	Detail    JSON[map[string]any]
+	CreatedAt time.Time
+}
+
+// KnowledgeGap is a question the agent could not answer.
+type KnowledgeGap struct {
+	ID               string `gorm:"primaryKey;size:36"`
+	WorkspaceID      string `gorm:"not null;size:36;index"`
+	ConversationID   string `gorm:"size:36"`
+	Question         string `gorm:"type:text;not null"`
+	IssueType        string `gorm:"size:64"`
+	CreatedAt        time.Time
+	ResolvedAt       *time.Time
+	ResolvedSourceID string `gorm:"size:36"`
+}
+
+// OutboxMessage is an email the agent sends (password reset, return label);
+// a mailer delivers it. The idempotency key makes each send happen once.
+type OutboxMessage struct {
+	ID             string `gorm:"primaryKey;size:36"`
+	WorkspaceID    string `gorm:"not null;size:36;index"`
+	Kind           string `gorm:"not null;size:32"`
+	Recipient      string `gorm:"not null"`
+	Subject        string `gorm:"not null"`
+	Body           string `gorm:"type:text;not null"`
+	IdempotencyKey string `gorm:"not null;uniqueIndex"`
+	CreatedAt      time.Time
+	SentAt         *time.Time
+}
+
+// Return statuses.
+const (
+	ReturnRequested = "requested"
+	ReturnCancelled = "cancelled"
+)
+
+// Return is a return the agent started for an order.
+type Return struct {
+	ID             string `gorm:"primaryKey;size:36"`
+	WorkspaceID    string `gorm:"not null;size:36;index"`
+	OrderID        string `gorm:"not null;size:36;index"`
+	ConversationID string `gorm:"size:36"`
+	Status         string `gorm:"not null;size:16"`
+	IdempotencyKey string `gorm:"not null;uniqueIndex"`
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// RepEvent is something reps should learn about at once (a handoff, a
+// customer message to a handed-off conversation). The API streams them to
+// reps in ID order, so every API server sees the same events.
+type RepEvent struct {
+	ID             uint64 `gorm:"primaryKey;autoIncrement"`
+	WorkspaceID    string `gorm:"not null;size:36;index:idx_rep_event"`
+	Team           string `gorm:"size:64"`
+	ConversationID string `gorm:"not null;size:128"`
+	Kind           string `gorm:"not null;size:32"`
+	Payload        JSON[map[string]any]
+	// Key makes recording an event idempotent.
+	Key       string `gorm:"not null;uniqueIndex;size:200"`
+	CreatedAt time.Time
 }
 
 // Message roles.
@@ -242,7 +403,8 @@ type CreditEntry struct {
 func All() []any {
 	return []any{
 		&Workspace{}, &APIKey{}, &Channel{}, &AgentSettings{}, &ContentSource{},
-		&Contact{}, &Order{}, &Ticket{}, &RuleSetVersion{}, &Rule{},
-		&Conversation{}, &Message{}, &CreditEntry{},
+		&Team{}, &ActionSetting{}, &Contact{}, &Order{}, &Ticket{}, &Return{},
+		&RuleSetVersion{}, &Rule{}, &Conversation{}, &Message{}, &Decision{},
+		&KnowledgeGap{}, &OutboxMessage{}, &RepEvent{}, &CreditEntry{},
 	}
 }

@@ -30,6 +30,8 @@ type Principal struct {
 	Role        string
 	// ChannelID is set for widget keys: the one channel they post to.
 	ChannelID string
+	// Team is set for rep keys that serve one team.
+	Team string
 }
 
 const principalKey = "switchboard.principal"
@@ -60,7 +62,7 @@ func (s *Server) auth(roles ...string) gin.HandlerFunc {
 			s.fail(c, apperr.Errorf(apperr.EFORBIDDEN, "a %s key may not %s %s", key.Role, c.Request.Method, c.FullPath()))
 			return
 		}
-		c.Set(principalKey, Principal{KeyID: key.ID, WorkspaceID: key.WorkspaceID, Role: key.Role, ChannelID: key.ChannelID})
+		c.Set(principalKey, Principal{KeyID: key.ID, WorkspaceID: key.WorkspaceID, Role: key.Role, ChannelID: key.ChannelID, Team: key.Team})
 		c.Next()
 	}
 }

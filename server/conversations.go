@@ -8,11 +8,9 @@ import (
 	"net/mail"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
@@ -49,6 +47,8 @@ type messageResponse struct {
 	ConversationID string    `json:"conversation_id"`
 	Reply          replyJSON `json:"reply"`
 	Status         string    `json:"status"`
+	HandedOff      bool      `json:"handed_off,omitempty"`
+	IssueType      string    `json:"issue_type,omitempty"`
 }
 
 // turnTimeout bounds how long a request waits for the agent's reply.
@@ -59,7 +59,40 @@ const turnTimeout = 3 * time.Minute
 // ID is the update ID, so a retried request gets the same reply.
 func (s *Server) postMessage(c *gin.Context) {
 	p := principal(c)
-	convID := c.Param("conversationID")
+	var channel models.Channel
+	err := s.DB.WithContext(c.Request.Context()).
+		Where("id = ? AND workspace_id = ?", p.ChannelID, p.WorkspaceID).Take(&channel).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		s.fail(c, apperr.Errorf(apperr.EFORBIDDEN, "this widget key's channel no longer exists"))
+		return
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.deliver(c, c.Param("conversationID"), channel.ID, channel.Type, false)
+}
+
+// TestChannelID is the channel of admins' test conversations.
+const TestChannelID = "sandbox"
+
+// TestConversationPrefix starts the conversation ID of every test
+// conversation, keeping them apart from customers'.
+const TestConversationPrefix = "test:"
+
+// postTestMessage is the admin's sandbox: a conversation with the real agent
+// that is marked as a test and never consumes credits.
+func (s *Server) postTestMessage(c *gin.Context) {
+	id := c.Param("conversationID")
+	if err := validID("conversationID", id); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.deliver(c, TestConversationPrefix+id, TestChannelID, "chat", true)
+}
+
+func (s *Server) deliver(c *gin.Context, convID, channelID, channelType string, test bool) {
+	p := principal(c)
 	if err := validID("conversationID", convID); err != nil {
 		s.fail(c, err)
 		return
@@ -73,12 +106,8 @@ func (s *Server) postMessage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if strings.TrimSpace(req.Text) == "" {
-		s.fail(c, apperr.Invalid("text", "must not be empty"))
-		return
-	}
-	if n := utf8.RuneCountInString(req.Text); n > workflows.MaxMessageChars {
-		s.fail(c, apperr.Invalid("text", fmt.Sprintf("%d characters, more than the %d allowed", n, workflows.MaxMessageChars)))
+	if err := validText(req.Text); err != nil {
+		s.fail(c, err)
 		return
 	}
 	email := ""
@@ -91,44 +120,43 @@ func (s *Server) postMessage(c *gin.Context) {
 		email = strings.ToLower(addr.Address)
 	}
 
-	var channel models.Channel
-	err := s.DB.WithContext(c.Request.Context()).
-		Where("id = ? AND workspace_id = ?", p.ChannelID, p.WorkspaceID).Take(&channel).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		s.fail(c, apperr.Errorf(apperr.EFORBIDDEN, "this widget key's channel no longer exists"))
-		return
-	}
-	if err != nil {
-		s.fail(c, err)
+	wfID := workflows.ConversationWorkflowID(p.WorkspaceID, convID)
+	// A message already answered (in this run or an earlier one) gets its
+	// recorded reply without touching the workflow.
+	if out, ok, err := s.recordedReply(c, wfID, convID, channelID, req.ID); err != nil || ok {
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, out)
 		return
 	}
 
 	ctx, cancel := context.WithTimeout(c.Request.Context(), turnTimeout)
 	defer cancel()
-	wfID := workflows.ConversationWorkflowID(p.WorkspaceID, convID)
 	start := s.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
 		ID:        wfID,
 		TaskQueue: s.TaskQueue,
-		// A message to a running conversation joins it; a finished
-		// conversation is not started again under the same ID.
+		// A message to a running conversation joins it. A message to one that
+		// has ended starts it again: a reopened conversation.
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			workflows.SearchWorkspaceID.ValueSet(p.WorkspaceID),
-			workflows.SearchChannel.ValueSet(channel.Type),
+			workflows.SearchChannel.ValueSet(channelType),
 			workflows.SearchStatus.ValueSet(workflows.StatusAIActive),
-			workflows.SearchTestConversation.ValueSet(false),
+			workflows.SearchTestConversation.ValueSet(test),
 		),
 	}, workflows.ConversationWorkflow, workflows.ConversationInput{
 		WorkspaceID: p.WorkspaceID, ConversationID: convID,
-		ChannelID: channel.ID, ChannelType: channel.Type,
+		ChannelID: channelID, ChannelType: channelType, Test: test,
 	})
 	handle, err := s.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: start,
 		UpdateOptions: client.UpdateWorkflowOptions{
 			UpdateID:     req.ID,
 			UpdateName:   workflows.UpdateCustomerMessage,
-			Args:         []any{workflows.CustomerMessage{ID: req.ID, Text: req.Text, ContactEmail: email, ChannelID: channel.ID}},
+			Args:         []any{workflows.CustomerMessage{ID: req.ID, Text: req.Text, ContactEmail: email, ChannelID: channelID}},
 			WaitForStage: client.WorkflowUpdateStageCompleted,
 		},
 	})
@@ -140,12 +168,47 @@ func (s *Server) postMessage(c *gin.Context) {
 		s.fail(c, turnError(err))
 		return
 	}
-	out := messageResponse{
+	c.JSON(http.StatusOK, messageResponse{
 		ConversationID: convID,
 		Reply:          replyJSON{ID: reply.MessageID, Text: reply.Text, Citations: citationsJSON(reply.Citations)},
 		Status:         reply.Status,
+		HandedOff:      reply.HandedOff,
+		IssueType:      reply.IssueType,
+	})
+}
+
+// recordedReply finds the agent's recorded reply to a message.
+func (s *Server) recordedReply(c *gin.Context, wfID, convID, channelID, messageID string) (messageResponse, bool, error) {
+	db := s.DB.WithContext(c.Request.Context())
+	var conv models.Conversation
+	if err := db.Where("id = ?", activities.ConversationRowID(wfID)).Limit(1).Find(&conv).Error; err != nil {
+		return messageResponse{}, false, err
 	}
-	c.JSON(http.StatusOK, out)
+	if conv.ID == "" {
+		return messageResponse{}, false, nil
+	}
+	if conv.ChannelID != channelID {
+		return messageResponse{}, false, apperr.Errorf(apperr.ENOTFOUND, "conversation not found")
+	}
+	var msg models.Message
+	err := db.Where("conversation_id = ? AND client_id = ? AND role = ?", conv.ID, messageID, models.MessageAgent).
+		Limit(1).Find(&msg).Error
+	if err != nil || msg.ID == "" {
+		return messageResponse{}, false, err
+	}
+	return messageResponse{
+		ConversationID: convID,
+		Reply:          replyJSON{ID: messageID, Text: msg.Text, Citations: storedCitations(msg.Citations.V)},
+		Status:         conv.Status, IssueType: conv.IssueType,
+	}, true, nil
+}
+
+func storedCitations(in []models.Citation) []citationJSON {
+	out := make([]citationJSON, 0, len(in))
+	for _, c := range in {
+		out = append(out, citationJSON(c))
+	}
+	return out
 }
 
 // turnError maps a failed update to an API error.
@@ -160,10 +223,6 @@ func turnError(err error) error {
 		case workflows.ErrConversationNotFound:
 			return apperr.Errorf(apperr.ENOTFOUND, "conversation not found")
 		}
-	}
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	if errors.As(err, &started) {
-		return apperr.Errorf(apperr.ECONFLICT, "the conversation is closed; start a new conversation ID")
 	}
 	if isTimeout(err) {
 		return apperr.Errorf(apperr.EUNAVAILABLE, "the agent did not answer in time; retry with the same message id")
@@ -187,13 +246,28 @@ type transcriptMessage struct {
 	CreatedAt time.Time      `json:"created_at"`
 }
 
+type decisionJSON struct {
+	MessageID string         `json:"message_id,omitempty"`
+	Kind      string         `json:"kind"`
+	Summary   string         `json:"summary"`
+	Detail    map[string]any `json:"detail,omitempty"`
+	At        time.Time      `json:"at"`
+}
+
 type conversationResponse struct {
-	ID        string              `json:"id"`
-	ChannelID string              `json:"channel_id"`
-	Status    string              `json:"status"`
-	StartedAt time.Time           `json:"started_at"`
-	UpdatedAt time.Time           `json:"updated_at"`
-	Messages  []transcriptMessage `json:"messages"`
+	ID            string              `json:"id"`
+	ChannelID     string              `json:"channel_id"`
+	Status        string              `json:"status"`
+	Test          bool                `json:"test,omitempty"`
+	Team          string              `json:"team,omitempty"`
+	HandoffReason string              `json:"handoff_reason,omitempty"`
+	Resolved      bool                `json:"resolved"`
+	StartedAt     time.Time           `json:"started_at"`
+	UpdatedAt     time.Time           `json:"updated_at"`
+	EndedAt       *time.Time          `json:"ended_at,omitempty"`
+	Messages      []transcriptMessage `json:"messages"`
+	// Decisions are shown to staff roles, not to the customer's widget.
+	Decisions []decisionJSON `json:"decisions,omitempty"`
 }
 
 // getConversation returns a conversation's transcript from the read model. A
@@ -204,6 +278,9 @@ func (s *Server) getConversation(c *gin.Context) {
 	if err := validID("conversationID", convID); err != nil {
 		s.fail(c, err)
 		return
+	}
+	if c.Query("test") == "true" {
+		convID = TestConversationPrefix + convID
 	}
 	db := s.DB.WithContext(c.Request.Context())
 	q := db.Where("workspace_id = ? AND external_id = ?", p.WorkspaceID, convID)
@@ -229,8 +306,20 @@ func (s *Server) getConversation(c *gin.Context) {
 		return
 	}
 	out := conversationResponse{
-		ID: conv.ExternalID, ChannelID: conv.ChannelID, Status: conv.Status,
-		StartedAt: conv.StartedAt, UpdatedAt: conv.UpdatedAt, Messages: []transcriptMessage{},
+		ID: conv.ExternalID, ChannelID: conv.ChannelID, Status: conv.Status, Test: conv.Test,
+		Resolved: conv.Resolved, StartedAt: conv.StartedAt, UpdatedAt: conv.UpdatedAt, EndedAt: conv.EndedAt,
+		Messages: []transcriptMessage{},
+	}
+	if p.Role != roleWidget {
+		out.Team, out.HandoffReason = conv.Team, conv.HandoffReason
+		var decisions []models.Decision
+		if err := db.Where("conversation_id = ?", conv.ID).Order("created_at").Find(&decisions).Error; err != nil {
+			s.fail(c, err)
+			return
+		}
+		for _, d := range decisions {
+			out.Decisions = append(out.Decisions, decisionJSON{MessageID: d.MessageID, Kind: d.Kind, Summary: d.Summary, Detail: d.Detail.V, At: d.CreatedAt})
+		}
 	}
 	for _, m := range msgs {
 		tm := transcriptMessage{ID: m.ClientID, Role: m.Role, Text: m.Text, CreatedAt: m.CreatedAt}

@@ -43,8 +43,21 @@ func (s *Server) Handler() http.Handler {
 
 	r.GET("/healthz", s.health)
 	v1 := r.Group("/v1")
+	// Customers (through the chat widget's key).
 	v1.POST("/conversations/:conversationID/messages", s.auth(roleWidget), s.postMessage)
+	v1.POST("/conversations/:conversationID/feedback", s.auth(roleWidget), s.customerFeedback)
 	v1.GET("/conversations/:conversationID", s.auth(roleWidget, roleAdmin, roleRep, roleAuditor), s.getConversation)
+	// Auditors and admins.
+	v1.GET("/conversations", s.auth(roleAdmin, roleAuditor), s.listConversations)
+	// Admins' test sandbox: the real agent, no credits.
+	v1.POST("/test/conversations/:conversationID/messages", s.auth(roleAdmin), s.postTestMessage)
+	// Reps.
+	v1.GET("/rep/queue", s.auth(roleRep, roleAdmin), s.repQueue)
+	v1.GET("/rep/events", s.auth(roleRep, roleAdmin), s.repEvents)
+	v1.POST("/rep/conversations/:conversationID/accept", s.auth(roleRep), s.repAccept)
+	v1.POST("/rep/conversations/:conversationID/messages", s.auth(roleRep), s.repReply)
+	v1.POST("/rep/conversations/:conversationID/hand-back", s.auth(roleRep), s.repHandBack)
+	v1.POST("/rep/conversations/:conversationID/close", s.auth(roleRep, roleAdmin), s.closeConversation)
 	return r
 }
 

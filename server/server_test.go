@@ -86,9 +86,17 @@ func TestUnknownQuestionIsAnsweredHonestly(t *testing.T) {
 	r := do(t, "POST", app.URL+"/v1/conversations/conv-x/messages", app.Keys.Widget,
 		[]byte(`{"id":"m1","text":"What is the airspeed velocity of an unladen swallow?"}`))
 	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	require.Contains(t, r.Body["reply"].(map[string]any)["text"], "could you tell me a little more", "first a clarifying question")
+	r = do(t, "POST", app.URL+"/v1/conversations/conv-x/messages", app.Keys.Widget,
+		[]byte(`{"id":"m2","text":"An African swallow, carrying a coconut."}`))
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
 	reply := r.Body["reply"].(map[string]any)
 	require.Contains(t, reply["text"], "couldn't find")
 	require.Empty(t, reply["citations"])
+	var gaps []models.KnowledgeGap
+	require.NoError(t, app.DB.Find(&gaps).Error)
+	require.Len(t, gaps, 1)
+	require.Equal(t, "An African swallow, carrying a coconut.", gaps[0].Question)
 }
 
 func TestAuthAndBadInput(t *testing.T) {
@@ -177,7 +185,7 @@ func TestWorkspacesAndChannelsAreIsolated(t *testing.T) {
 	// The same conversation ID in another workspace is another conversation.
 	r = do(t, "POST", app.URL+"/v1/conversations/shared-id/messages", other.Widget, []byte(`{"id":"m1","text":"Do you ship internationally?"}`))
 	require.Equal(t, http.StatusOK, r.Status, r.Raw)
-	require.Contains(t, r.Body["reply"].(map[string]any)["text"], "couldn't find", "the other workspace has no content")
+	require.Equal(t, "handed_off", r.Body["status"], "the other workspace has no credits: its conversations go to reps")
 }
 
 func TestHealth(t *testing.T) {

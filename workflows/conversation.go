@@ -21,11 +21,26 @@ const (
 	StatusClosedUnresolved = "closed_unresolved"
 )
 
+// Transcript roles.
+const (
+	RoleCustomer = "customer"
+	RoleAgent    = "agent"
+	RoleRep      = "rep"
+	RoleSystem   = "system"
+)
+
 // MaxMessageChars is the longest customer message accepted, in characters.
 const MaxMessageChars = 4000
 
-// DefaultInactivityTimeout ends a conversation nobody has written to.
-const DefaultInactivityTimeout = 72 * time.Hour
+// DefaultMaxTurnsPerRun bounds a run's history: after this many turns the
+// conversation continues as new (sooner when the server suggests it).
+const DefaultMaxTurnsPerRun = 200
+
+// Bounds of what a run carries into the next when it continues as new.
+const (
+	carriedTranscript = 100
+	carriedReplies    = 100
+)
 
 // ConversationInput starts a conversation.
 type ConversationInput struct {
@@ -34,15 +49,21 @@ type ConversationInput struct {
 	ChannelID      string
 	// ChannelType is chat, email or whatsapp.
 	ChannelType string
-	Test        bool
-	// InactivityTimeout ends the conversation after this long without a
-	// message (DefaultInactivityTimeout when zero).
+	// Test marks an admin's test conversation: it never consumes credits.
+	Test bool
+	// InactivityTimeout overrides the workspace's inactivity setting.
 	InactivityTimeout time.Duration
+	// MaxTurnsPerRun overrides DefaultMaxTurnsPerRun.
+	MaxTurnsPerRun int
+	// Carried is the state of the previous run, set by continue-as-new.
+	Carried *ConversationState
 }
 
 // ConversationResult is how the conversation ended.
 type ConversationResult struct {
-	Status string
+	Status   string
+	Resolved bool
+	Charged  bool
 }
 
 // CustomerMessage is the argument of the customer_message update.
@@ -60,11 +81,48 @@ type CustomerMessage struct {
 // AgentReply is the result of the customer_message update.
 type AgentReply struct {
 	MessageID string
+	// Text is the agent's reply; empty when a rep has the conversation (the
+	// rep answers later).
 	Text      string
 	Citations []activities.Citation
 	Status    string
 	// Known is false when the agent said it does not know.
 	Known bool
+	// HandedOff is set when this message handed the conversation to a team.
+	HandedOff bool
+	// IssueType is the issue type the agent worked with.
+	IssueType string
+}
+
+// RepAccepted is the rep_accepted signal.
+type RepAccepted struct {
+	RepKeyID string
+	RepName  string
+}
+
+// RepMessage is the rep_message signal.
+type RepMessage struct {
+	ID       string
+	RepKeyID string
+	RepName  string
+	Text     string
+}
+
+// HandBack is the hand_back signal.
+type HandBack struct {
+	RepKeyID string
+	Note     string
+}
+
+// Close is the close signal.
+type Close struct {
+	By string
+}
+
+// CustomerFeedback is the customer_feedback signal.
+type CustomerFeedback struct {
+	Helpful bool
+	Comment string
 }
 
 // TranscriptEntry is one message of the conversation.
@@ -76,38 +134,107 @@ type TranscriptEntry struct {
 	At        time.Time
 }
 
-// ConversationState is what the state query returns.
+// Handoff is the conversation's current handoff.
+type Handoff struct {
+	// Reason says why, e.g. "rule: Refunds go to a person" or
+	// "asked_for_human".
+	Reason     string
+	Trigger    string
+	RuleID     string
+	Mode       string
+	Team       string
+	Message    string
+	At         time.Time
+	AcceptedAt *time.Time
+	RepKeyID   string
+	RepName    string
+	// Flagged is set when no rep accepted in time.
+	Flagged bool
+	// AcceptBy is when the fallback message goes out if no rep accepted.
+	AcceptBy time.Time
+	Fallback string
+}
+
+// RecentReply remembers a reply by message ID, for idempotency.
+type RecentReply struct {
+	ID    string
+	Reply AgentReply
+}
+
+// ConversationState is the conversation's state: what the state query
+// returns and what continue-as-new carries.
 type ConversationState struct {
 	WorkspaceID    string
 	ConversationID string
 	ChannelID      string
+	ChannelType    string
+	Test           bool
 	Status         string
 	StartedAt      time.Time
-	Transcript     []TranscriptEntry
+	LastActivity   time.Time
+
+	ContactEmail string
+	ContactID    string
+	CustomerTier string
+	IssueType    string
+
+	// Pinned rule set versions, fixed by the first turn.
+	Pinned         bool
+	HandoffVersion int
+	RoutingVersion int
+	Inactivity     time.Duration
+
+	Handoff      *Handoff
+	HandoffCount int
+	// AgentAnswered is set once the agent gave an answer it knew.
+	AgentAnswered      bool
+	Feedback           string
+	ConsecutiveUnknown int
+	UnansweredCount    int
+	// ClarifyAsked is set once the agent asked a clarifying question since
+	// its last answer.
+	ClarifyAsked  bool
+	TurnCount     int
+	FirstAnswerMs int64
+	// ReopenOf is the read-model ID of the resolved conversation this one
+	// reopened.
+	ReopenOf string
+	// EventSeq numbers rep events and decisions uniquely across runs.
+	EventSeq int
+
+	Transcript    []TranscriptEntry
+	RecentReplies []RecentReply
 }
 
-// ConversationWorkflow is one customer conversation: each customer message is
-// an update answered by one agent turn; the conversation ends on close or
-// after a period of inactivity.
+// ConversationWorkflow is one customer conversation. Each customer message is
+// an update answered by one agent turn; reps act by signals; the
+// conversation ends on close or after a period of inactivity, and a
+// conversation the agent resolved consumes one credit.
 func ConversationWorkflow(ctx workflow.Context, in ConversationInput) (ConversationResult, error) {
-	c := &conversation{
-		in: in,
-		state: ConversationState{
+	c := &conversation{in: in, wake: workflow.NewBufferedChannel(ctx, 1)}
+	if in.Carried != nil {
+		c.state = *in.Carried
+	} else {
+		now := workflow.Now(ctx)
+		c.state = ConversationState{
 			WorkspaceID: in.WorkspaceID, ConversationID: in.ConversationID,
-			ChannelID: in.ChannelID, Status: StatusAIActive, StartedAt: workflow.Now(ctx),
-		},
-		replies: map[string]AgentReply{},
-		wake:    workflow.NewBufferedChannel(ctx, 1),
+			ChannelID: in.ChannelID, ChannelType: in.ChannelType, Test: in.Test,
+			Status: StatusAIActive, StartedAt: now, LastActivity: now,
+		}
+	}
+	if in.InactivityTimeout > 0 {
+		c.state.Inactivity = in.InactivityTimeout
 	}
 	return c.run(ctx)
 }
 
 type conversation struct {
-	in      ConversationInput
-	state   ConversationState
-	replies map[string]AgentReply
-	busy    bool
-	closed  bool
+	in     ConversationInput
+	state  ConversationState
+	busy   bool
+	closed bool
+	// turns counts this run's turns, for continue-as-new.
+	turns int
 	// wake is sent to on every message, to restart the inactivity timer.
 	wake workflow.Channel
 }
@@ -123,59 +250,124 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 		return ConversationResult{}, err
 	}
 	closeCh := workflow.GetSignalChannel(ctx, SignalClose)
+	acceptedCh := workflow.GetSignalChannel(ctx, SignalRepAccepted)
+	repMessageCh := workflow.GetSignalChannel(ctx, SignalRepMessage)
+	handBackCh := workflow.GetSignalChannel(ctx, SignalHandBack)
+	feedbackCh := workflow.GetSignalChannel(ctx, SignalCustomerFeedback)
 
-	inactivity := c.in.InactivityTimeout
-	if inactivity <= 0 {
-		inactivity = DefaultInactivityTimeout
+	maxTurns := c.in.MaxTurnsPerRun
+	if maxTurns <= 0 {
+		maxTurns = DefaultMaxTurnsPerRun
 	}
 	for !c.closed {
-		// A timer per wait, cancelled when a message arrives first, so a long
-		// conversation does not pile up live timers.
-		timerCtx, cancelTimer := workflow.WithCancel(ctx)
-		timer := workflow.NewTimer(timerCtx, inactivity)
+		if (c.turns >= maxTurns || workflow.GetInfo(ctx).GetContinueAsNewSuggested()) && !c.busy {
+			// Let every handler finish, then start afresh with the state.
+			if err := workflow.Await(ctx, func() bool { return !c.busy && workflow.AllHandlersFinished(ctx) }); err != nil {
+				return ConversationResult{}, err
+			}
+			next := c.in
+			carried := c.carry()
+			next.Carried = &carried
+			return ConversationResult{}, workflow.NewContinueAsNewError(ctx, ConversationWorkflow, next)
+		}
+
+		// Timers per wait, cancelled when something else happens first, so a
+		// long conversation does not pile up live timers.
+		timerCtx, cancelTimers := workflow.WithCancel(ctx)
 		sel := workflow.NewSelector(ctx)
-		sel.AddFuture(timer, func(workflow.Future) { c.closed = true })
-		sel.AddReceive(closeCh, func(ch workflow.ReceiveChannel, _ bool) {
-			ch.Receive(ctx, nil)
+		inactivity := c.inactivity() - workflow.Now(ctx).Sub(c.state.LastActivity)
+		sel.AddFuture(workflow.NewTimer(timerCtx, max(inactivity, time.Millisecond)), func(workflow.Future) {
 			c.closed = true
+		})
+		if h := c.state.Handoff; h != nil && h.AcceptedAt == nil && !h.Flagged && !h.AcceptBy.IsZero() {
+			wait := max(h.AcceptBy.Sub(workflow.Now(ctx)), time.Millisecond)
+			sel.AddFuture(workflow.NewTimer(timerCtx, wait), func(workflow.Future) { c.onNoRepInTime(ctx) })
+		}
+		sel.AddReceive(closeCh, func(ch workflow.ReceiveChannel, _ bool) {
+			var sig Close
+			ch.Receive(ctx, &sig)
+			c.closed = true
+		})
+		sel.AddReceive(acceptedCh, func(ch workflow.ReceiveChannel, _ bool) {
+			var sig RepAccepted
+			ch.Receive(ctx, &sig)
+			c.onRepAccepted(ctx, sig)
+		})
+		sel.AddReceive(repMessageCh, func(ch workflow.ReceiveChannel, _ bool) {
+			var sig RepMessage
+			ch.Receive(ctx, &sig)
+			c.onRepMessage(ctx, sig)
+		})
+		sel.AddReceive(handBackCh, func(ch workflow.ReceiveChannel, _ bool) {
+			var sig HandBack
+			ch.Receive(ctx, &sig)
+			c.onHandBack(ctx, sig)
+		})
+		sel.AddReceive(feedbackCh, func(ch workflow.ReceiveChannel, _ bool) {
+			var sig CustomerFeedback
+			ch.Receive(ctx, &sig)
+			c.onFeedback(ctx, sig)
 		})
 		sel.AddReceive(c.wake, func(ch workflow.ReceiveChannel, _ bool) { ch.Receive(ctx, nil) })
 		sel.Select(ctx)
-		cancelTimer()
+		cancelTimers()
 	}
-
-	// Let a turn in flight finish before the conversation ends.
-	if err := workflow.Await(ctx, func() bool { return !c.busy && workflow.AllHandlersFinished(ctx) }); err != nil {
-		return ConversationResult{}, err
-	}
-	c.state.Status = StatusClosedUnresolved
-	if c.agentAnswered() {
-		c.state.Status = StatusResolved
-	}
-	if err := workflow.UpsertTypedSearchAttributes(ctx,
-		SearchStatus.ValueSet(c.state.Status),
-		SearchResolved.ValueSet(c.state.Status == StatusResolved),
-	); err != nil {
-		return ConversationResult{}, err
-	}
-	if err := c.record(ctx, nil); err != nil {
-		return ConversationResult{}, err
-	}
-	return ConversationResult{Status: c.state.Status}, nil
+	return c.end(ctx)
 }
 
-func (c *conversation) agentAnswered() bool {
-	for _, r := range c.replies {
-		if r.Known {
-			return true
+func (c *conversation) inactivity() time.Duration {
+	if c.state.Inactivity > 0 {
+		return c.state.Inactivity
+	}
+	return activities.DefaultInactivity
+}
+
+// carry is the state the next run starts from, trimmed to bounds.
+func (c *conversation) carry() ConversationState {
+	s := c.state
+	if n := len(s.Transcript); n > carriedTranscript {
+		s.Transcript = append([]TranscriptEntry(nil), s.Transcript[n-carriedTranscript:]...)
+	}
+	if n := len(s.RecentReplies); n > carriedReplies {
+		s.RecentReplies = append([]RecentReply(nil), s.RecentReplies[n-carriedReplies:]...)
+	}
+	return s
+}
+
+// lock runs steps that change the conversation one at a time, in arrival
+// order: turns, rep signals, timers.
+func (c *conversation) lock(ctx workflow.Context) error {
+	if err := workflow.Await(ctx, func() bool { return !c.busy }); err != nil {
+		return err
+	}
+	c.busy = true
+	return nil
+}
+
+// unlock ends a step and wakes the main loop, so it re-arms its timers for
+// the new state (a handoff's acceptance deadline, the inactivity timeout) and
+// considers continuing as new.
+func (c *conversation) unlock() {
+	c.busy = false
+	c.wake.SendAsync(struct{}{})
+}
+
+func (c *conversation) reply(id string) (AgentReply, bool) {
+	for _, r := range c.state.RecentReplies {
+		if r.ID == id {
+			return r.Reply, true
 		}
 	}
-	return false
+	return AgentReply{}, false
+}
+
+func (c *conversation) ended() bool {
+	return c.closed || c.state.Status == StatusResolved || c.state.Status == StatusClosedUnresolved
 }
 
 func (c *conversation) validateCustomerMessage(_ workflow.Context, msg CustomerMessage) error {
 	switch {
-	case msg.ChannelID != c.in.ChannelID:
+	case msg.ChannelID != c.state.ChannelID:
 		return temporal.NewApplicationError("no such conversation on this channel", ErrConversationNotFound)
 	case msg.ID == "":
 		return temporal.NewApplicationError("id: must not be empty", ErrInvalidMessage)
@@ -188,106 +380,198 @@ func (c *conversation) validateCustomerMessage(_ workflow.Context, msg CustomerM
 	case utf8.RuneCountInString(msg.Text) > MaxMessageChars:
 		return temporal.NewApplicationError(fmt.Sprintf("text: longer than %d characters", MaxMessageChars), ErrInvalidMessage)
 	}
-	if _, answered := c.replies[msg.ID]; answered {
+	if _, answered := c.reply(msg.ID); answered {
 		return nil
 	}
-	if c.closed || c.state.Status == StatusResolved || c.state.Status == StatusClosedUnresolved {
+	if c.ended() {
 		return temporal.NewApplicationError("the conversation is closed", ErrConversationClosed)
 	}
 	return nil
 }
 
 func (c *conversation) onCustomerMessage(ctx workflow.Context, msg CustomerMessage) (AgentReply, error) {
-	if r, ok := c.replies[msg.ID]; ok {
+	if r, ok := c.reply(msg.ID); ok {
 		return r, nil
 	}
-	// Turns run one at a time, in arrival order.
-	if err := workflow.Await(ctx, func() bool { return !c.busy }); err != nil {
+	if err := c.lock(ctx); err != nil {
 		return AgentReply{}, err
 	}
-	if r, ok := c.replies[msg.ID]; ok {
+	defer c.unlock()
+	if r, ok := c.reply(msg.ID); ok {
 		return r, nil
 	}
-	c.busy = true
-	defer func() { c.busy = false }()
-	c.wake.SendAsync(struct{}{})
-
+	c.turns++
 	reply, err := c.turn(ctx, msg)
 	if err != nil {
 		return AgentReply{}, err
 	}
-	c.replies[msg.ID] = reply
+	c.state.RecentReplies = append(c.state.RecentReplies, RecentReply{ID: msg.ID, Reply: reply})
 	return reply, nil
 }
 
-// turn is one agent turn: retrieve, generate, record.
-func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentReply, error) {
-	var a *activities.Activities
-	received := workflow.Now(ctx)
-
-	// Retrieval is a short read: a local activity saves the round trips.
-	lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-		StartToCloseTimeout: 10 * time.Second,
-		RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 3},
-	})
-	var retrieved activities.RetrieveResult
-	err := workflow.ExecuteLocalActivity(lctx, a.Retrieve, activities.RetrieveInput{
-		WorkspaceID: c.in.WorkspaceID, Query: msg.Text, Limit: 5,
-	}).Get(ctx, &retrieved)
-	if err != nil {
-		return AgentReply{}, fmt.Errorf("retrieve: %w", err)
+// end decides the outcome, charges a resolution and records the end.
+func (c *conversation) end(ctx workflow.Context) (ConversationResult, error) {
+	// Let a turn or signal in flight finish first.
+	if err := workflow.Await(ctx, func() bool { return !c.busy && workflow.AllHandlersFinished(ctx) }); err != nil {
+		return ConversationResult{}, err
 	}
-
-	// Generation may call an LLM: a regular activity with its own retries and
-	// history events. The timeout leaves room for a slow model.
-	gctx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 2 * time.Minute,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval: time.Second, MaximumInterval: 10 * time.Second, MaximumAttempts: 4,
-		},
-	})
-	var gen activities.GenerateResult
-	err = workflow.ExecuteActivity(gctx, a.Generate, activities.GenerateInput{
-		WorkspaceID: c.in.WorkspaceID, Question: msg.Text, Passages: retrieved.Passages,
-	}).Get(ctx, &gen)
-	if err != nil {
-		return AgentReply{}, fmt.Errorf("generate: %w", err)
+	resolved := c.state.AgentAnswered && c.state.HandoffCount == 0 && c.state.Feedback != FeedbackNotHelpful
+	c.state.Status = StatusClosedUnresolved
+	if resolved {
+		c.state.Status = StatusResolved
 	}
-	answered := workflow.Now(ctx)
-
-	c.state.Transcript = append(c.state.Transcript,
-		TranscriptEntry{ClientID: msg.ID, Role: "customer", Text: msg.Text, At: received},
-		TranscriptEntry{ClientID: msg.ID, Role: "agent", Text: gen.Text, Citations: gen.Citations, At: answered},
-	)
-	if err := c.record(ctx, c.state.Transcript[len(c.state.Transcript)-2:]); err != nil {
-		return AgentReply{}, err
+	result := ConversationResult{Status: c.state.Status, Resolved: resolved}
+	if resolved && !c.state.Test {
+		var a *activities.Activities
+		info := workflow.GetInfo(ctx)
+		var charged activities.ChargeResult
+		err := workflow.ExecuteActivity(sideEffectOptions(ctx), a.ChargeResolution, activities.ChargeInput{
+			WorkspaceID: c.state.WorkspaceID, ConversationRowID: activities.ConversationRowID(info.WorkflowExecution.ID),
+			Key: info.WorkflowExecution.ID + ":" + info.FirstRunID, At: workflow.Now(ctx),
+		}).Get(ctx, &charged)
+		if err != nil {
+			return ConversationResult{}, fmt.Errorf("charge resolution: %w", err)
+		}
+		result.Charged = charged.Charged
 	}
-	return AgentReply{
-		MessageID: msg.ID, Text: gen.Text, Citations: gen.Citations,
-		Status: c.state.Status, Known: gen.Known,
-	}, nil
+	if err := c.upsertSearch(ctx); err != nil {
+		return ConversationResult{}, err
+	}
+	now := workflow.Now(ctx)
+	rec := c.record(ctx)
+	rec.Conversation.EndedAt = &now
+	rec.Conversation.Resolved = resolved
+	rec.Decisions = append(rec.Decisions, c.decision("", "end", "conversation ended: "+c.state.Status, map[string]any{
+		"resolved": resolved, "charged": result.Charged, "test": c.state.Test,
+		"agent_answered": c.state.AgentAnswered, "handoffs": c.state.HandoffCount, "feedback": c.state.Feedback,
+	}))
+	if err := c.save(ctx, rec); err != nil {
+		return ConversationResult{}, err
+	}
+	return result, nil
 }
 
-// record writes the conversation and the given messages to the read model.
-func (c *conversation) record(ctx workflow.Context, entries []TranscriptEntry) error {
-	var a *activities.Activities
-	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 30 * time.Second,
-		// The read model must catch up eventually; keep retrying.
-		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
-	})
-	in := activities.RecordTurnInput{
-		WorkspaceID: c.in.WorkspaceID, ConversationID: c.in.ConversationID,
-		WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, ChannelID: c.in.ChannelID,
-		Status: c.state.Status, Test: c.in.Test, StartedAt: c.state.StartedAt,
+// Feedback values.
+const (
+	FeedbackHelpful    = "helpful"
+	FeedbackNotHelpful = "not_helpful"
+)
+
+func (c *conversation) onFeedback(ctx workflow.Context, sig CustomerFeedback) {
+	if err := c.lock(ctx); err != nil {
+		return
 	}
+	defer c.unlock()
+	c.state.Feedback = FeedbackNotHelpful
+	if sig.Helpful {
+		c.state.Feedback = FeedbackHelpful
+	}
+	rec := c.record(ctx)
+	rec.Decisions = append(rec.Decisions, c.decision("", "feedback", "customer feedback: "+c.state.Feedback,
+		map[string]any{"helpful": sig.Helpful, "comment": sig.Comment}))
+	c.saveOrLog(ctx, rec)
+}
+
+// sideEffectOptions are the options of activities that write: retried with
+// backoff until they succeed, as each is idempotent.
+func sideEffectOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
+	})
+}
+
+// readOptions are the options of the short reads run as local activities.
+func readOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		StartToCloseTimeout: 10 * time.Second,
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: 200 * time.Millisecond, MaximumAttempts: 5},
+	})
+}
+
+// record starts a read-model record of the conversation's current state.
+func (c *conversation) record(ctx workflow.Context) activities.RecordTurnInput {
+	s := c.state
+	snap := activities.ConversationSnapshot{
+		Status: s.Status, ChannelType: s.ChannelType, ContactID: s.ContactID, CustomerTier: s.CustomerTier,
+		IssueType: s.IssueType, Feedback: s.Feedback, FirstAnswerMs: s.FirstAnswerMs, RuleSetVersion: s.HandoffVersion,
+	}
+	if h := s.Handoff; h != nil {
+		at := h.At
+		snap.Team, snap.HandoffReason, snap.HandoffRuleID, snap.HandoffMode = h.Team, h.Reason, h.RuleID, h.Mode
+		snap.HandedOffAt, snap.AcceptedAt, snap.RepKeyID, snap.Flagged = &at, h.AcceptedAt, h.RepKeyID, h.Flagged
+	}
+	return activities.RecordTurnInput{
+		WorkspaceID: s.WorkspaceID, ConversationID: s.ConversationID,
+		WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, ChannelID: s.ChannelID,
+		Test: s.Test, StartedAt: s.StartedAt, Conversation: snap, ReopenOf: s.ReopenOf,
+	}
+}
+
+// add appends entries to the transcript and to the record.
+func (c *conversation) add(rec *activities.RecordTurnInput, entries ...TranscriptEntry) {
 	for _, e := range entries {
-		in.Messages = append(in.Messages, activities.TranscriptMessage{
+		c.state.Transcript = append(c.state.Transcript, e)
+		rec.Messages = append(rec.Messages, activities.TranscriptMessage{
 			ClientID: e.ClientID, Role: e.Role, Text: e.Text, Citations: e.Citations, At: e.At,
 		})
 	}
-	if err := workflow.ExecuteActivity(actx, a.RecordTurn, in).Get(ctx, nil); err != nil {
-		return fmt.Errorf("record turn: %w", err)
+}
+
+// decision numbers a decision record.
+func (c *conversation) decision(messageID, kind, summary string, detail map[string]any) activities.DecisionRecord {
+	c.state.EventSeq++
+	detail["seq"] = c.state.EventSeq
+	return activities.DecisionRecord{MessageID: messageID, Kind: kind, Summary: summary, Detail: detail, At: c.state.LastActivity}
+}
+
+// event makes a rep event with a key unique to this conversation.
+func (c *conversation) event(ctx workflow.Context, kind string, payload map[string]any) activities.RepEventRecord {
+	c.state.EventSeq++
+	team := ""
+	if c.state.Handoff != nil {
+		team = c.state.Handoff.Team
+	}
+	payload["status"] = c.state.Status
+	return activities.RepEventRecord{
+		Key:  fmt.Sprintf("%s/%d", workflow.GetInfo(ctx).WorkflowExecution.ID, c.state.EventSeq),
+		Team: team, Kind: kind, Payload: payload, At: workflow.Now(ctx),
+	}
+}
+
+// save writes a record to the read model.
+func (c *conversation) save(ctx workflow.Context, rec activities.RecordTurnInput) error {
+	var a *activities.Activities
+	if err := workflow.ExecuteActivity(sideEffectOptions(ctx), a.RecordTurn, rec).Get(ctx, nil); err != nil {
+		return fmt.Errorf("record: %w", err)
 	}
 	return nil
+}
+
+// saveOrLog is save for signal handlers, which have no caller to fail to:
+// the activity retries until it succeeds, so an error here means the
+// workflow is being cancelled.
+func (c *conversation) saveOrLog(ctx workflow.Context, rec activities.RecordTurnInput) {
+	if err := c.save(ctx, rec); err != nil {
+		workflow.GetLogger(ctx).Error("record failed", "error", err)
+	}
+}
+
+// upsertSearch brings the search attributes up to date.
+func (c *conversation) upsertSearch(ctx workflow.Context) error {
+	s := c.state
+	updates := []temporal.SearchAttributeUpdate{
+		SearchStatus.ValueSet(s.Status),
+		SearchResolved.ValueSet(s.Status == StatusResolved),
+	}
+	if s.CustomerTier != "" {
+		updates = append(updates, SearchCustomerTier.ValueSet(s.CustomerTier))
+	}
+	if s.IssueType != "" {
+		updates = append(updates, SearchIssueType.ValueSet(s.IssueType))
+	}
+	if s.Handoff != nil {
+		updates = append(updates, SearchHandoffReason.ValueSet(s.Handoff.Trigger))
+	}
+	return workflow.UpsertTypedSearchAttributes(ctx, updates...)
 }

@@ -5,58 +5,187 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/switchboardhq/switchboard/activities"
+	"github.com/switchboardhq/switchboard/answer"
+	"github.com/switchboardhq/switchboard/rules"
+	"github.com/switchboardhq/switchboard/understand"
 	"github.com/switchboardhq/switchboard/workflows"
 )
 
-type testBundle struct {
-	env      *testsuite.TestWorkflowEnvironment
+// fake stands in for the activities: it answers shipping questions, knows
+// nothing else, and remembers every call.
+type fake struct {
+	mu sync.Mutex
+	// context returns the turn's context; the default knows ada@example.com.
+	context func(in activities.LoadContextInput) activities.LoadContextResult
+	// handoffRule, when set, matches messages containing its trigger word.
+	handoffRule *rules.Rule
+	trigger     string
+	// failLabel makes SendReturnLabel fail.
+	failLabel bool
+
+	calls    map[string]int
 	recorded []activities.RecordTurnInput
-	generate int
+	charges  []activities.ChargeInput
+	reverses []activities.ReverseInput
 }
 
-// setup returns a workflow environment whose activities answer every question
-// with a quote of the first passage, and remember what was recorded.
+func (f *fake) count(name string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.calls[name]
+}
+
+func (f *fake) call(name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls[name]++
+}
+
+var ada = &activities.ContactInfo{ID: "contact-ada", Email: "ada@example.com", Tier: "standard", LifecycleStage: "customer"}
+
+func defaultContext(in activities.LoadContextInput) activities.LoadContextResult {
+	out := activities.LoadContextResult{
+		Settings: activities.Settings{
+			ConfidenceThreshold: 0.5, DefaultTeam: "support",
+			ActionProtection: map[string]string{
+				activities.ActionOrderStatus: "match_email", activities.ActionStartReturn: "match_email",
+				activities.ActionPasswordReset: "match_email",
+			},
+		},
+		Teams: map[string]activities.TeamInfo{
+			"support": {Key: "support", AcceptTimeout: 10 * time.Minute, FallbackMessage: "We'll email you."},
+		},
+		Analysis:       understand.Analyze(in.Text, understand.Options{OrderPrefixes: []string{"SP"}}),
+		HandoffVersion: 1, CreditBalance: 100,
+	}
+	if strings.EqualFold(in.ContactEmail, ada.Email) {
+		out.Contact = ada
+	}
+	if out.Analysis.OrderNumber == "SP-1002" {
+		delivered := time.Now().Add(-5 * 24 * time.Hour)
+		out.Order = &activities.OrderInfo{ID: "o2", Number: "SP-1002", Status: "delivered", DeliveredAt: &delivered, ContactEmail: ada.Email}
+	}
+	return out
+}
+
+type testBundle struct {
+	env  *testsuite.TestWorkflowEnvironment
+	fake *fake
+}
+
 func setup(t *testing.T) *testBundle {
 	t.Helper()
 	var s testsuite.WorkflowTestSuite
 	s.SetLogger(tlog.NewStructuredLogger(slog.New(slog.DiscardHandler)))
-	b := &testBundle{env: s.NewTestWorkflowEnvironment()}
+	f := &fake{context: defaultContext, calls: map[string]int{}}
+	env := s.NewTestWorkflowEnvironment()
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: workflows.ConversationWorkflowID("ws-1", "conv-1")})
 	var a *activities.Activities
-	b.env.RegisterActivity(a)
-	b.env.OnActivity(a.Retrieve, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.RetrieveInput) (activities.RetrieveResult, error) {
-			return activities.RetrieveResult{Passages: []activities.Passage{
-				{SourceID: "src-1", Title: "Shipping", Text: "Shipping takes 3 days.", Score: 2},
-			}}, nil
+	env.RegisterActivity(a)
+	env.OnActivity(a.LoadContext, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.LoadContextInput) (activities.LoadContextResult, error) {
+			f.call("LoadContext")
+			return f.context(in), nil
 		})
-	b.env.OnActivity(a.Generate, mock.Anything, mock.Anything).Return(
+	env.OnActivity(a.EvaluateRules, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.EvaluateRulesInput) (activities.EvaluateRulesResult, error) {
+			f.call("EvaluateRules:" + in.Kind)
+			out := activities.EvaluateRulesResult{Version: in.Version}
+			if in.Kind == "handoff" && f.handoffRule != nil {
+				out.RuleCount = 1
+				matched := strings.Contains(strings.ToLower(in.Env.Conversation.Text), f.trigger)
+				out.Decision.Evaluations = []rules.Evaluation{{RuleID: f.handoffRule.ID, Matched: matched, Inputs: []string{"conversation.text"}}}
+				if matched {
+					r := *f.handoffRule
+					out.Decision.Matched = &r
+				}
+			}
+			return out, nil
+		})
+	env.OnActivity(a.Retrieve, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.RetrieveInput) (activities.RetrieveResult, error) {
+			f.call("Retrieve")
+			return activities.RetrieveResult{Passages: []activities.Passage{{SourceID: "src-1", Title: "Shipping", Text: "Shipping takes 3 days.", Score: 2}}}, nil
+		})
+	env.OnActivity(a.Generate, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.GenerateInput) (activities.GenerateResult, error) {
-			b.generate++
-			if strings.Contains(in.Question, "meaning of life") {
-				return activities.GenerateResult{Text: "I don't know."}, nil
+			f.call("Generate")
+			if !strings.Contains(strings.ToLower(in.Question), "shipping") {
+				return activities.GenerateResult{Text: answer.DontKnow, Confidence: 0.1}, nil
 			}
 			p := in.Passages[0]
-			return activities.GenerateResult{
-				Text: p.Text, Known: true, Confidence: 1,
-				Citations: []activities.Citation{{SourceID: p.SourceID, Title: p.Title}},
-			}, nil
+			return activities.GenerateResult{Text: p.Text, Known: true, Confidence: 1,
+				Citations: []activities.Citation{{SourceID: p.SourceID, Title: p.Title}}}, nil
 		})
-	b.env.OnActivity(a.RecordTurn, mock.Anything, mock.Anything).Return(
+	env.OnActivity(a.RecordTurn, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.RecordTurnInput) (activities.RecordTurnResult, error) {
-			b.recorded = append(b.recorded, in)
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			f.recorded = append(f.recorded, in)
 			return activities.RecordTurnResult{}, nil
 		})
-	return b
+	env.OnActivity(a.ChargeResolution, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.ChargeInput) (activities.ChargeResult, error) {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			f.charges = append(f.charges, in)
+			return activities.ChargeResult{Charged: true}, nil
+		})
+	env.OnActivity(a.ReverseCharges, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.ReverseInput) (activities.ReverseResult, error) {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			f.reverses = append(f.reverses, in)
+			return activities.ReverseResult{Reversed: 1}, nil
+		})
+	env.OnActivity(a.OrderStatus, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.ActionInput) (activities.ActionResult, error) {
+			f.call("OrderStatus")
+			return activities.ActionResult{Text: "Order " + in.OrderNumber + " was delivered."}, nil
+		})
+	env.OnActivity(a.CreateReturn, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.ActionInput) (activities.ActionResult, error) {
+			f.call("CreateReturn")
+			return activities.ActionResult{ReturnID: "ret-1"}, nil
+		})
+	env.OnActivity(a.SendReturnLabel, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.ActionInput) (activities.ActionResult, error) {
+			f.call("SendReturnLabel")
+			if f.failLabel {
+				return activities.ActionResult{}, temporal.NewNonRetryableApplicationError("mail server down", "MailFailed", nil)
+			}
+			return activities.ActionResult{Text: "Return started.", ReturnID: in.ReturnID}, nil
+		})
+	env.OnActivity(a.CancelReturn, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.ActionInput) (activities.ActionResult, error) {
+			f.call("CancelReturn:" + in.ReturnID)
+			return activities.ActionResult{}, nil
+		})
+	env.OnActivity(a.PasswordReset, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.ActionInput) (activities.ActionResult, error) {
+			f.call("PasswordReset")
+			return activities.ActionResult{Text: "Reset link sent."}, nil
+		})
+	env.OnActivity(a.NotifyTeam, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.NotifyTeamInput) (activities.NotifyTeamResult, error) {
+			f.call("NotifyTeam")
+			return activities.NotifyTeamResult{Sent: true}, nil
+		})
+	return &testBundle{env: env, fake: f}
 }
 
 var input = workflows.ConversationInput{
@@ -68,72 +197,137 @@ type updateResult struct {
 	reply    workflows.AgentReply
 	err      error
 	rejected error
+	done     bool
 }
 
-// send delivers a customer message after delay and stores the outcome.
-func (b *testBundle) send(delay time.Duration, msg workflows.CustomerMessage, out *updateResult) {
+// send delivers a customer message after delay.
+func (b *testBundle) send(delay time.Duration, msg workflows.CustomerMessage) *updateResult {
+	out := &updateResult{}
 	b.env.RegisterDelayedCallback(func() {
 		b.env.UpdateWorkflow(workflows.UpdateCustomerMessage, msg.ID, &testsuite.TestUpdateCallback{
 			OnReject: func(err error) { out.rejected = err },
 			OnAccept: func() {},
 			OnComplete: func(v any, err error) {
-				out.err = err
+				out.done, out.err = true, err
 				if err == nil {
 					out.reply = v.(workflows.AgentReply)
 				}
 			},
 		}, msg)
 	}, delay)
+	return out
+}
+
+func (b *testBundle) signal(delay time.Duration, name string, arg any) {
+	b.env.RegisterDelayedCallback(func() { b.env.SignalWorkflow(name, arg) }, delay)
+}
+
+func (b *testBundle) query(delay time.Duration) *workflows.ConversationState {
+	var state workflows.ConversationState
+	b.env.RegisterDelayedCallback(func() {
+		v, err := b.env.QueryWorkflow(workflows.QueryState)
+		if err == nil {
+			_ = v.Get(&state)
+		}
+	}, delay)
+	return &state
+}
+
+func (b *testBundle) run(t *testing.T, in workflows.ConversationInput) workflows.ConversationResult {
+	t.Helper()
+	b.env.ExecuteWorkflow(workflows.ConversationWorkflow, in)
+	require.True(t, b.env.IsWorkflowCompleted())
+	require.NoError(t, b.env.GetWorkflowError())
+	var res workflows.ConversationResult
+	require.NoError(t, b.env.GetWorkflowResult(&res))
+	return res
 }
 
 func msg(id, text string) workflows.CustomerMessage {
+	return workflows.CustomerMessage{ID: id, Text: text, ChannelID: "ch-1", ContactEmail: "ada@example.com"}
+}
+
+func anon(id, text string) workflows.CustomerMessage {
 	return workflows.CustomerMessage{ID: id, Text: text, ChannelID: "ch-1"}
 }
 
-func TestConversationAnswersAndResolvesOnClose(t *testing.T) {
+func (f *fake) decisions(kind string) []activities.DecisionRecord {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []activities.DecisionRecord
+	for _, r := range f.recorded {
+		for _, d := range r.Decisions {
+			if d.Kind == kind {
+				out = append(out, d)
+			}
+		}
+	}
+	return out
+}
+
+func (f *fake) messages(role string) []activities.TranscriptMessage {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []activities.TranscriptMessage
+	for _, r := range f.recorded {
+		for _, m := range r.Messages {
+			if m.Role == role {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
+func (f *fake) last() activities.RecordTurnInput {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.recorded[len(f.recorded)-1]
+}
+
+func TestResolvedConversationConsumesExactlyOneCredit(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	var first updateResult
-	b.send(time.Minute, msg("m1", "How long does shipping take?"), &first)
-	b.env.RegisterDelayedCallback(func() { b.env.SignalWorkflow(workflows.SignalClose, nil) }, 2*time.Minute)
+	first := b.send(time.Minute, msg("m1", "How long does shipping take?"))
+	second := b.send(2*time.Minute, msg("m2", "And is shipping free?"))
+	b.signal(3*time.Minute, workflows.SignalCustomerFeedback, workflows.CustomerFeedback{Helpful: true})
+	b.signal(4*time.Minute, workflows.SignalClose, workflows.Close{By: "customer"})
 
-	b.env.ExecuteWorkflow(workflows.ConversationWorkflow, input)
+	res := b.run(t, input)
 
-	require.True(t, b.env.IsWorkflowCompleted())
-	require.NoError(t, b.env.GetWorkflowError())
-	require.NoError(t, first.rejected)
 	require.NoError(t, first.err)
 	require.Equal(t, "Shipping takes 3 days.", first.reply.Text)
 	require.Equal(t, "src-1", first.reply.Citations[0].SourceID)
-	var res workflows.ConversationResult
-	require.NoError(t, b.env.GetWorkflowResult(&res))
+	require.True(t, second.done)
 	require.Equal(t, workflows.StatusResolved, res.Status)
-
-	// One record per turn, plus the final status.
-	require.Len(t, b.recorded, 2)
-	require.Len(t, b.recorded[0].Messages, 2)
-	require.Equal(t, "customer", b.recorded[0].Messages[0].Role)
-	require.Equal(t, "agent", b.recorded[0].Messages[1].Role)
-	require.Equal(t, workflows.StatusResolved, b.recorded[1].Status)
+	require.True(t, res.Charged)
+	require.Len(t, b.fake.charges, 1)
+	require.Equal(t, "ws-1", b.fake.charges[0].WorkspaceID)
+	require.Equal(t, activities.ConversationRowID(workflows.ConversationWorkflowID("ws-1", "conv-1")), b.fake.charges[0].ConversationRowID)
+	// The handoff rules were evaluated with the pinned version, every turn.
+	require.Equal(t, 2, b.fake.count("EvaluateRules:handoff"))
+	require.Len(t, b.fake.decisions("handoff_rules"), 2)
+	require.EqualValues(t, 1, b.fake.decisions("handoff_rules")[0].Detail["version"])
+	last := b.fake.last()
+	require.True(t, last.Conversation.Resolved)
+	require.NotNil(t, last.Conversation.EndedAt)
+	require.Positive(t, last.Conversation.FirstAnswerMs)
 }
 
-func TestConversationDuplicateMessageIDGetsSameReplyWithoutSecondTurn(t *testing.T) {
+func TestDuplicateMessageIDGetsSameReplyWithoutSecondTurn(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	var first, again updateResult
-	b.send(time.Minute, msg("m1", "How long does shipping take?"), &first)
-	b.send(2*time.Minute, msg("m1", "How long does shipping take?"), &again)
-	b.env.RegisterDelayedCallback(func() { b.env.SignalWorkflow(workflows.SignalClose, nil) }, 3*time.Minute)
-
-	b.env.ExecuteWorkflow(workflows.ConversationWorkflow, input)
-
-	require.NoError(t, b.env.GetWorkflowError())
+	first := b.send(time.Minute, msg("m1", "How long does shipping take?"))
+	again := b.send(2*time.Minute, msg("m1", "How long does shipping take?"))
+	b.signal(3*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
 	require.NoError(t, again.err)
 	require.Equal(t, first.reply, again.reply)
-	require.Equal(t, 1, b.generate)
+	require.Equal(t, 1, b.fake.count("Generate"))
+	require.Len(t, b.fake.messages("customer"), 1)
 }
 
-func TestConversationValidatorRejectsBadMessages(t *testing.T) {
+func TestValidatorRejectsBadMessagesAndWritesNothing(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name    string
@@ -150,90 +344,302 @@ func TestConversationValidatorRejectsBadMessages(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			b := setup(t)
-			var out updateResult
-			b.send(time.Minute, tc.msg, &out)
-			b.env.RegisterDelayedCallback(func() { b.env.SignalWorkflow(workflows.SignalClose, nil) }, 2*time.Minute)
-			b.env.ExecuteWorkflow(workflows.ConversationWorkflow, input)
-
-			require.Error(t, out.rejected)
+			out := b.send(time.Minute, tc.msg)
+			b.signal(2*time.Minute, workflows.SignalClose, workflows.Close{})
+			res := b.run(t, input)
 			var app *temporal.ApplicationError
 			require.True(t, errors.As(out.rejected, &app), "got %v", out.rejected)
 			require.Equal(t, tc.errType, app.Type())
-			require.Zero(t, b.generate, "a rejected message must not run a turn")
-			var res workflows.ConversationResult
-			require.NoError(t, b.env.GetWorkflowResult(&res))
+			require.Zero(t, b.fake.count("LoadContext"), "a rejected message runs no turn")
+			require.Empty(t, b.fake.messages("customer"))
 			require.Equal(t, workflows.StatusClosedUnresolved, res.Status)
 		})
 	}
 }
 
-func TestConversationRejectsMessagesAfterClose(t *testing.T) {
+func TestInactivityEndsTheConversation(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	var late updateResult
-	b.env.RegisterDelayedCallback(func() { b.env.SignalWorkflow(workflows.SignalClose, nil) }, time.Minute)
-	// Delivered in the same workflow task as the close signal is handled.
-	b.send(time.Minute, msg("m9", "Hello?"), &late)
-	b.env.ExecuteWorkflow(workflows.ConversationWorkflow, input)
+	b.send(30*time.Minute, msg("m1", "How long does shipping take?"))
+	// Each message restarts the hour.
+	second := b.send(80*time.Minute, msg("m2", "Is shipping faster by express?"))
+	res := b.run(t, input)
+	require.NoError(t, second.err)
+	require.True(t, second.done)
+	require.Equal(t, workflows.StatusResolved, res.Status)
+	require.Equal(t, 2, b.fake.count("Generate"))
+}
 
-	require.NoError(t, b.env.GetWorkflowError())
+func TestClarifyThenDontKnowThenHandOffAfterTwoUnknowns(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r1 := b.send(time.Minute, msg("m1", "What about the thing?"))
+	r2 := b.send(2*time.Minute, msg("m2", "The blue one, is it good?"))
+	r3 := b.send(3*time.Minute, msg("m3", "Tell me about gizmos"))
+	state := b.query(4 * time.Minute)
+	b.signal(5*time.Minute, workflows.SignalClose, workflows.Close{})
+	res := b.run(t, input)
+
+	require.Contains(t, r1.reply.Text, "could you tell me a little more")
+	require.Equal(t, answer.DontKnow, r2.reply.Text)
+	require.False(t, r2.reply.HandedOff)
+	require.True(t, r3.reply.HandedOff)
+	require.Equal(t, workflows.StatusHandedOff, r3.reply.Status)
+	require.Equal(t, workflows.TriggerUnansweredTwice, state.Handoff.Trigger)
+	// Each "I don't know" recorded a knowledge gap.
+	gaps := 0
+	for _, r := range b.fake.recorded {
+		if r.Gap != nil {
+			gaps++
+		}
+	}
+	require.Equal(t, 2, gaps)
+	require.Equal(t, workflows.StatusClosedUnresolved, res.Status)
+	require.Empty(t, b.fake.charges)
+}
+
+func refundRule(mode rules.HandoffMode) *rules.Rule {
+	return &rules.Rule{ID: "rule-refund", Name: "Refunds go to a person", Kind: rules.KindHandoff, Enabled: true,
+		Condition: `containsAny(conversation.text, ["refund"])`, Mode: mode, Team: "support", Message: "A person will help with your refund."}
+}
+
+func TestTransferNowThenRepAcceptsRepliesAndHandsBack(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.fake.handoffRule, b.fake.trigger = refundRule(rules.ModeTransferNow), "refund"
+	r1 := b.send(time.Minute, msg("m1", "I want a refund"))
+	r2 := b.send(2*time.Minute, msg("m2", "Hello? Anyone?"))
+	b.signal(3*time.Minute, workflows.SignalRepAccepted, workflows.RepAccepted{RepKeyID: "rep-1", RepName: "Rita"})
+	afterAccept := b.query(3*time.Minute + time.Second)
+	b.signal(4*time.Minute, workflows.SignalRepMessage, workflows.RepMessage{ID: "r1", RepKeyID: "rep-1", RepName: "Rita", Text: "Refund issued."})
+	b.signal(5*time.Minute, workflows.SignalHandBack, workflows.HandBack{RepKeyID: "rep-1"})
+	r3 := b.send(6*time.Minute, msg("m3", "Thanks! How long does shipping take?"))
+	b.signal(7*time.Minute, workflows.SignalClose, workflows.Close{})
+	res := b.run(t, input)
+
+	require.Equal(t, "A person will help with your refund.", r1.reply.Text)
+	require.True(t, r1.reply.HandedOff)
+	require.Equal(t, workflows.StatusHandedOff, r1.reply.Status)
+	require.Empty(t, r2.reply.Text, "transferred: the agent stays silent")
+	require.Equal(t, 1, b.fake.count("Generate"), "only the message after hand-back was generated")
+	require.Equal(t, workflows.StatusRepActive, afterAccept.Status)
+	require.Equal(t, "Rita", afterAccept.Handoff.RepName)
+	require.Equal(t, "Shipping takes 3 days.", r3.reply.Text)
+	require.Equal(t, workflows.StatusAIActive, r3.reply.Status)
+	require.Len(t, b.fake.messages("rep"), 1)
+	// The handoff decision names the rule; a handed-off conversation is not
+	// the agent's resolution.
+	require.Equal(t, "rule-refund", b.fake.decisions("handoff")[0].Detail["rule_id"])
+	require.Equal(t, workflows.StatusClosedUnresolved, res.Status)
+	require.Empty(t, b.fake.charges)
+	// Reps were told: a handoff event and the customer's message while waiting.
+	kinds := map[string]int{}
+	for _, r := range b.fake.recorded {
+		for _, e := range r.Events {
+			kinds[e.Kind]++
+		}
+	}
+	require.Equal(t, 1, kinds["handoff"])
+	require.Equal(t, 1, kinds["customer_message"])
+	require.Equal(t, 1, kinds["accepted"])
+	require.Equal(t, 1, kinds["handed_back"])
+}
+
+func TestKeepAssistingAnswersWhileTheTeamIsTold(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.fake.handoffRule, b.fake.trigger = refundRule(rules.ModeKeepAssisting), "shipping"
+	r1 := b.send(time.Minute, msg("m1", "How long does shipping take?"))
+	r2 := b.send(2*time.Minute, msg("m2", "And shipping to Hawaii?"))
+	b.signal(3*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
+	require.Equal(t, "Shipping takes 3 days. A person will help with your refund.", r1.reply.Text)
+	require.True(t, r1.reply.HandedOff)
+	require.Equal(t, workflows.StatusHandedOff, r1.reply.Status)
+	require.Equal(t, "Shipping takes 3 days.", r2.reply.Text, "the agent keeps answering until a rep accepts")
+}
+
+func TestNoRepInTimeSendsFallbackAndFlags(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.fake.handoffRule, b.fake.trigger = refundRule(rules.ModeTransferNow), "refund"
+	b.send(time.Minute, msg("m1", "I want a refund"))
+	state := b.query(20 * time.Minute)
+	b.signal(21*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
+	require.True(t, state.Handoff.Flagged)
+	system := b.fake.messages("system")
+	require.Len(t, system, 1)
+	require.Equal(t, "We'll email you.", system[0].Text)
+	require.Len(t, b.fake.decisions("handoff_timeout"), 1)
+}
+
+func TestOutsideWorkingHoursTellsWhenToExpectAPerson(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.fake.handoffRule, b.fake.trigger = refundRule(rules.ModeTransferNow), "refund"
+	b.fake.context = func(in activities.LoadContextInput) activities.LoadContextResult {
+		out := defaultContext(in)
+		// A team that works one minute a week, Sunday 03:00 UTC.
+		out.Teams["support"] = activities.TeamInfo{Key: "support", WorkingHours: "sun 03:00-03:01 UTC", AcceptTimeout: time.Minute}
+		return out
+	}
+	// The test environment starts on a fixed date; pin it to a Monday.
+	b.env.SetStartTime(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
+	r1 := b.send(time.Minute, msg("m1", "I want a refund"))
+	b.signal(2*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
+	require.Contains(t, r1.reply.Text, "Our team is available from Sunday 03:00 UTC; a person will reply then.")
+}
+
+func TestAskedForHumanHandsOff(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r1 := b.send(time.Minute, msg("m1", "Can I talk to a human please?"))
+	b.signal(2*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
+	require.True(t, r1.reply.HandedOff)
+	require.Equal(t, workflows.TriggerAskedForHuman, b.fake.decisions("handoff")[0].Detail["trigger"])
+}
+
+func TestCreditsExhaustedGoesToReps(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.fake.context = func(in activities.LoadContextInput) activities.LoadContextResult {
+		out := defaultContext(in)
+		out.CreditBalance = 0
+		return out
+	}
+	r1 := b.send(time.Minute, msg("m1", "How long does shipping take?"))
+	b.signal(2*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
+	require.True(t, r1.reply.HandedOff)
+	require.Zero(t, b.fake.count("Generate"))
+	require.Equal(t, workflows.TriggerCreditsExhausted, b.fake.decisions("handoff")[0].Detail["trigger"])
+}
+
+func TestIdentityCheckFailsWithoutRunningTheAction(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	noEmail := b.send(time.Minute, anon("m1", "Where is my order SP-1002?"))
+	wrong := b.send(2*time.Minute, workflows.CustomerMessage{ID: "m2", Text: "Where is my order SP-1002?", ChannelID: "ch-1", ContactEmail: "eve@example.com"})
+	right := b.send(3*time.Minute, msg("m3", "Where is my order SP-1002?"))
+	b.signal(4*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
+	require.Contains(t, noEmail.reply.Text, "email address")
+	require.Contains(t, wrong.reply.Text, "email address on the account")
+	require.Equal(t, "Order SP-1002 was delivered.", right.reply.Text)
+	require.Equal(t, 1, b.fake.count("OrderStatus"))
+}
+
+func TestReturnFailingHalfWayIsCompensated(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.fake.failLabel = true
+	r1 := b.send(time.Minute, msg("m1", "I want to return order SP-1002"))
+	b.signal(2*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
+	require.Equal(t, 1, b.fake.count("CreateReturn"))
+	require.Equal(t, 1, b.fake.count("SendReturnLabel"))
+	require.Equal(t, 1, b.fake.count("CancelReturn:ret-1"))
+	require.Contains(t, r1.reply.Text, "cancelled it")
+	require.Equal(t, true, b.fake.decisions("action")[0].Detail["compensated"])
+}
+
+func TestReturnWithinPolicy(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r1 := b.send(time.Minute, msg("m1", "I want to return order SP-1002"))
+	b.signal(2*time.Minute, workflows.SignalClose, workflows.Close{})
+	res := b.run(t, input)
+	require.Equal(t, "Return started.", r1.reply.Text)
+	require.Zero(t, b.fake.count("CancelReturn:ret-1"))
+	require.Equal(t, workflows.StatusResolved, res.Status, "an action the agent completed resolves the conversation")
+}
+
+func TestTestConversationNeverConsumesCredits(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.send(time.Minute, msg("m1", "How long does shipping take?"))
+	b.signal(2*time.Minute, workflows.SignalClose, workflows.Close{})
+	in := input
+	in.Test = true
+	res := b.run(t, in)
+	require.Equal(t, workflows.StatusResolved, res.Status)
+	require.False(t, res.Charged)
+	require.Empty(t, b.fake.charges)
+}
+
+func TestNegativeFeedbackIsNotAResolution(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.send(time.Minute, msg("m1", "How long does shipping take?"))
+	b.signal(2*time.Minute, workflows.SignalCustomerFeedback, workflows.CustomerFeedback{Helpful: false})
+	b.signal(3*time.Minute, workflows.SignalClose, workflows.Close{})
+	res := b.run(t, input)
+	require.Equal(t, workflows.StatusClosedUnresolved, res.Status)
+	require.Empty(t, b.fake.charges)
+}
+
+func TestReopenReversesThePreviousCharge(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.fake.context = func(in activities.LoadContextInput) activities.LoadContextResult {
+		out := defaultContext(in)
+		if in.First {
+			out.Previous = &activities.PreviousConversation{RowID: "row-prev", ExternalID: "conv-0", EndedAt: time.Now().Add(-time.Hour)}
+		}
+		return out
+	}
+	b.send(time.Minute, msg("m1", "How long does shipping take? Still waiting."))
+	b.signal(2*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
+	require.Len(t, b.fake.reverses, 1)
+	require.Equal(t, "row-prev", b.fake.reverses[0].PreviousRowID)
+	require.Equal(t, "row-prev", b.fake.recorded[0].ReopenOf)
+	require.Len(t, b.fake.decisions("reopened"), 1)
+}
+
+func TestContinueAsNewKeepsStateAndIdempotency(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	first := b.send(time.Minute, msg("m1", "How long does shipping take?"))
+	b.send(2*time.Minute, msg("m2", "Is shipping free over $75?"))
+	in := input
+	in.MaxTurnsPerRun = 2
+	b.env.ExecuteWorkflow(workflows.ConversationWorkflow, in)
+	var can *workflow.ContinueAsNewError
+	require.True(t, errors.As(b.env.GetWorkflowError(), &can), "got %v", b.env.GetWorkflowError())
+	var next workflows.ConversationInput
+	require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &next))
+	require.NotNil(t, next.Carried)
+	require.True(t, next.Carried.Pinned)
+	require.Equal(t, 1, next.Carried.HandoffVersion)
+	require.Len(t, next.Carried.Transcript, 4)
+
+	// The next run answers a retried m1 from the carried replies.
+	b2 := setup(t)
+	again := b2.send(time.Minute, msg("m1", "How long does shipping take?"))
+	b2.signal(2*time.Minute, workflows.SignalClose, workflows.Close{})
+	next.MaxTurnsPerRun = 0
+	res := b2.run(t, next)
+	require.Equal(t, first.reply, again.reply)
+	require.Zero(t, b2.fake.count("Generate"))
+	require.Zero(t, b2.fake.count("LoadContext"))
+	require.Equal(t, workflows.StatusResolved, res.Status)
+	require.Len(t, b2.fake.charges, 1)
+}
+
+func TestMessagesAfterCloseAreRejected(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.send(time.Minute, msg("m1", "How long does shipping take?"))
+	b.signal(2*time.Minute, workflows.SignalClose, workflows.Close{})
+	late := b.send(2*time.Minute, msg("m9", "Hello?"))
+	b.run(t, input)
 	if late.rejected != nil {
 		var app *temporal.ApplicationError
 		require.True(t, errors.As(late.rejected, &app))
 		require.Equal(t, workflows.ErrConversationClosed, app.Type())
 	}
-}
-
-func TestConversationEndsAfterInactivity(t *testing.T) {
-	t.Parallel()
-	b := setup(t)
-	var first, second updateResult
-	b.send(30*time.Minute, msg("m1", "How long does shipping take?"), &first)
-	// Each message restarts the hour: this one, 50 minutes later, keeps the
-	// conversation open past the first message's hour.
-	b.send(80*time.Minute, msg("m2", "And to Hawaii?"), &second)
-
-	b.env.ExecuteWorkflow(workflows.ConversationWorkflow, input)
-
-	require.NoError(t, b.env.GetWorkflowError())
-	require.NoError(t, second.rejected)
-	require.NoError(t, second.err)
-	var res workflows.ConversationResult
-	require.NoError(t, b.env.GetWorkflowResult(&res))
-	require.Equal(t, workflows.StatusResolved, res.Status)
-	require.Equal(t, 2, b.generate)
-}
-
-func TestConversationUnansweredIsClosedUnresolved(t *testing.T) {
-	t.Parallel()
-	b := setup(t)
-	var out updateResult
-	b.send(time.Minute, msg("m1", "What is the meaning of life?"), &out)
-	b.env.ExecuteWorkflow(workflows.ConversationWorkflow, input)
-
-	require.NoError(t, out.err)
-	require.False(t, out.reply.Known)
-	var res workflows.ConversationResult
-	require.NoError(t, b.env.GetWorkflowResult(&res))
-	require.Equal(t, workflows.StatusClosedUnresolved, res.Status)
-}
-
-func TestConversationStateQuery(t *testing.T) {
-	t.Parallel()
-	b := setup(t)
-	var out updateResult
-	b.send(time.Minute, msg("m1", "How long does shipping take?"), &out)
-	var state workflows.ConversationState
-	b.env.RegisterDelayedCallback(func() {
-		v, err := b.env.QueryWorkflow(workflows.QueryState)
-		require.NoError(t, err)
-		require.NoError(t, v.Get(&state))
-		b.env.SignalWorkflow(workflows.SignalClose, nil)
-	}, 2*time.Minute)
-	b.env.ExecuteWorkflow(workflows.ConversationWorkflow, input)
-
-	require.NoError(t, b.env.GetWorkflowError())
-	require.Equal(t, workflows.StatusAIActive, state.Status)
-	require.Len(t, state.Transcript, 2)
-	require.Equal(t, "How long does shipping take?", state.Transcript[0].Text)
 }

@@ -7,8 +7,17 @@ const (
 	// UpdateCustomerMessage delivers a customer's message; the update's result
 	// is the agent's reply.
 	UpdateCustomerMessage = "customer_message"
-	// SignalClose ends the conversation.
+	// SignalRepAccepted: a rep takes the handed-off conversation (RepAccepted).
+	SignalRepAccepted = "rep_accepted"
+	// SignalRepMessage: a rep writes to the customer (RepMessage).
+	SignalRepMessage = "rep_message"
+	// SignalHandBack: the rep returns the conversation to the agent (HandBack).
+	SignalHandBack = "hand_back"
+	// SignalClose ends the conversation (Close).
 	SignalClose = "close"
+	// SignalCustomerFeedback: the customer says whether the agent helped
+	// (CustomerFeedback).
+	SignalCustomerFeedback = "customer_feedback"
 	// QueryState returns the ConversationState.
 	QueryState = "state"
 )

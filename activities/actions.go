@@ -1,0 +1,276 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"go.temporal.io/sdk/temporal"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/switchboardhq/switchboard/models"
+)
+
+// CRM actions the agent can run.
+const (
+	ActionOrderStatus   = "order_status"
+	ActionStartReturn   = "start_return"
+	ActionUpdateContact = "update_contact"
+	ActionPasswordReset = "password_reset"
+)
+
+// Return policy windows, from the demo store's published policy.
+const (
+	ReturnWindow          = 30 * 24 * time.Hour
+	WholesaleReturnWindow = 14 * 24 * time.Hour
+)
+
+// ErrActionFailed is the application error type of an action that cannot
+// succeed (not found, outside the policy window); retrying will not help.
+const ErrActionFailed = "ActionFailed"
+
+// ActionInput is one CRM action for one customer message. Key (conversation
+// + message ID) makes running it twice have one effect.
+type ActionInput struct {
+	WorkspaceID    string
+	ConversationID string
+	Key            string
+	Action         string
+	// ContactID is the verified contact the action is for.
+	ContactID   string
+	OrderNumber string
+	// Update holds contact fields to change (phone, name, address).
+	Update map[string]string
+	// ReturnID is the return to compensate (CancelReturn).
+	ReturnID string
+	Now      time.Time
+}
+
+// ActionResult says what the action did, in words for the customer, and the
+// row it created, for a later compensation.
+type ActionResult struct {
+	Text     string
+	ReturnID string
+}
+
+func actionFailed(format string, args ...any) error {
+	return temporal.NewNonRetryableApplicationError(fmt.Sprintf(format, args...), ErrActionFailed, nil)
+}
+
+// OrderStatus describes an order's status.
+func (a *Activities) OrderStatus(ctx context.Context, in ActionInput) (ActionResult, error) {
+	o, err := a.order(ctx, in)
+	if err != nil {
+		return ActionResult{}, err
+	}
+	day := func(t *time.Time) string { return t.Format("January 2") }
+	var text string
+	switch o.Status {
+	case models.OrderProcessing:
+		text = fmt.Sprintf("Order %s was placed on %s and is being prepared; it has not shipped yet.", o.Number, day(&o.PlacedAt))
+	case models.OrderShipped:
+		text = fmt.Sprintf("Order %s shipped on %s and is on its way; the tracking link is in your shipping email.", o.Number, day(o.ShippedAt))
+	case models.OrderDelivered:
+		text = fmt.Sprintf("Order %s was delivered on %s.", o.Number, day(o.DeliveredAt))
+	case models.OrderDelayed:
+		text = fmt.Sprintf("Order %s shipped on %s and is delayed in transit. It is still on its way; if it has not moved for 10 business days we send a replacement or a refund.", o.Number, day(o.ShippedAt))
+	case models.OrderLost:
+		text = fmt.Sprintf("Order %s is marked as lost in transit. We will send a replacement or a refund.", o.Number)
+	case models.OrderReturnRequested:
+		text = fmt.Sprintf("A return has been started for order %s; the prepaid label was emailed to you.", o.Number)
+	default:
+		text = fmt.Sprintf("Order %s is %s.", o.Number, o.Status)
+	}
+	return ActionResult{Text: text}, nil
+}
+
+func (a *Activities) order(ctx context.Context, in ActionInput) (models.Order, error) {
+	var o models.Order
+	err := a.DB.WithContext(ctx).Where("workspace_id = ? AND number = ?", in.WorkspaceID, in.OrderNumber).Take(&o).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return o, actionFailed("I couldn't find an order numbered %s.", in.OrderNumber)
+	}
+	if err != nil {
+		return o, fmt.Errorf("load order: %w", err)
+	}
+	if in.ContactID != "" && o.ContactID != in.ContactID {
+		return o, actionFailed("I couldn't find an order numbered %s for your account.", in.OrderNumber)
+	}
+	return o, nil
+}
+
+// CreateReturn is the first step of starting a return: it checks the policy
+// window, records the return and marks the order. Idempotent by Key.
+func (a *Activities) CreateReturn(ctx context.Context, in ActionInput) (ActionResult, error) {
+	o, err := a.order(ctx, in)
+	if err != nil {
+		return ActionResult{}, err
+	}
+	var existing models.Return
+	if err := a.DB.WithContext(ctx).Where("idempotency_key = ?", in.Key).Limit(1).Find(&existing).Error; err != nil {
+		return ActionResult{}, fmt.Errorf("find return: %w", err)
+	}
+	if existing.ID != "" {
+		return ActionResult{ReturnID: existing.ID}, nil
+	}
+	if o.Status != models.OrderDelivered || o.DeliveredAt == nil {
+		return ActionResult{}, actionFailed("Order %s has not been delivered yet (it is %s), so it cannot be returned.", o.Number, o.Status)
+	}
+	var contact models.Contact
+	if err := a.DB.WithContext(ctx).Where("id = ?", o.ContactID).Limit(1).Find(&contact).Error; err != nil {
+		return ActionResult{}, fmt.Errorf("load contact: %w", err)
+	}
+	window := ReturnWindow
+	if contact.Tier == "wholesale" {
+		window = WholesaleReturnWindow
+	}
+	if in.Now.Sub(*o.DeliveredAt) > window {
+		return ActionResult{}, actionFailed("Order %s was delivered on %s, more than %d days ago, which is outside our return window.",
+			o.Number, o.DeliveredAt.Format("January 2"), int(window.Hours()/24))
+	}
+	ret := models.Return{
+		ID: uuid.NewString(), WorkspaceID: in.WorkspaceID, OrderID: o.ID, ConversationID: in.ConversationID,
+		Status: models.ReturnRequested, IdempotencyKey: in.Key, CreatedAt: in.Now, UpdatedAt: in.Now,
+	}
+	err = a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&ret).Error; err != nil {
+			return err
+		}
+		return tx.Model(&models.Order{}).Where("id = ?", o.ID).Update("status", models.OrderReturnRequested).Error
+	})
+	if err != nil {
+		return ActionResult{}, fmt.Errorf("create return: %w", err)
+	}
+	return ActionResult{ReturnID: ret.ID}, nil
+}
+
+// SendReturnLabel is the second step of a return: it queues the email with
+// the prepaid label. Idempotent by Key.
+func (a *Activities) SendReturnLabel(ctx context.Context, in ActionInput) (ActionResult, error) {
+	o, err := a.order(ctx, in)
+	if err != nil {
+		return ActionResult{}, err
+	}
+	var contact models.Contact
+	if err := a.DB.WithContext(ctx).Where("id = ?", o.ContactID).Take(&contact).Error; err != nil {
+		return ActionResult{}, fmt.Errorf("load contact: %w", err)
+	}
+	err = a.queueEmail(ctx, models.OutboxMessage{
+		WorkspaceID: in.WorkspaceID, Kind: "return_label", Recipient: contact.Email,
+		Subject:        "Your return label for order " + o.Number,
+		Body:           "Print the attached prepaid label and drop the parcel at any carrier point. Return shipping costs $5, taken from your refund unless the item was faulty.",
+		IdempotencyKey: "return_label:" + in.Key, CreatedAt: in.Now,
+	})
+	if err != nil {
+		return ActionResult{}, err
+	}
+	return ActionResult{
+		ReturnID: in.ReturnID,
+		Text: fmt.Sprintf("I've started a return for order %s. A prepaid return label is on its way to %s; your refund goes back to your original payment method within 5–7 business days after the parcel reaches us.",
+			o.Number, maskEmail(contact.Email)),
+	}, nil
+}
+
+// CancelReturn compensates CreateReturn: it cancels the return and restores
+// the order's status. Idempotent.
+func (a *Activities) CancelReturn(ctx context.Context, in ActionInput) (ActionResult, error) {
+	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var ret models.Return
+		if err := tx.Where("id = ?", in.ReturnID).Limit(1).Find(&ret).Error; err != nil {
+			return err
+		}
+		if ret.ID == "" || ret.Status == models.ReturnCancelled {
+			return nil
+		}
+		if err := tx.Model(&ret).Updates(map[string]any{"status": models.ReturnCancelled, "updated_at": in.Now}).Error; err != nil {
+			return err
+		}
+		return tx.Model(&models.Order{}).Where("id = ? AND status = ?", ret.OrderID, models.OrderReturnRequested).
+			Update("status", models.OrderDelivered).Error
+	})
+	if err != nil {
+		return ActionResult{}, fmt.Errorf("cancel return: %w", err)
+	}
+	return ActionResult{}, nil
+}
+
+// UpdateContact changes the contact's phone, name or address.
+func (a *Activities) UpdateContact(ctx context.Context, in ActionInput) (ActionResult, error) {
+	if in.ContactID == "" {
+		return ActionResult{}, actionFailed("I need to know who you are before I can change your details.")
+	}
+	var fields []string
+	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var c models.Contact
+		if err := tx.Where("id = ?", in.ContactID).Take(&c).Error; err != nil {
+			return err
+		}
+		props := c.Properties.V
+		if props == nil {
+			props = map[string]any{}
+		}
+		updates := map[string]any{"updated_at": in.Now}
+		for _, field := range []string{"name", "phone", "address"} {
+			v, ok := in.Update[field]
+			if !ok {
+				continue
+			}
+			fields = append(fields, field)
+			if field == "name" {
+				updates["name"] = v
+			} else {
+				props[field] = v
+			}
+		}
+		updates["properties"] = models.NewJSON(props)
+		return tx.Model(&c).Updates(updates).Error
+	})
+	if err != nil {
+		return ActionResult{}, fmt.Errorf("update contact: %w", err)
+	}
+	if len(fields) == 0 {
+		return ActionResult{}, actionFailed("I can change your name, phone number or address; tell me which and the new value.")
+	}
+	return ActionResult{Text: "Done: I've updated your " + strings.Join(fields, " and ") + "."}, nil
+}
+
+// PasswordReset queues a password-reset email to the contact's own address.
+func (a *Activities) PasswordReset(ctx context.Context, in ActionInput) (ActionResult, error) {
+	if in.ContactID == "" {
+		return ActionResult{}, actionFailed("Tell me the email address of your account and I'll send a reset link to it.")
+	}
+	var c models.Contact
+	if err := a.DB.WithContext(ctx).Where("id = ?", in.ContactID).Take(&c).Error; err != nil {
+		return ActionResult{}, fmt.Errorf("load contact: %w", err)
+	}
+	err := a.queueEmail(ctx, models.OutboxMessage{
+		WorkspaceID: in.WorkspaceID, Kind: "password_reset", Recipient: c.Email,
+		Subject: "Reset your password", Body: "Use the link in this email within an hour to choose a new password.",
+		IdempotencyKey: "password_reset:" + in.Key, CreatedAt: in.Now,
+	})
+	if err != nil {
+		return ActionResult{}, err
+	}
+	return ActionResult{Text: "I've sent a password-reset link to " + maskEmail(c.Email) + ". It works for one hour."}, nil
+}
+
+func (a *Activities) queueEmail(ctx context.Context, m models.OutboxMessage) error {
+	m.ID = uuid.NewString()
+	if err := a.DB.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&m).Error; err != nil {
+		return fmt.Errorf("queue %s email: %w", m.Kind, err)
+	}
+	return nil
+}
+
+// maskEmail shows enough of an address for the customer to recognise it.
+func maskEmail(email string) string {
+	local, domain, ok := strings.Cut(email, "@")
+	if !ok || len(local) < 2 {
+		return email
+	}
+	return local[:1] + strings.Repeat("•", min(len(local)-1, 5)) + "@" + domain
+}

@@ -1,0 +1,305 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/switchboardhq/switchboard/models"
+	"github.com/switchboardhq/switchboard/understand"
+)
+
+// Defaults for agent settings left at zero.
+const (
+	DefaultConfidenceThreshold = 0.5
+	DefaultInactivity          = 72 * time.Hour
+	DefaultReopenWindow        = 7 * 24 * time.Hour
+	DefaultAcceptTimeout       = 5 * time.Minute
+	DefaultTeam                = "support"
+)
+
+// ContactInfo is the CRM's view of the customer, as it crosses Temporal.
+type ContactInfo struct {
+	ID             string
+	Email          string
+	Tier           string
+	LifecycleStage string
+	CompanySize    int
+	EmailVerified  bool
+	Properties     map[string]any
+	OpenOrders     int
+	// LastTicketIssueType is the issue type of the contact's latest ticket.
+	LastTicketIssueType string
+}
+
+// OrderInfo is an order the message is about.
+type OrderInfo struct {
+	ID          string
+	Number      string
+	Status      string
+	TotalCents  int64
+	Currency    string
+	PlacedAt    time.Time
+	ShippedAt   *time.Time
+	DeliveredAt *time.Time
+	// ContactEmail is the email of the order's contact, for identity checks.
+	ContactEmail string
+}
+
+// TeamInfo is a team that receives handoffs.
+type TeamInfo struct {
+	Key             string
+	Name            string
+	WorkingHours    string
+	AcceptTimeout   time.Duration
+	FallbackMessage string
+	HasWebhook      bool
+}
+
+// Settings are the agent settings a turn follows.
+type Settings struct {
+	ConfidenceThreshold float64
+	TopicsToAvoid       []string
+	ReusableResponses   []models.ReusableResponse
+	DefaultTeam         string
+	Inactivity          time.Duration
+	ReopenWindow        time.Duration
+	// ActionProtection maps each enabled action to its protection level.
+	ActionProtection map[string]string
+}
+
+// PreviousConversation is a resolved conversation of the same contact about
+// the same issue, recent enough to be reopened.
+type PreviousConversation struct {
+	RowID      string
+	ExternalID string
+	EndedAt    time.Time
+}
+
+// LoadContextInput asks for what one turn needs to know.
+type LoadContextInput struct {
+	WorkspaceID    string
+	ConversationID string
+	WorkflowID     string
+	ContactEmail   string
+	Text           string
+	// First is true on the conversation's first turn: the result then also
+	// carries the published rule set versions, the credit balance and any
+	// conversation to reopen.
+	First bool
+	// IssueType is the issue type known so far.
+	IssueType string
+}
+
+// LoadContextResult is the turn's context.
+type LoadContextResult struct {
+	Contact  *ContactInfo
+	Order    *OrderInfo
+	Analysis understand.Analysis
+	// IssueType comes from the CRM (the contact's latest ticket) until issue
+	// detection lands; empty when unknown.
+	IssueType string
+	Settings  Settings
+	Teams     map[string]TeamInfo
+
+	// First turn only.
+	HandoffVersion int
+	RoutingVersion int
+	CreditBalance  int
+	Previous       *PreviousConversation
+}
+
+// LoadContext reads the contact, the order in question, the agent settings,
+// the teams and (on the first turn) the published rule versions and credit
+// balance, and analyses the message. It only reads: run it as a local
+// activity.
+func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (LoadContextResult, error) {
+	db := a.DB.WithContext(ctx)
+	var out LoadContextResult
+
+	var settings models.AgentSettings
+	if err := db.Where("workspace_id = ?", in.WorkspaceID).Limit(1).Find(&settings).Error; err != nil {
+		return out, fmt.Errorf("load agent settings: %w", err)
+	}
+	out.Settings = settingsOf(settings)
+	var actions []models.ActionSetting
+	if err := db.Where("workspace_id = ? AND enabled = ?", in.WorkspaceID, true).Find(&actions).Error; err != nil {
+		return out, fmt.Errorf("load action settings: %w", err)
+	}
+	for _, s := range actions {
+		out.Settings.ActionProtection[s.Action] = s.Protection
+	}
+	var teams []models.Team
+	if err := db.Where("workspace_id = ?", in.WorkspaceID).Find(&teams).Error; err != nil {
+		return out, fmt.Errorf("load teams: %w", err)
+	}
+	out.Teams = map[string]TeamInfo{}
+	for _, t := range teams {
+		out.Teams[t.Key] = TeamInfo{
+			Key: t.Key, Name: t.Name, WorkingHours: t.WorkingHours, FallbackMessage: t.FallbackMessage,
+			AcceptTimeout: secondsOr(t.AcceptSeconds, DefaultAcceptTimeout), HasWebhook: t.WebhookURL != "",
+		}
+	}
+
+	prefixes, err := orderPrefixes(db, in.WorkspaceID)
+	if err != nil {
+		return out, err
+	}
+	out.Analysis = understand.Analyze(in.Text, understand.Options{OrderPrefixes: prefixes})
+
+	email := in.ContactEmail
+	if email == "" {
+		email = out.Analysis.Email
+	}
+	if email != "" {
+		var c models.Contact
+		err := db.Where("workspace_id = ? AND email = ?", in.WorkspaceID, strings.ToLower(email)).Take(&c).Error
+		switch {
+		case errors.Is(err, gorm.ErrRecordNotFound):
+		case err != nil:
+			return out, fmt.Errorf("load contact: %w", err)
+		default:
+			info := &ContactInfo{
+				ID: c.ID, Email: c.Email, Tier: c.Tier, LifecycleStage: c.LifecycleStage,
+				CompanySize: c.CompanySize, EmailVerified: c.EmailVerified, Properties: c.Properties.V,
+			}
+			var open int64
+			err := db.Model(&models.Order{}).Where("contact_id = ? AND status IN ?", c.ID,
+				[]string{models.OrderProcessing, models.OrderShipped, models.OrderDelayed}).Count(&open).Error
+			if err != nil {
+				return out, fmt.Errorf("count open orders: %w", err)
+			}
+			info.OpenOrders = int(open)
+			var ticket models.Ticket
+			if err := db.Where("contact_id = ?", c.ID).Order("created_at DESC").Limit(1).Find(&ticket).Error; err != nil {
+				return out, fmt.Errorf("load ticket: %w", err)
+			}
+			info.LastTicketIssueType = ticket.IssueType
+			out.Contact = info
+		}
+	}
+	out.IssueType = in.IssueType
+	if out.IssueType == "" && out.Contact != nil {
+		out.IssueType = out.Contact.LastTicketIssueType
+	}
+
+	if out.Analysis.OrderNumber != "" {
+		var o models.Order
+		err := db.Where("workspace_id = ? AND number = ?", in.WorkspaceID, out.Analysis.OrderNumber).Take(&o).Error
+		switch {
+		case errors.Is(err, gorm.ErrRecordNotFound):
+		case err != nil:
+			return out, fmt.Errorf("load order: %w", err)
+		default:
+			var owner models.Contact
+			if err := db.Where("id = ?", o.ContactID).Limit(1).Find(&owner).Error; err != nil {
+				return out, fmt.Errorf("load order contact: %w", err)
+			}
+			out.Order = &OrderInfo{
+				ID: o.ID, Number: o.Number, Status: o.Status, TotalCents: o.TotalCents, Currency: o.Currency,
+				PlacedAt: o.PlacedAt, ShippedAt: o.ShippedAt, DeliveredAt: o.DeliveredAt, ContactEmail: owner.Email,
+			}
+		}
+	}
+
+	if !in.First {
+		return out, nil
+	}
+	if out.HandoffVersion, err = publishedVersion(db, in.WorkspaceID, "handoff"); err != nil {
+		return out, err
+	}
+	if out.RoutingVersion, err = publishedVersion(db, in.WorkspaceID, "routing"); err != nil {
+		return out, err
+	}
+	var balance struct{ Total int }
+	if err := db.Model(&models.CreditEntry{}).Select("COALESCE(SUM(amount), 0) AS total").
+		Where("workspace_id = ?", in.WorkspaceID).Scan(&balance).Error; err != nil {
+		return out, fmt.Errorf("credit balance: %w", err)
+	}
+	out.CreditBalance = balance.Total
+	if out.Previous, err = a.reopenable(db, in, out); err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+// reopenable finds the resolved conversation this one reopens: the same
+// conversation ID (an earlier run) or the same contact about the same issue,
+// ended within the reopen window.
+func (a *Activities) reopenable(db *gorm.DB, in LoadContextInput, ctx LoadContextResult) (*PreviousConversation, error) {
+	since := time.Now().UTC().Add(-ctx.Settings.ReopenWindow)
+	q := db.Model(&models.Conversation{}).
+		Where("workspace_id = ? AND resolved = ? AND reopened = ? AND ended_at >= ?", in.WorkspaceID, true, false, since)
+	switch {
+	case ctx.Contact != nil && ctx.IssueType != "":
+		q = q.Where("external_id = ? OR (contact_id = ? AND issue_type = ?)", in.ConversationID, ctx.Contact.ID, ctx.IssueType)
+	default:
+		q = q.Where("external_id = ?", in.ConversationID)
+	}
+	var prev models.Conversation
+	err := q.Order("ended_at DESC").Limit(1).Find(&prev).Error
+	if err != nil {
+		return nil, fmt.Errorf("find conversation to reopen: %w", err)
+	}
+	if prev.ID == "" || prev.EndedAt == nil {
+		return nil, nil
+	}
+	return &PreviousConversation{RowID: prev.ID, ExternalID: prev.ExternalID, EndedAt: *prev.EndedAt}, nil
+}
+
+func publishedVersion(db *gorm.DB, workspaceID, kind string) (int, error) {
+	var v models.RuleSetVersion
+	err := db.Where("workspace_id = ? AND kind = ? AND state = ?", workspaceID, kind, models.RuleSetPublished).
+		Limit(1).Find(&v).Error
+	if err != nil {
+		return 0, fmt.Errorf("published %s rules: %w", kind, err)
+	}
+	return v.Version, nil
+}
+
+// orderPrefixes are the workspace's order-number prefixes ("SP" of "SP-1001").
+func orderPrefixes(db *gorm.DB, workspaceID string) ([]string, error) {
+	var numbers []string
+	if err := db.Model(&models.Order{}).Where("workspace_id = ?", workspaceID).Limit(50).Pluck("number", &numbers).Error; err != nil {
+		return nil, fmt.Errorf("order prefixes: %w", err)
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range numbers {
+		if p, _, ok := strings.Cut(n, "-"); ok && !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+func settingsOf(s models.AgentSettings) Settings {
+	out := Settings{
+		ConfidenceThreshold: s.ConfidenceThreshold,
+		TopicsToAvoid:       s.TopicsToAvoid.V,
+		ReusableResponses:   s.ReusableResponses.V,
+		DefaultTeam:         s.DefaultTeam,
+		Inactivity:          secondsOr(s.InactivitySeconds, DefaultInactivity),
+		ReopenWindow:        secondsOr(s.ReopenWindowSeconds, DefaultReopenWindow),
+		ActionProtection:    map[string]string{},
+	}
+	if out.ConfidenceThreshold <= 0 {
+		out.ConfidenceThreshold = DefaultConfidenceThreshold
+	}
+	if out.DefaultTeam == "" {
+		out.DefaultTeam = DefaultTeam
+	}
+	return out
+}
+
+func secondsOr(seconds int, def time.Duration) time.Duration {
+	if seconds <= 0 {
+		return def
+	}
+	return time.Duration(seconds) * time.Second
+}

@@ -1,0 +1,200 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"go.temporal.io/sdk/temporal"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/switchboardhq/switchboard/models"
+)
+
+// TranscriptMessage is one message to record in the read model.
+type TranscriptMessage struct {
+	// ClientID is the client's message ID; the agent's reply carries the ID of
+	// the message it answers, a rep's or system message its own.
+	ClientID  string
+	Role      string
+	Text      string
+	Citations []Citation
+	At        time.Time
+}
+
+// ConversationSnapshot is the conversation's state as the read model keeps it.
+type ConversationSnapshot struct {
+	Status         string
+	ChannelType    string
+	ContactID      string
+	CustomerTier   string
+	IssueType      string
+	Team           string
+	HandoffReason  string
+	HandoffRuleID  string
+	HandoffMode    string
+	HandedOffAt    *time.Time
+	AcceptedAt     *time.Time
+	RepKeyID       string
+	Flagged        bool
+	Resolved       bool
+	Feedback       string
+	FirstAnswerMs  int64
+	RuleSetVersion int
+	EndedAt        *time.Time
+}
+
+// DecisionRecord is a decision to record for auditors.
+type DecisionRecord struct {
+	MessageID string
+	Kind      string
+	Summary   string
+	Detail    map[string]any
+	At        time.Time
+}
+
+// GapRecord is a question the agent could not answer.
+type GapRecord struct {
+	Question  string
+	IssueType string
+	At        time.Time
+}
+
+// RepEventRecord is an event for the reps' live stream.
+type RepEventRecord struct {
+	// Key makes the event unique (e.g. "handoff:<workflow>:<n>").
+	Key     string
+	Team    string
+	Kind    string
+	Payload map[string]any
+	At      time.Time
+}
+
+// RecordTurnInput is the conversation's state and what one step added.
+type RecordTurnInput struct {
+	WorkspaceID    string
+	ConversationID string
+	WorkflowID     string
+	ChannelID      string
+	Test           bool
+	StartedAt      time.Time
+	Conversation   ConversationSnapshot
+	Messages       []TranscriptMessage
+	Decisions      []DecisionRecord
+	Gap            *GapRecord
+	Events         []RepEventRecord
+	// ReopenOf is the read-model ID of a resolved conversation this one
+	// reopens; it is marked reopened.
+	ReopenOf string
+}
+
+// RecordTurnResult is empty; the activity records everything or nothing.
+type RecordTurnResult struct{}
+
+// ConversationRowID is the read model's primary key of a workflow's
+// conversation: derived from the workflow ID, so recording is idempotent and
+// every run of the same conversation ID shares the row.
+func ConversationRowID(workflowID string) string {
+	return uuid.NewSHA1(rowNamespace, []byte(workflowID)).String()
+}
+
+var rowNamespace = uuid.MustParse("0c9f1b4e-2f6d-4a57-b8a3-7d1e5c2f9a60")
+
+func rowID(parts ...string) string {
+	key := ""
+	for _, p := range parts {
+		key += p + "\x00"
+	}
+	return uuid.NewSHA1(rowNamespace, []byte(key)).String()
+}
+
+// RecordTurn writes the conversation, the step's messages, decisions,
+// knowledge gap and rep events to the read model in one transaction.
+// Running it twice changes nothing more.
+func (a *Activities) RecordTurn(ctx context.Context, in RecordTurnInput) (RecordTurnResult, error) {
+	if in.WorkspaceID == "" || in.ConversationID == "" || in.WorkflowID == "" {
+		return RecordTurnResult{}, temporal.NewNonRetryableApplicationError("workspace, conversation and workflow are required", "InvalidInput", nil)
+	}
+	convID := ConversationRowID(in.WorkflowID)
+	s := in.Conversation
+	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		conv := models.Conversation{
+			ID: convID, WorkspaceID: in.WorkspaceID, ExternalID: in.ConversationID,
+			ChannelID: in.ChannelID, ChannelType: s.ChannelType, ContactID: s.ContactID, WorkflowID: in.WorkflowID,
+			Status: s.Status, Test: in.Test, CustomerTier: s.CustomerTier, IssueType: s.IssueType,
+			Team: s.Team, HandoffReason: s.HandoffReason, HandoffRuleID: s.HandoffRuleID, HandoffMode: s.HandoffMode,
+			HandedOffAt: utc(s.HandedOffAt), AcceptedAt: utc(s.AcceptedAt), RepKeyID: s.RepKeyID,
+			Flagged: s.Flagged, Resolved: s.Resolved, Feedback: s.Feedback, FirstAnswerMs: s.FirstAnswerMs,
+			RuleSetVersion: s.RuleSetVersion, StartedAt: in.StartedAt.UTC(), EndedAt: utc(s.EndedAt),
+			UpdatedAt: time.Now().UTC(),
+		}
+		err := tx.Clauses(clause.OnConflict{
+			Columns: []clause.Column{{Name: "id"}},
+			DoUpdates: clause.AssignmentColumns([]string{
+				"status", "channel_type", "contact_id", "customer_tier", "issue_type", "team", "handoff_reason",
+				"handoff_rule_id", "handoff_mode", "handed_off_at", "accepted_at", "rep_key_id", "flagged",
+				"resolved", "feedback", "first_answer_ms", "rule_set_version", "started_at", "ended_at", "updated_at",
+			}),
+		}).Create(&conv).Error
+		if err != nil {
+			return fmt.Errorf("upsert conversation: %w", err)
+		}
+		for _, m := range in.Messages {
+			row := models.Message{
+				ID:             rowID(convID, m.Role, m.ClientID),
+				ConversationID: convID, ClientID: m.ClientID, Role: m.Role, Text: m.Text, CreatedAt: m.At.UTC(),
+			}
+			for _, c := range m.Citations {
+				row.Citations.V = append(row.Citations.V, models.Citation(c))
+			}
+			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
+				return fmt.Errorf("insert message: %w", err)
+			}
+		}
+		for i, d := range in.Decisions {
+			row := models.Decision{
+				ID:             rowID(convID, "decision", d.MessageID, d.Kind, fmt.Sprint(i), d.At.String()),
+				ConversationID: convID, MessageID: d.MessageID, Kind: d.Kind, Summary: d.Summary,
+				Detail: models.NewJSON(d.Detail), CreatedAt: d.At.UTC(),
+			}
+			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
+				return fmt.Errorf("insert decision: %w", err)
+			}
+		}
+		if g := in.Gap; g != nil {
+			row := models.KnowledgeGap{
+				ID: rowID(convID, "gap", g.Question, g.At.String()), WorkspaceID: in.WorkspaceID, ConversationID: convID,
+				Question: g.Question, IssueType: g.IssueType, CreatedAt: g.At.UTC(),
+			}
+			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
+				return fmt.Errorf("insert knowledge gap: %w", err)
+			}
+		}
+		for _, e := range in.Events {
+			row := models.RepEvent{
+				WorkspaceID: in.WorkspaceID, Team: e.Team, ConversationID: in.ConversationID, Kind: e.Kind,
+				Payload: models.NewJSON(e.Payload), Key: e.Key, CreatedAt: e.At.UTC(),
+			}
+			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
+				return fmt.Errorf("insert rep event: %w", err)
+			}
+		}
+		if in.ReopenOf != "" && in.ReopenOf != convID {
+			if err := tx.Model(&models.Conversation{}).Where("id = ?", in.ReopenOf).Update("reopened", true).Error; err != nil {
+				return fmt.Errorf("mark reopened: %w", err)
+			}
+		}
+		return nil
+	})
+	return RecordTurnResult{}, err
+}
+
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}

@@ -1,0 +1,342 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/api/serviceerror"
+
+	"github.com/switchboardhq/switchboard/apperr"
+	"github.com/switchboardhq/switchboard/models"
+	"github.com/switchboardhq/switchboard/workflows"
+)
+
+type queueItem struct {
+	ConversationID string     `json:"conversation_id"`
+	Status         string     `json:"status"`
+	Team           string     `json:"team"`
+	HandoffReason  string     `json:"handoff_reason"`
+	HandoffMode    string     `json:"handoff_mode"`
+	HandedOffAt    *time.Time `json:"handed_off_at"`
+	Flagged        bool       `json:"flagged"`
+	CustomerTier   string     `json:"customer_tier,omitempty"`
+	IssueType      string     `json:"issue_type,omitempty"`
+	ChannelType    string     `json:"channel,omitempty"`
+}
+
+// repTeam is the team a rep request is about: the key's team, or for a key
+// serving every team the ?team= parameter ("" = all).
+func repTeam(c *gin.Context) (string, error) {
+	p := principal(c)
+	q := c.Query("team")
+	if p.Team != "" {
+		if q != "" && q != p.Team {
+			return "", apperr.Errorf(apperr.EFORBIDDEN, "team: this key serves team %q", p.Team)
+		}
+		return p.Team, nil
+	}
+	return q, nil
+}
+
+// repQueue lists the handoffs waiting for the rep's team, oldest first.
+func (s *Server) repQueue(c *gin.Context) {
+	p := principal(c)
+	team, err := repTeam(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	q := s.DB.WithContext(c.Request.Context()).
+		Where("workspace_id = ? AND status = ?", p.WorkspaceID, workflows.StatusHandedOff)
+	if team != "" {
+		q = q.Where("team = ?", team)
+	}
+	var rows []models.Conversation
+	if err := q.Order("handed_off_at").Limit(200).Find(&rows).Error; err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := make([]queueItem, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, queueItem{
+			ConversationID: r.ExternalID, Status: r.Status, Team: r.Team, HandoffReason: r.HandoffReason,
+			HandoffMode: r.HandoffMode, HandedOffAt: r.HandedOffAt, Flagged: r.Flagged,
+			CustomerTier: r.CustomerTier, IssueType: r.IssueType, ChannelType: r.ChannelType,
+		})
+	}
+	c.JSON(http.StatusOK, gin.H{"conversations": out})
+}
+
+// conversationFor loads a conversation of the principal's workspace that a
+// rep of its team may act on.
+func (s *Server) conversationFor(c *gin.Context) (models.Conversation, error) {
+	p := principal(c)
+	convID := c.Param("conversationID")
+	if err := validID("conversationID", convID); err != nil {
+		return models.Conversation{}, err
+	}
+	var conv models.Conversation
+	err := s.DB.WithContext(c.Request.Context()).
+		Where("workspace_id = ? AND external_id = ?", p.WorkspaceID, convID).Limit(1).Find(&conv).Error
+	if err != nil {
+		return conv, err
+	}
+	if conv.ID == "" || (p.Role == roleWidget && conv.ChannelID != p.ChannelID) {
+		return conv, apperr.Errorf(apperr.ENOTFOUND, "conversation not found")
+	}
+	if p.Role == roleRep && p.Team != "" && conv.Team != "" && conv.Team != p.Team {
+		return conv, apperr.Errorf(apperr.EFORBIDDEN, "the conversation is with team %q", conv.Team)
+	}
+	return conv, nil
+}
+
+// signal sends a signal to the conversation's running workflow.
+func (s *Server) signal(c *gin.Context, conv models.Conversation, name string, arg any) error {
+	if conv.EndedAt != nil {
+		return apperr.Errorf(apperr.ECONFLICT, "the conversation has ended")
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 10*time.Second)
+	defer cancel()
+	err := s.Temporal.SignalWorkflow(ctx, conv.WorkflowID, "", name, arg)
+	var notFound *serviceerror.NotFound
+	if errors.As(err, &notFound) {
+		return apperr.Errorf(apperr.ECONFLICT, "the conversation has ended")
+	}
+	if err != nil {
+		return fmt.Errorf("signal %s: %w", name, err)
+	}
+	return nil
+}
+
+func (s *Server) repName(c *gin.Context) string {
+	var key models.APIKey
+	s.DB.WithContext(c.Request.Context()).Where("id = ?", principal(c).KeyID).Limit(1).Find(&key)
+	return key.Name
+}
+
+// repAccept takes a handed-off conversation.
+func (s *Server) repAccept(c *gin.Context) {
+	conv, err := s.conversationFor(c)
+	if err == nil && conv.Status == workflows.StatusRepActive {
+		err = apperr.Errorf(apperr.ECONFLICT, "the conversation was already accepted")
+	}
+	if err == nil {
+		err = s.signal(c, conv, workflows.SignalRepAccepted, workflows.RepAccepted{RepKeyID: principal(c).KeyID, RepName: s.repName(c)})
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, gin.H{"conversation_id": conv.ExternalID, "status": "accepting"})
+}
+
+type repMessageRequest struct {
+	ID   string `json:"id"`
+	Text string `json:"text"`
+}
+
+// repReply writes to the customer (accepting the handoff if needed).
+func (s *Server) repReply(c *gin.Context) {
+	var req repMessageRequest
+	if err := s.readJSON(c, &req); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := validID("id", req.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := validText(req.Text); err != nil {
+		s.fail(c, err)
+		return
+	}
+	conv, err := s.conversationFor(c)
+	if err == nil {
+		err = s.signal(c, conv, workflows.SignalRepMessage, workflows.RepMessage{
+			ID: req.ID, RepKeyID: principal(c).KeyID, RepName: s.repName(c), Text: req.Text,
+		})
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, gin.H{"conversation_id": conv.ExternalID, "id": req.ID})
+}
+
+type handBackRequest struct {
+	Note string `json:"note"`
+}
+
+// repHandBack returns the conversation to the agent.
+func (s *Server) repHandBack(c *gin.Context) {
+	var req handBackRequest
+	if c.Request.ContentLength != 0 {
+		if err := s.readJSON(c, &req); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	conv, err := s.conversationFor(c)
+	if err == nil && conv.Status != workflows.StatusHandedOff && conv.Status != workflows.StatusRepActive {
+		err = apperr.Errorf(apperr.ECONFLICT, "the conversation is not with a rep")
+	}
+	if err == nil {
+		err = s.signal(c, conv, workflows.SignalHandBack, workflows.HandBack{RepKeyID: principal(c).KeyID, Note: req.Note})
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, gin.H{"conversation_id": conv.ExternalID, "status": "handing_back"})
+}
+
+// closeConversation ends a conversation (reps and admins).
+func (s *Server) closeConversation(c *gin.Context) {
+	conv, err := s.conversationFor(c)
+	if err == nil {
+		err = s.signal(c, conv, workflows.SignalClose, workflows.Close{By: principal(c).Role})
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, gin.H{"conversation_id": conv.ExternalID, "status": "closing"})
+}
+
+type feedbackRequest struct {
+	Helpful *bool  `json:"helpful"`
+	Comment string `json:"comment"`
+}
+
+// customerFeedback records whether the agent helped.
+func (s *Server) customerFeedback(c *gin.Context) {
+	var req feedbackRequest
+	if err := s.readJSON(c, &req); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if req.Helpful == nil {
+		s.fail(c, apperr.Invalid("helpful", "must be true or false"))
+		return
+	}
+	if utf8.RuneCountInString(req.Comment) > 2000 {
+		s.fail(c, apperr.Invalid("comment", "longer than 2000 characters"))
+		return
+	}
+	conv, err := s.conversationFor(c)
+	if err == nil {
+		err = s.signal(c, conv, workflows.SignalCustomerFeedback, workflows.CustomerFeedback{Helpful: *req.Helpful, Comment: req.Comment})
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, gin.H{"conversation_id": conv.ExternalID})
+}
+
+func validText(text string) error {
+	if strings.TrimSpace(text) == "" {
+		return apperr.Invalid("text", "must not be empty")
+	}
+	if n := utf8.RuneCountInString(text); n > workflows.MaxMessageChars {
+		return apperr.Invalid("text", fmt.Sprintf("%d characters, more than the %d allowed", n, workflows.MaxMessageChars))
+	}
+	return nil
+}
+
+// eventPoll is how often the event stream looks for new events. Events are
+// read from the database, so every API server behind a load balancer sees
+// every event.
+const eventPoll = 250 * time.Millisecond
+
+// repEvents streams the rep's team's events as server-sent events. A client
+// that reconnects sends Last-Event-ID and misses nothing; ?since=0 replays
+// from the start, no parameter starts at now.
+func (s *Server) repEvents(c *gin.Context) {
+	p := principal(c)
+	team, err := repTeam(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	db := s.DB.WithContext(c.Request.Context())
+	var last uint64
+	switch since := firstNonEmpty(c.GetHeader("Last-Event-ID"), c.Query("since")); since {
+	case "":
+		if err := db.Model(&models.RepEvent{}).Select("COALESCE(MAX(id), 0)").Scan(&last).Error; err != nil {
+			s.fail(c, err)
+			return
+		}
+	default:
+		n, err := strconv.ParseUint(since, 10, 64)
+		if err != nil {
+			s.fail(c, apperr.Invalid("since", "must be an event ID"))
+			return
+		}
+		last = n
+	}
+	w := c.Writer
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprintf(w, ": connected\n\n")
+	w.Flush()
+	tick := time.NewTicker(eventPoll)
+	defer tick.Stop()
+	keepAlive := time.NewTicker(15 * time.Second)
+	defer keepAlive.Stop()
+	for {
+		q := db.Where("workspace_id = ? AND id > ?", p.WorkspaceID, last)
+		if team != "" {
+			q = q.Where("team = ? OR team = ''", team)
+		}
+		var events []models.RepEvent
+		if err := q.Order("id").Limit(100).Find(&events).Error; err != nil {
+			if c.Request.Context().Err() == nil {
+				s.Log.Error("rep events", "err", err)
+			}
+			return
+		}
+		for _, e := range events {
+			payload := e.Payload.V
+			if payload == nil {
+				payload = map[string]any{}
+			}
+			payload["conversation_id"] = e.ConversationID
+			payload["team"] = e.Team
+			payload["at"] = e.CreatedAt
+			data, _ := json.Marshal(payload)
+			fmt.Fprintf(w, "id: %d\nevent: %s\ndata: %s\n\n", e.ID, e.Kind, data)
+			last = e.ID
+		}
+		if len(events) > 0 {
+			w.Flush()
+		}
+		select {
+		case <-c.Request.Context().Done():
+			return
+		case <-keepAlive.C:
+			fmt.Fprintf(w, ": keep-alive\n\n")
+			w.Flush()
+		case <-tick.C:
+		}
+	}
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,215 @@
+package server_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchboardhq/switchboard/internal/testenv"
+	"github.com/switchboardhq/switchboard/models"
+)
+
+type sseEvent struct {
+	ID, Kind string
+	Data     map[string]any
+}
+
+// subscribe opens the rep event stream and delivers its events.
+func subscribe(t *testing.T, url, key string) <-chan sseEvent {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	require.Equal(t, 200, resp.StatusCode)
+	require.Equal(t, "text/event-stream", resp.Header.Get("Content-Type"))
+	out := make(chan sseEvent, 100)
+	go func() {
+		defer resp.Body.Close()
+		sc := bufio.NewScanner(resp.Body)
+		var ev sseEvent
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case strings.HasPrefix(line, "id: "):
+				ev.ID = strings.TrimPrefix(line, "id: ")
+			case strings.HasPrefix(line, "event: "):
+				ev.Kind = strings.TrimPrefix(line, "event: ")
+			case strings.HasPrefix(line, "data: "):
+				_ = json.Unmarshal([]byte(strings.TrimPrefix(line, "data: ")), &ev.Data)
+			case line == "" && ev.Kind != "":
+				out <- ev
+				ev = sseEvent{}
+			}
+		}
+	}()
+	return out
+}
+
+func waitFor(t *testing.T, events <-chan sseEvent, kind string, within time.Duration) sseEvent {
+	t.Helper()
+	deadline := time.After(within)
+	for {
+		select {
+		case ev := <-events:
+			if ev.Kind == kind {
+				return ev
+			}
+		case <-deadline:
+			t.Fatalf("no %q event within %s", kind, within)
+		}
+	}
+}
+
+func TestHandoffReachesRepLiveAndRepTakesOver(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	events := subscribe(t, app.URL+"/v1/rep/events", app.Keys.Rep)
+	conv := app.URL + "/v1/conversations/refund-1"
+
+	sent := time.Now()
+	r := do(t, "POST", conv+"/messages", app.Keys.Widget, []byte(`{"id":"m1","text":"I want a refund for my notebook","contact":{"email":"ada@example.com"}}`))
+	require.Equal(t, 200, r.Status, r.Raw)
+	require.Equal(t, "handed_off", r.Body["status"])
+	require.Equal(t, true, r.Body["handed_off"])
+	require.Contains(t, r.Body["reply"].(map[string]any)["text"], "support team")
+
+	ev := waitFor(t, events, "handoff", 5*time.Second)
+	require.Less(t, time.Since(sent), 2*time.Second, "the rep learns of the handoff at once")
+	require.Equal(t, "refund-1", ev.Data["conversation_id"])
+	require.Equal(t, "support", ev.Data["team"])
+
+	q := do(t, "GET", app.URL+"/v1/rep/queue", app.Keys.Rep, nil)
+	require.Equal(t, 200, q.Status, q.Raw)
+	queue := q.Body["conversations"].([]any)
+	require.Len(t, queue, 1)
+	require.Contains(t, queue[0].(map[string]any)["handoff_reason"], "Refunds")
+
+	// While no rep has accepted, the agent stays silent ("transfer now").
+	r = do(t, "POST", conv+"/messages", app.Keys.Widget, []byte(`{"id":"m2","text":"Hello?"}`))
+	require.Equal(t, 200, r.Status, r.Raw)
+	require.Empty(t, r.Body["reply"].(map[string]any)["text"])
+	waitFor(t, events, "customer_message", 5*time.Second)
+
+	require.Equal(t, 202, do(t, "POST", app.URL+"/v1/rep/conversations/refund-1/accept", app.Keys.Rep, nil).Status)
+	waitFor(t, events, "accepted", 5*time.Second)
+	r = do(t, "POST", app.URL+"/v1/rep/conversations/refund-1/messages", app.Keys.Rep, []byte(`{"id":"rep-1","text":"I've refunded your notebook."}`))
+	require.Equal(t, 202, r.Status, r.Raw)
+	waitFor(t, events, "rep_message", 5*time.Second)
+
+	staff := do(t, "GET", conv, app.Keys.Auditor, nil)
+	require.Equal(t, 200, staff.Status)
+	require.Equal(t, "rep_active", staff.Body["status"])
+	roles := []string{}
+	for _, m := range staff.Body["messages"].([]any) {
+		roles = append(roles, m.(map[string]any)["role"].(string))
+	}
+	require.Equal(t, []string{"customer", "agent", "customer", "system", "rep"}, roles, "the agent stays silent after a transfer")
+	kinds := map[string]bool{}
+	for _, d := range staff.Body["decisions"].([]any) {
+		kinds[d.(map[string]any)["kind"].(string)] = true
+	}
+	require.True(t, kinds["handoff_rules"] && kinds["handoff"] && kinds["rep_accepted"], "auditors see the decisions: %v", kinds)
+	widget := do(t, "GET", conv, app.Keys.Widget, nil)
+	require.Nil(t, widget.Body["decisions"], "the customer does not see decisions")
+
+	require.Equal(t, 202, do(t, "POST", app.URL+"/v1/rep/conversations/refund-1/hand-back", app.Keys.Rep, nil).Status)
+	waitFor(t, events, "handed_back", 5*time.Second)
+	r = do(t, "POST", conv+"/messages", app.Keys.Widget, []byte(`{"id":"m3","text":"How long does shipping take?"}`))
+	require.Equal(t, 200, r.Status, r.Raw)
+	require.Equal(t, "ai_active", r.Body["status"])
+	require.Contains(t, r.Body["reply"].(map[string]any)["text"], "business days")
+
+	require.Equal(t, 202, do(t, "POST", app.URL+"/v1/rep/conversations/refund-1/close", app.Keys.Rep, nil).Status)
+	require.Eventually(t, func() bool {
+		return do(t, "GET", conv, app.Keys.Auditor, nil).Body["status"] == "closed_unresolved"
+	}, 10*time.Second, 100*time.Millisecond)
+	// A handed-off conversation is not the agent's resolution: no charge.
+	var charges int64
+	require.NoError(t, app.DB.Model(&models.CreditEntry{}).Where("reason = ?", "resolved").Count(&charges).Error)
+	require.Zero(t, charges)
+	// Rep actions on an ended conversation are refused.
+	require.Equal(t, 409, do(t, "POST", app.URL+"/v1/rep/conversations/refund-1/accept", app.Keys.Rep, nil).Status)
+}
+
+func TestResolvedConversationIsChargedOnceAndTestConversationsNever(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	r := do(t, "POST", app.URL+"/v1/conversations/paid-1/messages", app.Keys.Widget, []byte(`{"id":"m1","text":"How long does shipping take?"}`))
+	require.Equal(t, 200, r.Status, r.Raw)
+	r = do(t, "POST", app.URL+"/v1/conversations/paid-1/feedback", app.Keys.Widget, []byte(`{"helpful":true}`))
+	require.Equal(t, 202, r.Status, r.Raw)
+	require.Equal(t, 202, do(t, "POST", app.URL+"/v1/rep/conversations/paid-1/close", app.Keys.Admin, nil).Status)
+
+	r = do(t, "POST", app.URL+"/v1/test/conversations/sandbox-1/messages", app.Keys.Admin, []byte(`{"id":"m1","text":"How long does shipping take?"}`))
+	require.Equal(t, 200, r.Status, r.Raw)
+	require.Contains(t, r.Body["reply"].(map[string]any)["text"], "business days")
+	require.Equal(t, 202, do(t, "POST", app.URL+"/v1/rep/conversations/test:sandbox-1/close", app.Keys.Admin, nil).Status)
+
+	require.Eventually(t, func() bool {
+		var n int64
+		app.DB.Model(&models.Conversation{}).Where("ended_at IS NOT NULL").Count(&n)
+		return n == 2
+	}, 10*time.Second, 100*time.Millisecond)
+	var entries []models.CreditEntry
+	require.NoError(t, app.DB.Where("reason = ?", "resolved").Find(&entries).Error)
+	require.Len(t, entries, 1, "one charge, for the customer's conversation only")
+	test := do(t, "GET", app.URL+"/v1/conversations/sandbox-1?test=true", app.Keys.Admin, nil)
+	require.Equal(t, 200, test.Status, test.Raw)
+	require.Equal(t, true, test.Body["test"])
+	require.Equal(t, true, test.Body["resolved"])
+
+	// Auditors list conversations by search attribute, as in the Temporal UI.
+	require.Eventually(t, func() bool {
+		l := do(t, "GET", app.URL+"/v1/conversations?status=resolved&test=false", app.Keys.Auditor, nil)
+		list, _ := l.Body["conversations"].([]any)
+		return l.Status == 200 && len(list) == 1 && list[0].(map[string]any)["conversation_id"] == "paid-1"
+	}, 15*time.Second, 200*time.Millisecond)
+	require.Equal(t, 400, do(t, "GET", app.URL+"/v1/conversations?resolved=maybe", app.Keys.Auditor, nil).Status)
+}
+
+func TestActionsCheckIdentityAndChangeTheCRM(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	post := func(conv, id, text, email string) string {
+		body := `{"id":"` + id + `","text":"` + text + `"`
+		if email != "" {
+			body += `,"contact":{"email":"` + email + `"}`
+		}
+		r := do(t, "POST", app.URL+"/v1/conversations/"+conv+"/messages", app.Keys.Widget, []byte(body+"}"))
+		require.Equal(t, 200, r.Status, r.Raw)
+		return r.Body["reply"].(map[string]any)["text"].(string)
+	}
+	require.Contains(t, post("a1", "m1", "Where is my order SP-1003?", ""), "email address")
+	require.Contains(t, post("a2", "m1", "Where is my order SP-1003?", "ada@example.com"), "email address on the account")
+	require.Contains(t, post("a3", "m1", "Where is my order SP-1003?", "bram@example.com"), "shipped on")
+
+	reply := post("a4", "m1", "I want to return order SP-1002", "ada@example.com")
+	require.Contains(t, reply, "started a return for order SP-1002")
+	var order models.Order
+	require.NoError(t, app.DB.Where("number = ?", "SP-1002").Take(&order).Error)
+	require.Equal(t, models.OrderReturnRequested, order.Status)
+	var outbox []models.OutboxMessage
+	require.NoError(t, app.DB.Where("kind = ?", "return_label").Find(&outbox).Error)
+	require.Len(t, outbox, 1)
+	require.Equal(t, "ada@example.com", outbox[0].Recipient)
+
+	// Outside the window (delivered 40 days ago): refused, nothing written.
+	require.Contains(t, post("a5", "m1", "I want to return order SP-1006", "it@northwind-enterprise.example"), "outside our return window")
+	var returns int64
+	require.NoError(t, app.DB.Model(&models.Return{}).Count(&returns).Error)
+	require.EqualValues(t, 1, returns)
+
+	require.Contains(t, post("a6", "m1", "Please reset my password", "bram@example.com"), "password-reset link")
+	require.NoError(t, app.DB.Where("kind = ?", "password_reset").Find(&outbox).Error)
+	require.Len(t, outbox, 1)
+}
