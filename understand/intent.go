@@ -1,0 +1,249 @@
+package understand
+
+// Intent is the CRM action a customer message asks for, if any. Its values
+// are the action names the workflows use.
+type Intent string
+
+// The intents DetectIntent recognises.
+const (
+	// IntentNone is a message that asks for none of the actions below.
+	IntentNone Intent = ""
+	// IntentOrderStatus asks where an order is: "where is my order
+	// SP-1003?", "status of order SP-1003", "has my order shipped", "track
+	// my package", "I still haven't received my parcel".
+	IntentOrderStatus Intent = "order_status"
+	// IntentStartReturn asks to return something: "I want to return order
+	// SP-1002", "start a return for SP-1002", "can I send these back?".
+	// Questions about the return policy are not returns.
+	IntentStartReturn Intent = "start_return"
+	// IntentUpdateContact asks to change the customer's phone number, name
+	// or address: "change my phone number to +1 555 0100", "update my
+	// address to 12 Elm St, Portland", "my new name is Ada Byron".
+	IntentUpdateContact Intent = "update_contact"
+	// IntentPasswordReset asks for a new password: "reset my password",
+	// "forgot my password", "send me a password reset link". "I can't log
+	// in" alone is not one.
+	IntentPasswordReset Intent = "password_reset"
+)
+
+// Nouns for what a customer orders, used by orderStatusPhrases.
+const (
+	orderNouns   = "order|orders|package|packages|parcel|parcels|delivery|shipment|items|item|stuff|purchase|#"
+	shippedVerbs = "shipped|ship|dispatched|delivered|arrived|arrive|arriving|sent"
+)
+
+// orderStatusPhrases ask where an order is.
+var orderStatusPhrases = mustPhrases(
+	"where|wheres …3 "+orderNouns,
+	"status …3 "+orderNouns,
+	"order|package|parcel|delivery|shipping|shipment|tracking status",
+	"update|updates|news on|about|regarding|for …2 "+orderNouns,
+	"track|trace …2 it|"+orderNouns,
+	"tracking",
+	"has|did|will|when|whens|is|was …3 it|"+orderNouns+" …3 "+shippedVerbs,
+	"it|its|"+orderNouns+" …3 not|hasnt|havent|didnt|isnt|never|yet|still …2 "+shippedVerbs+"|come|here",
+	"ship|shipped|dispatch|dispatched|deliver …2 "+orderNouns,
+	"havent|hasnt|didnt|not|never|still …2 received|receive|got|get|gotten …3 it|anything|"+orderNouns,
+	"when …3 get|receive …2 it|"+orderNouns,
+	"eta", "estimated|expected delivery|arrival", "delivery date|estimate", "on its way", "out for delivery", "in transit",
+	// Spanish.
+	"dónde …3 pedido|paquete|envío|compra|#", "estado …3 pedido|paquete|envío|#", "seguimiento",
+	"no …2 recibido|llegado|llegó …3 pedido|paquete|envío|#",
+	"pedido|paquete|envío|# …3 no …2 llegado|llegó|llega|enviado",
+	"cuándo …3 pedido|paquete|envío|# …3 llega|llegará|llegue",
+	"cuándo …2 llega|llegará|llegue|recibiré …3 pedido|paquete|envío|#",
+	// French.
+	"où …3 commande|colis|livraison|#", "suivi …3 commande|colis|livraison|#",
+	"commande|colis|# …3 pas …2 arrivé|arrivée|reçu|reçue|livré|livrée|expédié|expédiée",
+	"quand …3 recevoir|arrivera|livré|livrée|expédié|expédiée …3 commande|colis|#",
+	"quand …3 commande|colis|# …3 arriver|arrivera|livrée|expédiée",
+	// German.
+	"wo …3 bestellung|paket|lieferung|sendung|#", "status …3 bestellung|paket|lieferung|sendung|#",
+	"sendungsverfolgung|sendungsnummer",
+	"bestellung|paket|lieferung|sendung|# …3 nicht|noch …2 angekommen|geliefert|versendet|verschickt|zugestellt|da",
+	"wann …3 bestellung|paket|lieferung|sendung|# …3 kommt|ankommen|geliefert|versendet|verschickt|zugestellt",
+	// Portuguese.
+	"onde …3 pedido|encomenda|pacote|#", "rastreio|rastreamento",
+	"pedido|encomenda|pacote|# …3 não …2 chegou|entregue|enviado|enviada",
+	"quando …3 pedido|encomenda|pacote|# …3 chega|chegar|chegará",
+	// Italian.
+	"dove …3 ordine|pacco|spedizione|#", "stato …3 ordine|pacco|spedizione|#",
+	"ordine|pacco|# …3 non …2 arrivato|arrivata|consegnato|spedito",
+	"quando …3 ordine|pacco|# …3 arriva|arriverà|consegnato|spedito",
+	// Dutch.
+	"waar …3 bestelling|pakket|zending|#", "status …3 bestelling|pakket|zending|#", "track en trace",
+	"bestelling|pakket|zending|# …3 niet|nog …2 aangekomen|bezorgd|geleverd|verzonden",
+	"wanneer …3 bestelling|pakket|zending|# …3 komt|bezorgd|geleverd|verzonden",
+)
+
+// returnWords are the verbs for returning an item.
+const returnWords = "return|returning"
+
+// returnWishPhrases wish to return something: "I want to return", "I'd
+// like to return", "I need to send it back". After "do", "does", "did" or
+// "should" they are a question about the policy ("Do I need to return the
+// charger?").
+var returnWishPhrases = mustPhrases(
+	"want|wanna|need|wish|prefer|hoping|trying|planning|going …2 "+returnWords,
+	"would|id|wed|should …1 like|love …2 "+returnWords,
+	"want|wanna|need|wish|prefer|hoping|trying|planning|going …2 send|ship|mail …3 back",
+	"would|id|wed|should …1 like|love …2 send|ship|mail …3 back",
+	// Spanish, French, German, Portuguese, Italian, Dutch (the verb comes
+	// last in German and Dutch).
+	"quiero|quisiera|necesito|deseo|gustaría …2 devolver",
+	"veux|voudrais|souhaite|souhaiterais|dois|aimerais …2 retourner|renvoyer|rendre",
+	"möchte|will|muss|würde|gerne …5 zurückschicken|zurücksenden|zurückgeben|retournieren",
+	"quero|gostaria|preciso …2 devolver",
+	"vorrei|voglio|devo …2 restituire|rendere",
+	"wil|zou|moet …3 terugsturen|retourneren",
+)
+
+// returnRequestPhrases start a return or name what goes back.
+var returnRequestPhrases = mustPhrases(
+	// Starting one: "start a return", "open a return request".
+	"start|initiate|open|begin|request|file|submit|arrange|make|do|create|book …2 return|returns",
+	// Naming what goes back: "return my order", "return SP-1002", "send these back".
+	returnWords+" my|our|this|these|those|it|them|#",
+	returnWords+" order|orders|item|items|package|parcel|purchase …2 #",
+	"send|ship|mail back my|our|this|these|those|it|them|the|#",
+	"send|ship|mail it|them|this|these|those|my|our|the …2 back",
+	"help me|with …1 "+returnWords,
+	// Spanish, French, German, Portuguese, Italian, Dutch.
+	"devolver mi|mis|este|esta|estos|estas|pedido|#",
+	"iniciar|hacer|solicitar|tramitar …2 devolución",
+	"retourner|renvoyer ma|mon|mes|ce|cet|cette|ces|commande|#",
+	"faire|demander|lancer|effectuer …2 retour",
+	"retoure|rücksendung …3 anmelden|starten|beantragen|veranlassen",
+	"devolver meu|minha|meus|minhas|pedido|encomenda|#",
+	"fare|richiedere|avviare …2 reso",
+	"retour …2 aanmelden|aanvragen",
+)
+
+// conditionals before a return request make it hypothetical, a question
+// about the policy: "If I return my order, do I pay shipping?".
+var conditionals = map[string]bool{
+	"if": true, "whether": true, "when": true, "si": true, "cuando": true, "quand": true,
+	"wenn": true, "falls": true, "ob": true, "se": true, "quando": true, "als": true, "wanneer": true,
+}
+
+// policyQuestions before a wish to return turn it into a question about
+// the policy: "Do I need to return the charger?".
+var policyQuestions = map[string]bool{
+	"do": true, "does": true, "did": true, "should": true, "must": true,
+}
+
+// notReturnObjects are words that, right after a return word, show it is
+// about returns in general rather than a request ("return policy", "return
+// window", "return to the homepage").
+var notReturnObjects = map[string]bool{
+	"policy": true, "policies": true, "window": true, "period": true, "rules": true, "conditions": true,
+	"terms": true, "deadline": true, "process": true, "procedure": true, "fee": true, "fees": true,
+	"cost": true, "costs": true, "options": true, "time": true, "limit": true, "info": true,
+	"information": true, "to": true, "home": true, "politique": true, "richtlinie": true,
+	"politica": true, "frist": true, "delai": true, "plazo": true,
+}
+
+// passwordRequestPhrases ask for a new password with the verb first; a
+// negated one does not count ("I didn't forget my password").
+var passwordRequestPhrases = mustPhrases(
+	"reset|resetting|forgot|forget|forgotten|change|changing|recover|lost|new|update …2 password|passwort|passcode|pw|pwd",
+	"restablecer|reestablecer|cambiar|recuperar|olvidé|olvidó|resetear|nueva …2 contraseña|clave",
+	"réinitialiser|changer|oublié|récupérer|perdu|nouveau …3 mot de passe",
+	"vergessen|zurücksetzen|ändern|neues …3 passwort|kennwort",
+	"esqueci|redefinir|recuperar|mudar|alterar|trocar|nova …2 senha",
+	"reimpostare|recuperare|dimenticato|cambiare|nuova …2 password",
+	"vergeten|resetten|wijzigen|nieuw …3 wachtwoord",
+)
+
+// passwordNounPhrases ask for a new password with the password first:
+// "password reset link", "my password needs to be reset", "Passwort
+// vergessen". They are not checked for negation: "I haven't received the
+// password reset email" still asks for one.
+var passwordNounPhrases = mustPhrases(
+	"password|passwort|kennwort|contraseña|senha|wachtwoord …3 reset|resetting|recovery|recover|forgot|forgotten|vergessen|zurücksetzen|ändern|vergeten|resetten|wijzigen|olvidada|esquecida|dimenticata",
+	"mot de passe …2 oublié|réinitialiser|réinitialisation|perdu",
+)
+
+// DetectIntent returns the CRM action text asks for, or IntentNone. It is a
+// phrase heuristic: whole words within one sentence, ignoring case, accents
+// and the kind of apostrophe; each intent is documented on its constant.
+// When a message asks for several, the first of these wins:
+//
+//  1. IntentStartReturn — a first-person request to return something (the
+//     rule is below). Return wins over order status: "I want to return
+//     order SP-1002 which was delivered" is a return.
+//  2. IntentPasswordReset — "reset/forgot/change/new … password" (and
+//     Spanish, French, German, Portuguese, Italian, Dutch forms), or
+//     "password reset/recovery". "I can't log in" alone is not a password
+//     reset. A negated verb does not count ("I didn't forget my password").
+//  3. IntentUpdateContact — a change to the phone number, name or address
+//     (see [ContactUpdate] for the exact rule). "Change my email address"
+//     is not one: email is not a contact field here.
+//  4. IntentOrderStatus — where an order is: "where is my order/package",
+//     "status of order SP-1003", "order status", "any update on my order",
+//     "track my package", "tracking number", "has my order shipped", "when
+//     will my package arrive", "I haven't received my order", "ETA", plus a
+//     few phrases in each other language.
+//
+// Changes come before order status because they are the more specific
+// request; the order number is extracted either way.
+//
+// A return must be a request, not a question about returns in general. The
+// message asks for one when it has:
+//
+//   - a wish followed within three words by a return verb: "I want/need to
+//     return", "I would like to return", "I'd like to send it back";
+//   - a verb that starts one: "start/open/request/make a return";
+//   - a return verb followed by what goes back: "return my order", "return
+//     these", "return it", "return SP-1002", "return order #1002", "send
+//     these back", "send the blender back";
+//   - one of a few equivalents in the other languages: "quiero devolver",
+//     "je voudrais retourner ma commande", "möchte … zurückschicken".
+//
+// None of these counts when the return word is followed by "policy",
+// "window", "period", "fee", "to" or the like ("I'd like the return
+// policy"), when negated ("I don't want to return it"), when it follows
+// "if", "whether" or "when" ("If I return my order, do I pay shipping?"),
+// or, for a wish, when it follows "do", "does", "did", "should" or "must"
+// ("Do I need to return the charger?"). So "What is your return policy?"
+// and "Can I return opened items?" are not returns, while "Can I return
+// it?" is.
+func DetectIntent(text string) Intent {
+	return parse(text).intent()
+}
+
+// intent implements [DetectIntent].
+func (m message) intent() Intent {
+	switch {
+	case m.asksToReturn():
+		return IntentStartReturn
+	case m.anyNotNegated(passwordRequestPhrases) || m.any(passwordNounPhrases):
+		return IntentPasswordReset
+	case len(m.contactTriggers()) > 0:
+		return IntentUpdateContact
+	case m.any(orderStatusPhrases):
+		return IntentOrderStatus
+	}
+	return IntentNone
+}
+
+// asksToReturn reports whether m has a return request that is not negated,
+// not hypothetical and not followed by a word such as "policy".
+func (m message) asksToReturn() bool {
+	ok := func(sp span) bool {
+		s := m.sentences[sp.sentence]
+		return !m.negated(sp) && !m.preceded(sp, conditionals) &&
+			(sp.end == len(s) || !notReturnObjects[s[sp.end].text])
+	}
+	for _, sp := range m.find(returnWishPhrases) {
+		if ok(sp) && !m.preceded(sp, policyQuestions) {
+			return true
+		}
+	}
+	for _, sp := range m.find(returnRequestPhrases) {
+		if ok(sp) {
+			return true
+		}
+	}
+	return false
+}

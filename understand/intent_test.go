@@ -1,0 +1,101 @@
+package understand
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestDetectIntent(t *testing.T) {
+	t.Parallel()
+
+	tests := []struct {
+		name string
+		text string
+		want Intent
+	}{
+		// Order status.
+		{"where is my order", "Where is my order SP-1003?", IntentOrderStatus},
+		{"where's, typographic apostrophe", "Hi! Where’s my package? It's been a week", IntentOrderStatus},
+		{"status of order", "Can you tell me the status of order SP-1003", IntentOrderStatus},
+		{"order status words", "order status pls", IntentOrderStatus},
+		{"has it shipped", "Has my order shipped yet?", IntentOrderStatus},
+		{"track my package", "How do I track my package?", IntentOrderStatus},
+		{"tracking number", "Could you send me the tracking number", IntentOrderStatus},
+		{"not received", "I still haven't received my parcel", IntentOrderStatus},
+		{"not arrived", "My order hasn't arrived", IntentOrderStatus},
+		{"when will it arrive", "When will my package arrive?", IntentOrderStatus},
+		{"update on order", "Any update on my order #1003?", IntentOrderStatus},
+		{"bare number", "where is SP-1003", IntentOrderStatus},
+		{"spanish", "¿Dónde está mi pedido?", IntentOrderStatus},
+		{"french", "Où est ma commande ?", IntentOrderStatus},
+		{"german", "Wo ist meine Bestellung?", IntentOrderStatus},
+		{"german not arrived", "Mein Paket ist noch nicht angekommen", IntentOrderStatus},
+
+		// Returns.
+		{"want to return", "I want to return order SP-1002", IntentStartReturn},
+		{"return wins over status", "I want to return order SP-1002 which was delivered", IntentStartReturn},
+		{"would like to return", "I would like to return these shoes, they are too small", IntentStartReturn},
+		{"i'd like, typographic", "I’d like to return the jacket", IntentStartReturn},
+		{"start a return", "start a return for SP-1002", IntentStartReturn},
+		{"how to start a return", "How do I start a return?", IntentStartReturn},
+		{"return my order", "Please return my order and refund me", IntentStartReturn},
+		{"return code", "return SP-1002 please", IntentStartReturn},
+		{"send back", "Can I send these back? They don't fit", IntentStartReturn},
+		{"send the thing back", "I need to send the blender back", IntentStartReturn},
+		{"can't return still asks", "I can't return my order through the website", IntentStartReturn},
+		{"spanish return", "Quiero devolver mi pedido", IntentStartReturn},
+		{"french return", "Je voudrais retourner ma commande", IntentStartReturn},
+		{"german return", "Ich möchte die Bestellung SP-1002 zurückschicken", IntentStartReturn},
+
+		// Not returns.
+		{"return policy", "What is your return policy?", IntentNone},
+		{"can I return opened items", "Can I return opened items?", IntentNone},
+		{"would like the policy", "I would like to know the return window", IntentNone},
+		{"wish for the policy", "I'd like the return policy please", IntentNone},
+		{"do I need to return", "Do I need to return the charger too?", IntentNone},
+		{"hypothetical", "If I return my order, do I pay for shipping?", IntentNone},
+		{"negated return", "I don't want to return it, I want a replacement", IntentNone},
+		{"past return", "I returned my order last week", IntentNone},
+		{"return to homepage", "I want to return to the homepage", IntentNone},
+		{"german policy question", "Kann ich geöffnete Artikel zurückschicken?", IntentNone},
+
+		// Password.
+		{"reset my password", "Please reset my password", IntentPasswordReset},
+		{"forgot my password", "I forgot my password", IntentPasswordReset},
+		{"reset link", "Send me a password reset link", IntentPasswordReset},
+		{"change password", "How can I change my password?", IntentPasswordReset},
+		{"reset email not received", "I haven't received the password reset email", IntentPasswordReset},
+		{"can't log in and forgot", "I can’t log in, I think I forgot my password", IntentPasswordReset},
+		{"german password", "Ich habe mein Passwort vergessen", IntentPasswordReset},
+		{"spanish password", "Olvidé mi contraseña", IntentPasswordReset},
+		{"french password", "J'ai oublié mon mot de passe", IntentPasswordReset},
+		{"can't log in alone", "I can't log in", IntentNone},
+		{"cannot login", "cannot login to my account since yesterday", IntentNone},
+		{"negated password", "I didn't forget my password, the site is down", IntentNone},
+
+		// Contact updates.
+		{"change phone", "Please change my phone number to +1 555 0100", IntentUpdateContact},
+		{"update address", "update my address to 12 Elm St, Portland", IntentUpdateContact},
+		{"new name", "My new name is Ada Byron", IntentUpdateContact},
+		{"number changed", "My number has changed, it's now 555 010 0199", IntentUpdateContact},
+		{"no value yet", "I need to update my phone number", IntentUpdateContact},
+		{"german address", "Ich möchte meine Adresse ändern", IntentUpdateContact},
+		{"my name is, introduction", "Hi, my name is Ada and I have a question", IntentNone},
+		{"email address is not a field", "Can you change my email address to ada@example.com", IntentNone},
+		{"number of items", "Can I update the number of items in my cart?", IntentNone},
+		{"username", "How do I change my username?", IntentNone},
+
+		// Nothing.
+		{"greeting", "Hello there", IntentNone},
+		{"refund", "Where is my refund?", IntentNone},
+		{"empty", "", IntentNone},
+		{"shipping question", "Do you ship to Canada?", IntentNone},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			require.Equal(t, tt.want, DetectIntent(tt.text), tt.text)
+		})
+	}
+}
