@@ -58,6 +58,19 @@ func (s *Server) Handler() http.Handler {
 	v1.POST("/rep/conversations/:conversationID/messages", s.auth(roleRep), s.repReply)
 	v1.POST("/rep/conversations/:conversationID/hand-back", s.auth(roleRep), s.repHandBack)
 	v1.POST("/rep/conversations/:conversationID/close", s.auth(roleRep, roleAdmin), s.closeConversation)
+	// Rules (admins write; auditors read).
+	v1.GET("/rules/fields", s.auth(roleAdmin, roleAuditor), s.ruleFields)
+	v1.POST("/rules/validate", s.auth(roleAdmin, roleAuditor), s.validateRule)
+	v1.POST("/rules/test", s.auth(roleAdmin, roleAuditor), s.testRules)
+	v1.GET("/rules/:kind/versions", s.auth(roleAdmin, roleAuditor), s.listRuleVersions)
+	v1.GET("/rules/:kind/versions/:version", s.auth(roleAdmin, roleAuditor), s.getRuleVersion)
+	v1.GET("/rules/:kind/draft", s.auth(roleAdmin, roleAuditor), s.getRuleDraft)
+	v1.POST("/rules/:kind/draft", s.auth(roleAdmin), s.startRuleDraft)
+	v1.POST("/rules/:kind/draft/rules", s.auth(roleAdmin), s.createRule)
+	v1.PUT("/rules/:kind/draft/rules/:ruleID", s.auth(roleAdmin), s.updateRule)
+	v1.DELETE("/rules/:kind/draft/rules/:ruleID", s.auth(roleAdmin), s.deleteRule)
+	v1.POST("/rules/:kind/publish", s.auth(roleAdmin), s.publishRules)
+	v1.POST("/rules/:kind/rollback", s.auth(roleAdmin), s.rollbackRules)
 	return r
 }
 

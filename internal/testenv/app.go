@@ -28,9 +28,11 @@ type App struct {
 	Temporal  client.Client
 	Knowledge *knowledge.Store
 	TaskQueue string
-	Demo      demo.Seeded
-	Keys      demo.Keys
-	URL       string
+	// DatabaseURL is the app's database.
+	DatabaseURL string
+	Demo        demo.Seeded
+	Keys        demo.Keys
+	URL         string
 }
 
 // AppOptions tune NewApp.
@@ -41,6 +43,9 @@ type AppOptions struct {
 	Generator answer.Generator
 	// MaxBodyBytes defaults to 1 MiB.
 	MaxBodyBytes int64
+	// NoWorker leaves the worker to the test (for example a real
+	// `switchboard worker` process on App.TaskQueue).
+	NoWorker bool
 }
 
 var quiet = slog.New(slog.DiscardHandler)
@@ -60,7 +65,7 @@ func NewApp(t *testing.T, o AppOptions) *App {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 
-	a := &App{DB: Open(t, o.DatabaseURL), TaskQueue: fmt.Sprintf("test-%s-%d", t.Name(), time.Now().UnixNano())}
+	a := &App{DB: Open(t, o.DatabaseURL), DatabaseURL: o.DatabaseURL, TaskQueue: fmt.Sprintf("test-%s-%d", t.Name(), time.Now().UnixNano())}
 	c, err := client.Dial(client.Options{
 		HostPort: TemporalAddress(t),
 		Logger:   tlog.NewStructuredLogger(quiet),
@@ -82,11 +87,13 @@ func NewApp(t *testing.T, o AppOptions) *App {
 	if err := demo.Index(ctx, a.DB, a.Knowledge, a.Demo.WorkspaceID); err != nil {
 		t.Fatalf("index: %v", err)
 	}
-	w := worker.New(c, a.TaskQueue, &activities.Activities{DB: a.DB, Knowledge: a.Knowledge, Generator: o.Generator})
-	if err := w.Start(); err != nil {
-		t.Fatalf("start worker: %v", err)
+	if !o.NoWorker {
+		w := worker.New(c, a.TaskQueue, &activities.Activities{DB: a.DB, Knowledge: a.Knowledge, Generator: o.Generator})
+		if err := w.Start(); err != nil {
+			t.Fatalf("start worker: %v", err)
+		}
+		t.Cleanup(w.Stop)
 	}
-	t.Cleanup(w.Stop)
 	srv := &server.Server{
 		DB: a.DB, Temporal: c, Knowledge: a.Knowledge, TaskQueue: a.TaskQueue,
 		MaxBodyBytes: o.MaxBodyBytes, Log: quiet,
