@@ -149,8 +149,19 @@ func (a *Activities) RecordTurn(ctx context.Context, in RecordTurnInput) (Record
 			for _, c := range m.Citations {
 				row.Citations.V = append(row.Citations.V, models.Citation(c))
 			}
-			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
-				return fmt.Errorf("insert message: %w", err)
+			res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
+			if res.Error != nil {
+				return fmt.Errorf("insert message: %w", res.Error)
+			}
+			// Count citations once, when the reply is first recorded.
+			if res.RowsAffected == 1 {
+				for _, id := range citedSources(m.Citations) {
+					err := tx.Model(&models.ContentSource{}).Where("id = ? AND workspace_id = ?", id, in.WorkspaceID).
+						UpdateColumn("cited_count", gorm.Expr("cited_count + 1")).Error
+					if err != nil {
+						return fmt.Errorf("count citation: %w", err)
+					}
+				}
 			}
 		}
 		for i, d := range in.Decisions {
@@ -189,6 +200,19 @@ func (a *Activities) RecordTurn(ctx context.Context, in RecordTurnInput) (Record
 		return nil
 	})
 	return RecordTurnResult{}, err
+}
+
+// citedSources lists each cited source once.
+func citedSources(cites []Citation) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range cites {
+		if c.SourceID != "" && !seen[c.SourceID] {
+			seen[c.SourceID] = true
+			out = append(out, c.SourceID)
+		}
+	}
+	return out
 }
 
 func utc(t *time.Time) *time.Time {

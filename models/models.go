@@ -138,6 +138,8 @@ type ContentSource struct {
 	StatusReason string
 	Chunks       int
 	Bytes        int
+	// CitedCount counts the agent's replies that cited the source.
+	CitedCount   int `gorm:"not null;default:0"`
 	LastSyncedAt *time.Time
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
@@ -401,10 +403,12 @@ type CreditEntry struct {
 
 // All lists every model, in the order Migrate creates them.
 func All() []any {
-	return []any{
+	all := []any{
 		&Workspace{}, &APIKey{}, &Channel{}, &AgentSettings{}, &ContentSource{},
 		&Team{}, &ActionSetting{}, &Contact{}, &Order{}, &Ticket{}, &Return{},
 		&RuleSetVersion{}, &Rule{}, &Conversation{}, &Message{}, &Decision{},
 		&KnowledgeGap{}, &OutboxMessage{}, &RepEvent{}, &CreditEntry{},
 	}
+	all = append(all, sourceModels()...)
+	return append(all, analyticsModels()...)
 }

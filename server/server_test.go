@@ -66,6 +66,9 @@ func TestCustomerGetsCitedAnswerAndRetryIsIdempotent(t *testing.T) {
 	again := do(t, "POST", url, app.Keys.Widget, body)
 	require.Equal(t, http.StatusOK, again.Status, again.Raw)
 	require.Equal(t, first.Body["reply"], again.Body["reply"])
+	var src models.ContentSource
+	require.NoError(t, app.DB.Where("title = ?", "Shipping times and costs").Take(&src).Error)
+	require.Equal(t, 1, src.CitedCount, "the retried request did not count the citation twice")
 
 	conv := do(t, "GET", app.URL+"/v1/conversations/conv-shipping", app.Keys.Widget, nil)
 	require.Equal(t, http.StatusOK, conv.Status, conv.Raw)

@@ -1,0 +1,6 @@
+package models
+
+// analyticsModels lists the models of reporting.
+func analyticsModels() []any {
+	return []any{}
+}
