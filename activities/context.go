@@ -105,6 +105,8 @@ type LoadContextResult struct {
 	IssueType string
 	Settings  Settings
 	Teams     map[string]TeamInfo
+	// Lead is how sales inquiries are qualified; nil when disabled.
+	Lead *LeadConfig
 
 	// First turn only.
 	HandoffVersion int
@@ -120,6 +122,7 @@ type LoadContextResult struct {
 func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (LoadContextResult, error) {
 	db := a.DB.WithContext(ctx)
 	var out LoadContextResult
+	var err error
 
 	var settings models.AgentSettings
 	if err := db.Where("workspace_id = ?", in.WorkspaceID).Limit(1).Find(&settings).Error; err != nil {
@@ -145,6 +148,9 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 		}
 	}
 
+	if out.Lead, err = loadLeadConfig(db, in.WorkspaceID); err != nil {
+		return out, err
+	}
 	prefixes, err := orderPrefixes(db, in.WorkspaceID)
 	if err != nil {
 		return out, err

@@ -1,5 +1,7 @@
 package demo
 
+import "github.com/switchboardhq/switchboard/models"
+
 // article is a knowledge-base article of the demo store.
 type article struct {
 	Title string
@@ -127,3 +129,16 @@ var handoffRules = []handoffRule{
 		Message:   "I've let your account team know; I'll keep helping until they join.",
 	},
 }
+
+// leadQuestions are what the agent asks a prospective wholesale buyer.
+var leadQuestions = []models.LeadQuestion{
+	{Property: "employees", Question: "How many people work at your organisation?", Kind: models.LeadNumber},
+	{Property: "monthly_budget", Question: "Roughly what do you spend on office supplies per month, in dollars?", Kind: models.LeadNumber},
+	{Property: "timeline", Question: "When would you like to start ordering: this month, this quarter or later?", Kind: models.LeadChoice,
+		Choices: []string{"this month", "this quarter", "later"}},
+}
+
+// leadScore scores the answers out of 100; 60 qualifies.
+const leadScore = `(contact.properties.employees >= 50 ? 40 : contact.properties.employees >= 10 ? 20 : 0)` +
+	` + (contact.properties.monthly_budget >= 2000 ? 40 : contact.properties.monthly_budget >= 500 ? 20 : 0)` +
+	` + (contact.properties.timeline == "this month" ? 20 : contact.properties.timeline == "this quarter" ? 10 : 0)`

@@ -83,6 +83,10 @@ func Seed(ctx context.Context, db *gorm.DB, now time.Time) (Seeded, Keys, error)
 				CreatedAt:       now},
 			&models.Team{ID: uuid.NewString(), WorkspaceID: wsID, Key: "accounts", Name: "Account management",
 				WorkingHours: "mon-fri 08:00-18:00 America/Los_Angeles", AcceptSeconds: 900, CreatedAt: now},
+			&models.Team{ID: uuid.NewString(), WorkspaceID: wsID, Key: "sales", Name: "Sales",
+				WorkingHours: "mon-fri 08:00-18:00 America/Los_Angeles", AcceptSeconds: 900, CreatedAt: now},
+			&models.LeadSettings{WorkspaceID: wsID, Enabled: true, Questions: models.NewJSON(leadQuestions),
+				ScoreExpression: leadScore, Threshold: 60, Team: "sales", UpdatedAt: now},
 			&models.CreditEntry{ID: uuid.NewString(), WorkspaceID: wsID, Amount: 1000, Reason: "grant",
 				IdempotencyKey: "grant:demo:" + wsID, CreatedAt: now},
 		}

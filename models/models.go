@@ -118,7 +118,11 @@ type ActionSetting struct {
 
 // Content source kinds and statuses.
 const (
-	SourceKBArticle = "kb_article"
+	SourceKBArticle   = "kb_article"
+	SourceShortAnswer = "short_answer"
+	SourceURL         = "url"
+	SourceSite        = "site"
+	SourceFile        = "file"
 
 	SourcePending = "pending"
 	SourceSyncing = "syncing"
@@ -141,6 +145,23 @@ type ContentSource struct {
 	// CitedCount counts the agent's replies that cited the source.
 	CitedCount   int `gorm:"not null;default:0"`
 	LastSyncedAt *time.Time
+	// Format is how a kb_article's Body is written: "markdown" (also when
+	// empty) or "html". A short_answer's Title is the question, Body the answer.
+	Format string `gorm:"size:16"`
+	// MaxPages bounds a site crawl.
+	MaxPages int
+	// FileName is an uploaded file's name; its bytes are an UploadedFile.
+	FileName string
+	// AudienceChannels and AudienceTiers restrict who may be answered from
+	// the source (channel types such as "chat"; contact tiers); empty means
+	// everyone.
+	AudienceChannels JSON[[]string]
+	AudienceTiers    JSON[[]string]
+	// ResyncSeconds is how often a schedule syncs the source again (0: never).
+	ResyncSeconds int
+	// ChunksDone and ChunksTotal show a running sync's indexing progress.
+	ChunksDone  int
+	ChunksTotal int
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -407,7 +428,7 @@ func All() []any {
 		&Workspace{}, &APIKey{}, &Channel{}, &AgentSettings{}, &ContentSource{},
 		&Team{}, &ActionSetting{}, &Contact{}, &Order{}, &Ticket{}, &Return{},
 		&RuleSetVersion{}, &Rule{}, &Conversation{}, &Message{}, &Decision{},
-		&KnowledgeGap{}, &OutboxMessage{}, &RepEvent{}, &CreditEntry{},
+		&KnowledgeGap{}, &OutboxMessage{}, &RepEvent{}, &CreditEntry{}, &LeadSettings{},
 	}
 	all = append(all, sourceModels()...)
 	return append(all, analyticsModels()...)

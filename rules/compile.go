@@ -45,6 +45,8 @@ const (
 	ErrorKindWrongType ErrorKind = "wrong_type"
 	// ErrorKindNotBoolean: the condition is well-typed but not true/false.
 	ErrorKindNotBoolean ErrorKind = "not_boolean"
+	// ErrorKindNotNumber: a scoring expression is well-typed but not a number.
+	ErrorKindNotNumber ErrorKind = "not_number"
 	// ErrorKindTooLarge: the condition has more than MaxNodes nodes.
 	ErrorKindTooLarge ErrorKind = "too_large"
 	// ErrorKindTooLong: the condition is longer than MaxConditionLength.
@@ -118,6 +120,8 @@ type Program struct {
 	program   *vm.Program
 	inputs    []string
 	usesNow   bool
+	// number is set for scoring expressions (CompileScore).
+	number bool
 }
 
 // Condition returns the condition text the program was compiled from.
@@ -157,6 +161,32 @@ func (p *Program) Eval(env Env) (matched bool, err error) {
 	return b, nil
 }
 
+// Score evaluates a scoring expression compiled with [CompileScore]. Like
+// Eval it never panics and never reads the wall clock.
+func (p *Program) Score(env Env) (score float64, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			score, err = 0, &EvalError{Message: fmt.Sprintf("internal error: %v", r)}
+		}
+	}()
+	if !p.number {
+		return 0, &EvalError{Message: "not a scoring expression"}
+	}
+	if p.usesNow && env.Now.IsZero() {
+		return 0, &EvalError{Message: "now is not set: the caller must pass the evaluation time"}
+	}
+	env.Now = env.Now.Round(0)
+	out, err := expr.Run(p.program, newMeteredEnv(env))
+	if err != nil {
+		return 0, evalError(err)
+	}
+	f, ok := out.(float64)
+	if !ok {
+		return 0, &EvalError{Message: fmt.Sprintf("score must be a number, but it evaluated to %s", describeValue(out))}
+	}
+	return f, nil
+}
+
 // describeValue names a value's type for an error message.
 func describeValue(v any) string {
 	if v == nil {
@@ -169,6 +199,18 @@ func describeValue(v any) string {
 // functions, and returns a program ready to evaluate. Errors are
 // [*CompileError].
 func Compile(condition string) (*Program, error) {
+	return compile(condition, false)
+}
+
+// CompileScore compiles a scoring expression: the same language, names and
+// limits as a condition, but its result is a number (for example a lead
+// score: `(contact.properties.employees >= 50 ? 40 : 10) + ...`). Run it
+// with [Program.Score].
+func CompileScore(expression string) (*Program, error) {
+	return compile(expression, true)
+}
+
+func compile(condition string, number bool) (*Program, error) {
 	if strings.TrimSpace(condition) == "" {
 		return nil, &CompileError{Kind: ErrorKindEmpty, Message: "condition is empty"}
 	}
@@ -184,7 +226,7 @@ func Compile(condition string) (*Program, error) {
 		schedules: map[string]*schedule{},
 	}
 	config := conf.CreateNew()
-	for _, option := range options(consts) {
+	for _, option := range options(consts, number) {
 		option(config)
 	}
 	for name := range config.Disabled {
@@ -220,7 +262,7 @@ func Compile(condition string) (*Program, error) {
 	if err != nil {
 		return nil, checkError(err)
 	}
-	return &Program{condition: condition, program: program, inputs: inputs, usesNow: usesNow}, nil
+	return &Program{condition: condition, program: program, inputs: inputs, usesNow: usesNow, number: number}, nil
 }
 
 // matchFunction is the name conditions call the matches helper by.
@@ -233,10 +275,14 @@ const matchFunction = "matches"
 const matchIdentifier = "_match_"
 
 // options returns the expr options every condition is compiled with.
-func options(consts *constantArguments) []expr.Option {
+func options(consts *constantArguments, number bool) []expr.Option {
+	result := expr.AsBool()
+	if number {
+		result = expr.AsFloat64()
+	}
 	opts := []expr.Option{
 		expr.Env(meteredEnv{}),
-		expr.AsBool(),
+		result,
 		expr.MaxNodes(MaxNodes),
 		// now is Env.Now; the builtin now() would read the wall clock.
 		expr.DisableBuiltin("now"),
@@ -293,6 +339,7 @@ var (
 	unknownNamePattern  = regexp.MustCompile(`^unknown name (\S+)$`)
 	unknownFieldPattern = regexp.MustCompile(`^type (\S+) has no (?:field|method) (\S+)$`)
 	notBooleanPattern   = regexp.MustCompile(`^expected bool, but got (.+)$`)
+	notNumberPattern    = regexp.MustCompile(`^expected float64, but got (.+)$`)
 	unknownFuncPattern  = regexp.MustCompile(`^unknown (?:func|builtin) (\S+)$`)
 )
 
@@ -341,6 +388,12 @@ func checkError(err error) *CompileError {
 	case notBooleanPattern.MatchString(e.Message):
 		e.Kind = ErrorKindNotBoolean
 		e.Message = "condition must be true or false, but it is " + withArticle(notBooleanPattern.FindStringSubmatch(e.Message)[1])
+		if e.Line == 0 {
+			e.Line, e.Column = 1, 1
+		}
+	case notNumberPattern.MatchString(e.Message):
+		e.Kind = ErrorKindNotNumber
+		e.Message = "a score must be a number, but it is " + withArticle(notNumberPattern.FindStringSubmatch(e.Message)[1])
 		if e.Line == 0 {
 			e.Line, e.Column = 1, 1
 		}

@@ -25,6 +25,9 @@ type Analysis struct {
 	// for a change without giving a usable value ("I need to update my
 	// phone number"), so the agent can ask for it.
 	ContactUpdate map[string]string
+	// SalesInquiry reports a prospective buyer's inquiry; see
+	// [IsSalesInquiry].
+	SalesInquiry bool
 }
 
 // Options tune Analyze.
@@ -48,6 +51,7 @@ func Analyze(text string, o Options) Analysis {
 		Intent:        m.intent(),
 		OrderNumber:   orderNumber(m.orders, o.OrderPrefixes),
 		Email:         email(text, m.emails),
+		SalesInquiry:  m.salesInquiry(),
 	}
 	if a.Intent == IntentUpdateContact {
 		a.ContactUpdate = m.contactUpdate()

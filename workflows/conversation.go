@@ -150,6 +150,8 @@ type Handoff struct {
 	RepName    string
 	// Flagged is set when no rep accepted in time.
 	Flagged bool
+	// Score is a qualified lead's score.
+	Score *float64
 	// AcceptBy is when the fallback message goes out if no rep accepted.
 	AcceptBy time.Time
 	Fallback string
@@ -201,6 +203,8 @@ type ConversationState struct {
 	ReopenOf string
 	// EventSeq numbers rep events and decisions uniquely across runs.
 	EventSeq int
+	// Lead is the progress of qualifying a sales inquiry.
+	Lead *LeadState
 
 	Transcript    []TranscriptEntry
 	RecentReplies []RecentReply

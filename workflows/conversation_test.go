@@ -20,6 +20,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/answer"
+	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/rules"
 	"github.com/switchboardhq/switchboard/understand"
 	"github.com/switchboardhq/switchboard/workflows"
@@ -179,6 +180,13 @@ func setup(t *testing.T) *testBundle {
 		func(_ context.Context, in activities.ActionInput) (activities.ActionResult, error) {
 			f.call("PasswordReset")
 			return activities.ActionResult{Text: "Reset link sent."}, nil
+		})
+	env.OnActivity(a.QualifyLead, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.QualifyLeadInput) (activities.QualifyLeadResult, error) {
+			f.call("QualifyLead")
+			// The fake scores 1 per employee, threshold 50.
+			score := in.Answers["employees"].(float64)
+			return activities.QualifyLeadResult{ContactID: "contact-ada", Score: score, Qualified: score >= 50, Threshold: 50}, nil
 		})
 	env.OnActivity(a.NotifyTeam, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.NotifyTeamInput) (activities.NotifyTeamResult, error) {
@@ -642,4 +650,64 @@ func TestMessagesAfterCloseAreRejected(t *testing.T) {
 		require.True(t, errors.As(late.rejected, &app))
 		require.Equal(t, workflows.ErrConversationClosed, app.Type())
 	}
+}
+
+func leadContext(in activities.LoadContextInput) activities.LoadContextResult {
+	out := defaultContext(in)
+	out.Lead = &activities.LeadConfig{Threshold: 50, Team: "sales", Questions: []models.LeadQuestion{
+		{Property: "employees", Question: "How many people work at your company?", Kind: models.LeadNumber},
+		{Property: "timeline", Question: "When would you like to order?", Kind: models.LeadChoice, Choices: []string{"this month", "later"}},
+	}}
+	out.Teams["sales"] = activities.TeamInfo{Key: "sales", AcceptTimeout: time.Hour}
+	return out
+}
+
+func TestQualifiedLeadGoesToSalesWithItsScore(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.fake.context = leadContext
+	r1 := b.send(time.Minute, msg("m1", "Do you offer volume discounts for our office?"))
+	r2 := b.send(2*time.Minute, msg("m2", "not sure"))
+	r3 := b.send(3*time.Minute, msg("m3", "About 120 people"))
+	r4 := b.send(4*time.Minute, msg("m4", "This month please"))
+	state := b.query(5 * time.Minute)
+	b.signal(6*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
+
+	require.Contains(t, r1.reply.Text, "How many people work at your company?")
+	require.Contains(t, r2.reply.Text, "a number is fine")
+	require.Equal(t, "When would you like to order?", r3.reply.Text)
+	require.True(t, r4.reply.HandedOff)
+	require.Equal(t, "sales", state.Handoff.Team)
+	require.Equal(t, workflows.TriggerQualifiedLead, state.Handoff.Trigger)
+	require.Equal(t, 120.0, *state.Handoff.Score)
+	require.Equal(t, map[string]any{"employees": 120.0, "timeline": "this month"}, state.Lead.Answers)
+	var handoff activities.RepEventRecord
+	for _, r := range b.fake.recorded {
+		for _, e := range r.Events {
+			if e.Kind == "handoff" {
+				handoff = e
+			}
+		}
+	}
+	require.Equal(t, 120.0, handoff.Payload["lead_score"])
+	require.Zero(t, b.fake.count("Generate"), "the dialogue needs no retrieval")
+}
+
+func TestUnqualifiedLeadStaysWithTheAgent(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.fake.context = leadContext
+	b.send(time.Minute, msg("m1", "Can I get a quote for my team?"))
+	b.send(2*time.Minute, msg("m2", "3"))
+	r3 := b.send(3*time.Minute, msg("m3", "later"))
+	state := b.query(4 * time.Minute)
+	b.signal(5*time.Minute, workflows.SignalClose, workflows.Close{})
+	res := b.run(t, input)
+	require.False(t, r3.reply.HandedOff)
+	require.Nil(t, state.Handoff)
+	require.True(t, state.Lead.Done)
+	require.False(t, state.Lead.Qualified)
+	require.Equal(t, 1, b.fake.count("QualifyLead"))
+	require.Equal(t, workflows.StatusResolved, res.Status)
 }

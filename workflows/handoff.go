@@ -60,10 +60,14 @@ func (c *conversation) handOff(ctx workflow.Context, h Handoff, team activities.
 	rec.Decisions = append(rec.Decisions, c.decision(messageID, "handoff", "handed off to "+h.Team+": "+h.Reason, map[string]any{
 		"trigger": h.Trigger, "rule_id": h.RuleID, "mode": h.Mode, "team": h.Team, "accept_by": h.AcceptBy,
 	}))
-	rec.Events = append(rec.Events, c.event(ctx, "handoff", map[string]any{
+	payload := map[string]any{
 		"conversation_id": c.state.ConversationID, "reason": h.Reason, "trigger": h.Trigger, "mode": h.Mode,
 		"team": h.Team, "customer_tier": c.state.CustomerTier, "issue_type": c.state.IssueType,
-	}))
+	}
+	if h.Score != nil {
+		payload["lead_score"] = *h.Score
+	}
+	rec.Events = append(rec.Events, c.event(ctx, "handoff", payload))
 }
 
 // notifyTeam calls the team's webhook after a handoff, when it has one.

@@ -100,10 +100,23 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 		return c.finish(ctx, msg, rec, received, AgentReply{MessageID: msg.ID, Text: text, HandedOff: true}, team)
 	}
 
-	// 3/4. Act or answer.
-	out, gap, err := c.respond(ctx, msg, cx, &rec)
+	// A sales inquiry: the qualifying questions, and a qualified lead goes
+	// to sales.
+	out, lead, handled, err := c.qualify(ctx, msg, cx, &rec)
 	if err != nil {
 		return AgentReply{}, err
+	}
+	if lead != nil {
+		team := cx.Teams[lead.Team]
+		c.handOff(ctx, *lead, team, &rec, msg.ID)
+		return c.finish(ctx, msg, rec, received, AgentReply{MessageID: msg.ID, Text: c.state.Handoff.Message, HandedOff: true}, team)
+	}
+	gap := false
+	if !handled {
+		// 3/4. Act or answer.
+		if out, gap, err = c.respond(ctx, msg, cx, &rec); err != nil {
+			return AgentReply{}, err
+		}
 	}
 	out.MessageID = msg.ID
 
