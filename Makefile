@@ -2,7 +2,7 @@
 GO  ?= go
 BIN := bin/switchboard
 
-.PHONY: all build tools dev test vet clean
+.PHONY: all build tools dev test bench vet clean
 
 all: build
 
@@ -22,6 +22,12 @@ dev: tools
 # PostgreSQL database started for this run.
 test: tools vet
 	./$(BIN) stack -- $(GO) test -count=1 -timeout 20m ./...
+
+# Turn latency and throughput of the conversation workflow next to a bare
+# Update round trip, on a stack started for this run (prints, never fails on
+# a missed target).
+bench: tools
+	./$(BIN) stack -- sh -c 'TEMPORAL_ADDRESS=$$SWITCHBOARD_TEST_TEMPORAL_ADDRESS WEAVIATE_URL=$$SWITCHBOARD_TEST_WEAVIATE_URL DATABASE_URL=$$SWITCHBOARD_TEST_DATABASE_URL ./$(BIN) bench'
 
 vet:
 	$(GO) vet ./...

@@ -82,10 +82,15 @@ func (d *deps) activities() *activities.Activities {
 }
 
 func (d *deps) server() *server.Server {
-	return &server.Server{
+	srv := &server.Server{
 		DB: d.db, Temporal: d.temporal, Knowledge: d.knowledge,
 		TaskQueue: d.cfg.TaskQueue, MaxBodyBytes: d.cfg.MaxBodyBytes, Log: d.log,
 	}
+	// Reps' suggested replies use the agent's model (extractive when nil).
+	if d.cfg.LLMBaseURL != "" {
+		srv.Generator = answer.NewOpenAI(d.cfg.LLMBaseURL, d.cfg.LLMAPIKey, d.cfg.LLMModel, d.cfg.LLMTimeout)
+	}
+	return srv
 }
 
 // waitForTemporal waits until the Temporal frontend answers health checks.

@@ -13,6 +13,16 @@ type Chunk struct {
 	Heading string
 	Text    string
 	Index   int
+	// Audience is who may be answered from the chunk's source.
+	Audience Audience
+}
+
+// Audience restricts who may be answered from a source: channel types
+// ("chat", "email", "whatsapp") and contact tiers. An empty list means
+// every channel (tier).
+type Audience struct {
+	Channels []string
+	Tiers    []string
 }
 
 // maxChunkChars bounds a chunk; longer sections are split on paragraphs.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -31,13 +32,21 @@ var chunkNamespace = uuid.MustParse("6f1d3c2a-8b4e-4f0a-9c7d-2e5b1a9f3d40")
 // Store is the knowledge base in Weaviate.
 type Store struct {
 	client *weaviate.Client
+	// embedder, when set, gives chunks and queries vectors, and searches
+	// are hybrid with weight alpha on the vectors.
+	embedder Embedder
+	alpha    float32
 }
 
-// Hit is a chunk found by a search, with its BM25 score.
+// Hit is a chunk found by a search, with its score (BM25, or hybrid when the
+// store has an embedder).
 type Hit struct {
 	Chunk
 	Score float64
 }
+
+// indexBatchSize is how many chunks one batch request writes.
+const indexBatchSize = 100
 
 // NewStore connects to the Weaviate at rawURL (http://host:port), with an API
 // key when apiKey is not empty. It does not wait for Weaviate to be ready.
@@ -69,59 +78,124 @@ func (s *Store) Ready(ctx context.Context) error {
 	return nil
 }
 
-// EnsureSchema creates the chunk collection if it does not exist. Several
-// processes may call it at once; losing the race is not an error.
+// EnsureSchema creates the chunk and issue-example collections if they do
+// not exist, and adds the chunk properties later versions introduced to a
+// collection created before them. Several processes may call it at once;
+// losing the race is not an error.
 func (s *Store) EnsureSchema(ctx context.Context) error {
-	exists, err := s.client.Schema().ClassExistenceChecker().WithClassName(ClassName).Do(ctx)
-	if err != nil {
-		return fmt.Errorf("check weaviate class: %w", err)
+	if err := s.ensureClass(ctx, chunkClass()); err != nil {
+		return err
 	}
-	if exists {
-		return nil
+	return s.ensureClass(ctx, exampleClass())
+}
+
+func textProperty(name string, searchable bool) *models.Property {
+	tokenization := "word"
+	if !searchable {
+		tokenization = "field"
 	}
-	text := func(name string, searchable bool) *models.Property {
-		return &models.Property{
-			Name: name, DataType: []string{"text"}, Tokenization: "word",
-			IndexSearchable: &searchable,
-		}
+	return &models.Property{
+		Name: name, DataType: []string{"text"}, Tokenization: tokenization,
+		IndexSearchable: &searchable,
 	}
-	class := &models.Class{
+}
+
+func chunkClass() *models.Class {
+	yes := true
+	return &models.Class{
 		Class:              ClassName,
 		Description:        "Chunks of a workspace's content sources",
 		Vectorizer:         "none",
 		MultiTenancyConfig: &models.MultiTenancyConfig{Enabled: true},
 		Properties: []*models.Property{
-			text("sourceId", false),
-			text("title", true),
-			text("url", false),
-			text("heading", true),
-			text("text", true),
+			textProperty("sourceId", false),
+			textProperty("title", true),
+			{Name: "url", DataType: []string{"text"}, Tokenization: "word", IndexSearchable: new(bool)},
+			textProperty("heading", true),
+			textProperty("text", true),
 			{Name: "chunkIndex", DataType: []string{"int"}},
+			// Added after the first release: EnsureSchema adds them to an
+			// existing collection. Chunks written before lack them, which the
+			// audience filter treats as "everyone".
+			{Name: "audienceChannels", DataType: []string{"text[]"}, Tokenization: "field", IndexSearchable: new(bool), IndexFilterable: &yes},
+			{Name: "audienceTiers", DataType: []string{"text[]"}, Tokenization: "field", IndexSearchable: new(bool), IndexFilterable: &yes},
+			{Name: "channelsRestricted", DataType: []string{"boolean"}, IndexFilterable: &yes},
+			{Name: "tiersRestricted", DataType: []string{"boolean"}, IndexFilterable: &yes},
+			textProperty("syncId", false),
 		},
 	}
-	class.Properties[0].Tokenization = "field"
-	if err := s.client.Schema().ClassCreator().WithClass(class).Do(ctx); err != nil {
-		if again, checkErr := s.client.Schema().ClassExistenceChecker().WithClassName(ClassName).Do(ctx); checkErr == nil && again {
+}
+
+// ensureClass creates class, or adds the properties it lacks.
+func (s *Store) ensureClass(ctx context.Context, class *models.Class) error {
+	exists, err := s.client.Schema().ClassExistenceChecker().WithClassName(class.Class).Do(ctx)
+	if err != nil {
+		return fmt.Errorf("check weaviate class %s: %w", class.Class, describe(err))
+	}
+	if !exists {
+		err := s.client.Schema().ClassCreator().WithClass(class).Do(ctx)
+		if err == nil {
 			return nil
 		}
-		return fmt.Errorf("create weaviate class: %w", err)
+		again, checkErr := s.client.Schema().ClassExistenceChecker().WithClassName(class.Class).Do(ctx)
+		if checkErr != nil || !again {
+			return fmt.Errorf("create weaviate class %s: %w", class.Class, describe(err))
+		}
+	}
+	have, err := s.client.Schema().ClassGetter().WithClassName(class.Class).Do(ctx)
+	if err != nil {
+		return fmt.Errorf("read weaviate class %s: %w", class.Class, describe(err))
+	}
+	names := map[string]bool{}
+	for _, p := range have.Properties {
+		names[strings.ToLower(p.Name)] = true
+	}
+	for _, p := range class.Properties {
+		if names[strings.ToLower(p.Name)] {
+			continue
+		}
+		if err := s.client.Schema().PropertyCreator().WithClassName(class.Class).WithProperty(p).Do(ctx); err != nil {
+			// Another process may have added it meanwhile.
+			again, getErr := s.client.Schema().ClassGetter().WithClassName(class.Class).Do(ctx)
+			if getErr == nil && hasProperty(again, p.Name) {
+				continue
+			}
+			return fmt.Errorf("add property %s to weaviate class %s: %w", p.Name, class.Class, describe(err))
+		}
 	}
 	return nil
 }
 
-// EnsureTenant creates the workspace's tenant if it does not exist.
+func hasProperty(c *models.Class, name string) bool {
+	for _, p := range c.Properties {
+		if strings.EqualFold(p.Name, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// EnsureTenant creates the workspace's tenant in the chunk and example
+// collections if it does not exist.
 func (s *Store) EnsureTenant(ctx context.Context, workspaceID string) error {
-	exists, err := s.client.Schema().TenantsExists().WithClassName(ClassName).WithTenant(workspaceID).Do(ctx)
+	if err := s.ensureTenant(ctx, ClassName, workspaceID); err != nil {
+		return err
+	}
+	return s.ensureTenant(ctx, ExampleClassName, workspaceID)
+}
+
+func (s *Store) ensureTenant(ctx context.Context, class, workspaceID string) error {
+	exists, err := s.client.Schema().TenantsExists().WithClassName(class).WithTenant(workspaceID).Do(ctx)
 	if err == nil && exists {
 		return nil
 	}
-	err = s.client.Schema().TenantsCreator().WithClassName(ClassName).
+	err = s.client.Schema().TenantsCreator().WithClassName(class).
 		WithTenants(models.Tenant{Name: workspaceID}).Do(ctx)
 	if err != nil {
-		if again, checkErr := s.client.Schema().TenantsExists().WithClassName(ClassName).WithTenant(workspaceID).Do(ctx); checkErr == nil && again {
+		if again, checkErr := s.client.Schema().TenantsExists().WithClassName(class).WithTenant(workspaceID).Do(ctx); checkErr == nil && again {
 			return nil
 		}
-		return fmt.Errorf("create weaviate tenant: %w", err)
+		return fmt.Errorf("create weaviate tenant: %w", describe(err))
 	}
 	return nil
 }
@@ -137,81 +211,189 @@ func ChunkID(c Chunk) string {
 // ReplaceSource makes the source's chunks in the workspace's tenant exactly
 // chunks: it upserts them and deletes the source's chunks that are gone.
 func (s *Store) ReplaceSource(ctx context.Context, workspaceID, sourceID string, chunks []Chunk) error {
+	return s.IndexSource(ctx, workspaceID, sourceID, chunks, nil)
+}
+
+// DeleteSource deletes every chunk of the source.
+func (s *Store) DeleteSource(ctx context.Context, workspaceID, sourceID string) error {
+	return s.IndexSource(ctx, workspaceID, sourceID, nil, nil)
+}
+
+// IndexSource is ReplaceSource in batches: progress (may be nil) is called
+// after each batch with the number of chunks written so far, and its error
+// stops the indexing. Each call marks the chunks it writes with a new sync
+// ID; once all are written, the source's chunks with another sync ID (or
+// none: chunks written by older versions) are deleted. Until then searches
+// find the old chunks, so a sync that fails half way loses nothing.
+func (s *Store) IndexSource(ctx context.Context, workspaceID, sourceID string, chunks []Chunk, progress func(done int) error) error {
 	if err := s.EnsureTenant(ctx, workspaceID); err != nil {
 		return err
 	}
-	keep := make([]string, 0, len(chunks))
-	if len(chunks) > 0 {
-		batch := s.client.Batch().ObjectsBatcher()
-		for _, c := range chunks {
-			id := ChunkID(c)
-			keep = append(keep, id)
-			batch.WithObjects(&models.Object{
-				Class:  ClassName,
-				ID:     strfmt.UUID(id),
-				Tenant: workspaceID,
-				Properties: map[string]any{
-					"sourceId": sourceID, "title": c.Title, "url": c.URL,
-					"heading": c.Heading, "text": c.Text, "chunkIndex": c.Index,
-				},
-			})
+	syncID := uuid.NewString()
+	for start := 0; start < len(chunks); start += indexBatchSize {
+		batch := chunks[start:min(start+indexBatchSize, len(chunks))]
+		if err := s.writeChunks(ctx, workspaceID, sourceID, syncID, batch); err != nil {
+			return err
 		}
-		resp, err := batch.Do(ctx)
-		if err != nil {
-			return fmt.Errorf("index chunks: %w", describe(err))
-		}
-		for _, r := range resp {
-			if r.Result != nil && r.Result.Errors != nil && len(r.Result.Errors.Error) > 0 {
-				return fmt.Errorf("index chunk %s: %s", r.ID, r.Result.Errors.Error[0].Message)
+		if progress != nil {
+			if err := progress(start + len(batch)); err != nil {
+				return err
 			}
 		}
 	}
-	// Delete what belongs to the source and is not among the chunks just written.
-	ops := []*filters.WhereBuilder{filters.Where().WithPath([]string{"sourceId"}).WithOperator(filters.Equal).WithValueText(sourceID)}
-	for _, id := range keep {
-		ops = append(ops, filters.Where().WithPath([]string{"id"}).WithOperator(filters.NotEqual).WithValueText(id))
+	stale := filters.Where().WithOperator(filters.And).WithOperands([]*filters.WhereBuilder{
+		filters.Where().WithPath([]string{"sourceId"}).WithOperator(filters.Equal).WithValueText(sourceID),
+		filters.Where().WithOperator(filters.Not).WithOperands([]*filters.WhereBuilder{
+			filters.Where().WithPath([]string{"syncId"}).WithOperator(filters.Equal).WithValueText(syncID),
+		}),
+	})
+	return s.deleteWhere(ctx, ClassName, workspaceID, stale)
+}
+
+func (s *Store) writeChunks(ctx context.Context, workspaceID, sourceID, syncID string, chunks []Chunk) error {
+	var vectors [][]float32
+	if s.embedder != nil {
+		texts := make([]string, len(chunks))
+		for i, c := range chunks {
+			texts[i] = strings.TrimSpace(c.Title + "\n" + c.Heading + "\n" + c.Text)
+		}
+		var err error
+		if vectors, err = s.embedder.Embed(ctx, texts); err != nil {
+			return fmt.Errorf("embed chunks: %w", err)
+		}
+		if len(vectors) != len(chunks) {
+			return fmt.Errorf("embed chunks: %d vectors for %d texts", len(vectors), len(chunks))
+		}
 	}
-	where := ops[0]
-	if len(ops) > 1 {
-		where = filters.Where().WithOperator(filters.And).WithOperands(ops)
+	batch := s.client.Batch().ObjectsBatcher()
+	for i, c := range chunks {
+		channels, tiers := normalizeAll(c.Audience.Channels), normalizeAll(c.Audience.Tiers)
+		obj := &models.Object{
+			Class:  ClassName,
+			ID:     strfmt.UUID(ChunkID(c)),
+			Tenant: workspaceID,
+			Properties: map[string]any{
+				"sourceId": sourceID, "title": c.Title, "url": c.URL,
+				"heading": c.Heading, "text": c.Text, "chunkIndex": c.Index,
+				"audienceChannels": channels, "audienceTiers": tiers,
+				"channelsRestricted": len(channels) > 0, "tiersRestricted": len(tiers) > 0,
+				"syncId": syncID,
+			},
+		}
+		if vectors != nil {
+			obj.Vector = vectors[i]
+		}
+		batch.WithObjects(obj)
 	}
-	_, err := s.client.Batch().ObjectsBatchDeleter().WithClassName(ClassName).WithTenant(workspaceID).
-		WithWhere(where).Do(ctx)
+	resp, err := batch.Do(ctx)
 	if err != nil {
-		return fmt.Errorf("delete stale chunks: %w", describe(err))
+		return fmt.Errorf("index chunks: %w", describe(err))
+	}
+	for _, r := range resp {
+		if r.Result != nil && r.Result.Errors != nil && len(r.Result.Errors.Error) > 0 {
+			return fmt.Errorf("index chunk %s: %s", r.ID, r.Result.Errors.Error[0].Message)
+		}
 	}
 	return nil
 }
 
-// Search runs a BM25 search over the workspace's chunks.
+// deleteWhere deletes the tenant's objects of class matching where, in as
+// many rounds as Weaviate's per-request limit needs.
+func (s *Store) deleteWhere(ctx context.Context, class, workspaceID string, where *filters.WhereBuilder) error {
+	for round := 0; round < 1000; round++ {
+		resp, err := s.client.Batch().ObjectsBatchDeleter().WithClassName(class).WithTenant(workspaceID).
+			WithWhere(where).Do(ctx)
+		if err != nil {
+			return fmt.Errorf("delete %s objects: %w", class, describe(err))
+		}
+		r := resp.Results
+		if r == nil || r.Failed > 0 {
+			if r != nil && len(r.Objects) > 0 && r.Objects[0].Errors != nil && len(r.Objects[0].Errors.Error) > 0 {
+				return fmt.Errorf("delete %s objects: %s", class, r.Objects[0].Errors.Error[0].Message)
+			}
+			return fmt.Errorf("delete %s objects: some failed", class)
+		}
+		if r.Limit == 0 || r.Matches < r.Limit || r.Successful == 0 {
+			return nil
+		}
+	}
+	return fmt.Errorf("delete %s objects: too many rounds", class)
+}
+
+// Search runs a BM25 search (hybrid with an embedder) over every chunk of
+// the workspace, whatever its audience.
 func (s *Store) Search(ctx context.Context, workspaceID, query string, limit int) ([]Hit, error) {
-	q := searchTerms(query)
+	return s.SearchWith(ctx, SearchRequest{WorkspaceID: workspaceID, Query: query, Limit: limit})
+}
+
+// SearchRequest is a search of a workspace's chunks.
+type SearchRequest struct {
+	WorkspaceID string
+	Query       string
+	Limit       int
+	// Reader, when set, keeps only the chunks of sources whose audience
+	// includes the reader's channel and tier.
+	Reader *Reader
+}
+
+// Reader is who an answer is for: the conversation's channel type ("chat",
+// "email", …) and the contact's tier; "" when unknown. A source restricted
+// to some channels (tiers) is never shown to a reader whose channel (tier)
+// is unknown.
+type Reader struct {
+	Channel string
+	Tier    string
+}
+
+// SearchWith runs a search: BM25 over titles, headings and text, or hybrid
+// (BM25 and vectors) when the store has an embedder.
+func (s *Store) SearchWith(ctx context.Context, req SearchRequest) ([]Hit, error) {
+	q := searchTerms(req.Query)
 	if q == "" {
 		return nil, nil
+	}
+	limit := req.Limit
+	if limit <= 0 {
+		limit = 5
 	}
 	fields := []graphql.Field{
 		{Name: "sourceId"}, {Name: "title"}, {Name: "url"}, {Name: "heading"},
 		{Name: "text"}, {Name: "chunkIndex"},
 		{Name: "_additional", Fields: []graphql.Field{{Name: "score"}}},
 	}
-	bm25 := s.client.GraphQL().Bm25ArgBuilder().WithQuery(q).WithProperties("title^2", "heading^2", "text")
-	resp, err := s.client.GraphQL().Get().WithClassName(ClassName).WithTenant(workspaceID).
-		WithBM25(bm25).WithFields(fields...).WithLimit(limit).Do(ctx)
+	get := s.client.GraphQL().Get().WithClassName(ClassName).WithTenant(req.WorkspaceID).
+		WithFields(fields...).WithLimit(limit)
+	if s.embedder != nil {
+		vectors, err := s.embedder.Embed(ctx, []string{req.Query})
+		if err != nil {
+			return nil, fmt.Errorf("embed query: %w", err)
+		}
+		if len(vectors) != 1 {
+			return nil, fmt.Errorf("embed query: %d vectors for 1 text", len(vectors))
+		}
+		hybrid := s.client.GraphQL().HybridArgumentBuilder().WithQuery(q).WithVector(vectors[0]).
+			WithAlpha(s.alpha).WithProperties([]string{"title^2", "heading^2", "text"})
+		get = get.WithHybrid(hybrid)
+	} else {
+		get = get.WithBM25(s.client.GraphQL().Bm25ArgBuilder().WithQuery(q).WithProperties("title^2", "heading^2", "text"))
+	}
+	if req.Reader != nil {
+		get = get.WithWhere(audienceFilter(*req.Reader))
+	}
+	resp, err := get.Do(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("search chunks: %w", describe(err))
 	}
 	if len(resp.Errors) > 0 {
 		msg := resp.Errors[0].Message
-		if strings.Contains(msg, "tenant not found") || strings.Contains(msg, "has multi-tenancy enabled, but request was without tenant") {
+		if noTenant(msg) {
 			return nil, nil
 		}
 		return nil, fmt.Errorf("search chunks: %s", msg)
 	}
-	get, _ := resp.Data["Get"].(map[string]any)
-	rows, _ := get[ClassName].([]any)
+	rows := resultRows(resp, ClassName)
 	hits := make([]Hit, 0, len(rows))
-	for _, row := range rows {
-		m, _ := row.(map[string]any)
+	for _, m := range rows {
 		h := Hit{Chunk: Chunk{
 			SourceID: str(m["sourceId"]), Title: str(m["title"]), URL: str(m["url"]),
 			Heading: str(m["heading"]), Text: str(m["text"]),
@@ -225,6 +407,72 @@ func (s *Store) Search(ctx context.Context, workspaceID, query string, limit int
 		hits = append(hits, h)
 	}
 	return hits, nil
+}
+
+// audienceFilter keeps the chunks the reader may see: for channels and for
+// tiers, a chunk passes unless it is restricted and the reader's value is
+// not among its values. Chunks written before audiences existed have no
+// "restricted" property, fail the inner test, and so pass: everyone.
+func audienceFilter(r Reader) *filters.WhereBuilder {
+	excluded := func(restricted, values, value string) *filters.WhereBuilder {
+		isRestricted := filters.Where().WithPath([]string{restricted}).WithOperator(filters.Equal).WithValueBoolean(true)
+		value = normalize(value)
+		if value == "" {
+			return isRestricted
+		}
+		notListed := filters.Where().WithOperator(filters.Not).WithOperands([]*filters.WhereBuilder{
+			filters.Where().WithPath([]string{values}).WithOperator(filters.ContainsAny).WithValueText(value),
+		})
+		return filters.Where().WithOperator(filters.And).WithOperands([]*filters.WhereBuilder{isRestricted, notListed})
+	}
+	not := func(w *filters.WhereBuilder) *filters.WhereBuilder {
+		return filters.Where().WithOperator(filters.Not).WithOperands([]*filters.WhereBuilder{w})
+	}
+	return filters.Where().WithOperator(filters.And).WithOperands([]*filters.WhereBuilder{
+		not(excluded("channelsRestricted", "audienceChannels", r.Channel)),
+		not(excluded("tiersRestricted", "audienceTiers", r.Tier)),
+	})
+}
+
+// normalize is how audience values are stored and compared: lower case,
+// letters, digits, "-" and "_" only.
+func normalize(v string) string {
+	return strings.Map(func(r rune) rune {
+		r = unicode.ToLower(r)
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_' {
+			return r
+		}
+		return -1
+	}, v)
+}
+
+func normalizeAll(vs []string) []string {
+	out := []string{}
+	for _, v := range vs {
+		if n := normalize(v); n != "" && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// noTenant reports the errors of a search in a tenant that does not exist
+// yet: nothing was indexed for the workspace.
+func noTenant(msg string) bool {
+	return strings.Contains(msg, "tenant not found") || strings.Contains(msg, "has multi-tenancy enabled, but request was without tenant")
+}
+
+// resultRows are the objects of a GraphQL Get answer.
+func resultRows(resp *models.GraphQLResponse, class string) []map[string]any {
+	get, _ := resp.Data["Get"].(map[string]any)
+	rows, _ := get[class].([]any)
+	out := make([]map[string]any, 0, len(rows))
+	for _, row := range rows {
+		if m, ok := row.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // searchTerms keeps the letters and digits of a query, so no user text can

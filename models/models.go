@@ -162,8 +162,8 @@ type ContentSource struct {
 	// ChunksDone and ChunksTotal show a running sync's indexing progress.
 	ChunksDone  int
 	ChunksTotal int
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // Contact is a customer in the workspace's CRM.
@@ -273,7 +273,7 @@ const (
 // Conversation is the read model of one conversation workflow.
 type Conversation struct {
 	ID          string `gorm:"primaryKey;size:36"`
-	WorkspaceID string `gorm:"not null;size:36;uniqueIndex:idx_conversation_external"`
+	WorkspaceID string `gorm:"not null;size:36;uniqueIndex:idx_conversation_external;index:idx_conversation_started,priority:1"`
 	// ExternalID is the conversation ID the client chose.
 	ExternalID  string `gorm:"not null;size:128;uniqueIndex:idx_conversation_external"`
 	ChannelID   string `gorm:"size:36;index"`
@@ -304,7 +304,7 @@ type Conversation struct {
 	Feedback       string `gorm:"size:16"`
 	FirstAnswerMs  int64
 	RuleSetVersion int
-	StartedAt      time.Time
+	StartedAt      time.Time `gorm:"index:idx_conversation_started,priority:2"`
 	EndedAt        *time.Time
 	UpdatedAt      time.Time
 }

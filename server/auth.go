@@ -36,11 +36,19 @@ type Principal struct {
 
 const principalKey = "switchboard.principal"
 
+// eventStreamPath is the one route that accepts its API key as ?key=.
+const eventStreamPath = "/v1/rep/events"
+
 // auth authenticates the bearer key and allows only the given roles: no or
 // unknown key → 401, another role → 403.
 func (s *Server) auth(roles ...string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		header := c.GetHeader("Authorization")
+		// A browser's EventSource cannot send headers: the rep event stream
+		// also takes the key from ?key= (and only that route does).
+		if header == "" && c.FullPath() == eventStreamPath && c.Query("key") != "" {
+			header = "Bearer " + c.Query("key")
+		}
 		token, ok := strings.CutPrefix(header, "Bearer ")
 		if !ok || strings.TrimSpace(token) == "" {
 			s.fail(c, apperr.Errorf(apperr.EUNAUTHORIZED, "Authorization: expected \"Bearer <api key>\""))

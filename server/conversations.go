@@ -134,35 +134,20 @@ func (s *Server) deliver(c *gin.Context, convID, channelID, channelType string, 
 
 	ctx, cancel := context.WithTimeout(c.Request.Context(), turnTimeout)
 	defer cancel()
-	start := s.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID:        wfID,
-		TaskQueue: s.TaskQueue,
-		// A message to a running conversation joins it. A message to one that
-		// has ended starts it again: a reopened conversation.
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			workflows.SearchWorkspaceID.ValueSet(p.WorkspaceID),
-			workflows.SearchChannel.ValueSet(channelType),
-			workflows.SearchStatus.ValueSet(workflows.StatusAIActive),
-			workflows.SearchTestConversation.ValueSet(test),
-		),
-	}, workflows.ConversationWorkflow, workflows.ConversationInput{
+	msg := workflows.CustomerMessage{ID: req.ID, Text: req.Text, ContactEmail: email, ChannelID: channelID}
+	input := workflows.ConversationInput{
 		WorkspaceID: p.WorkspaceID, ConversationID: convID,
 		ChannelID: channelID, ChannelType: channelType, Test: test,
-	})
-	handle, err := s.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: start,
-		UpdateOptions: client.UpdateWorkflowOptions{
-			UpdateID:     req.ID,
-			UpdateName:   workflows.UpdateCustomerMessage,
-			Args:         []any{workflows.CustomerMessage{ID: req.ID, Text: req.Text, ContactEmail: email, ChannelID: channelID}},
-			WaitForStage: client.WorkflowUpdateStageCompleted,
-		},
-	})
-	var reply workflows.AgentReply
-	if err == nil {
-		err = handle.Get(ctx, &reply)
+	}
+	reply, err := s.customerTurn(ctx, wfID, channelType, test, input, msg)
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) && app.Type() == workflows.ErrConversationClosed {
+		// The conversation is finishing: once its run has ended, the
+		// message reopens it. Wait for the end, then try once more.
+		wctx, wcancel := context.WithTimeout(ctx, 15*time.Second)
+		_ = s.Temporal.GetWorkflow(wctx, wfID, "").Get(wctx, nil)
+		wcancel()
+		reply, err = s.customerTurn(ctx, wfID, channelType, test, input, msg)
 	}
 	if err != nil {
 		s.fail(c, turnError(err))
@@ -175,6 +160,40 @@ func (s *Server) deliver(c *gin.Context, convID, channelID, channelType string, 
 		HandedOff:      reply.HandedOff,
 		IssueType:      reply.IssueType,
 	})
+}
+
+// customerTurn runs one customer message through the conversation's workflow
+// with Update-With-Start and returns the agent's reply.
+func (s *Server) customerTurn(ctx context.Context, wfID, channelType string, test bool,
+	input workflows.ConversationInput, msg workflows.CustomerMessage) (workflows.AgentReply, error) {
+	start := s.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+		ID:        wfID,
+		TaskQueue: s.TaskQueue,
+		// A message to a running conversation joins it. A message to one that
+		// has ended starts it again: a reopened conversation.
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			workflows.SearchWorkspaceID.ValueSet(input.WorkspaceID),
+			workflows.SearchChannel.ValueSet(channelType),
+			workflows.SearchStatus.ValueSet(workflows.StatusAIActive),
+			workflows.SearchTestConversation.ValueSet(test),
+		),
+	}, workflows.ConversationWorkflow, input)
+	handle, err := s.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: start,
+		UpdateOptions: client.UpdateWorkflowOptions{
+			UpdateID:     msg.ID,
+			UpdateName:   workflows.UpdateCustomerMessage,
+			Args:         []any{msg},
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		},
+	})
+	var reply workflows.AgentReply
+	if err == nil {
+		err = handle.Get(ctx, &reply)
+	}
+	return reply, err
 }
 
 // recordedReply finds the agent's recorded reply to a message.

@@ -213,3 +213,25 @@ func TestActionsCheckIdentityAndChangeTheCRM(t *testing.T) {
 	require.NoError(t, app.DB.Where("kind = ?", "password_reset").Find(&outbox).Error)
 	require.Len(t, outbox, 1)
 }
+
+func TestMessageRightAfterCloseReopensAndReversesTheCharge(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	conv := app.URL + "/v1/conversations/again-1"
+	r := do(t, "POST", conv+"/messages", app.Keys.Widget, []byte(`{"id":"m1","text":"How long does shipping take?","contact":{"email":"ada@example.com"}}`))
+	require.Equal(t, 200, r.Status, r.Raw)
+	require.Equal(t, 202, do(t, "POST", app.URL+"/v1/rep/conversations/again-1/close", app.Keys.Admin, nil).Status)
+	// At once, while the first run may still be finishing.
+	r = do(t, "POST", conv+"/messages", app.Keys.Widget, []byte(`{"id":"m2","text":"Sorry, one more thing: do you ship to Canada?","contact":{"email":"ada@example.com"}}`))
+	require.Equal(t, 200, r.Status, r.Raw)
+	require.Equal(t, "ai_active", r.Body["status"])
+
+	var entries []models.CreditEntry
+	require.NoError(t, app.DB.Order("created_at").Where("reason IN ?", []string{"resolved", "reopened"}).Find(&entries).Error)
+	require.Len(t, entries, 2, "the first run's charge, and its reversal when the conversation reopened")
+	require.Equal(t, -1, entries[0].Amount)
+	require.Equal(t, 1, entries[1].Amount)
+	// The transcript goes on in the same conversation.
+	staff := do(t, "GET", conv, app.Keys.Auditor, nil)
+	require.Len(t, staff.Body["messages"], 4)
+}

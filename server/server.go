@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
+	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/apperr"
 	"github.com/switchboardhq/switchboard/knowledge"
 )
@@ -26,6 +27,8 @@ type Server struct {
 	// MaxBodyBytes caps request bodies (413 beyond).
 	MaxBodyBytes int64
 	Log          *slog.Logger
+	// Generator drafts reps' suggested replies (answer.Extractive when nil).
+	Generator answer.Generator
 }
 
 // Handler returns the API's routes.
@@ -40,6 +43,13 @@ func (s *Server) Handler() http.Handler {
 	r.NoMethod(func(c *gin.Context) {
 		s.fail(c, apperr.Errorf(apperr.EMETHOD, "method %s not allowed on %s", c.Request.Method, c.Request.URL.Path))
 	})
+
+	// Pages and suggestions.
+	r.GET("/chat/:channelID", s.chatPage)
+	r.GET("/rep", s.repPage)
+	r.GET("/sandbox", s.sandboxPage)
+	r.GET("/web/:file", s.webFile)
+	r.GET("/v1/conversations/:conversationID/suggestion", s.auth(roleRep, roleAdmin), s.suggestReply)
 
 	r.GET("/healthz", s.health)
 	v1 := r.Group("/v1")
@@ -58,6 +68,18 @@ func (s *Server) Handler() http.Handler {
 	v1.POST("/rep/conversations/:conversationID/messages", s.auth(roleRep), s.repReply)
 	v1.POST("/rep/conversations/:conversationID/hand-back", s.auth(roleRep), s.repHandBack)
 	v1.POST("/rep/conversations/:conversationID/close", s.auth(roleRep, roleAdmin), s.closeConversation)
+	// Analytics.
+	v1.GET("/analytics/summary", s.auth(roleAdmin, roleAuditor), s.analyticsSummary)
+	v1.GET("/analytics/daily", s.auth(roleAdmin, roleAuditor), s.analyticsDaily)
+	v1.GET("/analytics/knowledge-gaps", s.auth(roleAdmin, roleAuditor), s.analyticsGaps)
+	v1.POST("/analytics/knowledge-gaps/:gapID/resolve", s.auth(roleAdmin), s.resolveGap)
+	v1.GET("/analytics/sources", s.auth(roleAdmin, roleAuditor), s.analyticsSources)
+	v1.GET("/analytics/handoffs", s.auth(roleAdmin, roleAuditor), s.analyticsHandoffs)
+	r.GET("/admin/dashboard", s.dashboardPage)
+	r.GET("/admin/static/:file", s.dashboardFile)
+	// Lead qualification (admins).
+	v1.GET("/leads/settings", s.auth(roleAdmin), s.getLeadSettings)
+	v1.PUT("/leads/settings", s.auth(roleAdmin), s.putLeadSettings)
 	// Rules (admins write; auditors read).
 	v1.GET("/rules/fields", s.auth(roleAdmin, roleAuditor), s.ruleFields)
 	v1.POST("/rules/validate", s.auth(roleAdmin, roleAuditor), s.validateRule)

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -27,6 +28,9 @@ commands:
   stack -- CMD ARGS…
             run CMD with a Temporal dev server, Weaviate and a fresh PostgreSQL
             database started for it (make test)
+  bench [-turns N] [-warmup N] [-concurrency 1,10] [-json]
+            measure conversation turns against a bare Update round trip on
+            the configured Temporal, Weaviate and database (make bench)
 `
 
 func main() {
@@ -58,6 +62,16 @@ func main() {
 			args = args[1:]
 		}
 		err = app.RunStack(ctx, cfg, args, os.Stderr)
+	case "bench":
+		var opts app.BenchOptions
+		if opts, err = app.ParseBenchFlags(args, os.Stderr); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return
+			}
+			fmt.Fprintln(os.Stderr, "switchboard:", err)
+			os.Exit(2)
+		}
+		err = app.RunBench(ctx, cfg, os.Stdout, opts)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return

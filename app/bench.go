@@ -1,0 +1,593 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/switchboardhq/switchboard/config"
+	"github.com/switchboardhq/switchboard/demo"
+	"github.com/switchboardhq/switchboard/models"
+	"github.com/switchboardhq/switchboard/server"
+	"github.com/switchboardhq/switchboard/worker"
+	"github.com/switchboardhq/switchboard/workflows"
+)
+
+// The conversation workflow's performance targets, from the issue: a turn's
+// p50 within 2× of a bare Update round trip with one conversation, and at
+// least 25 turns/s with 10 concurrent conversations on a 2-core machine.
+const (
+	benchTargetRatio      = 2.0
+	benchTargetRatioLevel = 1
+	benchTargetRate       = 25.0
+	benchTargetRateLevel  = 10
+)
+
+// BenchOptions configure RunBench.
+type BenchOptions struct {
+	// Turns is how many turns each phase measures per concurrency level.
+	Turns int
+	// Warmup is how many turns each phase runs, unmeasured, before Turns.
+	Warmup int
+	// Concurrency lists the numbers of concurrent conversations to measure.
+	Concurrency []int
+	// JSON prints the report as JSON instead of a table.
+	JSON bool
+}
+
+// DefaultBenchOptions are the options of a plain `switchboard bench`.
+func DefaultBenchOptions() BenchOptions {
+	return BenchOptions{Turns: 200, Warmup: 20, Concurrency: []int{1, 10}}
+}
+
+// ParseBenchFlags parses the flags of `switchboard bench`.
+func ParseBenchFlags(args []string, errOut io.Writer) (BenchOptions, error) {
+	opts := DefaultBenchOptions()
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	fs.IntVar(&opts.Turns, "turns", opts.Turns, "measured turns per phase and concurrency level")
+	fs.IntVar(&opts.Warmup, "warmup", opts.Warmup, "unmeasured turns per phase before measuring")
+	levels := fs.String("concurrency", "1,10", "comma-separated numbers of concurrent conversations")
+	fs.BoolVar(&opts.JSON, "json", false, "print the report as JSON")
+	if err := fs.Parse(args); err != nil {
+		return opts, err
+	}
+	if fs.NArg() > 0 {
+		return opts, fmt.Errorf("bench: unexpected argument %q", fs.Arg(0))
+	}
+	opts.Concurrency = nil
+	for _, s := range strings.Split(*levels, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil {
+			return opts, fmt.Errorf("-concurrency: %q is not a number", s)
+		}
+		opts.Concurrency = append(opts.Concurrency, n)
+	}
+	return opts, opts.validate()
+}
+
+func (o BenchOptions) validate() error {
+	switch {
+	case o.Turns < 1:
+		return fmt.Errorf("-turns: must be at least 1")
+	case o.Warmup < 0:
+		return fmt.Errorf("-warmup: must not be negative")
+	case len(o.Concurrency) == 0:
+		return fmt.Errorf("-concurrency: give at least one level")
+	}
+	for _, n := range o.Concurrency {
+		if n < 1 || n > 100 {
+			return fmt.Errorf("-concurrency: %d is not between 1 and 100", n)
+		}
+	}
+	return nil
+}
+
+// LatencySummary summarises the latencies of one phase.
+type LatencySummary struct {
+	Count int     `json:"count"`
+	P50Ms float64 `json:"p50_ms"`
+	P95Ms float64 `json:"p95_ms"`
+	MaxMs float64 `json:"max_ms"`
+	// WallMs is the phase's wall time, from its first call to its last reply.
+	WallMs float64 `json:"wall_ms"`
+	// PerSecond is Count divided by the wall time.
+	PerSecond float64 `json:"per_second"`
+}
+
+// summarize computes p50, p95 (nearest rank), max and throughput.
+func summarize(samples []time.Duration, wall time.Duration) LatencySummary {
+	s := LatencySummary{Count: len(samples), WallMs: ms(wall)}
+	if len(samples) == 0 {
+		return s
+	}
+	sorted := slices.Clone(samples)
+	slices.Sort(sorted)
+	s.P50Ms = ms(percentile(sorted, 50))
+	s.P95Ms = ms(percentile(sorted, 95))
+	s.MaxMs = ms(sorted[len(sorted)-1])
+	if wall > 0 {
+		s.PerSecond = float64(len(samples)) / wall.Seconds()
+	}
+	return s
+}
+
+// percentile returns the nearest-rank p-th percentile of sorted samples:
+// the smallest sample at least p% of the samples are less than or equal to.
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	rank := int(math.Ceil(p / 100 * float64(len(sorted))))
+	return sorted[min(max(rank, 1), len(sorted))-1]
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// BenchLevel is what one concurrency level measured.
+type BenchLevel struct {
+	Concurrency int `json:"concurrency"`
+	// Bare is an Update round trip on a workflow whose handler returns its
+	// argument: the floor any turn pays.
+	Bare LatencySummary `json:"bare_update"`
+	// Turn is a conversation turn after the first: an Update of
+	// ConversationWorkflow, from the call to the agent's reply.
+	Turn LatencySummary `json:"conversation_turn"`
+	// FirstMessage is each conversation's first message, the
+	// Update-With-Start the API sends (one per conversation, not warmed up).
+	FirstMessage LatencySummary `json:"first_message"`
+	// Ratio is Turn.P50Ms / Bare.P50Ms.
+	Ratio float64 `json:"p50_ratio"`
+	// Replies counts the level's replies by outcome, as a check that the
+	// agent answered from content rather than taking a shorter path.
+	Replies BenchReplies `json:"replies"`
+}
+
+// BenchReplies counts the agent's replies of a level.
+type BenchReplies struct {
+	Answered  int `json:"answered"`
+	Unknown   int `json:"unknown"`
+	HandedOff int `json:"handed_off"`
+}
+
+// BenchTarget is one target and whether the run met it.
+type BenchTarget struct {
+	Name   string  `json:"name"`
+	Value  float64 `json:"value"`
+	Limit  float64 `json:"limit"`
+	Met    bool    `json:"met"`
+	Detail string  `json:"detail"`
+}
+
+// BenchReport is everything `switchboard bench` measured.
+type BenchReport struct {
+	TemporalAddress string        `json:"temporal_address"`
+	Namespace       string        `json:"namespace"`
+	TaskQueue       string        `json:"task_queue"`
+	Generator       string        `json:"generator"`
+	Turns           int           `json:"turns"`
+	Warmup          int           `json:"warmup"`
+	Levels          []BenchLevel  `json:"levels"`
+	Targets         []BenchTarget `json:"targets"`
+}
+
+// The bare workflow measured next to the conversation: no activities, an
+// Update handler that returns its argument.
+const (
+	benchEchoWorkflowName = "switchboard_bench_echo"
+	benchEchoUpdate       = "echo"
+	// benchEchoIdle ends an echo workflow a crashed bench left behind.
+	benchEchoIdle = 10 * time.Minute
+)
+
+// benchEchoWorkflow answers each echo update with its argument until it is
+// closed (workflows.SignalClose) or idle for benchEchoIdle.
+func benchEchoWorkflow(ctx workflow.Context) error {
+	err := workflow.SetUpdateHandler(ctx, benchEchoUpdate,
+		func(_ workflow.Context, msg workflows.CustomerMessage) (workflows.CustomerMessage, error) {
+			return msg, nil
+		})
+	if err != nil {
+		return err
+	}
+	timerCtx, cancelTimer := workflow.WithCancel(ctx)
+	defer cancelTimer()
+	sel := workflow.NewSelector(ctx)
+	sel.AddReceive(workflow.GetSignalChannel(ctx, workflows.SignalClose), func(ch workflow.ReceiveChannel, _ bool) {
+		ch.Receive(ctx, nil)
+	})
+	sel.AddFuture(workflow.NewTimer(timerCtx, benchEchoIdle), func(workflow.Future) {})
+	sel.Select(ctx)
+	return workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
+}
+
+// benchQuestions are customer questions the demo store's articles answer.
+var benchQuestions = []string{
+	"How long does shipping take?",
+	"What is your return window?",
+	"Do you ship to Canada?",
+	"What sizes do notebooks come in?",
+	"How much does express shipping cost?",
+	"What are your desk organisers made of?",
+}
+
+// benchContact is a standard-tier demo contact: the turn loads a contact as
+// a widget message with an email does, and no handoff rule applies to it.
+const benchContact = "ada@example.com"
+
+// benchCallTimeout bounds one measured call, as the API bounds a turn.
+const benchCallTimeout = 2 * time.Minute
+
+// RunBench measures, against the configured Temporal, Weaviate and database,
+// the latency and throughput of conversation turns next to a bare Update
+// round trip, for each concurrency level, and prints them with the targets
+// met or missed. It measures; it does not fail on a missed target.
+func RunBench(ctx context.Context, cfg config.Config, out io.Writer, opts BenchOptions) error {
+	if err := opts.validate(); err != nil {
+		return err
+	}
+	if !cfg.IsSet("SWITCHBOARD_LOG_LEVEL") {
+		cfg.LogLevel = "warn" // the report is the output
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	log := Logger(cfg)
+	d, err := connect(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer d.close()
+	if err := models.Migrate(d.db); err != nil {
+		return err
+	}
+	if err := waitForTemporal(ctx, d.temporal, 30*time.Second); err != nil {
+		return err
+	}
+	if err := RegisterSearchAttributes(ctx, d.temporal, cfg.TemporalNamespace); err != nil {
+		return err
+	}
+	if err := d.knowledge.EnsureSchema(ctx); err != nil {
+		return err
+	}
+	seeded, _, err := demo.Seed(ctx, d.db, time.Now().UTC())
+	if err != nil {
+		return err
+	}
+	if err := demo.Index(ctx, d.db, d.knowledge, seeded.WorkspaceID); err != nil {
+		return err
+	}
+
+	run := randomHex(4)
+	b := &bench{c: d.temporal, queue: "switchboard-bench-" + run, run: run, workspaceID: seeded.WorkspaceID, opts: opts}
+	w := worker.New(d.temporal, b.queue, d.activities())
+	w.RegisterWorkflowWithOptions(benchEchoWorkflow, workflow.RegisterOptions{Name: benchEchoWorkflowName})
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	defer w.Stop()
+	// Runs before w.Stop: whatever an interrupted level left open is closed
+	// while the worker can still end it.
+	defer b.closeAll()
+
+	report := BenchReport{
+		TemporalAddress: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace, TaskQueue: b.queue,
+		Generator: "extractive (no LLM)", Turns: opts.Turns, Warmup: opts.Warmup,
+	}
+	if cfg.LLMBaseURL != "" {
+		report.Generator = "LLM " + cfg.LLMModel + " at " + cfg.LLMBaseURL
+	}
+	for _, n := range opts.Concurrency {
+		if !opts.JSON {
+			fmt.Fprintf(out, "measuring %d concurrent conversation(s) …\n", n)
+		}
+		level, err := b.level(ctx, n)
+		if err != nil {
+			return err
+		}
+		report.Levels = append(report.Levels, level)
+	}
+	report.Targets = benchTargets(report.Levels)
+	if opts.JSON {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(report)
+	}
+	printBenchReport(out, report)
+	return nil
+}
+
+type bench struct {
+	c           client.Client
+	queue       string
+	run         string
+	workspaceID string
+	opts        BenchOptions
+
+	mu   sync.Mutex
+	open []string // workflow IDs to close
+}
+
+// level measures the bare Update, then conversation turns, with n of each
+// running at once, and closes its workflows before the next level starts.
+func (b *bench) level(ctx context.Context, n int) (BenchLevel, error) {
+	level := BenchLevel{Concurrency: n}
+
+	echoIDs := make([]string, n)
+	for i := range echoIDs {
+		echoIDs[i] = fmt.Sprintf("bench-echo:%s:%d:%d", b.run, n, i)
+		_, err := b.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: echoIDs[i], TaskQueue: b.queue}, benchEchoWorkflowName)
+		if err != nil {
+			return level, fmt.Errorf("start echo workflow: %w", err)
+		}
+		b.track(echoIDs[i])
+	}
+	var seq atomic.Int64
+	bare, wall, err := b.closedLoop(ctx, n, func(ctx context.Context, i int) error {
+		msg := workflows.CustomerMessage{ID: fmt.Sprintf("e%d", seq.Add(1)), Text: benchQuestions[0], ChannelID: server.TestChannelID}
+		h, err := b.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+			WorkflowID: echoIDs[i], UpdateID: msg.ID, UpdateName: benchEchoUpdate,
+			Args: []any{msg}, WaitForStage: client.WorkflowUpdateStageCompleted,
+		})
+		if err != nil {
+			return fmt.Errorf("echo update: %w", err)
+		}
+		var echoed workflows.CustomerMessage
+		return h.Get(ctx, &echoed)
+	})
+	if err != nil {
+		return level, err
+	}
+	level.Bare = summarize(bare, wall)
+
+	convs := make([]*benchConversation, n)
+	firsts := make([]time.Duration, n)
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	firstStart := time.Now()
+	for i := range convs {
+		convs[i] = &benchConversation{id: fmt.Sprintf("%sbench-%s-%d-%d", server.TestConversationPrefix, b.run, n, i), question: i}
+		convs[i].workflowID = workflows.ConversationWorkflowID(b.workspaceID, convs[i].id)
+		b.track(convs[i].workflowID)
+		wg.Go(func() {
+			start := time.Now()
+			errs[i] = b.send(ctx, convs[i])
+			firsts[i] = time.Since(start)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return level, err
+	}
+	level.FirstMessage = summarize(firsts, time.Since(firstStart))
+
+	turns, wall, err := b.closedLoop(ctx, n, func(ctx context.Context, i int) error {
+		return b.send(ctx, convs[i])
+	})
+	if err != nil {
+		return level, err
+	}
+	level.Turn = summarize(turns, wall)
+	if level.Bare.P50Ms > 0 {
+		level.Ratio = level.Turn.P50Ms / level.Bare.P50Ms
+	}
+	for _, c := range convs {
+		level.Replies.Answered += c.replies.Answered
+		level.Replies.Unknown += c.replies.Unknown
+		level.Replies.HandedOff += c.replies.HandedOff
+	}
+	b.closeAll()
+	return level, nil
+}
+
+// closedLoop runs opts.Warmup calls of call, then opts.Turns measured ones,
+// spread over n workers that each call one at a time. It returns the
+// measured calls' latencies and the wall time of the measured part.
+func (b *bench) closedLoop(ctx context.Context, n int, call func(ctx context.Context, i int) error) ([]time.Duration, time.Duration, error) {
+	if _, _, err := b.loop(ctx, n, b.opts.Warmup, call); err != nil {
+		return nil, 0, err
+	}
+	return b.loop(ctx, n, b.opts.Turns, call)
+}
+
+func (b *bench) loop(ctx context.Context, n, total int, call func(ctx context.Context, i int) error) ([]time.Duration, time.Duration, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	latencies := make([]time.Duration, total)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := range n {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= total || ctx.Err() != nil {
+					return
+				}
+				callCtx, cancelCall := context.WithTimeout(ctx, benchCallTimeout)
+				t0 := time.Now()
+				err := call(callCtx, w)
+				latencies[i] = time.Since(t0)
+				cancelCall()
+				if err != nil {
+					cancel(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	wall := time.Since(start)
+	if err := context.Cause(ctx); err != nil {
+		return nil, 0, err
+	}
+	return latencies, wall, nil
+}
+
+// benchConversation is one test conversation a bench worker talks in.
+type benchConversation struct {
+	id         string
+	workflowID string
+	sent       int
+	question   int
+	replies    BenchReplies
+}
+
+// send sends the conversation's next message and waits for the reply: the
+// first as the API's Update-With-Start, the next ones as Updates.
+func (b *bench) send(ctx context.Context, conv *benchConversation) error {
+	conv.sent++
+	msg := workflows.CustomerMessage{
+		ID:   fmt.Sprintf("%s-m%d", conv.id, conv.sent),
+		Text: benchQuestions[(conv.question+conv.sent)%len(benchQuestions)], ContactEmail: benchContact,
+		ChannelID: server.TestChannelID,
+	}
+	update := client.UpdateWorkflowOptions{
+		UpdateID: msg.ID, UpdateName: workflows.UpdateCustomerMessage,
+		Args: []any{msg}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	}
+	var (
+		h   client.WorkflowUpdateHandle
+		err error
+	)
+	if conv.sent == 1 {
+		// The same start the API's deliver sends for a test conversation.
+		start := b.c.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+			ID:                       conv.workflowID,
+			TaskQueue:                b.queue,
+			WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+			WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+			TypedSearchAttributes: temporal.NewSearchAttributes(
+				workflows.SearchWorkspaceID.ValueSet(b.workspaceID),
+				workflows.SearchChannel.ValueSet("chat"),
+				workflows.SearchStatus.ValueSet(workflows.StatusAIActive),
+				workflows.SearchTestConversation.ValueSet(true),
+			),
+		}, workflows.ConversationWorkflow, workflows.ConversationInput{
+			WorkspaceID: b.workspaceID, ConversationID: conv.id,
+			ChannelID: server.TestChannelID, ChannelType: "chat", Test: true,
+		})
+		h, err = b.c.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+			StartWorkflowOperation: start, UpdateOptions: update,
+		})
+	} else {
+		update.WorkflowID = conv.workflowID
+		h, err = b.c.UpdateWorkflow(ctx, update)
+	}
+	var reply workflows.AgentReply
+	if err == nil {
+		err = h.Get(ctx, &reply)
+	}
+	if err != nil {
+		return fmt.Errorf("conversation %s, message %d: %w", conv.id, conv.sent, err)
+	}
+	switch {
+	case reply.HandedOff || reply.Status != workflows.StatusAIActive:
+		conv.replies.HandedOff++
+	case reply.Known:
+		conv.replies.Answered++
+	default:
+		conv.replies.Unknown++
+	}
+	return nil
+}
+
+func (b *bench) track(workflowID string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.open = append(b.open, workflowID)
+}
+
+// closeAll closes the open workflows and waits until they have ended, so
+// they neither linger nor weigh on the next measurement.
+func (b *bench) closeAll() {
+	b.mu.Lock()
+	ids := b.open
+	b.open = nil
+	b.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		wg.Go(func() {
+			if err := b.c.SignalWorkflow(ctx, id, "", workflows.SignalClose, workflows.Close{By: "bench"}); err != nil {
+				return // not running: nothing to close
+			}
+			_ = b.c.GetWorkflow(ctx, id, "").Get(ctx, nil)
+		})
+	}
+	wg.Wait()
+}
+
+// benchTargets checks the issue's targets against the levels measured.
+func benchTargets(levels []BenchLevel) []BenchTarget {
+	var out []BenchTarget
+	for _, l := range levels {
+		if l.Concurrency == benchTargetRatioLevel {
+			out = append(out, BenchTarget{
+				Name:  fmt.Sprintf("turn p50 within %g× of the bare Update at concurrency %d", benchTargetRatio, l.Concurrency),
+				Value: l.Ratio, Limit: benchTargetRatio, Met: l.Ratio <= benchTargetRatio,
+				Detail: fmt.Sprintf("%.1f ms / %.1f ms = %.1f× (target ≤ %g×)", l.Turn.P50Ms, l.Bare.P50Ms, l.Ratio, benchTargetRatio),
+			})
+		}
+		if l.Concurrency == benchTargetRateLevel {
+			out = append(out, BenchTarget{
+				Name:  fmt.Sprintf("at least %g turns/s at concurrency %d", benchTargetRate, l.Concurrency),
+				Value: l.Turn.PerSecond, Limit: benchTargetRate, Met: l.Turn.PerSecond >= benchTargetRate,
+				Detail: fmt.Sprintf("%.1f turns/s (target ≥ %g)", l.Turn.PerSecond, benchTargetRate),
+			})
+		}
+	}
+	return out
+}
+
+func printBenchReport(out io.Writer, r BenchReport) {
+	fmt.Fprintf(out, "\nSwitchboard bench: Temporal %s (namespace %s), task queue %s, answers: %s\n",
+		r.TemporalAddress, r.Namespace, r.TaskQueue, r.Generator)
+	fmt.Fprintf(out, "%d measured calls per phase after %d warm-up calls; latency from the client call to the reply\n\n", r.Turns, r.Warmup)
+	fmt.Fprintf(out, "%13s  %-34s %6s %8s %8s %8s %8s\n", "conversations", "phase", "calls", "p50 ms", "p95 ms", "max ms", "per s")
+	for _, l := range r.Levels {
+		for _, row := range []struct {
+			name string
+			s    LatencySummary
+		}{
+			{"bare Update (echo workflow)", l.Bare},
+			{"conversation turn (Update)", l.Turn},
+			{"first message (Update-With-Start)", l.FirstMessage},
+		} {
+			fmt.Fprintf(out, "%13d  %-34s %6d %8.1f %8.1f %8.1f %8.1f\n",
+				l.Concurrency, row.name, row.s.Count, row.s.P50Ms, row.s.P95Ms, row.s.MaxMs, row.s.PerSecond)
+		}
+	}
+	fmt.Fprintln(out)
+	for _, l := range r.Levels {
+		fmt.Fprintf(out, "%d conversation(s): turn p50 / bare Update p50 = %.1f×; replies: %d answered from content, %d not known, %d handed off\n",
+			l.Concurrency, l.Ratio, l.Replies.Answered, l.Replies.Unknown, l.Replies.HandedOff)
+	}
+	fmt.Fprintln(out)
+	if len(r.Targets) == 0 {
+		fmt.Fprintf(out, "targets: none checked (they need concurrency levels %d and %d)\n", benchTargetRatioLevel, benchTargetRateLevel)
+	}
+	for _, t := range r.Targets {
+		verdict := "MISS"
+		if t.Met {
+			verdict = "PASS"
+		}
+		fmt.Fprintf(out, "%s  %s: %s\n", verdict, t.Name, t.Detail)
+	}
+}

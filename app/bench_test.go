@@ -1,0 +1,80 @@
+package app
+
+import (
+	"io"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestSummarize(t *testing.T) {
+	t.Parallel()
+	msList := func(values ...int) []time.Duration {
+		out := make([]time.Duration, len(values))
+		for i, v := range values {
+			out[i] = time.Duration(v) * time.Millisecond
+		}
+		return out
+	}
+	hundred := make([]int, 100)
+	for i := range hundred {
+		hundred[99-i] = i + 1 // 100, 99, …, 1: order must not matter
+	}
+	for _, tc := range []struct {
+		name    string
+		samples []time.Duration
+		wall    time.Duration
+		want    LatencySummary
+	}{
+		{"none", nil, time.Second, LatencySummary{WallMs: 1000}},
+		{"one", msList(7), 500 * time.Millisecond,
+			LatencySummary{Count: 1, P50Ms: 7, P95Ms: 7, MaxMs: 7, WallMs: 500, PerSecond: 2}},
+		{"two: nearest rank", msList(30, 10), time.Second,
+			LatencySummary{Count: 2, P50Ms: 10, P95Ms: 30, MaxMs: 30, WallMs: 1000, PerSecond: 2}},
+		{"1..100 shuffled", msList(hundred...), 4 * time.Second,
+			LatencySummary{Count: 100, P50Ms: 50, P95Ms: 95, MaxMs: 100, WallMs: 4000, PerSecond: 25}},
+		{"one outlier moves only the tail", msList(10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 900), 2 * time.Second,
+			LatencySummary{Count: 20, P50Ms: 10, P95Ms: 10, MaxMs: 900, WallMs: 2000, PerSecond: 10}},
+		{"no wall time: no rate", msList(5), 0,
+			LatencySummary{Count: 1, P50Ms: 5, P95Ms: 5, MaxMs: 5}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			require.Equal(t, tc.want, summarize(tc.samples, tc.wall))
+		})
+	}
+}
+
+func TestBenchTargets(t *testing.T) {
+	t.Parallel()
+	levels := []BenchLevel{
+		{Concurrency: 1, Ratio: 1.5, Turn: LatencySummary{P50Ms: 15}, Bare: LatencySummary{P50Ms: 10}},
+		{Concurrency: 10, Turn: LatencySummary{PerSecond: 20}},
+	}
+	got := benchTargets(levels)
+	require.Len(t, got, 2)
+	require.True(t, got[0].Met)
+	require.Equal(t, 1.5, got[0].Value)
+	require.False(t, got[1].Met)
+	require.Equal(t, 20.0, got[1].Value)
+	require.Empty(t, benchTargets([]BenchLevel{{Concurrency: 3}}))
+}
+
+func TestParseBenchFlags(t *testing.T) {
+	t.Parallel()
+	opts, err := ParseBenchFlags(nil, io.Discard)
+	require.NoError(t, err)
+	require.Equal(t, DefaultBenchOptions(), opts)
+
+	opts, err = ParseBenchFlags([]string{"-turns", "50", "-warmup", "0", "-concurrency", "1, 4,10", "-json"}, io.Discard)
+	require.NoError(t, err)
+	require.Equal(t, BenchOptions{Turns: 50, Warmup: 0, Concurrency: []int{1, 4, 10}, JSON: true}, opts)
+
+	for _, args := range [][]string{
+		{"-turns", "0"}, {"-warmup", "-1"}, {"-concurrency", "1,x"}, {"-concurrency", "0"}, {"extra"},
+	} {
+		_, err := ParseBenchFlags(args, io.Discard)
+		require.Error(t, err, "%v", args)
+	}
+}

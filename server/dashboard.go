@@ -1,0 +1,59 @@
+package server
+
+import (
+	"embed"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/switchboardhq/switchboard/apperr"
+)
+
+// static holds the admin dashboard: one page, its script and its styles.
+// Nothing is loaded from elsewhere; the page asks for an API key and reads
+// the analytics API with it.
+//
+//go:embed static/dashboard.html static/dashboard.js static/dashboard.css
+var static embed.FS
+
+// dashboardFiles are the files /admin/static/ serves, with their types.
+var dashboardFiles = map[string]string{
+	"dashboard.js":  "text/javascript; charset=utf-8",
+	"dashboard.css": "text/css; charset=utf-8",
+}
+
+// dashboardCSP lets the page run only its own script and styles and talk
+// only to this server.
+const dashboardCSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
+	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+// dashboardPage: GET /admin/dashboard. The page is public; its data needs an
+// admin or auditor key.
+func (s *Server) dashboardPage(c *gin.Context) {
+	s.serveStatic(c, "dashboard.html", "text/html; charset=utf-8")
+}
+
+// dashboardFile: GET /admin/static/{file}.
+func (s *Server) dashboardFile(c *gin.Context) {
+	name := c.Param("file")
+	contentType, ok := dashboardFiles[name]
+	if !ok {
+		s.fail(c, apperr.Errorf(apperr.ENOTFOUND, "no file %q", name))
+		return
+	}
+	s.serveStatic(c, name, contentType)
+}
+
+func (s *Server) serveStatic(c *gin.Context, name, contentType string) {
+	body, err := static.ReadFile("static/" + name)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", dashboardCSP)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", "no-cache")
+	c.Data(http.StatusOK, contentType, body)
+}

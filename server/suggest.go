@@ -1,0 +1,109 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/switchboardhq/switchboard/answer"
+	"github.com/switchboardhq/switchboard/apperr"
+	"github.com/switchboardhq/switchboard/models"
+)
+
+// suggestionTimeout bounds one suggestion: a search and, with an LLM, one
+// generation.
+const suggestionTimeout = 90 * time.Second
+
+// defaultConfidenceThreshold is the workflow's threshold when the workspace
+// sets none.
+const defaultConfidenceThreshold = 0.5
+
+type suggestionResponse struct {
+	ConversationID string `json:"conversation_id"`
+	// MessageID is the customer message the suggestion answers.
+	MessageID string         `json:"message_id"`
+	Text      string         `json:"text"`
+	Citations []citationJSON `json:"citations"`
+	// Known is false when the content does not answer the message; Text is
+	// then empty.
+	Known      bool    `json:"known"`
+	Confidence float64 `json:"confidence"`
+}
+
+// suggestReply drafts a reply to the customer's last message for a rep to
+// edit: retrieval and generation only, outside the conversation's workflow,
+// so nothing is recorded and no credit is used.
+func (s *Server) suggestReply(c *gin.Context) {
+	conv, err := s.conversationFor(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	db := s.DB.WithContext(c.Request.Context())
+	var last models.Message
+	err = db.Where("conversation_id = ? AND role = ?", conv.ID, models.MessageCustomer).
+		Order("created_at DESC").Limit(1).Find(&last).Error
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if last.ID == "" {
+		s.fail(c, apperr.Errorf(apperr.ECONFLICT, "the customer has not written yet"))
+		return
+	}
+	var settings models.AgentSettings
+	if err := db.Where("workspace_id = ?", conv.WorkspaceID).Limit(1).Find(&settings).Error; err != nil {
+		s.fail(c, err)
+		return
+	}
+
+	ctx, cancel := context.WithTimeout(c.Request.Context(), suggestionTimeout)
+	defer cancel()
+	hits, err := s.Knowledge.Search(ctx, conv.WorkspaceID, last.Text, 5)
+	if err != nil {
+		s.fail(c, suggestionError("search", err))
+		return
+	}
+	req := answer.Request{Question: last.Text, AgentName: settings.AgentName, Tone: settings.Tone, Guidelines: settings.Guidelines}
+	for _, h := range hits {
+		req.Passages = append(req.Passages, answer.Passage{
+			SourceID: h.SourceID, Title: h.Title, URL: h.URL, Heading: h.Heading, Text: h.Text, Score: h.Score,
+		})
+	}
+	gen := s.Generator
+	if gen == nil {
+		gen = answer.Extractive{}
+	}
+	ans, err := gen.Generate(ctx, req)
+	if err != nil {
+		s.fail(c, suggestionError("generate", err))
+		return
+	}
+
+	threshold := settings.ConfidenceThreshold
+	if threshold == 0 {
+		threshold = defaultConfidenceThreshold
+	}
+	out := suggestionResponse{
+		ConversationID: conv.ExternalID, MessageID: last.ClientID,
+		Citations: []citationJSON{}, Confidence: ans.Confidence,
+		Known: ans.Known && ans.Confidence >= threshold,
+	}
+	if out.Known {
+		out.Text = ans.Text
+		for _, ct := range ans.Citations {
+			out.Citations = append(out.Citations, citationJSON(ct))
+		}
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func suggestionError(step string, err error) error {
+	if isTimeout(err) {
+		return apperr.Errorf(apperr.EUNAVAILABLE, "the suggestion took too long; try again")
+	}
+	return fmt.Errorf("suggestion: %s: %w", step, err)
+}

@@ -1,0 +1,156 @@
+// The rep inbox: /rep. Signs in with a rep key kept in sessionStorage;
+// handoffs arrive live over server-sent events.
+"use strict";
+
+(() => {
+  const $ = (id) => document.getElementById(id);
+  let key = "";
+  let current = ""; // the open conversation
+  let shown = "";
+  const kinds = ["handoff", "customer_message", "accepted", "rep_message", "handed_back", "flagged"];
+
+  async function check(k) {
+    const r = await sb.api(k, "GET", "/v1/rep/queue");
+    if (r.status === 200) return "";
+    return r.status === 401 ? "That key is unknown or revoked." : sb.errorText(r);
+  }
+
+  function start(k) {
+    key = k;
+    $("inbox").hidden = false;
+    // EventSource cannot send an Authorization header: this one route takes ?key=.
+    const events = new EventSource("/v1/rep/events?key=" + encodeURIComponent(key));
+    events.addEventListener("open", () => {
+      $("live").textContent = "Live";
+      $("live").hidden = false;
+      refreshQueue();
+    });
+    events.addEventListener("error", () => {
+      $("live").textContent = "Reconnecting…";
+    });
+    kinds.forEach((kind) => events.addEventListener(kind, (ev) => {
+      const data = JSON.parse(ev.data);
+      refreshQueue();
+      if (data.conversation_id === current) refreshConversation();
+    }));
+    renderOpened();
+    setInterval(() => current && refreshConversation(), 2000);
+  }
+
+  async function refreshQueue() {
+    const r = await sb.api(key, "GET", "/v1/rep/queue");
+    if (r.status !== 200) return;
+    const items = r.body.conversations;
+    $("queue-empty").hidden = items.length > 0;
+    $("queue").replaceChildren(...items.map((it) => {
+      const li = sb.el("li", "queue-item" + (it.flagged ? " flagged" : ""));
+      li.dataset.conversation = it.conversation_id;
+      const b = sb.el("button", "open", it.conversation_id);
+      b.type = "button";
+      b.addEventListener("click", () => open(it.conversation_id));
+      li.append(b, sb.el("div", "reason", it.handoff_reason));
+      const meta = [it.team, it.customer_tier, it.issue_type, it.flagged ? "no rep in time" : "",
+        it.handed_off_at ? new Date(it.handed_off_at).toLocaleTimeString() : ""].filter(Boolean).join(" · ");
+      li.append(sb.el("div", "muted", meta));
+      return li;
+    }));
+  }
+
+  function openedList() {
+    return JSON.parse(sessionStorage.getItem("sb.rep.opened") || "[]");
+  }
+
+  function renderOpened() {
+    $("opened").replaceChildren(...openedList().map((id) => {
+      const li = sb.el("li", "queue-item");
+      const b = sb.el("button", "open", id);
+      b.type = "button";
+      b.addEventListener("click", () => open(id));
+      li.append(b);
+      return li;
+    }));
+  }
+
+  function open(id) {
+    current = id;
+    shown = "";
+    const list = openedList().filter((x) => x !== id);
+    list.unshift(id);
+    sessionStorage.setItem("sb.rep.opened", JSON.stringify(list.slice(0, 20)));
+    renderOpened();
+    $("conversation").hidden = false;
+    $("conv-title").textContent = "Conversation " + id;
+    $("reply").value = "";
+    $("suggest-sources").textContent = "";
+    $("conv-status").textContent = "";
+    refreshConversation();
+  }
+
+  async function refreshConversation() {
+    const id = current;
+    const r = await sb.api(key, "GET", "/v1/conversations/" + encodeURIComponent(id));
+    if (id !== current) return;
+    if (r.status !== 200) {
+      $("conv-status").textContent = sb.errorText(r);
+      return;
+    }
+    const c = r.body;
+    const signature = JSON.stringify([c.status, c.messages.length, (c.decisions || []).length]);
+    if (signature === shown) return;
+    shown = signature;
+    $("conv-meta").textContent = ["status: " + c.status, c.team ? "team: " + c.team : ""].filter(Boolean).join(" · ");
+    $("conv-reason").textContent = c.handoff_reason ? "Handed off: " + c.handoff_reason : "";
+    const ended = !!c.ended_at;
+    $("accept").disabled = ended || c.status !== "handed_off";
+    $("hand-back").disabled = ended || (c.status !== "handed_off" && c.status !== "rep_active");
+    $("close").disabled = ended;
+    $("send-reply").disabled = ended;
+    $("transcript").replaceChildren(...c.messages.filter((m) => m.text).map((m) => sb.message(m, "staff")));
+    $("decision-list").replaceChildren(...(c.decisions || []).map((d) => {
+      const li = sb.el("li", "decision decision-" + d.kind);
+      li.append(sb.el("span", "kind", d.kind), " ", sb.el("span", "", d.summary));
+      return li;
+    }));
+  }
+
+  async function act(path, body, done) {
+    const id = current;
+    const r = await sb.api(key, "POST", "/v1/rep/conversations/" + encodeURIComponent(id) + path, body);
+    $("conv-status").textContent = r.status === 202 ? done : sb.errorText(r);
+    // The workflow applies the signal just after; look again shortly.
+    setTimeout(refreshConversation, 300);
+    refreshQueue();
+    return r.status === 202;
+  }
+
+  $("accept").addEventListener("click", () => act("/accept", undefined, "Accepted."));
+  $("hand-back").addEventListener("click", () => act("/hand-back", {}, "Handed back to the agent."));
+  $("close").addEventListener("click", () => act("/close", undefined, "Closed."));
+  $("reply-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const text = $("reply").value.trim();
+    if (!text) return;
+    if (await act("/messages", { id: sb.uuid(), text }, "Sent.")) {
+      $("reply").value = "";
+      $("suggest-sources").textContent = "";
+    }
+  });
+  $("suggest").addEventListener("click", async () => {
+    $("conv-status").textContent = "Drafting a reply…";
+    const r = await sb.api(key, "GET", "/v1/conversations/" + encodeURIComponent(current) + "/suggestion");
+    if (r.status !== 200) {
+      $("conv-status").textContent = sb.errorText(r);
+      return;
+    }
+    if (!r.body.known) {
+      $("conv-status").textContent = "Your content does not answer the customer's last message: no suggestion.";
+      return;
+    }
+    $("reply").value = r.body.text;
+    $("reply").focus();
+    $("conv-status").textContent = "Suggested by the agent: edit it before sending.";
+    $("suggest-sources").replaceChildren(...(r.body.citations.length ? [sb.sources(r.body.citations)] : []));
+  });
+
+  sb.keyForm("sb.rep.key", check, start);
+})();
