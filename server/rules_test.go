@@ -107,11 +107,11 @@ func TestValidateCondition(t *testing.T) {
 	require.Equal(t, "contact.tier", e["suggestion"])
 
 	// A whole rule is checked as it would be saved, teams included.
-	rule := map[string]any{"name": "Sales", "priority": 5, "condition": "true", "mode": "transfer_now", "team": "sales"}
+	rule := map[string]any{"name": "Sales", "priority": 5, "condition": "true", "mode": "transfer_now", "team": "billing"}
 	r = do(t, "POST", url, app.Keys.Admin, body(t, map[string]any{"kind": "handoff", "rule": rule}))
 	require.Equal(t, http.StatusUnprocessableEntity, r.Status, r.Raw)
 	require.Equal(t, "team", errorDetail(t, r)["field"])
-	require.Contains(t, errorDetail(t, r)["message"], `no team "sales" in this workspace (teams: accounts, support)`)
+	require.Contains(t, errorDetail(t, r)["message"], `no team "billing" in this workspace (teams: accounts, sales, support)`)
 	rule["team"] = "support"
 	r = do(t, "POST", url, app.Keys.Admin, body(t, map[string]any{"kind": "handoff", "rule": rule}))
 	require.Equal(t, http.StatusOK, r.Status, r.Raw)
@@ -213,7 +213,7 @@ func TestDraftPublishAndRollback(t *testing.T) {
 		field  string
 	}{
 		{"condition", with("condition", "1 + tier > 0"), 422, "condition"},
-		{"unknown team", with("team", "sales"), 422, "team"},
+		{"unknown team", with("team", "billing"), 422, "team"},
 		{"bad mode", with("mode", "eventually"), 422, "mode"},
 		{"no name", with("name", ""), 422, "name"},
 		{"no priority", with("priority", nil), 422, "priority"},

@@ -1,0 +1,260 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchboardhq/switchboard/internal/testenv"
+	"github.com/switchboardhq/switchboard/models"
+)
+
+// chromiumPath is Debian's chromium package.
+const chromiumPath = "/usr/bin/chromium"
+
+// newBrowser starts a headless Chromium for the test, with a fresh profile and
+// no traffic of its own (it must work offline). Without Chromium the test is
+// skipped, except in CI, where it fails.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is missing: in CI the browser tests need Debian's chromium (see .ci/run)", chromiumPath)
+		}
+		t.Skipf("%s is missing: apt-get install chromium to run the browser tests", chromiumPath)
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	t.Cleanup(cancelAlloc)
+	ctx, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(cancel)
+	// The first action starts the browser, which lives as long as ctx: no
+	// timeout here.
+	require.NoError(t, chromedp.Do(ctx), "start chromium")
+	return ctx
+}
+
+// page is one browser tab; on failure its screenshot is saved.
+type page struct {
+	t    *testing.T
+	ctx  context.Context
+	name string
+}
+
+// newPage opens a tab: the browser's first tab, or with isolated set one in a
+// new browser context (its own cookies and storage, like another person's).
+func newPage(t *testing.T, browser context.Context, name string, isolated bool) page {
+	t.Helper()
+	ctx := browser
+	if isolated {
+		var cancel context.CancelFunc
+		ctx, cancel = chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+		t.Cleanup(cancel)
+		require.NoError(t, chromedp.Do(ctx), "open %s tab", name)
+	}
+	p := page{t: t, ctx: ctx, name: name}
+	t.Cleanup(p.saveOnFailure)
+	return p
+}
+
+func (p page) saveOnFailure() {
+	if !p.t.Failed() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(p.ctx, 10*time.Second)
+	defer cancel()
+	if text, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS("body"))); err == nil {
+		p.t.Logf("%s page text:\n%s", p.name, strings.Join(strings.Fields(text), " "))
+	}
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		p.t.Logf("%s: no screenshot: %v", p.name, err)
+		return
+	}
+	dir := filepath.Join(os.TempDir(), "switchboard-browser-artifacts")
+	path := filepath.Join(dir, fmt.Sprintf("%s-%s-%d.png", strings.ReplaceAll(p.t.Name(), "/", "_"), p.name, time.Now().Unix()))
+	if err := os.MkdirAll(dir, 0o755); err == nil {
+		err = os.WriteFile(path, shot, 0o644)
+	}
+	if err != nil {
+		p.t.Logf("%s: screenshot not saved: %v", p.name, err)
+		return
+	}
+	p.t.Logf("%s: screenshot saved to %s", p.name, path)
+}
+
+// do runs steps on the page.
+func (p page) do(steps ...chromedp.Action[chromedp.Void]) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
+	defer cancel()
+	require.NoError(p.t, chromedp.Do(ctx, steps...), "%s page", p.name)
+}
+
+// waitText waits until an element matching the CSS selector contains text.
+func (p page) waitText(selector, text string, within time.Duration) {
+	p.t.Helper()
+	sel, _ := json.Marshal(selector)
+	want, _ := json.Marshal(text)
+	js := fmt.Sprintf(`Array.from(document.querySelectorAll(%s)).some((e) => e.textContent.includes(%s))`, sel, want)
+	ctx, cancel := context.WithTimeout(p.ctx, within+5*time.Second)
+	defer cancel()
+	_, err := chromedp.Run(ctx, chromedp.Poll[bool](js,
+		chromedp.WithPollingTimeout(within), chromedp.WithPollingInterval(50*time.Millisecond)))
+	require.NoError(p.t, err, "%s page: no %s containing %q within %s", p.name, selector, text, within)
+}
+
+// eval returns the value of a JavaScript expression on the page.
+func eval[T any](p page, js string) T {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 10*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	require.NoError(p.t, err, "%s page: %s", p.name, js)
+	return v
+}
+
+// openChat opens the channel's chat widget and gives the mandatory email.
+func openChat(p page, app *testenv.App) {
+	p.do(
+		chromedp.Navigate(app.URL+"/chat/"+app.Demo.ChannelID+"#key="+app.Keys.Widget),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+	)
+	require.False(p.t, eval[bool](p, `!document.getElementById("chat").hidden`), "the chat waits for the email")
+	p.do(
+		chromedp.SendKeys(chromedp.CSS("#email"), "ada@example.com"),
+		chromedp.Click(chromedp.CSS("#contact-form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#message")),
+	)
+}
+
+// say sends a message from a page's compose box.
+func say(p page, text string) {
+	p.do(
+		chromedp.SendKeys(chromedp.CSS("#message"), text),
+		chromedp.Click(chromedp.CSS("#send")),
+	)
+}
+
+// signIn gives a staff page its API key.
+func signIn(p page, url, key string) {
+	p.do(
+		chromedp.Navigate(url),
+		chromedp.WaitVisible(chromedp.CSS("#api-key")),
+		chromedp.SendKeys(chromedp.CSS("#api-key"), key),
+		chromedp.Click(chromedp.CSS("#key-form button[type=submit]")),
+	)
+}
+
+func TestBrowserWidgetShowsAnswerWithSource(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	customer := newPage(t, newBrowser(t), "widget", false)
+
+	openChat(customer, app)
+	say(customer, "What is your return window?")
+	customer.waitText(".msg-agent .text", "30 days", 30*time.Second)
+	customer.waitText(".msg-agent .sources a", "Returns and refunds", 5*time.Second)
+	href := eval[string](customer, `document.querySelector(".msg-agent .sources a").href`)
+	require.True(t, strings.HasPrefix(href, "https://help.sprocketsupply.example/"), href)
+	// The conversation ID is a random UUID kept for the tab.
+	id := eval[string](customer, `sessionStorage.getItem("sb.chat.`+app.Demo.ChannelID+`.conversation")`)
+	require.Regexp(t, `^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`, id)
+	var conv models.Conversation
+	require.NoError(t, app.DB.Where("external_id = ?", id).Take(&conv).Error)
+}
+
+func TestBrowserHandoffReachesRepInboxLiveAndRepReplies(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	browser := newBrowser(t)
+	customer := newPage(t, browser, "widget", false)
+	rep := newPage(t, browser, "rep-inbox", true)
+
+	signIn(rep, app.URL+"/rep", app.Keys.Rep)
+	rep.waitText("#live", "Live", 10*time.Second)
+	require.True(t, eval[bool](rep, `window.notReloaded = true`))
+
+	openChat(customer, app)
+	say(customer, "I want a refund")
+	rep.waitText("#queue .queue-item", "Refunds", 30*time.Second)
+	seen := time.Now()
+	var handoff models.RepEvent
+	require.NoError(t, app.DB.Where("kind = ?", "handoff").Take(&handoff).Error)
+	t.Logf("the inbox showed the handoff %s after it was recorded", seen.Sub(handoff.CreatedAt).Round(time.Millisecond))
+	require.Less(t, seen.Sub(handoff.CreatedAt), time.Second, "the inbox shows the handoff within a second")
+	require.True(t, eval[bool](rep, `window.notReloaded === true`), "the inbox did not reload")
+	customer.waitText(".msg-agent .text", "support team", 10*time.Second)
+
+	rep.do(chromedp.Click(chromedp.CSS("#queue .queue-item button.open")))
+	rep.waitText("#conv-reason", "Refunds, cancellations and log-in problems go to a person", 10*time.Second)
+	rep.waitText("#transcript .msg-customer", "I want a refund", 5*time.Second)
+	rep.waitText("#decision-list", "handoff rules", 5*time.Second)
+	rep.do(chromedp.Click(chromedp.CSS("#suggest")))
+	rep.waitText("#conv-status", "Suggested by the agent", 10*time.Second)
+	convID := eval[string](rep, `document.querySelector("#queue .queue-item").dataset.conversation`)
+	suggestion := do(t, "GET", app.URL+"/v1/conversations/"+convID+"/suggestion", app.Keys.Rep, nil)
+	require.Equal(t, 200, suggestion.Status, suggestion.Raw)
+	require.NotEmpty(t, suggestion.Body["text"])
+	require.Equal(t, suggestion.Body["text"], eval[string](rep, `document.getElementById("reply").value`),
+		"the agent's draft is in the reply box")
+	eval[string](rep, `document.getElementById("reply").value = ""`) // the rep writes their own
+	rep.do(
+		chromedp.SendKeys(chromedp.CSS("#reply"), "I've refunded your order."),
+		chromedp.Click(chromedp.CSS("#send-reply")),
+	)
+	rep.waitText("#conv-status", "Sent.", 10*time.Second)
+
+	customer.waitText(".msg-system", "has joined the conversation", 10*time.Second)
+	customer.waitText(".msg-rep .text", "I've refunded your order.", 10*time.Second)
+	rep.waitText("#transcript .msg-rep", "I've refunded your order.", 10*time.Second)
+
+	rep.do(chromedp.Click(chromedp.CSS("#close")))
+	rep.waitText("#conv-status", "Closed.", 10*time.Second)
+}
+
+func TestBrowserSandboxShowsFiredRuleAndSpendsNoCredit(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	sandbox := newPage(t, newBrowser(t), "sandbox", false)
+	var before []models.CreditEntry
+	require.NoError(t, app.DB.Find(&before).Error)
+
+	signIn(sandbox, app.URL+"/sandbox", app.Keys.Admin)
+	sandbox.do(chromedp.WaitVisible(chromedp.CSS("#message")))
+	// An answered test conversation, ended: a customer's would be charged.
+	say(sandbox, "What is your return window?")
+	sandbox.waitText(".turn-details .used-sources a", "Returns and refunds", 30*time.Second)
+	sandbox.waitText(".turn-details .rules-handoff", "no rule matched", 5*time.Second)
+	sandbox.do(chromedp.Click(chromedp.CSS("#end-test")))
+	sandbox.waitText("#conv-status", "(ended)", 15*time.Second)
+
+	sandbox.do(chromedp.Click(chromedp.CSS("#new-test")))
+	say(sandbox, "I want a refund")
+	sandbox.waitText(".turn-details .rule.fired", "Refunds, cancellations and log-in problems go to a person", 30*time.Second)
+	sandbox.waitText(".turn-details .rules-summary", "matched", 5*time.Second)
+	require.Equal(t, 1, eval[int](sandbox, `document.querySelectorAll(".rule.fired").length`), "one rule fired")
+
+	var after []models.CreditEntry
+	require.NoError(t, app.DB.Find(&after).Error)
+	require.Equal(t, before, after, "the sandbox spends no credit")
+}
