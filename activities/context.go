@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/understand"
 )
@@ -107,6 +108,10 @@ type LoadContextResult struct {
 	Teams     map[string]TeamInfo
 	// Lead is how sales inquiries are qualified; nil when disabled.
 	Lead *LeadConfig
+	// LocalGeneration is set when answers are generated in-process without
+	// a network call (the extractive answerer): the workflow then runs
+	// Generate as a local activity and saves a round trip.
+	LocalGeneration bool
 
 	// First turn only.
 	HandoffVersion int
@@ -129,6 +134,7 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 		return out, fmt.Errorf("load agent settings: %w", err)
 	}
 	out.Settings = settingsOf(settings)
+	_, out.LocalGeneration = a.Generator.(answer.Extractive)
 	var actions []models.ActionSetting
 	if err := db.Where("workspace_id = ? AND enabled = ?", in.WorkspaceID, true).Find(&actions).Error; err != nil {
 		return out, fmt.Errorf("load action settings: %w", err)

@@ -40,6 +40,11 @@ func StartTemporal(ctx context.Context, o TemporalOptions) (*Process, error) {
 		"--ip", "127.0.0.1", "--port", strconv.Itoa(o.Port),
 		"--log-level", "warn",
 		"--dynamic-config-value", "system.enableActivityEagerExecution=true",
+		// The single-shard dev server reads its transfer queue at most 20
+		// times a second by default: once that allowance is spent, every
+		// workflow task after a regular activity waits for the next read
+		// (turns measured at ~100 ms instead of ~36 ms; see README, Speed).
+		"--dynamic-config-value", "history.transferProcessorMaxPollRPS=1000",
 	}
 	if o.DBFile != "" {
 		args = append(args, "--db-filename", o.DBFile)

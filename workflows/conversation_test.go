@@ -711,3 +711,19 @@ func TestUnqualifiedLeadStaysWithTheAgent(t *testing.T) {
 	require.Equal(t, 1, b.fake.count("QualifyLead"))
 	require.Equal(t, workflows.StatusResolved, res.Status)
 }
+
+func TestLocalGenerationAnswersTheSame(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.fake.context = func(in activities.LoadContextInput) activities.LoadContextResult {
+		out := defaultContext(in)
+		out.LocalGeneration = true
+		return out
+	}
+	r1 := b.send(time.Minute, msg("m1", "How long does shipping take?"))
+	b.signal(2*time.Minute, workflows.SignalClose, workflows.Close{})
+	res := b.run(t, input)
+	require.Equal(t, "Shipping takes 3 days.", r1.reply.Text)
+	require.Equal(t, 1, b.fake.count("Generate"))
+	require.Equal(t, workflows.StatusResolved, res.Status)
+}

@@ -322,16 +322,20 @@ func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, cx act
 	if err != nil {
 		return out, false, fmt.Errorf("retrieve: %w", err)
 	}
-	// Generation may call an LLM: a regular activity with its own retries
-	// and history events; the timeout leaves room for a slow model.
-	gctx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 2 * time.Minute,
-		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: 10 * time.Second, MaximumAttempts: 4},
-	})
+	// Generation may call an LLM: then a regular activity with its own
+	// retries and history events; the timeout leaves room for a slow model.
+	genIn := activities.GenerateInput{WorkspaceID: c.state.WorkspaceID, Question: msg.Text, Passages: retrieved.Passages}
 	var gen activities.GenerateResult
-	err = workflow.ExecuteActivity(gctx, a.Generate, activities.GenerateInput{
-		WorkspaceID: c.state.WorkspaceID, Question: msg.Text, Passages: retrieved.Passages,
-	}).Get(ctx, &gen)
+	if cx.LocalGeneration {
+		// The extractive answerer makes no network call: a local activity.
+		err = workflow.ExecuteLocalActivity(readOptions(ctx), a.Generate, genIn).Get(ctx, &gen)
+	} else {
+		gctx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+			StartToCloseTimeout: 2 * time.Minute,
+			RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: 10 * time.Second, MaximumAttempts: 4},
+		})
+		err = workflow.ExecuteActivity(gctx, a.Generate, genIn).Get(ctx, &gen)
+	}
 	if err != nil {
 		return out, false, fmt.Errorf("generate: %w", err)
 	}
