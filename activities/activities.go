@@ -42,11 +42,17 @@ type Citation struct {
 	URL      string `json:"url,omitempty"`
 }
 
-// RetrieveInput asks for the workspace's passages best matching a query.
+// RetrieveInput asks for the workspace's passages best matching a query,
+// among the sources whose audience includes the conversation's channel type
+// ("chat", "email", …) and the contact's tier. A source with no audience
+// answers everyone; a restricted one never answers a conversation whose
+// channel (tier) is unknown ("").
 type RetrieveInput struct {
 	WorkspaceID string
 	Query       string
 	Limit       int
+	Channel     string
+	Tier        string
 }
 
 // RetrieveResult lists passages, best first.
@@ -54,13 +60,17 @@ type RetrieveResult struct {
 	Passages []Passage
 }
 
-// Retrieve searches the workspace's knowledge (BM25 in Weaviate).
+// Retrieve searches the workspace's knowledge the conversation may be
+// answered from (BM25 in Weaviate; hybrid when an embedder is configured).
 func (a *Activities) Retrieve(ctx context.Context, in RetrieveInput) (RetrieveResult, error) {
 	limit := in.Limit
 	if limit <= 0 {
 		limit = 5
 	}
-	hits, err := a.Knowledge.Search(ctx, in.WorkspaceID, in.Query, limit)
+	hits, err := a.Knowledge.SearchWith(ctx, knowledge.SearchRequest{
+		WorkspaceID: in.WorkspaceID, Query: in.Query, Limit: limit,
+		Reader: &knowledge.Reader{Channel: in.Channel, Tier: in.Tier},
+	})
 	if err != nil {
 		return RetrieveResult{}, err
 	}

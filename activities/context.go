@@ -108,6 +108,9 @@ type LoadContextResult struct {
 	Teams     map[string]TeamInfo
 	// Lead is how sales inquiries are qualified; nil when disabled.
 	Lead *LeadConfig
+	// HasIssueTypes is set when the workspace defined issue types: the turn
+	// then classifies the message.
+	HasIssueTypes bool
 	// LocalGeneration is set when answers are generated in-process without
 	// a network call (the extractive answerer): the workflow then runs
 	// Generate as a local activity and saves a round trip.
@@ -157,6 +160,11 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 	if out.Lead, err = loadLeadConfig(db, in.WorkspaceID); err != nil {
 		return out, err
 	}
+	var issueTypes int64
+	if err := db.Model(&models.IssueType{}).Where("workspace_id = ?", in.WorkspaceID).Count(&issueTypes).Error; err != nil {
+		return out, fmt.Errorf("count issue types: %w", err)
+	}
+	out.HasIssueTypes = issueTypes > 0
 	prefixes, err := orderPrefixes(db, in.WorkspaceID)
 	if err != nil {
 		return out, err

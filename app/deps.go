@@ -16,6 +16,8 @@ import (
 	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/config"
+	"github.com/switchboardhq/switchboard/embed"
+	"github.com/switchboardhq/switchboard/fetch"
 	"github.com/switchboardhq/switchboard/knowledge"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/server"
@@ -70,6 +72,10 @@ func connect(cfg config.Config, log *slog.Logger) (*deps, error) {
 		d.close()
 		return nil, err
 	}
+	if cfg.EmbeddingsBaseURL != "" {
+		// Hybrid search: chunks and queries get vectors from the embedder.
+		d.knowledge.WithEmbedder(embed.NewOpenAI(cfg.EmbeddingsBaseURL, cfg.EmbeddingsAPIKey, cfg.EmbeddingsModel, cfg.LLMTimeout), cfg.HybridAlpha)
+	}
 	return d, nil
 }
 
@@ -81,10 +87,22 @@ func (d *deps) activities() *activities.Activities {
 	return &activities.Activities{DB: d.db, Knowledge: d.knowledge, Generator: gen}
 }
 
+// sources are the content-source sync activities, with the configured
+// fetch limits.
+func (d *deps) sources() *activities.Sources {
+	return &activities.Sources{
+		DB: d.db, Knowledge: d.knowledge,
+		Fetcher: fetch.New(fetch.Options{
+			Timeout: d.cfg.FetchTimeout, MaxBytes: d.cfg.SourceMaxBytes, AllowPrivate: d.cfg.FetchPrivate,
+		}),
+	}
+}
+
 func (d *deps) server() *server.Server {
 	srv := &server.Server{
 		DB: d.db, Temporal: d.temporal, Knowledge: d.knowledge,
 		TaskQueue: d.cfg.TaskQueue, MaxBodyBytes: d.cfg.MaxBodyBytes, Log: d.log,
+		UploadMaxBytes: d.cfg.SourceMaxBytes,
 	}
 	// Reps' suggested replies use the agent's model (extractive when nil).
 	if d.cfg.LLMBaseURL != "" {

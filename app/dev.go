@@ -112,7 +112,7 @@ func RunDev(ctx context.Context, cfg config.Config, out io.Writer) (err error) {
 		return err
 	}
 
-	w := worker.New(d.temporal, cfg.TaskQueue, d.activities())
+	w := worker.New(d.temporal, cfg.TaskQueue, d.activities(), worker.WithSources(d.sources()))
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}

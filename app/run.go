@@ -46,7 +46,7 @@ func RunWorker(ctx context.Context, cfg config.Config) error {
 	if err := waitForTemporal(ctx, d.temporal, time.Minute); err != nil {
 		return err
 	}
-	w := worker.New(d.temporal, cfg.TaskQueue, d.activities())
+	w := worker.New(d.temporal, cfg.TaskQueue, d.activities(), worker.WithSources(d.sources()))
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}

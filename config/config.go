@@ -5,6 +5,7 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"net"
 	"net/url"
 	"os"
@@ -51,6 +52,28 @@ type Config struct {
 	// LogLevel is debug, info, warn or error (SWITCHBOARD_LOG_LEVEL).
 	LogLevel string
 
+	// SourceMaxBytes caps a content source's downloaded page or uploaded
+	// file, and an issue-type import (SWITCHBOARD_SOURCE_MAX_BYTES).
+	SourceMaxBytes int64
+	// FetchTimeout bounds one download of a url or site source
+	// (SWITCHBOARD_FETCH_TIMEOUT, a Go duration).
+	FetchTimeout time.Duration
+	// FetchPrivate lets url and site sources reach loopback, private and
+	// link-local addresses (SWITCHBOARD_FETCH_PRIVATE, true or false). Off
+	// by default, so an admin's URL cannot probe the internal network.
+	FetchPrivate bool
+	// EmbeddingsBaseURL is an OpenAI-compatible embeddings API, e.g.
+	// http://127.0.0.1:11434/v1 (EMBEDDINGS_BASE_URL). Empty means BM25
+	// search only; set, chunks get vectors and searches are hybrid.
+	EmbeddingsBaseURL string
+	// EmbeddingsAPIKey is sent as the bearer token (EMBEDDINGS_API_KEY).
+	EmbeddingsAPIKey string
+	// EmbeddingsModel is the embedding model's name (EMBEDDINGS_MODEL).
+	EmbeddingsModel string
+	// HybridAlpha weighs vectors against BM25 in hybrid search, 0..1
+	// (SEARCH_HYBRID_ALPHA; 0 is BM25 only, 1 vectors only).
+	HybridAlpha float64
+
 	// ToolsDir caches the pinned Temporal CLI and weaviate-server builds
 	// (SWITCHBOARD_TOOLS_DIR, default $XDG_CACHE_HOME/switchboard/bin).
 	ToolsDir string
@@ -80,6 +103,10 @@ func Default() Config {
 		LLMTimeout:        60 * time.Second,
 		MaxBodyBytes:      1 << 20,
 		LogLevel:          "info",
+		SourceMaxBytes:    10 << 20,
+		FetchTimeout:      30 * time.Second,
+		EmbeddingsModel:   "text-embedding-3-small",
+		HybridAlpha:       0.5,
 		ToolsDir:          defaultToolsDir(),
 		DevTemporalPort:   7233,
 		DevTemporalUIPort: 8233,
@@ -151,6 +178,37 @@ func fromLookup(lookup func(string) (string, bool)) (Config, error) {
 		}
 		c.MaxBodyBytes = n
 	}
+	if v, ok := lookup("SWITCHBOARD_SOURCE_MAX_BYTES"); ok && v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("SWITCHBOARD_SOURCE_MAX_BYTES: %q is not an integer", v))
+		}
+		c.SourceMaxBytes = n
+	}
+	if v, ok := lookup("SWITCHBOARD_FETCH_TIMEOUT"); ok && v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("SWITCHBOARD_FETCH_TIMEOUT: %q is not a duration like 30s", v))
+		}
+		c.FetchTimeout = d
+	}
+	if v, ok := lookup("SWITCHBOARD_FETCH_PRIVATE"); ok && v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("SWITCHBOARD_FETCH_PRIVATE: %q is not true or false", v))
+		}
+		c.FetchPrivate = b
+	}
+	str("EMBEDDINGS_BASE_URL", &c.EmbeddingsBaseURL)
+	str("EMBEDDINGS_API_KEY", &c.EmbeddingsAPIKey)
+	str("EMBEDDINGS_MODEL", &c.EmbeddingsModel)
+	if v, ok := lookup("SEARCH_HYBRID_ALPHA"); ok && v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("SEARCH_HYBRID_ALPHA: %q is not a number", v))
+		}
+		c.HybridAlpha = f
+	}
 	if len(errs) > 0 {
 		return c, fmt.Errorf("config: %s", strings.Join(errs, "; "))
 	}
@@ -190,6 +248,23 @@ func (c Config) Validate() error {
 	}
 	if c.MaxBodyBytes < 1024 {
 		return fmt.Errorf("SWITCHBOARD_MAX_BODY_BYTES: must be at least 1024")
+	}
+	if c.SourceMaxBytes < 1024 {
+		return fmt.Errorf("SWITCHBOARD_SOURCE_MAX_BYTES: must be at least 1024")
+	}
+	if c.FetchTimeout <= 0 {
+		return fmt.Errorf("SWITCHBOARD_FETCH_TIMEOUT: must be positive")
+	}
+	if c.EmbeddingsBaseURL != "" {
+		if u, err := url.Parse(c.EmbeddingsBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("EMBEDDINGS_BASE_URL: %q is not an http(s) URL", c.EmbeddingsBaseURL)
+		}
+		if c.EmbeddingsModel == "" {
+			return fmt.Errorf("EMBEDDINGS_MODEL: must be set when EMBEDDINGS_BASE_URL is")
+		}
+	}
+	if math.IsNaN(c.HybridAlpha) || c.HybridAlpha < 0 || c.HybridAlpha > 1 {
+		return fmt.Errorf("SEARCH_HYBRID_ALPHA: %v is not between 0 and 1", c.HybridAlpha)
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -27,7 +27,10 @@ func exampleClass() *models.Class {
 		MultiTenancyConfig: &models.MultiTenancyConfig{Enabled: true},
 		Properties: []*models.Property{
 			{Name: "issueType", DataType: []string{"text"}, Tokenization: "field", IndexSearchable: new(bool), IndexFilterable: &yes},
-			textProperty("text", true),
+			// text is the example as written; stems is what BM25 searches:
+			// its words lower-cased, stop words dropped and stemmed.
+			{Name: "text", DataType: []string{"text"}, Tokenization: "word", IndexSearchable: new(bool), IndexFilterable: new(bool)},
+			textProperty("stems", true),
 		},
 	}
 }
@@ -68,7 +71,7 @@ func (s *Store) IndexExamples(ctx context.Context, workspaceID string, examples 
 		for _, e := range examples[start:min(start+batchSize, len(examples))] {
 			batch.WithObjects(&models.Object{
 				Class: ExampleClassName, ID: strfmt.UUID(e.ID), Tenant: workspaceID,
-				Properties: map[string]any{"issueType": e.IssueType, "text": e.Text},
+				Properties: map[string]any{"issueType": e.IssueType, "text": e.Text, "stems": stems(e.Text)},
 			})
 		}
 		resp, err := batch.Do(ctx)
@@ -114,15 +117,15 @@ func (s *Store) deleteExamplesWhere(ctx context.Context, workspaceID string, whe
 	return s.deleteWhere(ctx, ExampleClassName, workspaceID, where)
 }
 
-// SearchExamples returns the workspace's examples nearest to text by BM25,
-// best first.
+// SearchExamples returns the workspace's examples nearest to text by BM25
+// over stemmed words, best first.
 func (s *Store) SearchExamples(ctx context.Context, workspaceID, text string, limit int) ([]ExampleHit, error) {
-	q := searchTerms(text)
+	q := searchTerms(stems(text))
 	if q == "" {
 		return nil, nil
 	}
 	resp, err := s.client.GraphQL().Get().WithClassName(ExampleClassName).WithTenant(workspaceID).
-		WithBM25(s.client.GraphQL().Bm25ArgBuilder().WithQuery(q).WithProperties("text")).
+		WithBM25(s.client.GraphQL().Bm25ArgBuilder().WithQuery(q).WithProperties("stems")).
 		WithFields(graphql.Field{Name: "issueType"}, graphql.Field{Name: "text"},
 			graphql.Field{Name: "_additional", Fields: []graphql.Field{{Name: "score"}}}).
 		WithLimit(limit).Do(ctx)

@@ -6,9 +6,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -36,6 +38,14 @@ type Store struct {
 	// are hybrid with weight alpha on the vectors.
 	embedder Embedder
 	alpha    float32
+	// baseURL, apiKey and http read what the client's models lack (see
+	// settle.go).
+	baseURL string
+	apiKey  string
+	http    *http.Client
+	// blockMax caches, per class, whether Weaviate searches it with
+	// BlockMax WAND.
+	blockMax sync.Map
 }
 
 // Hit is a chunk found by a search, with its score (BM25, or hybrid when the
@@ -63,7 +73,7 @@ func NewStore(rawURL, apiKey string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("weaviate client: %w", err)
 	}
-	return &Store{client: c}, nil
+	return &Store{client: c, baseURL: strings.TrimRight(rawURL, "/"), apiKey: apiKey, http: &http.Client{Timeout: 30 * time.Second}}, nil
 }
 
 // Ready reports whether Weaviate answers and is ready.
@@ -247,7 +257,10 @@ func (s *Store) IndexSource(ctx context.Context, workspaceID, sourceID string, c
 			filters.Where().WithPath([]string{"syncId"}).WithOperator(filters.Equal).WithValueText(syncID),
 		}),
 	})
-	return s.deleteWhere(ctx, ClassName, workspaceID, stale)
+	if err := s.deleteWhere(ctx, ClassName, workspaceID, stale); err != nil {
+		return err
+	}
+	return s.settle(ctx, ClassName, workspaceID)
 }
 
 func (s *Store) writeChunks(ctx context.Context, workspaceID, sourceID, syncID string, chunks []Chunk) error {

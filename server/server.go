@@ -29,6 +29,9 @@ type Server struct {
 	Log          *slog.Logger
 	// Generator drafts reps' suggested replies (answer.Extractive when nil).
 	Generator answer.Generator
+	// UploadMaxBytes caps a source's uploaded file and an issue-type import
+	// (fetch.DefaultMaxBytes when 0); other bodies keep MaxBodyBytes.
+	UploadMaxBytes int64
 }
 
 // Handler returns the API's routes.
@@ -93,6 +96,22 @@ func (s *Server) Handler() http.Handler {
 	v1.DELETE("/rules/:kind/draft/rules/:ruleID", s.auth(roleAdmin), s.deleteRule)
 	v1.POST("/rules/:kind/publish", s.auth(roleAdmin), s.publishRules)
 	v1.POST("/rules/:kind/rollback", s.auth(roleAdmin), s.rollbackRules)
+	// Content sources and issue types.
+	v1.GET("/sources", s.auth(roleAdmin, roleAuditor), s.listSources)
+	v1.POST("/sources", s.auth(roleAdmin), s.createSource)
+	v1.GET("/sources/:sourceID", s.auth(roleAdmin, roleAuditor), s.getSource)
+	v1.PUT("/sources/:sourceID", s.auth(roleAdmin), s.updateSource)
+	v1.DELETE("/sources/:sourceID", s.auth(roleAdmin), s.deleteSource)
+	v1.POST("/sources/:sourceID/sync", s.auth(roleAdmin), s.syncSource)
+	v1.GET("/issue-types", s.auth(roleAdmin, roleAuditor), s.listIssueTypes)
+	v1.POST("/issue-types", s.auth(roleAdmin), s.createIssueType)
+	v1.POST("/issue-types/import", s.auth(roleAdmin), s.importIssueExamples)
+	v1.POST("/issue-types/classify", s.auth(roleAdmin, roleAuditor), s.classifyIssue)
+	v1.GET("/issue-types/settings", s.auth(roleAdmin, roleAuditor), s.getIssueTypeSettings)
+	v1.PUT("/issue-types/settings", s.auth(roleAdmin), s.putIssueTypeSettings)
+	v1.GET("/issue-types/:name", s.auth(roleAdmin, roleAuditor), s.getIssueType)
+	v1.PUT("/issue-types/:name", s.auth(roleAdmin), s.updateIssueType)
+	v1.DELETE("/issue-types/:name", s.auth(roleAdmin), s.deleteIssueType)
 	return r
 }
 

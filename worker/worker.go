@@ -7,14 +7,38 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/switchboardhq/switchboard/activities"
+	"github.com/switchboardhq/switchboard/fetch"
 	"github.com/switchboardhq/switchboard/workflows"
 )
 
+// Option changes what New registers.
+type Option func(*options)
+
+type options struct {
+	sources *activities.Sources
+}
+
+// WithSources registers these content-source sync activities instead of the
+// default ones (acts' database and knowledge store, and a fetcher with
+// fetch's defaults, which refuses private addresses).
+func WithSources(s *activities.Sources) Option {
+	return func(o *options) { o.sources = s }
+}
+
 // New returns a worker polling taskQueue with every workflow and activity
 // registered. The caller starts and stops it.
-func New(c client.Client, taskQueue string, acts *activities.Activities) sdkworker.Worker {
+func New(c client.Client, taskQueue string, acts *activities.Activities, opts ...Option) sdkworker.Worker {
+	o := options{}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.sources == nil {
+		o.sources = &activities.Sources{DB: acts.DB, Knowledge: acts.Knowledge, Fetcher: fetch.New(fetch.Options{})}
+	}
 	w := sdkworker.New(c, taskQueue, sdkworker.Options{})
 	w.RegisterWorkflow(workflows.ConversationWorkflow)
+	w.RegisterWorkflow(workflows.SyncSourceWorkflow)
 	w.RegisterActivity(acts)
+	w.RegisterActivity(o.sources)
 	return w
 }

@@ -188,6 +188,14 @@ func setup(t *testing.T) *testBundle {
 			score := in.Answers["employees"].(float64)
 			return activities.QualifyLeadResult{ContactID: "contact-ada", Score: score, Qualified: score >= 50, Threshold: 50}, nil
 		})
+	env.OnActivity(a.ClassifyIssue, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.ClassifyIssueInput) (activities.ClassifyIssueResult, error) {
+			f.call("ClassifyIssue")
+			if strings.Contains(strings.ToLower(in.Text), "shipping") {
+				return activities.ClassifyIssueResult{IssueType: "shipping", Confidence: 0.9}, nil
+			}
+			return activities.ClassifyIssueResult{IssueType: "unknown", Unknown: true}, nil
+		})
 	env.OnActivity(a.NotifyTeam, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.NotifyTeamInput) (activities.NotifyTeamResult, error) {
 			f.call("NotifyTeam")
@@ -726,4 +734,29 @@ func TestLocalGenerationAnswersTheSame(t *testing.T) {
 	require.Equal(t, "Shipping takes 3 days.", r1.reply.Text)
 	require.Equal(t, 1, b.fake.count("Generate"))
 	require.Equal(t, workflows.StatusResolved, res.Status)
+}
+
+func TestIssueTypeIsDetectedAndUnknownIsAGap(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.fake.context = func(in activities.LoadContextInput) activities.LoadContextResult {
+		out := defaultContext(in)
+		out.HasIssueTypes = true
+		return out
+	}
+	r1 := b.send(time.Minute, msg("m1", "How long does shipping take?"))
+	b.send(2*time.Minute, msg("m2", "Do you like jazz?"))
+	b.signal(3*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
+	require.Equal(t, "shipping", r1.reply.IssueType)
+	require.Equal(t, 2, b.fake.count("ClassifyIssue"))
+	gaps := 0
+	for _, r := range b.fake.recorded {
+		if r.Gap != nil {
+			gaps++
+			require.Equal(t, "Do you like jazz?", r.Gap.Question)
+		}
+	}
+	require.Equal(t, 1, gaps)
+	require.Equal(t, "shipping", b.fake.last().Conversation.IssueType)
 }

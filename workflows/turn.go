@@ -62,6 +62,10 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 		return AgentReply{}, fmt.Errorf("load context: %w", err)
 	}
 	c.applyContext(cx)
+	unknownIssue, err := c.classify(ctx, msg, cx, &rec)
+	if err != nil {
+		return AgentReply{}, err
+	}
 	rec = c.refresh(ctx, rec)
 	if first {
 		c.state.Pinned = true
@@ -136,10 +140,39 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 		out.Text = joinSentences(out.Text, c.state.Handoff.Message)
 		out.HandedOff = true
 	}
-	if gap {
+	// A question the agent could not answer, or whose issue type matched no
+	// known type, is a knowledge gap.
+	if gap || unknownIssue {
 		rec.Gap = &activities.GapRecord{Question: msg.Text, IssueType: c.state.IssueType, At: received}
 	}
 	return c.finish(ctx, msg, rec, received, out, team)
+}
+
+// classify detects the message's issue type from the workspace's labelled
+// examples (when it has issue types). A confident answer sets the
+// conversation's issue type; unknown is reported so the turn records a
+// knowledge gap.
+func (c *conversation) classify(ctx workflow.Context, msg CustomerMessage, cx activities.LoadContextResult,
+	rec *activities.RecordTurnInput) (unknown bool, err error) {
+	if !cx.HasIssueTypes {
+		return false, nil
+	}
+	var a *activities.Activities
+	var res activities.ClassifyIssueResult
+	err = workflow.ExecuteLocalActivity(readOptions(ctx), a.ClassifyIssue, activities.ClassifyIssueInput{
+		WorkspaceID: c.state.WorkspaceID, Text: msg.Text,
+	}).Get(ctx, &res)
+	if err != nil {
+		return false, fmt.Errorf("classify issue: %w", err)
+	}
+	summary := "issue type: unknown"
+	if !res.Unknown {
+		c.state.IssueType = res.IssueType
+		summary = "issue type: " + res.IssueType
+	}
+	rec.Decisions = append(rec.Decisions, c.decision(msg.ID, "issue_type", summary,
+		map[string]any{"issue_type": res.IssueType, "confidence": res.Confidence, "unknown": res.Unknown}))
+	return res.Unknown, nil
 }
 
 // finish records the reply and the turn, updates search attributes and
@@ -318,6 +351,7 @@ func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, cx act
 	var retrieved activities.RetrieveResult
 	err = workflow.ExecuteLocalActivity(readOptions(ctx), a.Retrieve, activities.RetrieveInput{
 		WorkspaceID: c.state.WorkspaceID, Query: msg.Text, Limit: 5,
+		Channel: c.state.ChannelType, Tier: c.state.CustomerTier,
 	}).Get(ctx, &retrieved)
 	if err != nil {
 		return out, false, fmt.Errorf("retrieve: %w", err)

@@ -1,0 +1,554 @@
+package issuetypes
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/switchboardhq/switchboard/apperr"
+	"github.com/switchboardhq/switchboard/knowledge"
+	"github.com/switchboardhq/switchboard/models"
+)
+
+// Unknown is the issue type of a message no type is close enough to.
+const Unknown = "unknown"
+
+// Limits.
+const (
+	MaxNameChars        = 64
+	MaxDescriptionChars = 2000
+	MaxExampleChars     = 1000
+	// MaxImportRows bounds one import (and the examples given with a type).
+	MaxImportRows = 100000
+)
+
+// reserved names would be ambiguous: the classifier's answer, or a route.
+var reserved = []string{Unknown, "classify", "import", "settings"}
+
+// Row is one labelled example of an import.
+type Row struct {
+	Text      string `json:"text"`
+	IssueType string `json:"issue_type"`
+}
+
+// Summary describes an issue type.
+type Summary struct {
+	Name        string
+	Description string
+	Examples    int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Type is an issue type with its examples, oldest first.
+type Type struct {
+	Summary
+	Examples []string
+}
+
+// ImportResult counts what an import did.
+type ImportResult struct {
+	Rows int
+	// Added is how many examples were new; Duplicates how many were there
+	// already (or repeated within the import).
+	Added      int
+	Duplicates int
+	// CreatedTypes are the issue types the import created.
+	CreatedTypes []string
+}
+
+// Result is a message's issue type.
+type Result struct {
+	// IssueType is Unknown when the confidence is below the threshold.
+	IssueType  string
+	Confidence float64
+	Unknown    bool
+	// BestGuess is the type the examples voted for, even when Unknown.
+	BestGuess string
+	Threshold float64
+}
+
+// Service manages issue types.
+type Service struct {
+	DB        *gorm.DB
+	Knowledge *knowledge.Store
+}
+
+// CheckName returns an EINVALID error for field unless name is 1–64 lower
+// case letters, digits, "_", "-" or ".", and not reserved.
+func CheckName(field, name string) error {
+	if name == "" {
+		return apperr.Invalid(field, "must not be empty")
+	}
+	if len(name) > MaxNameChars {
+		return apperr.Invalid(field, fmt.Sprintf("longer than %d characters", MaxNameChars))
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || strings.ContainsRune("_-.", r)) {
+			return apperr.Invalid(field, fmt.Sprintf("%q: use lower-case letters, digits, _ - and . only", name))
+		}
+	}
+	if slices.Contains(reserved, name) {
+		return apperr.Invalid(field, fmt.Sprintf("%q is reserved", name))
+	}
+	return nil
+}
+
+// cleanExample trims an example and collapses its spaces, and checks it.
+func cleanExample(field, text string) (string, error) {
+	if !utf8.ValidString(text) {
+		return "", apperr.Invalid(field, "is not valid UTF-8")
+	}
+	text = strings.Join(strings.Fields(text), " ")
+	if text == "" {
+		return "", apperr.Invalid(field, "must not be empty")
+	}
+	if n := utf8.RuneCountInString(text); n > MaxExampleChars {
+		return "", apperr.Invalid(field, fmt.Sprintf("%d characters, more than the %d allowed", n, MaxExampleChars))
+	}
+	if strings.IndexFunc(text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
+		return "", apperr.Invalid(field, "has no letters or digits to match on")
+	}
+	return text, nil
+}
+
+// ValidateRows checks every row of an import and returns them cleaned; the
+// first bad row is an EINVALID error naming its number (from 1) and field.
+func ValidateRows(rows []Row) ([]Row, error) {
+	if len(rows) == 0 {
+		return nil, apperr.Invalid("examples", "has no rows")
+	}
+	if len(rows) > MaxImportRows {
+		return nil, apperr.Invalid("examples", fmt.Sprintf("%d rows, more than the %d one import may hold", len(rows), MaxImportRows))
+	}
+	out := make([]Row, len(rows))
+	for i, r := range rows {
+		text, err := cleanExample(fmt.Sprintf("row %d: text", i+1), r.Text)
+		if err != nil {
+			return nil, err
+		}
+		name := strings.TrimSpace(r.IssueType)
+		if err := CheckName(fmt.Sprintf("row %d: issue_type", i+1), name); err != nil {
+			return nil, err
+		}
+		out[i] = Row{Text: text, IssueType: name}
+	}
+	return out, nil
+}
+
+// List returns the workspace's issue types by name, with example counts.
+func (s *Service) List(ctx context.Context, workspaceID string) ([]Summary, error) {
+	db := s.DB.WithContext(ctx)
+	var types []models.IssueType
+	if err := db.Where("workspace_id = ?", workspaceID).Order("name").Find(&types).Error; err != nil {
+		return nil, fmt.Errorf("list issue types: %w", err)
+	}
+	var counts []struct {
+		IssueTypeID string
+		N           int
+	}
+	err := db.Model(&models.IssueExample{}).Select("issue_type_id, COUNT(*) AS n").
+		Where("workspace_id = ?", workspaceID).Group("issue_type_id").Scan(&counts).Error
+	if err != nil {
+		return nil, fmt.Errorf("count examples: %w", err)
+	}
+	n := map[string]int{}
+	for _, c := range counts {
+		n[c.IssueTypeID] = c.N
+	}
+	out := make([]Summary, 0, len(types))
+	for _, t := range types {
+		out = append(out, summary(t, n[t.ID]))
+	}
+	return out, nil
+}
+
+func summary(t models.IssueType, examples int) Summary {
+	return Summary{Name: t.Name, Description: t.Description, Examples: examples, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
+}
+
+// Get returns an issue type with its examples.
+func (s *Service) Get(ctx context.Context, workspaceID, name string) (Type, error) {
+	db := s.DB.WithContext(ctx)
+	t, err := find(db, workspaceID, name)
+	if err != nil {
+		return Type{}, err
+	}
+	var texts []string
+	if err := db.Model(&models.IssueExample{}).Where("issue_type_id = ?", t.ID).Order("created_at, id").Pluck("text", &texts).Error; err != nil {
+		return Type{}, fmt.Errorf("load examples: %w", err)
+	}
+	return Type{Summary: summary(t, len(texts)), Examples: texts}, nil
+}
+
+func find(db *gorm.DB, workspaceID, name string) (models.IssueType, error) {
+	var t models.IssueType
+	if err := db.Where("workspace_id = ? AND name = ?", workspaceID, name).Limit(1).Find(&t).Error; err != nil {
+		return t, fmt.Errorf("load issue type: %w", err)
+	}
+	if t.ID == "" {
+		return t, apperr.Errorf(apperr.ENOTFOUND, "issue type %q not found", name)
+	}
+	return t, nil
+}
+
+// change is what one write does in Weaviate, decided inside the database
+// transaction and applied before it commits.
+type change struct {
+	add    []knowledge.Example
+	remove []knowledge.Example
+	// removeType deletes every example of the type in Weaviate.
+	removeType string
+}
+
+// write runs fn in a transaction, applies the change it returns to Weaviate,
+// and commits. If Weaviate fails, the transaction is rolled back; if the
+// commit fails, the Weaviate change is undone.
+func (s *Service) write(ctx context.Context, workspaceID string, fn func(tx *gorm.DB) (change, error)) error {
+	var ch change
+	applied := false
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if ch, err = fn(tx); err != nil {
+			return err
+		}
+		if err := s.apply(ctx, workspaceID, ch); err != nil {
+			s.undo(ctx, workspaceID, ch)
+			return unavailable("index the examples", err)
+		}
+		applied = true
+		return nil
+	})
+	if err != nil && applied {
+		s.undo(ctx, workspaceID, ch)
+	}
+	return err
+}
+
+func (s *Service) apply(ctx context.Context, workspaceID string, ch change) error {
+	if ch.removeType == "" && len(ch.remove) == 0 && len(ch.add) == 0 {
+		return nil
+	}
+	if ch.removeType != "" {
+		if err := s.Knowledge.DeleteIssueType(ctx, workspaceID, ch.removeType); err != nil {
+			return err
+		}
+	}
+	if len(ch.remove) > 0 {
+		if err := s.Knowledge.DeleteExamples(ctx, workspaceID, ids(ch.remove)); err != nil {
+			return err
+		}
+	}
+	if err := s.Knowledge.IndexExamples(ctx, workspaceID, ch.add); err != nil {
+		return err
+	}
+	return s.Knowledge.SettleExamples(ctx, workspaceID)
+}
+
+// undo reverses a change as far as it can: the examples added are deleted,
+// the ones removed written again.
+func (s *Service) undo(ctx context.Context, workspaceID string, ch change) {
+	ctx = context.WithoutCancel(ctx)
+	_ = s.Knowledge.DeleteExamples(ctx, workspaceID, ids(ch.add))
+	_ = s.Knowledge.IndexExamples(ctx, workspaceID, ch.remove)
+}
+
+func ids(examples []knowledge.Example) []string {
+	out := make([]string, len(examples))
+	for i, e := range examples {
+		out[i] = e.ID
+	}
+	return out
+}
+
+func unavailable(what string, err error) error {
+	return fmt.Errorf("%w: %w", apperr.Errorf(apperr.EUNAVAILABLE, "could not %s; nothing was saved, try again", what), err)
+}
+
+// Create adds an issue type with its examples.
+func (s *Service) Create(ctx context.Context, workspaceID, name, description string, examples []string) (Type, error) {
+	if err := CheckName("name", name); err != nil {
+		return Type{}, err
+	}
+	if err := checkDescription(description); err != nil {
+		return Type{}, err
+	}
+	texts, err := cleanExamples(examples)
+	if err != nil {
+		return Type{}, err
+	}
+	now := time.Now().UTC()
+	t := models.IssueType{ID: uuid.NewString(), WorkspaceID: workspaceID, Name: name, Description: description, CreatedAt: now, UpdatedAt: now}
+	err = s.write(ctx, workspaceID, func(tx *gorm.DB) (change, error) {
+		var n int64
+		if err := tx.Model(&models.IssueType{}).Where("workspace_id = ? AND name = ?", workspaceID, name).Count(&n).Error; err != nil {
+			return change{}, fmt.Errorf("check issue type: %w", err)
+		}
+		if n > 0 {
+			return change{}, apperr.Errorf(apperr.ECONFLICT, "name: issue type %q exists already", name)
+		}
+		if err := tx.Create(&t).Error; err != nil {
+			return change{}, fmt.Errorf("create issue type: %w", err)
+		}
+		add, err := insertExamples(tx, workspaceID, t, texts, now)
+		return change{add: add}, err
+	})
+	if err != nil {
+		return Type{}, err
+	}
+	return Type{Summary: summary(t, len(texts)), Examples: texts}, nil
+}
+
+// Update changes an issue type's description and, when examples is not nil,
+// replaces its examples.
+func (s *Service) Update(ctx context.Context, workspaceID, name string, description *string, examples []string) (Type, error) {
+	if description != nil {
+		if err := checkDescription(*description); err != nil {
+			return Type{}, err
+		}
+	}
+	var texts []string
+	if examples != nil {
+		var err error
+		if texts, err = cleanExamples(examples); err != nil {
+			return Type{}, err
+		}
+	}
+	now := time.Now().UTC()
+	err := s.write(ctx, workspaceID, func(tx *gorm.DB) (change, error) {
+		t, err := find(tx, workspaceID, name)
+		if err != nil {
+			return change{}, err
+		}
+		updates := map[string]any{"updated_at": now}
+		if description != nil {
+			updates["description"] = *description
+		}
+		if err := tx.Model(&t).Updates(updates).Error; err != nil {
+			return change{}, fmt.Errorf("update issue type: %w", err)
+		}
+		if examples == nil {
+			return change{}, nil
+		}
+		var old []models.IssueExample
+		if err := tx.Where("issue_type_id = ?", t.ID).Find(&old).Error; err != nil {
+			return change{}, fmt.Errorf("load examples: %w", err)
+		}
+		keep := map[string]bool{}
+		for _, text := range texts {
+			keep[knowledge.ExampleID(workspaceID, name, text)] = true
+		}
+		var ch change
+		var gone []string
+		for _, e := range old {
+			if !keep[e.ID] {
+				gone = append(gone, e.ID)
+				ch.remove = append(ch.remove, knowledge.Example{ID: e.ID, IssueType: name, Text: e.Text})
+			}
+		}
+		for start := 0; start < len(gone); start += 1000 {
+			if err := tx.Where("id IN ?", gone[start:min(start+1000, len(gone))]).Delete(&models.IssueExample{}).Error; err != nil {
+				return change{}, fmt.Errorf("delete examples: %w", err)
+			}
+		}
+		ch.add, err = insertExamples(tx, workspaceID, t, texts, now)
+		return ch, err
+	})
+	if err != nil {
+		return Type{}, err
+	}
+	return s.Get(ctx, workspaceID, name)
+}
+
+// Delete deletes an issue type and its examples.
+func (s *Service) Delete(ctx context.Context, workspaceID, name string) error {
+	return s.write(ctx, workspaceID, func(tx *gorm.DB) (change, error) {
+		t, err := find(tx, workspaceID, name)
+		if err != nil {
+			return change{}, err
+		}
+		var old []models.IssueExample
+		if err := tx.Where("issue_type_id = ?", t.ID).Find(&old).Error; err != nil {
+			return change{}, fmt.Errorf("load examples: %w", err)
+		}
+		ch := change{removeType: name}
+		for _, e := range old {
+			ch.remove = append(ch.remove, knowledge.Example{ID: e.ID, IssueType: name, Text: e.Text})
+		}
+		if err := tx.Where("issue_type_id = ?", t.ID).Delete(&models.IssueExample{}).Error; err != nil {
+			return change{}, fmt.Errorf("delete examples: %w", err)
+		}
+		if err := tx.Delete(&t).Error; err != nil {
+			return change{}, fmt.Errorf("delete issue type: %w", err)
+		}
+		return ch, nil
+	})
+}
+
+// Import adds labelled examples, creating the issue types they name. Every
+// row is checked first: one bad row rejects the whole import, naming it.
+func (s *Service) Import(ctx context.Context, workspaceID string, rows []Row) (ImportResult, error) {
+	rows, err := ValidateRows(rows)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	res := ImportResult{Rows: len(rows), CreatedTypes: []string{}}
+	byType := map[string][]string{}
+	var order []string
+	for _, r := range rows {
+		if _, ok := byType[r.IssueType]; !ok {
+			order = append(order, r.IssueType)
+		}
+		byType[r.IssueType] = append(byType[r.IssueType], r.Text)
+	}
+	now := time.Now().UTC()
+	err = s.write(ctx, workspaceID, func(tx *gorm.DB) (change, error) {
+		res.Added, res.CreatedTypes = 0, []string{}
+		var existing []models.IssueType
+		if err := tx.Where("workspace_id = ? AND name IN ?", workspaceID, order).Find(&existing).Error; err != nil {
+			return change{}, fmt.Errorf("load issue types: %w", err)
+		}
+		types := map[string]models.IssueType{}
+		for _, t := range existing {
+			types[t.Name] = t
+		}
+		var ch change
+		for _, name := range order {
+			t, ok := types[name]
+			if !ok {
+				t = models.IssueType{ID: uuid.NewString(), WorkspaceID: workspaceID, Name: name, CreatedAt: now, UpdatedAt: now}
+				if err := tx.Create(&t).Error; err != nil {
+					return change{}, fmt.Errorf("create issue type %q: %w", name, err)
+				}
+				res.CreatedTypes = append(res.CreatedTypes, name)
+			}
+			added, err := insertExamples(tx, workspaceID, t, byType[name], now)
+			if err != nil {
+				return change{}, err
+			}
+			ch.add = append(ch.add, added...)
+		}
+		res.Added = len(ch.add)
+		return ch, nil
+	})
+	if err != nil {
+		return ImportResult{}, err
+	}
+	res.Duplicates = res.Rows - res.Added
+	return res, nil
+}
+
+// insertExamples stores the texts of t that it does not have yet and
+// returns them as Weaviate examples.
+func insertExamples(tx *gorm.DB, workspaceID string, t models.IssueType, texts []string, now time.Time) ([]knowledge.Example, error) {
+	candidates := map[string]string{}
+	var idList []string
+	for _, text := range texts {
+		id := knowledge.ExampleID(workspaceID, t.Name, text)
+		if _, ok := candidates[id]; !ok {
+			candidates[id] = text
+			idList = append(idList, id)
+		}
+	}
+	have := map[string]bool{}
+	for start := 0; start < len(idList); start += 1000 {
+		var found []string
+		err := tx.Model(&models.IssueExample{}).Where("id IN ?", idList[start:min(start+1000, len(idList))]).Pluck("id", &found).Error
+		if err != nil {
+			return nil, fmt.Errorf("look up examples: %w", err)
+		}
+		for _, id := range found {
+			have[id] = true
+		}
+	}
+	var rows []models.IssueExample
+	var added []knowledge.Example
+	for _, id := range idList {
+		if have[id] {
+			continue
+		}
+		rows = append(rows, models.IssueExample{ID: id, WorkspaceID: workspaceID, IssueTypeID: t.ID, Text: candidates[id], CreatedAt: now})
+		added = append(added, knowledge.Example{ID: id, IssueType: t.Name, Text: candidates[id]})
+	}
+	if len(rows) > 0 {
+		if err := tx.CreateInBatches(rows, 500).Error; err != nil {
+			return nil, fmt.Errorf("store examples: %w", err)
+		}
+	}
+	return added, nil
+}
+
+func checkDescription(d string) error {
+	if !utf8.ValidString(d) {
+		return apperr.Invalid("description", "is not valid UTF-8")
+	}
+	if n := utf8.RuneCountInString(d); n > MaxDescriptionChars {
+		return apperr.Invalid("description", fmt.Sprintf("%d characters, more than the %d allowed", n, MaxDescriptionChars))
+	}
+	return nil
+}
+
+func cleanExamples(examples []string) ([]string, error) {
+	if len(examples) > MaxImportRows {
+		return nil, apperr.Invalid("examples", fmt.Sprintf("%d examples, more than the %d allowed", len(examples), MaxImportRows))
+	}
+	out := make([]string, 0, len(examples))
+	for i, e := range examples {
+		text, err := cleanExample(fmt.Sprintf("examples[%d]", i), e)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(out, text) {
+			out = append(out, text)
+		}
+	}
+	return out, nil
+}
+
+// Threshold is the workspace's classification threshold.
+func (s *Service) Threshold(ctx context.Context, workspaceID string) (float64, error) {
+	var st models.IssueTypeSettings
+	if err := s.DB.WithContext(ctx).Where("workspace_id = ?", workspaceID).Limit(1).Find(&st).Error; err != nil {
+		return 0, fmt.Errorf("load issue type settings: %w", err)
+	}
+	if st.Threshold <= 0 {
+		return knowledge.DefaultIssueThreshold, nil
+	}
+	return st.Threshold, nil
+}
+
+// SetThreshold sets the workspace's classification threshold (0 < t ≤ 1).
+func (s *Service) SetThreshold(ctx context.Context, workspaceID string, threshold float64) error {
+	if math.IsNaN(threshold) || threshold <= 0 || threshold > 1 {
+		return apperr.Invalid("threshold", fmt.Sprintf("%v is not in (0, 1]", threshold))
+	}
+	st := models.IssueTypeSettings{WorkspaceID: workspaceID, Threshold: threshold, UpdatedAt: time.Now().UTC()}
+	return s.DB.WithContext(ctx).Save(&st).Error
+}
+
+// Classify returns text's issue type: the type its nearest examples vote
+// for, or Unknown when the vote's confidence is below the workspace's
+// threshold (or no example shares a word with text).
+func (s *Service) Classify(ctx context.Context, workspaceID, text string) (Result, error) {
+	threshold, err := s.Threshold(ctx, workspaceID)
+	if err != nil {
+		return Result{}, err
+	}
+	c, err := s.Knowledge.ClassifyIssue(ctx, workspaceID, text)
+	if err != nil {
+		return Result{}, fmt.Errorf("classify: %w", err)
+	}
+	res := Result{IssueType: c.IssueType, Confidence: c.Confidence, BestGuess: c.IssueType, Threshold: threshold}
+	if c.IssueType == "" || c.Confidence < threshold {
+		res.IssueType, res.Unknown = Unknown, true
+	}
+	return res, nil
+}

@@ -1,0 +1,193 @@
+package issuetypes_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
+
+	"github.com/switchboardhq/switchboard/apperr"
+	"github.com/switchboardhq/switchboard/internal/testenv"
+	"github.com/switchboardhq/switchboard/issuetypes"
+	"github.com/switchboardhq/switchboard/knowledge"
+	"github.com/switchboardhq/switchboard/models"
+)
+
+func TestParseCSV(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		in      string
+		want    []issuetypes.Row
+		wantErr string
+	}{
+		{
+			name: "header and quoted commas",
+			in:   "text,issue_type\n\"refund, please\",refund\nwhere is it,shipping\n",
+			want: []issuetypes.Row{{"refund, please", "refund"}, {"where is it", "shipping"}},
+		},
+		{
+			name: "no header, byte order mark, CRLF",
+			in:   "\ufeffwhere is it,shipping\r\nmoney back,refund\r\n",
+			want: []issuetypes.Row{{"\ufeffwhere is it", "shipping"}, {"money back", "refund"}},
+		},
+		{name: "a row with three columns", in: "text,issue_type\na,b\nc,d,e\n", wantErr: "row 2: has 3 columns"},
+		{name: "a bare quote", in: "a,b\nc \"d,e\n", wantErr: "row 2: line 2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rows, err := issuetypes.ParseCSV(strings.NewReader(tt.in))
+			if tt.wantErr != "" {
+				require.ErrorContains(t, err, tt.wantErr)
+				require.Equal(t, apperr.EINVALID, apperr.Code(err))
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tt.want, rows)
+		})
+	}
+}
+
+func TestValidateRowsNamesTheFirstBadRow(t *testing.T) {
+	t.Parallel()
+	good := issuetypes.Row{Text: "where is my order", IssueType: "shipping"}
+	tests := []struct {
+		name string
+		bad  issuetypes.Row
+		want string
+	}{
+		{"empty text", issuetypes.Row{Text: "  ", IssueType: "refund"}, "row 3: text: must not be empty"},
+		{"punctuation only", issuetypes.Row{Text: "?!", IssueType: "refund"}, "row 3: text: has no letters or digits"},
+		{"too long", issuetypes.Row{Text: strings.Repeat("a", 1001), IssueType: "refund"}, "row 3: text: 1001 characters"},
+		{"bad type", issuetypes.Row{Text: "x", IssueType: "Refund!"}, `row 3: issue_type: "Refund!"`},
+		{"reserved type", issuetypes.Row{Text: "x", IssueType: "unknown"}, `row 3: issue_type: "unknown" is reserved`},
+		{"no type", issuetypes.Row{Text: "x"}, "row 3: issue_type: must not be empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := issuetypes.ValidateRows([]issuetypes.Row{good, good, tt.bad, {Text: "", IssueType: ""}})
+			require.ErrorContains(t, err, tt.want)
+		})
+	}
+	rows, err := issuetypes.ValidateRows([]issuetypes.Row{{Text: "  where   is\tmy order ", IssueType: " shipping "}})
+	require.NoError(t, err)
+	require.Equal(t, []issuetypes.Row{good}, rows, "spaces are collapsed")
+}
+
+func service(t *testing.T, db *gorm.DB) *issuetypes.Service {
+	t.Helper()
+	store, err := knowledge.NewStore(testenv.WeaviateURL(t), "")
+	require.NoError(t, err)
+	require.NoError(t, store.EnsureSchema(context.Background()))
+	return &issuetypes.Service{DB: db, Knowledge: store}
+}
+
+func TestIssueTypesLifecycle(t *testing.T) {
+	t.Parallel()
+	testenv.EachDatabase(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		svc := service(t, db)
+		ws := uuid.NewString()
+
+		created, err := svc.Create(ctx, ws, "refund", "Money back", []string{"I want my money back", "refund my order", "refund my order"})
+		require.NoError(t, err)
+		require.Equal(t, []string{"I want my money back", "refund my order"}, created.Examples)
+		_, err = svc.Create(ctx, ws, "refund", "", nil)
+		require.Equal(t, apperr.ECONFLICT, apperr.Code(err))
+
+		res, err := svc.Import(ctx, ws, []issuetypes.Row{
+			{Text: "where is my parcel", IssueType: "shipping"},
+			{Text: "when will my order arrive", IssueType: "shipping"},
+			{Text: "refund my order", IssueType: "refund"},
+			{Text: "where is my parcel", IssueType: "shipping"},
+		})
+		require.NoError(t, err)
+		require.Equal(t, issuetypes.ImportResult{Rows: 4, Added: 2, Duplicates: 2, CreatedTypes: []string{"shipping"}}, res)
+
+		list, err := svc.List(ctx, ws)
+		require.NoError(t, err)
+		require.Len(t, list, 2)
+		require.Equal(t, "refund", list[0].Name)
+		require.Equal(t, 2, list[0].Examples)
+		require.Equal(t, 2, list[1].Examples)
+
+		got, err := svc.Classify(ctx, ws, "When will my parcel arrive?")
+		require.NoError(t, err)
+		require.Equal(t, "shipping", got.IssueType)
+		require.False(t, got.Unknown)
+		require.Equal(t, knowledge.DefaultIssueThreshold, got.Threshold)
+
+		got, err = svc.Classify(ctx, ws, "Do you sell garden furniture?")
+		require.NoError(t, err)
+		require.True(t, got.Unknown)
+		require.Equal(t, issuetypes.Unknown, got.IssueType)
+
+		// Replacing the examples removes the old ones from search.
+		_, err = svc.Update(ctx, ws, "refund", nil, []string{"cancel and reimburse"})
+		require.NoError(t, err)
+		got, err = svc.Classify(ctx, ws, "I want my money back")
+		require.NoError(t, err)
+		require.NotEqual(t, "refund", got.BestGuess)
+		got, err = svc.Classify(ctx, ws, "please reimburse me")
+		require.NoError(t, err)
+		require.Equal(t, "refund", got.IssueType)
+
+		require.NoError(t, svc.SetThreshold(ctx, ws, 0.99))
+		got, err = svc.Classify(ctx, ws, "when will my order arrive tomorrow or later")
+		require.NoError(t, err)
+		require.True(t, got.Unknown, "a stricter threshold")
+		require.Equal(t, "shipping", got.BestGuess)
+		require.Error(t, svc.SetThreshold(ctx, ws, 1.5))
+
+		require.NoError(t, svc.Delete(ctx, ws, "shipping"))
+		_, err = svc.Get(ctx, ws, "shipping")
+		require.Equal(t, apperr.ENOTFOUND, apperr.Code(err))
+		hits, err := svc.Knowledge.SearchExamples(ctx, ws, "parcel arrive", 10)
+		require.NoError(t, err)
+		require.Empty(t, hits)
+		var n int64
+		require.NoError(t, db.Model(&models.IssueExample{}).Where("workspace_id = ?", ws).Count(&n).Error)
+		require.EqualValues(t, 1, n)
+	})
+}
+
+func TestImportIsAllOrNothing(t *testing.T) {
+	t.Parallel()
+	testenv.EachDatabase(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		ws := uuid.NewString()
+		svc := service(t, db)
+		count := func() (types, examples int64) {
+			require.NoError(t, db.Model(&models.IssueType{}).Where("workspace_id = ?", ws).Count(&types).Error)
+			require.NoError(t, db.Model(&models.IssueExample{}).Where("workspace_id = ?", ws).Count(&examples).Error)
+			return
+		}
+
+		// One bad row among many: nothing is written, and the row is named.
+		rows := make([]issuetypes.Row, 0, 3000)
+		for i := 0; i < 3000; i++ {
+			rows = append(rows, issuetypes.Row{Text: "example number " + strings.Repeat("x", i%7+1), IssueType: "bulk"})
+		}
+		rows[2499].IssueType = "Not Valid"
+		_, err := svc.Import(ctx, ws, rows)
+		require.ErrorContains(t, err, "row 2500: issue_type")
+		types, examples := count()
+		require.Zero(t, types)
+		require.Zero(t, examples)
+
+		// Weaviate down: the database transaction is rolled back.
+		dead, err := knowledge.NewStore("http://127.0.0.1:1", "")
+		require.NoError(t, err)
+		broken := &issuetypes.Service{DB: db, Knowledge: dead}
+		_, err = broken.Import(ctx, ws, []issuetypes.Row{{Text: "where is my parcel", IssueType: "shipping"}})
+		require.Equal(t, apperr.EUNAVAILABLE, apperr.Code(err))
+		types, examples = count()
+		require.Zero(t, types)
+		require.Zero(t, examples)
+	})
+}

@@ -1,0 +1,150 @@
+package knowledge_test
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchboardhq/switchboard/internal/testenv"
+	"github.com/switchboardhq/switchboard/knowledge"
+)
+
+func newStore(t *testing.T) *knowledge.Store {
+	t.Helper()
+	store, err := knowledge.NewStore(testenv.WeaviateURL(t), "")
+	require.NoError(t, err)
+	require.NoError(t, store.EnsureSchema(context.Background()))
+	return store
+}
+
+func TestSearchFiltersByAudience(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := newStore(t)
+	ws := uuid.NewString()
+	index := func(id string, a knowledge.Audience) {
+		chunks := knowledge.SplitMarkdown(id, id, "", "Warranty claims are answered within two days.")
+		for i := range chunks {
+			chunks[i].Audience = a
+		}
+		require.NoError(t, store.ReplaceSource(ctx, ws, id, chunks))
+	}
+	index("everyone", knowledge.Audience{})
+	index("chat-only", knowledge.Audience{Channels: []string{"Chat"}})
+	index("enterprise", knowledge.Audience{Tiers: []string{"enterprise", "wholesale"}})
+	index("enterprise-email", knowledge.Audience{Channels: []string{"email"}, Tiers: []string{"enterprise"}})
+
+	tests := []struct {
+		name   string
+		reader *knowledge.Reader
+		want   []string
+	}{
+		{"no filter", nil, []string{"chat-only", "enterprise", "enterprise-email", "everyone"}},
+		{"unknown reader sees only unrestricted", &knowledge.Reader{}, []string{"everyone"}},
+		{"chat, standard", &knowledge.Reader{Channel: "chat", Tier: "standard"}, []string{"chat-only", "everyone"}},
+		{"email, enterprise", &knowledge.Reader{Channel: "email", Tier: "enterprise"}, []string{"enterprise", "enterprise-email", "everyone"}},
+		{"chat, wholesale (case-insensitive)", &knowledge.Reader{Channel: "CHAT", Tier: "Wholesale"}, []string{"chat-only", "enterprise", "everyone"}},
+		{"whatsapp, no tier", &knowledge.Reader{Channel: "whatsapp"}, []string{"everyone"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			hits, err := store.SearchWith(ctx, knowledge.SearchRequest{WorkspaceID: ws, Query: "warranty claims", Limit: 10, Reader: tt.reader})
+			require.NoError(t, err)
+			var got []string
+			for _, h := range hits {
+				got = append(got, h.SourceID)
+			}
+			sort.Strings(got)
+			require.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestIndexSourceReportsProgressAndReplaces(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := newStore(t)
+	ws := uuid.NewString()
+	body := ""
+	for i := 0; i < 250; i++ {
+		body += fmt.Sprintf("## Part %d\nSection %d of the handbook covers topic%d.\n\n", i, i, i)
+	}
+	chunks := knowledge.SplitMarkdown("big", "Handbook", "", body)
+	require.Len(t, chunks, 250)
+	var progress []int
+	require.NoError(t, store.IndexSource(ctx, ws, "big", chunks, func(done int) error {
+		progress = append(progress, done)
+		return nil
+	}))
+	require.Equal(t, []int{100, 200, 250}, progress)
+	hits, err := store.Search(ctx, ws, "topic249", 5)
+	require.NoError(t, err)
+	require.Len(t, hits, 1)
+	require.Equal(t, "Part 249", hits[0].Heading)
+
+	// A smaller version: the 150 chunks that disappeared are deleted.
+	require.NoError(t, store.IndexSource(ctx, ws, "big", chunks[:100], nil))
+	hits, err = store.Search(ctx, ws, "topic249", 5)
+	require.NoError(t, err)
+	require.Empty(t, hits)
+	hits, err = store.Search(ctx, ws, "topic99", 5)
+	require.NoError(t, err)
+	require.Len(t, hits, 1)
+
+	require.NoError(t, store.DeleteSource(ctx, ws, "big"))
+	hits, err = store.Search(ctx, ws, "handbook", 5)
+	require.NoError(t, err)
+	require.Empty(t, hits)
+}
+
+func TestExamplesIndexSearchDelete(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := newStore(t)
+	ws := uuid.NewString()
+	var ex []knowledge.Example
+	for typ, texts := range map[string][]string{
+		"refund":   {"I want my money back", "how do I get a refund", "refund my order please"},
+		"shipping": {"where is my parcel", "when will my order arrive", "tracking number for my shipment"},
+	} {
+		for _, text := range texts {
+			ex = append(ex, knowledge.Example{ID: knowledge.ExampleID(ws, typ, text), IssueType: typ, Text: text})
+		}
+	}
+	require.NoError(t, store.IndexExamples(ctx, ws, ex))
+	require.NoError(t, store.IndexExamples(ctx, ws, ex), "idempotent")
+
+	c, err := store.ClassifyIssue(ctx, ws, "Can I get a refund for my order?")
+	require.NoError(t, err)
+	require.Equal(t, "refund", c.IssueType)
+	require.Greater(t, c.Confidence, 0.3)
+
+	c, err = store.ClassifyIssue(ctx, ws, "my parcels are not arriving")
+	require.NoError(t, err)
+	require.Equal(t, "shipping", c.IssueType, "stemming: parcels/parcel, arriving/arrive")
+
+	c, err = store.ClassifyIssue(ctx, ws, "what is the capital of peru")
+	require.NoError(t, err)
+	require.Equal(t, "", c.IssueType, "no shared word")
+
+	require.NoError(t, store.DeleteIssueType(ctx, ws, "refund"))
+	hits, err := store.SearchExamples(ctx, ws, "refund money back", 10)
+	require.NoError(t, err)
+	for _, h := range hits {
+		require.Equal(t, "shipping", h.IssueType)
+	}
+	require.NoError(t, store.DeleteExamples(ctx, ws, []string{knowledge.ExampleID(ws, "shipping", "where is my parcel")}))
+	hits, err = store.SearchExamples(ctx, ws, "parcel", 10)
+	require.NoError(t, err)
+	require.Empty(t, hits)
+
+	// Another workspace has no examples (and no tenant) at all.
+	c, err = store.ClassifyIssue(ctx, uuid.NewString(), "refund")
+	require.NoError(t, err)
+	require.Equal(t, knowledge.Classification{}, c)
+}
