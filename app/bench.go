@@ -22,7 +22,6 @@ import (
 
 	"github.com/switchboardhq/switchboard/config"
 	"github.com/switchboardhq/switchboard/demo"
-	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/server"
 	"github.com/switchboardhq/switchboard/worker"
 	"github.com/switchboardhq/switchboard/workflows"
@@ -253,16 +252,7 @@ func RunBench(ctx context.Context, cfg config.Config, out io.Writer, opts BenchO
 		return err
 	}
 	defer d.close()
-	if err := models.Migrate(d.db); err != nil {
-		return err
-	}
-	if err := waitForTemporal(ctx, d.temporal, 30*time.Second); err != nil {
-		return err
-	}
-	if err := RegisterSearchAttributes(ctx, d.temporal, cfg.TemporalNamespace); err != nil {
-		return err
-	}
-	if err := d.knowledge.EnsureSchema(ctx); err != nil {
+	if err := d.prepare(ctx, 30*time.Second); err != nil {
 		return err
 	}
 	seeded, _, err := demo.Seed(ctx, d.db, time.Now().UTC())

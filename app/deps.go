@@ -111,6 +111,23 @@ func (d *deps) server() *server.Server {
 	return srv
 }
 
+// prepare makes every store ready for the product: it migrates the
+// database, creates the Weaviate collections and registers the search
+// attributes in the Temporal namespace (waiting up to temporalWait for
+// Temporal to answer). Each step is idempotent.
+func (d *deps) prepare(ctx context.Context, temporalWait time.Duration) error {
+	if err := models.Migrate(d.db); err != nil {
+		return err
+	}
+	if err := d.knowledge.EnsureSchema(ctx); err != nil {
+		return err
+	}
+	if err := waitForTemporal(ctx, d.temporal, temporalWait); err != nil {
+		return err
+	}
+	return RegisterSearchAttributes(ctx, d.temporal, d.cfg.TemporalNamespace)
+}
+
 // waitForTemporal waits until the Temporal frontend answers health checks.
 func waitForTemporal(ctx context.Context, c client.Client, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)

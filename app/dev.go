@@ -15,7 +15,6 @@ import (
 	"github.com/switchboardhq/switchboard/config"
 	"github.com/switchboardhq/switchboard/demo"
 	"github.com/switchboardhq/switchboard/devstack"
-	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/worker"
 )
 
@@ -94,16 +93,7 @@ func RunDev(ctx context.Context, cfg config.Config, out io.Writer) (err error) {
 		return err
 	}
 	defer d.close()
-	if err := models.Migrate(d.db); err != nil {
-		return err
-	}
-	if err := waitForTemporal(ctx, d.temporal, 60*time.Second); err != nil {
-		return err
-	}
-	if err := RegisterSearchAttributes(ctx, d.temporal, cfg.TemporalNamespace); err != nil {
-		return err
-	}
-	if err := d.knowledge.EnsureSchema(ctx); err != nil {
+	if err := d.prepare(ctx, 60*time.Second); err != nil {
 		return err
 	}
 

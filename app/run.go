@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/switchboardhq/switchboard/config"
-	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/worker"
 )
 
@@ -68,21 +67,11 @@ func RunMigrate(ctx context.Context, cfg config.Config) error {
 		return err
 	}
 	defer d.close()
-	if err := models.Migrate(d.db); err != nil {
+	if err := d.prepare(ctx, 30*time.Second); err != nil {
 		return err
 	}
-	log.Info("database migrated")
-	if err := d.knowledge.EnsureSchema(ctx); err != nil {
-		return err
-	}
-	log.Info("weaviate collection ready")
-	if err := waitForTemporal(ctx, d.temporal, 30*time.Second); err != nil {
-		return err
-	}
-	if err := RegisterSearchAttributes(ctx, d.temporal, cfg.TemporalNamespace); err != nil {
-		return err
-	}
-	log.Info("temporal search attributes registered", "namespace", cfg.TemporalNamespace)
+	log.Info("database migrated, weaviate collections ready, temporal search attributes registered",
+		"namespace", cfg.TemporalNamespace)
 	return nil
 }
 

@@ -45,13 +45,19 @@ func (s *Server) dashboardFile(c *gin.Context) {
 }
 
 func (s *Server) serveStatic(c *gin.Context, name, contentType string) {
-	body, err := static.ReadFile("static/" + name)
+	s.serveEmbedded(c, static, "static/"+name, contentType, dashboardCSP)
+}
+
+// serveEmbedded serves one embedded file of a page with its content security
+// policy and headers that keep it from being sniffed, framed or cached stale.
+func (s *Server) serveEmbedded(c *gin.Context, files embed.FS, path, contentType, csp string) {
+	body, err := files.ReadFile(path)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	h := c.Writer.Header()
-	h.Set("Content-Security-Policy", dashboardCSP)
+	h.Set("Content-Security-Policy", csp)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cache-Control", "no-cache")

@@ -2,7 +2,6 @@ package server
 
 import (
 	"embed"
-	"net/http"
 
 	"github.com/gin-gonic/gin"
 
@@ -63,15 +62,5 @@ func (s *Server) webFile(c *gin.Context) {
 }
 
 func (s *Server) serveWeb(c *gin.Context, name, contentType string) {
-	body, err := web.ReadFile("web/" + name)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	h := c.Writer.Header()
-	h.Set("Content-Security-Policy", pageCSP)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("Cache-Control", "no-cache")
-	c.Data(http.StatusOK, contentType, body)
+	s.serveEmbedded(c, web, "web/"+name, contentType, pageCSP)
 }
