@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/switchboardhq/switchboard/answer"
+	"github.com/switchboardhq/switchboard/issuetypes"
 	"github.com/switchboardhq/switchboard/knowledge"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/rules"
@@ -19,6 +20,9 @@ type Activities struct {
 	DB        *gorm.DB
 	Knowledge *knowledge.Store
 	Generator answer.Generator
+	// IssueRefiner lets the language model decide among the issue-type
+	// candidates (offline only when nil).
+	IssueRefiner issuetypes.Refiner
 	// Rules caches compiled conditions (a shared default when nil).
 	Rules *rules.Cache
 	// HTTPClient sends team webhooks (http.DefaultClient when nil).

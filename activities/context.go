@@ -86,8 +86,11 @@ type LoadContextInput struct {
 	WorkspaceID    string
 	ConversationID string
 	WorkflowID     string
-	ContactEmail   string
-	Text           string
+	// ChannelID is the conversation's channel; its settings apply on the
+	// first turn.
+	ChannelID    string
+	ContactEmail string
+	Text         string
 	// First is true on the conversation's first turn: the result then also
 	// carries the published rule set versions, the credit balance and any
 	// conversation to reopen.
@@ -121,12 +124,17 @@ type LoadContextResult struct {
 	RoutingVersion int
 	CreditBalance  int
 	Previous       *PreviousConversation
+	// Channel is what the channel's settings decided (whether the agent
+	// takes the conversation, what inactivity does); nil when the channel
+	// has none, which keeps the behaviour from before channel settings.
+	// Settings.Inactivity already holds the channel's timeout, if it sets one.
+	Channel *ChannelPolicy
 }
 
 // LoadContext reads the contact, the order in question, the agent settings,
-// the teams and (on the first turn) the published rule versions and credit
-// balance, and analyses the message. It only reads: run it as a local
-// activity.
+// the teams and (on the first turn) the published rule versions, the credit
+// balance and the channel's settings, and analyses the message. It only
+// reads: run it as a local activity.
 func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (LoadContextResult, error) {
 	db := a.DB.WithContext(ctx)
 	var out LoadContextResult
@@ -243,6 +251,16 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 	out.CreditBalance = balance.Total
 	if out.Previous, err = a.reopenable(db, in, out); err != nil {
 		return out, err
+	}
+	if in.ChannelID != "" {
+		policy, settings, err := loadChannelPolicy(db, in, out.Teams, time.Now())
+		if err != nil {
+			return out, err
+		}
+		out.Channel = policy
+		if settings != nil && settings.InactivitySeconds > 0 {
+			out.Settings.Inactivity = time.Duration(settings.InactivitySeconds) * time.Second
+		}
 	}
 	return out, nil
 }

@@ -3,6 +3,8 @@ package activities
 import (
 	"context"
 
+	"go.temporal.io/sdk/activity"
+
 	"github.com/switchboardhq/switchboard/issuetypes"
 )
 
@@ -19,16 +21,32 @@ type ClassifyIssueResult struct {
 	IssueType  string
 	Confidence float64
 	Unknown    bool
+	// BestGuess is the offline classifier's likeliest type, also when
+	// Unknown ("" when no example shares a word with the message).
+	BestGuess string
+	// Refined is true when the configured language model made the decision
+	// among the offline classifier's candidates.
+	Refined bool
 }
 
 // ClassifyIssue decides a message's issue type from the workspace's nearest
-// labelled examples (BM25 in Weaviate), with the workspace's threshold: the
-// same code path as POST /v1/issue-types/classify.
+// labelled examples (BM25 in Weaviate, ranked by the workspace's trained
+// model), with the workspace's threshold, and lets the language model
+// decide among the candidates when one is configured: the same code path as
+// POST /v1/issue-types/classify. A failed language model call is logged and
+// the offline decision stands.
 func (a *Activities) ClassifyIssue(ctx context.Context, in ClassifyIssueInput) (ClassifyIssueResult, error) {
-	svc := issuetypes.Service{DB: a.DB, Knowledge: a.Knowledge}
+	svc := issuetypes.Service{DB: a.DB, Knowledge: a.Knowledge, Refiner: a.IssueRefiner}
 	res, err := svc.Classify(ctx, in.WorkspaceID, in.Text)
 	if err != nil {
 		return ClassifyIssueResult{}, err
 	}
-	return ClassifyIssueResult{IssueType: res.IssueType, Confidence: res.Confidence, Unknown: res.Unknown}, nil
+	if res.RefineErr != nil && activity.IsActivity(ctx) {
+		activity.GetLogger(ctx).Warn("issue type: the language model could not decide; the offline decision stands",
+			"err", res.RefineErr)
+	}
+	return ClassifyIssueResult{
+		IssueType: res.IssueType, Confidence: res.Confidence, Unknown: res.Unknown,
+		BestGuess: res.BestGuess, Refined: res.Refined,
+	}, nil
 }

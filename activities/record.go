@@ -55,11 +55,30 @@ type DecisionRecord struct {
 	At        time.Time
 }
 
+// Why a question is a knowledge gap.
+const (
+	// GapUnanswered: the agent said it did not know.
+	GapUnanswered = "unanswered"
+	// GapLowConfidence: the agent's best answer was below the confidence
+	// threshold, so it asked a clarifying question instead.
+	GapLowConfidence = "low_confidence"
+	// GapHandoff: the agent could not answer and handed the conversation
+	// to a person for it.
+	GapHandoff = "handoff"
+	// GapUnknownIssueType: the message matched none of the issue types.
+	GapUnknownIssueType = "unknown_issue_type"
+)
+
+// GapReasons are the reasons a knowledge gap can have.
+var GapReasons = []string{GapUnanswered, GapLowConfidence, GapHandoff, GapUnknownIssueType}
+
 // GapRecord is a question the agent could not answer.
 type GapRecord struct {
 	Question  string
 	IssueType string
-	At        time.Time
+	// Reason is one of GapReasons.
+	Reason string
+	At     time.Time
 }
 
 // RepEventRecord is an event for the reps' live stream.
@@ -177,7 +196,7 @@ func (a *Activities) RecordTurn(ctx context.Context, in RecordTurnInput) (Record
 		if g := in.Gap; g != nil {
 			row := models.KnowledgeGap{
 				ID: rowID(convID, "gap", g.Question, g.At.String()), WorkspaceID: in.WorkspaceID, ConversationID: convID,
-				Question: g.Question, IssueType: g.IssueType, CreatedAt: g.At.UTC(),
+				Question: g.Question, IssueType: g.IssueType, Reason: g.Reason, CreatedAt: g.At.UTC(),
 			}
 			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
 				return fmt.Errorf("insert knowledge gap: %w", err)

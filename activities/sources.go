@@ -1,6 +1,7 @@
 package activities
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -168,12 +169,13 @@ func (s *Sources) ExtractSource(ctx context.Context, in ExtractSourceInput) (Ext
 		return ExtractSourceResult{}, fmt.Errorf("list staged documents: %w", err)
 	}
 	var res ExtractSourceResult
+	var pageTitle string
 	for _, id := range ids {
 		var doc models.SourceSyncDocument
 		if err := db.Take(&doc, id).Error; err != nil {
 			return ExtractSourceResult{}, fmt.Errorf("load staged document: %w", err)
 		}
-		title, md, err := readDocument(doc)
+		own, md, err := readDocument(doc)
 		if err != nil {
 			if src.Kind == models.SourceSite && len(ids) > 1 {
 				res.Skipped++
@@ -181,6 +183,8 @@ func (s *Sources) ExtractSource(ctx context.Context, in ExtractSourceInput) (Ext
 			}
 			return ExtractSourceResult{}, temporal.NewNonRetryableApplicationError(extractMessage(doc, err), ErrExtractFailed, err)
 		}
+		pageTitle = cmp.Or(own, doc.URL)
+		title := cmp.Or(own, doc.Title, doc.URL)
 		if src.Title != "" && src.Kind != models.SourceSite {
 			title = src.Title
 		}
@@ -202,10 +206,18 @@ func (s *Sources) ExtractSource(ctx context.Context, in ExtractSourceInput) (Ext
 	if res.Chunks == 0 {
 		return ExtractSourceResult{}, temporal.NewNonRetryableApplicationError("no readable text found", ErrExtractFailed, nil)
 	}
+	if src.Kind == models.SourceURL {
+		// The source's name while the admin gives it none.
+		if err := db.Model(&models.ContentSource{}).Where("id = ?", src.ID).Update("page_title", pageTitle).Error; err != nil {
+			return ExtractSourceResult{}, fmt.Errorf("record page title: %w", err)
+		}
+	}
 	return res, nil
 }
 
-// readDocument extracts one staged document's title and Markdown.
+// readDocument extracts one staged document's own title ("" when it has
+// none: an HTML page without a title, a Markdown file) and its Markdown. An
+// admin's HTML article body has the article's title.
 func readDocument(doc models.SourceSyncDocument) (string, string, error) {
 	switch doc.ContentType {
 	case stagedHTMLFragment:
@@ -223,14 +235,7 @@ func readDocument(doc models.SourceSyncDocument) (string, string, error) {
 	if err != nil {
 		return "", "", err
 	}
-	title := d.Title
-	if title == "" {
-		title = doc.Title
-	}
-	if title == "" {
-		title = doc.URL
-	}
-	return title, d.Markdown, nil
+	return strings.TrimSpace(d.Title), d.Markdown, nil
 }
 
 func extractMessage(doc models.SourceSyncDocument, err error) string {

@@ -18,6 +18,7 @@ import (
 	"github.com/switchboardhq/switchboard/config"
 	"github.com/switchboardhq/switchboard/embed"
 	"github.com/switchboardhq/switchboard/fetch"
+	"github.com/switchboardhq/switchboard/issuetypes"
 	"github.com/switchboardhq/switchboard/knowledge"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/server"
@@ -68,23 +69,34 @@ func connect(cfg config.Config, log *slog.Logger) (*deps, error) {
 		d.close()
 		return nil, fmt.Errorf("temporal client: %w", err)
 	}
-	if d.knowledge, err = knowledge.NewStore(cfg.WeaviateURL, cfg.WeaviateAPIKey); err != nil {
+	if d.knowledge, err = knowledgeStore(cfg); err != nil {
 		d.close()
 		return nil, err
-	}
-	if cfg.EmbeddingsBaseURL != "" {
-		// Hybrid search: chunks and queries get vectors from the embedder.
-		d.knowledge.WithEmbedder(embed.NewOpenAI(cfg.EmbeddingsBaseURL, cfg.EmbeddingsAPIKey, cfg.EmbeddingsModel, cfg.LLMTimeout), cfg.HybridAlpha)
 	}
 	return d, nil
 }
 
-func (d *deps) activities() *activities.Activities {
-	var gen answer.Generator = answer.Extractive{}
-	if d.cfg.LLMBaseURL != "" {
-		gen = answer.NewOpenAI(d.cfg.LLMBaseURL, d.cfg.LLMAPIKey, d.cfg.LLMModel, d.cfg.LLMTimeout)
+// knowledgeStore connects to Weaviate, with the embedder when one is
+// configured.
+func knowledgeStore(cfg config.Config) (*knowledge.Store, error) {
+	store, err := knowledge.NewStore(cfg.WeaviateURL, cfg.WeaviateAPIKey)
+	if err != nil {
+		return nil, err
 	}
-	return &activities.Activities{DB: d.db, Knowledge: d.knowledge, Generator: gen}
+	if cfg.EmbeddingsBaseURL != "" {
+		// Hybrid search: chunks and queries get vectors from the embedder.
+		store.WithEmbedder(embed.NewOpenAI(cfg.EmbeddingsBaseURL, cfg.EmbeddingsAPIKey, cfg.EmbeddingsModel, cfg.LLMTimeout), cfg.HybridAlpha)
+	}
+	return store, nil
+}
+
+func (d *deps) activities() *activities.Activities {
+	a := &activities.Activities{DB: d.db, Knowledge: d.knowledge, Generator: answer.Extractive{}}
+	if d.cfg.LLMBaseURL != "" {
+		a.Generator = answer.NewOpenAI(d.cfg.LLMBaseURL, d.cfg.LLMAPIKey, d.cfg.LLMModel, d.cfg.LLMTimeout)
+		a.IssueRefiner = issuetypes.NewOpenAIRefiner(d.cfg.LLMBaseURL, d.cfg.LLMAPIKey, d.cfg.LLMModel, d.cfg.LLMTimeout)
+	}
+	return a
 }
 
 // sources are the content-source sync activities, with the configured
@@ -104,9 +116,11 @@ func (d *deps) server() *server.Server {
 		TaskQueue: d.cfg.TaskQueue, MaxBodyBytes: d.cfg.MaxBodyBytes, Log: d.log,
 		UploadMaxBytes: d.cfg.SourceMaxBytes,
 	}
-	// Reps' suggested replies use the agent's model (extractive when nil).
+	// Reps' suggested replies and the issue-type classifier use the agent's
+	// model (extractive and offline when nil).
 	if d.cfg.LLMBaseURL != "" {
 		srv.Generator = answer.NewOpenAI(d.cfg.LLMBaseURL, d.cfg.LLMAPIKey, d.cfg.LLMModel, d.cfg.LLMTimeout)
+		srv.IssueRefiner = issuetypes.NewOpenAIRefiner(d.cfg.LLMBaseURL, d.cfg.LLMAPIKey, d.cfg.LLMModel, d.cfg.LLMTimeout)
 	}
 	return srv
 }

@@ -28,6 +28,15 @@ type DemoInfo struct {
 	TemporalAddr  string    `json:"temporal_address"`
 	WeaviateURL   string    `json:"weaviate_url"`
 	Keys          demo.Keys `json:"keys"`
+	// Webhooks are the demo's email and whatsapp channels: where a provider
+	// posts inbound messages, and the secret that signs them.
+	Webhooks []DemoWebhook `json:"webhooks,omitempty"`
+}
+
+// DemoWebhook is a demo channel that receives messages by signed webhook.
+type DemoWebhook struct {
+	demo.WebhookChannel
+	URL string `json:"url"`
 }
 
 // RunDev runs the whole product on one machine until ctx ends: the Temporal
@@ -116,6 +125,9 @@ func RunDev(ctx context.Context, cfg config.Config, out io.Writer) (err error) {
 	info.TemporalUIURL = uiURL
 	info.TemporalAddr = cfg.TemporalAddress
 	info.WeaviateURL = cfg.WeaviateURL
+	for i := range info.Webhooks {
+		info.Webhooks[i].URL = info.APIURL + "/v1/webhooks/" + info.Webhooks[i].ChannelID
+	}
 	infoPath := filepath.Join(cfg.DataDir, "demo.json")
 	if err := writeJSONFile(infoPath, info); err != nil {
 		l.Close()
@@ -144,6 +156,9 @@ func seedDemo(ctx context.Context, d *deps, cfg config.Config) (DemoInfo, error)
 		return DemoInfo{}, err
 	}
 	info := DemoInfo{WorkspaceID: seeded.WorkspaceID, WorkspaceName: demo.WorkspaceName, ChannelID: seeded.ChannelID, Keys: keys}
+	for _, w := range seeded.Webhooks {
+		info.Webhooks = append(info.Webhooks, DemoWebhook{WebhookChannel: w})
+	}
 	if !seeded.Created {
 		var prev DemoInfo
 		err := readJSONFile(filepath.Join(cfg.DataDir, "demo.json"), &prev)

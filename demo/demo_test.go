@@ -71,3 +71,24 @@ func TestSeedIsValidAndIdempotent(t *testing.T) {
 	require.Equal(t, before, rowCounts(t, db))
 	require.EqualValues(t, 1, before["*models.Workspace"])
 }
+
+// The labelled questions of the retrieval evaluation name sections that
+// exist: an edit of the articles that moves an answer fails here, not as a
+// silent drop in recall.
+func TestRetrievalQuestionsNameExistingSections(t *testing.T) {
+	t.Parallel()
+	questions, err := demo.RetrievalQuestions()
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(questions), 40)
+	sections := demo.ArticleSections()
+	seen := map[string]bool{}
+	for i, q := range questions {
+		require.NotEmpty(t, q.Question, "questions[%d]", i)
+		require.False(t, seen[q.Question], "questions[%d] is a duplicate: %q", i, q.Question)
+		seen[q.Question] = true
+		require.NotEmpty(t, q.Answers, "questions[%d] %q has no answer", i, q.Question)
+		for _, a := range q.Answers {
+			require.Contains(t, sections[a.Article], a.Section, "questions[%d] %q: no section %s", i, q.Question, a)
+		}
+	}
+}

@@ -29,9 +29,22 @@ type Keys struct {
 // Seeded describes the demo workspace.
 type Seeded struct {
 	WorkspaceID string
-	ChannelID   string
+	// ChannelID is the website chat's channel.
+	ChannelID string
+	// Webhooks are the email and whatsapp channels and the secrets their
+	// inbound webhooks are signed with (none in a demo workspace seeded
+	// before channels had settings).
+	Webhooks []WebhookChannel
 	// Created is true when this call created the workspace.
 	Created bool
+}
+
+// WebhookChannel is a demo channel that receives messages by webhook.
+type WebhookChannel struct {
+	ChannelID string `json:"channel_id"`
+	Type      string `json:"type"`
+	Name      string `json:"name"`
+	Secret    string `json:"secret"`
 }
 
 // Find returns the demo workspace if one exists.
@@ -45,10 +58,30 @@ func Find(ctx context.Context, db *gorm.DB) (Seeded, bool, error) {
 		return Seeded{}, false, fmt.Errorf("find demo workspace: %w", err)
 	}
 	var ch models.Channel
-	if err := db.WithContext(ctx).Where("workspace_id = ?", ws.ID).Order("created_at").Take(&ch).Error; err != nil {
+	if err := db.WithContext(ctx).Where("workspace_id = ? AND type = ?", ws.ID, models.ChannelChat).
+		Order("created_at").Take(&ch).Error; err != nil {
 		return Seeded{}, false, fmt.Errorf("find demo channel: %w", err)
 	}
-	return Seeded{WorkspaceID: ws.ID, ChannelID: ch.ID}, true, nil
+	webhooks, err := findWebhooks(db.WithContext(ctx), ws.ID)
+	if err != nil {
+		return Seeded{}, false, err
+	}
+	return Seeded{WorkspaceID: ws.ID, ChannelID: ch.ID, Webhooks: webhooks}, true, nil
+}
+
+// findWebhooks lists the workspace's channels that receive webhooks, with
+// their secrets.
+func findWebhooks(db *gorm.DB, workspaceID string) ([]WebhookChannel, error) {
+	var out []WebhookChannel
+	err := db.Table("channels").
+		Select("channels.id AS channel_id, channels.type, channels.name, channel_settings.webhook_secret AS secret").
+		Joins("JOIN channel_settings ON channel_settings.channel_id = channels.id").
+		Where("channels.workspace_id = ? AND channel_settings.webhook_secret <> ''", workspaceID).
+		Order("channels.created_at, channels.id").Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("find demo webhook channels: %w", err)
+	}
+	return out, nil
 }
 
 // Seed creates the demo workspace in one transaction, unless one exists, and
@@ -59,6 +92,10 @@ func Seed(ctx context.Context, db *gorm.DB, now time.Time) (Seeded, Keys, error)
 	}
 	wsID := uuid.NewString()
 	chID := uuid.NewString()
+	webhooks := []WebhookChannel{
+		{ChannelID: uuid.NewString(), Type: models.ChannelEmail, Name: "Support email", Secret: webhookSecret()},
+		{ChannelID: uuid.NewString(), Type: models.ChannelWhatsApp, Name: "WhatsApp", Secret: webhookSecret()},
+	}
 	var keys Keys
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		rows := []any{
@@ -90,6 +127,7 @@ func Seed(ctx context.Context, db *gorm.DB, now time.Time) (Seeded, Keys, error)
 			&models.CreditEntry{ID: uuid.NewString(), WorkspaceID: wsID, Amount: 1000, Reason: "grant",
 				IdempotencyKey: "grant:demo:" + wsID, CreatedAt: now},
 		}
+		rows = append(rows, channelRows(wsID, chID, webhooks, now)...)
 		for _, r := range rows {
 			if err := tx.Create(r).Error; err != nil {
 				return err
@@ -108,7 +146,7 @@ func Seed(ctx context.Context, db *gorm.DB, now time.Time) (Seeded, Keys, error)
 		for _, a := range articles {
 			src := models.ContentSource{
 				ID: uuid.NewString(), WorkspaceID: wsID, Kind: models.SourceKBArticle,
-				Title: a.Title, URL: "https://help.sprocketsupply.example/articles/" + a.Slug,
+				Title: a.Title, URL: ArticleURLPrefix + a.Slug,
 				Body: a.Body, Status: models.SourcePending, Bytes: len(a.Body), CreatedAt: now, UpdatedAt: now,
 			}
 			if err := tx.Create(&src).Error; err != nil {
@@ -164,7 +202,7 @@ func Seed(ctx context.Context, db *gorm.DB, now time.Time) (Seeded, Keys, error)
 	if err != nil {
 		return Seeded{}, Keys{}, fmt.Errorf("seed demo workspace: %w", err)
 	}
-	return Seeded{WorkspaceID: wsID, ChannelID: chID, Created: true}, keys, nil
+	return Seeded{WorkspaceID: wsID, ChannelID: chID, Webhooks: webhooks, Created: true}, keys, nil
 }
 
 // CreateKeys creates one API key per role for the workspace (the widget key

@@ -67,19 +67,35 @@ type ImportResult struct {
 
 // Result is a message's issue type.
 type Result struct {
-	// IssueType is Unknown when the confidence is below the threshold.
-	IssueType  string
+	// IssueType is Unknown when the confidence is below the threshold (or
+	// the language model said so).
+	IssueType string
+	// Confidence is the offline classifier's confidence in IssueType (in
+	// BestGuess when Unknown), 0..1.
 	Confidence float64
 	Unknown    bool
-	// BestGuess is the type the examples voted for, even when Unknown.
+	// BestGuess is the offline classifier's likeliest type, even when
+	// Unknown; "" when no example shares a word with the message.
 	BestGuess string
 	Threshold float64
+	// Refined is true when a language model made the decision, choosing
+	// among the offline classifier's candidates (or Unknown).
+	Refined bool
+	// RefineErr is why the language model could not decide, when it was
+	// asked and failed; the offline decision stands. For the log only.
+	RefineErr error
 }
 
 // Service manages issue types.
 type Service struct {
 	DB        *gorm.DB
 	Knowledge *knowledge.Store
+	// Refiner, when set, lets a language model decide among the offline
+	// candidates.
+	Refiner Refiner
+	// Models caches the workspaces' trained models (a shared default when
+	// nil).
+	Models *ModelCache
 }
 
 // CheckName returns an EINVALID error for field unless name is 1–64 lower
@@ -434,6 +450,12 @@ func (s *Service) Import(ctx context.Context, workspaceID string, rows []Row) (I
 			if err != nil {
 				return change{}, err
 			}
+			if ok && len(added) > 0 {
+				// A type's updated_at follows its examples (see examplesVersion).
+				if err := tx.Model(&t).Update("updated_at", now).Error; err != nil {
+					return change{}, fmt.Errorf("update issue type %q: %w", name, err)
+				}
+			}
 			ch.add = append(ch.add, added...)
 		}
 		res.Added = len(ch.add)
@@ -520,7 +542,7 @@ func (s *Service) Threshold(ctx context.Context, workspaceID string) (float64, e
 		return 0, fmt.Errorf("load issue type settings: %w", err)
 	}
 	if st.Threshold <= 0 {
-		return knowledge.DefaultIssueThreshold, nil
+		return DefaultThreshold, nil
 	}
 	return st.Threshold, nil
 }
@@ -532,23 +554,4 @@ func (s *Service) SetThreshold(ctx context.Context, workspaceID string, threshol
 	}
 	st := models.IssueTypeSettings{WorkspaceID: workspaceID, Threshold: threshold, UpdatedAt: time.Now().UTC()}
 	return s.DB.WithContext(ctx).Save(&st).Error
-}
-
-// Classify returns text's issue type: the type its nearest examples vote
-// for, or Unknown when the vote's confidence is below the workspace's
-// threshold (or no example shares a word with text).
-func (s *Service) Classify(ctx context.Context, workspaceID, text string) (Result, error) {
-	threshold, err := s.Threshold(ctx, workspaceID)
-	if err != nil {
-		return Result{}, err
-	}
-	c, err := s.Knowledge.ClassifyIssue(ctx, workspaceID, text)
-	if err != nil {
-		return Result{}, fmt.Errorf("classify: %w", err)
-	}
-	res := Result{IssueType: c.IssueType, Confidence: c.Confidence, BestGuess: c.IssueType, Threshold: threshold}
-	if c.IssueType == "" || c.Confidence < threshold {
-		res.IssueType, res.Unknown = Unknown, true
-	}
-	return res, nil
 }

@@ -2,8 +2,10 @@ package issuetypes_test
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -120,7 +122,7 @@ func TestIssueTypesLifecycle(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, "shipping", got.IssueType)
 		require.False(t, got.Unknown)
-		require.Equal(t, knowledge.DefaultIssueThreshold, got.Threshold)
+		require.Equal(t, issuetypes.DefaultThreshold, got.Threshold)
 
 		got, err = svc.Classify(ctx, ws, "Do you sell garden furniture?")
 		require.NoError(t, err)
@@ -189,5 +191,78 @@ func TestImportIsAllOrNothing(t *testing.T) {
 		types, examples = count()
 		require.Zero(t, types)
 		require.Zero(t, examples)
+	})
+}
+
+func TestClassifyWithALanguageModel(t *testing.T) {
+	t.Parallel()
+	testenv.EachDatabase(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		svc := service(t, db)
+		ws := uuid.NewString()
+		_, err := svc.Import(ctx, ws, []issuetypes.Row{
+			{Text: "where is my parcel", IssueType: "shipping"},
+			{Text: "my parcel is late", IssueType: "shipping"},
+			{Text: "I want my money back", IssueType: "refund"},
+			{Text: "refund my order", IssueType: "refund"},
+		})
+		require.NoError(t, err)
+		description := "Where an order is"
+		_, err = svc.Update(ctx, ws, "shipping", &description, nil)
+		require.NoError(t, err)
+
+		// Offline, both types are candidates; the model picks the other one.
+		text := "my parcel never came, I want my money back"
+		offline, err := svc.Classify(ctx, ws, text)
+		require.NoError(t, err)
+		require.False(t, offline.Refined)
+		other := map[string]string{"shipping": "refund", "refund": "shipping"}[offline.BestGuess]
+		require.NotEmpty(t, other)
+		var prompt string
+		llm := newChatServer(t, func(w http.ResponseWriter, req map[string]any) {
+			prompt, _ = req["messages"].([]any)[0].(map[string]any)["content"].(string)
+			answering(other)(w, req)
+		})
+		svc.Refiner = llm.refiner(5 * time.Second)
+		got, err := svc.Classify(ctx, ws, text)
+		require.NoError(t, err)
+		require.True(t, got.Refined)
+		require.NoError(t, got.RefineErr)
+		require.Equal(t, other, got.IssueType)
+		require.False(t, got.Unknown)
+		require.Equal(t, offline.BestGuess, got.BestGuess, "the offline best guess is kept")
+		require.Contains(t, prompt, `shipping (Where an order is); examples: "`)
+		require.Contains(t, prompt, `refund; examples: "I want my money back"`)
+
+		// The model may say none fits.
+		svc.Refiner = newChatServer(t, answering("unknown")).refiner(5 * time.Second)
+		got, err = svc.Classify(ctx, ws, "where is my parcel")
+		require.NoError(t, err)
+		require.True(t, got.Refined)
+		require.True(t, got.Unknown)
+		require.Equal(t, issuetypes.Unknown, got.IssueType)
+		require.Equal(t, "shipping", got.BestGuess)
+
+		// When it fails or answers something else, the offline decision stands.
+		for _, handle := range []func(http.ResponseWriter, map[string]any){
+			answering("billing"),
+			func(w http.ResponseWriter, _ map[string]any) { w.WriteHeader(http.StatusServiceUnavailable) },
+		} {
+			svc.Refiner = newChatServer(t, handle).refiner(5 * time.Second)
+			got, err = svc.Classify(ctx, ws, "where is my parcel")
+			require.NoError(t, err)
+			require.False(t, got.Refined)
+			require.Error(t, got.RefineErr)
+			require.Equal(t, "shipping", got.IssueType)
+		}
+
+		// A message no example shares a word with is unknown without asking.
+		llm = newChatServer(t, answering("refund"))
+		svc.Refiner = llm.refiner(5 * time.Second)
+		got, err = svc.Classify(ctx, ws, "Do you sell garden furniture?")
+		require.NoError(t, err)
+		require.True(t, got.Unknown)
+		require.False(t, got.Refined)
+		require.Zero(t, llm.calls.Load())
 	})
 }

@@ -132,6 +132,12 @@ func chunkClass() *models.Class {
 			{Name: "channelsRestricted", DataType: []string{"boolean"}, IndexFilterable: &yes},
 			{Name: "tiersRestricted", DataType: []string{"boolean"}, IndexFilterable: &yes},
 			textProperty("syncId", false),
+			// Added later still: the chunk's words reduced by Stem, which
+			// searches match ("orders" finds "order"). Chunks written before
+			// lack them and are found by their words as written.
+			textProperty("titleStems", true),
+			textProperty("headingStems", true),
+			textProperty("textStems", true),
 		},
 	}
 }
@@ -206,6 +212,25 @@ func (s *Store) ensureTenant(ctx context.Context, class, workspaceID string) err
 			return nil
 		}
 		return fmt.Errorf("create weaviate tenant: %w", describe(err))
+	}
+	return nil
+}
+
+// DeleteTenant deletes the workspace's tenant, with every chunk and example
+// in it, from the chunk and example collections. A tenant that does not
+// exist is no error.
+func (s *Store) DeleteTenant(ctx context.Context, workspaceID string) error {
+	for _, class := range []string{ClassName, ExampleClassName} {
+		exists, err := s.client.Schema().TenantsExists().WithClassName(class).WithTenant(workspaceID).Do(ctx)
+		if err != nil {
+			return fmt.Errorf("check weaviate tenant: %w", describe(err))
+		}
+		if !exists {
+			continue
+		}
+		if err := s.client.Schema().TenantsDeleter().WithClassName(class).WithTenants(workspaceID).Do(ctx); err != nil {
+			return fmt.Errorf("delete weaviate tenant: %w", describe(err))
+		}
 	}
 	return nil
 }
@@ -290,6 +315,7 @@ func (s *Store) writeChunks(ctx context.Context, workspaceID, sourceID, syncID s
 				"heading": c.Heading, "text": c.Text, "chunkIndex": c.Index,
 				"audienceChannels": channels, "audienceTiers": tiers,
 				"channelsRestricted": len(channels) > 0, "tiersRestricted": len(tiers) > 0,
+				"titleStems": chunkStems(c.Title), "headingStems": chunkStems(c.Heading), "textStems": chunkStems(c.Text),
 				"syncId": syncID,
 			},
 		}
@@ -361,7 +387,7 @@ type Reader struct {
 // SearchWith runs a search: BM25 over titles, headings and text, or hybrid
 // (BM25 and vectors) when the store has an embedder.
 func (s *Store) SearchWith(ctx context.Context, req SearchRequest) ([]Hit, error) {
-	q := searchTerms(req.Query)
+	q := searchTerms(queryTerms(req.Query))
 	if q == "" {
 		return nil, nil
 	}
@@ -385,10 +411,10 @@ func (s *Store) SearchWith(ctx context.Context, req SearchRequest) ([]Hit, error
 			return nil, fmt.Errorf("embed query: %d vectors for 1 text", len(vectors))
 		}
 		hybrid := s.client.GraphQL().HybridArgumentBuilder().WithQuery(q).WithVector(vectors[0]).
-			WithAlpha(s.alpha).WithProperties([]string{"title^2", "heading^2", "text"})
+			WithAlpha(s.alpha).WithProperties(searchProperties)
 		get = get.WithHybrid(hybrid)
 	} else {
-		get = get.WithBM25(s.client.GraphQL().Bm25ArgBuilder().WithQuery(q).WithProperties("title^2", "heading^2", "text"))
+		get = get.WithBM25(s.client.GraphQL().Bm25ArgBuilder().WithQuery(q).WithProperties(searchProperties...))
 	}
 	if req.Reader != nil {
 		get = get.WithWhere(audienceFilter(*req.Reader))

@@ -132,10 +132,14 @@ const (
 
 // ContentSource is knowledge the agent answers from.
 type ContentSource struct {
-	ID           string `gorm:"primaryKey;size:36"`
-	WorkspaceID  string `gorm:"not null;index;size:36"`
-	Kind         string `gorm:"not null;size:32"`
-	Title        string `gorm:"not null"`
+	ID          string `gorm:"primaryKey;size:36"`
+	WorkspaceID string `gorm:"not null;index;size:36"`
+	Kind        string `gorm:"not null;size:32"`
+	Title       string `gorm:"not null"`
+	// PageTitle is a url source's page title (its readable article's, or
+	// its <title>; the URL when it has none) as its last sync read it: the
+	// source's name while Title is empty.
+	PageTitle    string
 	URL          string
 	Body         string `gorm:"type:text"`
 	Status       string `gorm:"not null;size:16"`
@@ -323,13 +327,17 @@ type Decision struct {
 	CreatedAt time.Time
 }
 
-// KnowledgeGap is a question the agent could not answer.
+// KnowledgeGap is a question the agent could not answer, or answered only
+// with a clarifying question.
 type KnowledgeGap struct {
-	ID               string `gorm:"primaryKey;size:36"`
-	WorkspaceID      string `gorm:"not null;size:36;index"`
-	ConversationID   string `gorm:"size:36"`
-	Question         string `gorm:"type:text;not null"`
-	IssueType        string `gorm:"size:64"`
+	ID             string `gorm:"primaryKey;size:36"`
+	WorkspaceID    string `gorm:"not null;size:36;index"`
+	ConversationID string `gorm:"size:36"`
+	Question       string `gorm:"type:text;not null"`
+	IssueType      string `gorm:"size:64"`
+	// Reason is why it is a gap (activities.GapReasons; "" in rows written
+	// before reasons were recorded, reported as unanswered).
+	Reason           string `gorm:"size:32"`
 	CreatedAt        time.Time
 	ResolvedAt       *time.Time
 	ResolvedSourceID string `gorm:"size:36"`
@@ -431,5 +439,6 @@ func All() []any {
 		&KnowledgeGap{}, &OutboxMessage{}, &RepEvent{}, &CreditEntry{}, &LeadSettings{},
 	}
 	all = append(all, sourceModels()...)
+	all = append(all, channelModels()...)
 	return append(all, analyticsModels()...)
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -405,6 +406,7 @@ type gapJSON struct {
 	// ConversationID is the client's conversation ID.
 	ConversationID   string     `json:"conversation_id"`
 	IssueType        string     `json:"issue_type,omitempty"`
+	Reason           string     `json:"reason"`
 	CreatedAt        time.Time  `json:"created_at"`
 	ResolvedAt       *time.Time `json:"resolved_at,omitempty"`
 	ResolvedSourceID string     `json:"resolved_source_id,omitempty"`
@@ -412,11 +414,13 @@ type gapJSON struct {
 
 type gapTopicJSON struct {
 	// Label is the topic's characteristic words, e.g. "gift, wrap, order".
-	Label    string    `json:"label"`
-	Terms    []string  `json:"terms"`
-	Count    int       `json:"count"`
-	Open     int       `json:"open"`
-	LatestAt time.Time `json:"latest_at"`
+	Label string   `json:"label"`
+	Terms []string `json:"terms"`
+	Count int      `json:"count"`
+	Open  int      `json:"open"`
+	// Reasons counts the topic's gaps by reason.
+	Reasons  map[string]int `json:"reasons"`
+	LatestAt time.Time      `json:"latest_at"`
 	// Examples are the newest questions of the topic.
 	Examples []gapJSON `json:"examples"`
 	// GapIDs are all the topic's gaps, newest first.
@@ -448,6 +452,11 @@ func (s *Server) analyticsGaps(c *gin.Context) {
 		s.fail(c, apperr.Invalid("status", "must be open, resolved or all"))
 		return
 	}
+	reason := c.Query("reason")
+	if reason != "" && !slices.Contains(activities.GapReasons, reason) {
+		s.fail(c, apperr.Invalid("reason", "must be one of "+strings.Join(activities.GapReasons, ", ")))
+		return
+	}
 	var rows []struct {
 		models.KnowledgeGap
 		ExternalID string
@@ -458,6 +467,13 @@ func (s *Server) analyticsGaps(c *gin.Context) {
 		Where(cond)
 	if q.Channel != "" {
 		db = db.Where("c.channel_type = ?", q.Channel)
+	}
+	switch reason {
+	case "":
+	case activities.GapUnanswered:
+		db = db.Where("g.reason IN ?", []string{"", reason})
+	default:
+		db = db.Where("g.reason = ?", reason)
 	}
 	err = db.Select("g.*, c.external_id AS external_id").Order("g.created_at DESC, g.id").Limit(gaps.MaxQuestions + 1).Scan(&rows).Error
 	if err != nil {
@@ -476,7 +492,7 @@ func (s *Server) analyticsGaps(c *gin.Context) {
 	// Rows are newest first, so each topic's members are too.
 	for _, topic := range gaps.Group(questions, gaps.Options{}) {
 		t := gapTopicJSON{Label: strings.Join(topic.Terms, ", "), Terms: topic.Terms, Count: len(topic.Members),
-			LatestAt: rows[topic.Members[0]].CreatedAt, Examples: []gapJSON{}}
+			LatestAt: rows[topic.Members[0]].CreatedAt, Reasons: map[string]int{}, Examples: []gapJSON{}}
 		if t.Terms == nil {
 			t.Terms = []string{}
 		}
@@ -485,10 +501,12 @@ func (s *Server) analyticsGaps(c *gin.Context) {
 			if r.ResolvedAt == nil {
 				t.Open++
 			}
+			why := cmp.Or(r.Reason, activities.GapUnanswered)
+			t.Reasons[why]++
 			t.GapIDs = append(t.GapIDs, r.ID)
 			if len(t.Examples) < gapExamples {
 				t.Examples = append(t.Examples, gapJSON{
-					ID: r.ID, Question: r.Question, ConversationID: r.ExternalID, IssueType: r.IssueType,
+					ID: r.ID, Question: r.Question, ConversationID: r.ExternalID, IssueType: r.IssueType, Reason: why,
 					CreatedAt: r.CreatedAt, ResolvedAt: r.ResolvedAt, ResolvedSourceID: r.ResolvedSourceID,
 				})
 			}

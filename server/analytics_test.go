@@ -378,31 +378,44 @@ func analyticsScript(t *testing.T, b analyticsBundle) {
 	require.EqualValues(t, 1, teams["accounts"]["flagged"])
 	require.Nil(t, teams["accounts"]["time_to_accept_ms"].(map[string]any)["p50"])
 
-	// Knowledge gaps: C's and O's engraving questions form one topic, R's
-	// loyalty question another. O wrote last, so engraving comes first.
+	// Knowledge gaps: every question the agent met with a clarifying
+	// question (low confidence) or an "I don't know" (unanswered). C's and
+	// O's four engraving questions form one topic, R's two loyalty
+	// questions another. O wrote last, so engraving comes first.
 	g := b.get("/v1/analytics/knowledge-gaps", app.Keys.Auditor)
 	require.Equal(t, 200, g.Status, g.Raw)
-	require.EqualValues(t, 3, g.Body["gaps"])
+	require.EqualValues(t, 6, g.Body["gaps"])
 	topics := g.Body["topics"].([]any)
 	require.Len(t, topics, 2, g.Raw)
 	engraving, loyalty := topics[0].(map[string]any), topics[1].(map[string]any)
-	require.EqualValues(t, 1, loyalty["count"])
+	require.EqualValues(t, 2, loyalty["count"])
 	require.Contains(t, loyalty["label"], "loyalty")
-	require.EqualValues(t, 2, engraving["count"])
-	require.EqualValues(t, 2, engraving["open"])
+	require.EqualValues(t, 4, engraving["count"])
+	require.EqualValues(t, 4, engraving["open"])
+	require.Equal(t, map[string]any{"low_confidence": 2.0, "unanswered": 2.0}, engraving["reasons"])
 	require.Contains(t, engraving["label"], "engrav")
 	examples := engraving["examples"].([]any)
-	require.Equal(t, "Could you add an engraving for me?", examples[0].(map[string]any)["question"], "newest first")
-	require.Equal(t, "an-o", examples[0].(map[string]any)["conversation_id"])
-	require.Equal(t, "Can you engrave my name on it?", examples[1].(map[string]any)["question"])
+	example := func(i int) map[string]any { return examples[i].(map[string]any) }
+	require.Equal(t, "Could you add an engraving for me?", example(0)["question"], "newest first")
+	require.Equal(t, "an-o", example(0)["conversation_id"])
+	require.Equal(t, "unanswered", example(0)["reason"])
+	require.Equal(t, "Is engraving available?", example(1)["question"])
+	require.Equal(t, "low_confidence", example(1)["reason"])
+	require.Equal(t, "Can you engrave my name on it?", example(2)["question"])
+
+	lowConfidence := b.get("/v1/analytics/knowledge-gaps?reason=low_confidence", app.Keys.Auditor)
+	require.EqualValues(t, 3, lowConfidence.Body["gaps"], lowConfidence.Raw)
+	bad := b.get("/v1/analytics/knowledge-gaps?reason=sometimes", app.Keys.Auditor)
+	require.Equal(t, 400, bad.Status)
+	require.Contains(t, bad.Raw, "reason")
 
 	// An admin links the source that now answers an engraving question.
-	gapID := examples[1].(map[string]any)["id"].(string)
+	gapID := example(2)["id"].(string)
 	resolve := func(key, id, body string) response {
 		return do(t, "POST", app.URL+"/v1/analytics/knowledge-gaps/"+id+"/resolve", key, []byte(body))
 	}
 	require.Equal(t, 403, resolve(app.Keys.Auditor, gapID, `{"source_id":"x"}`).Status)
-	bad := resolve(app.Keys.Admin, gapID, `{"source_id":""}`)
+	bad = resolve(app.Keys.Admin, gapID, `{"source_id":""}`)
 	require.Equal(t, 400, bad.Status)
 	_, msg := errorOf(bad)
 	require.Contains(t, msg, "source_id")
@@ -420,12 +433,12 @@ func analyticsScript(t *testing.T, b analyticsBundle) {
 	require.Equal(t, sourceID["Shipping"], gap.ResolvedSourceID)
 
 	open := b.get("/v1/analytics/knowledge-gaps", app.Keys.Admin)
-	require.EqualValues(t, 2, open.Body["gaps"], "resolved gaps leave the open list")
+	require.EqualValues(t, 5, open.Body["gaps"], "resolved gaps leave the open list")
 	all := b.get("/v1/analytics/knowledge-gaps?status=all", app.Keys.Admin)
-	require.EqualValues(t, 3, all.Body["gaps"])
+	require.EqualValues(t, 6, all.Body["gaps"])
 	for _, tp := range all.Body["topics"].([]any) {
-		if tp.(map[string]any)["count"] == 2.0 {
-			require.EqualValues(t, 1, tp.(map[string]any)["open"])
+		if tp.(map[string]any)["count"] == 4.0 {
+			require.EqualValues(t, 3, tp.(map[string]any)["open"])
 		}
 	}
 	resolved := b.get("/v1/analytics/knowledge-gaps?status=resolved", app.Keys.Admin)

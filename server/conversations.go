@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/mail"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -29,6 +27,8 @@ type messageRequest struct {
 
 type contactRequest struct {
 	Email string `json:"email"`
+	Name  string `json:"name"`
+	Phone string `json:"phone"`
 }
 
 type citationJSON struct {
@@ -91,6 +91,8 @@ func (s *Server) postTestMessage(c *gin.Context) {
 	s.deliver(c, TestConversationPrefix+id, TestChannelID, "chat", true)
 }
 
+// deliver reads a customer's message, checks it (and, for a new
+// conversation, the contact fields its channel asks for) and answers it.
 func (s *Server) deliver(c *gin.Context, convID, channelID, channelType string, test bool) {
 	p := principal(c)
 	if err := validID("conversationID", convID); err != nil {
@@ -110,34 +112,50 @@ func (s *Server) deliver(c *gin.Context, convID, channelID, channelType string, 
 		s.fail(c, err)
 		return
 	}
-	email := ""
-	if req.Contact != nil && req.Contact.Email != "" {
-		addr, err := mail.ParseAddress(req.Contact.Email)
-		if err != nil || addr.Address != req.Contact.Email {
-			s.fail(c, apperr.Invalid("contact.email", "is not an email address"))
-			return
-		}
-		email = strings.ToLower(addr.Address)
+	contact, err := contactOf(req.Contact)
+	if err != nil {
+		s.fail(c, err)
+		return
 	}
-
 	wfID := workflows.ConversationWorkflowID(p.WorkspaceID, convID)
-	// A message already answered (in this run or an earlier one) gets its
-	// recorded reply without touching the workflow.
-	if out, ok, err := s.recordedReply(c, wfID, convID, channelID, req.ID); err != nil || ok {
-		if err != nil {
+	if !test {
+		if err := s.checkMandatoryFields(c.Request.Context(), p.WorkspaceID, channelID, wfID, contact); err != nil {
 			s.fail(c, err)
 			return
 		}
-		c.JSON(http.StatusOK, out)
+	}
+	msg := workflows.CustomerMessage{ID: req.ID, Text: req.Text, ContactEmail: contact.Email, ChannelID: channelID}
+	out, err := s.converse(c.Request.Context(), p.WorkspaceID, convID, channelType, test, msg)
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
+	if !test && contact != (models.ConversationContact{}) {
+		contact.WorkspaceID, contact.ChannelID = p.WorkspaceID, channelID
+		if err := s.saveContact(c.Request.Context(), wfID, contact); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	c.JSON(http.StatusOK, out)
+}
 
-	ctx, cancel := context.WithTimeout(c.Request.Context(), turnTimeout)
+// converse runs a customer message through the conversation's workflow and
+// returns the agent's reply. A message already answered (in this run or an
+// earlier one) gets its recorded reply without touching the workflow; a
+// message to a conversation that has ended reopens it.
+func (s *Server) converse(ctx context.Context, workspaceID, convID, channelType string, test bool,
+	msg workflows.CustomerMessage) (messageResponse, error) {
+	wfID := workflows.ConversationWorkflowID(workspaceID, convID)
+	if out, ok, err := s.recordedReply(ctx, wfID, convID, msg.ChannelID, msg.ID); err != nil || ok {
+		return out, err
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, turnTimeout)
 	defer cancel()
-	msg := workflows.CustomerMessage{ID: req.ID, Text: req.Text, ContactEmail: email, ChannelID: channelID}
 	input := workflows.ConversationInput{
-		WorkspaceID: p.WorkspaceID, ConversationID: convID,
-		ChannelID: channelID, ChannelType: channelType, Test: test,
+		WorkspaceID: workspaceID, ConversationID: convID,
+		ChannelID: msg.ChannelID, ChannelType: channelType, Test: test,
 	}
 	reply, err := s.customerTurn(ctx, wfID, channelType, test, input, msg)
 	var app *temporal.ApplicationError
@@ -150,16 +168,15 @@ func (s *Server) deliver(c *gin.Context, convID, channelID, channelType string, 
 		reply, err = s.customerTurn(ctx, wfID, channelType, test, input, msg)
 	}
 	if err != nil {
-		s.fail(c, turnError(err))
-		return
+		return messageResponse{}, turnError(err)
 	}
-	c.JSON(http.StatusOK, messageResponse{
+	return messageResponse{
 		ConversationID: convID,
 		Reply:          replyJSON{ID: reply.MessageID, Text: reply.Text, Citations: citationsJSON(reply.Citations)},
 		Status:         reply.Status,
 		HandedOff:      reply.HandedOff,
 		IssueType:      reply.IssueType,
-	})
+	}, nil
 }
 
 // customerTurn runs one customer message through the conversation's workflow
@@ -197,8 +214,8 @@ func (s *Server) customerTurn(ctx context.Context, wfID, channelType string, tes
 }
 
 // recordedReply finds the agent's recorded reply to a message.
-func (s *Server) recordedReply(c *gin.Context, wfID, convID, channelID, messageID string) (messageResponse, bool, error) {
-	db := s.DB.WithContext(c.Request.Context())
+func (s *Server) recordedReply(ctx context.Context, wfID, convID, channelID, messageID string) (messageResponse, bool, error) {
+	db := s.DB.WithContext(ctx)
 	var conv models.Conversation
 	if err := db.Where("id = ?", activities.ConversationRowID(wfID)).Limit(1).Find(&conv).Error; err != nil {
 		return messageResponse{}, false, err
@@ -287,6 +304,11 @@ type conversationResponse struct {
 	Messages      []transcriptMessage `json:"messages"`
 	// Decisions are shown to staff roles, not to the customer's widget.
 	Decisions []decisionJSON `json:"decisions,omitempty"`
+	// Contact (what the customer told about themselves) and
+	// ReplySuggestions (whether the channel lets reps ask for a suggested
+	// reply) are shown to staff roles too.
+	Contact          *contactJSON `json:"contact,omitempty"`
+	ReplySuggestions *bool        `json:"reply_suggestions,omitempty"`
 }
 
 // getConversation returns a conversation's transcript from the read model. A
@@ -339,6 +361,21 @@ func (s *Server) getConversation(c *gin.Context) {
 		for _, d := range decisions {
 			out.Decisions = append(out.Decisions, decisionJSON{MessageID: d.MessageID, Kind: d.Kind, Summary: d.Summary, Detail: d.Detail.V, At: d.CreatedAt})
 		}
+		var contact models.ConversationContact
+		if err := db.Where("conversation_id = ?", conv.ID).Limit(1).Find(&contact).Error; err != nil {
+			s.fail(c, err)
+			return
+		}
+		if contact.ConversationID != "" {
+			out.Contact = &contactJSON{Email: contact.Email, Name: contact.Name, Phone: contact.Phone}
+		}
+		st, err := s.channelSettings(c.Request.Context(), conv.WorkspaceID, conv.ChannelID)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		suggestions := !st.ReplySuggestionsOff
+		out.ReplySuggestions = &suggestions
 	}
 	for _, m := range msgs {
 		tm := transcriptMessage{ID: m.ClientID, Role: m.Role, Text: m.Text, CreatedAt: m.CreatedAt}

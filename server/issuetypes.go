@@ -21,7 +21,7 @@ import (
 // valid and how examples are kept is package issuetypes' business.
 
 func (s *Server) issueTypes() *issuetypes.Service {
-	return &issuetypes.Service{DB: s.DB, Knowledge: s.Knowledge}
+	return &issuetypes.Service{DB: s.DB, Knowledge: s.Knowledge, Refiner: s.IssueRefiner}
 }
 
 type issueTypeJSON struct {
@@ -224,9 +224,12 @@ type classifyResponse struct {
 	IssueType  string  `json:"issue_type"`
 	Confidence float64 `json:"confidence"`
 	Unknown    bool    `json:"unknown"`
-	// BestGuess is what the examples voted for, also when unknown.
+	// BestGuess is the offline classifier's likeliest type, also when
+	// unknown.
 	BestGuess string  `json:"best_guess,omitempty"`
 	Threshold float64 `json:"threshold"`
+	// Refined is true when the language model made the decision.
+	Refined bool `json:"refined"`
 }
 
 // classifyIssue classifies a phrase the way the conversation does.
@@ -246,9 +249,12 @@ func (s *Server) classifyIssue(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if res.RefineErr != nil {
+		s.Log.Warn("issue type: the language model could not decide; the offline decision stands", "err", res.RefineErr)
+	}
 	c.JSON(http.StatusOK, classifyResponse{
 		IssueType: res.IssueType, Confidence: res.Confidence, Unknown: res.Unknown,
-		BestGuess: res.BestGuess, Threshold: res.Threshold,
+		BestGuess: res.BestGuess, Threshold: res.Threshold, Refined: res.Refined,
 	})
 }
 

@@ -164,6 +164,9 @@ func (s *Server) repReply(c *gin.Context) {
 			ID: req.ID, RepKeyID: principal(c).KeyID, RepName: s.repName(c), Text: req.Text,
 		})
 	}
+	if err == nil {
+		err = s.queueRepReply(c.Request.Context(), conv, req)
+	}
 	if err != nil {
 		s.fail(c, err)
 		return

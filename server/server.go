@@ -13,6 +13,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/apperr"
+	"github.com/switchboardhq/switchboard/issuetypes"
 	"github.com/switchboardhq/switchboard/knowledge"
 )
 
@@ -29,6 +30,9 @@ type Server struct {
 	Log          *slog.Logger
 	// Generator drafts reps' suggested replies (answer.Extractive when nil).
 	Generator answer.Generator
+	// IssueRefiner lets the language model decide among the issue-type
+	// candidates (offline only when nil).
+	IssueRefiner issuetypes.Refiner
 	// UploadMaxBytes caps a source's uploaded file and an issue-type import
 	// (fetch.DefaultMaxBytes when 0); other bodies keep MaxBodyBytes.
 	UploadMaxBytes int64
@@ -112,6 +116,16 @@ func (s *Server) Handler() http.Handler {
 	v1.GET("/issue-types/:name", s.auth(roleAdmin, roleAuditor), s.getIssueType)
 	v1.PUT("/issue-types/:name", s.auth(roleAdmin), s.updateIssueType)
 	v1.DELETE("/issue-types/:name", s.auth(roleAdmin), s.deleteIssueType)
+	// Channels (admins write; auditors read), what a widget's channel asks,
+	// and inbound email and whatsapp messages (signed, no API key).
+	v1.GET("/channels", s.auth(roleAdmin, roleAuditor), s.listChannels)
+	v1.POST("/channels", s.auth(roleAdmin), s.createChannel)
+	v1.GET("/channels/:channelID", s.auth(roleAdmin, roleAuditor), s.getChannel)
+	v1.PUT("/channels/:channelID", s.auth(roleAdmin), s.updateChannel)
+	v1.DELETE("/channels/:channelID", s.auth(roleAdmin), s.deleteChannel)
+	v1.POST("/channels/:channelID/rotate-secret", s.auth(roleAdmin), s.rotateChannelSecret)
+	v1.GET("/widget/channel", s.auth(roleWidget), s.widgetChannel)
+	v1.POST("/webhooks/:channelID", s.inboundWebhook)
 	return r
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/demo"
 	"github.com/switchboardhq/switchboard/internal/testenv"
 	"github.com/switchboardhq/switchboard/models"
@@ -96,10 +97,18 @@ func TestUnknownQuestionIsAnsweredHonestly(t *testing.T) {
 	reply := r.Body["reply"].(map[string]any)
 	require.Contains(t, reply["text"], "couldn't find")
 	require.Empty(t, reply["citations"])
+	// Both are knowledge gaps: the first had only a low-confidence answer,
+	// the second none. The read model follows the reply.
 	var gaps []models.KnowledgeGap
-	require.NoError(t, app.DB.Find(&gaps).Error)
-	require.Len(t, gaps, 1)
-	require.Equal(t, "An African swallow, carrying a coconut.", gaps[0].Question)
+	require.Eventually(t, func() bool {
+		gaps = nil
+		require.NoError(t, app.DB.Order("created_at").Find(&gaps).Error)
+		return len(gaps) == 2
+	}, 10*time.Second, 20*time.Millisecond)
+	require.Equal(t, "What is the airspeed velocity of an unladen swallow?", gaps[0].Question)
+	require.Equal(t, activities.GapLowConfidence, gaps[0].Reason)
+	require.Equal(t, "An African swallow, carrying a coconut.", gaps[1].Question)
+	require.Equal(t, activities.GapUnanswered, gaps[1].Reason)
 }
 
 func TestAuthAndBadInput(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -92,15 +93,11 @@ type sourceJSON struct {
 // body (left out of listings).
 func sourceOut(src models.ContentSource, withBody bool) sourceJSON {
 	out := sourceJSON{
-		ID: src.ID, Kind: src.Kind, Title: src.Title, URL: src.URL, Format: src.Format,
+		ID: src.ID, Kind: src.Kind, Title: sources.Title(src), URL: src.URL, Format: src.Format,
 		FileName: src.FileName, MaxPages: src.MaxPages, Status: src.Status, StatusReason: src.StatusReason,
 		Chunks: src.Chunks, Bytes: src.Bytes, LastSyncedAt: src.LastSyncedAt,
 		Audience:   audienceJSON{Channels: orEmpty(src.AudienceChannels.V), Tiers: orEmpty(src.AudienceTiers.V)},
 		CitedCount: src.CitedCount, CreatedAt: src.CreatedAt, UpdatedAt: src.UpdatedAt,
-	}
-	if out.Title == "" {
-		// A url or site source named by its address until given a title.
-		out.Title = src.URL
 	}
 	switch src.Kind {
 	case models.SourceShortAnswer:
@@ -229,19 +226,29 @@ func sourceID(c *gin.Context) (string, error) {
 	return id, validID("sourceID", id)
 }
 
-// listSources lists the workspace's sources (?kind=, ?status=), oldest first.
+// listSources lists a page of the workspace's sources (?kind=, ?status=,
+// ?limit=, ?page_token=), oldest first.
 func (s *Server) listSources(c *gin.Context) {
 	p := principal(c)
-	list, err := s.sourceService().List(c.Request.Context(), p.WorkspaceID, c.Query("kind"), c.Query("status"))
+	q := sources.ListQuery{Kind: c.Query("kind"), Status: c.Query("status"), PageToken: c.Query("page_token")}
+	if v, ok := c.GetQuery("limit"); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > sources.MaxListLimit {
+			s.fail(c, apperr.Invalid("limit", fmt.Sprintf("must be an integer from 1 to %d", sources.MaxListLimit)))
+			return
+		}
+		q.Limit = n
+	}
+	page, err := s.sourceService().List(c.Request.Context(), p.WorkspaceID, q)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	out := make([]sourceJSON, 0, len(list))
-	for _, src := range list {
+	out := make([]sourceJSON, 0, len(page.Sources))
+	for _, src := range page.Sources {
 		out = append(out, sourceOut(src, false))
 	}
-	c.JSON(http.StatusOK, gin.H{"sources": out})
+	c.JSON(http.StatusOK, gin.H{"sources": out, "next_page_token": page.NextPageToken})
 }
 
 // getSource returns one source, with an article's body.

@@ -291,6 +291,51 @@ func TestURLSourceDropsNavigationAndFooter(t *testing.T) {
 	require.Equal(t, 6*time.Hour, desc.Schedule.Spec.Intervals[0].Every)
 }
 
+// A url source the admin gave no title is named after its page, as its
+// chunks (and so the citations) are: the readable article's title, or the
+// URL when the page has none. An admin's title wins.
+func TestURLSourceIsNamedAfterItsPage(t *testing.T) {
+	t.Parallel()
+	b := sourcesSetup(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if r.URL.Path == "/returns" {
+			fmt.Fprint(w, helpPage)
+			return
+		}
+		fmt.Fprint(w, `<html><body><p>Gift cards never expire. Use them on any order, alone or together with other
+gift cards, and the balance stays on the card for next time.</p></body></html>`)
+	}))
+	t.Cleanup(srv.Close)
+	start := time.Now()
+	titled := b.create(map[string]any{"kind": "url", "url": srv.URL + "/returns"})
+	untitled := b.create(map[string]any{"kind": "url", "url": srv.URL + "/gift-cards"})
+	named := b.create(map[string]any{"kind": "url", "url": srv.URL + "/returns", "title": "Our returns policy"})
+
+	title := func(id, query string) string {
+		got := b.wait(id, start)
+		require.Equal(t, "ready", got["status"], got)
+		passages := b.searchSource(query, id)
+		require.NotEmpty(t, passages)
+		require.Equal(t, passages[0].Title, got["title"], "the source is named as its citations are")
+		return got["title"].(string)
+	}
+	require.Contains(t, title(titled, "refund timing original payment"), "Returns")
+	require.NotContains(t, title(titled, "refund timing original payment"), srv.URL)
+	require.Equal(t, srv.URL+"/gift-cards", title(untitled, "gift cards expire balance"))
+	require.Equal(t, "Our returns policy", title(named, "refund timing original payment"))
+
+	r := b.req("GET", "/v1/sources?kind=url", b.app.Keys.Auditor, nil)
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	names := map[string]any{}
+	for _, s := range r.Body["sources"].([]any) {
+		names[s.(map[string]any)["id"].(string)] = s.(map[string]any)["title"]
+	}
+	require.Contains(t, names[titled], "Returns")
+	require.Equal(t, srv.URL+"/gift-cards", names[untitled])
+	require.Equal(t, "Our returns policy", names[named])
+}
+
 func TestSiteSourceIsBoundedAndObeysRobots(t *testing.T) {
 	t.Parallel()
 	b := sourcesSetup(t)
@@ -473,6 +518,50 @@ func TestAudienceLimitsWhoIsAnsweredFromASource(t *testing.T) {
 	require.ElementsMatch(t, []string{"Phone support"}, sources("chat", "standard"))
 	require.ElementsMatch(t, []string{"Phone support"}, sources("whatsapp", "enterprise"))
 	require.ElementsMatch(t, []string{"Phone support"}, sources("", ""), "unknown reader: unrestricted sources only")
+}
+
+func TestSourcesListPages(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	list := func(query string) response {
+		t.Helper()
+		return do(t, "GET", app.URL+"/v1/sources"+query, app.Keys.Auditor, nil)
+	}
+	all := list("")
+	require.Equal(t, http.StatusOK, all.Status, all.Raw)
+	require.Len(t, all.Body["sources"], 3, "the demo's three articles")
+	require.Equal(t, "", all.Body["next_page_token"])
+
+	var ids []any
+	token := ""
+	for _, want := range []int{2, 1} {
+		r := list("?limit=2&page_token=" + token)
+		require.Equal(t, http.StatusOK, r.Status, r.Raw)
+		require.Len(t, r.Body["sources"], want)
+		for _, s := range r.Body["sources"].([]any) {
+			ids = append(ids, s.(map[string]any)["id"])
+		}
+		token = r.Body["next_page_token"].(string)
+	}
+	require.Empty(t, token, "the last page says so")
+	var want []any
+	for _, s := range all.Body["sources"].([]any) {
+		want = append(want, s.(map[string]any)["id"])
+	}
+	require.Equal(t, want, ids)
+
+	for query, msg := range map[string]string{
+		"?limit=0":           "limit: must be an integer from 1 to 500",
+		"?limit=501":         "limit: must be an integer from 1 to 500",
+		"?limit=ten":         "limit: must be an integer from 1 to 500",
+		"?page_token=abc%21": "page_token: is not a next_page_token this listing returned",
+	} {
+		r := list(query)
+		require.Equal(t, http.StatusBadRequest, r.Status, query+": "+r.Raw)
+		code, got := errorOf(r)
+		require.Equal(t, "invalid", code)
+		require.Equal(t, msg, got, query)
+	}
 }
 
 func TestSourcesAPIValidatesAndAuthorizes(t *testing.T) {

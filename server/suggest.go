@@ -35,11 +35,21 @@ type suggestionResponse struct {
 
 // suggestReply drafts a reply to the customer's last message for a rep to
 // edit: retrieval and generation only, outside the conversation's workflow,
-// so nothing is recorded and no credit is used.
+// so nothing is recorded and no credit is used. A channel with reply
+// suggestions turned off gets 409.
 func (s *Server) suggestReply(c *gin.Context) {
 	conv, err := s.conversationFor(c)
 	if err != nil {
 		s.fail(c, err)
+		return
+	}
+	st, err := s.channelSettings(c.Request.Context(), conv.WorkspaceID, conv.ChannelID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if st.ReplySuggestionsOff {
+		s.fail(c, apperr.Errorf(apperr.ECONFLICT, "reply_suggestions: turned off for this conversation's channel (PUT /v1/channels/%s to turn them on)", conv.ChannelID))
 		return
 	}
 	db := s.DB.WithContext(c.Request.Context())

@@ -1,7 +1,10 @@
 package sources
 
 import (
+	"cmp"
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -273,6 +276,12 @@ func audience(field string, values []string) ([]string, error) {
 	return out, nil
 }
 
+// Title is how a source is named to people: its title; for a url source
+// without one, its page's title as the last sync read it; else its URL.
+func Title(src models.ContentSource) string {
+	return cmp.Or(src.Title, src.PageTitle, src.URL)
+}
+
 // Get returns one of the workspace's sources.
 func (s *Service) Get(ctx context.Context, workspaceID, id string) (models.ContentSource, error) {
 	var src models.ContentSource
@@ -286,21 +295,82 @@ func (s *Service) Get(ctx context.Context, workspaceID, id string) (models.Conte
 	return src, nil
 }
 
-// List returns the workspace's sources, oldest first, optionally of one
-// kind and status.
-func (s *Service) List(ctx context.Context, workspaceID, kind, status string) ([]models.ContentSource, error) {
-	q := s.DB.WithContext(ctx).Where("workspace_id = ?", workspaceID)
-	if kind != "" {
-		q = q.Where("kind = ?", kind)
+// Bounds of a page of sources.
+const (
+	DefaultListLimit = 100
+	MaxListLimit     = 500
+)
+
+// ListQuery asks for a page of a workspace's sources, oldest first.
+type ListQuery struct {
+	// Kind and Status, when set, keep the sources of that kind and status.
+	Kind   string
+	Status string
+	// Limit is the page's size, 1 to MaxListLimit (0: DefaultListLimit).
+	Limit int
+	// PageToken is the NextPageToken of the page before ("": the first).
+	PageToken string
+}
+
+// Page is a page of sources.
+type Page struct {
+	Sources []models.ContentSource
+	// NextPageToken asks for the next page; "" on the last one.
+	NextPageToken string
+}
+
+// pageToken is where a page ended: the last source's creation time and ID,
+// the listing's order. The next page starts after it, so sources created
+// or deleted meanwhile neither repeat nor push others out of the listing.
+type pageToken struct {
+	CreatedAt time.Time `json:"t"`
+	ID        string    `json:"id"`
+}
+
+// List returns a page of the workspace's sources, oldest first. A limit out
+// of bounds or a page token this listing did not return is EINVALID naming
+// the parameter.
+func (s *Service) List(ctx context.Context, workspaceID string, q ListQuery) (Page, error) {
+	limit := q.Limit
+	if limit == 0 {
+		limit = DefaultListLimit
 	}
-	if status != "" {
-		q = q.Where("status = ?", status)
+	if limit < 1 || limit > MaxListLimit {
+		return Page{}, apperr.Invalid("limit", fmt.Sprintf("must be an integer from 1 to %d", MaxListLimit))
+	}
+	db := s.DB.WithContext(ctx).Where("workspace_id = ?", workspaceID)
+	if q.Kind != "" {
+		db = db.Where("kind = ?", q.Kind)
+	}
+	if q.Status != "" {
+		db = db.Where("status = ?", q.Status)
+	}
+	if q.PageToken != "" {
+		var after pageToken
+		raw, err := base64.RawURLEncoding.DecodeString(q.PageToken)
+		if err == nil {
+			err = json.Unmarshal(raw, &after)
+		}
+		if err != nil || after.ID == "" || after.CreatedAt.IsZero() {
+			return Page{}, apperr.Invalid("page_token", "is not a next_page_token this listing returned")
+		}
+		db = db.Where("created_at > ? OR (created_at = ? AND id > ?)", after.CreatedAt, after.CreatedAt, after.ID)
 	}
 	var list []models.ContentSource
-	if err := q.Order("created_at, id").Find(&list).Error; err != nil {
-		return nil, fmt.Errorf("list sources: %w", err)
+	if err := db.Order("created_at, id").Limit(limit + 1).Find(&list).Error; err != nil {
+		return Page{}, fmt.Errorf("list sources: %w", err)
 	}
-	return list, nil
+	page := Page{Sources: list}
+	if len(list) > limit {
+		page.Sources = list[:limit]
+		last := list[limit-1]
+		raw, err := json.Marshal(pageToken{CreatedAt: last.CreatedAt, ID: last.ID})
+		if err != nil {
+			return Page{}, fmt.Errorf("list sources: %w", err)
+		}
+		page.NextPageToken = base64.RawURLEncoding.EncodeToString(raw)
+	}
+	return page, nil
 }
 
 // Create stores a new source and starts its first sync. The source and its

@@ -205,6 +205,13 @@ type ConversationState struct {
 	EventSeq int
 	// Lead is the progress of qualifying a sales inquiry.
 	Lead *LeadState
+	// Recorded is set once the read model has the conversation's row.
+	Recorded bool
+	// InactivityHandoff, set from the channel's settings on the first turn,
+	// makes the inactivity timeout hand the conversation to this team first
+	// (unless a team has it already); a further quiet period ends it. nil:
+	// inactivity ends the conversation.
+	InactivityHandoff *activities.TeamInfo
 
 	Transcript    []TranscriptEntry
 	RecentReplies []RecentReply
@@ -241,6 +248,15 @@ type conversation struct {
 	turns int
 	// wake is sent to on every message, to restart the inactivity timer.
 	wake workflow.Channel
+	// async is set when records are written after the reply (see
+	// startRecorder); queue holds those not yet written.
+	async bool
+	queue []pendingRecord
+	// prefetch is the turn's retrieval started alongside LoadContext.
+	prefetch *retrieval
+	// searchSent is the search attributes last upserted by this run; a turn
+	// that changes none of them upserts nothing.
+	searchSent string
 }
 
 func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
@@ -258,6 +274,7 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 	repMessageCh := workflow.GetSignalChannel(ctx, SignalRepMessage)
 	handBackCh := workflow.GetSignalChannel(ctx, SignalHandBack)
 	feedbackCh := workflow.GetSignalChannel(ctx, SignalCustomerFeedback)
+	c.startRecorder(ctx)
 
 	maxTurns := c.in.MaxTurnsPerRun
 	if maxTurns <= 0 {
@@ -266,7 +283,9 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 	for !c.closed {
 		if (c.turns >= maxTurns || workflow.GetInfo(ctx).GetContinueAsNewSuggested()) && !c.busy {
 			// Let every handler finish, then start afresh with the state.
-			if err := workflow.Await(ctx, func() bool { return !c.busy && workflow.AllHandlersFinished(ctx) }); err != nil {
+			if err := workflow.Await(ctx, func() bool {
+				return !c.busy && workflow.AllHandlersFinished(ctx) && c.recorded()
+			}); err != nil {
 				return ConversationResult{}, err
 			}
 			next := c.in
@@ -281,6 +300,10 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 		sel := workflow.NewSelector(ctx)
 		inactivity := c.inactivity() - workflow.Now(ctx).Sub(c.state.LastActivity)
 		sel.AddFuture(workflow.NewTimer(timerCtx, max(inactivity, time.Millisecond)), func(workflow.Future) {
+			if c.handOffWhenInactive() {
+				c.onInactive(ctx)
+				return
+			}
 			c.closed = true
 		})
 		if h := c.state.Handoff; h != nil && h.AcceptedAt == nil && !h.Flagged && !h.AcceptBy.IsZero() {
@@ -415,8 +438,10 @@ func (c *conversation) onCustomerMessage(ctx workflow.Context, msg CustomerMessa
 
 // end decides the outcome, charges a resolution and records the end.
 func (c *conversation) end(ctx workflow.Context) (ConversationResult, error) {
-	// Let a turn or signal in flight finish first.
-	if err := workflow.Await(ctx, func() bool { return !c.busy && workflow.AllHandlersFinished(ctx) }); err != nil {
+	// Let a turn or signal in flight finish first, and its record.
+	if err := workflow.Await(ctx, func() bool {
+		return !c.busy && workflow.AllHandlersFinished(ctx) && c.recorded()
+	}); err != nil {
 		return ConversationResult{}, err
 	}
 	resolved := c.state.AgentAnswered && c.state.HandoffCount == 0 && c.state.Feedback != FeedbackNotHelpful
@@ -556,7 +581,7 @@ func (c *conversation) save(ctx workflow.Context, rec activities.RecordTurnInput
 // the activity retries until it succeeds, so an error here means the
 // workflow is being cancelled.
 func (c *conversation) saveOrLog(ctx workflow.Context, rec activities.RecordTurnInput) {
-	if err := c.save(ctx, rec); err != nil {
+	if err := c.commit(ctx, rec, activities.TeamInfo{}); err != nil {
 		workflow.GetLogger(ctx).Error("record failed", "error", err)
 	}
 }
@@ -574,8 +599,15 @@ func (c *conversation) upsertSearch(ctx workflow.Context) error {
 	if s.IssueType != "" {
 		updates = append(updates, SearchIssueType.ValueSet(s.IssueType))
 	}
+	trigger := ""
 	if s.Handoff != nil {
-		updates = append(updates, SearchHandoffReason.ValueSet(s.Handoff.Trigger))
+		trigger = s.Handoff.Trigger
+		updates = append(updates, SearchHandoffReason.ValueSet(trigger))
 	}
+	sent := strings.Join([]string{s.Status, s.CustomerTier, s.IssueType, trigger}, "\x00")
+	if c.async && sent == c.searchSent {
+		return nil
+	}
+	c.searchSent = sent
 	return workflow.UpsertTypedSearchAttributes(ctx, updates...)
 }

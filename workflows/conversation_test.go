@@ -402,14 +402,15 @@ func TestClarifyThenDontKnowThenHandOffAfterTwoUnknowns(t *testing.T) {
 	require.True(t, r3.reply.HandedOff)
 	require.Equal(t, workflows.StatusHandedOff, r3.reply.Status)
 	require.Equal(t, workflows.TriggerUnansweredTwice, state.Handoff.Trigger)
-	// Each "I don't know" recorded a knowledge gap.
-	gaps := 0
+	// The clarifying question and each "I don't know" recorded a knowledge
+	// gap; the second "I don't know" led to the handoff.
+	var reasons []string
 	for _, r := range b.fake.recorded {
 		if r.Gap != nil {
-			gaps++
+			reasons = append(reasons, r.Gap.Reason)
 		}
 	}
-	require.Equal(t, 2, gaps)
+	require.Equal(t, []string{activities.GapLowConfidence, activities.GapUnanswered, activities.GapHandoff}, reasons)
 	require.Equal(t, workflows.StatusClosedUnresolved, res.Status)
 	require.Empty(t, b.fake.charges)
 }

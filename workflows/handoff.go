@@ -18,6 +18,15 @@ const (
 	TriggerRouting          = "routing"
 	TriggerCreditsExhausted = "credits_exhausted"
 	TriggerRepTookOver      = "rep_took_over"
+	// TriggerChannelHours: the channel's agent hours leave the conversation
+	// to the team (e.g. the agent works only outside business hours).
+	TriggerChannelHours = "channel_hours"
+	// TriggerChannelShare: the conversation is outside the share of the
+	// channel's conversations the agent takes.
+	TriggerChannelShare = "channel_share"
+	// TriggerInactive: nobody wrote for the channel's inactivity timeout and
+	// the channel hands inactive conversations to its team.
+	TriggerInactive = "inactive"
 )
 
 // Handoff modes.

@@ -14,20 +14,27 @@ import (
 
 // TestReplayCommittedHistories replays histories recorded from real runs
 // against the real stack (testdata/*.json, exported with `temporal workflow
-// show -o json`). A change that makes ConversationWorkflow non-deterministic
-// for conversations already running fails here. When a change is meant to
-// alter the command sequence, version it with workflow.GetVersion rather than
+// show -o json`): conversations, and content-source syncs
+// (testdata/sync_source_*.json: one ready, one whose fetch failed after its
+// retries, one whose extraction failed). A change that makes
+// ConversationWorkflow or SyncSourceWorkflow non-deterministic for
+// executions already running fails here. When a change is meant to alter the
+// command sequence, version it with workflow.GetVersion rather than
 // re-recording these files.
 func TestReplayCommittedHistories(t *testing.T) {
 	t.Parallel()
 	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
 	require.NoError(t, err)
 	require.NotEmpty(t, files)
+	syncs, err := filepath.Glob(filepath.Join("testdata", "sync_source_*.json"))
+	require.NoError(t, err)
+	require.Len(t, syncs, 3)
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			t.Parallel()
 			r := worker.NewWorkflowReplayer()
 			r.RegisterWorkflow(workflows.ConversationWorkflow)
+			r.RegisterWorkflow(workflows.SyncSourceWorkflow)
 			require.NoError(t, r.ReplayWorkflowHistoryFromJSONFile(tlog.NewStructuredLogger(slog.New(slog.DiscardHandler)), file))
 		})
 	}

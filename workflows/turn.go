@@ -43,7 +43,7 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 		rec.Events = append(rec.Events, c.event(ctx, "customer_message", map[string]any{
 			"conversation_id": c.state.ConversationID, "message_id": msg.ID,
 		}))
-		if err := c.save(ctx, rec); err != nil {
+		if err := c.commit(ctx, rec, activities.TeamInfo{}); err != nil {
 			return AgentReply{}, err
 		}
 		return AgentReply{MessageID: msg.ID, Status: c.state.Status, IssueType: c.state.IssueType}, nil
@@ -53,12 +53,18 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 	var a *activities.Activities
 	first := !c.state.Pinned
 	var cx activities.LoadContextResult
-	err := workflow.ExecuteLocalActivity(readOptions(ctx), a.LoadContext, activities.LoadContextInput{
+	loaded := workflow.ExecuteLocalActivity(readOptions(ctx), a.LoadContext, activities.LoadContextInput{
 		WorkspaceID: c.state.WorkspaceID, ConversationID: c.state.ConversationID,
-		WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, ContactEmail: c.state.ContactEmail,
+		WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, ChannelID: c.state.ChannelID, ContactEmail: c.state.ContactEmail,
 		Text: msg.Text, First: first, IssueType: c.state.IssueType,
-	}).Get(ctx, &cx)
-	if err != nil {
+	})
+	// Retrieval needs only the message, the channel and the customer's tier
+	// known so far, so it runs alongside LoadContext.
+	c.prefetch = nil
+	if c.async {
+		c.prefetch = c.startRetrieve(ctx, msg)
+	}
+	if err := loaded.Get(ctx, &cx); err != nil {
 		return AgentReply{}, fmt.Errorf("load context: %w", err)
 	}
 	c.applyContext(cx)
@@ -115,7 +121,7 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 		c.handOff(ctx, *lead, team, &rec, msg.ID)
 		return c.finish(ctx, msg, rec, received, AgentReply{MessageID: msg.ID, Text: c.state.Handoff.Message, HandedOff: true}, team)
 	}
-	gap := false
+	gap := ""
 	if !handled {
 		// 3/4. Act or answer.
 		if out, gap, err = c.respond(ctx, msg, cx, &rec); err != nil {
@@ -132,6 +138,9 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 			Mode: ModeTransferNow, Team: cx.Settings.DefaultTeam, Message: transferText}, team, &rec, msg.ID)
 		out.Text = joinSentences(out.Text, c.state.Handoff.Message)
 		out.HandedOff = true
+		if gap == activities.GapUnanswered {
+			gap = activities.GapHandoff
+		}
 	}
 	// A keep-assisting handoff: the agent answers while the team is told.
 	if handoff != nil && c.state.Handoff == nil {
@@ -140,12 +149,46 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 		out.Text = joinSentences(out.Text, c.state.Handoff.Message)
 		out.HandedOff = true
 	}
-	// A question the agent could not answer, or whose issue type matched no
-	// known type, is a knowledge gap.
-	if gap || unknownIssue {
-		rec.Gap = &activities.GapRecord{Question: msg.Text, IssueType: c.state.IssueType, At: received}
+	// A question the agent could not answer (or only with a clarifying
+	// question), or whose issue type matched no known type, is a knowledge
+	// gap.
+	if gap == "" && unknownIssue {
+		gap = activities.GapUnknownIssueType
+	}
+	if gap != "" {
+		rec.Gap = &activities.GapRecord{Question: msg.Text, IssueType: c.state.IssueType, Reason: gap, At: received}
 	}
 	return c.finish(ctx, msg, rec, received, out, team)
+}
+
+// retrieval is a Retrieve local activity under way, and the customer tier
+// whose audience it searches.
+type retrieval struct {
+	future workflow.Future
+	tier   string
+}
+
+func (c *conversation) startRetrieve(ctx workflow.Context, msg CustomerMessage) *retrieval {
+	var a *activities.Activities
+	f := workflow.ExecuteLocalActivity(readOptions(ctx), a.Retrieve, activities.RetrieveInput{
+		WorkspaceID: c.state.WorkspaceID, Query: msg.Text, Limit: 5,
+		Channel: c.state.ChannelType, Tier: c.state.CustomerTier,
+	})
+	return &retrieval{future: f, tier: c.state.CustomerTier}
+}
+
+// retrieve returns the passages for the message: those the turn started
+// alongside LoadContext, unless LoadContext changed the customer's tier (and
+// so the audience to search).
+func (c *conversation) retrieve(ctx workflow.Context, msg CustomerMessage) (activities.RetrieveResult, error) {
+	r := c.prefetch
+	c.prefetch = nil
+	if r == nil || r.tier != c.state.CustomerTier {
+		r = c.startRetrieve(ctx, msg)
+	}
+	var out activities.RetrieveResult
+	err := r.future.Get(ctx, &out)
+	return out, err
 }
 
 // classify detects the message's issue type from the workspace's labelled
@@ -171,7 +214,8 @@ func (c *conversation) classify(ctx workflow.Context, msg CustomerMessage, cx ac
 		summary = "issue type: " + res.IssueType
 	}
 	rec.Decisions = append(rec.Decisions, c.decision(msg.ID, "issue_type", summary,
-		map[string]any{"issue_type": res.IssueType, "confidence": res.Confidence, "unknown": res.Unknown}))
+		map[string]any{"issue_type": res.IssueType, "confidence": res.Confidence, "unknown": res.Unknown,
+			"best_guess": res.BestGuess, "refined": res.Refined}))
 	return res.Unknown, nil
 }
 
@@ -194,15 +238,11 @@ func (c *conversation) finish(ctx workflow.Context, msg CustomerMessage, rec act
 	if err := c.upsertSearch(ctx); err != nil {
 		return AgentReply{}, err
 	}
-	if err := c.save(ctx, rec); err != nil {
-		return AgentReply{}, err
+	if !out.HandedOff {
+		team = activities.TeamInfo{}
 	}
-	if out.HandedOff && len(rec.Events) > 0 {
-		for _, ev := range rec.Events {
-			if ev.Kind == "handoff" {
-				c.notifyTeam(ctx, team, ev)
-			}
-		}
+	if err := c.commit(ctx, rec, team); err != nil {
+		return AgentReply{}, err
 	}
 	return out, nil
 }
@@ -254,8 +294,9 @@ func (c *conversation) env(msg CustomerMessage, cx activities.LoadContextResult,
 	return env
 }
 
-// decideHandoff applies routing (first turn), the credit balance, the pinned
-// handoff rules and the built-in triggers. nil means no handoff.
+// decideHandoff applies the channel's settings and routing (first turn), the
+// credit balance, the pinned handoff rules and the built-in triggers. nil
+// means no handoff.
 func (c *conversation) decideHandoff(ctx workflow.Context, msg CustomerMessage, cx activities.LoadContextResult,
 	env rules.Env, first bool, rec *activities.RecordTurnInput) (*Handoff, error) {
 	if c.state.Handoff != nil {
@@ -263,6 +304,13 @@ func (c *conversation) decideHandoff(ctx workflow.Context, msg CustomerMessage, 
 	}
 	defaultTeam := cx.Settings.DefaultTeam
 	if first {
+		// The channel's agent hours and agent share come first: a
+		// conversation they leave to the team goes there whatever the rules.
+		if ch := cx.Channel; ch != nil {
+			if h := c.applyChannel(ch, cx, msg.ID, rec); h != nil {
+				return h, nil
+			}
+		}
 		routing, err := c.evaluate(ctx, "routing", c.state.RoutingVersion, env, msg.ID, rec)
 		if err != nil {
 			return nil, err
@@ -320,15 +368,15 @@ func (c *conversation) evaluate(ctx workflow.Context, kind string, version int, 
 	return res, nil
 }
 
-// respond acts on the message or answers it. gap is true when the agent
-// could not answer (a knowledge gap).
+// respond acts on the message or answers it. gap is why the message is a
+// knowledge gap (activities.GapReasons), "" when the agent answered it.
 func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, cx activities.LoadContextResult,
-	rec *activities.RecordTurnInput) (out AgentReply, gap bool, err error) {
+	rec *activities.RecordTurnInput) (out AgentReply, gap string, err error) {
 	text := strings.ToLower(msg.Text)
 	if action := string(cx.Analysis.Intent); action != "" {
 		if protection, enabled := cx.Settings.ActionProtection[action]; enabled {
 			out, err := c.act(ctx, msg, cx, action, protection, rec)
-			return out, false, err
+			return out, "", err
 		}
 	}
 	for _, r := range cx.Settings.ReusableResponses {
@@ -336,25 +384,21 @@ func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, cx act
 			if trig != "" && strings.Contains(text, strings.ToLower(trig)) {
 				rec.Decisions = append(rec.Decisions, c.decision(msg.ID, "reusable_response", "reusable response: "+r.Name, map[string]any{"trigger": trig}))
 				c.answered()
-				return AgentReply{Text: r.Response, Known: true}, false, nil
+				return AgentReply{Text: r.Response, Known: true}, "", nil
 			}
 		}
 	}
 	for _, topic := range cx.Settings.TopicsToAvoid {
 		if topic != "" && strings.Contains(text, strings.ToLower(topic)) {
 			rec.Decisions = append(rec.Decisions, c.decision(msg.ID, "avoided_topic", "declined a topic to avoid", map[string]any{"topic": topic}))
-			return AgentReply{Text: avoidTopic, Known: true}, false, nil
+			return AgentReply{Text: avoidTopic, Known: true}, "", nil
 		}
 	}
 
 	var a *activities.Activities
-	var retrieved activities.RetrieveResult
-	err = workflow.ExecuteLocalActivity(readOptions(ctx), a.Retrieve, activities.RetrieveInput{
-		WorkspaceID: c.state.WorkspaceID, Query: msg.Text, Limit: 5,
-		Channel: c.state.ChannelType, Tier: c.state.CustomerTier,
-	}).Get(ctx, &retrieved)
+	retrieved, err := c.retrieve(ctx, msg)
 	if err != nil {
-		return out, false, fmt.Errorf("retrieve: %w", err)
+		return out, "", fmt.Errorf("retrieve: %w", err)
 	}
 	// Generation may call an LLM: then a regular activity with its own
 	// retries and history events; the timeout leaves room for a slow model.
@@ -371,7 +415,7 @@ func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, cx act
 		err = workflow.ExecuteActivity(gctx, a.Generate, genIn).Get(ctx, &gen)
 	}
 	if err != nil {
-		return out, false, fmt.Errorf("generate: %w", err)
+		return out, "", fmt.Errorf("generate: %w", err)
 	}
 	sources := make([]string, 0, len(retrieved.Passages))
 	for _, p := range retrieved.Passages {
@@ -382,18 +426,18 @@ func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, cx act
 	if gen.Known && gen.Confidence >= cx.Settings.ConfidenceThreshold {
 		rec.Decisions = append(rec.Decisions, c.decision(msg.ID, "answer", "answered from content", detail))
 		c.answered()
-		return AgentReply{Text: gen.Text, Citations: gen.Citations, Known: true}, false, nil
+		return AgentReply{Text: gen.Text, Citations: gen.Citations, Known: true}, "", nil
 	}
 	// One clarifying question per run of unanswered messages, then honesty.
 	if !c.state.ClarifyAsked {
 		c.state.ClarifyAsked = true
 		rec.Decisions = append(rec.Decisions, c.decision(msg.ID, "clarify", "low confidence: asked a clarifying question", detail))
-		return AgentReply{Text: clarifyText}, false, nil
+		return AgentReply{Text: clarifyText}, activities.GapLowConfidence, nil
 	}
 	c.state.ConsecutiveUnknown++
 	c.state.UnansweredCount++
 	rec.Decisions = append(rec.Decisions, c.decision(msg.ID, "unknown", "could not answer: knowledge gap recorded", detail))
-	return AgentReply{Text: answer.DontKnow}, true, nil
+	return AgentReply{Text: answer.DontKnow}, activities.GapUnanswered, nil
 }
 
 func (c *conversation) answered() {

@@ -31,6 +31,13 @@ commands:
   bench [-turns N] [-warmup N] [-concurrency 1,10] [-json]
             measure conversation turns against a bare Update round trip on
             the configured Temporal, Weaviate and database (make bench)
+  bench retrieval [-chunks 10000] [-per-source 100] [-queries 1000] [-data PATH] [-json]
+            measure ingestion (chunks/s) and retrieval latency (p50/p95) on
+            the configured Weaviate (make bench-retrieval)
+  eval retrieval [-json]
+            recall@3 and MRR of retrieval over the demo knowledge base's
+            labelled questions, on the configured Temporal and Weaviate
+            (make eval)
 `
 
 func main() {
@@ -63,6 +70,18 @@ func main() {
 		}
 		err = app.RunStack(ctx, cfg, args, os.Stderr)
 	case "bench":
+		if len(args) > 0 && args[0] == "retrieval" {
+			var opts app.RetrievalBenchOptions
+			if opts, err = app.ParseRetrievalBenchFlags(args[1:], os.Stderr); err != nil {
+				if errors.Is(err, flag.ErrHelp) {
+					return
+				}
+				fmt.Fprintln(os.Stderr, "switchboard:", err)
+				os.Exit(2)
+			}
+			err = app.RunRetrievalBench(ctx, cfg, os.Stdout, opts)
+			break
+		}
 		var opts app.BenchOptions
 		if opts, err = app.ParseBenchFlags(args, os.Stderr); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
@@ -72,6 +91,16 @@ func main() {
 			os.Exit(2)
 		}
 		err = app.RunBench(ctx, cfg, os.Stdout, opts)
+	case "eval":
+		var opts app.EvalOptions
+		if opts, err = app.ParseEvalFlags(args, os.Stderr); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return
+			}
+			fmt.Fprintln(os.Stderr, "switchboard:", err)
+			os.Exit(2)
+		}
+		err = app.RunEval(ctx, cfg, os.Stdout, opts)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return

@@ -8,6 +8,8 @@
   if (hashKey) sessionStorage.setItem(store("key"), hashKey);
   const key = sessionStorage.getItem(store("key"));
   const $ = (id) => document.getElementById(id);
+  // The contact fields a chat can ask for before it starts.
+  const fields = ["name", "email", "phone"];
 
   if (!key) {
     $("chat-error").textContent = "This chat link has no widget key: open it as /chat/" + channelID + "#key=<widget key>.";
@@ -22,7 +24,9 @@
   }
   let shown = "";
   let transcript = [];
-  let pending = null; // the message being sent, shown until the transcript has it
+  // Messages sent and replies received, shown until the transcript (the
+  // read model, written just after the reply) has them.
+  let pending = [];
 
   async function refresh() {
     const r = await sb.api(key, "GET", "/v1/conversations/" + encodeURIComponent(conversationID));
@@ -34,8 +38,8 @@
 
   function render() {
     const messages = transcript;
-    if (pending && messages.some((m) => m.role === "customer" && m.id === pending.id)) pending = null;
-    const all = pending ? messages.concat([pending]) : messages;
+    pending = pending.filter((p) => !messages.some((m) => m.role === p.role && m.id === p.id));
+    const all = messages.concat(pending);
     const signature = JSON.stringify(all.map((m) => [m.id, m.role, m.text.length]));
     if (signature === shown) return;
     shown = signature;
@@ -46,23 +50,40 @@
 
   async function send(text) {
     const id = sb.uuid();
-    pending = { id, role: "customer", text };
+    pending.push({ id, role: "customer", text });
     render();
     $("send").disabled = true;
     $("typing").hidden = false;
     $("send-error").textContent = "";
     const r = await sb.api(key, "POST", "/v1/conversations/" + encodeURIComponent(conversationID) + "/messages",
-      { id, text, contact: { email: sessionStorage.getItem(store("email")) } });
+      { id, text, contact: contact() });
     $("typing").hidden = true;
     $("send").disabled = false;
     if (r.status !== 200) {
-      pending = null;
+      pending = pending.filter((p) => p.id !== id);
       $("send-error").textContent = "Your message was not sent: " + sb.errorText(r);
+    } else if (r.body.reply && r.body.reply.text) {
+      const reply = r.body.reply;
+      pending.push({ id: reply.id || id, role: "agent", text: reply.text, citations: reply.citations || [] });
     }
+    render();
     await refresh();
   }
 
+  // contact is what the customer told about themselves, sent with every
+  // message (the first message of a conversation must carry the channel's
+  // mandatory fields).
+  function contact() {
+    const out = {};
+    fields.forEach((f) => {
+      const v = sessionStorage.getItem(store(f));
+      if (v) out[f] = v;
+    });
+    return out;
+  }
+
   function start() {
+    sessionStorage.setItem(store("started"), "1");
     $("contact-form").hidden = true;
     $("chat").hidden = false;
     $("message").focus();
@@ -72,9 +93,8 @@
 
   $("contact-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
-    const email = $("email").value.trim();
-    if (!$("email").checkValidity() || !email) return;
-    sessionStorage.setItem(store("email"), email);
+    if (!fields.every((f) => $(f).checkValidity())) return;
+    fields.forEach((f) => sessionStorage.setItem(store(f), $(f).value.trim()));
     start();
   });
   $("message-form").addEventListener("submit", (ev) => {
@@ -91,6 +111,29 @@
     }
   });
 
-  if (sessionStorage.getItem(store("email"))) start();
-  else $("contact-form").hidden = false;
+  // The channel says which fields it asks for before a chat starts; the
+  // email address is always offered, so a person can follow up.
+  async function askContact() {
+    const r = await sb.api(key, "GET", "/v1/widget/channel");
+    if (r.status !== 200) {
+      $("chat-error").textContent = "This chat is not available: " + sb.errorText(r);
+      $("chat-error").hidden = false;
+      return;
+    }
+    const mandatory = r.body.mandatory_fields || [];
+    fields.forEach((f) => {
+      $("field-" + f).hidden = f !== "email" && !mandatory.includes(f);
+      $(f).required = mandatory.includes(f);
+    });
+    if (!mandatory.includes("email")) $("email-label").textContent = "Email (optional)";
+    const names = { email: "email address", name: "name", phone: "phone number" };
+    const asked = mandatory.map((f) => names[f]).filter(Boolean);
+    $("contact-intro").textContent = asked.length
+      ? "Before we start, please tell us your " + asked.join(" and ") + "."
+      : "If you like, tell us your email address, so a person from our team can reach you if needed.";
+    $("contact-form").hidden = false;
+  }
+
+  if (sessionStorage.getItem(store("started")) || sessionStorage.getItem(store("email"))) start();
+  else askContact();
 })();

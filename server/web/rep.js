@@ -98,7 +98,11 @@
     const signature = JSON.stringify([c.status, c.messages.length, (c.decisions || []).length]);
     if (signature === shown) return;
     shown = signature;
-    $("conv-meta").textContent = ["status: " + c.status, c.team ? "team: " + c.team : ""].filter(Boolean).join(" · ");
+    const who = c.contact ? [c.contact.name, c.contact.email, c.contact.phone].filter(Boolean).join(", ") : "";
+    $("conv-meta").textContent = ["status: " + c.status, c.team ? "team: " + c.team : "", who ? "customer: " + who : ""]
+      .filter(Boolean).join(" · ");
+    // The channel may have turned suggested replies off.
+    $("suggest").hidden = c.reply_suggestions === false;
     $("conv-reason").textContent = c.handoff_reason ? "Handed off: " + c.handoff_reason : "";
     const ended = !!c.ended_at;
     $("accept").disabled = ended || c.status !== "handed_off";

@@ -1,0 +1,104 @@
+package activities
+
+import (
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/switchboardhq/switchboard/models"
+	"github.com/switchboardhq/switchboard/rules"
+)
+
+// Why the agent does not take a conversation (ChannelPolicy.Cause).
+const (
+	ChannelCauseHours = "hours"
+	ChannelCauseShare = "share"
+)
+
+// ChannelPolicy is what the conversation's channel settings decided on its
+// first turn.
+type ChannelPolicy struct {
+	ChannelID string
+	// AgentTakes is false when the channel's agent hours or agent share
+	// leave the conversation to the team.
+	AgentTakes bool
+	// Cause is ChannelCauseHours or ChannelCauseShare when the agent does not
+	// take it; Reason says it in words.
+	Cause  string
+	Reason string
+	// Team receives the channel's conversations the agent does not take and
+	// inactive ones ("" = the workspace's default team).
+	Team string
+	// InactivityAction is models.InactivityClose or models.InactivityHandoff;
+	// HandOffWhenInactive is true for the latter.
+	InactivityAction    string
+	HandOffWhenInactive bool
+	// The inputs, for auditors.
+	HoursMode     string
+	HoursSchedule string
+	HoursOpen     bool
+	AgentShare    int
+}
+
+// loadChannelPolicy reads the channel's settings and decides whether the
+// agent takes the conversation at now: inside the agent's hours and within
+// its share (a stable hash of the conversation ID, so a retried first turn
+// decides the same way). nil when the channel has no settings.
+func loadChannelPolicy(db *gorm.DB, in LoadContextInput, teams map[string]TeamInfo, now time.Time) (*ChannelPolicy, *models.ChannelSettings, error) {
+	var s models.ChannelSettings
+	err := db.Where("channel_id = ? AND workspace_id = ?", in.ChannelID, in.WorkspaceID).Limit(1).Find(&s).Error
+	if err != nil {
+		return nil, nil, fmt.Errorf("load channel settings: %w", err)
+	}
+	if s.ChannelID == "" {
+		return nil, nil, nil
+	}
+	p := &ChannelPolicy{
+		ChannelID: s.ChannelID, AgentTakes: true, Team: s.Team, InactivityAction: s.InactivityAction,
+		HoursMode: s.AgentHoursMode, AgentShare: s.AgentShare,
+	}
+	if p.InactivityAction == "" {
+		p.InactivityAction = models.InactivityClose
+	}
+	p.HandOffWhenInactive = p.InactivityAction == models.InactivityHandoff
+	if p.HoursMode == "" {
+		p.HoursMode = models.AgentHoursAlways
+	}
+	if p.HoursMode != models.AgentHoursAlways {
+		p.HoursSchedule = s.AgentHoursSchedule
+		if p.HoursSchedule == "" {
+			p.HoursSchedule = teams[s.AgentHoursTeam].WorkingHours
+		}
+		// A team without working hours is always open.
+		p.HoursOpen = true
+		hoursOK := true
+		if p.HoursSchedule != "" {
+			open, _, err := rules.NextOpen(p.HoursSchedule, now)
+			if err != nil {
+				// The API validates schedules; should a team's hours break
+				// later, the agent keeps working rather than stranding the
+				// customer, and the decision says why.
+				hoursOK = false
+				p.Reason = "agent hours ignored: " + err.Error()
+			}
+			p.HoursOpen = open
+		}
+		if hoursOK && (p.HoursMode == models.AgentHoursInside) != p.HoursOpen {
+			p.AgentTakes, p.Cause = false, ChannelCauseHours
+			p.Reason = "the agent works on this channel only inside its hours"
+			if p.HoursMode == models.AgentHoursOutside {
+				p.Reason = "the agent works on this channel only outside its hours"
+			}
+			if s.AgentHoursSchedule == "" && s.AgentHoursTeam != "" {
+				p.Reason += fmt.Sprintf(" (team %s's working hours)", s.AgentHoursTeam)
+			}
+			return p, &s, nil
+		}
+	}
+	if !rules.InPercentage(in.ConversationID, s.AgentShare) {
+		p.AgentTakes, p.Cause = false, ChannelCauseShare
+		p.Reason = fmt.Sprintf("the agent takes %d%% of this channel's conversations; this one is for the team", s.AgentShare)
+	}
+	return p, &s, nil
+}

@@ -1,0 +1,114 @@
+package issuetypes
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/switchboardhq/switchboard/knowledge"
+	"github.com/switchboardhq/switchboard/models"
+)
+
+const (
+	// refineTimeout bounds the language model's decision: a turn classifies
+	// in a local activity that has 10 s, and the offline decision does
+	// without it.
+	refineTimeout = 5 * time.Second
+	// refineOptions is how many of the likeliest candidates the language
+	// model chooses among, each shown with up to refineExamples of its
+	// examples nearest to the message.
+	refineOptions  = 5
+	refineExamples = 3
+)
+
+// Classify returns text's issue type: the likeliest type among those of its
+// nearest examples, or Unknown when that type's confidence is below the
+// workspace's threshold (or no example shares a word with text). With a
+// Refiner, a language model then decides among the likeliest candidates; if
+// it fails, the offline decision stands (and RefineErr says why).
+func (s *Service) Classify(ctx context.Context, workspaceID, text string) (Result, error) {
+	threshold, err := s.Threshold(ctx, workspaceID)
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{IssueType: Unknown, Unknown: true, Threshold: threshold}
+	hits, err := s.Knowledge.SearchExamples(ctx, workspaceID, text, Candidates)
+	if err != nil {
+		return Result{}, fmt.Errorf("classify: %w", err)
+	}
+	if len(hits) == 0 {
+		return res, nil
+	}
+	cache := s.Models
+	if cache == nil {
+		cache = defaultModels
+	}
+	m, err := cache.model(ctx, s.DB, workspaceID)
+	if err != nil {
+		return Result{}, fmt.Errorf("classify: %w", err)
+	}
+	types := make([]string, len(hits))
+	for i, h := range hits {
+		types[i] = h.IssueType
+	}
+	ranked := m.rank(text, types)
+	if len(ranked) == 0 {
+		return res, nil
+	}
+	best := ranked[0]
+	res.BestGuess, res.Confidence = best.Type, best.Confidence
+	if best.Confidence >= threshold {
+		res.IssueType, res.Unknown = best.Type, false
+	}
+	if s.Refiner != nil {
+		s.refine(ctx, workspaceID, text, ranked[:min(len(ranked), refineOptions)], hits, &res)
+	}
+	return res, nil
+}
+
+// refine asks the language model to decide among the candidates and
+// records its decision in res, or why it could not.
+func (s *Service) refine(ctx context.Context, workspaceID, text string, candidates []Candidate, hits []knowledge.ExampleHit, res *Result) {
+	names := make([]string, len(candidates))
+	for i, c := range candidates {
+		names[i] = c.Type
+	}
+	var types []models.IssueType
+	if err := s.DB.WithContext(ctx).Where("workspace_id = ? AND name IN ?", workspaceID, names).Find(&types).Error; err != nil {
+		res.RefineErr = fmt.Errorf("load issue types: %w", err)
+		return
+	}
+	descriptions := map[string]string{}
+	for _, t := range types {
+		descriptions[t.Name] = t.Description
+	}
+	options := make([]Option, len(candidates))
+	for i, c := range candidates {
+		options[i] = Option{Name: c.Type, Description: descriptions[c.Type]}
+		for _, h := range hits {
+			if h.IssueType == c.Type && len(options[i].Examples) < refineExamples {
+				options[i].Examples = append(options[i].Examples, h.Text)
+			}
+		}
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, refineTimeout)
+	defer cancel()
+	choice, err := s.Refiner.Refine(ctx, RefineRequest{Text: text, Options: options})
+	if err != nil {
+		res.RefineErr = err
+		return
+	}
+	if choice == Unknown {
+		res.IssueType, res.Unknown, res.Refined = Unknown, true, true
+		return
+	}
+	i := slices.IndexFunc(candidates, func(c Candidate) bool { return c.Type == choice })
+	if i < 0 {
+		res.RefineErr = fmt.Errorf("the refiner chose %q, which is not a candidate", choice)
+		return
+	}
+	res.IssueType, res.Unknown, res.Refined = choice, false, true
+	res.Confidence = candidates[i].Confidence
+}

@@ -1,0 +1,63 @@
+package knowledge
+
+import "strings"
+
+// searchProperties are the chunk properties a search matches, with their
+// weights: a chunk's title and heading say what all of it is about. Each
+// is searched as written and stemmed, so that a word in the form the chunk
+// uses counts more than another form of it; chunks written before the
+// stemmed properties existed are still found by their words as written.
+var searchProperties = []string{"title^2", "heading^2", "text", "titleStems^2", "headingStems^2", "textStems"}
+
+// queryStopWords are the words of customers' questions that say nothing of
+// what they ask ("how", "can", "my", "you"): a search leaves them out, so
+// that chunks are not ranked on them. Weaviate's own list (see stopWords)
+// is much shorter. These are NLTK's English stop words, without its
+// negations and their contractions.
+var queryStopWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`i me my myself we our ours ourselves you your yours yourself yourselves
+	he him his himself she her hers herself it its itself they them their theirs themselves what which who
+	whom this that these those am is are was were be been being have has had having do does did doing a an
+	the and but if or because as until while of at by for with about against between into through during
+	before after above below to from up down in out on off over under again further then once here there
+	when where why how all any both each few more most other some such only own same so than too very s t
+	can will just should now d ll m o re ve y`) {
+		queryStopWords[w] = true
+	}
+}
+
+// queryTerms are the words a search looks for: the query's words, its stop
+// words left out (unless nothing else is left), each followed by its stem
+// when that differs, so that the stemmed properties match too.
+func queryTerms(query string) string {
+	words := Words(query)
+	var kept []string
+	for _, w := range words {
+		if !queryStopWords[w] {
+			kept = append(kept, w)
+		}
+	}
+	if len(kept) == 0 {
+		kept = words
+	}
+	out := make([]string, 0, 2*len(kept))
+	for _, w := range kept {
+		out = append(out, w)
+		if s := Stem(w); s != w {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// chunkStems is text as a chunk's stemmed properties hold it: its words,
+// each reduced by Stem.
+func chunkStems(text string) string {
+	words := Words(text)
+	for i, w := range words {
+		words[i] = Stem(w)
+	}
+	return strings.Join(words, " ")
+}

@@ -1,0 +1,28 @@
+package knowledge
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestQueryTerms(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ query, want string }{
+		{"Where do you ship orders from?", "ship orders order"},
+		{"How long does shipping take?", "long shipping shipp take"},
+		{"what are the desk organizers made out of", "desk organizers organizer made"},
+		{"  ", ""},
+		// Nothing but stop words: better some words than none.
+		{"How are you?", "how are you"},
+		{`"}]) { drop`, "drop"},
+	} {
+		require.Equal(t, tc.want, queryTerms(tc.query), tc.query)
+	}
+}
+
+func TestChunkStems(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "order ship the same day 2 pm", chunkStems("Orders ship the same day, 2 pm."))
+	require.Equal(t, "", chunkStems(""))
+}

@@ -1,0 +1,119 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"github.com/switchboardhq/switchboard/activities"
+	"github.com/switchboardhq/switchboard/apperr"
+	"github.com/switchboardhq/switchboard/models"
+)
+
+// phoneNumber is a phone number as customers type it: digits with an
+// optional leading +, spaces, dots, dashes and parentheses.
+var phoneNumber = regexp.MustCompile(`^\+?[0-9][0-9 ().-]{4,30}$`)
+
+// contactOf checks the contact details of a customer's message.
+func contactOf(req *contactRequest) (models.ConversationContact, error) {
+	var out models.ConversationContact
+	if req == nil {
+		return out, nil
+	}
+	if req.Email != "" {
+		addr, err := mail.ParseAddress(req.Email)
+		if err != nil || addr.Address != req.Email {
+			return out, apperr.Invalid("contact.email", "is not an email address")
+		}
+		out.Email = strings.ToLower(addr.Address)
+	}
+	out.Name = strings.TrimSpace(req.Name)
+	if utf8.RuneCountInString(out.Name) > 200 {
+		return out, apperr.Invalid("contact.name", "longer than 200 characters")
+	}
+	out.Phone = strings.TrimSpace(req.Phone)
+	if out.Phone != "" && !phoneNumber.MatchString(out.Phone) {
+		return out, apperr.Invalid("contact.phone", "is not a phone number (digits, optionally starting with +)")
+	}
+	return out, nil
+}
+
+// checkMandatoryFields rejects the first message of a new conversation that
+// lacks a field its channel asks for before a chat starts.
+func (s *Server) checkMandatoryFields(ctx context.Context, workspaceID, channelID, wfID string, given models.ConversationContact) error {
+	st, err := s.channelSettings(ctx, workspaceID, channelID)
+	if err != nil {
+		return err
+	}
+	missing := ""
+	for _, f := range st.MandatoryFields.V {
+		value := map[string]string{models.FieldEmail: given.Email, models.FieldName: given.Name, models.FieldPhone: given.Phone}[f]
+		if value == "" {
+			missing = f
+			break
+		}
+	}
+	if missing == "" {
+		return nil
+	}
+	// Only the first message must carry them: a conversation the server
+	// knows (its record, or the contact its first message gave) has started.
+	rowID := activities.ConversationRowID(wfID)
+	db := s.DB.WithContext(ctx)
+	var known int64
+	if err := db.Model(&models.Conversation{}).Where("id = ?", rowID).Count(&known).Error; err != nil {
+		return err
+	}
+	if known == 0 {
+		if err := db.Model(&models.ConversationContact{}).Where("conversation_id = ?", rowID).Count(&known).Error; err != nil {
+			return err
+		}
+	}
+	if known > 0 {
+		return nil
+	}
+	return apperr.Invalid("contact."+missing, "this channel asks for it before a chat starts")
+}
+
+// saveContact keeps what the customer told about themselves, adding to what
+// an earlier message told.
+func (s *Server) saveContact(ctx context.Context, wfID string, given models.ConversationContact) error {
+	rowID := activities.ConversationRowID(wfID)
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var row models.ConversationContact
+		if err := tx.Where("conversation_id = ?", rowID).Limit(1).Find(&row).Error; err != nil {
+			return err
+		}
+		row.ConversationID, row.WorkspaceID, row.ChannelID = rowID, given.WorkspaceID, given.ChannelID
+		if given.Email != "" {
+			row.Email = given.Email
+		}
+		if given.Name != "" {
+			row.Name = given.Name
+		}
+		if given.Phone != "" {
+			row.Phone = given.Phone
+		}
+		// A thread keeps the subject it started with.
+		if row.Subject == "" {
+			row.Subject = given.Subject
+		}
+		row.UpdatedAt = time.Now().UTC()
+		if err := tx.Save(&row).Error; err != nil {
+			return fmt.Errorf("save conversation contact: %w", err)
+		}
+		return nil
+	})
+}
+
+type contactJSON struct {
+	Email string `json:"email,omitempty"`
+	Name  string `json:"name,omitempty"`
+	Phone string `json:"phone,omitempty"`
+}

@@ -1,0 +1,366 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/mail"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/switchboardhq/switchboard/activities"
+	"github.com/switchboardhq/switchboard/apperr"
+	"github.com/switchboardhq/switchboard/models"
+	"github.com/switchboardhq/switchboard/workflows"
+)
+
+// Inbound webhooks: an email or whatsapp provider (or the glue in front of
+// it) posts each message a customer sends to a channel, signed with the
+// channel's secret. The message joins the conversation of its sender on
+// that channel, and the agent's reply goes to the outbox for delivery.
+
+// WebhookSignatureHeader carries an inbound webhook's signature, in the
+// scheme the team webhooks use: "t=<unix seconds>,v1=<hex HMAC-SHA256 of
+// "<t>.<body>" with the channel's secret>" (activities.Sign makes one).
+const WebhookSignatureHeader = activities.SignatureHeader
+
+// WebhookTolerance is how far a signature's timestamp may be from the
+// server's clock: an older request is refused, so a captured request cannot
+// be replayed later.
+const WebhookTolerance = 5 * time.Minute
+
+// inboundMessage is the body of an inbound webhook.
+type inboundMessage struct {
+	// MessageID is the provider's ID of the message (an email's
+	// Message-ID); a second request with the same ID is the same message.
+	MessageID string `json:"message_id"`
+	// From is the sender: an email address (email channels, "Ada
+	// <ada@example.com>" is fine) or a phone number (whatsapp channels).
+	From string `json:"from"`
+	// Name is the sender's display name, when the provider knows it.
+	Name    string `json:"name"`
+	Subject string `json:"subject"`
+	// Text is the message without quoted earlier messages.
+	Text string `json:"text"`
+}
+
+type inboundResponse struct {
+	messageResponse
+	// MessageID is the provider's message ID the request carried.
+	MessageID string `json:"message_id"`
+	// OutboxID is the outbox message carrying the agent's reply; empty when
+	// the agent stays silent (a rep has the conversation).
+	OutboxID string `json:"outbox_id,omitempty"`
+}
+
+// maxProviderMessageID bounds a provider's message ID (an email's
+// Message-ID header may be up to 998 characters).
+const maxProviderMessageID = 998
+
+// inboundWebhook: POST /v1/webhooks/{channelID}. A missing, malformed,
+// stale or wrong signature → 401 and nothing is stored. A request repeated
+// with the same message_id gets the same answer and adds nothing.
+func (s *Server) inboundWebhook(c *gin.Context) {
+	ctx := c.Request.Context()
+	id := c.Param("channelID")
+	if validID("channelID", id) != nil {
+		s.fail(c, apperr.Errorf(apperr.ENOTFOUND, "no webhook channel %q", id))
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, s.MaxBodyBytes))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			s.fail(c, apperr.Errorf(apperr.ETOOLARGE, "body: larger than %d bytes", s.MaxBodyBytes))
+			return
+		}
+		s.fail(c, apperr.Errorf(apperr.EINVALID, "body: could not be read"))
+		return
+	}
+	var ch models.Channel
+	var st models.ChannelSettings
+	db := s.DB.WithContext(ctx)
+	if err := db.Where("id = ?", id).Limit(1).Find(&ch).Error; err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := db.Where("channel_id = ?", id).Limit(1).Find(&st).Error; err != nil {
+		s.fail(c, err)
+		return
+	}
+	if ch.ID == "" || !isWebhookChannel(ch.Type) || st.WebhookSecret == "" {
+		s.fail(c, apperr.Errorf(apperr.ENOTFOUND, "no webhook channel %q", id))
+		return
+	}
+	if err := verifySignature(st.WebhookSecret, c.GetHeader(WebhookSignatureHeader), body, time.Now()); err != nil {
+		s.fail(c, err)
+		return
+	}
+
+	in, err := decodeInbound(body)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	sender, contact, err := inboundSender(ch.Type, in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	text := strings.TrimSpace(in.Text)
+	if text == "" && ch.Type == models.ChannelEmail {
+		// An email may ask its question in the subject alone.
+		text = strings.TrimSpace(in.Subject)
+	}
+	if err := validText(text); err != nil {
+		s.fail(c, err)
+		return
+	}
+
+	convID := WebhookConversationID(ch.Type, ch.ID, sender)
+	msg := workflows.CustomerMessage{
+		ID: inboundMessageID(ch.ID, in.MessageID), Text: text, ContactEmail: contact.Email, ChannelID: ch.ID,
+	}
+	out, err := s.converse(ctx, ch.WorkspaceID, convID, ch.Type, false, msg)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	wfID := workflows.ConversationWorkflowID(ch.WorkspaceID, convID)
+	contact.WorkspaceID, contact.ChannelID = ch.WorkspaceID, ch.ID
+	if err := s.saveContact(ctx, wfID, contact); err != nil {
+		s.fail(c, err)
+		return
+	}
+	resp := inboundResponse{messageResponse: out, MessageID: in.MessageID}
+	if out.Reply.Text != "" {
+		resp.OutboxID, err = s.queueChannelReply(ctx, channelReply{
+			WorkspaceID: ch.WorkspaceID, ChannelID: ch.ID, ChannelType: ch.Type,
+			ConversationRowID: activities.ConversationRowID(wfID), Recipient: sender,
+			Subject: replySubject(ch.Type, in.Subject), Body: out.Reply.Text,
+			Key: "channel_reply:" + ch.ID + ":" + msg.ID, InReplyTo: in.MessageID,
+		})
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	c.JSON(http.StatusOK, resp)
+}
+
+// verifySignature checks a "t=…,v1=…" signature of body with secret. Any
+// of several v1 values may match.
+func verifySignature(secret, header string, body []byte, now time.Time) error {
+	if header == "" {
+		return apperr.Errorf(apperr.EUNAUTHORIZED, "%s: missing; sign each request with the channel's secret", WebhookSignatureHeader)
+	}
+	var ts string
+	var sigs [][]byte
+	for _, part := range strings.Split(header, ",") {
+		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
+		switch k {
+		case "t":
+			ts = v
+		case "v1":
+			if sig, err := hex.DecodeString(v); err == nil {
+				sigs = append(sigs, sig)
+			}
+		}
+	}
+	unix, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil || len(sigs) == 0 {
+		return apperr.Errorf(apperr.EUNAUTHORIZED, "%s: expected \"t=<unix seconds>,v1=<hex HMAC-SHA256 of \\\"<t>.<body>\\\">\"", WebhookSignatureHeader)
+	}
+	if age := now.Sub(time.Unix(unix, 0)); age > WebhookTolerance || age < -WebhookTolerance {
+		return apperr.Errorf(apperr.EUNAUTHORIZED, "%s: the timestamp is more than %s from the server's clock; sign each delivery afresh", WebhookSignatureHeader, WebhookTolerance)
+	}
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(ts + "."))
+	mac.Write(body)
+	want := mac.Sum(nil)
+	for _, sig := range sigs {
+		if hmac.Equal(sig, want) {
+			return nil
+		}
+	}
+	return apperr.Errorf(apperr.EUNAUTHORIZED, "%s: does not match the body (a wrong secret, or the body changed after signing)", WebhookSignatureHeader)
+}
+
+// decodeInbound decodes a webhook body (unknown fields are errors) and
+// checks its message ID.
+func decodeInbound(body []byte) (inboundMessage, error) {
+	var in inboundMessage
+	if len(bytes.TrimSpace(body)) == 0 {
+		return in, apperr.Invalid("body", "must be a JSON object")
+	}
+	if !utf8.Valid(body) {
+		return in, apperr.Invalid("body", "is not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return in, jsonError(err)
+	}
+	switch {
+	case strings.TrimSpace(in.MessageID) == "":
+		return in, apperr.Invalid("message_id", "must not be empty (the provider's ID of the message)")
+	case len(in.MessageID) > maxProviderMessageID:
+		return in, apperr.Invalid("message_id", fmt.Sprintf("longer than %d characters", maxProviderMessageID))
+	case utf8.RuneCountInString(in.Subject) > 998:
+		return in, apperr.Invalid("subject", "longer than 998 characters")
+	case utf8.RuneCountInString(in.Name) > 200:
+		return in, apperr.Invalid("name", "longer than 200 characters")
+	}
+	return in, nil
+}
+
+// inboundSender returns the sender's address (the key that threads their
+// messages) and what the message tells about them.
+func inboundSender(channelType string, in inboundMessage) (string, models.ConversationContact, error) {
+	contact := models.ConversationContact{Name: strings.TrimSpace(in.Name), Subject: strings.TrimSpace(in.Subject)}
+	if strings.TrimSpace(in.From) == "" {
+		return "", contact, apperr.Invalid("from", "must not be empty (the sender)")
+	}
+	if channelType == models.ChannelEmail {
+		addr, err := mail.ParseAddress(in.From)
+		if err != nil {
+			return "", contact, apperr.Invalid("from", fmt.Sprintf("%q is not an email address", in.From))
+		}
+		if contact.Name == "" {
+			contact.Name = addr.Name
+		}
+		contact.Email = strings.ToLower(addr.Address)
+		return contact.Email, contact, nil
+	}
+	if !phoneNumber.MatchString(strings.TrimSpace(in.From)) {
+		return "", contact, apperr.Invalid("from", fmt.Sprintf("%q is not a phone number", in.From))
+	}
+	digits := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, in.From)
+	contact.Phone = "+" + digits
+	return contact.Phone, contact, nil
+}
+
+// WebhookConversationID is the conversation of a sender (a lower-case email
+// address, or a phone number as "+<digits>") on an email or whatsapp
+// channel: the same sender writes to the same conversation, which reopens
+// when it has ended.
+func WebhookConversationID(channelType, channelID, sender string) string {
+	sum := sha256.Sum256([]byte(channelID + "\x00" + sender))
+	return channelType + "-" + hex.EncodeToString(sum[:16])
+}
+
+// inboundMessageID is the message's ID in the conversation (the update ID),
+// derived from the provider's ID so that a repeated request is the same
+// message.
+func inboundMessageID(channelID, providerID string) string {
+	sum := sha256.Sum256([]byte(channelID + "\x00" + providerID))
+	return "in-" + hex.EncodeToString(sum[:16])
+}
+
+// replySubject is the subject of a reply by email ("" for whatsapp).
+func replySubject(channelType, subject string) string {
+	if channelType != models.ChannelEmail {
+		return ""
+	}
+	subject = strings.TrimSpace(subject)
+	switch {
+	case subject == "":
+		return "Re: your message"
+	case strings.HasPrefix(strings.ToLower(subject), "re:"):
+		return subject
+	}
+	return "Re: " + subject
+}
+
+// channelReply is a message to an email or whatsapp customer.
+type channelReply struct {
+	WorkspaceID       string
+	ChannelID         string
+	ChannelType       string
+	ConversationRowID string
+	Recipient         string
+	Subject           string
+	Body              string
+	// Key makes queueing idempotent.
+	Key       string
+	InReplyTo string
+}
+
+// queueChannelReply puts a reply in the outbox (kind "email_reply" or
+// "whatsapp_reply"), with its channel, once per key, and returns the outbox
+// message's ID.
+func (s *Server) queueChannelReply(ctx context.Context, r channelReply) (string, error) {
+	now := time.Now().UTC()
+	row := models.OutboxMessage{
+		ID: uuid.NewString(), WorkspaceID: r.WorkspaceID, Kind: r.ChannelType + "_reply", Recipient: r.Recipient,
+		Subject: r.Subject, Body: r.Body, IdempotencyKey: r.Key, CreatedAt: now,
+	}
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
+		if res.Error != nil {
+			return fmt.Errorf("queue reply: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			// Queued before: the same reply, once.
+			var queued models.OutboxMessage
+			if err := tx.Where("idempotency_key = ?", r.Key).Take(&queued).Error; err != nil {
+				return fmt.Errorf("find queued reply: %w", err)
+			}
+			row = queued
+			return nil
+		}
+		delivery := models.ChannelDelivery{
+			OutboxMessageID: row.ID, ChannelID: r.ChannelID, ConversationID: r.ConversationRowID,
+			InReplyTo: r.InReplyTo, CreatedAt: now,
+		}
+		if err := tx.Create(&delivery).Error; err != nil {
+			return fmt.Errorf("queue reply delivery: %w", err)
+		}
+		return nil
+	})
+	return row.ID, err
+}
+
+// queueRepReply puts a rep's message to an email or whatsapp customer in
+// the outbox (a chat customer reads it in the widget).
+func (s *Server) queueRepReply(ctx context.Context, conv models.Conversation, req repMessageRequest) error {
+	if !isWebhookChannel(conv.ChannelType) {
+		return nil
+	}
+	var contact models.ConversationContact
+	if err := s.DB.WithContext(ctx).Where("conversation_id = ?", conv.ID).Limit(1).Find(&contact).Error; err != nil {
+		return err
+	}
+	recipient := contact.Email
+	if conv.ChannelType == models.ChannelWhatsApp {
+		recipient = contact.Phone
+	}
+	if recipient == "" {
+		return nil
+	}
+	_, err := s.queueChannelReply(ctx, channelReply{
+		WorkspaceID: conv.WorkspaceID, ChannelID: conv.ChannelID, ChannelType: conv.ChannelType,
+		ConversationRowID: conv.ID, Recipient: recipient, Subject: replySubject(conv.ChannelType, contact.Subject),
+		Body: req.Text, Key: "rep_reply:" + conv.ID + ":" + req.ID,
+	})
+	return err
+}
