@@ -47,6 +47,11 @@ type BenchOptions struct {
 	Concurrency []int
 	// JSON prints the report as JSON instead of a table.
 	JSON bool
+	// Pause is how long each conversation waits after a reply before its
+	// next message, in both phases (0: a closed loop). Customers take
+	// seconds to write; a closed loop also measures each turn waiting for
+	// the previous turn's record, which a pause leaves out.
+	Pause time.Duration
 }
 
 // DefaultBenchOptions are the options of a plain `switchboard bench`.
@@ -63,6 +68,7 @@ func ParseBenchFlags(args []string, errOut io.Writer) (BenchOptions, error) {
 	fs.IntVar(&opts.Warmup, "warmup", opts.Warmup, "unmeasured turns per phase before measuring")
 	levels := fs.String("concurrency", "1,10", "comma-separated numbers of concurrent conversations")
 	fs.BoolVar(&opts.JSON, "json", false, "print the report as JSON")
+	fs.DurationVar(&opts.Pause, "pause", 0, "pause after each reply before a conversation's next message (e.g. 100ms)")
 	if err := fs.Parse(args); err != nil {
 		return opts, err
 	}
@@ -86,6 +92,8 @@ func (o BenchOptions) validate() error {
 		return fmt.Errorf("-turns: must be at least 1")
 	case o.Warmup < 0:
 		return fmt.Errorf("-warmup: must not be negative")
+	case o.Pause < 0 || o.Pause > time.Minute:
+		return fmt.Errorf("-pause: must be between 0 and 1m")
 	case len(o.Concurrency) == 0:
 		return fmt.Errorf("-concurrency: give at least one level")
 	}
@@ -181,6 +189,7 @@ type BenchReport struct {
 	Generator       string        `json:"generator"`
 	Turns           int           `json:"turns"`
 	Warmup          int           `json:"warmup"`
+	PauseMs         float64       `json:"pause_ms"`
 	Levels          []BenchLevel  `json:"levels"`
 	Targets         []BenchTarget `json:"targets"`
 }
@@ -277,7 +286,7 @@ func RunBench(ctx context.Context, cfg config.Config, out io.Writer, opts BenchO
 
 	report := BenchReport{
 		TemporalAddress: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace, TaskQueue: b.queue,
-		Generator: "extractive (no LLM)", Turns: opts.Turns, Warmup: opts.Warmup,
+		Generator: "extractive (no LLM)", Turns: opts.Turns, Warmup: opts.Warmup, PauseMs: ms(opts.Pause),
 	}
 	if cfg.LLMBaseURL != "" {
 		report.Generator = "LLM " + cfg.LLMModel + " at " + cfg.LLMBaseURL
@@ -418,6 +427,13 @@ func (b *bench) loop(ctx context.Context, n, total int, call func(ctx context.Co
 					cancel(err)
 					return
 				}
+				if b.opts.Pause > 0 {
+					select {
+					case <-time.After(b.opts.Pause):
+					case <-ctx.Done():
+						return
+					}
+				}
 			}
 		})
 	}
@@ -549,7 +565,11 @@ func benchTargets(levels []BenchLevel) []BenchTarget {
 func printBenchReport(out io.Writer, r BenchReport) {
 	fmt.Fprintf(out, "\nSwitchboard bench: Temporal %s (namespace %s), task queue %s, answers: %s\n",
 		r.TemporalAddress, r.Namespace, r.TaskQueue, r.Generator)
-	fmt.Fprintf(out, "%d measured calls per phase after %d warm-up calls; latency from the client call to the reply\n\n", r.Turns, r.Warmup)
+	fmt.Fprintf(out, "%d measured calls per phase after %d warm-up calls; latency from the client call to the reply", r.Turns, r.Warmup)
+	if r.PauseMs > 0 {
+		fmt.Fprintf(out, "; each conversation pauses %.0f ms after a reply", r.PauseMs)
+	}
+	fmt.Fprint(out, "\n\n")
 	fmt.Fprintf(out, "%13s  %-34s %6s %8s %8s %8s %8s\n", "conversations", "phase", "calls", "p50 ms", "p95 ms", "max ms", "per s")
 	for _, l := range r.Levels {
 		for _, row := range []struct {

@@ -15,6 +15,10 @@ import (
 	"github.com/switchboardhq/switchboard/config"
 )
 
+// PostgresMaxConns bounds each process's connections to PostgreSQL, all of
+// which may stay open while idle (for a minute).
+const PostgresMaxConns = 16
+
 // Open connects to the database a DATABASE_URL names (see
 // config.ParseDatabaseURL). SQLite files get WAL mode, a busy timeout and
 // foreign keys, and one connection, so writers queue instead of failing.
@@ -31,6 +35,18 @@ func Open(databaseURL string) (*gorm.DB, error) {
 	switch kind {
 	case config.DatabasePostgres:
 		db, err = gorm.Open(postgres.Open(dsn), gcfg)
+		if err == nil {
+			sqlDB, dbErr := db.DB()
+			if dbErr != nil {
+				return nil, dbErr
+			}
+			// database/sql keeps only two idle connections by default: under
+			// concurrent turns every other query paid for a new PostgreSQL
+			// backend (a fork), which cost more than the queries.
+			sqlDB.SetMaxOpenConns(PostgresMaxConns)
+			sqlDB.SetMaxIdleConns(PostgresMaxConns)
+			sqlDB.SetConnMaxIdleTime(time.Minute)
+		}
 	case config.DatabaseSQLite:
 		if dir := filepath.Dir(dsn); dir != "." {
 			if err := os.MkdirAll(dir, 0o755); err != nil {

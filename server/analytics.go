@@ -20,6 +20,7 @@ import (
 	"github.com/switchboardhq/switchboard/apperr"
 	"github.com/switchboardhq/switchboard/gaps"
 	"github.com/switchboardhq/switchboard/models"
+	"github.com/switchboardhq/switchboard/sources"
 )
 
 // Analytics reads the read model that RecordTurn and the credit ledger keep
@@ -589,7 +590,7 @@ func (s *Server) resolveGap(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, resolvedGapResponse{
 		ID: gap.ID, Question: gap.Question, ResolvedAt: &now,
-		Source: sourceRef{ID: src.ID, Title: src.Title, URL: src.URL},
+		Source: sourceRef{ID: src.ID, Title: sources.Title(src), URL: src.URL},
 	})
 }
 
@@ -631,8 +632,8 @@ func (s *Server) analyticsSources(c *gin.Context) {
 		return
 	}
 	db := s.DB.WithContext(c.Request.Context())
-	var sources []models.ContentSource
-	if err := db.Where("workspace_id = ?", q.WorkspaceID).Order("title, id").Find(&sources).Error; err != nil {
+	var all []models.ContentSource
+	if err := db.Where("workspace_id = ?", q.WorkspaceID).Order("title, id").Find(&all).Error; err != nil {
 		s.fail(c, fmt.Errorf("load sources: %w", err))
 		return
 	}
@@ -680,8 +681,8 @@ func (s *Server) analyticsSources(c *gin.Context) {
 		return
 	}
 	out := sourcesResponse{periodJSON: q.period(), Sources: []sourceStatsJSON{}}
-	for _, src := range sources {
-		st := sourceStatsJSON{ID: src.ID, Title: src.Title, URL: src.URL, Kind: src.Kind, Status: src.Status,
+	for _, src := range all {
+		st := sourceStatsJSON{ID: src.ID, Title: sources.Title(src), URL: src.URL, Kind: src.Kind, Status: src.Status,
 			Citations: replies[src.ID], Conversations: len(citedBy[src.ID]), CitedTotal: src.CitedCount}
 		for convID := range citedBy[src.ID] {
 			if o := outcome[convID]; o.ended {
