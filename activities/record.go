@@ -183,14 +183,18 @@ func (a *Activities) RecordTurn(ctx context.Context, in RecordTurnInput) (Record
 				}
 			}
 		}
+		// One statement for all decisions, and one for all events.
+		decisions := make([]models.Decision, 0, len(in.Decisions))
 		for i, d := range in.Decisions {
-			row := models.Decision{
+			decisions = append(decisions, models.Decision{
 				ID:             rowID(convID, "decision", d.MessageID, d.Kind, fmt.Sprint(i), d.At.String()),
 				ConversationID: convID, MessageID: d.MessageID, Kind: d.Kind, Summary: d.Summary,
 				Detail: models.NewJSON(d.Detail), CreatedAt: d.At.UTC(),
-			}
-			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
-				return fmt.Errorf("insert decision: %w", err)
+			})
+		}
+		if len(decisions) > 0 {
+			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&decisions).Error; err != nil {
+				return fmt.Errorf("insert decisions: %w", err)
 			}
 		}
 		if g := in.Gap; g != nil {
@@ -202,13 +206,16 @@ func (a *Activities) RecordTurn(ctx context.Context, in RecordTurnInput) (Record
 				return fmt.Errorf("insert knowledge gap: %w", err)
 			}
 		}
+		events := make([]models.RepEvent, 0, len(in.Events))
 		for _, e := range in.Events {
-			row := models.RepEvent{
+			events = append(events, models.RepEvent{
 				WorkspaceID: in.WorkspaceID, Team: e.Team, ConversationID: in.ConversationID, Kind: e.Kind,
 				Payload: models.NewJSON(e.Payload), Key: e.Key, CreatedAt: e.At.UTC(),
-			}
-			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
-				return fmt.Errorf("insert rep event: %w", err)
+			})
+		}
+		if len(events) > 0 {
+			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&events).Error; err != nil {
+				return fmt.Errorf("insert rep events: %w", err)
 			}
 		}
 		if in.ReopenOf != "" && in.ReopenOf != convID {

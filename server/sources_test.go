@@ -120,11 +120,13 @@ func (b sourcesBundle) wait(id string, since time.Time) map[string]any {
 	b.t.Helper()
 	var last map[string]any
 	require.Eventually(b.t, func() bool {
+		// The row first, then the API: the answer returned is at least as
+		// new as the state that ended the wait.
+		var row models.ContentSource
+		require.NoError(b.t, b.app.DB.Where("id = ?", id).Take(&row).Error)
 		r := b.req("GET", "/v1/sources/"+id, b.app.Keys.Auditor, nil)
 		require.Equal(b.t, http.StatusOK, r.Status, r.Raw)
 		last = r.Body
-		var row models.ContentSource
-		require.NoError(b.t, b.app.DB.Where("id = ?", id).Take(&row).Error)
 		switch row.Status {
 		case models.SourceReady:
 			return row.LastSyncedAt != nil && !row.LastSyncedAt.Before(since)

@@ -20,6 +20,8 @@ func TestSuggestedReplyAnswersLastMessageAndChangesNothing(t *testing.T) {
 	r = do(t, "POST", conv+"/messages", app.Keys.Widget, []byte(`{"id":"m2","text":"How long does shipping take?"}`))
 	require.Equal(t, 200, r.Status, r.Raw)
 	require.Empty(t, r.Body["reply"].(map[string]any)["text"])
+	// A rep sees the message once it is recorded, just after the reply.
+	customerMessages(t, app, "suggest-1", 2)
 
 	before := do(t, "GET", conv, app.Keys.Auditor, nil)
 	var credits int64
