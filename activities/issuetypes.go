@@ -21,6 +21,11 @@ type ClassifyIssueResult struct {
 	IssueType  string
 	Confidence float64
 	Unknown    bool
+	// OutOfScope is true when the message is Unknown because the workspace's
+	// out-of-scope examples (issue type "out_of_scope") are about as likely
+	// as its likeliest issue type: something the business does not handle. The conversation treats it as
+	// any unknown.
+	OutOfScope bool
 	// BestGuess is the offline classifier's likeliest type, also when
 	// Unknown ("" when no example shares a word with the message).
 	BestGuess string
@@ -46,7 +51,7 @@ func (a *Activities) ClassifyIssue(ctx context.Context, in ClassifyIssueInput) (
 			"err", res.RefineErr)
 	}
 	return ClassifyIssueResult{
-		IssueType: res.IssueType, Confidence: res.Confidence, Unknown: res.Unknown,
+		IssueType: res.IssueType, Confidence: res.Confidence, Unknown: res.Unknown, OutOfScope: res.OutOfScope,
 		BestGuess: res.BestGuess, Refined: res.Refined,
 	}, nil
 }

@@ -24,9 +24,11 @@ const (
 
 // Classify returns text's issue type: the likeliest type among those of its
 // nearest examples, or Unknown when that type's confidence is below the
-// workspace's threshold (or no example shares a word with text). With a
-// Refiner, a language model then decides among the likeliest candidates; if
-// it fails, the offline decision stands (and RefineErr says why).
+// workspace's threshold, when the workspace's out-of-scope examples are
+// nearly as likely (outOfScopeRatio), or when no example shares a word with
+// text. With a Refiner, a language model then decides among the likeliest
+// candidates (unless the message is out of scope); if it fails, the offline
+// decision stands (and RefineErr says why).
 func (s *Service) Classify(ctx context.Context, workspaceID, text string) (Result, error) {
 	threshold, err := s.Threshold(ctx, workspaceID)
 	if err != nil {
@@ -48,20 +50,34 @@ func (s *Service) Classify(ctx context.Context, workspaceID, text string) (Resul
 	if err != nil {
 		return Result{}, fmt.Errorf("classify: %w", err)
 	}
-	types := make([]string, len(hits))
+	types := make([]string, len(hits), len(hits)+1)
 	for i, h := range hits {
 		types[i] = h.IssueType
 	}
+	// The out-of-scope examples stand for everything the business does not
+	// handle, which no 30 examples are all near to: they are always a
+	// candidate, whichever examples are nearest.
+	types = append(types, OutOfScope)
 	ranked := m.rank(text, types)
 	if len(ranked) == 0 {
 		return res, nil
 	}
+	outOfScope := 0.0
+	if i := slices.IndexFunc(ranked, func(c Candidate) bool { return c.Type == OutOfScope }); i >= 0 {
+		outOfScope = ranked[i].Probability
+		ranked = slices.Delete(ranked, i, i+1)
+	}
+	if len(ranked) == 0 {
+		res.OutOfScope = outOfScope > 0
+		return res, nil
+	}
 	best := ranked[0]
+	res.OutOfScope = outOfScope > 0 && outOfScope >= outOfScopeRatio*best.Probability
 	res.BestGuess, res.Confidence = best.Type, best.Confidence
-	if best.Confidence >= threshold {
+	if !res.OutOfScope && best.Confidence >= threshold {
 		res.IssueType, res.Unknown = best.Type, false
 	}
-	if s.Refiner != nil {
+	if s.Refiner != nil && !res.OutOfScope {
 		s.refine(ctx, workspaceID, text, ranked[:min(len(ranked), refineOptions)], hits, &res)
 	}
 	return res, nil

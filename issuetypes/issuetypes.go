@@ -21,6 +21,13 @@ import (
 // Unknown is the issue type of a message no type is close enough to.
 const Unknown = "unknown"
 
+// OutOfScope names the examples of messages that belong to none of the
+// workspace's issue types: things the business does not handle. Admins
+// write, import, list and delete them like any issue type's, but no message
+// is ever classified as out_of_scope: when the classifier's decision lands
+// on these examples the answer is Unknown (Result.OutOfScope says why).
+const OutOfScope = "out_of_scope"
+
 // Limits.
 const (
 	MaxNameChars        = 64
@@ -74,8 +81,13 @@ type Result struct {
 	// BestGuess when Unknown), 0..1.
 	Confidence float64
 	Unknown    bool
-	// BestGuess is the offline classifier's likeliest type, even when
-	// Unknown; "" when no example shares a word with the message.
+	// OutOfScope is true when the message is Unknown because the workspace's
+	// out-of-scope examples (OutOfScope) are nearly as likely as the
+	// likeliest issue type, or likelier.
+	OutOfScope bool
+	// BestGuess is the offline classifier's likeliest issue type, even when
+	// Unknown (never OutOfScope); "" when no example of an issue type shares
+	// a word with the message.
 	BestGuess string
 	Threshold float64
 	// Refined is true when a language model made the decision, choosing
@@ -99,7 +111,8 @@ type Service struct {
 }
 
 // CheckName returns an EINVALID error for field unless name is 1–64 lower
-// case letters, digits, "_", "-" or ".", and not reserved.
+// case letters, digits, "_", "-" or ".", not reserved, and not another
+// spelling of OutOfScope ("out-of-scope").
 func CheckName(field, name string) error {
 	if name == "" {
 		return apperr.Invalid(field, "must not be empty")
@@ -114,6 +127,11 @@ func CheckName(field, name string) error {
 	}
 	if slices.Contains(reserved, name) {
 		return apperr.Invalid(field, fmt.Sprintf("%q is reserved", name))
+	}
+	if name != OutOfScope && strings.NewReplacer("-", "_", ".", "_").Replace(name) == OutOfScope {
+		// Another spelling would make an ordinary issue type that
+		// conversations could be classified as.
+		return apperr.Invalid(field, fmt.Sprintf("%q: write %s for out-of-scope examples", name, OutOfScope))
 	}
 	return nil
 }

@@ -68,6 +68,7 @@ func TestValidateRowsNamesTheFirstBadRow(t *testing.T) {
 		{"bad type", issuetypes.Row{Text: "x", IssueType: "Refund!"}, `row 3: issue_type: "Refund!"`},
 		{"reserved type", issuetypes.Row{Text: "x", IssueType: "unknown"}, `row 3: issue_type: "unknown" is reserved`},
 		{"no type", issuetypes.Row{Text: "x"}, "row 3: issue_type: must not be empty"},
+		{"out of scope misspelt", issuetypes.Row{Text: "x", IssueType: "out-of-scope"}, `row 3: issue_type: "out-of-scope": write out_of_scope for out-of-scope examples`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -155,6 +156,59 @@ func TestIssueTypesLifecycle(t *testing.T) {
 		var n int64
 		require.NoError(t, db.Model(&models.IssueExample{}).Where("workspace_id = ?", ws).Count(&n).Error)
 		require.EqualValues(t, 1, n)
+	})
+}
+
+func TestOutOfScopeExamples(t *testing.T) {
+	t.Parallel()
+	testenv.EachDatabase(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		svc := service(t, db)
+		ws := uuid.NewString()
+		res, err := svc.Import(ctx, ws, []issuetypes.Row{
+			{Text: "where is my parcel", IssueType: "shipping"},
+			{Text: "my parcel is late", IssueType: "shipping"},
+			{Text: "I want my money back", IssueType: "refund"},
+			{Text: "refund my order", IssueType: "refund"},
+			{Text: "do you sell garden furniture", IssueType: issuetypes.OutOfScope},
+			{Text: "can you recommend a restaurant nearby", IssueType: issuetypes.OutOfScope},
+		})
+		require.NoError(t, err)
+		require.Equal(t, []string{"shipping", "refund", issuetypes.OutOfScope}, res.CreatedTypes)
+		_, err = svc.Create(ctx, ws, "out.of.scope", "", []string{"what is the weather"})
+		require.ErrorContains(t, err, `name: "out.of.scope": write out_of_scope`)
+		require.Equal(t, apperr.EINVALID, apperr.Code(err))
+
+		// A message close to the out-of-scope examples is unknown, and the
+		// language model is not asked.
+		llm := newChatServer(t, answering(issuetypes.OutOfScope))
+		svc.Refiner = llm.refiner(5 * time.Second)
+		got, err := svc.Classify(ctx, ws, "Do you sell garden chairs?")
+		require.NoError(t, err)
+		require.Equal(t, issuetypes.Unknown, got.IssueType)
+		require.True(t, got.Unknown)
+		require.True(t, got.OutOfScope)
+		require.NotEqual(t, issuetypes.OutOfScope, got.BestGuess)
+		require.False(t, got.Refined)
+		require.Zero(t, llm.calls.Load())
+
+		// The language model chooses among issue types only: naming
+		// out_of_scope leaves the offline decision standing.
+		got, err = svc.Classify(ctx, ws, "where is my parcel")
+		require.NoError(t, err)
+		require.Equal(t, "shipping", got.IssueType)
+		require.False(t, got.OutOfScope)
+		require.False(t, got.Refined)
+		require.ErrorContains(t, got.RefineErr, "names no candidate")
+		require.EqualValues(t, 1, llm.calls.Load())
+
+		// Without them, the same message is only a stranger.
+		svc.Refiner = nil
+		require.NoError(t, svc.Delete(ctx, ws, issuetypes.OutOfScope))
+		got, err = svc.Classify(ctx, ws, "Do you sell garden chairs?")
+		require.NoError(t, err)
+		require.True(t, got.Unknown)
+		require.False(t, got.OutOfScope)
 	})
 }
 

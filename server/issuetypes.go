@@ -224,6 +224,9 @@ type classifyResponse struct {
 	IssueType  string  `json:"issue_type"`
 	Confidence float64 `json:"confidence"`
 	Unknown    bool    `json:"unknown"`
+	// OutOfScope is true when the message is unknown because the
+	// out-of-scope examples are likelier than any issue type.
+	OutOfScope bool `json:"out_of_scope"`
 	// BestGuess is the offline classifier's likeliest type, also when
 	// unknown.
 	BestGuess string  `json:"best_guess,omitempty"`
@@ -253,7 +256,7 @@ func (s *Server) classifyIssue(c *gin.Context) {
 		s.Log.Warn("issue type: the language model could not decide; the offline decision stands", "err", res.RefineErr)
 	}
 	c.JSON(http.StatusOK, classifyResponse{
-		IssueType: res.IssueType, Confidence: res.Confidence, Unknown: res.Unknown,
+		IssueType: res.IssueType, Confidence: res.Confidence, Unknown: res.Unknown, OutOfScope: res.OutOfScope,
 		BestGuess: res.BestGuess, Threshold: res.Threshold, Refined: res.Refined,
 	})
 }

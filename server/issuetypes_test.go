@@ -125,3 +125,52 @@ func TestIssueTypesAPI(t *testing.T) {
 		require.Equal(t, http.StatusForbidden, r.Status, r.Raw)
 	}
 }
+
+func TestOutOfScopeExamplesAPI(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	admin, auditor := app.Keys.Admin, app.Keys.Auditor
+	url := app.URL + "/v1/issue-types"
+
+	r := post(t, url+"/import", admin, "text/csv", "text,issue_type\nwhere is my parcel,shipping\nmy parcel is late,shipping\n"+
+		"I want my money back,refund\nrefund my order,refund\ndo you sell garden furniture,out_of_scope\n")
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	require.Equal(t, []any{"shipping", "refund", "out_of_scope"}, r.Body["created_types"])
+	r = do(t, "PUT", url+"/out_of_scope", admin, []byte(`{"description":"Things we do not sell"}`))
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	r = post(t, url+"/import", admin, "application/json", `[{"text":"can you recommend a restaurant nearby","issue_type":"out_of_scope"}]`)
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	require.EqualValues(t, 1, r.Body["added"])
+	one := do(t, "GET", url+"/out_of_scope", auditor, nil)
+	require.Equal(t, []any{"do you sell garden furniture", "can you recommend a restaurant nearby"}, one.Body["examples"], one.Raw)
+
+	// Another spelling is rejected, naming the field.
+	r = do(t, "POST", url, admin, []byte(`{"name":"out-of-scope","examples":["what is the weather"]}`))
+	require.Equal(t, http.StatusBadRequest, r.Status, r.Raw)
+	_, msg := errorOf(r)
+	require.Equal(t, `name: "out-of-scope": write out_of_scope for out-of-scope examples`, msg)
+	r = post(t, url+"/import", admin, "text/csv", "what is the weather,shipping\nwhat is the time,Out_Of_Scope\n")
+	require.Equal(t, http.StatusBadRequest, r.Status, r.Raw)
+	_, msg = errorOf(r)
+	require.Contains(t, msg, "row 2: issue_type:")
+
+	classify := func(text string) response {
+		r := do(t, "POST", url+"/classify", auditor, []byte(fmt.Sprintf(`{"text":%q}`, text)))
+		require.Equal(t, http.StatusOK, r.Status, r.Raw)
+		return r
+	}
+	r = classify("Do you sell garden chairs?")
+	require.Equal(t, "unknown", r.Body["issue_type"], r.Raw)
+	require.Equal(t, true, r.Body["unknown"], r.Raw)
+	require.Equal(t, true, r.Body["out_of_scope"], r.Raw)
+	require.NotEqual(t, "out_of_scope", r.Body["best_guess"], r.Raw)
+	r = classify("Where is my parcel?")
+	require.Equal(t, "shipping", r.Body["issue_type"], r.Raw)
+	require.Equal(t, false, r.Body["out_of_scope"], r.Raw)
+
+	list := do(t, "GET", url, auditor, nil)
+	require.Len(t, list.Body["issue_types"], 3, list.Raw)
+	require.Equal(t, http.StatusNoContent, do(t, "DELETE", url+"/out_of_scope", admin, nil).Status)
+	r = classify("Do you sell garden chairs?")
+	require.Equal(t, false, r.Body["out_of_scope"], r.Raw)
+}
