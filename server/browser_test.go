@@ -258,3 +258,34 @@ func TestBrowserSandboxShowsFiredRuleAndSpendsNoCredit(t *testing.T) {
 	require.NoError(t, app.DB.Find(&after).Error)
 	require.Equal(t, before, after, "the sandbox spends no credit")
 }
+
+// TestBrowserDashboardShowsKnowledgeGapsWithTheirReasons: a question the agent
+// met with a clarifying question and then could not answer shows on the
+// admin dashboard as one topic, with why each is a gap.
+func TestBrowserDashboardShowsKnowledgeGapsWithTheirReasons(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	for _, m := range []struct{ id, text string }{
+		{"m1", "Do you offer engraving?"},
+		{"m2", "Can you engrave my name on it?"},
+	} {
+		r := do(t, "POST", app.URL+"/v1/conversations/dash-1/messages", app.Keys.Widget,
+			[]byte(fmt.Sprintf(`{"id":%q,"text":%q}`, m.id, m.text)))
+		require.Equal(t, 200, r.Status, r.Raw)
+	}
+	require.Eventually(t, func() bool {
+		var n int64
+		require.NoError(t, app.DB.Model(&models.KnowledgeGap{}).Count(&n).Error)
+		return n == 2
+	}, 10*time.Second, 50*time.Millisecond)
+
+	p := newPage(t, newBrowser(t), "dashboard", false)
+	p.do(
+		chromedp.Navigate(app.URL+"/admin/dashboard"),
+		chromedp.WaitVisible(chromedp.CSS("#api-key")),
+		chromedp.SendKeys(chromedp.CSS("#api-key"), app.Keys.Auditor),
+		chromedp.Click(chromedp.CSS("#key-form button[type=submit]")),
+	)
+	p.waitText("#gaps tbody tr", "1 low confidence, 1 not answered", 10*time.Second)
+	p.waitText("#gaps tbody tr", "Can you engrave my name on it?", time.Second)
+}

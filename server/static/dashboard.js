@@ -198,11 +198,22 @@
     body.replaceChildren(...rows);
   }
 
+  // Why questions are gaps, as the report names them.
+  const gapReasons = {
+    low_confidence: "low confidence",
+    unanswered: "not answered",
+    handoff: "handed off",
+    unknown_issue_type: "unknown issue type",
+  };
+
   function showGaps(g) {
+    const reasons = (t) => Object.entries(t.reasons || {})
+      .map(([k, n]) => fmt.n(n) + " " + (gapReasons[k] || k)).join(", ");
     const rows = g.topics.map((t) => el("tr", {},
       cell(t.label || "(no topic words)"),
       cell(fmt.n(t.count), "num"),
       cell(fmt.n(t.open), "num"),
+      cell(reasons(t)),
       cell(fmt.date(t.latest_at)),
       el("td", {}, el("ul", {}, ...t.examples.map((e) => el("li", {}, e.question)))),
     ));
