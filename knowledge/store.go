@@ -17,7 +17,6 @@ import (
 	"github.com/go-openapi/strfmt"
 	"github.com/google/uuid"
 	"github.com/weaviate/weaviate-go-client/v4/weaviate"
-	"github.com/weaviate/weaviate-go-client/v4/weaviate/auth"
 	"github.com/weaviate/weaviate-go-client/v4/weaviate/fault"
 	"github.com/weaviate/weaviate-go-client/v4/weaviate/filters"
 	"github.com/weaviate/weaviate-go-client/v4/weaviate/graphql"
@@ -55,6 +54,9 @@ type Hit struct {
 	Score float64
 }
 
+// maxIdleConns is how many connections to Weaviate stay open while idle.
+const maxIdleConns = 32
+
 // indexBatchSize is how many chunks one batch request writes.
 const indexBatchSize = 100
 
@@ -65,15 +67,23 @@ func NewStore(rawURL, apiKey string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("weaviate url: %w", err)
 	}
-	cfg := weaviate.Config{Host: u.Host, Scheme: u.Scheme, Timeout: 30 * time.Second}
+	// Go's default transport keeps two idle connections per host: turns
+	// searching at the same time would open a new one for nearly every
+	// search.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConns = maxIdleConns
+	transport.MaxIdleConnsPerHost = maxIdleConns
+	hc := &http.Client{Timeout: 30 * time.Second, Transport: transport}
+	cfg := weaviate.Config{Host: u.Host, Scheme: u.Scheme, Timeout: 30 * time.Second, ConnectionClient: hc}
 	if apiKey != "" {
-		cfg.AuthConfig = auth.ApiKey{Value: apiKey}
+		// What the client's auth.ApiKey sends, on our own connections.
+		cfg.Headers = map[string]string{"authorization": "Bearer " + apiKey}
 	}
 	c, err := weaviate.NewClient(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("weaviate client: %w", err)
 	}
-	return &Store{client: c, baseURL: strings.TrimRight(rawURL, "/"), apiKey: apiKey, http: &http.Client{Timeout: 30 * time.Second}}, nil
+	return &Store{client: c, baseURL: strings.TrimRight(rawURL, "/"), apiKey: apiKey, http: hc}, nil
 }
 
 // Ready reports whether Weaviate answers and is ready.
