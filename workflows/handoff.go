@@ -239,8 +239,10 @@ func joinSentences(a, b string) string {
 	return a + " " + b
 }
 
-// describeOpening says when the team opens, relative to now.
+// describeOpening says when the team opens, relative to now, in the
+// team's time zone (next's): "today" is the team's today.
 func describeOpening(next, now time.Time) string {
+	now = now.In(next.Location())
 	switch {
 	case next.YearDay() == now.YearDay() && next.Year() == now.Year():
 		return "from " + next.Format("15:04 MST") + " today"
