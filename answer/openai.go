@@ -25,18 +25,24 @@ type OpenAI struct {
 
 // NewOpenAI returns a generator for the API at baseURL using model.
 func NewOpenAI(baseURL, apiKey, model string, timeout time.Duration) *OpenAI {
+	return &OpenAI{client: NewClient(baseURL, apiKey, timeout), model: model}
+}
+
+// NewClient is a client of the OpenAI-compatible API at baseURL, shared by
+// the generator, the embedder and the issue-type refiner: no retries (a
+// Temporal activity, or the offline fallback, decides what a failure means)
+// and a timeout per request. Servers without keys (Ollama) get a
+// placeholder, as the client requires one.
+func NewClient(baseURL, apiKey string, timeout time.Duration) openai.Client {
 	if apiKey == "" {
 		apiKey = "none"
 	}
-	return &OpenAI{
-		client: openai.NewClient(
-			option.WithBaseURL(baseURL),
-			option.WithAPIKey(apiKey),
-			option.WithMaxRetries(0),
-			option.WithRequestTimeout(timeout),
-		),
-		model: model,
-	}
+	return openai.NewClient(
+		option.WithBaseURL(baseURL),
+		option.WithAPIKey(apiKey),
+		option.WithMaxRetries(0),
+		option.WithRequestTimeout(timeout),
+	)
 }
 
 var citationRef = regexp.MustCompile(`\s*\[(\d+)\]`)

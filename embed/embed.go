@@ -6,7 +6,8 @@ import (
 	"time"
 
 	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
+
+	"github.com/switchboardhq/switchboard/answer"
 )
 
 // maxBatch is how many texts one request embeds (the API allows 2048).
@@ -22,18 +23,7 @@ type OpenAI struct {
 // NewOpenAI returns an embedder for the API at baseURL (e.g.
 // https://api.openai.com/v1 or http://127.0.0.1:11434/v1) using model.
 func NewOpenAI(baseURL, apiKey, model string, timeout time.Duration) *OpenAI {
-	if apiKey == "" {
-		apiKey = "none"
-	}
-	return &OpenAI{
-		client: openai.NewClient(
-			option.WithBaseURL(baseURL),
-			option.WithAPIKey(apiKey),
-			option.WithMaxRetries(0),
-			option.WithRequestTimeout(timeout),
-		),
-		model: model,
-	}
+	return &OpenAI{client: answer.NewClient(baseURL, apiKey, timeout), model: model}
 }
 
 // Embed returns one vector per text, in the order of texts.

@@ -7,7 +7,8 @@ import (
 	"time"
 
 	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
+
+	"github.com/switchboardhq/switchboard/answer"
 )
 
 // Refiner lets a language model decide among the offline classifier's
@@ -41,18 +42,7 @@ type OpenAIRefiner struct {
 
 // NewOpenAIRefiner returns a refiner for the API at baseURL using model.
 func NewOpenAIRefiner(baseURL, apiKey, model string, timeout time.Duration) *OpenAIRefiner {
-	if apiKey == "" {
-		apiKey = "none"
-	}
-	return &OpenAIRefiner{
-		client: openai.NewClient(
-			option.WithBaseURL(baseURL),
-			option.WithAPIKey(apiKey),
-			option.WithMaxRetries(0),
-			option.WithRequestTimeout(timeout),
-		),
-		model: model,
-	}
+	return &OpenAIRefiner{client: answer.NewClient(baseURL, apiKey, timeout), model: model}
 }
 
 // Refine implements Refiner. The model is shown the options with their
