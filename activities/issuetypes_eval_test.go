@@ -30,11 +30,14 @@ var clinc150Path = filepath.Join("..", "..", "shared", "datasets", "clinc150", "
 // out-of-scope training utterances as out-of-scope examples too at the
 // threshold the validation splits favour.
 const (
-	clincAccuracyFloor  = 0.88
-	clincOOSRecallFloor = 0.70
+	// clincAccuracyTarget is the issue's in-scope accuracy target.
+	clincAccuracyTarget = 0.90
 
-	clincWithOOSAccuracyFloor  = 0.88
-	clincWithOOSOOSRecallFloor = 0.72
+	clincAccuracyFloor  = 0.87
+	clincOOSRecallFloor = 0.80
+
+	clincWithOOSAccuracyFloor  = 0.87
+	clincWithOOSOOSRecallFloor = 0.80
 )
 
 // clincOutcome is one classified utterance and its label ("oos" when out of
@@ -72,19 +75,23 @@ func clincFigures(in, oos []clincOutcome, th float64) (accuracy, unknownShare, r
 	return float64(correct) / n, float64(unknown) / n, float64(caught) / float64(len(oos))
 }
 
-// favouredThreshold is the threshold the validation splits favour: the one
-// that gets closest to both targets (90 % accuracy, 80 % recall) at once.
+// favouredThreshold is the threshold the validation splits favour: the
+// highest (so the most out-of-scope messages answered unknown) at which
+// in-scope accuracy on val still meets its 90 % target. In-scope accuracy
+// is measured on 3,000 val utterances (a standard error of about half a
+// point); out-of-scope recall on only 100 (about four points), so the
+// threshold is placed by the figure val measures well, and recall is what
+// that threshold buys.
 func favouredThreshold(val, oosVal []clincOutcome) float64 {
 	var thresholds []float64
 	for _, o := range slices.Concat(val, oosVal) {
 		thresholds = append(thresholds, o.res.Confidence)
 	}
 	slices.Sort(thresholds)
-	favoured, best := 0.0, -1.0
+	favoured := 0.0
 	for _, th := range thresholds {
-		acc, _, rec := clincFigures(val, oosVal, th)
-		if score := min(acc/0.90, rec/0.80); score > best {
-			favoured, best = th, score
+		if acc, _, _ := clincFigures(val, oosVal, th); acc >= clincAccuracyTarget {
+			favoured = th
 		}
 	}
 	return favoured
@@ -219,7 +226,7 @@ func TestIssueTypeDetectionOnCLINC150(t *testing.T) {
 		issuetypes.DefaultThreshold, 100*acc, 100*unk, 100*rec, favoured, 100*facc, 100*frec)
 	test, oosTest := plain.classify("test"), plain.classify("oos_test")
 	accuracy, recall := plain.testFigures("no out-of-scope examples", issuetypes.DefaultThreshold, test, oosTest)
-	for _, th := range []float64{0.05, 0.08, 0.12, 0.15, 0.20} {
+	for _, th := range []float64{0.10, 0.12, 0.15, 0.20} {
 		acc, _, rec := clincFigures(test, oosTest, th)
 		t.Logf("  test at threshold %.2f: in-scope accuracy %.1f%%, out-of-scope recall %.1f%%", th, 100*acc, 100*rec)
 	}
