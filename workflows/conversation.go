@@ -252,6 +252,8 @@ type conversation struct {
 	// startRecorder); queue holds those not yet written.
 	async bool
 	queue []pendingRecord
+	// closeCh is where close signals arrive.
+	closeCh workflow.ReceiveChannel
 	// prefetch is the turn's retrieval started alongside LoadContext.
 	prefetch *retrieval
 	// searchSent is the search attributes last upserted by this run; a turn
@@ -270,6 +272,7 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 		return ConversationResult{}, err
 	}
 	closeCh := workflow.GetSignalChannel(ctx, SignalClose)
+	c.closeCh = closeCh
 	acceptedCh := workflow.GetSignalChannel(ctx, SignalRepAccepted)
 	repMessageCh := workflow.GetSignalChannel(ctx, SignalRepMessage)
 	handBackCh := workflow.GetSignalChannel(ctx, SignalHandBack)
@@ -410,7 +413,10 @@ func (c *conversation) validateCustomerMessage(_ workflow.Context, msg CustomerM
 	if _, answered := c.reply(msg.ID); answered {
 		return nil
 	}
-	if c.ended() {
+	// A close signal the main loop has not taken yet (it may be waiting on
+	// something else) closes the conversation all the same: the message
+	// must start a new run that reopens it, not slip in before the end.
+	if c.ended() || (c.closeCh != nil && c.closeCh.Len() > 0) {
 		return temporal.NewApplicationError("the conversation is closed", ErrConversationClosed)
 	}
 	return nil
