@@ -291,10 +291,14 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 			}); err != nil {
 				return ConversationResult{}, err
 			}
-			next := c.in
-			carried := c.carry()
-			next.Carried = &carried
-			return ConversationResult{}, workflow.NewContinueAsNewError(ctx, ConversationWorkflow, next)
+			// A signal that came in meanwhile would be lost with this run:
+			// the selector below takes it first.
+			if !signalsPending(closeCh, acceptedCh, repMessageCh, handBackCh, feedbackCh) {
+				next := c.in
+				carried := c.carry()
+				next.Carried = &carried
+				return ConversationResult{}, workflow.NewContinueAsNewError(ctx, ConversationWorkflow, next)
+			}
 		}
 
 		// Timers per wait, cancelled when something else happens first, so a
@@ -343,6 +347,16 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 		cancelTimers()
 	}
 	return c.end(ctx)
+}
+
+// signalsPending reports whether a signal waits in one of chs.
+func signalsPending(chs ...workflow.ReceiveChannel) bool {
+	for _, ch := range chs {
+		if ch.Len() > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *conversation) inactivity() time.Duration {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 	tlog "go.temporal.io/sdk/log"
@@ -645,6 +646,28 @@ func TestContinueAsNewKeepsStateAndIdempotency(t *testing.T) {
 	require.Zero(t, b2.fake.count("LoadContext"))
 	require.Equal(t, workflows.StatusResolved, res.Status)
 	require.Len(t, b2.fake.charges, 1)
+}
+
+func TestCloseAtContinueAsNewIsNotLost(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.send(time.Minute, msg("m1", "How long does shipping take?"))
+	b.send(2*time.Minute, msg("m2", "Is shipping free over $75?"))
+	// The close comes while the second turn's record is being written,
+	// which the run waits for before it continues as new.
+	records := 0
+	b.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
+		if info.ActivityType.Name == "RecordTurn" {
+			if records++; records == 2 {
+				b.env.SignalWorkflow(workflows.SignalClose, workflows.Close{})
+			}
+		}
+	})
+	in := input
+	in.MaxTurnsPerRun = 2
+	res := b.run(t, in)
+	require.Equal(t, workflows.StatusResolved, res.Status, "the run ends on the close instead of continuing as new without it")
+	require.Len(t, b.fake.charges, 1)
 }
 
 func TestMessagesAfterCloseAreRejected(t *testing.T) {
