@@ -93,6 +93,16 @@ type GenerateInput struct {
 	WorkspaceID string
 	Question    string
 	Passages    []Passage
+	// Voice is how the agent speaks, as LoadContext read it this turn; nil
+	// reads it from the agent settings.
+	Voice *Voice
+}
+
+// Voice is the part of the agent settings that shapes a reply's wording.
+type Voice struct {
+	AgentName  string
+	Tone       string
+	Guidelines string
 }
 
 // GenerateResult is the agent's reply.
@@ -105,16 +115,20 @@ type GenerateResult struct {
 
 // Generate writes the reply following the workspace's agent settings.
 func (a *Activities) Generate(ctx context.Context, in GenerateInput) (GenerateResult, error) {
-	var settings models.AgentSettings
-	err := a.DB.WithContext(ctx).Where("workspace_id = ?", in.WorkspaceID).Limit(1).Find(&settings).Error
-	if err != nil {
-		return GenerateResult{}, fmt.Errorf("load agent settings: %w", err)
+	voice := in.Voice
+	if voice == nil {
+		var settings models.AgentSettings
+		err := a.DB.WithContext(ctx).Where("workspace_id = ?", in.WorkspaceID).Limit(1).Find(&settings).Error
+		if err != nil {
+			return GenerateResult{}, fmt.Errorf("load agent settings: %w", err)
+		}
+		voice = &Voice{AgentName: settings.AgentName, Tone: settings.Tone, Guidelines: settings.Guidelines}
 	}
 	req := answer.Request{
 		Question:   in.Question,
-		AgentName:  settings.AgentName,
-		Tone:       settings.Tone,
-		Guidelines: settings.Guidelines,
+		AgentName:  voice.AgentName,
+		Tone:       voice.Tone,
+		Guidelines: voice.Guidelines,
 	}
 	for _, p := range in.Passages {
 		req.Passages = append(req.Passages, answer.Passage(p))

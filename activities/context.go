@@ -71,6 +71,9 @@ type Settings struct {
 	ReopenWindow        time.Duration
 	// ActionProtection maps each enabled action to its protection level.
 	ActionProtection map[string]string
+	// Voice is nil in the results of LoadContext from before it was read
+	// here, which histories keep.
+	Voice *Voice
 }
 
 // PreviousConversation is a resolved conversation of the same contact about
@@ -325,6 +328,7 @@ func settingsOf(s models.AgentSettings) Settings {
 		Inactivity:          secondsOr(s.InactivitySeconds, DefaultInactivity),
 		ReopenWindow:        secondsOr(s.ReopenWindowSeconds, DefaultReopenWindow),
 		ActionProtection:    map[string]string{},
+		Voice:               &Voice{AgentName: s.AgentName, Tone: s.Tone, Guidelines: s.Guidelines},
 	}
 	if out.ConfidenceThreshold <= 0 {
 		out.ConfidenceThreshold = DefaultConfidenceThreshold

@@ -402,7 +402,8 @@ func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, cx act
 	}
 	// Generation may call an LLM: then a regular activity with its own
 	// retries and history events; the timeout leaves room for a slow model.
-	genIn := activities.GenerateInput{WorkspaceID: c.state.WorkspaceID, Question: msg.Text, Passages: retrieved.Passages}
+	genIn := activities.GenerateInput{WorkspaceID: c.state.WorkspaceID, Question: msg.Text, Passages: retrieved.Passages,
+		Voice: cx.Settings.Voice}
 	var gen activities.GenerateResult
 	if cx.LocalGeneration {
 		// The extractive answerer makes no network call: a local activity.
