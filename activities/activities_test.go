@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/switchboardhq/switchboard/activities"
+	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/internal/testenv"
 	"github.com/switchboardhq/switchboard/models"
 )
@@ -46,5 +47,39 @@ func TestRecordTurnIsIdempotentOnBothDatabases(t *testing.T) {
 		require.Equal(t, "resolved", conv.Status)
 		require.Equal(t, activities.ConversationRowID("conversation:ws-1:c-1"), conv.ID)
 		require.True(t, conv.StartedAt.Equal(at))
+	})
+}
+
+// requestRecorder is a generator that keeps the requests it was given.
+type requestRecorder struct{ requests []answer.Request }
+
+func (r *requestRecorder) Generate(_ context.Context, req answer.Request) (answer.Answer, error) {
+	r.requests = append(r.requests, req)
+	return answer.Answer{Text: "ok", Known: true, Confidence: 1}, nil
+}
+
+func TestGenerateSpeaksInTheVoiceLoadContextRead(t *testing.T) {
+	t.Parallel()
+	testenv.EachDatabase(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		gen := &requestRecorder{}
+		a := &activities.Activities{DB: db, Generator: gen}
+		settings := models.AgentSettings{WorkspaceID: "ws-1", AgentName: "Sam", Tone: "warm", Guidelines: "Be brief."}
+		require.NoError(t, db.Create(&settings).Error)
+
+		cx, err := a.LoadContext(ctx, activities.LoadContextInput{WorkspaceID: "ws-1", Text: "Hi"})
+		require.NoError(t, err)
+		require.Equal(t, &activities.Voice{AgentName: "Sam", Tone: "warm", Guidelines: "Be brief."}, cx.Settings.Voice)
+
+		// Settings changed after LoadContext: the turn still speaks as it
+		// began; without a voice (an older turn's input) Generate reads them.
+		require.NoError(t, db.Model(&settings).Updates(models.AgentSettings{AgentName: "Alex"}).Error)
+		_, err = a.Generate(ctx, activities.GenerateInput{WorkspaceID: "ws-1", Question: "Hi", Voice: cx.Settings.Voice})
+		require.NoError(t, err)
+		_, err = a.Generate(ctx, activities.GenerateInput{WorkspaceID: "ws-1", Question: "Hi"})
+		require.NoError(t, err)
+		require.Len(t, gen.requests, 2)
+		require.Equal(t, []string{"Sam", "Alex"}, []string{gen.requests[0].AgentName, gen.requests[1].AgentName})
+		require.Equal(t, "Be brief.", gen.requests[1].Guidelines)
 	})
 }
