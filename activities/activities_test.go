@@ -50,6 +50,65 @@ func TestRecordTurnIsIdempotentOnBothDatabases(t *testing.T) {
 	})
 }
 
+func TestRecordTurnsWritesABatchInOrderOnce(t *testing.T) {
+	t.Parallel()
+	testenv.EachDatabase(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		a := &activities.Activities{DB: db}
+		at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+		turn := func(id, status string, n int) activities.RecordTurnInput {
+			t := at.Add(time.Duration(n) * time.Second)
+			return activities.RecordTurnInput{
+				WorkspaceID: "ws-1", ConversationID: "c-1", WorkflowID: "conversation:ws-1:c-1", StartedAt: at,
+				Conversation: activities.ConversationSnapshot{Status: status, IssueType: id},
+				Messages: []activities.TranscriptMessage{
+					{ClientID: id, Role: "customer", Text: "question " + id, At: t},
+					{ClientID: id, Role: "agent", Text: "answer " + id, At: t.Add(time.Millisecond),
+						Citations: []activities.Citation{{SourceID: "src-b"}, {SourceID: "src-a"}}},
+				},
+				Decisions: []activities.DecisionRecord{{MessageID: id, Kind: "reply", Summary: "replied", At: t}},
+			}
+		}
+		for _, id := range []string{"src-a", "src-b"} {
+			require.NoError(t, db.Create(&models.ContentSource{ID: id, WorkspaceID: "ws-1", Kind: "kb_article", Title: id, Status: "ready"}).Error)
+		}
+		batch := activities.RecordTurnsInput{Records: []activities.RecordTurnInput{
+			turn("m2", "ai_active", 2), turn("m3", "ai_active", 3), turn("m4", "handed_off", 4),
+		}}
+
+		// One record without a workflow ID: nothing of the batch is written.
+		bad := batch
+		bad.Records = append([]activities.RecordTurnInput{}, batch.Records...)
+		bad.Records[2].WorkflowID = ""
+		_, err := a.RecordTurns(ctx, bad)
+		require.ErrorContains(t, err, "record 2")
+		var n int64
+		require.NoError(t, db.Model(&models.Message{}).Count(&n).Error)
+		require.Zero(t, n)
+
+		// Written twice (a retry): every message and decision once, and the
+		// conversation as the last record left it.
+		for range 2 {
+			_, err := a.RecordTurns(ctx, batch)
+			require.NoError(t, err)
+		}
+		var msgs []models.Message
+		require.NoError(t, db.Order("created_at").Find(&msgs).Error)
+		require.Len(t, msgs, 6)
+		require.Equal(t, "question m2", msgs[0].Text)
+		require.Equal(t, "answer m4", msgs[5].Text)
+		require.NoError(t, db.Model(&models.Decision{}).Count(&n).Error)
+		require.EqualValues(t, 3, n)
+		var conv models.Conversation
+		require.NoError(t, db.Take(&conv).Error)
+		require.Equal(t, "handed_off", conv.Status)
+		require.Equal(t, "m4", conv.IssueType)
+		var sources []models.ContentSource
+		require.NoError(t, db.Order("id").Find(&sources).Error)
+		require.Equal(t, []int{3, 3}, []int{sources[0].CitedCount, sources[1].CitedCount}, "each reply counted once")
+	})
+}
+
 // requestRecorder is a generator that keeps the requests it was given.
 type requestRecorder struct{ requests []answer.Request }
 

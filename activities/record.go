@@ -3,6 +3,8 @@ package activities
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -133,99 +135,160 @@ func rowID(parts ...string) string {
 // knowledge gap and rep events to the read model in one transaction.
 // Running it twice changes nothing more.
 func (a *Activities) RecordTurn(ctx context.Context, in RecordTurnInput) (RecordTurnResult, error) {
-	if in.WorkspaceID == "" || in.ConversationID == "" || in.WorkflowID == "" {
-		return RecordTurnResult{}, temporal.NewNonRetryableApplicationError("workspace, conversation and workflow are required", "InvalidInput", nil)
+	if err := validRecord(in); err != nil {
+		return RecordTurnResult{}, err
 	}
-	convID := ConversationRowID(in.WorkflowID)
-	s := in.Conversation
 	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		conv := models.Conversation{
-			ID: convID, WorkspaceID: in.WorkspaceID, ExternalID: in.ConversationID,
-			ChannelID: in.ChannelID, ChannelType: s.ChannelType, ContactID: s.ContactID, WorkflowID: in.WorkflowID,
-			Status: s.Status, Test: in.Test, CustomerTier: s.CustomerTier, IssueType: s.IssueType,
-			Team: s.Team, HandoffReason: s.HandoffReason, HandoffRuleID: s.HandoffRuleID, HandoffMode: s.HandoffMode,
-			HandedOffAt: utc(s.HandedOffAt), AcceptedAt: utc(s.AcceptedAt), RepKeyID: s.RepKeyID,
-			Flagged: s.Flagged, Resolved: s.Resolved, Feedback: s.Feedback, FirstAnswerMs: s.FirstAnswerMs,
-			RuleSetVersion: s.RuleSetVersion, StartedAt: in.StartedAt.UTC(), EndedAt: utc(s.EndedAt),
-			UpdatedAt: time.Now().UTC(),
+		cited := map[string]int{}
+		if err := recordTurn(tx, in, cited); err != nil {
+			return err
 		}
-		err := tx.Clauses(clause.OnConflict{
-			Columns: []clause.Column{{Name: "id"}},
-			DoUpdates: clause.AssignmentColumns([]string{
-				"status", "channel_type", "contact_id", "customer_tier", "issue_type", "team", "handoff_reason",
-				"handoff_rule_id", "handoff_mode", "handed_off_at", "accepted_at", "rep_key_id", "flagged",
-				"resolved", "feedback", "first_answer_ms", "rule_set_version", "started_at", "ended_at", "updated_at",
-			}),
-		}).Create(&conv).Error
-		if err != nil {
-			return fmt.Errorf("upsert conversation: %w", err)
-		}
-		for _, m := range in.Messages {
-			row := models.Message{
-				ID:             rowID(convID, m.Role, m.ClientID),
-				ConversationID: convID, ClientID: m.ClientID, Role: m.Role, Text: m.Text, CreatedAt: m.At.UTC(),
-			}
-			for _, c := range m.Citations {
-				row.Citations.V = append(row.Citations.V, models.Citation(c))
-			}
-			res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
-			if res.Error != nil {
-				return fmt.Errorf("insert message: %w", res.Error)
-			}
-			// Count citations once, when the reply is first recorded.
-			if res.RowsAffected == 1 {
-				for _, id := range citedSources(m.Citations) {
-					err := tx.Model(&models.ContentSource{}).Where("id = ? AND workspace_id = ?", id, in.WorkspaceID).
-						UpdateColumn("cited_count", gorm.Expr("cited_count + 1")).Error
-					if err != nil {
-						return fmt.Errorf("count citation: %w", err)
-					}
-				}
-			}
-		}
-		// One statement for all decisions, and one for all events.
-		decisions := make([]models.Decision, 0, len(in.Decisions))
-		for i, d := range in.Decisions {
-			decisions = append(decisions, models.Decision{
-				ID:             rowID(convID, "decision", d.MessageID, d.Kind, fmt.Sprint(i), d.At.String()),
-				ConversationID: convID, MessageID: d.MessageID, Kind: d.Kind, Summary: d.Summary,
-				Detail: models.NewJSON(d.Detail), CreatedAt: d.At.UTC(),
-			})
-		}
-		if len(decisions) > 0 {
-			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&decisions).Error; err != nil {
-				return fmt.Errorf("insert decisions: %w", err)
-			}
-		}
-		if g := in.Gap; g != nil {
-			row := models.KnowledgeGap{
-				ID: rowID(convID, "gap", g.Question, g.At.String()), WorkspaceID: in.WorkspaceID, ConversationID: convID,
-				Question: g.Question, IssueType: g.IssueType, Reason: g.Reason, CreatedAt: g.At.UTC(),
-			}
-			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
-				return fmt.Errorf("insert knowledge gap: %w", err)
-			}
-		}
-		events := make([]models.RepEvent, 0, len(in.Events))
-		for _, e := range in.Events {
-			events = append(events, models.RepEvent{
-				WorkspaceID: in.WorkspaceID, Team: e.Team, ConversationID: in.ConversationID, Kind: e.Kind,
-				Payload: models.NewJSON(e.Payload), Key: e.Key, CreatedAt: e.At.UTC(),
-			})
-		}
-		if len(events) > 0 {
-			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&events).Error; err != nil {
-				return fmt.Errorf("insert rep events: %w", err)
-			}
-		}
-		if in.ReopenOf != "" && in.ReopenOf != convID {
-			if err := tx.Model(&models.Conversation{}).Where("id = ?", in.ReopenOf).Update("reopened", true).Error; err != nil {
-				return fmt.Errorf("mark reopened: %w", err)
-			}
-		}
-		return nil
+		return countCitations(tx, in.WorkspaceID, cited)
 	})
 	return RecordTurnResult{}, err
+}
+
+// RecordTurnsInput is several steps' records of one conversation, oldest
+// first.
+type RecordTurnsInput struct {
+	Records []RecordTurnInput
+}
+
+// RecordTurns writes several records, in order, in one transaction, as
+// RecordTurn writes each: a conversation whose customer writes faster than
+// the read model is written to has its records written together.
+func (a *Activities) RecordTurns(ctx context.Context, in RecordTurnsInput) (RecordTurnResult, error) {
+	for i, rec := range in.Records {
+		if err := validRecord(rec); err != nil {
+			return RecordTurnResult{}, fmt.Errorf("record %d: %w", i, err)
+		}
+		if first := in.Records[0]; rec.WorkspaceID != first.WorkspaceID || rec.WorkflowID != first.WorkflowID {
+			return RecordTurnResult{}, temporal.NewNonRetryableApplicationError(
+				fmt.Sprintf("record %d: not of the first record's conversation", i), "InvalidInput", nil)
+		}
+	}
+	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		cited := map[string]int{}
+		for _, rec := range in.Records {
+			if err := recordTurn(tx, rec, cited); err != nil {
+				return err
+			}
+		}
+		if len(in.Records) == 0 {
+			return nil
+		}
+		return countCitations(tx, in.Records[0].WorkspaceID, cited)
+	})
+	return RecordTurnResult{}, err
+}
+
+func validRecord(in RecordTurnInput) error {
+	if in.WorkspaceID == "" || in.ConversationID == "" || in.WorkflowID == "" {
+		return temporal.NewNonRetryableApplicationError("workspace, conversation and workflow are required", "InvalidInput", nil)
+	}
+	return nil
+}
+
+// recordTurn writes one record in tx, and adds the sources its newly
+// written replies cite to cited (see countCitations).
+func recordTurn(tx *gorm.DB, in RecordTurnInput, cited map[string]int) error {
+	convID := ConversationRowID(in.WorkflowID)
+	s := in.Conversation
+	conv := models.Conversation{
+		ID: convID, WorkspaceID: in.WorkspaceID, ExternalID: in.ConversationID,
+		ChannelID: in.ChannelID, ChannelType: s.ChannelType, ContactID: s.ContactID, WorkflowID: in.WorkflowID,
+		Status: s.Status, Test: in.Test, CustomerTier: s.CustomerTier, IssueType: s.IssueType,
+		Team: s.Team, HandoffReason: s.HandoffReason, HandoffRuleID: s.HandoffRuleID, HandoffMode: s.HandoffMode,
+		HandedOffAt: utc(s.HandedOffAt), AcceptedAt: utc(s.AcceptedAt), RepKeyID: s.RepKeyID,
+		Flagged: s.Flagged, Resolved: s.Resolved, Feedback: s.Feedback, FirstAnswerMs: s.FirstAnswerMs,
+		RuleSetVersion: s.RuleSetVersion, StartedAt: in.StartedAt.UTC(), EndedAt: utc(s.EndedAt),
+		UpdatedAt: time.Now().UTC(),
+	}
+	err := tx.Clauses(clause.OnConflict{
+		Columns: []clause.Column{{Name: "id"}},
+		DoUpdates: clause.AssignmentColumns([]string{
+			"status", "channel_type", "contact_id", "customer_tier", "issue_type", "team", "handoff_reason",
+			"handoff_rule_id", "handoff_mode", "handed_off_at", "accepted_at", "rep_key_id", "flagged",
+			"resolved", "feedback", "first_answer_ms", "rule_set_version", "started_at", "ended_at", "updated_at",
+		}),
+	}).Create(&conv).Error
+	if err != nil {
+		return fmt.Errorf("upsert conversation: %w", err)
+	}
+	for _, m := range in.Messages {
+		row := models.Message{
+			ID:             rowID(convID, m.Role, m.ClientID),
+			ConversationID: convID, ClientID: m.ClientID, Role: m.Role, Text: m.Text, CreatedAt: m.At.UTC(),
+		}
+		for _, c := range m.Citations {
+			row.Citations.V = append(row.Citations.V, models.Citation(c))
+		}
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
+		if res.Error != nil {
+			return fmt.Errorf("insert message: %w", res.Error)
+		}
+		// Count citations once, when the reply is first recorded.
+		if res.RowsAffected == 1 {
+			for _, id := range citedSources(m.Citations) {
+				cited[id]++
+			}
+		}
+	}
+	// One statement for all decisions, and one for all events.
+	decisions := make([]models.Decision, 0, len(in.Decisions))
+	for i, d := range in.Decisions {
+		decisions = append(decisions, models.Decision{
+			ID:             rowID(convID, "decision", d.MessageID, d.Kind, fmt.Sprint(i), d.At.String()),
+			ConversationID: convID, MessageID: d.MessageID, Kind: d.Kind, Summary: d.Summary,
+			Detail: models.NewJSON(d.Detail), CreatedAt: d.At.UTC(),
+		})
+	}
+	if len(decisions) > 0 {
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&decisions).Error; err != nil {
+			return fmt.Errorf("insert decisions: %w", err)
+		}
+	}
+	if g := in.Gap; g != nil {
+		row := models.KnowledgeGap{
+			ID: rowID(convID, "gap", g.Question, g.At.String()), WorkspaceID: in.WorkspaceID, ConversationID: convID,
+			Question: g.Question, IssueType: g.IssueType, Reason: g.Reason, CreatedAt: g.At.UTC(),
+		}
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
+			return fmt.Errorf("insert knowledge gap: %w", err)
+		}
+	}
+	events := make([]models.RepEvent, 0, len(in.Events))
+	for _, e := range in.Events {
+		events = append(events, models.RepEvent{
+			WorkspaceID: in.WorkspaceID, Team: e.Team, ConversationID: in.ConversationID, Kind: e.Kind,
+			Payload: models.NewJSON(e.Payload), Key: e.Key, CreatedAt: e.At.UTC(),
+		})
+	}
+	if len(events) > 0 {
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&events).Error; err != nil {
+			return fmt.Errorf("insert rep events: %w", err)
+		}
+	}
+	if in.ReopenOf != "" && in.ReopenOf != convID {
+		if err := tx.Model(&models.Conversation{}).Where("id = ?", in.ReopenOf).Update("reopened", true).Error; err != nil {
+			return fmt.Errorf("mark reopened: %w", err)
+		}
+	}
+	return nil
+}
+
+// countCitations adds to each source's citation count, in the order of
+// their IDs: transactions that lock the same sources lock them in the same
+// order, so concurrent records cannot deadlock.
+func countCitations(tx *gorm.DB, workspaceID string, cited map[string]int) error {
+	for _, id := range slices.Sorted(maps.Keys(cited)) {
+		err := tx.Model(&models.ContentSource{}).Where("id = ? AND workspace_id = ?", id, workspaceID).
+			UpdateColumn("cited_count", gorm.Expr("cited_count + ?", cited[id])).Error
+		if err != nil {
+			return fmt.Errorf("count citation: %w", err)
+		}
+	}
+	return nil
 }
 
 // citedSources lists each cited source once.

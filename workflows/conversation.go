@@ -248,10 +248,18 @@ type conversation struct {
 	turns int
 	// wake is sent to on every message, to restart the inactivity timer.
 	wake workflow.Channel
-	// async is set when records are written after the reply (see
-	// startRecorder); queue holds those not yet written.
+	// async is set when records are written after the reply, batch when
+	// those that can wait are written together (see startRecorder); queue
+	// holds those not yet written, and they are written at once while flush
+	// reports true.
 	async bool
+	batch bool
 	queue []pendingRecord
+	flush func() bool
+	// lasting is set when timers last across waits (see addTimers); idle
+	// and accept are the inactivity and accept timers.
+	lasting      bool
+	idle, accept *deadlineTimer
 	// closeCh is where close signals arrive.
 	closeCh workflow.ReceiveChannel
 	// prefetch is the turn's retrieval started alongside LoadContext.
@@ -278,6 +286,7 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 	handBackCh := workflow.GetSignalChannel(ctx, SignalHandBack)
 	feedbackCh := workflow.GetSignalChannel(ctx, SignalCustomerFeedback)
 	c.startRecorder(ctx)
+	c.lasting = workflow.GetVersion(ctx, lastingTimers, workflow.DefaultVersion, 1) == 1
 
 	maxTurns := c.in.MaxTurnsPerRun
 	if maxTurns <= 0 {
@@ -286,9 +295,7 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 	for !c.closed {
 		if (c.turns >= maxTurns || workflow.GetInfo(ctx).GetContinueAsNewSuggested()) && !c.busy {
 			// Let every handler finish, then start afresh with the state.
-			if err := workflow.Await(ctx, func() bool {
-				return !c.busy && workflow.AllHandlersFinished(ctx) && c.recorded()
-			}); err != nil {
+			if err := c.settle(ctx); err != nil {
 				return ConversationResult{}, err
 			}
 			// A signal that came in meanwhile would be lost with this run:
@@ -301,22 +308,8 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 			}
 		}
 
-		// Timers per wait, cancelled when something else happens first, so a
-		// long conversation does not pile up live timers.
-		timerCtx, cancelTimers := workflow.WithCancel(ctx)
 		sel := workflow.NewSelector(ctx)
-		inactivity := c.inactivity() - workflow.Now(ctx).Sub(c.state.LastActivity)
-		sel.AddFuture(workflow.NewTimer(timerCtx, max(inactivity, time.Millisecond)), func(workflow.Future) {
-			if c.handOffWhenInactive() {
-				c.onInactive(ctx)
-				return
-			}
-			c.closed = true
-		})
-		if h := c.state.Handoff; h != nil && h.AcceptedAt == nil && !h.Flagged && !h.AcceptBy.IsZero() {
-			wait := max(h.AcceptBy.Sub(workflow.Now(ctx)), time.Millisecond)
-			sel.AddFuture(workflow.NewTimer(timerCtx, wait), func(workflow.Future) { c.onNoRepInTime(ctx) })
-		}
+		cancelTimers := c.addTimers(ctx, sel)
 		sel.AddReceive(closeCh, func(ch workflow.ReceiveChannel, _ bool) {
 			var sig Close
 			ch.Receive(ctx, &sig)
@@ -346,8 +339,90 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 		sel.Select(ctx)
 		cancelTimers()
 	}
+	c.idle.stop()
+	c.accept.stop()
 	return c.end(ctx)
 }
+
+// addTimers adds the inactivity timer and, while a handoff waits for a rep,
+// the accept timer to sel, and returns what to call once sel has selected.
+//
+// Before lastingTimers, each wait started its timers and cancelled them
+// once something else happened, so every message cancelled and restarted
+// the inactivity timer. Now a timer lasts until it fires or its deadline
+// comes sooner: a message only moves the inactivity deadline later, so the
+// timer that fires before the new deadline starts another for the rest.
+func (c *conversation) addTimers(ctx workflow.Context, sel workflow.Selector) (cancel func()) {
+	onIdle := func(workflow.Future) {
+		c.idle = nil
+		if c.lasting && workflow.Now(ctx).Before(c.state.LastActivity.Add(c.inactivity())) {
+			return // active since the timer started: wait for the rest
+		}
+		if c.handOffWhenInactive() {
+			c.onInactive(ctx)
+			return
+		}
+		c.closed = true
+	}
+	onAccept := func(workflow.Future) {
+		c.accept = nil
+		c.onNoRepInTime(ctx)
+	}
+	h := c.state.Handoff
+	waiting := h != nil && h.AcceptedAt == nil && !h.Flagged && !h.AcceptBy.IsZero()
+	if !c.lasting {
+		timerCtx, cancel := workflow.WithCancel(ctx)
+		c.idle = newDeadlineTimer(timerCtx, c.state.LastActivity.Add(c.inactivity()))
+		sel.AddFuture(c.idle.future, onIdle)
+		if waiting {
+			c.accept = newDeadlineTimer(timerCtx, h.AcceptBy)
+			sel.AddFuture(c.accept.future, onAccept)
+		}
+		return cancel
+	}
+	if deadline := c.state.LastActivity.Add(c.inactivity()); c.idle == nil || deadline.Before(c.idle.at) {
+		c.idle.stop()
+		c.idle = newDeadlineTimer(ctx, deadline)
+	}
+	sel.AddFuture(c.idle.future, onIdle)
+	switch {
+	case !waiting:
+		c.accept.stop()
+		c.accept = nil
+	case c.accept == nil || !c.accept.at.Equal(h.AcceptBy):
+		c.accept.stop()
+		c.accept = newDeadlineTimer(ctx, h.AcceptBy)
+	}
+	if c.accept != nil {
+		sel.AddFuture(c.accept.future, onAccept)
+	}
+	return func() {}
+}
+
+// deadlineTimer is a durable timer that fires at a deadline.
+type deadlineTimer struct {
+	at     time.Time
+	future workflow.Future
+	cancel workflow.CancelFunc
+}
+
+// newDeadlineTimer starts a timer firing at at (at once, if at has passed).
+func newDeadlineTimer(ctx workflow.Context, at time.Time) *deadlineTimer {
+	ctx, cancel := workflow.WithCancel(ctx)
+	wait := max(at.Sub(workflow.Now(ctx)), time.Millisecond)
+	return &deadlineTimer{at: at, future: workflow.NewTimer(ctx, wait), cancel: cancel}
+}
+
+// stop cancels the timer unless it has fired; t may be nil.
+func (t *deadlineTimer) stop() {
+	if t != nil && !t.future.IsReady() {
+		t.cancel()
+	}
+}
+
+// lastingTimers is the workflow change that keeps the inactivity and accept
+// timers across waits (see addTimers).
+const lastingTimers = "lasting-timers"
 
 // signalsPending reports whether a signal waits in one of chs.
 func signalsPending(chs ...workflow.ReceiveChannel) bool {
@@ -456,12 +531,20 @@ func (c *conversation) onCustomerMessage(ctx workflow.Context, msg CustomerMessa
 	return reply, nil
 }
 
+// settle waits until no turn or handler is running and every record is
+// written; once nothing is running, those that could wait are written at
+// once. (A customer who keeps writing keeps the records batched meanwhile.)
+func (c *conversation) settle(ctx workflow.Context) error {
+	idle := func() bool { return !c.busy && workflow.AllHandlersFinished(ctx) }
+	c.flush = idle
+	defer func() { c.flush = nil }()
+	return workflow.Await(ctx, func() bool { return idle() && c.recorded() })
+}
+
 // end decides the outcome, charges a resolution and records the end.
 func (c *conversation) end(ctx workflow.Context) (ConversationResult, error) {
 	// Let a turn or signal in flight finish first, and its record.
-	if err := workflow.Await(ctx, func() bool {
-		return !c.busy && workflow.AllHandlersFinished(ctx) && c.recorded()
-	}); err != nil {
+	if err := c.settle(ctx); err != nil {
 		return ConversationResult{}, err
 	}
 	resolved := c.state.AgentAnswered && c.state.HandoffCount == 0 && c.state.Feedback != FeedbackNotHelpful

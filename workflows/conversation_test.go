@@ -41,6 +41,8 @@ type fake struct {
 
 	calls    map[string]int
 	recorded []activities.RecordTurnInput
+	// batches are the sizes of the RecordTurns calls.
+	batches  []int
 	charges  []activities.ChargeInput
 	reverses []activities.ReverseInput
 }
@@ -138,6 +140,14 @@ func setup(t *testing.T) *testBundle {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			f.recorded = append(f.recorded, in)
+			return activities.RecordTurnResult{}, nil
+		})
+	env.OnActivity(a.RecordTurns, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.RecordTurnsInput) (activities.RecordTurnResult, error) {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			f.recorded = append(f.recorded, in.Records...)
+			f.batches = append(f.batches, len(in.Records))
 			return activities.RecordTurnResult{}, nil
 		})
 	env.OnActivity(a.ChargeResolution, mock.Anything, mock.Anything).Return(
@@ -646,6 +656,83 @@ func TestContinueAsNewKeepsStateAndIdempotency(t *testing.T) {
 	require.Zero(t, b2.fake.count("LoadContext"))
 	require.Equal(t, workflows.StatusResolved, res.Status)
 	require.Len(t, b2.fake.charges, 1)
+}
+
+// recordWrites lists when each record-writing activity started, as an
+// offset from start.
+func (b *testBundle) recordWrites(start time.Time) *[]string {
+	var out []string
+	b.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
+		if strings.HasPrefix(info.ActivityType.Name, "RecordTurn") {
+			out = append(out, info.ActivityType.Name+"@"+b.env.Now().Sub(start).String())
+		}
+	})
+	return &out
+}
+
+func TestRapidMessagesHaveTheirRecordsWrittenTogether(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	writes := b.recordWrites(b.env.Now())
+	const ms = time.Millisecond
+	b.send(time.Minute, msg("m1", "How long does shipping take?"))
+	b.send(time.Minute+100*ms, msg("m2", "Is shipping free?"))
+	b.send(time.Minute+200*ms, msg("m3", "Do you ship to Canada?"))
+	b.send(time.Minute+300*ms, msg("m4", "What does shipping cost?"))
+	b.send(time.Minute+1200*ms, msg("m5", "Thanks, and express shipping?"))
+	b.signal(10*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
+
+	// The first record creates the row before the reply; m2 comes after a
+	// quiet spell and is written at once; m3 and m4 wait until 500 ms after
+	// m2's write and are written together; m5 comes later than that.
+	// (The test clock may have moved on by the time the first, synchronous,
+	// write is seen.)
+	require.True(t, strings.HasPrefix((*writes)[0], "RecordTurn@"))
+	require.Equal(t, []string{"RecordTurn@1m0.1s", "RecordTurns@1m0.6s", "RecordTurn@1m1.2s", "RecordTurn@10m0s"}, (*writes)[1:])
+	require.Equal(t, []int{2}, b.fake.batches)
+	var ids []string
+	for _, m := range b.fake.messages(workflows.RoleCustomer) {
+		ids = append(ids, m.ClientID)
+	}
+	require.Equal(t, []string{"m1", "m2", "m3", "m4", "m5"}, ids, "every message recorded once, in order")
+}
+
+func TestARecordARepWatchesForIsNotHeldBack(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.fake.handoffRule, b.fake.trigger = refundRule(rules.ModeTransferNow), "refund"
+	writes := b.recordWrites(b.env.Now())
+	const ms = time.Millisecond
+	b.send(time.Minute, msg("m1", "How long does shipping take?"))
+	b.send(time.Minute+100*ms, msg("m2", "Is shipping free?"))
+	b.send(time.Minute+200*ms, msg("m3", "Do you ship to Canada?"))
+	handedOff := b.send(time.Minute+300*ms, msg("m4", "I want a refund"))
+	b.signal(10*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
+
+	require.True(t, handedOff.reply.HandedOff)
+	// m3 could have waited, but the handoff cannot: both are written with it.
+	require.Equal(t, []string{"RecordTurn@1m0.1s", "RecordTurns@1m0.3s", "RecordTurn@10m0s"}, (*writes)[1:])
+	require.Equal(t, []int{2}, b.fake.batches)
+	require.Equal(t, "handoff", b.fake.recorded[3].Events[0].Kind)
+}
+
+func TestInactivityCountsFromTheLastMessage(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	start := b.env.Now()
+	b.send(time.Minute, msg("m1", "How long does shipping take?"))
+	b.send(40*time.Minute, msg("m2", "Is shipping free?"))
+	b.send(70*time.Minute, msg("m3", "Do you ship to Canada?"))
+	res := b.run(t, input) // an hour's inactivity ends it
+
+	require.Equal(t, workflows.StatusResolved, res.Status)
+	end := b.fake.last().Conversation.EndedAt
+	require.NotNil(t, end)
+	// The timer started at the first message fires at 61m, finds the
+	// conversation active since, and waits for the rest.
+	require.Equal(t, 130*time.Minute, end.Sub(start))
 }
 
 func TestCloseAtContinueAsNewIsNotLost(t *testing.T) {
