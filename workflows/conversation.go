@@ -57,6 +57,16 @@ type ConversationInput struct {
 	MaxTurnsPerRun int
 	// Carried is the state of the previous run, set by continue-as-new.
 	Carried *ConversationState
+	// Unwritten are the records the previous run had not written to the
+	// read model yet, oldest first; this run writes them before its own.
+	Unwritten []UnwrittenRecord
+}
+
+// UnwrittenRecord is a record continue-as-new hands to the next run, with
+// the team to notify of a handoff in it once it is written.
+type UnwrittenRecord struct {
+	Record activities.RecordTurnInput
+	Team   activities.TeamInfo
 }
 
 // ConversationResult is how the conversation ended.
@@ -256,6 +266,8 @@ type conversation struct {
 	batch bool
 	queue []pendingRecord
 	flush func() bool
+	// writing is set while records are being written.
+	writing bool
 	// lasting is set when timers last across waits (see addTimers); idle
 	// and accept are the inactivity and accept timers.
 	lasting      bool
@@ -295,7 +307,7 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 	for !c.closed {
 		if (c.turns >= maxTurns || workflow.GetInfo(ctx).GetContinueAsNewSuggested()) && !c.busy {
 			// Let every handler finish, then start afresh with the state.
-			if err := c.settle(ctx); err != nil {
+			if err := c.quiesce(ctx); err != nil {
 				return ConversationResult{}, err
 			}
 			// A signal that came in meanwhile would be lost with this run:
@@ -304,6 +316,10 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 				next := c.in
 				carried := c.carry()
 				next.Carried = &carried
+				next.Unwritten = nil
+				for _, p := range c.queue {
+					next.Unwritten = append(next.Unwritten, UnwrittenRecord{Record: p.rec, Team: p.team})
+				}
 				return ConversationResult{}, workflow.NewContinueAsNewError(ctx, ConversationWorkflow, next)
 			}
 		}
@@ -539,6 +555,18 @@ func (c *conversation) settle(ctx workflow.Context) error {
 	c.flush = idle
 	defer func() { c.flush = nil }()
 	return workflow.Await(ctx, func() bool { return idle() && c.recorded() })
+}
+
+// quiesce waits until the run may continue as new: no turn or handler
+// running and no record being written. Records not written yet go to the
+// next run (ConversationInput.Unwritten), so a customer who writes
+// without pause does not keep the run from continuing as new. Before
+// batchRecords, the run waited for every record to be written.
+func (c *conversation) quiesce(ctx workflow.Context) error {
+	if !c.batch {
+		return c.settle(ctx)
+	}
+	return workflow.Await(ctx, func() bool { return !c.busy && workflow.AllHandlersFinished(ctx) && !c.writing })
 }
 
 // end decides the outcome, charges a resolution and records the end.

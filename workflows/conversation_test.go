@@ -738,6 +738,9 @@ func TestInactivityCountsFromTheLastMessage(t *testing.T) {
 func TestCloseAtContinueAsNewIsNotLost(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
+	// A run from before batch-records waits for its records to be written
+	// before it continues as new.
+	b.env.OnGetVersion("batch-records", workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	b.send(time.Minute, msg("m1", "How long does shipping take?"))
 	b.send(2*time.Minute, msg("m2", "Is shipping free over $75?"))
 	// The close comes while the second turn's record is being written,
@@ -755,6 +758,35 @@ func TestCloseAtContinueAsNewIsNotLost(t *testing.T) {
 	res := b.run(t, in)
 	require.Equal(t, workflows.StatusResolved, res.Status, "the run ends on the close instead of continuing as new without it")
 	require.Len(t, b.fake.charges, 1)
+}
+
+func TestContinueAsNewHandsOnUnwrittenRecords(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	const ms = time.Millisecond
+	b.send(time.Minute, msg("m1", "How long does shipping take?"))
+	b.send(2*time.Minute, msg("m2", "Is shipping free?"))
+	b.send(2*time.Minute+100*ms, msg("m3", "Do you ship to Canada?"))
+	in := input
+	in.MaxTurnsPerRun = 3
+	b.env.ExecuteWorkflow(workflows.ConversationWorkflow, in)
+	var can *workflow.ContinueAsNewError
+	require.True(t, errors.As(b.env.GetWorkflowError(), &can), "got %v", b.env.GetWorkflowError())
+	var next workflows.ConversationInput
+	require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &next))
+	// m3's record was waiting for m2's write to be 500 ms old: the run did
+	// not wait for it, the next run writes it.
+	require.Len(t, next.Unwritten, 1)
+	require.Equal(t, "m3", next.Unwritten[0].Record.Messages[0].ClientID)
+	for _, r := range b.fake.recorded {
+		require.NotEqual(t, "m3", r.Messages[0].ClientID)
+	}
+
+	b2 := setup(t)
+	b2.signal(time.Minute, workflows.SignalClose, workflows.Close{})
+	next.MaxTurnsPerRun = 0
+	b2.run(t, next)
+	require.Equal(t, "m3", b2.fake.recorded[0].Messages[0].ClientID, "written first")
 }
 
 func TestMessagesAfterCloseAreRejected(t *testing.T) {

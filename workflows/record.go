@@ -59,6 +59,10 @@ func (c *conversation) startRecorder(ctx workflow.Context) {
 		return
 	}
 	c.batch = workflow.GetVersion(ctx, batchRecords, workflow.DefaultVersion, 1) == 1
+	// The previous run's unwritten records have waited long enough.
+	for _, u := range c.in.Unwritten {
+		c.queue = append(c.queue, pendingRecord{rec: u.Record, team: u.Team})
+	}
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		var last time.Time // when the last write was scheduled
 		for {
@@ -75,8 +79,10 @@ func (c *conversation) startRecorder(ctx workflow.Context) {
 				n = min(len(c.queue), maxBatch)
 				last = workflow.Now(ctx)
 			}
+			c.writing = true
 			c.writeRecords(ctx, c.queue[:n])
 			c.queue = c.queue[n:]
+			c.writing = false
 		}
 	})
 }
