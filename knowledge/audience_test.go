@@ -1,8 +1,11 @@
 package knowledge_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"sort"
 	"testing"
 
@@ -37,18 +40,28 @@ func TestSearchFiltersByAudience(t *testing.T) {
 	index("chat-only", knowledge.Audience{Channels: []string{"Chat"}})
 	index("enterprise", knowledge.Audience{Tiers: []string{"enterprise", "wholesale"}})
 	index("enterprise-email", knowledge.Audience{Channels: []string{"email"}, Tiers: []string{"enterprise"}})
+	// A chunk written before audiences existed has none of their
+	// properties: everyone sees it.
+	legacy, err := json.Marshal(map[string]any{"class": knowledge.ClassName, "tenant": ws, "properties": map[string]any{
+		"sourceId": "legacy", "title": "legacy", "text": "Warranty claims are answered within two days.", "chunkIndex": 0,
+	}})
+	require.NoError(t, err)
+	resp, err := http.Post(testenv.WeaviateURL(t)+"/v1/objects", "application/json", bytes.NewReader(legacy))
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
 
 	tests := []struct {
 		name   string
 		reader *knowledge.Reader
 		want   []string
 	}{
-		{"no filter", nil, []string{"chat-only", "enterprise", "enterprise-email", "everyone"}},
-		{"unknown reader sees only unrestricted", &knowledge.Reader{}, []string{"everyone"}},
-		{"chat, standard", &knowledge.Reader{Channel: "chat", Tier: "standard"}, []string{"chat-only", "everyone"}},
-		{"email, enterprise", &knowledge.Reader{Channel: "email", Tier: "enterprise"}, []string{"enterprise", "enterprise-email", "everyone"}},
-		{"chat, wholesale (case-insensitive)", &knowledge.Reader{Channel: "CHAT", Tier: "Wholesale"}, []string{"chat-only", "enterprise", "everyone"}},
-		{"whatsapp, no tier", &knowledge.Reader{Channel: "whatsapp"}, []string{"everyone"}},
+		{"no filter", nil, []string{"chat-only", "enterprise", "enterprise-email", "everyone", "legacy"}},
+		{"unknown reader sees only unrestricted", &knowledge.Reader{}, []string{"everyone", "legacy"}},
+		{"chat, standard", &knowledge.Reader{Channel: "chat", Tier: "standard"}, []string{"chat-only", "everyone", "legacy"}},
+		{"email, enterprise", &knowledge.Reader{Channel: "email", Tier: "enterprise"}, []string{"enterprise", "enterprise-email", "everyone", "legacy"}},
+		{"chat, wholesale (case-insensitive)", &knowledge.Reader{Channel: "CHAT", Tier: "Wholesale"}, []string{"chat-only", "enterprise", "everyone", "legacy"}},
+		{"whatsapp, no tier", &knowledge.Reader{Channel: "whatsapp"}, []string{"everyone", "legacy"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

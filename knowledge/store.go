@@ -459,27 +459,24 @@ func (s *Store) SearchWith(ctx context.Context, req SearchRequest) ([]Hit, error
 }
 
 // audienceFilter keeps the chunks the reader may see: for channels and for
-// tiers, a chunk passes unless it is restricted and the reader's value is
-// not among its values. Chunks written before audiences existed have no
-// "restricted" property, fail the inner test, and so pass: everyone.
+// tiers, a chunk passes when it is not restricted or the reader's value is
+// among its values. Chunks written before audiences existed have no
+// "restricted" property, which is not equal to true: everyone sees them.
+// The filter has no Not of a compound operand: Weaviate computes a Not as
+// the complement of everything, which doubled the cost of a search.
 func audienceFilter(r Reader) *filters.WhereBuilder {
-	excluded := func(restricted, values, value string) *filters.WhereBuilder {
-		isRestricted := filters.Where().WithPath([]string{restricted}).WithOperator(filters.Equal).WithValueBoolean(true)
+	allowed := func(restricted, values, value string) *filters.WhereBuilder {
+		open := filters.Where().WithPath([]string{restricted}).WithOperator(filters.NotEqual).WithValueBoolean(true)
 		value = normalize(value)
 		if value == "" {
-			return isRestricted
+			return open
 		}
-		notListed := filters.Where().WithOperator(filters.Not).WithOperands([]*filters.WhereBuilder{
-			filters.Where().WithPath([]string{values}).WithOperator(filters.ContainsAny).WithValueText(value),
-		})
-		return filters.Where().WithOperator(filters.And).WithOperands([]*filters.WhereBuilder{isRestricted, notListed})
-	}
-	not := func(w *filters.WhereBuilder) *filters.WhereBuilder {
-		return filters.Where().WithOperator(filters.Not).WithOperands([]*filters.WhereBuilder{w})
+		listed := filters.Where().WithPath([]string{values}).WithOperator(filters.ContainsAny).WithValueText(value)
+		return filters.Where().WithOperator(filters.Or).WithOperands([]*filters.WhereBuilder{open, listed})
 	}
 	return filters.Where().WithOperator(filters.And).WithOperands([]*filters.WhereBuilder{
-		not(excluded("channelsRestricted", "audienceChannels", r.Channel)),
-		not(excluded("tiersRestricted", "audienceTiers", r.Tier)),
+		allowed("channelsRestricted", "audienceChannels", r.Channel),
+		allowed("tiersRestricted", "audienceTiers", r.Tier),
 	})
 }
 
