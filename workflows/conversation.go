@@ -387,11 +387,13 @@ func (c *conversation) addTimers(ctx workflow.Context, sel workflow.Selector) (c
 	h := c.state.Handoff
 	waiting := h != nil && h.AcceptedAt == nil && !h.Flagged && !h.AcceptBy.IsZero()
 	if !c.lasting {
+		// Both timers on one context, as before: a context's children are
+		// cancelled in a random order when histories from then replay.
 		timerCtx, cancel := workflow.WithCancel(ctx)
-		c.idle = newDeadlineTimer(timerCtx, c.state.LastActivity.Add(c.inactivity()))
+		c.idle = &deadlineTimer{future: workflow.NewTimer(timerCtx, untilDeadline(ctx, c.state.LastActivity.Add(c.inactivity()))), cancel: cancel}
 		sel.AddFuture(c.idle.future, onIdle)
 		if waiting {
-			c.accept = newDeadlineTimer(timerCtx, h.AcceptBy)
+			c.accept = &deadlineTimer{future: workflow.NewTimer(timerCtx, untilDeadline(ctx, h.AcceptBy)), cancel: cancel}
 			sel.AddFuture(c.accept.future, onAccept)
 		}
 		return cancel
@@ -425,8 +427,12 @@ type deadlineTimer struct {
 // newDeadlineTimer starts a timer firing at at (at once, if at has passed).
 func newDeadlineTimer(ctx workflow.Context, at time.Time) *deadlineTimer {
 	ctx, cancel := workflow.WithCancel(ctx)
-	wait := max(at.Sub(workflow.Now(ctx)), time.Millisecond)
-	return &deadlineTimer{at: at, future: workflow.NewTimer(ctx, wait), cancel: cancel}
+	return &deadlineTimer{at: at, future: workflow.NewTimer(ctx, untilDeadline(ctx, at)), cancel: cancel}
+}
+
+// untilDeadline is how long a timer firing at at waits (at least 1 ms).
+func untilDeadline(ctx workflow.Context, at time.Time) time.Duration {
+	return max(at.Sub(workflow.Now(ctx)), time.Millisecond)
 }
 
 // stop cancels the timer unless it has fired; t may be nil.

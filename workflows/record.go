@@ -72,7 +72,13 @@ func (c *conversation) startRecorder(ctx workflow.Context) {
 			n := 1
 			if c.batch {
 				if wait := last.Add(recordInterval).Sub(workflow.Now(ctx)); wait > 0 && !c.mustWrite() {
-					if _, err := workflow.AwaitWithTimeout(ctx, wait, c.mustWrite); err != nil {
+					// The timer is cancelled when the records must be
+					// written sooner, so it does not wake the run later.
+					timerCtx, cancel := workflow.WithCancel(ctx)
+					timer := workflow.NewTimer(timerCtx, wait)
+					err := workflow.Await(ctx, func() bool { return timer.IsReady() || c.mustWrite() })
+					cancel()
+					if err != nil {
 						return
 					}
 				}
