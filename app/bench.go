@@ -49,8 +49,8 @@ type BenchOptions struct {
 	JSON bool
 	// Pause is how long each conversation waits after a reply before its
 	// next message, in both phases (0: a closed loop). Customers take
-	// seconds to write; a closed loop also measures each turn waiting for
-	// the previous turn's record, which a pause leaves out.
+	// seconds to write; in a closed loop each turn also competes with the
+	// previous turns' records and the server's work after each task.
 	Pause time.Duration
 }
 
