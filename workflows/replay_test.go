@@ -16,7 +16,11 @@ import (
 // against the real stack (testdata/*.json, exported with `temporal workflow
 // show -o json`): conversations, and content-source syncs
 // (testdata/sync_source_*.json: one ready, one whose fetch failed after its
-// retries, one whose extraction failed). A change that makes
+// retries, one whose extraction failed). The v2_ conversations were
+// recorded with records written together and lasting timers: eight messages
+// without pause then close; a run that continued as new with a record
+// unwritten, and the next run, which writes it first and ends when the
+// inactivity timer, fired once too early, fires again. A change that makes
 // ConversationWorkflow or SyncSourceWorkflow non-deterministic for
 // executions already running fails here. When a change is meant to alter the
 // command sequence, version it with workflow.GetVersion rather than
