@@ -96,7 +96,10 @@ func (c *conversation) startRecorder(ctx workflow.Context) {
 // mustWrite reports whether the queued records are to be written without
 // waiting for recordInterval to pass.
 func (c *conversation) mustWrite() bool {
-	return (c.flush != nil && c.flush()) || len(c.queue) >= maxBatch || slices.ContainsFunc(c.queue, func(p pendingRecord) bool { return !p.canWait })
+	if (c.flush != nil && c.flush()) || len(c.queue) >= maxBatch {
+		return true
+	}
+	return slices.ContainsFunc(c.queue, func(p pendingRecord) bool { return !p.canWait })
 }
 
 // recorded reports whether every queued record has been written.
