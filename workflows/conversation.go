@@ -291,8 +291,7 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 		workflow.UpdateHandlerOptions{Validator: c.validateCustomerMessage}); err != nil {
 		return ConversationResult{}, err
 	}
-	closeCh := workflow.GetSignalChannel(ctx, SignalClose)
-	c.closeCh = closeCh
+	c.closeCh = workflow.GetSignalChannel(ctx, SignalClose)
 	acceptedCh := workflow.GetSignalChannel(ctx, SignalRepAccepted)
 	repMessageCh := workflow.GetSignalChannel(ctx, SignalRepMessage)
 	handBackCh := workflow.GetSignalChannel(ctx, SignalHandBack)
@@ -312,7 +311,7 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 			}
 			// A signal that came in meanwhile would be lost with this run:
 			// the selector below takes it first.
-			if !signalsPending(closeCh, acceptedCh, repMessageCh, handBackCh, feedbackCh) {
+			if !signalsPending(c.closeCh, acceptedCh, repMessageCh, handBackCh, feedbackCh) {
 				next := c.in
 				carried := c.carry()
 				next.Carried = &carried
@@ -326,7 +325,7 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 
 		sel := workflow.NewSelector(ctx)
 		cancelTimers := c.addTimers(ctx, sel)
-		sel.AddReceive(closeCh, func(ch workflow.ReceiveChannel, _ bool) {
+		sel.AddReceive(c.closeCh, func(ch workflow.ReceiveChannel, _ bool) {
 			var sig Close
 			ch.Receive(ctx, &sig)
 			c.closed = true
