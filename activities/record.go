@@ -138,14 +138,7 @@ func (a *Activities) RecordTurn(ctx context.Context, in RecordTurnInput) (Record
 	if err := validRecord(in); err != nil {
 		return RecordTurnResult{}, err
 	}
-	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		cited := map[string]int{}
-		if err := recordTurn(tx, in, cited); err != nil {
-			return err
-		}
-		return countCitations(tx, in.WorkspaceID, cited)
-	})
-	return RecordTurnResult{}, err
+	return RecordTurnResult{}, a.record(ctx, []RecordTurnInput{in})
 }
 
 // RecordTurnsInput is several steps' records of one conversation, oldest
@@ -167,19 +160,23 @@ func (a *Activities) RecordTurns(ctx context.Context, in RecordTurnsInput) (Reco
 				fmt.Sprintf("record %d: not of the first record's conversation", i), "InvalidInput", nil)
 		}
 	}
-	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return RecordTurnResult{}, a.record(ctx, in.Records)
+}
+
+// record writes records of one conversation, in order, in one transaction.
+func (a *Activities) record(ctx context.Context, recs []RecordTurnInput) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		cited := map[string]int{}
-		for _, rec := range in.Records {
+		for _, rec := range recs {
 			if err := recordTurn(tx, rec, cited); err != nil {
 				return err
 			}
 		}
-		if len(in.Records) == 0 {
-			return nil
-		}
-		return countCitations(tx, in.Records[0].WorkspaceID, cited)
+		return countCitations(tx, recs[0].WorkspaceID, cited)
 	})
-	return RecordTurnResult{}, err
 }
 
 func validRecord(in RecordTurnInput) error {

@@ -556,10 +556,14 @@ func (c *conversation) onCustomerMessage(ctx workflow.Context, msg CustomerMessa
 // written; once nothing is running, those that could wait are written at
 // once. (A customer who keeps writing keeps the records batched meanwhile.)
 func (c *conversation) settle(ctx workflow.Context) error {
-	idle := func() bool { return !c.busy && workflow.AllHandlersFinished(ctx) }
-	c.flush = idle
+	c.flush = func() bool { return c.quiet(ctx) }
 	defer func() { c.flush = nil }()
-	return workflow.Await(ctx, func() bool { return idle() && c.recorded() })
+	return workflow.Await(ctx, func() bool { return c.quiet(ctx) && c.recorded() })
+}
+
+// quiet reports whether no turn or handler is running.
+func (c *conversation) quiet(ctx workflow.Context) bool {
+	return !c.busy && workflow.AllHandlersFinished(ctx)
 }
 
 // quiesce waits until the run may continue as new: no turn or handler
@@ -571,7 +575,7 @@ func (c *conversation) quiesce(ctx workflow.Context) error {
 	if !c.batch {
 		return c.settle(ctx)
 	}
-	return workflow.Await(ctx, func() bool { return !c.busy && workflow.AllHandlersFinished(ctx) && !c.writing })
+	return workflow.Await(ctx, func() bool { return c.quiet(ctx) && !c.writing })
 }
 
 // end decides the outcome, charges a resolution and records the end.

@@ -628,6 +628,18 @@ func TestReopenReversesThePreviousCharge(t *testing.T) {
 	require.Len(t, b.fake.decisions("reopened"), 1)
 }
 
+// continuedAsNew runs the workflow, which must continue as new, and returns
+// the next run's input.
+func (b *testBundle) continuedAsNew(t *testing.T, in workflows.ConversationInput) workflows.ConversationInput {
+	t.Helper()
+	b.env.ExecuteWorkflow(workflows.ConversationWorkflow, in)
+	var can *workflow.ContinueAsNewError
+	require.True(t, errors.As(b.env.GetWorkflowError(), &can), "got %v", b.env.GetWorkflowError())
+	var next workflows.ConversationInput
+	require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &next))
+	return next
+}
+
 func TestContinueAsNewKeepsStateAndIdempotency(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -635,11 +647,7 @@ func TestContinueAsNewKeepsStateAndIdempotency(t *testing.T) {
 	b.send(2*time.Minute, msg("m2", "Is shipping free over $75?"))
 	in := input
 	in.MaxTurnsPerRun = 2
-	b.env.ExecuteWorkflow(workflows.ConversationWorkflow, in)
-	var can *workflow.ContinueAsNewError
-	require.True(t, errors.As(b.env.GetWorkflowError(), &can), "got %v", b.env.GetWorkflowError())
-	var next workflows.ConversationInput
-	require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &next))
+	next := b.continuedAsNew(t, in)
 	require.NotNil(t, next.Carried)
 	require.True(t, next.Carried.Pinned)
 	require.Equal(t, 1, next.Carried.HandoffVersion)
@@ -769,11 +777,7 @@ func TestContinueAsNewHandsOnUnwrittenRecords(t *testing.T) {
 	b.send(2*time.Minute+100*ms, msg("m3", "Do you ship to Canada?"))
 	in := input
 	in.MaxTurnsPerRun = 3
-	b.env.ExecuteWorkflow(workflows.ConversationWorkflow, in)
-	var can *workflow.ContinueAsNewError
-	require.True(t, errors.As(b.env.GetWorkflowError(), &can), "got %v", b.env.GetWorkflowError())
-	var next workflows.ConversationInput
-	require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &next))
+	next := b.continuedAsNew(t, in)
 	// m3's record was waiting for m2's write to be 500 ms old: the run did
 	// not wait for it, the next run writes it.
 	require.Len(t, next.Unwritten, 1)
