@@ -27,17 +27,17 @@ test: tools vet
 # Update round trip, on a stack started for this run (prints, never fails on
 # a missed target).
 bench: tools
-	./$(BIN) stack -- sh -c 'TEMPORAL_ADDRESS=$$SWITCHBOARD_TEST_TEMPORAL_ADDRESS WEAVIATE_URL=$$SWITCHBOARD_TEST_WEAVIATE_URL DATABASE_URL=$$SWITCHBOARD_TEST_DATABASE_URL ./$(BIN) bench'
+	./$(BIN) stack -- sh -c 'TEMPORAL_ADDRESS=$$SWITCHBOARD_TEST_TEMPORAL_ADDRESS WEAVIATE_URL=$$SWITCHBOARD_TEST_WEAVIATE_URL WEAVIATE_GRPC_ADDRESS=$$SWITCHBOARD_TEST_WEAVIATE_GRPC_ADDRESS DATABASE_URL=$$SWITCHBOARD_TEST_DATABASE_URL ./$(BIN) bench'
 
 # Ingestion throughput (chunks/s) and retrieval latency (p50/p95) with
 # 10,000 chunks of CLINC150 text indexed, on a Weaviate started for this run.
 bench-retrieval: tools
-	./$(BIN) stack -- sh -c 'WEAVIATE_URL=$$SWITCHBOARD_TEST_WEAVIATE_URL ./$(BIN) bench retrieval'
+	./$(BIN) stack -- sh -c 'WEAVIATE_URL=$$SWITCHBOARD_TEST_WEAVIATE_URL WEAVIATE_GRPC_ADDRESS=$$SWITCHBOARD_TEST_WEAVIATE_GRPC_ADDRESS ./$(BIN) bench retrieval'
 
 # Retrieval quality over the demo knowledge base's labelled questions:
 # recall@3, MRR and the questions missed (make test keeps a floor).
 eval: tools
-	./$(BIN) stack -- sh -c 'TEMPORAL_ADDRESS=$$SWITCHBOARD_TEST_TEMPORAL_ADDRESS WEAVIATE_URL=$$SWITCHBOARD_TEST_WEAVIATE_URL ./$(BIN) eval retrieval'
+	./$(BIN) stack -- sh -c 'TEMPORAL_ADDRESS=$$SWITCHBOARD_TEST_TEMPORAL_ADDRESS WEAVIATE_URL=$$SWITCHBOARD_TEST_WEAVIATE_URL WEAVIATE_GRPC_ADDRESS=$$SWITCHBOARD_TEST_WEAVIATE_GRPC_ADDRESS ./$(BIN) eval retrieval'
 
 vet:
 	$(GO) vet ./...

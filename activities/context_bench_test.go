@@ -19,7 +19,7 @@ import (
 func BenchmarkTurnActivities(b *testing.B) {
 	ctx := context.Background()
 	db := testenv.Open(b, testenv.PostgresURL(b))
-	store, err := knowledge.NewStore(testenv.WeaviateURL(b), "")
+	store, err := knowledge.NewStore(testenv.Weaviate(b))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -201,7 +201,7 @@ func TestIssueTypeDetectionOnCLINC150(t *testing.T) {
 	require.Len(t, data["oos_train"], 100)
 
 	ctx := context.Background()
-	store, err := knowledge.NewStore(testenv.WeaviateURL(t), "")
+	store, err := knowledge.NewStore(testenv.Weaviate(t))
 	require.NoError(t, err)
 	require.NoError(t, store.EnsureSchema(ctx))
 	db := testenv.Open(t, testenv.PostgresURL(t))

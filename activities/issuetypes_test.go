@@ -23,7 +23,7 @@ import (
 func TestClassifyIssueAsksTheLanguageModel(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	store, err := knowledge.NewStore(testenv.WeaviateURL(t), "")
+	store, err := knowledge.NewStore(testenv.Weaviate(t))
 	require.NoError(t, err)
 	require.NoError(t, store.EnsureSchema(ctx))
 	db := testenv.Open(t, testenv.PostgresURL(t))

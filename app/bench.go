@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,6 +54,9 @@ type BenchOptions struct {
 	// seconds to write; in a closed loop each turn also competes with the
 	// previous turns' records and the server's work after each task.
 	Pause time.Duration
+	// CPUProfile, when set, is a file to write a CPU profile of this
+	// process (the worker and the client) to, over the whole run.
+	CPUProfile string
 }
 
 // DefaultBenchOptions are the options of a plain `switchboard bench`.
@@ -69,6 +74,7 @@ func ParseBenchFlags(args []string, errOut io.Writer) (BenchOptions, error) {
 	levels := fs.String("concurrency", "1,10", "comma-separated numbers of concurrent conversations")
 	fs.BoolVar(&opts.JSON, "json", false, "print the report as JSON")
 	fs.DurationVar(&opts.Pause, "pause", 0, "pause after each reply before a conversation's next message (e.g. 100ms)")
+	fs.StringVar(&opts.CPUProfile, "cpuprofile", "", "write a CPU profile of the worker and client to this file")
 	if err := fs.Parse(args); err != nil {
 		return opts, err
 	}
@@ -270,6 +276,18 @@ func RunBench(ctx context.Context, cfg config.Config, out io.Writer, opts BenchO
 	}
 	if err := demo.Index(ctx, d.db, d.knowledge, seeded.WorkspaceID); err != nil {
 		return err
+	}
+
+	if opts.CPUProfile != "" {
+		f, err := os.Create(opts.CPUProfile)
+		if err != nil {
+			return fmt.Errorf("-cpuprofile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("-cpuprofile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 
 	run := randomHex(4)

@@ -79,7 +79,9 @@ func connect(cfg config.Config, log *slog.Logger) (*deps, error) {
 // knowledgeStore connects to Weaviate, with the embedder when one is
 // configured.
 func knowledgeStore(cfg config.Config) (*knowledge.Store, error) {
-	store, err := knowledge.NewStore(cfg.WeaviateURL, cfg.WeaviateAPIKey)
+	store, err := knowledge.NewStore(knowledge.Config{
+		URL: cfg.WeaviateURL, GRPCAddress: cfg.WeaviateGRPCAddress, APIKey: cfg.WeaviateAPIKey,
+	})
 	if err != nil {
 		return nil, err
 	}

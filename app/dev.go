@@ -95,6 +95,7 @@ func RunDev(ctx context.Context, cfg config.Config, out io.Writer) (err error) {
 		}
 		children = append(children, p)
 		cfg.WeaviateURL = "http://127.0.0.1:" + strconv.Itoa(cfg.DevWeaviatePort)
+		cfg.WeaviateGRPCAddress = devstack.WeaviateGRPCAddress(cfg.DevWeaviatePort)
 	}
 
 	d, err := connect(cfg, log)

@@ -30,6 +30,7 @@ func TestRetrievalQuality(t *testing.T) {
 	cfg := config.Default()
 	cfg.TemporalAddress = testenv.TemporalAddress(t)
 	cfg.WeaviateURL = testenv.WeaviateURL(t)
+	cfg.WeaviateGRPCAddress = testenv.Weaviate(t).GRPCAddress
 	cfg.LogLevel = "error"
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()

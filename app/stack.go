@@ -93,6 +93,7 @@ func RunStack(ctx context.Context, cfg config.Config, args []string, out io.Writ
 	cmd.Env = append(os.Environ(),
 		devstack.EnvTestTemporalAddress+"=127.0.0.1:"+strconv.Itoa(temporalPort),
 		devstack.EnvTestWeaviateURL+"=http://127.0.0.1:"+strconv.Itoa(weaviatePort),
+		devstack.EnvTestWeaviateGRPC+"="+devstack.WeaviateGRPCAddress(weaviatePort),
 		devstack.EnvTestDatabaseURL+"="+runURL,
 		devstack.EnvTestDatabasePrefix+"="+prefix,
 		"SWITCHBOARD_TOOLS_DIR="+cfg.ToolsDir,

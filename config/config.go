@@ -35,6 +35,9 @@ type Config struct {
 	TaskQueue string
 	// WeaviateURL is the Weaviate base URL, e.g. http://127.0.0.1:8080 (WEAVIATE_URL).
 	WeaviateURL string
+	// WeaviateGRPCAddress is Weaviate's gRPC host:port, which searches use;
+	// empty means WEAVIATE_URL's host on port 50051 (WEAVIATE_GRPC_ADDRESS).
+	WeaviateGRPCAddress string
 	// WeaviateAPIKey authenticates to Weaviate when set (WEAVIATE_API_KEY).
 	WeaviateAPIKey string
 	// LLMBaseURL is an OpenAI-compatible API base URL, e.g.
@@ -155,6 +158,7 @@ func fromLookup(lookup func(string) (string, bool)) (Config, error) {
 	str("TEMPORAL_NAMESPACE", &c.TemporalNamespace)
 	str("SWITCHBOARD_TASK_QUEUE", &c.TaskQueue)
 	str("WEAVIATE_URL", &c.WeaviateURL)
+	str("WEAVIATE_GRPC_ADDRESS", &c.WeaviateGRPCAddress)
 	str("WEAVIATE_API_KEY", &c.WeaviateAPIKey)
 	str("LLM_BASE_URL", &c.LLMBaseURL)
 	str("LLM_API_KEY", &c.LLMAPIKey)
@@ -234,6 +238,11 @@ func (c Config) Validate() error {
 	}
 	if u, err := url.Parse(c.WeaviateURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("WEAVIATE_URL: %q is not an http(s) URL", c.WeaviateURL)
+	}
+	if c.WeaviateGRPCAddress != "" {
+		if _, _, err := net.SplitHostPort(c.WeaviateGRPCAddress); err != nil {
+			return fmt.Errorf("WEAVIATE_GRPC_ADDRESS: %q is not host:port", c.WeaviateGRPCAddress)
+		}
 	}
 	if c.LLMBaseURL != "" {
 		if u, err := url.Parse(c.LLMBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

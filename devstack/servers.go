@@ -83,6 +83,10 @@ type WeaviateOptions struct {
 // WeaviatePorts is how many consecutive ports Weaviate uses from its HTTP port.
 const WeaviatePorts = 6
 
+// WeaviateGRPCAddress is the gRPC address of the Weaviate StartWeaviate
+// starts on port: the port after it.
+func WeaviateGRPCAddress(port int) string { return "127.0.0.1:" + strconv.Itoa(port+1) }
+
 // StartWeaviate starts weaviate-server on loopback with anonymous access and
 // no vectorizer, and waits until it reports ready (10–20 s).
 func StartWeaviate(ctx context.Context, o WeaviateOptions) (*Process, error) {

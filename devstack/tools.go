@@ -107,6 +107,7 @@ func (t Tool) Require(dir string) (string, error) {
 const (
 	EnvTestTemporalAddress = "SWITCHBOARD_TEST_TEMPORAL_ADDRESS"
 	EnvTestWeaviateURL     = "SWITCHBOARD_TEST_WEAVIATE_URL"
+	EnvTestWeaviateGRPC    = "SWITCHBOARD_TEST_WEAVIATE_GRPC_ADDRESS"
 	EnvTestDatabaseURL     = "SWITCHBOARD_TEST_DATABASE_URL"
 	EnvTestDatabasePrefix  = "SWITCHBOARD_TEST_DATABASE_PREFIX"
 )

@@ -112,10 +112,10 @@ func TestHybridSearchFindsWhatBM25Misses(t *testing.T) {
 	ctx := context.Background()
 	var status, calls atomic.Int32
 	srv := embeddingsServer(t, &status, &calls)
-	plain, err := knowledge.NewStore(testenv.WeaviateURL(t), "")
+	plain, err := knowledge.NewStore(testenv.Weaviate(t))
 	require.NoError(t, err)
 	require.NoError(t, plain.EnsureSchema(ctx))
-	hybrid, err := knowledge.NewStore(testenv.WeaviateURL(t), "")
+	hybrid, err := knowledge.NewStore(testenv.Weaviate(t))
 	require.NoError(t, err)
 	hybrid.WithEmbedder(embed.NewOpenAI(srv.URL+"/v1", "sk-test", "test-embedder", 5*time.Second), 0.75)
 

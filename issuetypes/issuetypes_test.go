@@ -84,7 +84,7 @@ func TestValidateRowsNamesTheFirstBadRow(t *testing.T) {
 
 func service(t *testing.T, db *gorm.DB) *issuetypes.Service {
 	t.Helper()
-	store, err := knowledge.NewStore(testenv.WeaviateURL(t), "")
+	store, err := knowledge.NewStore(testenv.Weaviate(t))
 	require.NoError(t, err)
 	require.NoError(t, store.EnsureSchema(context.Background()))
 	return &issuetypes.Service{DB: db, Knowledge: store}
@@ -237,7 +237,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 		require.Zero(t, examples)
 
 		// Weaviate down: the database transaction is rolled back.
-		dead, err := knowledge.NewStore("http://127.0.0.1:1", "")
+		dead, err := knowledge.NewStore(knowledge.Config{URL: "http://127.0.0.1:1", GRPCAddress: "127.0.0.1:1"})
 		require.NoError(t, err)
 		broken := &issuetypes.Service{DB: db, Knowledge: dead}
 		_, err = broken.Import(ctx, ws, []issuetypes.Row{{Text: "where is my parcel", IssueType: "shipping"}})

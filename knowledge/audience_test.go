@@ -18,7 +18,7 @@ import (
 
 func newStore(t *testing.T) *knowledge.Store {
 	t.Helper()
-	store, err := knowledge.NewStore(testenv.WeaviateURL(t), "")
+	store, err := knowledge.NewStore(testenv.Weaviate(t))
 	require.NoError(t, err)
 	require.NoError(t, store.EnsureSchema(context.Background()))
 	return store

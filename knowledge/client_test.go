@@ -2,18 +2,22 @@ package knowledge
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	pb "github.com/weaviate/weaviate/grpc/generated/protocol/v1"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/metadata"
 )
 
-// TestSearchSendsTheAPIKeyOnReusedConnections: searches carry the API key,
-// and concurrent searches reuse their connections instead of opening one
+// TestRequestsSendTheAPIKeyOnReusedConnections: HTTP requests carry the API
+// key, and concurrent ones reuse their connections instead of opening one
 // each (Go's default transport keeps only two idle per host).
-func TestSearchSendsTheAPIKeyOnReusedConnections(t *testing.T) {
+func TestRequestsSendTheAPIKeyOnReusedConnections(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
 	auths := map[string]int{}
@@ -23,28 +27,84 @@ func TestSearchSendsTheAPIKeyOnReusedConnections(t *testing.T) {
 		auths[r.Header.Get("Authorization")]++
 		conns[r.RemoteAddr] = true
 		mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"data":{"Get":{"` + ClassName + `":[]}}}`))
+		w.WriteHeader(http.StatusOK)
 	}))
 	t.Cleanup(srv.Close)
-	s, err := NewStore(srv.URL, "secret-key")
+	s, err := NewStore(Config{URL: srv.URL, APIKey: "secret-key"})
 	require.NoError(t, err)
 
 	const workers, rounds = 8, 10
 	for range rounds {
 		var wg sync.WaitGroup
 		for range workers {
-			wg.Go(func() {
-				_, err := s.Search(context.Background(), "ws-1", "shipping times", 5)
-				require.NoError(t, err)
-			})
+			wg.Go(func() { require.NoError(t, s.Ready(context.Background())) })
 		}
 		wg.Wait()
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	// Every request (the client also asks for Weaviate's version once).
 	require.Len(t, auths, 1, "%v", auths)
 	require.GreaterOrEqual(t, auths["Bearer secret-key"], workers*rounds)
-	require.LessOrEqual(t, len(conns), 2*workers, "connections: %d for %d searches", len(conns), workers*rounds)
+	require.LessOrEqual(t, len(conns), 2*workers, "connections: %d for %d requests", len(conns), workers*rounds)
+}
+
+// fakeSearch is a Weaviate gRPC server that records what searches ask.
+type fakeSearch struct {
+	pb.UnimplementedWeaviateServer
+	mu       sync.Mutex
+	auths    []string
+	requests []*pb.SearchRequest
+}
+
+func (f *fakeSearch) Search(ctx context.Context, req *pb.SearchRequest) (*pb.SearchReply, error) {
+	md, _ := metadata.FromIncomingContext(ctx)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.auths = append(f.auths, md.Get("authorization")...)
+	f.requests = append(f.requests, req)
+	props := &pb.Properties{Fields: map[string]*pb.Value{
+		"sourceId":   {Kind: &pb.Value_TextValue{TextValue: "src-1"}},
+		"title":      {Kind: &pb.Value_TextValue{TextValue: "Shipping"}},
+		"text":       {Kind: &pb.Value_TextValue{TextValue: "We ship in two days."}},
+		"chunkIndex": {Kind: &pb.Value_IntValue{IntValue: 3}},
+	}}
+	return &pb.SearchReply{Results: []*pb.SearchResult{{
+		Properties: &pb.PropertiesResult{NonRefProps: props},
+		Metadata:   &pb.MetadataResult{Score: 1.5, ScorePresent: true},
+	}}}, nil
+}
+
+// TestSearchGoesOverGRPCWithTheAPIKey: a search is a BM25 query of the
+// workspace's tenant over gRPC, carrying the API key, and its typed
+// properties become the hit.
+func TestSearchGoesOverGRPCWithTheAPIKey(t *testing.T) {
+	t.Parallel()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	fake := &fakeSearch{}
+	srv := grpc.NewServer()
+	pb.RegisterWeaviateServer(srv, fake)
+	go func() { _ = srv.Serve(lis) }()
+	t.Cleanup(srv.Stop)
+
+	s, err := NewStore(Config{URL: "http://127.0.0.1:1", GRPCAddress: lis.Addr().String(), APIKey: "secret-key"})
+	require.NoError(t, err)
+	hits, err := s.SearchWith(context.Background(), SearchRequest{
+		WorkspaceID: "ws-1", Query: "how long does shipping take?", Limit: 3, Reader: &Reader{Channel: "chat"},
+	})
+	require.NoError(t, err)
+	require.Equal(t, []Hit{{Chunk: Chunk{SourceID: "src-1", Title: "Shipping", Text: "We ship in two days.", Index: 3}, Score: 1.5}}, hits)
+
+	fake.mu.Lock()
+	defer fake.mu.Unlock()
+	require.Equal(t, []string{"Bearer secret-key"}, fake.auths)
+	req := fake.requests[0]
+	require.Equal(t, ClassName, req.Collection)
+	require.Equal(t, "ws-1", req.Tenant)
+	require.EqualValues(t, 3, req.Limit)
+	require.Contains(t, req.Bm25Search.GetQuery(), "shipping")
+	require.NotContains(t, req.Bm25Search.GetQuery(), "?", "only words reach BM25")
+	require.Nil(t, req.HybridSearch)
+	require.NotNil(t, req.Filters)
+	require.True(t, req.Metadata.GetScore())
 }

@@ -7,8 +7,8 @@ import (
 	"github.com/go-openapi/strfmt"
 	"github.com/google/uuid"
 	"github.com/weaviate/weaviate-go-client/v4/weaviate/filters"
-	"github.com/weaviate/weaviate-go-client/v4/weaviate/graphql"
 	"github.com/weaviate/weaviate/entities/models"
+	pb "github.com/weaviate/weaviate/grpc/generated/protocol/v1"
 )
 
 // ExampleClassName is the Weaviate collection holding every workspace's
@@ -124,28 +124,18 @@ func (s *Store) SearchExamples(ctx context.Context, workspaceID, text string, li
 	if q == "" {
 		return nil, nil
 	}
-	resp, err := s.client.GraphQL().Get().WithClassName(ExampleClassName).WithTenant(workspaceID).
-		WithBM25(s.client.GraphQL().Bm25ArgBuilder().WithQuery(q).WithProperties("stems")).
-		WithFields(graphql.Field{Name: "issueType"}, graphql.Field{Name: "text"},
-			graphql.Field{Name: "_additional", Fields: []graphql.Field{{Name: "score"}}}).
-		WithLimit(limit).Do(ctx)
+	search := &pb.SearchRequest{
+		Collection: ExampleClassName, Tenant: workspaceID, Limit: uint32(limit),
+		Bm25Search: &pb.BM25{Query: q, Properties: []string{"stems"}},
+	}
+	search.Properties, search.Metadata = properties("issueType", "text")
+	results, err := s.search.run(ctx, search)
 	if err != nil {
-		return nil, fmt.Errorf("search examples: %w", describe(err))
+		return nil, fmt.Errorf("search examples: %w", err)
 	}
-	if len(resp.Errors) > 0 {
-		if noTenant(resp.Errors[0].Message) {
-			return nil, nil
-		}
-		return nil, fmt.Errorf("search examples: %s", resp.Errors[0].Message)
-	}
-	rows := resultRows(resp, ExampleClassName)
-	hits := make([]ExampleHit, 0, len(rows))
-	for _, m := range rows {
-		h := ExampleHit{IssueType: str(m["issueType"]), Text: str(m["text"])}
-		if add, ok := m["_additional"].(map[string]any); ok {
-			h.Score = number(add["score"])
-		}
-		hits = append(hits, h)
+	hits := make([]ExampleHit, len(results))
+	for i, r := range results {
+		hits[i] = ExampleHit{IssueType: textProp(r, "issueType"), Text: textProp(r, "text"), Score: float64(r.GetMetadata().GetScore())}
 	}
 	return hits, nil
 }

@@ -55,7 +55,7 @@ func TestChunkIDIsStableAndContentBased(t *testing.T) {
 func TestStoreIndexesSearchesAndReplaces(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	store, err := knowledge.NewStore(testenv.WeaviateURL(t), "")
+	store, err := knowledge.NewStore(testenv.Weaviate(t))
 	require.NoError(t, err)
 	require.NoError(t, store.Ready(ctx))
 	require.NoError(t, store.EnsureSchema(ctx))

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -19,8 +20,8 @@ import (
 	"github.com/weaviate/weaviate-go-client/v4/weaviate"
 	"github.com/weaviate/weaviate-go-client/v4/weaviate/fault"
 	"github.com/weaviate/weaviate-go-client/v4/weaviate/filters"
-	"github.com/weaviate/weaviate-go-client/v4/weaviate/graphql"
 	"github.com/weaviate/weaviate/entities/models"
+	pb "github.com/weaviate/weaviate/grpc/generated/protocol/v1"
 )
 
 // ClassName is the Weaviate collection holding every workspace's chunks, one
@@ -33,6 +34,8 @@ var chunkNamespace = uuid.MustParse("6f1d3c2a-8b4e-4f0a-9c7d-2e5b1a9f3d40")
 // Store is the knowledge base in Weaviate.
 type Store struct {
 	client *weaviate.Client
+	// search runs searches over gRPC (see search.go).
+	search *searchClient
 	// embedder, when set, gives chunks and queries vectors, and searches
 	// are hybrid with weight alpha on the vectors.
 	embedder Embedder
@@ -60,10 +63,24 @@ const maxIdleConns = 32
 // indexBatchSize is how many chunks one batch request writes.
 const indexBatchSize = 100
 
-// NewStore connects to the Weaviate at rawURL (http://host:port), with an API
-// key when apiKey is not empty. It does not wait for Weaviate to be ready.
-func NewStore(rawURL, apiKey string) (*Store, error) {
-	u, err := url.Parse(rawURL)
+// Config says how to reach Weaviate.
+type Config struct {
+	// URL is Weaviate's HTTP base URL (http://host:port): schema, writes and
+	// deletes.
+	URL string
+	// GRPCAddress is Weaviate's gRPC host:port, which searches use; empty
+	// means URL's host on Weaviate's default gRPC port, 50051.
+	GRPCAddress string
+	// APIKey authenticates to Weaviate when not empty.
+	APIKey string
+}
+
+// DefaultGRPCPort is Weaviate's gRPC port unless configured otherwise.
+const DefaultGRPCPort = "50051"
+
+// NewStore connects to Weaviate. It does not wait for Weaviate to be ready.
+func NewStore(cfg Config) (*Store, error) {
+	u, err := url.Parse(cfg.URL)
 	if err != nil {
 		return nil, fmt.Errorf("weaviate url: %w", err)
 	}
@@ -74,16 +91,24 @@ func NewStore(rawURL, apiKey string) (*Store, error) {
 	transport.MaxIdleConns = maxIdleConns
 	transport.MaxIdleConnsPerHost = maxIdleConns
 	hc := &http.Client{Timeout: 30 * time.Second, Transport: transport}
-	cfg := weaviate.Config{Host: u.Host, Scheme: u.Scheme, Timeout: 30 * time.Second, ConnectionClient: hc}
-	if apiKey != "" {
+	wcfg := weaviate.Config{Host: u.Host, Scheme: u.Scheme, Timeout: 30 * time.Second, ConnectionClient: hc}
+	if cfg.APIKey != "" {
 		// What the client's auth.ApiKey sends, on our own connections.
-		cfg.Headers = map[string]string{"authorization": "Bearer " + apiKey}
+		wcfg.Headers = map[string]string{"authorization": "Bearer " + cfg.APIKey}
 	}
-	c, err := weaviate.NewClient(cfg)
+	c, err := weaviate.NewClient(wcfg)
 	if err != nil {
 		return nil, fmt.Errorf("weaviate client: %w", err)
 	}
-	return &Store{client: c, baseURL: strings.TrimRight(rawURL, "/"), apiKey: apiKey, http: hc}, nil
+	addr := cfg.GRPCAddress
+	if addr == "" {
+		addr = net.JoinHostPort(u.Hostname(), DefaultGRPCPort)
+	}
+	search, err := newSearchClient(addr, u.Scheme == "https", cfg.APIKey)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{client: c, search: search, baseURL: strings.TrimRight(cfg.URL, "/"), apiKey: cfg.APIKey, http: hc}, nil
 }
 
 // Ready reports whether Weaviate answers and is ready.
@@ -405,13 +430,8 @@ func (s *Store) SearchWith(ctx context.Context, req SearchRequest) ([]Hit, error
 	if limit <= 0 {
 		limit = 5
 	}
-	fields := []graphql.Field{
-		{Name: "sourceId"}, {Name: "title"}, {Name: "url"}, {Name: "heading"},
-		{Name: "text"}, {Name: "chunkIndex"},
-		{Name: "_additional", Fields: []graphql.Field{{Name: "score"}}},
-	}
-	get := s.client.GraphQL().Get().WithClassName(ClassName).WithTenant(req.WorkspaceID).
-		WithFields(fields...).WithLimit(limit)
+	search := &pb.SearchRequest{Collection: ClassName, Tenant: req.WorkspaceID, Limit: uint32(limit)}
+	search.Properties, search.Metadata = properties("sourceId", "title", "url", "heading", "text", "chunkIndex")
 	if s.embedder != nil {
 		vectors, err := s.embedder.Embed(ctx, []string{req.Query})
 		if err != nil {
@@ -420,64 +440,25 @@ func (s *Store) SearchWith(ctx context.Context, req SearchRequest) ([]Hit, error
 		if len(vectors) != 1 {
 			return nil, fmt.Errorf("embed query: %d vectors for 1 text", len(vectors))
 		}
-		hybrid := s.client.GraphQL().HybridArgumentBuilder().WithQuery(q).WithVector(vectors[0]).
-			WithAlpha(s.alpha).WithProperties(searchProperties)
-		get = get.WithHybrid(hybrid)
+		search.HybridSearch = &pb.Hybrid{Query: q, Vector: vectors[0], Alpha: s.alpha, Properties: searchProperties}
 	} else {
-		get = get.WithBM25(s.client.GraphQL().Bm25ArgBuilder().WithQuery(q).WithProperties(searchProperties...))
+		search.Bm25Search = &pb.BM25{Query: q, Properties: searchProperties}
 	}
 	if req.Reader != nil {
-		get = get.WithWhere(audienceFilter(*req.Reader))
+		search.Filters = audienceFilter(*req.Reader)
 	}
-	resp, err := get.Do(ctx)
+	results, err := s.search.run(ctx, search)
 	if err != nil {
-		return nil, fmt.Errorf("search chunks: %w", describe(err))
+		return nil, fmt.Errorf("search chunks: %w", err)
 	}
-	if len(resp.Errors) > 0 {
-		msg := resp.Errors[0].Message
-		if noTenant(msg) {
-			return nil, nil
-		}
-		return nil, fmt.Errorf("search chunks: %s", msg)
-	}
-	rows := resultRows(resp, ClassName)
-	hits := make([]Hit, 0, len(rows))
-	for _, m := range rows {
-		h := Hit{Chunk: Chunk{
-			SourceID: str(m["sourceId"]), Title: str(m["title"]), URL: str(m["url"]),
-			Heading: str(m["heading"]), Text: str(m["text"]),
-		}}
-		if n, ok := m["chunkIndex"].(float64); ok {
-			h.Index = int(n)
-		}
-		if add, ok := m["_additional"].(map[string]any); ok {
-			h.Score = number(add["score"])
-		}
-		hits = append(hits, h)
+	hits := make([]Hit, len(results))
+	for i, r := range results {
+		hits[i] = Hit{Chunk: Chunk{
+			SourceID: textProp(r, "sourceId"), Title: textProp(r, "title"), URL: textProp(r, "url"),
+			Heading: textProp(r, "heading"), Text: textProp(r, "text"), Index: intProp(r, "chunkIndex"),
+		}, Score: float64(r.GetMetadata().GetScore())}
 	}
 	return hits, nil
-}
-
-// audienceFilter keeps the chunks the reader may see: for channels and for
-// tiers, a chunk passes when it is not restricted or the reader's value is
-// among its values. Chunks written before audiences existed have no
-// "restricted" property, which is not equal to true: everyone sees them.
-// The filter has no Not of a compound operand: Weaviate computes a Not as
-// the complement of everything, which doubled the cost of a search.
-func audienceFilter(r Reader) *filters.WhereBuilder {
-	allowed := func(restricted, values, value string) *filters.WhereBuilder {
-		open := filters.Where().WithPath([]string{restricted}).WithOperator(filters.NotEqual).WithValueBoolean(true)
-		value = normalize(value)
-		if value == "" {
-			return open
-		}
-		listed := filters.Where().WithPath([]string{values}).WithOperator(filters.ContainsAny).WithValueText(value)
-		return filters.Where().WithOperator(filters.Or).WithOperands([]*filters.WhereBuilder{open, listed})
-	}
-	return filters.Where().WithOperator(filters.And).WithOperands([]*filters.WhereBuilder{
-		allowed("channelsRestricted", "audienceChannels", r.Channel),
-		allowed("tiersRestricted", "audienceTiers", r.Tier),
-	})
 }
 
 // normalize is how audience values are stored and compared: lower case,
@@ -508,41 +489,10 @@ func noTenant(msg string) bool {
 	return strings.Contains(msg, "tenant not found") || strings.Contains(msg, "has multi-tenancy enabled, but request was without tenant")
 }
 
-// resultRows are the objects of a GraphQL Get answer.
-func resultRows(resp *models.GraphQLResponse, class string) []map[string]any {
-	get, _ := resp.Data["Get"].(map[string]any)
-	rows, _ := get[class].([]any)
-	out := make([]map[string]any, 0, len(rows))
-	for _, row := range rows {
-		if m, ok := row.(map[string]any); ok {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-// searchTerms keeps the letters and digits of a query, so no user text can
-// break out of the GraphQL string it is sent in.
+// searchTerms keeps the letters and digits of a query: what BM25 matches.
 func searchTerms(q string) string {
 	f := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	return strings.Join(f, " ")
-}
-
-func str(v any) string {
-	s, _ := v.(string)
-	return s
-}
-
-func number(v any) float64 {
-	switch n := v.(type) {
-	case float64:
-		return n
-	case string:
-		var f float64
-		_, _ = fmt.Sscanf(n, "%g", &f)
-		return f
-	}
-	return 0
 }
 
 // describe unwraps a Weaviate client error into its status and message.

@@ -32,6 +32,7 @@ func startWorker(t *testing.T, bin string, app *testenv.App) (*exec.Cmd, *syncBu
 		"DATABASE_URL="+app.DatabaseURL,
 		"TEMPORAL_ADDRESS="+testenv.TemporalAddress(t),
 		"WEAVIATE_URL="+testenv.WeaviateURL(t),
+		"WEAVIATE_GRPC_ADDRESS="+testenv.Weaviate(t).GRPCAddress,
 		"SWITCHBOARD_TASK_QUEUE="+app.TaskQueue,
 		"SWITCHBOARD_LOG_LEVEL=warn",
 	)

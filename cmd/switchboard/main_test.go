@@ -68,7 +68,7 @@ func startDev(t *testing.T, bin, dataDir string, ports devPorts) *devRun {
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
 		switch name {
-		case "TEMPORAL_ADDRESS", "WEAVIATE_URL", "DATABASE_URL", "LLM_BASE_URL":
+		case "TEMPORAL_ADDRESS", "WEAVIATE_URL", "WEAVIATE_GRPC_ADDRESS", "DATABASE_URL", "LLM_BASE_URL":
 			continue
 		}
 		cmd.Env = append(cmd.Env, kv)

@@ -75,7 +75,7 @@ func NewApp(t *testing.T, o AppOptions) *App {
 	}
 	t.Cleanup(c.Close)
 	a.Temporal = c
-	if a.Knowledge, err = knowledge.NewStore(WeaviateURL(t), ""); err != nil {
+	if a.Knowledge, err = knowledge.NewStore(Weaviate(t)); err != nil {
 		t.Fatalf("weaviate: %v", err)
 	}
 	if err := a.Knowledge.EnsureSchema(ctx); err != nil {

@@ -16,14 +16,16 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/switchboardhq/switchboard/devstack"
+	"github.com/switchboardhq/switchboard/knowledge"
 	"github.com/switchboardhq/switchboard/models"
 )
 
 const (
-	envTemporal = devstack.EnvTestTemporalAddress
-	envWeaviate = devstack.EnvTestWeaviateURL
-	envDatabase = devstack.EnvTestDatabaseURL
-	envPrefix   = devstack.EnvTestDatabasePrefix
+	envTemporal     = devstack.EnvTestTemporalAddress
+	envWeaviate     = devstack.EnvTestWeaviateURL
+	envWeaviateGRPC = devstack.EnvTestWeaviateGRPC
+	envDatabase     = devstack.EnvTestDatabaseURL
+	envPrefix       = devstack.EnvTestDatabasePrefix
 )
 
 func require(t testing.TB, name string) string {
@@ -44,6 +46,11 @@ func TemporalAddress(t testing.TB) string { return require(t, envTemporal) }
 
 // WeaviateURL is the test Weaviate's base URL.
 func WeaviateURL(t testing.TB) string { return require(t, envWeaviate) }
+
+// Weaviate is how to reach the test Weaviate, for knowledge.NewStore.
+func Weaviate(t testing.TB) knowledge.Config {
+	return knowledge.Config{URL: WeaviateURL(t), GRPCAddress: require(t, envWeaviateGRPC)}
+}
 
 var (
 	adminOnce sync.Once
