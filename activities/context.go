@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 
 	"github.com/switchboardhq/switchboard/answer"
@@ -141,24 +142,54 @@ type LoadContextResult struct {
 func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (LoadContextResult, error) {
 	db := a.DB.WithContext(ctx)
 	var out LoadContextResult
-	var err error
-
-	var settings models.AgentSettings
-	if err := db.Where("workspace_id = ?", in.WorkspaceID).Limit(1).Find(&settings).Error; err != nil {
-		return out, fmt.Errorf("load agent settings: %w", err)
-	}
-	out.Settings = settingsOf(settings)
 	_, out.LocalGeneration = a.Generator.(answer.Extractive)
-	var actions []models.ActionSetting
-	if err := db.Where("workspace_id = ? AND enabled = ?", in.WorkspaceID, true).Find(&actions).Error; err != nil {
-		return out, fmt.Errorf("load action settings: %w", err)
+
+	// The reads that do not depend on one another run side by side: a
+	// turn waits for the longest chain (order prefixes, then the contact,
+	// then its orders and tickets) rather than for ten queries in a row.
+	var (
+		settings   models.AgentSettings
+		actions    []models.ActionSetting
+		teams      []models.Team
+		issueTypes int64
+	)
+	var g errgroup.Group
+	g.Go(func() error {
+		if err := db.Where("workspace_id = ?", in.WorkspaceID).Limit(1).Find(&settings).Error; err != nil {
+			return fmt.Errorf("load agent settings: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		if err := db.Where("workspace_id = ? AND enabled = ?", in.WorkspaceID, true).Find(&actions).Error; err != nil {
+			return fmt.Errorf("load action settings: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		if err := db.Where("workspace_id = ?", in.WorkspaceID).Find(&teams).Error; err != nil {
+			return fmt.Errorf("load teams: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() (err error) {
+		out.Lead, err = loadLeadConfig(db, in.WorkspaceID)
+		return err
+	})
+	g.Go(func() error {
+		if err := db.Model(&models.IssueType{}).Where("workspace_id = ?", in.WorkspaceID).Count(&issueTypes).Error; err != nil {
+			return fmt.Errorf("count issue types: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error { return a.loadCustomer(db, in, &out) })
+	if err := g.Wait(); err != nil {
+		return out, err
 	}
+
+	out.Settings = settingsOf(settings)
 	for _, s := range actions {
 		out.Settings.ActionProtection[s.Action] = s.Protection
-	}
-	var teams []models.Team
-	if err := db.Where("workspace_id = ?", in.WorkspaceID).Find(&teams).Error; err != nil {
-		return out, fmt.Errorf("load teams: %w", err)
 	}
 	out.Teams = map[string]TeamInfo{}
 	for _, t := range teams {
@@ -167,79 +198,16 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 			AcceptTimeout: secondsOr(t.AcceptSeconds, DefaultAcceptTimeout), HasWebhook: t.WebhookURL != "",
 		}
 	}
-
-	if out.Lead, err = loadLeadConfig(db, in.WorkspaceID); err != nil {
-		return out, err
-	}
-	var issueTypes int64
-	if err := db.Model(&models.IssueType{}).Where("workspace_id = ?", in.WorkspaceID).Count(&issueTypes).Error; err != nil {
-		return out, fmt.Errorf("count issue types: %w", err)
-	}
 	out.HasIssueTypes = issueTypes > 0
-	prefixes, err := orderPrefixes(db, in.WorkspaceID)
-	if err != nil {
-		return out, err
-	}
-	out.Analysis = understand.Analyze(in.Text, understand.Options{OrderPrefixes: prefixes})
-
-	email := in.ContactEmail
-	if email == "" {
-		email = out.Analysis.Email
-	}
-	if email != "" {
-		var c models.Contact
-		err := db.Where("workspace_id = ? AND email = ?", in.WorkspaceID, strings.ToLower(email)).Take(&c).Error
-		switch {
-		case errors.Is(err, gorm.ErrRecordNotFound):
-		case err != nil:
-			return out, fmt.Errorf("load contact: %w", err)
-		default:
-			info := &ContactInfo{
-				ID: c.ID, Email: c.Email, Tier: c.Tier, LifecycleStage: c.LifecycleStage,
-				CompanySize: c.CompanySize, EmailVerified: c.EmailVerified, Properties: c.Properties.V,
-			}
-			var open int64
-			err := db.Model(&models.Order{}).Where("contact_id = ? AND status IN ?", c.ID,
-				[]string{models.OrderProcessing, models.OrderShipped, models.OrderDelayed}).Count(&open).Error
-			if err != nil {
-				return out, fmt.Errorf("count open orders: %w", err)
-			}
-			info.OpenOrders = int(open)
-			var ticket models.Ticket
-			if err := db.Where("contact_id = ?", c.ID).Order("created_at DESC").Limit(1).Find(&ticket).Error; err != nil {
-				return out, fmt.Errorf("load ticket: %w", err)
-			}
-			info.LastTicketIssueType = ticket.IssueType
-			out.Contact = info
-		}
-	}
 	out.IssueType = in.IssueType
 	if out.IssueType == "" && out.Contact != nil {
 		out.IssueType = out.Contact.LastTicketIssueType
 	}
 
-	if out.Analysis.OrderNumber != "" {
-		var o models.Order
-		err := db.Where("workspace_id = ? AND number = ?", in.WorkspaceID, out.Analysis.OrderNumber).Take(&o).Error
-		switch {
-		case errors.Is(err, gorm.ErrRecordNotFound):
-		case err != nil:
-			return out, fmt.Errorf("load order: %w", err)
-		default:
-			var owner models.Contact
-			if err := db.Where("id = ?", o.ContactID).Limit(1).Find(&owner).Error; err != nil {
-				return out, fmt.Errorf("load order contact: %w", err)
-			}
-			out.Order = &OrderInfo{
-				ID: o.ID, Number: o.Number, Status: o.Status, TotalCents: o.TotalCents, Currency: o.Currency,
-				PlacedAt: o.PlacedAt, ShippedAt: o.ShippedAt, DeliveredAt: o.DeliveredAt, ContactEmail: owner.Email,
-			}
-		}
-	}
-
 	if !in.First {
 		return out, nil
 	}
+	var err error
 	if out.HandoffVersion, err = publishedVersion(db, in.WorkspaceID, "handoff"); err != nil {
 		return out, err
 	}
@@ -266,6 +234,68 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 		}
 	}
 	return out, nil
+}
+
+// loadCustomer analyses the message and reads the contact (by the email
+// given, or found in the message) and the order it names, if any.
+func (a *Activities) loadCustomer(db *gorm.DB, in LoadContextInput, out *LoadContextResult) error {
+	prefixes, err := orderPrefixes(db, in.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	out.Analysis = understand.Analyze(in.Text, understand.Options{OrderPrefixes: prefixes})
+
+	email := in.ContactEmail
+	if email == "" {
+		email = out.Analysis.Email
+	}
+	if email != "" {
+		var c models.Contact
+		err := db.Where("workspace_id = ? AND email = ?", in.WorkspaceID, strings.ToLower(email)).Take(&c).Error
+		switch {
+		case errors.Is(err, gorm.ErrRecordNotFound):
+		case err != nil:
+			return fmt.Errorf("load contact: %w", err)
+		default:
+			info := &ContactInfo{
+				ID: c.ID, Email: c.Email, Tier: c.Tier, LifecycleStage: c.LifecycleStage,
+				CompanySize: c.CompanySize, EmailVerified: c.EmailVerified, Properties: c.Properties.V,
+			}
+			var open int64
+			err := db.Model(&models.Order{}).Where("contact_id = ? AND status IN ?", c.ID,
+				[]string{models.OrderProcessing, models.OrderShipped, models.OrderDelayed}).Count(&open).Error
+			if err != nil {
+				return fmt.Errorf("count open orders: %w", err)
+			}
+			info.OpenOrders = int(open)
+			var ticket models.Ticket
+			if err := db.Where("contact_id = ?", c.ID).Order("created_at DESC").Limit(1).Find(&ticket).Error; err != nil {
+				return fmt.Errorf("load ticket: %w", err)
+			}
+			info.LastTicketIssueType = ticket.IssueType
+			out.Contact = info
+		}
+	}
+	if out.Analysis.OrderNumber != "" {
+		var o models.Order
+		err := db.Where("workspace_id = ? AND number = ?", in.WorkspaceID, out.Analysis.OrderNumber).Take(&o).Error
+		switch {
+		case errors.Is(err, gorm.ErrRecordNotFound):
+		case err != nil:
+			return fmt.Errorf("load order: %w", err)
+		default:
+			var owner models.Contact
+			if err := db.Where("id = ?", o.ContactID).Limit(1).Find(&owner).Error; err != nil {
+				return fmt.Errorf("load order contact: %w", err)
+			}
+			out.Order = &OrderInfo{
+				ID: o.ID, Number: o.Number, Status: o.Status, TotalCents: o.TotalCents, Currency: o.Currency,
+				PlacedAt: o.PlacedAt, ShippedAt: o.ShippedAt, DeliveredAt: o.DeliveredAt, ContactEmail: owner.Email,
+			}
+		}
+	}
+
+	return nil
 }
 
 // reopenable finds the resolved conversation this one reopens: the same

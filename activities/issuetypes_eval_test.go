@@ -24,19 +24,19 @@ import (
 // 3.0), kept next to the repository, not in it.
 var clinc150Path = filepath.Join("..", "..", "shared", "datasets", "clinc150", "data_full.json")
 
-// Floors for TestIssueTypeDetectionOnCLINC150: a few points under what was
-// measured on the test splits (see the README), with the training
-// utterances alone as examples at the default threshold, and with the
-// out-of-scope training utterances as out-of-scope examples too at the
-// threshold the validation splits favour.
+// Floors for TestIssueTypeDetectionOnCLINC150: the issue's targets (90 %
+// in-scope accuracy, 80 % out-of-scope recall), which the test splits meet
+// (see the README), with the training utterances alone as examples at the
+// default threshold, and with the out-of-scope training utterances as
+// out-of-scope examples too at the threshold the validation splits favour.
 const (
 	// clincAccuracyTarget is the issue's in-scope accuracy target.
 	clincAccuracyTarget = 0.90
 
-	clincAccuracyFloor  = 0.87
+	clincAccuracyFloor  = 0.90
 	clincOOSRecallFloor = 0.80
 
-	clincWithOOSAccuracyFloor  = 0.87
+	clincWithOOSAccuracyFloor  = 0.90
 	clincWithOOSOOSRecallFloor = 0.80
 )
 
@@ -226,7 +226,7 @@ func TestIssueTypeDetectionOnCLINC150(t *testing.T) {
 		issuetypes.DefaultThreshold, 100*acc, 100*unk, 100*rec, favoured, 100*facc, 100*frec)
 	test, oosTest := plain.classify("test"), plain.classify("oos_test")
 	accuracy, recall := plain.testFigures("no out-of-scope examples", issuetypes.DefaultThreshold, test, oosTest)
-	for _, th := range []float64{0.10, 0.12, 0.15, 0.20} {
+	for _, th := range []float64{0.15, 0.18, 0.20, 0.22, 0.25} {
 		acc, _, rec := clincFigures(test, oosTest, th)
 		t.Logf("  test at threshold %.2f: in-scope accuracy %.1f%%, out-of-scope recall %.1f%%", th, 100*acc, 100*rec)
 	}

@@ -59,6 +59,10 @@ type BenchOptions struct {
 	CPUProfile string
 }
 
+// maxEchoUpdates is how many updates one echo workflow takes (the
+// server's limit per run is 2,000; the rest is margin).
+const maxEchoUpdates = 1900
+
 // DefaultBenchOptions are the options of a plain `switchboard bench`.
 func DefaultBenchOptions() BenchOptions {
 	return BenchOptions{Turns: 200, Warmup: 20, Concurrency: []int{1, 10}}
@@ -98,6 +102,9 @@ func (o BenchOptions) validate() error {
 		return fmt.Errorf("-turns: must be at least 1")
 	case o.Warmup < 0:
 		return fmt.Errorf("-warmup: must not be negative")
+	case o.Turns+o.Warmup > maxEchoUpdates:
+		// Temporal takes at most 2,000 distinct updates per workflow run.
+		return fmt.Errorf("-turns: at most %d with -warmup %d: the bare Update's workflow takes %d updates at most", maxEchoUpdates-o.Warmup, o.Warmup, maxEchoUpdates)
 	case o.Pause < 0 || o.Pause > time.Minute:
 		return fmt.Errorf("-pause: must be between 0 and 1m")
 	case len(o.Concurrency) == 0:

@@ -72,7 +72,7 @@ func TestParseBenchFlags(t *testing.T) {
 	require.Equal(t, BenchOptions{Turns: 50, Warmup: 0, Concurrency: []int{1, 4, 10}, JSON: true}, opts)
 
 	for _, args := range [][]string{
-		{"-turns", "0"}, {"-warmup", "-1"}, {"-concurrency", "1,x"}, {"-concurrency", "0"}, {"extra"},
+		{"-turns", "0"}, {"-turns", "1900"}, {"-warmup", "-1"}, {"-concurrency", "1,x"}, {"-concurrency", "0"}, {"extra"},
 	} {
 		_, err := ParseBenchFlags(args, io.Discard)
 		require.Error(t, err, "%v", args)

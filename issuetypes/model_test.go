@@ -96,6 +96,8 @@ func TestModelIsTheSameWhateverTheOrder(t *testing.T) {
 	require.Equal(t, a.types, b.types)
 	require.True(t, slices.Equal(a.weights, b.weights))
 	require.True(t, slices.Equal(a.bias, b.bias))
+	require.True(t, slices.Equal(a.hidden, b.hidden))
+	require.True(t, slices.Equal(a.out, b.out))
 }
 
 func TestModelToleratesTypos(t *testing.T) {
