@@ -45,6 +45,9 @@ func (d *deps) close() {
 	if d.temporal != nil {
 		d.temporal.Close()
 	}
+	if d.knowledge != nil {
+		d.knowledge.Close()
+	}
 	if d.db != nil {
 		if sqlDB, err := d.db.DB(); err == nil {
 			sqlDB.Close()

@@ -366,18 +366,7 @@ func (m *model) linear(x featureVector, p []float64) {
 			p[t] += float64(w) * v
 		}
 	}
-	top := math.Inf(-1)
-	for _, z := range p {
-		top = max(top, z)
-	}
-	sum := 0.0
-	for t, z := range p {
-		p[t] = math.Exp(z - top)
-		sum += p[t]
-	}
-	for t := range p {
-		p[t] /= sum
-	}
+	softmax(p)
 }
 
 // fitNetwork trains the network on the softmax loss by minibatch Adam; the first
@@ -540,6 +529,11 @@ func (m *model) output(h []float32, p []float64) {
 			p[t] += float64(w * hj)
 		}
 	}
+	softmax(p)
+}
+
+// softmax turns the scores in p into probabilities, in place.
+func softmax(p []float64) {
 	top := math.Inf(-1)
 	for _, z := range p {
 		top = max(top, z)

@@ -20,6 +20,7 @@ import (
 
 // searchClient runs searches over gRPC.
 type searchClient struct {
+	conn     *grpc.ClientConn
 	weaviate pb.WeaviateClient
 	// auth is the request metadata carrying the API key, if any.
 	auth metadata.MD
@@ -35,7 +36,7 @@ func newSearchClient(addr string, useTLS bool, apiKey string) (*searchClient, er
 	if err != nil {
 		return nil, fmt.Errorf("weaviate grpc %s: %w", addr, err)
 	}
-	c := &searchClient{weaviate: pb.NewWeaviateClient(conn)}
+	c := &searchClient{conn: conn, weaviate: pb.NewWeaviateClient(conn)}
 	if apiKey != "" {
 		c.auth = metadata.Pairs("authorization", "Bearer "+apiKey)
 	}

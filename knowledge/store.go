@@ -111,6 +111,10 @@ func NewStore(cfg Config) (*Store, error) {
 	return &Store{client: c, search: search, baseURL: strings.TrimRight(cfg.URL, "/"), apiKey: cfg.APIKey, http: hc}, nil
 }
 
+// Close closes the store's gRPC connection; its HTTP connections close
+// when idle.
+func (s *Store) Close() error { return s.search.conn.Close() }
+
 // Ready reports whether Weaviate answers and is ready.
 func (s *Store) Ready(ctx context.Context) error {
 	ok, err := s.client.Misc().ReadyChecker().Do(ctx)
