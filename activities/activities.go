@@ -27,6 +27,8 @@ type Activities struct {
 	Rules *rules.Cache
 	// HTTPClient sends team webhooks (http.DefaultClient when nil).
 	HTTPClient *http.Client
+
+	configs configCache
 }
 
 // Passage is a retrieved chunk, as it crosses Temporal.

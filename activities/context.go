@@ -2,7 +2,6 @@ package activities
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -144,61 +143,20 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 	var out LoadContextResult
 	_, out.LocalGeneration = a.Generator.(answer.Extractive)
 
-	// The reads that do not depend on one another run side by side: a
-	// turn waits for the longest chain (order prefixes, then the contact,
-	// then its orders and tickets) rather than for ten queries in a row.
-	var (
-		settings   models.AgentSettings
-		actions    []models.ActionSetting
-		teams      []models.Team
-		issueTypes int64
-	)
+	// The workspace's configuration (cached between turns while its
+	// version stays) is read side by side with what depends on the
+	// message: the contact, and the order it names.
+	var cfg *workspaceConfig
 	var g errgroup.Group
-	g.Go(func() error {
-		if err := db.Where("workspace_id = ?", in.WorkspaceID).Limit(1).Find(&settings).Error; err != nil {
-			return fmt.Errorf("load agent settings: %w", err)
-		}
-		return nil
-	})
-	g.Go(func() error {
-		if err := db.Where("workspace_id = ? AND enabled = ?", in.WorkspaceID, true).Find(&actions).Error; err != nil {
-			return fmt.Errorf("load action settings: %w", err)
-		}
-		return nil
-	})
-	g.Go(func() error {
-		if err := db.Where("workspace_id = ?", in.WorkspaceID).Find(&teams).Error; err != nil {
-			return fmt.Errorf("load teams: %w", err)
-		}
-		return nil
-	})
 	g.Go(func() (err error) {
-		out.Lead, err = loadLeadConfig(db, in.WorkspaceID)
+		cfg, err = a.configs.load(db, in.WorkspaceID)
 		return err
-	})
-	g.Go(func() error {
-		if err := db.Model(&models.IssueType{}).Where("workspace_id = ?", in.WorkspaceID).Count(&issueTypes).Error; err != nil {
-			return fmt.Errorf("count issue types: %w", err)
-		}
-		return nil
 	})
 	g.Go(func() error { return a.loadCustomer(db, in, &out) })
 	if err := g.Wait(); err != nil {
 		return out, err
 	}
-
-	out.Settings = settingsOf(settings)
-	for _, s := range actions {
-		out.Settings.ActionProtection[s.Action] = s.Protection
-	}
-	out.Teams = map[string]TeamInfo{}
-	for _, t := range teams {
-		out.Teams[t.Key] = TeamInfo{
-			Key: t.Key, Name: t.Name, WorkingHours: t.WorkingHours, FallbackMessage: t.FallbackMessage,
-			AcceptTimeout: secondsOr(t.AcceptSeconds, DefaultAcceptTimeout), HasWebhook: t.WebhookURL != "",
-		}
-	}
-	out.HasIssueTypes = issueTypes > 0
+	out.Settings, out.Teams, out.Lead, out.HasIssueTypes = cfg.settings, cfg.teams, cfg.lead, cfg.hasIssueTypes
 	out.IssueType = in.IssueType
 	if out.IssueType == "" && out.Contact != nil {
 		out.IssueType = out.Contact.LastTicketIssueType
@@ -207,95 +165,129 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 	if !in.First {
 		return out, nil
 	}
-	var err error
-	if out.HandoffVersion, err = publishedVersion(db, in.WorkspaceID, "handoff"); err != nil {
-		return out, err
-	}
-	if out.RoutingVersion, err = publishedVersion(db, in.WorkspaceID, "routing"); err != nil {
-		return out, err
-	}
-	var balance struct{ Total int }
-	if err := db.Model(&models.CreditEntry{}).Select("COALESCE(SUM(amount), 0) AS total").
-		Where("workspace_id = ?", in.WorkspaceID).Scan(&balance).Error; err != nil {
-		return out, fmt.Errorf("credit balance: %w", err)
-	}
-	out.CreditBalance = balance.Total
-	if out.Previous, err = a.reopenable(db, in, out); err != nil {
-		return out, err
-	}
+	// The first turn's own reads, side by side too.
+	var (
+		first           errgroup.Group
+		handoff, route  int
+		balance         struct{ Total int }
+		previous        *PreviousConversation
+		policy          *ChannelPolicy
+		channelSettings *models.ChannelSettings
+	)
+	first.Go(func() (err error) {
+		handoff, err = publishedVersion(db, in.WorkspaceID, "handoff")
+		return err
+	})
+	first.Go(func() (err error) {
+		route, err = publishedVersion(db, in.WorkspaceID, "routing")
+		return err
+	})
+	first.Go(func() error {
+		if err := db.Model(&models.CreditEntry{}).Select("COALESCE(SUM(amount), 0) AS total").
+			Where("workspace_id = ?", in.WorkspaceID).Scan(&balance).Error; err != nil {
+			return fmt.Errorf("credit balance: %w", err)
+		}
+		return nil
+	})
+	sofar := out
+	first.Go(func() (err error) {
+		previous, err = a.reopenable(db, in, sofar)
+		return err
+	})
 	if in.ChannelID != "" {
-		policy, settings, err := loadChannelPolicy(db, in, out.Teams, time.Now())
-		if err != nil {
-			return out, err
-		}
-		out.Channel = policy
-		if settings != nil && settings.InactivitySeconds > 0 {
-			out.Settings.Inactivity = time.Duration(settings.InactivitySeconds) * time.Second
-		}
+		first.Go(func() (err error) {
+			policy, channelSettings, err = loadChannelPolicy(db, in, sofar.Teams, time.Now())
+			return err
+		})
+	}
+	if err := first.Wait(); err != nil {
+		return out, err
+	}
+	out.HandoffVersion, out.RoutingVersion, out.CreditBalance, out.Previous = handoff, route, balance.Total, previous
+	out.Channel = policy
+	if channelSettings != nil && channelSettings.InactivitySeconds > 0 {
+		out.Settings.Inactivity = time.Duration(channelSettings.InactivitySeconds) * time.Second
 	}
 	return out, nil
 }
 
 // loadCustomer analyses the message and reads the contact (by the email
-// given, or found in the message) and the order it names, if any.
+// given, or found in the message) and the order it names, if any. A contact
+// given by email is read alongside the order prefixes the analysis needs.
 func (a *Activities) loadCustomer(db *gorm.DB, in LoadContextInput, out *LoadContextResult) error {
-	prefixes, err := orderPrefixes(db, in.WorkspaceID)
-	if err != nil {
+	var prefixes []string
+	var g errgroup.Group
+	g.Go(func() (err error) {
+		prefixes, err = orderPrefixes(db, in.WorkspaceID)
+		return err
+	})
+	if in.ContactEmail != "" {
+		g.Go(func() (err error) {
+			out.Contact, err = loadContact(db, in.WorkspaceID, in.ContactEmail)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
 		return err
 	}
 	out.Analysis = understand.Analyze(in.Text, understand.Options{OrderPrefixes: prefixes})
-
-	email := in.ContactEmail
-	if email == "" {
-		email = out.Analysis.Email
-	}
-	if email != "" {
-		var c models.Contact
-		err := db.Where("workspace_id = ? AND email = ?", in.WorkspaceID, strings.ToLower(email)).Take(&c).Error
-		switch {
-		case errors.Is(err, gorm.ErrRecordNotFound):
-		case err != nil:
-			return fmt.Errorf("load contact: %w", err)
-		default:
-			info := &ContactInfo{
-				ID: c.ID, Email: c.Email, Tier: c.Tier, LifecycleStage: c.LifecycleStage,
-				CompanySize: c.CompanySize, EmailVerified: c.EmailVerified, Properties: c.Properties.V,
-			}
-			var open int64
-			err := db.Model(&models.Order{}).Where("contact_id = ? AND status IN ?", c.ID,
-				[]string{models.OrderProcessing, models.OrderShipped, models.OrderDelayed}).Count(&open).Error
-			if err != nil {
-				return fmt.Errorf("count open orders: %w", err)
-			}
-			info.OpenOrders = int(open)
-			var ticket models.Ticket
-			if err := db.Where("contact_id = ?", c.ID).Order("created_at DESC").Limit(1).Find(&ticket).Error; err != nil {
-				return fmt.Errorf("load ticket: %w", err)
-			}
-			info.LastTicketIssueType = ticket.IssueType
-			out.Contact = info
+	if in.ContactEmail == "" && out.Analysis.Email != "" {
+		var err error
+		if out.Contact, err = loadContact(db, in.WorkspaceID, out.Analysis.Email); err != nil {
+			return err
 		}
 	}
 	if out.Analysis.OrderNumber != "" {
-		var o models.Order
-		err := db.Where("workspace_id = ? AND number = ?", in.WorkspaceID, out.Analysis.OrderNumber).Take(&o).Error
-		switch {
-		case errors.Is(err, gorm.ErrRecordNotFound):
-		case err != nil:
-			return fmt.Errorf("load order: %w", err)
-		default:
-			var owner models.Contact
-			if err := db.Where("id = ?", o.ContactID).Limit(1).Find(&owner).Error; err != nil {
-				return fmt.Errorf("load order contact: %w", err)
-			}
+		var o struct {
+			models.Order
+			OwnerEmail string
+		}
+		res := db.Model(&models.Order{}).
+			Select("orders.*, COALESCE(contacts.email, '') AS owner_email").
+			Joins("LEFT JOIN contacts ON contacts.id = orders.contact_id").
+			Where("orders.workspace_id = ? AND orders.number = ?", in.WorkspaceID, out.Analysis.OrderNumber).
+			Limit(1).Scan(&o)
+		if res.Error != nil {
+			return fmt.Errorf("load order: %w", res.Error)
+		}
+		if res.RowsAffected == 1 {
 			out.Order = &OrderInfo{
 				ID: o.ID, Number: o.Number, Status: o.Status, TotalCents: o.TotalCents, Currency: o.Currency,
-				PlacedAt: o.PlacedAt, ShippedAt: o.ShippedAt, DeliveredAt: o.DeliveredAt, ContactEmail: owner.Email,
+				PlacedAt: o.PlacedAt, ShippedAt: o.ShippedAt, DeliveredAt: o.DeliveredAt, ContactEmail: o.OwnerEmail,
 			}
 		}
 	}
-
 	return nil
+}
+
+// loadContact reads the workspace's contact with this email, its number of
+// open orders and the issue type of its latest ticket, in one query; nil
+// when there is none.
+func loadContact(db *gorm.DB, workspaceID, email string) (*ContactInfo, error) {
+	var c struct {
+		models.Contact
+		OpenOrders          int
+		LastTicketIssueType string
+	}
+	res := db.Model(&models.Contact{}).
+		Select(`contacts.*,
+			(SELECT COUNT(*) FROM orders WHERE orders.contact_id = contacts.id AND orders.status IN ?) AS open_orders,
+			COALESCE((SELECT tickets.issue_type FROM tickets WHERE tickets.contact_id = contacts.id
+				ORDER BY tickets.created_at DESC LIMIT 1), '') AS last_ticket_issue_type`,
+			[]string{models.OrderProcessing, models.OrderShipped, models.OrderDelayed}).
+		Where("contacts.workspace_id = ? AND contacts.email = ?", workspaceID, strings.ToLower(email)).
+		Limit(1).Scan(&c)
+	if res.Error != nil {
+		return nil, fmt.Errorf("load contact: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return nil, nil
+	}
+	return &ContactInfo{
+		ID: c.ID, Email: c.Email, Tier: c.Tier, LifecycleStage: c.LifecycleStage,
+		CompanySize: c.CompanySize, EmailVerified: c.EmailVerified, Properties: c.Properties.V,
+		OpenOrders: c.OpenOrders, LastTicketIssueType: c.LastTicketIssueType,
+	}, nil
 }
 
 // reopenable finds the resolved conversation this one reopens: the same

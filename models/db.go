@@ -78,5 +78,8 @@ func Migrate(db *gorm.DB) error {
 	if err := db.AutoMigrate(All()...); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	if err := createConfigTriggers(db); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
 	return nil
 }

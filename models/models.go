@@ -14,10 +14,14 @@ const (
 
 // Workspace is one company using Switchboard; every other row belongs to one.
 type Workspace struct {
-	ID        string `gorm:"primaryKey;size:36"`
-	Name      string `gorm:"not null"`
-	Demo      bool   `gorm:"not null;default:false"`
-	CreatedAt time.Time
+	ID   string `gorm:"primaryKey;size:36"`
+	Name string `gorm:"not null"`
+	Demo bool   `gorm:"not null;default:false"`
+	// ConfigVersion goes up whenever a row of a table in ConfigTables
+	// changes (a trigger does it, in the same transaction), so a cache of
+	// the workspace's configuration knows when it is stale.
+	ConfigVersion int64 `gorm:"not null;default:0"`
+	CreatedAt     time.Time
 }
 
 // APIKey authenticates a request. Only the SHA-256 of the key is stored; keys

@@ -1,6 +1,7 @@
 package models_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -61,5 +62,63 @@ func TestFailedTransactionLeavesNothing(t *testing.T) {
 		var n int64
 		require.NoError(t, db.Model(&models.Workspace{}).Count(&n).Error)
 		require.Zero(t, n)
+	})
+}
+
+func TestConfigChangesRaiseTheWorkspaceConfigVersion(t *testing.T) {
+	t.Parallel()
+	testenv.EachDatabase(t, func(t *testing.T, db *gorm.DB) {
+		require.NoError(t, models.Migrate(db), "the triggers are created again without error")
+		for _, id := range []string{"w1", "w2"} {
+			require.NoError(t, db.Create(&models.Workspace{ID: id, Name: id}).Error)
+		}
+		version := func(id string) int64 {
+			var ws models.Workspace
+			require.NoError(t, db.Take(&ws, "id = ?", id).Error)
+			return ws.ConfigVersion
+		}
+		changes := []struct {
+			what   string
+			change func(tx *gorm.DB) error
+		}{
+			{"agent settings created", func(tx *gorm.DB) error {
+				return tx.Create(&models.AgentSettings{WorkspaceID: "w1", AgentName: "A", Tone: "plain"}).Error
+			}},
+			{"agent settings updated", func(tx *gorm.DB) error {
+				return tx.Model(&models.AgentSettings{}).Where("workspace_id = ?", "w1").Update("tone", "warm").Error
+			}},
+			{"action enabled", func(tx *gorm.DB) error {
+				return tx.Create(&models.ActionSetting{WorkspaceID: "w1", Action: "order_status", Enabled: true}).Error
+			}},
+			{"team created", func(tx *gorm.DB) error {
+				return tx.Create(&models.Team{ID: "t1", WorkspaceID: "w1", Key: "support", Name: "Support"}).Error
+			}},
+			{"lead settings created", func(tx *gorm.DB) error {
+				return tx.Create(&models.LeadSettings{WorkspaceID: "w1", Enabled: true}).Error
+			}},
+			{"issue type created", func(tx *gorm.DB) error {
+				return tx.Create(&models.IssueType{ID: "i1", WorkspaceID: "w1", Name: "billing"}).Error
+			}},
+			{"team deleted", func(tx *gorm.DB) error {
+				return tx.Delete(&models.Team{}, "id = ?", "t1").Error
+			}},
+		}
+		for _, c := range changes {
+			before, other := version("w1"), version("w2")
+			require.NoError(t, c.change(db), c.what)
+			require.Greater(t, version("w1"), before, c.what)
+			require.Equal(t, other, version("w2"), "%s: another workspace's version stays", c.what)
+		}
+
+		// A change rolled back leaves the version as it was.
+		before := version("w1")
+		err := db.Transaction(func(tx *gorm.DB) error {
+			if err := tx.Model(&models.AgentSettings{}).Where("workspace_id = ?", "w1").Update("tone", "curt").Error; err != nil {
+				return err
+			}
+			return errors.New("abandon")
+		})
+		require.EqualError(t, err, "abandon")
+		require.Equal(t, before, version("w1"))
 	})
 }

@@ -1,0 +1,135 @@
+package activities
+
+import (
+	"fmt"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+	"gorm.io/gorm"
+
+	"github.com/switchboardhq/switchboard/models"
+)
+
+// workspaceConfig is the part of a turn's context that changes only when an
+// admin changes the workspace: the agent settings, the teams, lead
+// qualification and whether it has issue types.
+type workspaceConfig struct {
+	version       int64
+	settings      Settings
+	teams         map[string]TeamInfo
+	lead          *LeadConfig
+	hasIssueTypes bool
+}
+
+// maxCachedConfigs bounds configCache: past it, the cache starts again
+// empty.
+const maxCachedConfigs = 10_000
+
+// configCache keeps each workspace's configuration between turns, keyed by
+// the workspace's ConfigVersion. A turn reads the version (one indexed row)
+// instead of five tables; a trigger raises the version in the transaction
+// that changes the configuration, so a turn that starts after the change
+// was committed reads the new configuration. Its zero value is ready.
+type configCache struct {
+	mu      sync.Mutex
+	entries map[string]*workspaceConfig
+}
+
+// load returns the workspace's configuration, read again when its version
+// moved on since it was cached.
+func (c *configCache) load(db *gorm.DB, workspaceID string) (*workspaceConfig, error) {
+	// The version is read before the configuration: a change committed in
+	// between is then cached under the older version and read again on the
+	// next turn, never the other way round.
+	var ws models.Workspace
+	res := db.Select("config_version").Where("id = ?", workspaceID).Limit(1).Find(&ws)
+	if res.Error != nil {
+		return nil, fmt.Errorf("workspace config version: %w", res.Error)
+	}
+	if res.RowsAffected == 1 {
+		c.mu.Lock()
+		cached := c.entries[workspaceID]
+		c.mu.Unlock()
+		if cached != nil && cached.version == ws.ConfigVersion {
+			return cached, nil
+		}
+	}
+	cfg, err := readConfig(db, workspaceID)
+	if err != nil {
+		return nil, err
+	}
+	cfg.version = ws.ConfigVersion
+	if res.RowsAffected == 1 {
+		c.put(workspaceID, cfg)
+	}
+	return cfg, nil
+}
+
+// put caches cfg unless a turn cached a later version meanwhile.
+func (c *configCache) put(workspaceID string, cfg *workspaceConfig) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old := c.entries[workspaceID]; old != nil && old.version > cfg.version {
+		return
+	}
+	if c.entries == nil || len(c.entries) >= maxCachedConfigs {
+		c.entries = map[string]*workspaceConfig{}
+	}
+	c.entries[workspaceID] = cfg
+}
+
+// readConfig reads the workspace's configuration, its tables side by side.
+func readConfig(db *gorm.DB, workspaceID string) (*workspaceConfig, error) {
+	var (
+		settings   models.AgentSettings
+		actions    []models.ActionSetting
+		teams      []models.Team
+		issueTypes int64
+		cfg        workspaceConfig
+	)
+	var g errgroup.Group
+	g.Go(func() error {
+		if err := db.Where("workspace_id = ?", workspaceID).Limit(1).Find(&settings).Error; err != nil {
+			return fmt.Errorf("load agent settings: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		if err := db.Where("workspace_id = ? AND enabled = ?", workspaceID, true).Find(&actions).Error; err != nil {
+			return fmt.Errorf("load action settings: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		if err := db.Where("workspace_id = ?", workspaceID).Find(&teams).Error; err != nil {
+			return fmt.Errorf("load teams: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() (err error) {
+		cfg.lead, err = loadLeadConfig(db, workspaceID)
+		return err
+	})
+	g.Go(func() error {
+		if err := db.Model(&models.IssueType{}).Where("workspace_id = ?", workspaceID).Count(&issueTypes).Error; err != nil {
+			return fmt.Errorf("count issue types: %w", err)
+		}
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	cfg.settings = settingsOf(settings)
+	for _, s := range actions {
+		cfg.settings.ActionProtection[s.Action] = s.Protection
+	}
+	cfg.teams = map[string]TeamInfo{}
+	for _, t := range teams {
+		cfg.teams[t.Key] = TeamInfo{
+			Key: t.Key, Name: t.Name, WorkingHours: t.WorkingHours, FallbackMessage: t.FallbackMessage,
+			AcceptTimeout: secondsOr(t.AcceptSeconds, DefaultAcceptTimeout), HasWebhook: t.WebhookURL != "",
+		}
+	}
+	cfg.hasIssueTypes = issueTypes > 0
+	return &cfg, nil
+}

@@ -1,0 +1,89 @@
+package activities_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
+
+	"github.com/switchboardhq/switchboard/activities"
+	"github.com/switchboardhq/switchboard/answer"
+	"github.com/switchboardhq/switchboard/internal/testenv"
+	"github.com/switchboardhq/switchboard/models"
+)
+
+func TestLoadContextFollowsConfigChangesBetweenTurns(t *testing.T) {
+	t.Parallel()
+	testenv.EachDatabase(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		now := time.Now().UTC()
+		require.NoError(t, db.Create(&models.Workspace{ID: "ws-1", Name: "Shop"}).Error)
+		require.NoError(t, db.Create(&models.AgentSettings{WorkspaceID: "ws-1", AgentName: "Sam", Tone: "warm",
+			ConfidenceThreshold: 0.6}).Error)
+		require.NoError(t, db.Create(&models.Team{ID: "t-1", WorkspaceID: "ws-1", Key: "support", Name: "Support"}).Error)
+		require.NoError(t, db.Create(&models.Contact{ID: "c-1", WorkspaceID: "ws-1", Email: "ada@example.com", Tier: "premium",
+			Properties: models.NewJSON(map[string]any{"plan": "gold"})}).Error)
+		require.NoError(t, db.Create(&models.Contact{ID: "c-2", WorkspaceID: "ws-1", Email: "bob@example.com", Tier: "standard"}).Error)
+		for i, o := range []models.Order{
+			{ID: "o-1", Number: "SP-1001", ContactID: "c-1", Status: models.OrderShipped},
+			{ID: "o-2", Number: "SP-1002", ContactID: "c-1", Status: models.OrderDelivered},
+			{ID: "o-3", Number: "SP-1003", ContactID: "c-2", Status: models.OrderProcessing},
+		} {
+			o.WorkspaceID, o.PlacedAt = "ws-1", now.Add(-time.Duration(i)*time.Hour)
+			require.NoError(t, db.Create(&o).Error)
+		}
+		require.NoError(t, db.Create(&models.Ticket{ID: "k-1", WorkspaceID: "ws-1", ContactID: "c-1", IssueType: "billing",
+			CreatedAt: now.Add(-2 * time.Hour)}).Error)
+		require.NoError(t, db.Create(&models.Ticket{ID: "k-2", WorkspaceID: "ws-1", ContactID: "c-1", IssueType: "shipping",
+			CreatedAt: now.Add(-time.Hour)}).Error)
+
+		a := &activities.Activities{DB: db, Generator: answer.Extractive{}}
+		in := activities.LoadContextInput{WorkspaceID: "ws-1", ConversationID: "c", WorkflowID: "w",
+			ContactEmail: "Ada@example.com", Text: "Where is order SP-1003?"}
+		load := func() activities.LoadContextResult {
+			t.Helper()
+			out, err := a.LoadContext(ctx, in)
+			require.NoError(t, err)
+			return out
+		}
+
+		out := load()
+		require.Equal(t, 0.6, out.Settings.ConfidenceThreshold)
+		require.Contains(t, out.Teams, "support")
+		require.False(t, out.HasIssueTypes)
+		require.Equal(t, &activities.ContactInfo{ID: "c-1", Email: "ada@example.com", Tier: "premium", Properties: map[string]any{"plan": "gold"},
+			OpenOrders: 1, LastTicketIssueType: "shipping"}, out.Contact)
+		require.Equal(t, "shipping", out.IssueType, "from the latest ticket")
+		require.NotNil(t, out.Order)
+		require.Equal(t, "SP-1003", out.Order.Number)
+		require.Equal(t, "bob@example.com", out.Order.ContactEmail, "the order's own contact, for the identity check")
+
+		// Each change made between two turns is in the next turn's context.
+		require.NoError(t, db.Model(&models.AgentSettings{}).Where("workspace_id = ?", "ws-1").
+			Update("confidence_threshold", 0.7).Error)
+		require.Equal(t, 0.7, load().Settings.ConfidenceThreshold)
+
+		require.NoError(t, db.Create(&models.ActionSetting{WorkspaceID: "ws-1", Action: activities.ActionOrderStatus,
+			Enabled: true, Protection: "match_email"}).Error)
+		require.Equal(t, map[string]string{activities.ActionOrderStatus: "match_email"}, load().Settings.ActionProtection)
+
+		require.NoError(t, db.Create(&models.Team{ID: "t-2", WorkspaceID: "ws-1", Key: "billing", Name: "Billing"}).Error)
+		require.NoError(t, db.Delete(&models.Team{}, "id = ?", "t-1").Error)
+		out = load()
+		require.Contains(t, out.Teams, "billing")
+		require.NotContains(t, out.Teams, "support")
+
+		require.NoError(t, db.Create(&models.IssueType{ID: "i-1", WorkspaceID: "ws-1", Name: "billing"}).Error)
+		require.True(t, load().HasIssueTypes)
+
+		require.NoError(t, db.Create(&models.LeadSettings{WorkspaceID: "ws-1", Enabled: true, Threshold: 50, Team: "sales",
+			Questions: models.NewJSON([]models.LeadQuestion{{Property: "employees", Question: "How many?", Kind: "number"}})}).Error)
+		require.Equal(t, "sales", load().Lead.Team)
+
+		// The contact is read on every turn.
+		require.NoError(t, db.Model(&models.Contact{}).Where("id = ?", "c-1").Update("tier", "vip").Error)
+		require.Equal(t, "vip", load().Contact.Tier)
+	})
+}
