@@ -3,6 +3,7 @@ package activities
 import (
 	"fmt"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
@@ -15,6 +16,7 @@ import (
 // qualification and whether it has issue types.
 type workspaceConfig struct {
 	version       int64
+	readAt        time.Time
 	settings      Settings
 	teams         map[string]TeamInfo
 	lead          *LeadConfig
@@ -24,6 +26,12 @@ type workspaceConfig struct {
 // maxCachedConfigs bounds configCache: past it, the cache starts again
 // empty.
 const maxCachedConfigs = 10_000
+
+// maxConfigAge is how long a cached configuration is used before it is read
+// again, whatever its version says: a bound on what a version that did not
+// move could hide (a database restored from a backup, a trigger dropped by
+// hand).
+const maxConfigAge = time.Minute
 
 // configCache keeps each workspace's configuration between turns, keyed by
 // the workspace's ConfigVersion. A turn reads the version (one indexed row)
@@ -50,15 +58,16 @@ func (c *configCache) load(db *gorm.DB, workspaceID string) (*workspaceConfig, e
 		c.mu.Lock()
 		cached := c.entries[workspaceID]
 		c.mu.Unlock()
-		if cached != nil && cached.version == ws.ConfigVersion {
+		if cached != nil && cached.version == ws.ConfigVersion && time.Since(cached.readAt) < maxConfigAge {
 			return cached, nil
 		}
 	}
+	readAt := time.Now()
 	cfg, err := readConfig(db, workspaceID)
 	if err != nil {
 		return nil, err
 	}
-	cfg.version = ws.ConfigVersion
+	cfg.version, cfg.readAt = ws.ConfigVersion, readAt
 	if res.RowsAffected == 1 {
 		c.put(workspaceID, cfg)
 	}
@@ -69,7 +78,7 @@ func (c *configCache) load(db *gorm.DB, workspaceID string) (*workspaceConfig, e
 func (c *configCache) put(workspaceID string, cfg *workspaceConfig) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if old := c.entries[workspaceID]; old != nil && old.version > cfg.version {
+	if old := c.entries[workspaceID]; old != nil && (old.version > cfg.version || old.readAt.After(cfg.readAt)) {
 		return
 	}
 	if c.entries == nil || len(c.entries) >= maxCachedConfigs {

@@ -45,6 +45,11 @@ type BenchOptions struct {
 	Turns int
 	// Warmup is how many turns each phase runs, unmeasured, before Turns.
 	Warmup int
+	// Rounds splits each phase's measured turns into this many blocks, the
+	// bare Update's and the turns' alternating (bare, turns, turns, bare,
+	// …), so that a machine whose speed drifts during the run slows both
+	// alike and the ratio compares like with like.
+	Rounds int
 	// Concurrency lists the numbers of concurrent conversations to measure.
 	Concurrency []int
 	// JSON prints the report as JSON instead of a table.
@@ -65,7 +70,7 @@ const maxEchoUpdates = 1900
 
 // DefaultBenchOptions are the options of a plain `switchboard bench`.
 func DefaultBenchOptions() BenchOptions {
-	return BenchOptions{Turns: 200, Warmup: 20, Concurrency: []int{1, 10}}
+	return BenchOptions{Turns: 200, Warmup: 20, Rounds: 4, Concurrency: []int{1, 10}}
 }
 
 // ParseBenchFlags parses the flags of `switchboard bench`.
@@ -75,6 +80,7 @@ func ParseBenchFlags(args []string, errOut io.Writer) (BenchOptions, error) {
 	fs.SetOutput(errOut)
 	fs.IntVar(&opts.Turns, "turns", opts.Turns, "measured turns per phase and concurrency level")
 	fs.IntVar(&opts.Warmup, "warmup", opts.Warmup, "unmeasured turns per phase before measuring")
+	fs.IntVar(&opts.Rounds, "rounds", opts.Rounds, "blocks each phase's measured turns are split into, the phases alternating")
 	levels := fs.String("concurrency", "1,10", "comma-separated numbers of concurrent conversations")
 	fs.BoolVar(&opts.JSON, "json", false, "print the report as JSON")
 	fs.DurationVar(&opts.Pause, "pause", 0, "pause after each reply before a conversation's next message (e.g. 100ms)")
@@ -102,6 +108,8 @@ func (o BenchOptions) validate() error {
 		return fmt.Errorf("-turns: must be at least 1")
 	case o.Warmup < 0:
 		return fmt.Errorf("-warmup: must not be negative")
+	case o.Rounds < 1 || o.Rounds > o.Turns:
+		return fmt.Errorf("-rounds: must be between 1 and -turns (%d)", o.Turns)
 	case o.Turns+o.Warmup > maxEchoUpdates:
 		// Temporal takes at most 2,000 distinct updates per workflow run.
 		return fmt.Errorf("-turns: at most %d with -warmup %d: the bare Update's workflow takes %d updates at most", maxEchoUpdates-o.Warmup, o.Warmup, maxEchoUpdates)
@@ -202,6 +210,7 @@ type BenchReport struct {
 	Generator       string        `json:"generator"`
 	Turns           int           `json:"turns"`
 	Warmup          int           `json:"warmup"`
+	Rounds          int           `json:"rounds"`
 	PauseMs         float64       `json:"pause_ms"`
 	Levels          []BenchLevel  `json:"levels"`
 	Targets         []BenchTarget `json:"targets"`
@@ -311,7 +320,7 @@ func RunBench(ctx context.Context, cfg config.Config, out io.Writer, opts BenchO
 
 	report := BenchReport{
 		TemporalAddress: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace, TaskQueue: b.queue,
-		Generator: "extractive (no LLM)", Turns: opts.Turns, Warmup: opts.Warmup, PauseMs: ms(opts.Pause),
+		Generator: "extractive (no LLM)", Turns: opts.Turns, Warmup: opts.Warmup, Rounds: opts.Rounds, PauseMs: ms(opts.Pause),
 	}
 	if cfg.LLMBaseURL != "" {
 		report.Generator = "LLM " + cfg.LLMModel + " at " + cfg.LLMBaseURL
@@ -347,8 +356,9 @@ type bench struct {
 	open []string // workflow IDs to close
 }
 
-// level measures the bare Update, then conversation turns, with n of each
-// running at once, and closes its workflows before the next level starts.
+// level measures the bare Update and conversation turns, with n of each
+// running at once, in alternating rounds, and closes its workflows before
+// the next level starts.
 func (b *bench) level(ctx context.Context, n int) (BenchLevel, error) {
 	level := BenchLevel{Concurrency: n}
 
@@ -362,7 +372,7 @@ func (b *bench) level(ctx context.Context, n int) (BenchLevel, error) {
 		b.track(echoIDs[i])
 	}
 	var seq atomic.Int64
-	bare, wall, err := b.closedLoop(ctx, n, func(ctx context.Context, i int) error {
+	bareCall := func(ctx context.Context, i int) error {
 		msg := workflows.CustomerMessage{ID: fmt.Sprintf("e%d", seq.Add(1)), Text: benchQuestions[0], ChannelID: server.TestChannelID}
 		h, err := b.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 			WorkflowID: echoIDs[i], UpdateID: msg.ID, UpdateName: benchEchoUpdate,
@@ -373,11 +383,10 @@ func (b *bench) level(ctx context.Context, n int) (BenchLevel, error) {
 		}
 		var echoed workflows.CustomerMessage
 		return h.Get(ctx, &echoed)
-	})
-	if err != nil {
+	}
+	if _, _, err := b.loop(ctx, n, b.opts.Warmup, bareCall); err != nil {
 		return level, err
 	}
-	level.Bare = summarize(bare, wall)
 
 	convs := make([]*benchConversation, n)
 	firsts := make([]time.Duration, n)
@@ -399,14 +408,32 @@ func (b *bench) level(ctx context.Context, n int) (BenchLevel, error) {
 		return level, err
 	}
 	level.FirstMessage = summarize(firsts, time.Since(firstStart))
-
-	turns, wall, err := b.closedLoop(ctx, n, func(ctx context.Context, i int) error {
-		return b.send(ctx, convs[i])
-	})
-	if err != nil {
+	turnCall := func(ctx context.Context, i int) error { return b.send(ctx, convs[i]) }
+	if _, _, err := b.loop(ctx, n, b.opts.Warmup, turnCall); err != nil {
 		return level, err
 	}
-	level.Turn = summarize(turns, wall)
+
+	var bare, turns phaseTimes
+	for r := range b.opts.Rounds {
+		calls := b.opts.Turns/b.opts.Rounds + btoi(r < b.opts.Turns%b.opts.Rounds)
+		phases := [2]struct {
+			times *phaseTimes
+			call  func(context.Context, int) error
+		}{{&bare, bareCall}, {&turns, turnCall}}
+		if r%2 == 1 {
+			phases[0], phases[1] = phases[1], phases[0]
+		}
+		for _, p := range phases {
+			latencies, wall, err := b.loop(ctx, n, calls, p.call)
+			if err != nil {
+				return level, err
+			}
+			p.times.latencies = append(p.times.latencies, latencies...)
+			p.times.wall += wall
+		}
+	}
+	level.Bare = summarize(bare.latencies, bare.wall)
+	level.Turn = summarize(turns.latencies, turns.wall)
 	if level.Bare.P50Ms > 0 {
 		level.Ratio = level.Turn.P50Ms / level.Bare.P50Ms
 	}
@@ -419,16 +446,16 @@ func (b *bench) level(ctx context.Context, n int) (BenchLevel, error) {
 	return level, nil
 }
 
-// closedLoop runs opts.Warmup calls of call, then opts.Turns measured ones,
-// spread over n workers that each call one at a time. It returns the
-// measured calls' latencies and the wall time of the measured part.
-func (b *bench) closedLoop(ctx context.Context, n int, call func(ctx context.Context, i int) error) ([]time.Duration, time.Duration, error) {
-	if _, _, err := b.loop(ctx, n, b.opts.Warmup, call); err != nil {
-		return nil, 0, err
-	}
-	return b.loop(ctx, n, b.opts.Turns, call)
+// phaseTimes are one phase's measured latencies and the wall time they
+// took, over every round.
+type phaseTimes struct {
+	latencies []time.Duration
+	wall      time.Duration
 }
 
+// loop runs total calls of call, spread over n workers that each call one
+// at a time (a closed loop), and returns their latencies and the wall time
+// they took.
 func (b *bench) loop(ctx context.Context, n, total int, call func(ctx context.Context, i int) error) ([]time.Duration, time.Duration, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -590,7 +617,8 @@ func benchTargets(levels []BenchLevel) []BenchTarget {
 func printBenchReport(out io.Writer, r BenchReport) {
 	fmt.Fprintf(out, "\nSwitchboard bench: Temporal %s (namespace %s), task queue %s, answers: %s\n",
 		r.TemporalAddress, r.Namespace, r.TaskQueue, r.Generator)
-	fmt.Fprintf(out, "%d measured calls per phase after %d warm-up calls; latency from the client call to the reply", r.Turns, r.Warmup)
+	fmt.Fprintf(out, "%d measured calls per phase after %d warm-up calls, in %d alternating rounds; latency from the client call to the reply",
+		r.Turns, r.Warmup, r.Rounds)
 	if r.PauseMs > 0 {
 		fmt.Fprintf(out, "; each conversation pauses %.0f ms after a reply", r.PauseMs)
 	}

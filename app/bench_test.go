@@ -67,12 +67,13 @@ func TestParseBenchFlags(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, DefaultBenchOptions(), opts)
 
-	opts, err = ParseBenchFlags([]string{"-turns", "50", "-warmup", "0", "-concurrency", "1, 4,10", "-json"}, io.Discard)
+	opts, err = ParseBenchFlags([]string{"-turns", "50", "-warmup", "0", "-rounds", "5", "-concurrency", "1, 4,10", "-json"}, io.Discard)
 	require.NoError(t, err)
-	require.Equal(t, BenchOptions{Turns: 50, Warmup: 0, Concurrency: []int{1, 4, 10}, JSON: true}, opts)
+	require.Equal(t, BenchOptions{Turns: 50, Warmup: 0, Rounds: 5, Concurrency: []int{1, 4, 10}, JSON: true}, opts)
 
 	for _, args := range [][]string{
 		{"-turns", "0"}, {"-turns", "1900"}, {"-warmup", "-1"}, {"-concurrency", "1,x"}, {"-concurrency", "0"}, {"extra"},
+		{"-rounds", "0"}, {"-turns", "3", "-rounds", "4"},
 	} {
 		_, err := ParseBenchFlags(args, io.Discard)
 		require.Error(t, err, "%v", args)
