@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"slices"
 
 	"gorm.io/gorm"
 )
@@ -52,8 +53,19 @@ END $$`).Error
 		if err != nil {
 			return fmt.Errorf("config version function: %w", err)
 		}
+		// Only the missing triggers are created: creating one locks its
+		// table, and every server and worker migrates when it starts.
+		var present []string
+		err = tx.Raw(`SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+WHERE t.tgname = 'switchboard_config_version' AND c.relnamespace = to_regnamespace(current_schema())`).Scan(&present).Error
+		if err != nil {
+			return fmt.Errorf("config version triggers: %w", err)
+		}
 		for _, table := range ConfigTables {
-			sql := fmt.Sprintf(`CREATE OR REPLACE TRIGGER switchboard_config_version AFTER INSERT OR UPDATE OR DELETE ON %s
+			if slices.Contains(present, table) {
+				continue
+			}
+			sql := fmt.Sprintf(`CREATE TRIGGER switchboard_config_version AFTER INSERT OR UPDATE OR DELETE ON %s
 FOR EACH ROW EXECUTE FUNCTION switchboard_bump_config_version()`, table)
 			if err := tx.Exec(sql).Error; err != nil {
 				return fmt.Errorf("config version trigger on %s: %w", table, err)

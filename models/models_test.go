@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 
 	"github.com/switchboardhq/switchboard/internal/testenv"
@@ -68,7 +69,12 @@ func TestFailedTransactionLeavesNothing(t *testing.T) {
 func TestConfigChangesRaiseTheWorkspaceConfigVersion(t *testing.T) {
 	t.Parallel()
 	testenv.EachDatabase(t, func(t *testing.T, db *gorm.DB) {
-		require.NoError(t, models.Migrate(db), "the triggers are created again without error")
+		// The server and the worker both migrate when they start.
+		var g errgroup.Group
+		for range 4 {
+			g.Go(func() error { return models.Migrate(db) })
+		}
+		require.NoError(t, g.Wait(), "migrating again, several at once")
 		for _, id := range []string{"w1", "w2"} {
 			require.NoError(t, db.Create(&models.Workspace{ID: id, Name: id}).Error)
 		}
