@@ -84,6 +84,14 @@ func (s *Server) Handler() http.Handler {
 	v1.GET("/analytics/handoffs", s.auth(roleAdmin, roleAuditor), s.analyticsHandoffs)
 	r.GET("/admin/dashboard", s.dashboardPage)
 	r.GET("/admin/static/:file", s.dashboardFile)
+	// The agent: its settings, actions and teams (admins write; auditors read).
+	v1.GET("/agent/settings", s.auth(roleAdmin, roleAuditor), s.getAgentSettings)
+	v1.PUT("/agent/settings", s.auth(roleAdmin), s.putAgentSettings)
+	v1.GET("/agent/actions", s.auth(roleAdmin, roleAuditor), s.listActions)
+	v1.PUT("/agent/actions/:action", s.auth(roleAdmin), s.putAction)
+	v1.GET("/teams", s.auth(roleAdmin, roleAuditor), s.listTeams)
+	v1.PUT("/teams/:key", s.auth(roleAdmin), s.putTeam)
+	v1.DELETE("/teams/:key", s.auth(roleAdmin), s.deleteTeam)
 	// Lead qualification (admins).
 	v1.GET("/leads/settings", s.auth(roleAdmin), s.getLeadSettings)
 	v1.PUT("/leads/settings", s.auth(roleAdmin), s.putLeadSettings)
