@@ -131,7 +131,8 @@ func (s *Server) putAgentSettings(c *gin.Context) {
 
 func validateAgentSettings(req *agentSettingsJSON) error {
 	req.AgentName = strings.TrimSpace(req.AgentName)
-	switch n := utf8.RuneCountInString; {
+	n := utf8.RuneCountInString
+	switch {
 	case req.AgentName == "" || n(req.AgentName) > 100:
 		return apperr.Invalid("agent_name", "must be 1–100 characters")
 	case n(req.Tone) > 200:
@@ -317,11 +318,16 @@ func (s *Server) putTeam(c *gin.Context) {
 			created = true
 			row = models.Team{ID: uuid.NewString(), WorkspaceID: p.WorkspaceID, Key: key, CreatedAt: time.Now().UTC()}
 		}
+		// Removing the URL drops the secret: setting one again is how a
+		// secret is rotated.
 		newSecret := req.WebhookURL != "" && row.WebhookSecret == ""
 		row.Name, row.WorkingHours, row.AcceptSeconds = req.Name, req.WorkingHours, req.AcceptSeconds
 		row.FallbackMessage, row.WebhookURL = req.FallbackMessage, req.WebhookURL
-		if newSecret {
+		switch {
+		case newSecret:
 			row.WebhookSecret = newWebhookSecret()
+		case req.WebhookURL == "":
+			row.WebhookSecret = ""
 		}
 		if err := tx.Save(&row).Error; err != nil {
 			return err

@@ -109,10 +109,18 @@ func TestAdminChangesTheAgentAndTheNextTurnFollows(t *testing.T) {
 		[]byte(`{"name":"Billing","working_hours":"mon-fri 09:00-17:00 Europe/Berlin","webhook_url":"https://hooks.example.com/billing"}`))
 	require.Equal(t, 201, r.Status, r.Raw)
 	require.Regexp(t, `^whsec_[0-9a-f]{64}$`, r.Body["webhook_secret"])
+	secret := r.Body["webhook_secret"]
 	r = do(t, "PUT", teams+"billing", app.Keys.Admin,
 		[]byte(`{"name":"Billing and invoices","accept_seconds":600,"webhook_url":"https://hooks.example.com/billing"}`))
 	require.Equal(t, 200, r.Status, r.Raw)
 	require.NotContains(t, r.Body, "webhook_secret")
+	// Removing the URL and setting it again rotates the secret.
+	require.Equal(t, 200, do(t, "PUT", teams+"billing", app.Keys.Admin, []byte(`{"name":"Billing"}`)).Status)
+	r = do(t, "PUT", teams+"billing", app.Keys.Admin,
+		[]byte(`{"name":"Billing and invoices","accept_seconds":600,"webhook_url":"https://hooks.example.com/billing"}`))
+	require.Equal(t, 200, r.Status, r.Raw)
+	require.Regexp(t, `^whsec_[0-9a-f]{64}$`, r.Body["webhook_secret"])
+	require.NotEqual(t, secret, r.Body["webhook_secret"])
 	list := do(t, "GET", app.URL+"/v1/teams", app.Keys.Auditor, nil)
 	require.Contains(t, list.Raw, `"name":"Billing and invoices"`)
 
