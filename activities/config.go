@@ -128,7 +128,7 @@ func readConfig(db *gorm.DB, workspaceID string) (*workspaceConfig, error) {
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	cfg.settings = settingsOf(settings)
+	cfg.settings = SettingsOf(settings)
 	for _, s := range actions {
 		cfg.settings.ActionProtection[s.Action] = s.Protection
 	}

@@ -341,7 +341,9 @@ func orderPrefixes(db *gorm.DB, workspaceID string) ([]string, error) {
 	return out, nil
 }
 
-func settingsOf(s models.AgentSettings) Settings {
+// SettingsOf is the agent settings as a turn follows them: a zero
+// threshold, team, inactivity or reopen window replaced by its default.
+func SettingsOf(s models.AgentSettings) Settings {
 	out := Settings{
 		ConfidenceThreshold: s.ConfidenceThreshold,
 		TopicsToAvoid:       s.TopicsToAvoid.V,

@@ -67,20 +67,12 @@ func agentSettingsOut(row models.AgentSettings) agentSettingsJSON {
 	if row.WorkspaceID != "" {
 		out.UpdatedAt = &row.UpdatedAt
 	}
-	out.EffectiveConfidenceThreshold = cmpOr(row.ConfidenceThreshold, activities.DefaultConfidenceThreshold)
-	out.EffectiveDefaultTeam = cmpOr(row.DefaultTeam, activities.DefaultTeam)
-	out.EffectiveInactivitySeconds = cmpOr(row.InactivitySeconds, int(activities.DefaultInactivity/time.Second))
-	out.EffectiveReopenWindowSeconds = cmpOr(row.ReopenWindowSeconds, int(activities.DefaultReopenWindow/time.Second))
+	effective := activities.SettingsOf(row)
+	out.EffectiveConfidenceThreshold = effective.ConfidenceThreshold
+	out.EffectiveDefaultTeam = effective.DefaultTeam
+	out.EffectiveInactivitySeconds = int(effective.Inactivity / time.Second)
+	out.EffectiveReopenWindowSeconds = int(effective.ReopenWindow / time.Second)
 	return out
-}
-
-// cmpOr is v, or def when v is zero or less.
-func cmpOr[T int | float64 | string](v, def T) T {
-	var zero T
-	if v <= zero {
-		return def
-	}
-	return v
 }
 
 // getAgentSettings returns the agent's settings.
@@ -387,7 +379,7 @@ func (s *Server) deleteTeam(c *gin.Context) {
 		if err := tx.Where("workspace_id = ?", p.WorkspaceID).Limit(1).Find(&settings).Error; err != nil {
 			return err
 		}
-		if cmpOr(settings.DefaultTeam, activities.DefaultTeam) == key {
+		if activities.SettingsOf(settings).DefaultTeam == key {
 			return apperr.Errorf(apperr.ECONFLICT, "team %q is the agent's default team (agent settings, default_team)", key)
 		}
 		var lead models.LeadSettings

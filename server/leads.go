@@ -75,14 +75,8 @@ func (s *Server) putLeadSettings(c *gin.Context) {
 		}
 	}
 	if req.Enabled {
-		var n int64
-		if err := s.DB.WithContext(c.Request.Context()).Model(&models.Team{}).
-			Where("workspace_id = ? AND key = ?", p.WorkspaceID, req.Team).Count(&n).Error; err != nil {
+		if err := teamExists(s.DB.WithContext(c.Request.Context()), p.WorkspaceID, req.Team, "team"); err != nil {
 			s.fail(c, err)
-			return
-		}
-		if n == 0 {
-			s.fail(c, apperr.Invalid("team", fmt.Sprintf("no team %q in this workspace", req.Team)))
 			return
 		}
 	}
