@@ -59,11 +59,19 @@ type RetrieveInput struct {
 	Limit       int
 	Channel     string
 	Tier        string
+	// Answer asks for the reply too, when the worker writes replies
+	// in-process (the extractive answerer): a turn then needs no Generate.
+	Answer bool
 }
 
-// RetrieveResult lists passages, best first.
+// RetrieveResult lists passages, best first, and the reply written from
+// them when RetrieveInput.Answer asked for it and the worker could write it
+// in-process (nil otherwise: call Generate). Passages that came with a reply
+// leave out their text, which the reply quotes and cites: the result is
+// recorded in the conversation's history.
 type RetrieveResult struct {
 	Passages []Passage
+	Answer   *GenerateResult `json:",omitempty"`
 }
 
 // Retrieve searches the workspace's knowledge the conversation may be
@@ -87,7 +95,28 @@ func (a *Activities) Retrieve(ctx context.Context, in RetrieveInput) (RetrieveRe
 			Heading: h.Heading, Text: h.Text, Score: h.Score,
 		}
 	}
+	if !in.Answer || !a.localGeneration() {
+		return out, nil
+	}
+	// The extractive answerer does not use the agent's voice, so nothing
+	// else needs reading.
+	gen, err := a.Generate(ctx, GenerateInput{WorkspaceID: in.WorkspaceID, Question: in.Query, Passages: out.Passages, Voice: &Voice{}})
+	if err != nil {
+		return RetrieveResult{}, err
+	}
+	out.Answer = &gen
+	for i := range out.Passages {
+		out.Passages[i].Text = ""
+	}
 	return out, nil
+}
+
+// localGeneration reports whether replies are written in-process, without
+// a network call (the extractive answerer), so a local activity may write
+// them.
+func (a *Activities) localGeneration() bool {
+	_, ok := a.Generator.(answer.Extractive)
+	return ok
 }
 
 // GenerateInput is a question and the passages retrieved for it.

@@ -10,7 +10,9 @@ import (
 
 	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/answer"
+	"github.com/switchboardhq/switchboard/demo"
 	"github.com/switchboardhq/switchboard/internal/testenv"
+	"github.com/switchboardhq/switchboard/knowledge"
 	"github.com/switchboardhq/switchboard/models"
 )
 
@@ -141,4 +143,43 @@ func TestGenerateSpeaksInTheVoiceLoadContextRead(t *testing.T) {
 		require.Equal(t, []string{"Sam", "Alex"}, []string{gen.requests[0].AgentName, gen.requests[1].AgentName})
 		require.Equal(t, "Be brief.", gen.requests[1].Guidelines)
 	})
+}
+
+func TestRetrieveWritesTheReplyOnlyForTheExtractiveAnswerer(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testenv.Open(t, testenv.PostgresURL(t))
+	store, err := knowledge.NewStore(testenv.Weaviate(t))
+	require.NoError(t, err)
+	require.NoError(t, store.EnsureSchema(ctx))
+	seeded, _, err := demo.Seed(ctx, db, time.Now().UTC())
+	require.NoError(t, err)
+	require.NoError(t, demo.Index(ctx, db, store, seeded.WorkspaceID))
+	in := activities.RetrieveInput{WorkspaceID: seeded.WorkspaceID, Query: "How long does shipping take?", Limit: 5, Channel: "chat", Tier: "standard"}
+
+	local := &activities.Activities{DB: db, Knowledge: store, Generator: answer.Extractive{}}
+	plain, err := local.Retrieve(ctx, in)
+	require.NoError(t, err)
+	require.Nil(t, plain.Answer, "not asked for")
+	require.NotEmpty(t, plain.Passages)
+	want, err := local.Generate(ctx, activities.GenerateInput{WorkspaceID: seeded.WorkspaceID, Question: in.Query, Passages: plain.Passages})
+	require.NoError(t, err)
+	require.True(t, want.Known)
+
+	in.Answer = true
+	answered, err := local.Retrieve(ctx, in)
+	require.NoError(t, err)
+	require.Equal(t, &want, answered.Answer)
+	require.Len(t, answered.Passages, len(plain.Passages))
+	for i, p := range answered.Passages {
+		require.Empty(t, p.Text, "the reply quotes what it used")
+		require.Equal(t, plain.Passages[i].SourceID, p.SourceID)
+	}
+
+	// An LLM answers in Generate, a regular activity.
+	llm := &activities.Activities{DB: db, Knowledge: store, Generator: &requestRecorder{}}
+	passages, err := llm.Retrieve(ctx, in)
+	require.NoError(t, err)
+	require.Nil(t, passages.Answer)
+	require.Equal(t, plain.Passages, passages.Passages)
 }

@@ -13,7 +13,10 @@ import (
 
 // workspaceConfig is the part of a turn's context that changes only when an
 // admin changes the workspace: the agent settings, the teams, lead
-// qualification and whether it has issue types.
+// qualification and whether it has issue types. The order-number prefixes
+// come with it: they change when a shop numbers its orders differently,
+// which no trigger sees, so a new prefix is recognised once the cached
+// configuration is read again (maxConfigAge at most).
 type workspaceConfig struct {
 	version       int64
 	readAt        time.Time
@@ -21,6 +24,7 @@ type workspaceConfig struct {
 	teams         map[string]TeamInfo
 	lead          *LeadConfig
 	hasIssueTypes bool
+	orderPrefixes []string
 }
 
 // maxCachedConfigs bounds configCache: past it, the cache starts again
@@ -124,6 +128,10 @@ func readConfig(db *gorm.DB, workspaceID string) (*workspaceConfig, error) {
 			return fmt.Errorf("count issue types: %w", err)
 		}
 		return nil
+	})
+	g.Go(func() (err error) {
+		cfg.orderPrefixes, err = orderPrefixes(db, workspaceID)
+		return err
 	})
 	if err := g.Wait(); err != nil {
 		return nil, err

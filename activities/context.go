@@ -9,7 +9,6 @@ import (
 	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 
-	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/understand"
 )
@@ -141,7 +140,7 @@ type LoadContextResult struct {
 func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (LoadContextResult, error) {
 	db := a.DB.WithContext(ctx)
 	var out LoadContextResult
-	_, out.LocalGeneration = a.Generator.(answer.Extractive)
+	out.LocalGeneration = a.localGeneration()
 
 	// The workspace's configuration (cached between turns while its
 	// version stays) is read side by side with what depends on the
@@ -152,8 +151,16 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 		cfg, err = a.configs.load(db, in.WorkspaceID)
 		return err
 	})
-	g.Go(func() error { return a.loadCustomer(db, in, &out) })
+	if in.ContactEmail != "" {
+		g.Go(func() (err error) {
+			out.Contact, err = loadContact(db, in.WorkspaceID, in.ContactEmail)
+			return err
+		})
+	}
 	if err := g.Wait(); err != nil {
+		return out, err
+	}
+	if err := a.loadCustomer(db, in, cfg.orderPrefixes, &out); err != nil {
 		return out, err
 	}
 	out.Settings, out.Teams, out.Lead, out.HasIssueTypes = cfg.settings, cfg.teams, cfg.lead, cfg.hasIssueTypes
@@ -211,25 +218,10 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 	return out, nil
 }
 
-// loadCustomer analyses the message and reads the contact (by the email
-// given, or found in the message) and the order it names, if any. A contact
-// given by email is read alongside the order prefixes the analysis needs.
-func (a *Activities) loadCustomer(db *gorm.DB, in LoadContextInput, out *LoadContextResult) error {
-	var prefixes []string
-	var g errgroup.Group
-	g.Go(func() (err error) {
-		prefixes, err = orderPrefixes(db, in.WorkspaceID)
-		return err
-	})
-	if in.ContactEmail != "" {
-		g.Go(func() (err error) {
-			out.Contact, err = loadContact(db, in.WorkspaceID, in.ContactEmail)
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return err
-	}
+// loadCustomer analyses the message and, unless LoadContext read it by the
+// email given, reads the contact whose email the message contains; then the
+// order the message names, if any.
+func (a *Activities) loadCustomer(db *gorm.DB, in LoadContextInput, prefixes []string, out *LoadContextResult) error {
 	out.Analysis = understand.Analyze(in.Text, understand.Options{OrderPrefixes: prefixes})
 	if in.ContactEmail == "" && out.Analysis.Email != "" {
 		var err error

@@ -272,6 +272,9 @@ type conversation struct {
 	// and accept are the inactivity and accept timers.
 	lasting      bool
 	idle, accept *deadlineTimer
+	// answerInRetrieve is set when Retrieve writes the extractive reply
+	// (see answerInRetrieve).
+	answerInRetrieve bool
 	// closeCh is where close signals arrive.
 	closeCh workflow.ReceiveChannel
 	// prefetch is the turn's retrieval started alongside LoadContext.
@@ -298,6 +301,7 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 	feedbackCh := workflow.GetSignalChannel(ctx, SignalCustomerFeedback)
 	c.startRecorder(ctx)
 	c.lasting = workflow.GetVersion(ctx, lastingTimers, workflow.DefaultVersion, 1) == 1
+	c.answerInRetrieve = workflow.GetVersion(ctx, answerInRetrieve, workflow.DefaultVersion, 1) == 1
 
 	maxTurns := c.in.MaxTurnsPerRun
 	if maxTurns <= 0 {
@@ -444,6 +448,12 @@ func (t *deadlineTimer) stop() {
 // lastingTimers is the workflow change that keeps the inactivity and accept
 // timers across waits (see addTimers).
 const lastingTimers = "lasting-timers"
+
+// answerInRetrieve is the workflow change that has Retrieve write the reply
+// when the worker's answerer is the in-process extractive one, saving the
+// turn a Generate local activity: histories started before it replay with
+// Generate after Retrieve.
+const answerInRetrieve = "answer-in-retrieve"
 
 // signalsPending reports whether a signal waits in one of chs.
 func signalsPending(chs ...workflow.ReceiveChannel) bool {

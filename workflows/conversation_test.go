@@ -38,6 +38,9 @@ type fake struct {
 	trigger     string
 	// failLabel makes SendReturnLabel fail.
 	failLabel bool
+	// localAnswers makes Retrieve write the reply when asked to, as a
+	// worker with the extractive answerer does.
+	localAnswers bool
 
 	calls    map[string]int
 	recorded []activities.RecordTurnInput
@@ -86,6 +89,17 @@ func defaultContext(in activities.LoadContextInput) activities.LoadContextResult
 	return out
 }
 
+// fakeGenerate answers questions about shipping from the first passage
+// and knows nothing else.
+func fakeGenerate(question string, passages []activities.Passage) activities.GenerateResult {
+	if !strings.Contains(strings.ToLower(question), "shipping") {
+		return activities.GenerateResult{Text: answer.DontKnow, Confidence: 0.1}
+	}
+	p := passages[0]
+	return activities.GenerateResult{Text: p.Text, Known: true, Confidence: 1,
+		Citations: []activities.Citation{{SourceID: p.SourceID, Title: p.Title}}}
+}
+
 type testBundle struct {
 	env  *testsuite.TestWorkflowEnvironment
 	fake *fake
@@ -123,17 +137,18 @@ func setup(t *testing.T) *testBundle {
 	env.OnActivity(a.Retrieve, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.RetrieveInput) (activities.RetrieveResult, error) {
 			f.call("Retrieve")
-			return activities.RetrieveResult{Passages: []activities.Passage{{SourceID: "src-1", Title: "Shipping", Text: "Shipping takes 3 days.", Score: 2}}}, nil
+			out := activities.RetrieveResult{Passages: []activities.Passage{{SourceID: "src-1", Title: "Shipping", Text: "Shipping takes 3 days.", Score: 2}}}
+			if in.Answer && f.localAnswers {
+				gen := fakeGenerate(in.Query, out.Passages)
+				out.Answer = &gen
+				out.Passages[0].Text = ""
+			}
+			return out, nil
 		})
 	env.OnActivity(a.Generate, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.GenerateInput) (activities.GenerateResult, error) {
 			f.call("Generate")
-			if !strings.Contains(strings.ToLower(in.Question), "shipping") {
-				return activities.GenerateResult{Text: answer.DontKnow, Confidence: 0.1}, nil
-			}
-			p := in.Passages[0]
-			return activities.GenerateResult{Text: p.Text, Known: true, Confidence: 1,
-				Citations: []activities.Citation{{SourceID: p.SourceID, Title: p.Title}}}, nil
+			return fakeGenerate(in.Question, in.Passages), nil
 		})
 	env.OnActivity(a.RecordTurn, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.RecordTurnInput) (activities.RecordTurnResult, error) {
@@ -881,6 +896,25 @@ func TestLocalGenerationAnswersTheSame(t *testing.T) {
 	require.Equal(t, "Shipping takes 3 days.", r1.reply.Text)
 	require.Equal(t, 1, b.fake.count("Generate"))
 	require.Equal(t, workflows.StatusResolved, res.Status)
+}
+
+func TestRetrieveWritesTheExtractiveReply(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.fake.localAnswers = true
+	b.fake.context = func(in activities.LoadContextInput) activities.LoadContextResult {
+		out := defaultContext(in)
+		out.LocalGeneration = true
+		return out
+	}
+	r1 := b.send(time.Minute, msg("m1", "How long does shipping take?"))
+	r2 := b.send(2*time.Minute, msg("m2", "Do you like jazz?"))
+	b.signal(3*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
+	require.Equal(t, "Shipping takes 3 days.", r1.reply.Text)
+	require.Equal(t, []activities.Citation{{SourceID: "src-1", Title: "Shipping"}}, r1.reply.Citations)
+	require.Contains(t, r2.reply.Text, "could you tell me a little more")
+	require.Zero(t, b.fake.count("Generate"))
 }
 
 func TestIssueTypeIsDetectedAndUnknownIsAGap(t *testing.T) {

@@ -20,7 +20,9 @@ import (
 // recorded with records written together and lasting timers: eight messages
 // without pause then close; a run that continued as new with a record
 // unwritten, and the next run, which writes it first and ends when the
-// inactivity timer, fired once too early, fires again. A change that makes
+// inactivity timer, fired once too early, fires again. The v3_ one was
+// recorded by `switchboard bench` with Retrieve writing the extractive reply
+// (no Generate local activity): seven messages, then close. A change that makes
 // ConversationWorkflow or SyncSourceWorkflow non-deterministic for
 // executions already running fails here. When a change is meant to alter the
 // command sequence, version it with workflow.GetVersion rather than

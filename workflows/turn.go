@@ -172,7 +172,7 @@ func (c *conversation) startRetrieve(ctx workflow.Context, msg CustomerMessage) 
 	var a *activities.Activities
 	f := workflow.ExecuteLocalActivity(readOptions(ctx), a.Retrieve, activities.RetrieveInput{
 		WorkspaceID: c.state.WorkspaceID, Query: msg.Text, Limit: 5,
-		Channel: c.state.ChannelType, Tier: c.state.CustomerTier,
+		Channel: c.state.ChannelType, Tier: c.state.CustomerTier, Answer: c.answerInRetrieve,
 	})
 	return &retrieval{future: f, tier: c.state.CustomerTier}
 }
@@ -405,7 +405,10 @@ func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, cx act
 	genIn := activities.GenerateInput{WorkspaceID: c.state.WorkspaceID, Question: msg.Text, Passages: retrieved.Passages,
 		Voice: cx.Settings.Voice}
 	var gen activities.GenerateResult
-	if cx.LocalGeneration {
+	if retrieved.Answer != nil {
+		// Retrieve wrote the extractive reply.
+		gen = *retrieved.Answer
+	} else if cx.LocalGeneration {
 		// The extractive answerer makes no network call: a local activity.
 		err = workflow.ExecuteLocalActivity(readOptions(ctx), a.Generate, genIn).Get(ctx, &gen)
 	} else {
