@@ -1,6 +1,9 @@
 package activities
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"time"
@@ -25,6 +28,9 @@ type workspaceConfig struct {
 	lead          *LeadConfig
 	hasIssueTypes bool
 	orderPrefixes []string
+	// digest identifies settings, teams, lead and hasIssueTypes: what a
+	// turn's result leaves out when the conversation holds it already.
+	digest string
 }
 
 // maxCachedConfigs bounds configCache: past it, the cache starts again
@@ -148,5 +154,25 @@ func readConfig(db *gorm.DB, workspaceID string) (*workspaceConfig, error) {
 		}
 	}
 	cfg.hasIssueTypes = issueTypes > 0
+	var err error
+	if cfg.digest, err = configDigest(&cfg); err != nil {
+		return nil, err
+	}
 	return &cfg, nil
+}
+
+// configDigest hashes what LoadContextResult carries of the configuration,
+// encoded as it crosses Temporal (JSON, map keys sorted).
+func configDigest(cfg *workspaceConfig) (string, error) {
+	b, err := json.Marshal(struct {
+		Settings      Settings
+		Teams         map[string]TeamInfo
+		Lead          *LeadConfig
+		HasIssueTypes bool
+	}{cfg.settings, cfg.teams, cfg.lead, cfg.hasIssueTypes})
+	if err != nil {
+		return "", fmt.Errorf("configuration digest: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16]), nil
 }

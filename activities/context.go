@@ -99,6 +99,10 @@ type LoadContextInput struct {
 	First bool
 	// IssueType is the issue type known so far.
 	IssueType string
+	// ConfigDigest is the digest of the workspace configuration the
+	// conversation holds from an earlier turn ("" for none): when the
+	// configuration is still the same, the result leaves it out.
+	ConfigDigest string
 }
 
 // LoadContextResult is the turn's context.
@@ -120,6 +124,15 @@ type LoadContextResult struct {
 	// a network call (the extractive answerer): the workflow then runs
 	// Generate as a local activity and saves a round trip.
 	LocalGeneration bool
+	// ConfigDigest identifies the workspace configuration (Settings, Teams,
+	// Lead, HasIssueTypes); empty on the first turn, whose settings carry
+	// the channel's inactivity. ConfigOmitted is set when those fields were
+	// left out because the input's ConfigDigest matched: the conversation
+	// uses the configuration it holds. The result is recorded in the
+	// conversation's history on every turn, and the configuration seldom
+	// changes.
+	ConfigDigest  string `json:",omitempty"`
+	ConfigOmitted bool   `json:",omitempty"`
 
 	// First turn only.
 	HandoffVersion int
@@ -170,6 +183,11 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 	}
 
 	if !in.First {
+		out.ConfigDigest = cfg.digest
+		if in.ConfigDigest == cfg.digest {
+			out.ConfigOmitted = true
+			out.Settings, out.Teams, out.Lead, out.HasIssueTypes = Settings{}, nil, nil, false
+		}
 		return out, nil
 	}
 	// The first turn's own reads, side by side too.

@@ -87,3 +87,50 @@ func TestLoadContextFollowsConfigChangesBetweenTurns(t *testing.T) {
 		require.Equal(t, "vip", load().Contact.Tier)
 	})
 }
+
+func TestLoadContextLeavesOutTheConfigurationTheTurnHolds(t *testing.T) {
+	t.Parallel()
+	testenv.EachDatabase(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		require.NoError(t, db.Create(&models.Workspace{ID: "ws-1", Name: "Shop"}).Error)
+		require.NoError(t, db.Create(&models.AgentSettings{WorkspaceID: "ws-1", ConfidenceThreshold: 0.6}).Error)
+		require.NoError(t, db.Create(&models.Team{ID: "t-1", WorkspaceID: "ws-1", Key: "support", Name: "Support"}).Error)
+		require.NoError(t, db.Create(&models.Contact{ID: "c-1", WorkspaceID: "ws-1", Email: "ada@example.com", Tier: "premium"}).Error)
+		a := &activities.Activities{DB: db, Generator: answer.Extractive{}}
+		load := func(first bool, digest string) activities.LoadContextResult {
+			t.Helper()
+			out, err := a.LoadContext(ctx, activities.LoadContextInput{WorkspaceID: "ws-1", ConversationID: "c", WorkflowID: "w",
+				ContactEmail: "ada@example.com", Text: "Hello", First: first, ConfigDigest: digest})
+			require.NoError(t, err)
+			require.Equal(t, "premium", out.Contact.Tier, "the contact is read on every turn")
+			return out
+		}
+
+		full := load(false, "")
+		require.False(t, full.ConfigOmitted)
+		require.NotEmpty(t, full.ConfigDigest)
+		require.Equal(t, 0.6, full.Settings.ConfidenceThreshold)
+		require.Contains(t, full.Teams, "support")
+
+		same := load(false, full.ConfigDigest)
+		require.True(t, same.ConfigOmitted)
+		require.Equal(t, full.ConfigDigest, same.ConfigDigest)
+		require.Zero(t, same.Settings.ConfidenceThreshold)
+		require.Nil(t, same.Teams)
+
+		// A first turn's settings carry its channel's inactivity: never
+		// left out, and not to be held.
+		first := load(true, full.ConfigDigest)
+		require.False(t, first.ConfigOmitted)
+		require.Empty(t, first.ConfigDigest)
+		require.Equal(t, 0.6, first.Settings.ConfidenceThreshold)
+
+		require.NoError(t, db.Model(&models.AgentSettings{}).Where("workspace_id = ?", "ws-1").
+			Update("confidence_threshold", 0.7).Error)
+		changed := load(false, full.ConfigDigest)
+		require.False(t, changed.ConfigOmitted)
+		require.NotEqual(t, full.ConfigDigest, changed.ConfigDigest)
+		require.Equal(t, 0.7, changed.Settings.ConfidenceThreshold)
+		require.True(t, load(false, changed.ConfigDigest).ConfigOmitted)
+	})
+}

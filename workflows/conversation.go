@@ -275,6 +275,9 @@ type conversation struct {
 	// answerInRetrieve is set when Retrieve writes the extractive reply
 	// (see answerInRetrieve).
 	answerInRetrieve bool
+	// config is the workspace configuration as this run last loaded it,
+	// which later turns' LoadContext leaves out while it stays the same.
+	config heldConfig
 	// closeCh is where close signals arrive.
 	closeCh workflow.ReceiveChannel
 	// prefetch is the turn's retrieval started alongside LoadContext.

@@ -941,3 +941,34 @@ func TestIssueTypeIsDetectedAndUnknownIsAGap(t *testing.T) {
 	require.Equal(t, 1, gaps)
 	require.Equal(t, "shipping", b.fake.last().Conversation.IssueType)
 }
+
+func TestLaterTurnsFollowTheConfigurationTheRunHolds(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	var digests []string
+	b.fake.context = func(in activities.LoadContextInput) activities.LoadContextResult {
+		digests = append(digests, in.ConfigDigest)
+		out := defaultContext(in)
+		out.Settings.ReusableResponses = []models.ReusableResponse{{Name: "Hours", Triggers: []string{"opening hours"}, Response: "We are open 9 to 5."}}
+		// As LoadContext does: a later turn's configuration is left out
+		// when the run holds it.
+		if !in.First {
+			out.ConfigDigest = "d1"
+			if in.ConfigDigest == "d1" {
+				out.ConfigOmitted = true
+				out.Settings, out.Teams = activities.Settings{}, nil
+			}
+		}
+		return out
+	}
+	r1 := b.send(time.Minute, msg("m1", "How long does shipping take?"))
+	r2 := b.send(2*time.Minute, msg("m2", "And to Canada, how long does shipping take?"))
+	r3 := b.send(3*time.Minute, msg("m3", "What are your opening hours?"))
+	b.signal(4*time.Minute, workflows.SignalClose, workflows.Close{})
+	res := b.run(t, input)
+	require.Equal(t, []string{"", "", "d1"}, digests)
+	require.True(t, r1.reply.Known)
+	require.True(t, r2.reply.Known)
+	require.Equal(t, "We are open 9 to 5.", r3.reply.Text, "the held settings' reusable response")
+	require.Equal(t, workflows.StatusResolved, res.Status)
+}

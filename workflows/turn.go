@@ -56,7 +56,7 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 	loaded := workflow.ExecuteLocalActivity(readOptions(ctx), a.LoadContext, activities.LoadContextInput{
 		WorkspaceID: c.state.WorkspaceID, ConversationID: c.state.ConversationID,
 		WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, ChannelID: c.state.ChannelID, ContactEmail: c.state.ContactEmail,
-		Text: msg.Text, First: first, IssueType: c.state.IssueType,
+		Text: msg.Text, First: first, IssueType: c.state.IssueType, ConfigDigest: c.config.digest,
 	})
 	// Retrieval needs only the message, the channel and the customer's tier
 	// known so far, so it runs alongside LoadContext.
@@ -66,6 +66,9 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 	}
 	if err := loaded.Get(ctx, &cx); err != nil {
 		return AgentReply{}, fmt.Errorf("load context: %w", err)
+	}
+	if err := c.holdConfig(&cx); err != nil {
+		return AgentReply{}, err
 	}
 	c.applyContext(cx)
 	unknownIssue, err := c.classify(ctx, msg, cx, &rec)
@@ -252,6 +255,31 @@ func (c *conversation) refresh(ctx workflow.Context, rec activities.RecordTurnIn
 	fresh := c.record(ctx)
 	fresh.Messages, fresh.Decisions, fresh.Gap, fresh.Events = rec.Messages, rec.Decisions, rec.Gap, rec.Events
 	return fresh
+}
+
+// heldConfig is the workspace configuration a run keeps between turns.
+// It is not carried across continue-as-new: a run's first turn loads it.
+type heldConfig struct {
+	digest        string
+	settings      activities.Settings
+	teams         map[string]activities.TeamInfo
+	lead          *activities.LeadConfig
+	hasIssueTypes bool
+}
+
+// holdConfig keeps the configuration a turn's context carries, or fills in
+// the one held when LoadContext left it out as unchanged.
+func (c *conversation) holdConfig(cx *activities.LoadContextResult) error {
+	if !cx.ConfigOmitted {
+		c.config = heldConfig{digest: cx.ConfigDigest, settings: cx.Settings, teams: cx.Teams, lead: cx.Lead,
+			hasIssueTypes: cx.HasIssueTypes}
+		return nil
+	}
+	if c.config.digest == "" || c.config.digest != cx.ConfigDigest {
+		return fmt.Errorf("load context: configuration %q left out, but this run holds %q", cx.ConfigDigest, c.config.digest)
+	}
+	cx.Settings, cx.Teams, cx.Lead, cx.HasIssueTypes = c.config.settings, c.config.teams, c.config.lead, c.config.hasIssueTypes
+	return nil
 }
 
 func (c *conversation) applyContext(cx activities.LoadContextResult) {
