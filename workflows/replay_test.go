@@ -22,7 +22,8 @@ import (
 // unwritten, and the next run, which writes it first and ends when the
 // inactivity timer, fired once too early, fires again. The v3_ one was
 // recorded by `switchboard bench` with Retrieve writing the extractive reply
-// (no Generate local activity): seven messages, then close. A change that makes
+// (no Generate local activity) and later turns' context leaving out the
+// configuration the run holds: seven messages, then close. A change that makes
 // ConversationWorkflow or SyncSourceWorkflow non-deterministic for
 // executions already running fails here. When a change is meant to alter the
 // command sequence, version it with workflow.GetVersion rather than
