@@ -161,3 +161,43 @@ func TestExamplesIndexSearchDelete(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, hits)
 }
+
+func TestSearchForAReaderFindsWhatTheFilteredSearchFinds(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := newStore(t)
+	ws := uuid.NewString()
+	sources := []struct {
+		id       string
+		body     string
+		audience knowledge.Audience
+	}{
+		{"shipping", "## Shipping\nStandard shipping takes three to five days. Express shipping takes one day.\n\n## Abroad\nWe ship to Canada and Mexico; customs fees are paid on delivery.", knowledge.Audience{}},
+		{"returns", "## Returns\nReturn any item within 30 days for a refund. Start a return from your order page.", knowledge.Audience{}},
+		{"warranty", "## Warranty\nWarranty claims are answered within two days. Keep your receipt.", knowledge.Audience{}},
+		{"warranty-vip", "## Warranty for partners\nPartner warranty claims are answered the same day by your account manager.", knowledge.Audience{Tiers: []string{"enterprise"}}},
+		{"email-returns", "## Returns by email\nReply to your order email to start a return; we send a label.", knowledge.Audience{Channels: []string{"email"}}},
+		{"notebooks", "## Notebooks\nNotebooks come in A5 and A4, dotted or lined, with 120 pages.", knowledge.Audience{}},
+	}
+	for _, s := range sources {
+		chunks := knowledge.SplitMarkdown(s.id, s.id, "", s.body)
+		for i := range chunks {
+			chunks[i].Audience = s.audience
+		}
+		require.NoError(t, store.ReplaceSource(ctx, ws, s.id, chunks))
+	}
+	readers := []knowledge.Reader{{}, {Channel: "chat", Tier: "standard"}, {Channel: "email", Tier: "enterprise"}, {Channel: "whatsapp"}}
+	queries := []string{"How long does shipping take?", "How do I start a return?", "warranty claims", "Do notebooks come in A4?",
+		"customs fees Canada", "refund within 30 days by email"}
+	for _, q := range queries {
+		for _, r := range readers {
+			req := knowledge.SearchRequest{WorkspaceID: ws, Query: q, Limit: 2, Reader: &r}
+			got, err := store.SearchWith(ctx, req)
+			require.NoError(t, err)
+			want, err := store.SearchFiltered(ctx, req)
+			require.NoError(t, err)
+			require.NotEmpty(t, want, "%q for %+v", q, r)
+			require.Equal(t, want, got, "%q for %+v", q, r)
+		}
+	}
+}

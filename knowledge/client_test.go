@@ -54,6 +54,9 @@ type fakeSearch struct {
 	mu       sync.Mutex
 	auths    []string
 	requests []*pb.SearchRequest
+	// emailOnly makes the hit of a search without filter an email-only
+	// chunk.
+	emailOnly bool
 }
 
 func (f *fakeSearch) Search(ctx context.Context, req *pb.SearchRequest) (*pb.SearchReply, error) {
@@ -68,6 +71,11 @@ func (f *fakeSearch) Search(ctx context.Context, req *pb.SearchRequest) (*pb.Sea
 		"text":       {Kind: &pb.Value_TextValue{TextValue: "We ship in two days."}},
 		"chunkIndex": {Kind: &pb.Value_IntValue{IntValue: 3}},
 	}}
+	if f.emailOnly && req.Filters == nil {
+		props.Fields["channelsRestricted"] = &pb.Value{Kind: &pb.Value_BoolValue{BoolValue: true}}
+		props.Fields["audienceChannels"] = &pb.Value{Kind: &pb.Value_ListValue{ListValue: &pb.ListValue{
+			Kind: &pb.ListValue_TextValues{TextValues: &pb.TextValues{Values: []string{"email"}}}}}}
+	}
 	return &pb.SearchReply{Results: []*pb.SearchResult{{
 		Properties: &pb.PropertiesResult{NonRefProps: props},
 		Metadata:   &pb.MetadataResult{Score: 1.5, ScorePresent: true},
@@ -105,6 +113,48 @@ func TestSearchGoesOverGRPCWithTheAPIKey(t *testing.T) {
 	require.Contains(t, req.Bm25Search.GetQuery(), "shipping")
 	require.NotContains(t, req.Bm25Search.GetQuery(), "?", "only words reach BM25")
 	require.Nil(t, req.HybridSearch)
-	require.NotNil(t, req.Filters)
 	require.True(t, req.Metadata.GetScore())
+	// The hit carries no audience restriction: one search, without the
+	// filter, reading the audience.
+	require.Len(t, fake.requests, 1)
+	require.Nil(t, req.Filters)
+	require.Subset(t, req.Properties.GetNonRefProperties(), []string{"channelsRestricted", "audienceChannels", "tiersRestricted", "audienceTiers"})
+}
+
+// TestSearchFiltersWhenAHitIsNotForTheReader: a BM25 search for a reader
+// runs again with the audience filter when the search without it found a
+// chunk the reader may not see.
+func TestSearchFiltersWhenAHitIsNotForTheReader(t *testing.T) {
+	t.Parallel()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	fake := &fakeSearch{emailOnly: true}
+	srv := grpc.NewServer()
+	pb.RegisterWeaviateServer(srv, fake)
+	go func() { _ = srv.Serve(lis) }()
+	t.Cleanup(srv.Stop)
+
+	s, err := NewStore(Config{URL: "http://127.0.0.1:1", GRPCAddress: lis.Addr().String()})
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		channel  string
+		searches int
+	}{{"email", 1}, {"chat", 2}, {"", 2}} {
+		fake.mu.Lock()
+		fake.requests = nil
+		fake.mu.Unlock()
+		hits, err := s.SearchWith(context.Background(), SearchRequest{
+			WorkspaceID: "ws-1", Query: "shipping", Limit: 3, Reader: &Reader{Channel: tt.channel},
+		})
+		require.NoError(t, err)
+		require.Len(t, hits, 1)
+		fake.mu.Lock()
+		require.Len(t, fake.requests, tt.searches, "reader on %q", tt.channel)
+		require.Nil(t, fake.requests[0].Filters)
+		if tt.searches == 2 {
+			require.NotNil(t, fake.requests[1].Filters)
+			require.NotContains(t, fake.requests[1].Properties.GetNonRefProperties(), "audienceChannels")
+		}
+		fake.mu.Unlock()
+	}
 }

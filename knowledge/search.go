@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"slices"
 
 	pb "github.com/weaviate/weaviate/grpc/generated/protocol/v1"
 	"google.golang.org/grpc"
@@ -77,6 +78,36 @@ func textProp(r *pb.SearchResult, name string) string {
 // intProp is an int property of a result (0 when missing).
 func intProp(r *pb.SearchResult, name string) int {
 	return int(r.GetProperties().GetNonRefProps().GetFields()[name].GetIntValue())
+}
+
+// audienceProperties are the chunk properties audienceFilter reads.
+var audienceProperties = []string{"channelsRestricted", "audienceChannels", "tiersRestricted", "audienceTiers"}
+
+// mayRead is audienceFilter applied to a search result that carries the
+// audienceProperties.
+func (r Reader) mayRead(res *pb.SearchResult) bool {
+	fields := res.GetProperties().GetNonRefProps().GetFields()
+	allowed := func(restricted, values, value string) bool {
+		if !fields[restricted].GetBoolValue() {
+			return true
+		}
+		value = normalize(value)
+		return value != "" && slices.Contains(textList(fields[values]), value)
+	}
+	return allowed("channelsRestricted", "audienceChannels", r.Channel) && allowed("tiersRestricted", "audienceTiers", r.Tier)
+}
+
+// textList is a text array property's values.
+func textList(v *pb.Value) []string {
+	l := v.GetListValue()
+	if tv := l.GetTextValues(); tv != nil {
+		return tv.GetValues()
+	}
+	var out []string
+	for _, e := range l.GetValues() {
+		out = append(out, e.GetTextValue())
+	}
+	return out
 }
 
 // audienceFilter keeps the chunks the reader may see: for channels and for
