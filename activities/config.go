@@ -14,22 +14,18 @@ import (
 	"github.com/switchboardhq/switchboard/models"
 )
 
-// workspaceConfig is the part of a turn's context that changes only when an
-// admin changes the workspace: the agent settings, the teams, lead
-// qualification and whether it has issue types. The order-number prefixes
-// come with it: they change when a shop numbers its orders differently,
-// which no trigger sees, so a new prefix is recognised once the cached
-// configuration is read again (maxConfigAge at most).
+// workspaceConfig is a workspace's WorkspaceConfig as cached, with its
+// version. The order-number prefixes come with it: they change when a shop
+// numbers its orders differently, which no trigger sees, so a new prefix is
+// recognised once the cached configuration is read again (maxConfigAge at
+// most).
 type workspaceConfig struct {
 	version       int64
 	readAt        time.Time
-	settings      Settings
-	teams         map[string]TeamInfo
-	lead          *LeadConfig
-	hasIssueTypes bool
+	config        WorkspaceConfig
 	orderPrefixes []string
-	// digest identifies settings, teams, lead and hasIssueTypes: what a
-	// turn's result leaves out when the conversation holds it already.
+	// digest identifies config: what a turn's result leaves out when the
+	// conversation holds it already.
 	digest string
 }
 
@@ -126,7 +122,7 @@ func readConfig(db *gorm.DB, workspaceID string) (*workspaceConfig, error) {
 		return nil
 	})
 	g.Go(func() (err error) {
-		cfg.lead, err = loadLeadConfig(db, workspaceID)
+		cfg.config.Lead, err = loadLeadConfig(db, workspaceID)
 		return err
 	})
 	g.Go(func() error {
@@ -142,34 +138,29 @@ func readConfig(db *gorm.DB, workspaceID string) (*workspaceConfig, error) {
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	cfg.settings = SettingsOf(settings)
+	cfg.config.Settings = SettingsOf(settings)
 	for _, s := range actions {
-		cfg.settings.ActionProtection[s.Action] = s.Protection
+		cfg.config.Settings.ActionProtection[s.Action] = s.Protection
 	}
-	cfg.teams = map[string]TeamInfo{}
+	cfg.config.Teams = map[string]TeamInfo{}
 	for _, t := range teams {
-		cfg.teams[t.Key] = TeamInfo{
+		cfg.config.Teams[t.Key] = TeamInfo{
 			Key: t.Key, Name: t.Name, WorkingHours: t.WorkingHours, FallbackMessage: t.FallbackMessage,
 			AcceptTimeout: secondsOr(t.AcceptSeconds, DefaultAcceptTimeout), HasWebhook: t.WebhookURL != "",
 		}
 	}
-	cfg.hasIssueTypes = issueTypes > 0
+	cfg.config.HasIssueTypes = issueTypes > 0
 	var err error
-	if cfg.digest, err = configDigest(&cfg); err != nil {
+	if cfg.digest, err = configDigest(cfg.config); err != nil {
 		return nil, err
 	}
 	return &cfg, nil
 }
 
-// configDigest hashes what LoadContextResult carries of the configuration,
-// encoded as it crosses Temporal (JSON, map keys sorted).
-func configDigest(cfg *workspaceConfig) (string, error) {
-	b, err := json.Marshal(struct {
-		Settings      Settings
-		Teams         map[string]TeamInfo
-		Lead          *LeadConfig
-		HasIssueTypes bool
-	}{cfg.settings, cfg.teams, cfg.lead, cfg.hasIssueTypes})
+// configDigest hashes cfg encoded as it crosses Temporal (JSON, map keys
+// sorted).
+func configDigest(cfg WorkspaceConfig) (string, error) {
+	b, err := json.Marshal(cfg)
 	if err != nil {
 		return "", fmt.Errorf("configuration digest: %w", err)
 	}

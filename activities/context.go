@@ -105,6 +105,18 @@ type LoadContextInput struct {
 	ConfigDigest string
 }
 
+// WorkspaceConfig is the part of a turn's context that an admin sets and
+// that seldom changes.
+type WorkspaceConfig struct {
+	Settings Settings
+	Teams    map[string]TeamInfo
+	// Lead is how sales inquiries are qualified; nil when disabled.
+	Lead *LeadConfig
+	// HasIssueTypes is set when the workspace defined issue types: the turn
+	// then classifies the message.
+	HasIssueTypes bool
+}
+
 // LoadContextResult is the turn's context.
 type LoadContextResult struct {
 	Contact  *ContactInfo
@@ -113,21 +125,17 @@ type LoadContextResult struct {
 	// IssueType comes from the CRM (the contact's latest ticket) until issue
 	// detection lands; empty when unknown.
 	IssueType string
-	Settings  Settings
-	Teams     map[string]TeamInfo
-	// Lead is how sales inquiries are qualified; nil when disabled.
-	Lead *LeadConfig
-	// HasIssueTypes is set when the workspace defined issue types: the turn
-	// then classifies the message.
-	HasIssueTypes bool
+	// WorkspaceConfig is embedded: its fields cross Temporal at the top
+	// level, as histories recorded before it was a type of its own.
+	WorkspaceConfig
 	// LocalGeneration is set when answers are generated in-process without
 	// a network call (the extractive answerer): the workflow then runs
 	// Generate as a local activity and saves a round trip.
 	LocalGeneration bool
-	// ConfigDigest identifies the workspace configuration (Settings, Teams,
-	// Lead, HasIssueTypes); empty on the first turn, whose settings carry
-	// the channel's inactivity. ConfigOmitted is set when those fields were
-	// left out because the input's ConfigDigest matched: the conversation
+	// ConfigDigest identifies the WorkspaceConfig; empty on the first turn,
+	// whose settings carry the channel's inactivity. ConfigOmitted is set
+	// when the WorkspaceConfig was left out (zero) because the input's
+	// ConfigDigest matched: the conversation
 	// uses the configuration it holds. The result is recorded in the
 	// conversation's history on every turn, and the configuration seldom
 	// changes.
@@ -176,7 +184,7 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 	if err := a.loadCustomer(db, in, cfg.orderPrefixes, &out); err != nil {
 		return out, err
 	}
-	out.Settings, out.Teams, out.Lead, out.HasIssueTypes = cfg.settings, cfg.teams, cfg.lead, cfg.hasIssueTypes
+	out.WorkspaceConfig = cfg.config
 	out.IssueType = in.IssueType
 	if out.IssueType == "" && out.Contact != nil {
 		out.IssueType = out.Contact.LastTicketIssueType
@@ -186,7 +194,7 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 		out.ConfigDigest = cfg.digest
 		if in.ConfigDigest == cfg.digest {
 			out.ConfigOmitted = true
-			out.Settings, out.Teams, out.Lead, out.HasIssueTypes = Settings{}, nil, nil, false
+			out.WorkspaceConfig = WorkspaceConfig{}
 		}
 		return out, nil
 	}

@@ -66,15 +66,17 @@ var ada = &activities.ContactInfo{ID: "contact-ada", Email: "ada@example.com", T
 
 func defaultContext(in activities.LoadContextInput) activities.LoadContextResult {
 	out := activities.LoadContextResult{
-		Settings: activities.Settings{
-			ConfidenceThreshold: 0.5, DefaultTeam: "support",
-			ActionProtection: map[string]string{
-				activities.ActionOrderStatus: "match_email", activities.ActionStartReturn: "match_email",
-				activities.ActionPasswordReset: "match_email",
+		WorkspaceConfig: activities.WorkspaceConfig{
+			Settings: activities.Settings{
+				ConfidenceThreshold: 0.5, DefaultTeam: "support",
+				ActionProtection: map[string]string{
+					activities.ActionOrderStatus: "match_email", activities.ActionStartReturn: "match_email",
+					activities.ActionPasswordReset: "match_email",
+				},
 			},
-		},
-		Teams: map[string]activities.TeamInfo{
-			"support": {Key: "support", AcceptTimeout: 10 * time.Minute, FallbackMessage: "We'll email you."},
+			Teams: map[string]activities.TeamInfo{
+				"support": {Key: "support", AcceptTimeout: 10 * time.Minute, FallbackMessage: "We'll email you."},
+			},
 		},
 		Analysis:       understand.Analyze(in.Text, understand.Options{OrderPrefixes: []string{"SP"}}),
 		HandoffVersion: 1, CreditBalance: 100,
@@ -956,7 +958,7 @@ func TestLaterTurnsFollowTheConfigurationTheRunHolds(t *testing.T) {
 			out.ConfigDigest = "d1"
 			if in.ConfigDigest == "d1" {
 				out.ConfigOmitted = true
-				out.Settings, out.Teams = activities.Settings{}, nil
+				out.WorkspaceConfig = activities.WorkspaceConfig{}
 			}
 		}
 		return out

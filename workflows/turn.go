@@ -257,28 +257,25 @@ func (c *conversation) refresh(ctx workflow.Context, rec activities.RecordTurnIn
 	return fresh
 }
 
-// heldConfig is the workspace configuration a run keeps between turns.
-// It is not carried across continue-as-new: a run's first turn loads it.
+// heldConfig is the workspace configuration a run keeps between turns, and
+// its digest. It is not carried across continue-as-new: a run's first turn
+// loads it.
 type heldConfig struct {
-	digest        string
-	settings      activities.Settings
-	teams         map[string]activities.TeamInfo
-	lead          *activities.LeadConfig
-	hasIssueTypes bool
+	digest string
+	config activities.WorkspaceConfig
 }
 
 // holdConfig keeps the configuration a turn's context carries, or fills in
 // the one held when LoadContext left it out as unchanged.
 func (c *conversation) holdConfig(cx *activities.LoadContextResult) error {
 	if !cx.ConfigOmitted {
-		c.config = heldConfig{digest: cx.ConfigDigest, settings: cx.Settings, teams: cx.Teams, lead: cx.Lead,
-			hasIssueTypes: cx.HasIssueTypes}
+		c.config = heldConfig{digest: cx.ConfigDigest, config: cx.WorkspaceConfig}
 		return nil
 	}
 	if c.config.digest == "" || c.config.digest != cx.ConfigDigest {
 		return fmt.Errorf("load context: configuration %q left out, but this run holds %q", cx.ConfigDigest, c.config.digest)
 	}
-	cx.Settings, cx.Teams, cx.Lead, cx.HasIssueTypes = c.config.settings, c.config.teams, c.config.lead, c.config.hasIssueTypes
+	cx.WorkspaceConfig = c.config.config
 	return nil
 }
 
