@@ -275,6 +275,9 @@ type conversation struct {
 	// answerInRetrieve is set when Retrieve writes the extractive reply
 	// (see answerInRetrieve).
 	answerInRetrieve bool
+	// visibleSignals is set when the main loop waits with no receive
+	// blocked on a signal channel (see visibleSignals).
+	visibleSignals bool
 	// config is the workspace configuration as this run last loaded it,
 	// which later turns' LoadContext leaves out while it stays the same.
 	config heldConfig
@@ -305,6 +308,10 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 	c.startRecorder(ctx)
 	c.lasting = workflow.GetVersion(ctx, lastingTimers, workflow.DefaultVersion, 1) == 1
 	c.answerInRetrieve = workflow.GetVersion(ctx, answerInRetrieve, workflow.DefaultVersion, 1) == 1
+	c.visibleSignals = workflow.GetVersion(ctx, visibleSignals, workflow.DefaultVersion, 1) == 1
+	// The wait below is not cancelled with the workflow: a cancellation
+	// request leaves the conversation to end as it would.
+	waitCtx, _ := workflow.NewDisconnectedContext(ctx)
 
 	maxTurns := c.in.MaxTurnsPerRun
 	if maxTurns <= 0 {
@@ -331,7 +338,10 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 		}
 
 		sel := workflow.NewSelector(ctx)
-		cancelTimers := c.addTimers(ctx, sel)
+		var cancelTimers func()
+		if !c.visibleSignals {
+			cancelTimers = c.addTimers(ctx, sel)
+		}
 		sel.AddReceive(c.closeCh, func(ch workflow.ReceiveChannel, _ bool) {
 			var sig Close
 			ch.Receive(ctx, &sig)
@@ -358,6 +368,14 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 			c.onFeedback(ctx, sig)
 		})
 		sel.AddReceive(c.wake, func(ch workflow.ReceiveChannel, _ bool) { ch.Receive(ctx, nil) })
+		if c.visibleSignals {
+			// Signals before timers: a rep who accepts as the accept timer
+			// fires, or a close as the inactivity timer fires, wins.
+			cancelTimers = c.addTimers(ctx, sel)
+			if err := workflow.Await(waitCtx, sel.HasPending); err != nil {
+				return ConversationResult{}, err
+			}
+		}
 		sel.Select(ctx)
 		cancelTimers()
 	}
@@ -458,6 +476,16 @@ const lastingTimers = "lasting-timers"
 // Generate after Retrieve.
 const answerInRetrieve = "answer-in-retrieve"
 
+// visibleSignals is the workflow change that has the main loop wait for
+// something to select (workflow.Await) before it selects, instead of
+// blocking in Select. A receive blocked in Select takes a signal the moment
+// it is delivered, and its channel then looks empty until the main loop
+// runs; the customer_message validator, which runs before the main loop in
+// the same workflow task, then did not see a close delivered with the
+// message, and the closing run answered it. Waiting leaves the signal in
+// its channel. Selected first are now the signals, then the timers.
+const visibleSignals = "visible-signals"
+
 // signalsPending reports whether a signal waits in one of chs.
 func signalsPending(chs ...workflow.ReceiveChannel) bool {
 	for _, ch := range chs {
@@ -537,8 +565,10 @@ func (c *conversation) validateCustomerMessage(_ workflow.Context, msg CustomerM
 		return nil
 	}
 	// A close signal the main loop has not taken yet (it may be waiting on
-	// something else) closes the conversation all the same: the message
-	// must start a new run that reopens it, not slip in before the end.
+	// something else, or the signal came in this workflow task) closes the
+	// conversation all the same: the message must start a new run that
+	// reopens it, not slip in before the end. Runs started before
+	// visibleSignals can miss a close that came in this task.
 	if c.ended() || (c.closeCh != nil && c.closeCh.Len() > 0) {
 		return temporal.NewApplicationError("the conversation is closed", ErrConversationClosed)
 	}

@@ -817,11 +817,37 @@ func TestMessagesAfterCloseAreRejected(t *testing.T) {
 	b.signal(2*time.Minute, workflows.SignalClose, workflows.Close{})
 	late := b.send(2*time.Minute, msg("m9", "Hello?"))
 	b.run(t, input)
-	if late.rejected != nil {
-		var app *temporal.ApplicationError
-		require.True(t, errors.As(late.rejected, &app))
-		require.Equal(t, workflows.ErrConversationClosed, app.Type())
-	}
+	require.False(t, late.done, "a message after close must not be answered by the closing run")
+	var app *temporal.ApplicationError
+	require.ErrorAs(t, late.rejected, &app)
+	require.Equal(t, workflows.ErrConversationClosed, app.Type())
+}
+
+// TestMessageInTheCloseTaskIsRejected delivers a close signal and a message
+// in one workflow task, as the server does when the message arrives before
+// the worker has taken the signal: the message's validator runs before the
+// main loop takes the signal, and must see the close all the same.
+func TestMessageInTheCloseTaskIsRejected(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.send(time.Minute, msg("m1", "How long does shipping take?"))
+	late := &updateResult{}
+	b.env.RegisterDelayedCallback(func() {
+		// The signal is delivered without running the workflow: the update's
+		// task runs both.
+		b.env.SignalWorkflowSkippingWorkflowTask(workflows.SignalClose, workflows.Close{})
+		b.env.UpdateWorkflow(workflows.UpdateCustomerMessage, "m9", &testsuite.TestUpdateCallback{
+			OnReject:   func(err error) { late.rejected = err },
+			OnAccept:   func() {},
+			OnComplete: func(any, error) { late.done = true },
+		}, msg("m9", "One more thing: do you ship to Canada?"))
+	}, 2*time.Minute)
+	res := b.run(t, input)
+	require.False(t, late.done, "the closing run answered a message sent after the close")
+	var app *temporal.ApplicationError
+	require.ErrorAs(t, late.rejected, &app)
+	require.Equal(t, workflows.ErrConversationClosed, app.Type())
+	require.True(t, res.Resolved)
 }
 
 func leadContext(in activities.LoadContextInput) activities.LoadContextResult {

@@ -23,11 +23,13 @@ import (
 // inactivity timer, fired once too early, fires again. The v3_ one was
 // recorded by `switchboard bench` with Retrieve writing the extractive reply
 // (no Generate local activity) and later turns' context leaving out the
-// configuration the run holds: seven messages, then close. A change that makes
-// ConversationWorkflow or SyncSourceWorkflow non-deterministic for
-// executions already running fails here. When a change is meant to alter the
-// command sequence, version it with workflow.GetVersion rather than
-// re-recording these files.
+// configuration the run holds: seven messages, then close. The v4_ one was
+// recorded by `switchboard bench` with the main loop waiting for a signal
+// or timer before it selects (visibleSignals): eight messages, then close.
+// A change that makes ConversationWorkflow or SyncSourceWorkflow
+// non-deterministic for executions already running fails here. When a change
+// is meant to alter the command sequence, version it with workflow.GetVersion
+// rather than re-recording these files.
 func TestReplayCommittedHistories(t *testing.T) {
 	t.Parallel()
 	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
