@@ -519,6 +519,31 @@ func TestNoRepInTimeSendsFallbackAndFlags(t *testing.T) {
 	require.Len(t, b.fake.decisions("handoff_timeout"), 1)
 }
 
+// TestRepWhoAcceptsAsTheTimerFiresKeepsTheConversation delivers the rep's
+// acceptance in the workflow task where the accept timer fires: the signal
+// is handled first, and no fallback is sent.
+func TestRepWhoAcceptsAsTheTimerFiresKeepsTheConversation(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.fake.handoffRule, b.fake.trigger = refundRule(rules.ModeTransferNow), "refund"
+	// The support team's accept timeout is 10 minutes from the handoff at
+	// 1 minute. The acceptance comes just before and runs no workflow task:
+	// the timer's task takes both.
+	b.env.RegisterDelayedCallback(func() {
+		b.env.SignalWorkflowSkippingWorkflowTask(workflows.SignalRepAccepted, workflows.RepAccepted{RepKeyID: "rep-1", RepName: "Rita"})
+	}, 11*time.Minute-time.Millisecond)
+	b.send(time.Minute, msg("m1", "I want a refund"))
+	state := b.query(12 * time.Minute)
+	b.signal(13*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
+	require.Equal(t, workflows.StatusRepActive, state.Status)
+	require.False(t, state.Handoff.Flagged)
+	for _, m := range b.fake.messages("system") {
+		require.NotEqual(t, "We'll email you.", m.Text, "the fallback was sent")
+	}
+	require.Empty(t, b.fake.decisions("handoff_timeout"))
+}
+
 func TestOutsideWorkingHoursTellsWhenToExpectAPerson(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
