@@ -16,7 +16,7 @@ import (
 	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/config"
-	"github.com/switchboardhq/switchboard/embed"
+	"github.com/switchboardhq/switchboard/embedding"
 	"github.com/switchboardhq/switchboard/fetch"
 	"github.com/switchboardhq/switchboard/issuetypes"
 	"github.com/switchboardhq/switchboard/knowledge"
@@ -90,7 +90,7 @@ func knowledgeStore(cfg config.Config) (*knowledge.Store, error) {
 	}
 	if cfg.EmbeddingsBaseURL != "" {
 		// Hybrid search: chunks and queries get vectors from the embedder.
-		store.WithEmbedder(embed.NewOpenAI(cfg.EmbeddingsBaseURL, cfg.EmbeddingsAPIKey, cfg.EmbeddingsModel, cfg.LLMTimeout), cfg.HybridAlpha)
+		store.WithEmbedder(embedding.NewOpenAI(cfg.EmbeddingsBaseURL, cfg.EmbeddingsAPIKey, cfg.EmbeddingsModel, cfg.LLMTimeout), cfg.HybridAlpha)
 	}
 	return store, nil
 }

@@ -1,4 +1,4 @@
-package embed_test
+package embedding_test
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
-	"github.com/switchboardhq/switchboard/embed"
+	"github.com/switchboardhq/switchboard/embedding"
 	"github.com/switchboardhq/switchboard/internal/testenv"
 	"github.com/switchboardhq/switchboard/knowledge"
 )
@@ -90,7 +90,7 @@ func TestOpenAIEmbedder(t *testing.T) {
 	t.Parallel()
 	var status, calls atomic.Int32
 	srv := embeddingsServer(t, &status, &calls)
-	e := embed.NewOpenAI(srv.URL+"/v1", "sk-test", "test-embedder", 5*time.Second)
+	e := embedding.NewOpenAI(srv.URL+"/v1", "sk-test", "test-embedder", 5*time.Second)
 	texts := make([]string, 300)
 	for i := range texts {
 		texts[i] = fmt.Sprintf("text %d parcel", i)
@@ -117,7 +117,7 @@ func TestHybridSearchFindsWhatBM25Misses(t *testing.T) {
 	require.NoError(t, plain.EnsureSchema(ctx))
 	hybrid, err := knowledge.NewStore(testenv.Weaviate(t))
 	require.NoError(t, err)
-	hybrid.WithEmbedder(embed.NewOpenAI(srv.URL+"/v1", "sk-test", "test-embedder", 5*time.Second), 0.75)
+	hybrid.WithEmbedder(embedding.NewOpenAI(srv.URL+"/v1", "sk-test", "test-embedder", 5*time.Second), 0.75)
 
 	ws := uuid.NewString()
 	chunks := knowledge.SplitMarkdown("src", "Help", "", "## Tracking\nYour package leaves the warehouse within a day.\n\n## Returns\nReturns are accepted for 30 days.")
