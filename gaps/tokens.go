@@ -2,7 +2,8 @@ package gaps
 
 import (
 	"strings"
-	"unicode"
+
+	"github.com/switchboardhq/switchboard/textfold"
 )
 
 // Tokens returns the words of text that carry its topic: lower-cased, split
@@ -18,11 +19,10 @@ func Tokens(text string) []string {
 	return out
 }
 
-// words are text's lower-case words without stop words and one-letter words.
+// words are text's lower-case words (textfold.LowerWords: accents are kept,
+// as search keeps them) without stop words and one-letter words.
 func words(text string) []string {
-	all := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
+	all := textfold.LowerWords(text)
 	out := all[:0]
 	for _, w := range all {
 		if len([]rune(w)) >= 2 && !stopWords[w] {
@@ -35,7 +35,10 @@ func words(text string) []string {
 // Stem strips common English inflections and derivations from a lower-case
 // word. It is deliberately light: words that share a stem should be about the
 // same thing, so it leaves alone suffixes that change the meaning ("-er",
-// "-less"). A final "e" is always dropped, so "rate" and "rating" meet at
+// "-less"). It stems harder than knowledge.Stem, stripping derivations
+// ("-ment", "-ation", "-ness") too, so that questions about one topic group
+// together; knowledge.Stem is lighter and cannot change without indexing
+// again, since the search index holds its stems. A final "e" is always dropped, so "rate" and "rating" meet at
 // "rat"; a final "ll" after four letters becomes "l".
 func Stem(w string) string {
 	if len(w) <= 3 || !isASCII(w) {

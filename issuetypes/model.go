@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/switchboardhq/switchboard/knowledge"
+	"github.com/switchboardhq/switchboard/textfold"
 )
 
 // The offline classifier. Weaviate finds a message's nearest examples (BM25
@@ -127,7 +128,7 @@ type featureVector struct {
 // padded with a space on each side ("c:"), at charGramWeight each.
 func textFeatures(text string) map[string]float64 {
 	f := map[string]float64{}
-	words := knowledge.Words(text)
+	words := textfold.LowerWords(text)
 	stems := make([]string, len(words))
 	for i, w := range words {
 		stems[i] = knowledge.Stem(w)

@@ -1,6 +1,10 @@
 package knowledge
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/switchboardhq/switchboard/textfold"
+)
 
 // searchProperties are the chunk properties a search matches, with their
 // weights: a chunk's title and heading say what all of it is about. Each
@@ -32,7 +36,7 @@ func init() {
 // words left out (unless nothing else is left), each followed by its stem
 // when that differs, so that the stemmed properties match too.
 func queryTerms(query string) string {
-	words := Words(query)
+	words := textfold.LowerWords(query)
 	var kept []string
 	for _, w := range words {
 		if !queryStopWords[w] {
@@ -55,7 +59,7 @@ func queryTerms(query string) string {
 // chunkStems is text as a chunk's stemmed properties hold it: its words,
 // each reduced by Stem.
 func chunkStems(text string) string {
-	words := Words(text)
+	words := textfold.LowerWords(text)
 	for i, w := range words {
 		words[i] = Stem(w)
 	}

@@ -2,7 +2,8 @@ package knowledge
 
 import (
 	"strings"
-	"unicode"
+
+	"github.com/switchboardhq/switchboard/textfold"
 )
 
 // stopWords are Weaviate's "en" preset, which BM25 ignores too.
@@ -14,15 +15,11 @@ var stopWords = map[string]bool{
 	"was": true, "will": true, "with": true,
 }
 
-// Words are text's lower-case words: its runs of letters and digits.
-func Words(text string) []string {
-	return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-}
-
 // StemmedWords are the words BM25 matches examples on: text's lower-case
-// words, stop words left out, each reduced by Stem.
+// words (textfold.LowerWords, which folds no accents, as Weaviate's "word"
+// tokenization does not), stop words left out, each reduced by Stem.
 func StemmedWords(text string) []string {
-	words := Words(text)
+	words := textfold.LowerWords(text)
 	out := words[:0]
 	for _, w := range words {
 		if !stopWords[w] {

@@ -7,10 +7,21 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/switchboardhq/switchboard/textfold"
 )
 
 // containsAnyFunc implements containsAny(text, words). A nil text (an unset
 // custom property) contains nothing.
+//
+// Text and phrases are split by textfold.Words, and a phrase matches when its
+// words occur as a contiguous run of the text's words, so matching ignores
+// case, accents and apostrophes, and punctuation and spaces only separate
+// words. Words are matched whole: "cancel" does not match "cancellation" and
+// "refund" does not match "refunded". In scripts written without spaces
+// (Chinese, Japanese, Thai, ...) every character is a word of its own, so a
+// phrase there matches as a substring. A phrase with no letters or digits
+// never matches.
 func containsAnyFunc(params ...any) (any, error) {
 	m, args, err := meterFrom(params)
 	if err != nil {
@@ -52,7 +63,7 @@ func containsAnyFunc(params ...any) (any, error) {
 		if err := m.chargeText(len(phrase)); err != nil {
 			return nil, err
 		}
-		if containsRun(words, foldWords(phrase)) {
+		if containsRun(words, textfold.Words(phrase)) {
 			return true, nil
 		}
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/vm/runtime"
+
+	"github.com/switchboardhq/switchboard/textfold"
 )
 
 // Limits on the work one evaluation may do. A condition over a limit fails
@@ -111,8 +113,8 @@ func (m *meter) chargeText(n int) error {
 	return nil
 }
 
-// words returns foldWords(text), counting the work unless text is the one
-// folded last.
+// words returns textfold.Words(text), counting the work unless text is the
+// one folded last.
 func (m *meter) words(text string) ([]string, error) {
 	if m.foldedWords != nil && text == m.foldedText {
 		return m.foldedWords, nil
@@ -120,7 +122,7 @@ func (m *meter) words(text string) ([]string, error) {
 	if err := m.chargeText(len(text)); err != nil {
 		return nil, err
 	}
-	m.foldedText, m.foldedWords = text, foldWords(text)
+	m.foldedText, m.foldedWords = text, textfold.Words(text)
 	if m.foldedWords == nil {
 		m.foldedWords = []string{}
 	}

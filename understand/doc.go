@@ -24,5 +24,6 @@
 // read the clock, use randomness, or keep state between calls. Its functions
 // are pure and deterministic, so they are safe to run inside Temporal local
 // activities and workflow code, whose results are recorded in history and
-// must come out the same on replay. It imports nothing from this module.
+// must come out the same on replay. From this module it imports only
+// textfold, which folds words for it and for rules alike.
 package understand

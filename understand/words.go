@@ -6,7 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/switchboardhq/switchboard/textfold"
 )
 
 // word is one word of a message: its folded text and where it came from.
@@ -41,9 +41,11 @@ type message struct {
 
 // parse splits text into sentences and words.
 //
-// Letters and digits make up words. Combining accents are dropped, letters
-// are lower-cased and a few letters Unicode does not decompose are spelled
-// out (ß is "ss"). Apostrophes are part of a word but dropped from its text,
+// Letters and digits make up words, each folded by textfold.WriteRune:
+// combining accents are dropped, letters are lower-cased and a few letters
+// Unicode does not decompose are spelled out (ß is "ss"); textfold.Words
+// says in which rare characters this differs from rules' containsAny, which
+// folds the whole text at once. Apostrophes are part of a word but dropped from its text,
 // so "can’t", "can't" and "cant" are the same word; French and Italian
 // elisions are split instead ("l’adresse" is "l" and "adresse"). In scripts
 // written without spaces every character is a word. Any other character
@@ -122,7 +124,7 @@ func parse(text string) message {
 			if start >= 0 {
 				end = i + size
 			}
-		case isApostrophe(r):
+		case textfold.IsApostrophe(r):
 			if start < 0 {
 				break
 			}
@@ -133,17 +135,17 @@ func parse(text string) message {
 				}
 			}
 			end = i + size
-		case isSpacelessScript(r):
+		case textfold.IsSpacelessScript(r):
 			flush()
 			start, end = i, i+size
-			foldRune(&current, r)
+			textfold.WriteRune(&current, r)
 			flush()
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			if start < 0 {
 				start = i
 			}
 			end = i + size
-			foldRune(&current, r)
+			textfold.WriteRune(&current, r)
 		default:
 			flush()
 			switch {
@@ -159,38 +161,6 @@ func parse(text string) message {
 	return m
 }
 
-// foldRune writes r lower-cased and without accents.
-func foldRune(b *strings.Builder, r rune) {
-	r = unicode.ToLower(r)
-	if folded, ok := letterFolds[r]; ok {
-		b.WriteString(folded)
-		return
-	}
-	if r < utf8.RuneSelf {
-		b.WriteRune(r)
-		return
-	}
-	for _, d := range norm.NFD.String(string(r)) {
-		if !unicode.Is(unicode.Mn, d) {
-			b.WriteRune(unicode.ToLower(d))
-		}
-	}
-}
-
-// letterFolds spells out lower-case letters that Unicode does not decompose
-// into a base letter and an accent.
-var letterFolds = map[rune]string{
-	'ß': "ss",
-	'æ': "ae",
-	'œ': "oe",
-	'ø': "o",
-	'đ': "d",
-	'ð': "d",
-	'ł': "l",
-	'ı': "i",
-	'þ': "th",
-}
-
 // elisions are the French and Italian words that an apostrophe joins to the
 // next word ("l’adresse", "j’ai", "qu’il", "dell’ordine"); they are split off
 // instead of run together. English contractions ("can’t", "I’m") are not
@@ -199,22 +169,6 @@ var elisions = map[string]bool{
 	"l": true, "d": true, "j": true, "c": true, "m": true, "n": true, "s": true, "t": true,
 	"qu": true, "jusqu": true, "lorsqu": true, "puisqu": true,
 	"dell": true, "all": true, "dall": true, "nell": true, "sull": true, "quest": true, "un": true,
-}
-
-// isApostrophe reports whether r is one of the characters people type as an
-// apostrophe.
-func isApostrophe(r rune) bool {
-	switch r {
-	case '\'', '’', '‘', 'ʼ', '`', '´':
-		return true
-	}
-	return false
-}
-
-// isSpacelessScript reports whether r belongs to a script usually written
-// without spaces between words.
-func isSpacelessScript(r rune) bool {
-	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar)
 }
 
 // isPause reports whether r is punctuation that pauses a sentence; negation
