@@ -2,12 +2,13 @@ package activities
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"strconv"
 	"sync"
 
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/rules"
+	"github.com/switchboardhq/switchboard/rulesets"
 )
 
 // EvaluateRulesInput asks which rule of a pinned rule set version matches.
@@ -33,35 +34,27 @@ type EvaluateRulesResult struct {
 // except while it is a draft, and conversations pin published ones.
 var ruleSets sync.Map // key "workspace/kind/version" → []rules.Rule
 
-// LoadRuleSet returns the rules of a workspace's rule set version.
+// LoadRuleSet returns the rules of a workspace's rule set version, loaded
+// and converted by package rulesets; a version that does not exist has no
+// rules.
 func (a *Activities) LoadRuleSet(ctx context.Context, workspaceID, kind string, version int) ([]rules.Rule, error) {
 	key := workspaceID + "/" + kind + "/" + strconv.Itoa(version)
 	if v, ok := ruleSets.Load(key); ok {
 		return v.([]rules.Rule), nil
 	}
-	var set models.RuleSetVersion
-	err := a.DB.WithContext(ctx).Preload("Rules").
-		Where("workspace_id = ? AND kind = ? AND version = ?", workspaceID, kind, version).Limit(1).Find(&set).Error
-	if err != nil {
-		return nil, fmt.Errorf("load %s rules v%d: %w", kind, version, err)
+	set, err := rulesets.Get(ctx, a.DB, workspaceID, kind, version)
+	var notFound *rulesets.NotFoundError
+	switch {
+	case errors.As(err, &notFound):
+		return []rules.Rule{}, nil
+	case err != nil:
+		return nil, err
 	}
-	out := make([]rules.Rule, 0, len(set.Rules))
-	for _, r := range set.Rules {
-		out = append(out, RuleOf(kind, r))
-	}
-	if set.ID != "" && set.State != models.RuleSetDraft {
+	out := rulesets.EngineRules(set)
+	if set.State != models.RuleSetDraft {
 		ruleSets.Store(key, out)
 	}
 	return out, nil
-}
-
-// RuleOf converts a stored rule to the engine's type.
-func RuleOf(kind string, r models.Rule) rules.Rule {
-	return rules.Rule{
-		ID: r.ID, Name: r.Name, Kind: rules.Kind(kind), Priority: r.Priority, Enabled: r.Enabled,
-		Condition: r.Condition, Channels: r.Channels.V, Percentage: r.Percentage,
-		Mode: rules.HandoffMode(r.Mode), Team: r.Team, Message: r.Message,
-	}
 }
 
 // EvaluateRules evaluates the pinned version of a rule set. Rules that fail

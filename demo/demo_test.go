@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
-	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/demo"
 	"github.com/switchboardhq/switchboard/internal/testenv"
 	"github.com/switchboardhq/switchboard/models"
@@ -52,7 +51,7 @@ func TestSeedIsValidAndIdempotent(t *testing.T) {
 	require.NotNil(t, v.PublishedAt)
 	require.Len(t, v.Rules, 3)
 	for _, r := range v.Rules {
-		require.NoError(t, rules.ValidateRule(activities.RuleOf(v.Kind, r)), r.Name)
+		require.NoError(t, rules.ValidateRule(rulesets.EngineRule(v.Kind, r)), r.Name)
 		in := rulesets.RuleInput{
 			Name: r.Name, Priority: r.Priority, Enabled: r.Enabled, Condition: r.Condition, Channels: r.Channels.V,
 			Percentage: r.Percentage, Mode: r.Mode, Team: r.Team, Message: r.Message,

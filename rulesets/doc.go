@@ -13,7 +13,11 @@
 // keeps reading the same rules. Every change is one transaction that first
 // locks the workspace's row, so changes to one workspace's rules run one
 // after another, and a failure leaves nothing partial. Rules are checked with rules.ValidateRule before
-// they are written, and again when a version is published.
+// they are written, and again when a version is published. [EngineRule] is
+// the one conversion of a stored rule to the engine's type: the activity that
+// evaluates a conversation's pinned version and the API's dry run load
+// versions here and convert them with [EngineRules], so what is validated is
+// what runs.
 //
 // What this package must not do: speak HTTP (package server maps its typed
 // errors to API errors), evaluate conditions (package rules does), or talk

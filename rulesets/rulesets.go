@@ -523,9 +523,21 @@ func newRow(in RuleInput) models.Rule {
 	}
 }
 
-// engineRule converts a row to the rules engine's type, as the workflow's
-// activities.RuleOf does (a test checks they agree).
-func engineRule(kind string, r models.Rule) rules.Rule {
+// EngineRules converts a version's rules to the rules engine's type, in the
+// version's order: the rules a conversation that pinned the version
+// evaluates (activities.EvaluateRules) and a dry run shows.
+func EngineRules(v models.RuleSetVersion) []rules.Rule {
+	out := make([]rules.Rule, 0, len(v.Rules))
+	for _, r := range v.Rules {
+		out = append(out, EngineRule(v.Kind, r))
+	}
+	return out
+}
+
+// EngineRule converts a stored rule of kind to the rules engine's type. It is
+// the one conversion: what is validated before a rule is saved or published
+// is what the workflow evaluates.
+func EngineRule(kind string, r models.Rule) rules.Rule {
 	return rules.Rule{
 		ID: r.ID, Name: r.Name, Kind: rules.Kind(kind), Priority: r.Priority, Enabled: r.Enabled,
 		Condition: r.Condition, Channels: r.Channels.V, Percentage: r.Percentage,
@@ -542,7 +554,7 @@ func checkFields(kind string, r models.Rule) *rules.FieldError {
 	if n := utf8.RuneCountInString(r.Name); n > MaxNameLength {
 		return &rules.FieldError{Field: "name", Message: fmt.Sprintf("%d characters, more than the %d allowed", n, MaxNameLength)}
 	}
-	if err := rules.ValidateRule(engineRule(kind, r)); err != nil {
+	if err := rules.ValidateRule(EngineRule(kind, r)); err != nil {
 		var fe *rules.FieldError
 		if errors.As(err, &fe) {
 			return fe

@@ -10,7 +10,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/apperr"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/rules"
@@ -579,10 +578,7 @@ func (s *Server) testRules(c *gin.Context) {
 	}
 
 	env := req.env(now)
-	set := make([]rules.Rule, len(version.Rules))
-	for i, r := range version.Rules {
-		set[i] = activities.RuleOf(req.Kind, r)
-	}
+	set := rulesets.EngineRules(version)
 	cacheKey := req.Kind + "/v" + strconv.Itoa(version.Version)
 	decision := dryRunCache.Evaluate(cacheKey, set, env)
 	reached := map[string]bool{}
