@@ -15,14 +15,6 @@ import (
 	"github.com/switchboardhq/switchboard/models"
 )
 
-// CRM actions the agent can run.
-const (
-	ActionOrderStatus   = "order_status"
-	ActionStartReturn   = "start_return"
-	ActionUpdateContact = "update_contact"
-	ActionPasswordReset = "password_reset"
-)
-
 // Return policy windows, from the demo store's published policy.
 const (
 	ReturnWindow          = 30 * 24 * time.Hour

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/switchboardhq/switchboard/answer"
+	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/issuetypes"
 	"github.com/switchboardhq/switchboard/knowledge"
 	"github.com/switchboardhq/switchboard/models"
@@ -39,13 +40,6 @@ type Passage struct {
 	Heading  string  `json:"heading,omitempty"`
 	Text     string  `json:"text"`
 	Score    float64 `json:"score"`
-}
-
-// Citation names a source a reply used.
-type Citation struct {
-	SourceID string `json:"source_id"`
-	Title    string `json:"title"`
-	URL      string `json:"url,omitempty"`
 }
 
 // RetrieveInput asks for the workspace's passages best matching a query,
@@ -100,7 +94,7 @@ func (a *Activities) Retrieve(ctx context.Context, in RetrieveInput) (RetrieveRe
 	}
 	// The extractive answerer does not use the agent's voice, so nothing
 	// else needs reading.
-	gen, err := a.Generate(ctx, GenerateInput{WorkspaceID: in.WorkspaceID, Question: in.Query, Passages: out.Passages, Voice: &Voice{}})
+	gen, err := a.Generate(ctx, GenerateInput{WorkspaceID: in.WorkspaceID, Question: in.Query, Passages: out.Passages, Voice: &decide.Voice{}})
 	if err != nil {
 		return RetrieveResult{}, err
 	}
@@ -126,20 +120,13 @@ type GenerateInput struct {
 	Passages    []Passage
 	// Voice is how the agent speaks, as LoadContext read it this turn; nil
 	// reads it from the agent settings.
-	Voice *Voice
-}
-
-// Voice is the part of the agent settings that shapes a reply's wording.
-type Voice struct {
-	AgentName  string
-	Tone       string
-	Guidelines string
+	Voice *decide.Voice
 }
 
 // GenerateResult is the agent's reply.
 type GenerateResult struct {
 	Text       string
-	Citations  []Citation
+	Citations  []answer.Citation
 	Known      bool
 	Confidence float64
 }
@@ -153,7 +140,7 @@ func (a *Activities) Generate(ctx context.Context, in GenerateInput) (GenerateRe
 		if err != nil {
 			return GenerateResult{}, fmt.Errorf("load agent settings: %w", err)
 		}
-		voice = &Voice{AgentName: settings.AgentName, Tone: settings.Tone, Guidelines: settings.Guidelines}
+		voice = &decide.Voice{AgentName: settings.AgentName, Tone: settings.Tone, Guidelines: settings.Guidelines}
 	}
 	req := answer.Request{
 		Question:   in.Question,
@@ -170,7 +157,7 @@ func (a *Activities) Generate(ctx context.Context, in GenerateInput) (GenerateRe
 	}
 	out := GenerateResult{Text: ans.Text, Known: ans.Known, Confidence: ans.Confidence}
 	for _, c := range ans.Citations {
-		out.Citations = append(out.Citations, Citation(c))
+		out.Citations = append(out.Citations, c)
 	}
 	return out, nil
 }

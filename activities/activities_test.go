@@ -10,6 +10,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/answer"
+	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/demo"
 	"github.com/switchboardhq/switchboard/internal/testenv"
 	"github.com/switchboardhq/switchboard/knowledge"
@@ -28,7 +29,7 @@ func TestRecordTurnIsIdempotentOnBothDatabases(t *testing.T) {
 			Messages: []activities.TranscriptMessage{
 				{ClientID: "m1", Role: "customer", Text: "Hi", At: at},
 				{ClientID: "m1", Role: "agent", Text: "Hello", At: at.Add(time.Second),
-					Citations: []activities.Citation{{SourceID: "s", Title: "T", URL: "u"}}},
+					Citations: []answer.Citation{{SourceID: "s", Title: "T", URL: "u"}}},
 			},
 		}
 		for i := 0; i < 2; i++ {
@@ -38,7 +39,7 @@ func TestRecordTurnIsIdempotentOnBothDatabases(t *testing.T) {
 		var msgs []models.Message
 		require.NoError(t, db.Order("created_at").Find(&msgs).Error)
 		require.Len(t, msgs, 2)
-		require.Equal(t, []models.Citation{{SourceID: "s", Title: "T", URL: "u"}}, msgs[1].Citations.V)
+		require.Equal(t, []answer.Citation{{SourceID: "s", Title: "T", URL: "u"}}, msgs[1].Citations.V)
 
 		// A later record updates the status without touching the messages.
 		in.Conversation.Status, in.Messages = "resolved", nil
@@ -47,7 +48,7 @@ func TestRecordTurnIsIdempotentOnBothDatabases(t *testing.T) {
 		var conv models.Conversation
 		require.NoError(t, db.Take(&conv).Error)
 		require.Equal(t, "resolved", conv.Status)
-		require.Equal(t, activities.ConversationRowID("conversation:ws-1:c-1"), conv.ID)
+		require.Equal(t, models.ConversationRowID("conversation:ws-1:c-1"), conv.ID)
 		require.True(t, conv.StartedAt.Equal(at))
 	})
 }
@@ -66,7 +67,7 @@ func TestRecordTurnsWritesABatchInOrderOnce(t *testing.T) {
 				Messages: []activities.TranscriptMessage{
 					{ClientID: id, Role: "customer", Text: "question " + id, At: t},
 					{ClientID: id, Role: "agent", Text: "answer " + id, At: t.Add(time.Millisecond),
-						Citations: []activities.Citation{{SourceID: "src-b"}, {SourceID: "src-a"}}},
+						Citations: []answer.Citation{{SourceID: "src-b"}, {SourceID: "src-a"}}},
 				},
 				Decisions: []activities.DecisionRecord{{MessageID: id, Kind: "reply", Summary: "replied", At: t}},
 			}
@@ -130,7 +131,7 @@ func TestGenerateSpeaksInTheVoiceLoadContextRead(t *testing.T) {
 
 		cx, err := a.LoadContext(ctx, activities.LoadContextInput{WorkspaceID: "ws-1", Text: "Hi"})
 		require.NoError(t, err)
-		require.Equal(t, &activities.Voice{AgentName: "Sam", Tone: "warm", Guidelines: "Be brief."}, cx.Settings.Voice)
+		require.Equal(t, &decide.Voice{AgentName: "Sam", Tone: "warm", Guidelines: "Be brief."}, cx.Settings.Voice)
 
 		// Settings changed after LoadContext: the turn still speaks as it
 		// began; without a voice (an older turn's input) Generate reads them.

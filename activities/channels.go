@@ -6,46 +6,16 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/rules"
 )
-
-// Why the agent does not take a conversation (ChannelPolicy.Cause).
-const (
-	ChannelCauseHours = "hours"
-	ChannelCauseShare = "share"
-)
-
-// ChannelPolicy is what the conversation's channel settings decided on its
-// first turn.
-type ChannelPolicy struct {
-	ChannelID string
-	// AgentTakes is false when the channel's agent hours or agent share
-	// leave the conversation to the team.
-	AgentTakes bool
-	// Cause is ChannelCauseHours or ChannelCauseShare when the agent does not
-	// take it; Reason says it in words.
-	Cause  string
-	Reason string
-	// Team receives the channel's conversations the agent does not take and
-	// inactive ones ("" = the workspace's default team).
-	Team string
-	// InactivityAction is models.InactivityClose or models.InactivityHandoff;
-	// HandOffWhenInactive is true for the latter.
-	InactivityAction    string
-	HandOffWhenInactive bool
-	// The inputs, for auditors.
-	HoursMode     string
-	HoursSchedule string
-	HoursOpen     bool
-	AgentShare    int
-}
 
 // loadChannelPolicy reads the channel's settings and decides whether the
 // agent takes the conversation at now: inside the agent's hours and within
 // its share (a stable hash of the conversation ID, so a retried first turn
 // decides the same way). nil when the channel has no settings.
-func loadChannelPolicy(db *gorm.DB, in LoadContextInput, teams map[string]TeamInfo, now time.Time) (*ChannelPolicy, *models.ChannelSettings, error) {
+func loadChannelPolicy(db *gorm.DB, in LoadContextInput, teams map[string]decide.Team, now time.Time) (*decide.ChannelPolicy, *models.ChannelSettings, error) {
 	var s models.ChannelSettings
 	err := db.Where("channel_id = ? AND workspace_id = ?", in.ChannelID, in.WorkspaceID).Limit(1).Find(&s).Error
 	if err != nil {
@@ -54,7 +24,7 @@ func loadChannelPolicy(db *gorm.DB, in LoadContextInput, teams map[string]TeamIn
 	if s.ChannelID == "" {
 		return nil, nil, nil
 	}
-	p := &ChannelPolicy{
+	p := &decide.ChannelPolicy{
 		ChannelID: s.ChannelID, AgentTakes: true, Team: s.Team, InactivityAction: s.InactivityAction,
 		HoursMode: s.AgentHoursMode, AgentShare: s.AgentShare,
 	}
@@ -85,7 +55,7 @@ func loadChannelPolicy(db *gorm.DB, in LoadContextInput, teams map[string]TeamIn
 			p.HoursOpen = open
 		}
 		if hoursOK && (p.HoursMode == models.AgentHoursInside) != p.HoursOpen {
-			p.AgentTakes, p.Cause = false, ChannelCauseHours
+			p.AgentTakes, p.Cause = false, decide.ChannelCauseHours
 			p.Reason = "the agent works on this channel only inside its hours"
 			if p.HoursMode == models.AgentHoursOutside {
 				p.Reason = "the agent works on this channel only outside its hours"
@@ -97,7 +67,7 @@ func loadChannelPolicy(db *gorm.DB, in LoadContextInput, teams map[string]TeamIn
 		}
 	}
 	if !rules.InPercentage(in.ConversationID, s.AgentShare) {
-		p.AgentTakes, p.Cause = false, ChannelCauseShare
+		p.AgentTakes, p.Cause = false, decide.ChannelCauseShare
 		p.Reason = fmt.Sprintf("the agent takes %d%% of this channel's conversations; this one is for the team", s.AgentShare)
 	}
 	return p, &s, nil

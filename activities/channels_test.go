@@ -10,6 +10,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/answer"
+	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/internal/testenv"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/rules"
@@ -30,13 +31,13 @@ func TestLoadContextDecidesByTheChannelSettings(t *testing.T) {
 		{"no settings: the behaviour before channel settings", nil, "c-1", true, true, ""},
 		{"not the first turn", &models.ChannelSettings{AgentShare: 0}, "c-1", false, true, ""},
 		{"share 100 %, always", &models.ChannelSettings{AgentShare: 100, AgentHoursMode: models.AgentHoursAlways}, "c-1", true, true, ""},
-		{"share 0 %", &models.ChannelSettings{AgentShare: 0}, "c-1", true, false, activities.ChannelCauseShare},
+		{"share 0 %", &models.ChannelSettings{AgentShare: 0}, "c-1", true, false, decide.ChannelCauseShare},
 		{"outside hours, but open now", &models.ChannelSettings{AgentShare: 100, AgentHoursMode: models.AgentHoursOutside,
-			AgentHoursSchedule: open}, "c-1", true, false, activities.ChannelCauseHours},
+			AgentHoursSchedule: open}, "c-1", true, false, decide.ChannelCauseHours},
 		{"inside hours, open now", &models.ChannelSettings{AgentShare: 100, AgentHoursMode: models.AgentHoursInside,
 			AgentHoursSchedule: open}, "c-1", true, true, ""},
 		{"outside the team's hours, open now", &models.ChannelSettings{AgentShare: 100, AgentHoursMode: models.AgentHoursOutside,
-			AgentHoursTeam: "support"}, "c-1", true, false, activities.ChannelCauseHours},
+			AgentHoursTeam: "support"}, "c-1", true, false, decide.ChannelCauseHours},
 		{"inside the team's hours, open now", &models.ChannelSettings{AgentShare: 100, AgentHoursMode: models.AgentHoursInside,
 			AgentHoursTeam: "support"}, "c-1", true, true, ""},
 	}
@@ -101,7 +102,7 @@ func TestChannelInactivityFeedsTheSettings(t *testing.T) {
 	// Another channel keeps the workspace's timeout.
 	out = loadContext(t, db, activities.LoadContextInput{WorkspaceID: "ws-1", ConversationID: "c", WorkflowID: "w",
 		ChannelID: "ch-2", Text: "Hello", First: true})
-	require.Equal(t, activities.DefaultInactivity, out.Settings.Inactivity)
+	require.Equal(t, decide.DefaultInactivity, out.Settings.Inactivity)
 	require.Nil(t, out.Channel)
 }
 

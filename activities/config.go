@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 
+	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/models"
 )
 
@@ -138,15 +139,15 @@ func readConfig(db *gorm.DB, workspaceID string) (*workspaceConfig, error) {
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	cfg.config.Settings = SettingsOf(settings)
+	cfg.config.Settings = decide.SettingsOf(settings)
 	for _, s := range actions {
 		cfg.config.Settings.ActionProtection[s.Action] = s.Protection
 	}
-	cfg.config.Teams = map[string]TeamInfo{}
+	cfg.config.Teams = map[string]decide.Team{}
 	for _, t := range teams {
-		cfg.config.Teams[t.Key] = TeamInfo{
+		cfg.config.Teams[t.Key] = decide.Team{
 			Key: t.Key, Name: t.Name, WorkingHours: t.WorkingHours, FallbackMessage: t.FallbackMessage,
-			AcceptTimeout: secondsOr(t.AcceptSeconds, DefaultAcceptTimeout), HasWebhook: t.WebhookURL != "",
+			AcceptTimeout: decide.SecondsOr(t.AcceptSeconds, decide.DefaultAcceptTimeout), HasWebhook: t.WebhookURL != "",
 		}
 	}
 	cfg.config.HasIssueTypes = issueTypes > 0

@@ -9,71 +9,10 @@ import (
 	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 
+	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/understand"
 )
-
-// Defaults for agent settings left at zero.
-const (
-	DefaultConfidenceThreshold = 0.5
-	DefaultInactivity          = 72 * time.Hour
-	DefaultReopenWindow        = 7 * 24 * time.Hour
-	DefaultAcceptTimeout       = 5 * time.Minute
-	DefaultTeam                = "support"
-)
-
-// ContactInfo is the CRM's view of the customer, as it crosses Temporal.
-type ContactInfo struct {
-	ID             string
-	Email          string
-	Tier           string
-	LifecycleStage string
-	CompanySize    int
-	EmailVerified  bool
-	Properties     map[string]any
-	OpenOrders     int
-	// LastTicketIssueType is the issue type of the contact's latest ticket.
-	LastTicketIssueType string
-}
-
-// OrderInfo is an order the message is about.
-type OrderInfo struct {
-	ID          string
-	Number      string
-	Status      string
-	TotalCents  int64
-	Currency    string
-	PlacedAt    time.Time
-	ShippedAt   *time.Time
-	DeliveredAt *time.Time
-	// ContactEmail is the email of the order's contact, for identity checks.
-	ContactEmail string
-}
-
-// TeamInfo is a team that receives handoffs.
-type TeamInfo struct {
-	Key             string
-	Name            string
-	WorkingHours    string
-	AcceptTimeout   time.Duration
-	FallbackMessage string
-	HasWebhook      bool
-}
-
-// Settings are the agent settings a turn follows.
-type Settings struct {
-	ConfidenceThreshold float64
-	TopicsToAvoid       []string
-	ReusableResponses   []models.ReusableResponse
-	DefaultTeam         string
-	Inactivity          time.Duration
-	ReopenWindow        time.Duration
-	// ActionProtection maps each enabled action to its protection level.
-	ActionProtection map[string]string
-	// Voice is nil in the results of LoadContext from before it was read
-	// here, which histories keep.
-	Voice *Voice
-}
 
 // PreviousConversation is a resolved conversation of the same contact about
 // the same issue, recent enough to be reopened.
@@ -108,10 +47,10 @@ type LoadContextInput struct {
 // WorkspaceConfig is the part of a turn's context that an admin sets and
 // that seldom changes.
 type WorkspaceConfig struct {
-	Settings Settings
-	Teams    map[string]TeamInfo
+	Settings decide.Settings
+	Teams    map[string]decide.Team
 	// Lead is how sales inquiries are qualified; nil when disabled.
-	Lead *LeadConfig
+	Lead *decide.LeadConfig
 	// HasIssueTypes is set when the workspace defined issue types: the turn
 	// then classifies the message.
 	HasIssueTypes bool
@@ -119,8 +58,8 @@ type WorkspaceConfig struct {
 
 // LoadContextResult is the turn's context.
 type LoadContextResult struct {
-	Contact  *ContactInfo
-	Order    *OrderInfo
+	Contact  *decide.Contact
+	Order    *decide.Order
 	Analysis understand.Analysis
 	// IssueType comes from the CRM (the contact's latest ticket) until issue
 	// detection lands; empty when unknown.
@@ -151,7 +90,7 @@ type LoadContextResult struct {
 	// takes the conversation, what inactivity does); nil when the channel
 	// has none, which keeps the behaviour from before channel settings.
 	// Settings.Inactivity already holds the channel's timeout, if it sets one.
-	Channel *ChannelPolicy
+	Channel *decide.ChannelPolicy
 }
 
 // LoadContext reads the contact, the order in question, the agent settings,
@@ -204,7 +143,7 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 		handoff, route  int
 		balance         struct{ Total int }
 		previous        *PreviousConversation
-		policy          *ChannelPolicy
+		policy          *decide.ChannelPolicy
 		channelSettings *models.ChannelSettings
 	)
 	first.Go(func() (err error) {
@@ -269,7 +208,7 @@ func (a *Activities) loadCustomer(db *gorm.DB, in LoadContextInput, prefixes []s
 			return fmt.Errorf("load order: %w", res.Error)
 		}
 		if res.RowsAffected == 1 {
-			out.Order = &OrderInfo{
+			out.Order = &decide.Order{
 				ID: o.ID, Number: o.Number, Status: o.Status, TotalCents: o.TotalCents, Currency: o.Currency,
 				PlacedAt: o.PlacedAt, ShippedAt: o.ShippedAt, DeliveredAt: o.DeliveredAt, ContactEmail: o.OwnerEmail,
 			}
@@ -281,7 +220,7 @@ func (a *Activities) loadCustomer(db *gorm.DB, in LoadContextInput, prefixes []s
 // loadContact reads the workspace's contact with this email, its number of
 // open orders and the issue type of its latest ticket, in one query; nil
 // when there is none.
-func loadContact(db *gorm.DB, workspaceID, email string) (*ContactInfo, error) {
+func loadContact(db *gorm.DB, workspaceID, email string) (*decide.Contact, error) {
 	var c struct {
 		models.Contact
 		OpenOrders          int
@@ -301,7 +240,7 @@ func loadContact(db *gorm.DB, workspaceID, email string) (*ContactInfo, error) {
 	if res.RowsAffected == 0 {
 		return nil, nil
 	}
-	return &ContactInfo{
+	return &decide.Contact{
 		ID: c.ID, Email: c.Email, Tier: c.Tier, LifecycleStage: c.LifecycleStage,
 		CompanySize: c.CompanySize, EmailVerified: c.EmailVerified, Properties: c.Properties.V,
 		OpenOrders: c.OpenOrders, LastTicketIssueType: c.LastTicketIssueType,
@@ -357,33 +296,4 @@ func orderPrefixes(db *gorm.DB, workspaceID string) ([]string, error) {
 		}
 	}
 	return out, nil
-}
-
-// SettingsOf is the agent settings as a turn follows them: a zero
-// threshold, team, inactivity or reopen window replaced by its default.
-func SettingsOf(s models.AgentSettings) Settings {
-	out := Settings{
-		ConfidenceThreshold: s.ConfidenceThreshold,
-		TopicsToAvoid:       s.TopicsToAvoid.V,
-		ReusableResponses:   s.ReusableResponses.V,
-		DefaultTeam:         s.DefaultTeam,
-		Inactivity:          secondsOr(s.InactivitySeconds, DefaultInactivity),
-		ReopenWindow:        secondsOr(s.ReopenWindowSeconds, DefaultReopenWindow),
-		ActionProtection:    map[string]string{},
-		Voice:               &Voice{AgentName: s.AgentName, Tone: s.Tone, Guidelines: s.Guidelines},
-	}
-	if out.ConfidenceThreshold <= 0 {
-		out.ConfidenceThreshold = DefaultConfidenceThreshold
-	}
-	if out.DefaultTeam == "" {
-		out.DefaultTeam = DefaultTeam
-	}
-	return out
-}
-
-func secondsOr(seconds int, def time.Duration) time.Duration {
-	if seconds <= 0 {
-		return def
-	}
-	return time.Duration(seconds) * time.Second
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/answer"
+	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/internal/testenv"
 	"github.com/switchboardhq/switchboard/models"
 )
@@ -53,7 +54,7 @@ func TestLoadContextFollowsConfigChangesBetweenTurns(t *testing.T) {
 		require.Equal(t, 0.6, out.Settings.ConfidenceThreshold)
 		require.Contains(t, out.Teams, "support")
 		require.False(t, out.HasIssueTypes)
-		require.Equal(t, &activities.ContactInfo{ID: "c-1", Email: "ada@example.com", Tier: "premium", Properties: map[string]any{"plan": "gold"},
+		require.Equal(t, &decide.Contact{ID: "c-1", Email: "ada@example.com", Tier: "premium", Properties: map[string]any{"plan": "gold"},
 			OpenOrders: 1, LastTicketIssueType: "shipping"}, out.Contact)
 		require.Equal(t, "shipping", out.IssueType, "from the latest ticket")
 		require.NotNil(t, out.Order)
@@ -65,9 +66,9 @@ func TestLoadContextFollowsConfigChangesBetweenTurns(t *testing.T) {
 			Update("confidence_threshold", 0.7).Error)
 		require.Equal(t, 0.7, load().Settings.ConfidenceThreshold)
 
-		require.NoError(t, db.Create(&models.ActionSetting{WorkspaceID: "ws-1", Action: activities.ActionOrderStatus,
+		require.NoError(t, db.Create(&models.ActionSetting{WorkspaceID: "ws-1", Action: decide.ActionOrderStatus,
 			Enabled: true, Protection: "match_email"}).Error)
-		require.Equal(t, map[string]string{activities.ActionOrderStatus: "match_email"}, load().Settings.ActionProtection)
+		require.Equal(t, map[string]string{decide.ActionOrderStatus: "match_email"}, load().Settings.ActionProtection)
 
 		require.NoError(t, db.Create(&models.Team{ID: "t-2", WorkspaceID: "ws-1", Key: "billing", Name: "Billing"}).Error)
 		require.NoError(t, db.Delete(&models.Team{}, "id = ?", "t-1").Error)

@@ -11,20 +11,13 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
 
+	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/rules"
 )
 
-// LeadConfig is how the workspace qualifies sales inquiries, as it crosses
-// Temporal.
-type LeadConfig struct {
-	Questions []models.LeadQuestion
-	Threshold float64
-	Team      string
-}
-
 // loadLeadConfig returns the workspace's lead settings, nil when disabled.
-func loadLeadConfig(db *gorm.DB, workspaceID string) (*LeadConfig, error) {
+func loadLeadConfig(db *gorm.DB, workspaceID string) (*decide.LeadConfig, error) {
 	var s models.LeadSettings
 	if err := db.Where("workspace_id = ?", workspaceID).Limit(1).Find(&s).Error; err != nil {
 		return nil, fmt.Errorf("load lead settings: %w", err)
@@ -32,7 +25,7 @@ func loadLeadConfig(db *gorm.DB, workspaceID string) (*LeadConfig, error) {
 	if !s.Enabled || len(s.Questions.V) == 0 {
 		return nil, nil
 	}
-	return &LeadConfig{Questions: s.Questions.V, Threshold: s.Threshold, Team: s.Team}, nil
+	return &decide.LeadConfig{Questions: s.Questions.V, Threshold: s.Threshold, Team: s.Team}, nil
 }
 
 // QualifyLeadInput is a prospect's answers to the qualifying questions.

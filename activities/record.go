@@ -7,11 +7,11 @@ import (
 	"slices"
 	"time"
 
-	"github.com/google/uuid"
 	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/models"
 )
 
@@ -22,7 +22,7 @@ type TranscriptMessage struct {
 	ClientID  string
 	Role      string
 	Text      string
-	Citations []Citation
+	Citations []answer.Citation
 	At        time.Time
 }
 
@@ -57,28 +57,11 @@ type DecisionRecord struct {
 	At        time.Time
 }
 
-// Why a question is a knowledge gap.
-const (
-	// GapUnanswered: the agent said it did not know.
-	GapUnanswered = "unanswered"
-	// GapLowConfidence: the agent's best answer was below the confidence
-	// threshold, so it asked a clarifying question instead.
-	GapLowConfidence = "low_confidence"
-	// GapHandoff: the agent could not answer and handed the conversation
-	// to a person for it.
-	GapHandoff = "handoff"
-	// GapUnknownIssueType: the message matched none of the issue types.
-	GapUnknownIssueType = "unknown_issue_type"
-)
-
-// GapReasons are the reasons a knowledge gap can have.
-var GapReasons = []string{GapUnanswered, GapLowConfidence, GapHandoff, GapUnknownIssueType}
-
 // GapRecord is a question the agent could not answer.
 type GapRecord struct {
 	Question  string
 	IssueType string
-	// Reason is one of GapReasons.
+	// Reason is one of decide.GapReasons.
 	Reason string
 	At     time.Time
 }
@@ -114,22 +97,8 @@ type RecordTurnInput struct {
 // RecordTurnResult is empty; the activity records everything or nothing.
 type RecordTurnResult struct{}
 
-// ConversationRowID is the read model's primary key of a workflow's
-// conversation: derived from the workflow ID, so recording is idempotent and
-// every run of the same conversation ID shares the row.
-func ConversationRowID(workflowID string) string {
-	return uuid.NewSHA1(rowNamespace, []byte(workflowID)).String()
-}
-
-var rowNamespace = uuid.MustParse("0c9f1b4e-2f6d-4a57-b8a3-7d1e5c2f9a60")
-
-func rowID(parts ...string) string {
-	key := ""
-	for _, p := range parts {
-		key += p + "\x00"
-	}
-	return uuid.NewSHA1(rowNamespace, []byte(key)).String()
-}
+// rowID is the ID of a row the record writes, derived from its natural key.
+func rowID(parts ...string) string { return models.DerivedID(parts...) }
 
 // RecordTurn writes the conversation, the step's messages, decisions,
 // knowledge gap and rep events to the read model in one transaction.
@@ -189,7 +158,7 @@ func validRecord(in RecordTurnInput) error {
 // recordTurn writes one record in tx, and adds the sources its newly
 // written replies cite to cited (see countCitations).
 func recordTurn(tx *gorm.DB, in RecordTurnInput, cited map[string]int) error {
-	convID := ConversationRowID(in.WorkflowID)
+	convID := models.ConversationRowID(in.WorkflowID)
 	s := in.Conversation
 	conv := models.Conversation{
 		ID: convID, WorkspaceID: in.WorkspaceID, ExternalID: in.ConversationID,
@@ -217,9 +186,7 @@ func recordTurn(tx *gorm.DB, in RecordTurnInput, cited map[string]int) error {
 			ID:             rowID(convID, m.Role, m.ClientID),
 			ConversationID: convID, ClientID: m.ClientID, Role: m.Role, Text: m.Text, CreatedAt: m.At.UTC(),
 		}
-		for _, c := range m.Citations {
-			row.Citations.V = append(row.Citations.V, models.Citation(c))
-		}
+		row.Citations.V = append(row.Citations.V, m.Citations...)
 		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
 		if res.Error != nil {
 			return fmt.Errorf("insert message: %w", res.Error)
@@ -289,7 +256,7 @@ func countCitations(tx *gorm.DB, workspaceID string, cited map[string]int) error
 }
 
 // citedSources lists each cited source once.
-func citedSources(cites []Citation) []string {
+func citedSources(cites []answer.Citation) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, c := range cites {

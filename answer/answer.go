@@ -25,9 +25,9 @@ type Request struct {
 
 // Citation names a source the reply used.
 type Citation struct {
-	SourceID string
-	Title    string
-	URL      string
+	SourceID string `json:"source_id"`
+	Title    string `json:"title"`
+	URL      string `json:"url,omitempty"`
 }
 
 // Answer is a generated reply.

@@ -2,6 +2,8 @@ package models
 
 import (
 	"time"
+
+	"github.com/switchboardhq/switchboard/answer"
 )
 
 // Roles an API key can have.
@@ -339,7 +341,7 @@ type KnowledgeGap struct {
 	ConversationID string `gorm:"size:36"`
 	Question       string `gorm:"type:text;not null"`
 	IssueType      string `gorm:"size:64"`
-	// Reason is why it is a gap (activities.GapReasons; "" in rows written
+	// Reason is why it is a gap (the reasons decide.GapReasons names; "" in rows written
 	// before reasons were recorded, reported as unanswered).
 	Reason           string `gorm:"size:32"`
 	CreatedAt        time.Time
@@ -411,15 +413,8 @@ type Message struct {
 	ClientID  string `gorm:"not null;size:128;uniqueIndex:idx_message_client"`
 	Role      string `gorm:"not null;size:16;uniqueIndex:idx_message_client"`
 	Text      string `gorm:"type:text;not null"`
-	Citations JSON[[]Citation]
+	Citations JSON[[]answer.Citation]
 	CreatedAt time.Time `gorm:"index"`
-}
-
-// Citation is a source an agent reply quotes.
-type Citation struct {
-	SourceID string `json:"source_id"`
-	Title    string `json:"title"`
-	URL      string `json:"url,omitempty"`
 }
 
 // CreditEntry is one line of a workspace's credit ledger. The idempotency key

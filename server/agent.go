@@ -15,8 +15,8 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
-	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/apperr"
+	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/rules"
 )
@@ -67,7 +67,7 @@ func agentSettingsOut(row models.AgentSettings) agentSettingsJSON {
 	if row.WorkspaceID != "" {
 		out.UpdatedAt = &row.UpdatedAt
 	}
-	effective := activities.SettingsOf(row)
+	effective := decide.SettingsOf(row)
 	out.EffectiveConfidenceThreshold = effective.ConfidenceThreshold
 	out.EffectiveDefaultTeam = effective.DefaultTeam
 	out.EffectiveInactivitySeconds = int(effective.Inactivity / time.Second)
@@ -192,8 +192,8 @@ type actionJSON struct {
 
 // knownActions are the actions the agent can run, in the order listed.
 var knownActions = []string{
-	activities.ActionOrderStatus, activities.ActionStartReturn,
-	activities.ActionUpdateContact, activities.ActionPasswordReset,
+	decide.ActionOrderStatus, decide.ActionStartReturn,
+	decide.ActionUpdateContact, decide.ActionPasswordReset,
 }
 
 // listActions lists every action with its setting; one never set is
@@ -379,7 +379,7 @@ func (s *Server) deleteTeam(c *gin.Context) {
 		if err := tx.Where("workspace_id = ?", p.WorkspaceID).Limit(1).Find(&settings).Error; err != nil {
 			return err
 		}
-		if activities.SettingsOf(settings).DefaultTeam == key {
+		if decide.SettingsOf(settings).DefaultTeam == key {
 			return apperr.Errorf(apperr.ECONFLICT, "team %q is the agent's default team (agent settings, default_team)", key)
 		}
 		var lead models.LeadSettings

@@ -17,7 +17,9 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/switchboardhq/switchboard/activities"
+	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/apperr"
+	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/gaps"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/sources"
@@ -454,8 +456,8 @@ func (s *Server) analyticsGaps(c *gin.Context) {
 		return
 	}
 	reason := c.Query("reason")
-	if reason != "" && !slices.Contains(activities.GapReasons, reason) {
-		s.fail(c, apperr.Invalid("reason", "must be one of "+strings.Join(activities.GapReasons, ", ")))
+	if reason != "" && !slices.Contains(decide.GapReasons, reason) {
+		s.fail(c, apperr.Invalid("reason", "must be one of "+strings.Join(decide.GapReasons, ", ")))
 		return
 	}
 	var rows []struct {
@@ -471,7 +473,7 @@ func (s *Server) analyticsGaps(c *gin.Context) {
 	}
 	switch reason {
 	case "":
-	case activities.GapUnanswered:
+	case decide.GapUnanswered:
 		db = db.Where("g.reason IN ?", []string{"", reason})
 	default:
 		db = db.Where("g.reason = ?", reason)
@@ -502,7 +504,7 @@ func (s *Server) analyticsGaps(c *gin.Context) {
 			if r.ResolvedAt == nil {
 				t.Open++
 			}
-			why := cmp.Or(r.Reason, activities.GapUnanswered)
+			why := cmp.Or(r.Reason, decide.GapUnanswered)
 			t.Reasons[why]++
 			t.GapIDs = append(t.GapIDs, r.ID)
 			if len(t.Examples) < gapExamples {
@@ -655,7 +657,7 @@ func (s *Server) analyticsSources(c *gin.Context) {
 	for rows.Next() {
 		var (
 			convID          string
-			cites           models.JSON[[]models.Citation]
+			cites           models.JSON[[]answer.Citation]
 			ended, resolved int
 		)
 		if err := rows.Scan(&convID, &cites, &ended, &resolved); err != nil {
@@ -756,7 +758,7 @@ func (s *Server) analyticsHandoffs(c *gin.Context) {
 	}
 	err = q.conversations(db).
 		Joins("JOIN decisions d ON d.conversation_id = c.id AND d.created_at >= c.started_at").
-		Where("d.kind IN ?", []string{"handoff", "rep_accepted", "handoff_timeout", "hand_back"}).
+		Where("d.kind IN ?", []decide.Kind{decide.KindHandoff, decide.KindRepAccepted, decide.KindHandoffTimeout, decide.KindHandBack}).
 		Select("d.conversation_id, d.kind, d.detail, d.created_at").Scan(&decisions).Error
 	if err != nil {
 		s.fail(c, fmt.Errorf("load handoff decisions: %w", err))
@@ -777,30 +779,38 @@ func (s *Server) analyticsHandoffs(c *gin.Context) {
 	current := map[string]*handoff{} // conversation → its open handoff
 	for _, d := range decisions {
 		h := current[d.ConversationID]
-		switch d.Kind {
-		case "handoff":
-			trigger, _ := d.Detail.V["trigger"].(string)
-			ruleID, _ := d.Detail.V["rule_id"].(string)
-			team, _ := d.Detail.V["team"].(string)
-			if ruleID != "" {
-				trigger = "rule"
+		switch decide.Kind(d.Kind) {
+		case decide.KindHandoff:
+			detail, err := decide.DetailAs[decide.HandoffDetail](d.Detail.V)
+			if err != nil {
+				s.fail(c, fmt.Errorf("handoff decision of %s: %w", d.ConversationID, err))
+				return
 			}
-			h = &handoff{conversationID: d.ConversationID, trigger: trigger, ruleID: ruleID, team: team}
+			trigger := detail.Trigger
+			if detail.RuleID != "" {
+				trigger = decide.TriggerRule
+			}
+			h = &handoff{conversationID: d.ConversationID, trigger: trigger, ruleID: detail.RuleID, team: detail.Team}
 			handoffs = append(handoffs, h)
 			current[d.ConversationID] = h
-		case "rep_accepted":
+		case decide.KindRepAccepted:
+			detail, err := decide.DetailAs[decide.RepAcceptedDetail](d.Detail.V)
+			if err != nil {
+				s.fail(c, fmt.Errorf("rep_accepted decision of %s: %w", d.ConversationID, err))
+				return
+			}
 			if h == nil || h.accepted {
 				// A rep took over a conversation the agent had.
-				h = &handoff{conversationID: d.ConversationID, trigger: "rep_took_over"}
+				h = &handoff{conversationID: d.ConversationID, trigger: decide.TriggerRepTookOver}
 				handoffs = append(handoffs, h)
 				current[d.ConversationID] = h
 			}
-			h.accepted, h.waitedMs = true, int64(number(d.Detail.V["waited_ms"]))
-		case "handoff_timeout":
+			h.accepted, h.waitedMs = true, detail.WaitedMs
+		case decide.KindHandoffTimeout:
 			if h != nil {
 				h.flagged = true
 			}
-		case "hand_back":
+		case decide.KindHandBack:
 			delete(current, d.ConversationID)
 		}
 	}

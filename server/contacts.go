@@ -11,7 +11,6 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/apperr"
 	"github.com/switchboardhq/switchboard/models"
 )
@@ -64,7 +63,7 @@ func (s *Server) checkMandatoryFields(ctx context.Context, workspaceID, channelI
 	}
 	// Only the first message must carry them: a conversation the server
 	// knows (its record, or the contact its first message gave) has started.
-	rowID := activities.ConversationRowID(wfID)
+	rowID := models.ConversationRowID(wfID)
 	db := s.DB.WithContext(ctx)
 	var known int64
 	if err := db.Model(&models.Conversation{}).Where("id = ?", rowID).Count(&known).Error; err != nil {
@@ -84,7 +83,7 @@ func (s *Server) checkMandatoryFields(ctx context.Context, workspaceID, channelI
 // saveContact keeps what the customer told about themselves, adding to what
 // an earlier message told.
 func (s *Server) saveContact(ctx context.Context, wfID string, given models.ConversationContact) error {
-	rowID := activities.ConversationRowID(wfID)
+	rowID := models.ConversationRowID(wfID)
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var row models.ConversationContact
 		if err := tx.Where("conversation_id = ?", rowID).Limit(1).Find(&row).Error; err != nil {

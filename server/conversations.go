@@ -8,12 +8,10 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
 
-	"github.com/switchboardhq/switchboard/activities"
+	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/apperr"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/workflows"
@@ -31,16 +29,10 @@ type contactRequest struct {
 	Phone string `json:"phone"`
 }
 
-type citationJSON struct {
-	SourceID string `json:"source_id"`
-	Title    string `json:"title"`
-	URL      string `json:"url,omitempty"`
-}
-
 type replyJSON struct {
-	ID        string         `json:"id"`
-	Text      string         `json:"text"`
-	Citations []citationJSON `json:"citations"`
+	ID        string            `json:"id"`
+	Text      string            `json:"text"`
+	Citations []answer.Citation `json:"citations"`
 }
 
 type messageResponse struct {
@@ -157,7 +149,7 @@ func (s *Server) converse(ctx context.Context, workspaceID, convID, channelType 
 		WorkspaceID: workspaceID, ConversationID: convID,
 		ChannelID: msg.ChannelID, ChannelType: channelType, Test: test,
 	}
-	reply, err := s.customerTurn(ctx, wfID, channelType, test, input, msg)
+	reply, err := s.customerTurn(ctx, input, msg)
 	var app *temporal.ApplicationError
 	if errors.As(err, &app) && app.Type() == workflows.ErrConversationClosed {
 		// The conversation is finishing: once its run has ended, the
@@ -165,14 +157,14 @@ func (s *Server) converse(ctx context.Context, workspaceID, convID, channelType 
 		wctx, wcancel := context.WithTimeout(ctx, 15*time.Second)
 		_ = s.Temporal.GetWorkflow(wctx, wfID, "").Get(wctx, nil)
 		wcancel()
-		reply, err = s.customerTurn(ctx, wfID, channelType, test, input, msg)
+		reply, err = s.customerTurn(ctx, input, msg)
 	}
 	if err != nil {
 		return messageResponse{}, turnError(err)
 	}
 	return messageResponse{
 		ConversationID: convID,
-		Reply:          replyJSON{ID: reply.MessageID, Text: reply.Text, Citations: citationsJSON(reply.Citations)},
+		Reply:          replyJSON{ID: reply.MessageID, Text: reply.Text, Citations: citations(reply.Citations)},
 		Status:         reply.Status,
 		HandedOff:      reply.HandedOff,
 		IssueType:      reply.IssueType,
@@ -180,32 +172,10 @@ func (s *Server) converse(ctx context.Context, workspaceID, convID, channelType 
 }
 
 // customerTurn runs one customer message through the conversation's workflow
-// with Update-With-Start and returns the agent's reply.
-func (s *Server) customerTurn(ctx context.Context, wfID, channelType string, test bool,
-	input workflows.ConversationInput, msg workflows.CustomerMessage) (workflows.AgentReply, error) {
-	start := s.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID:        wfID,
-		TaskQueue: s.TaskQueue,
-		// A message to a running conversation joins it. A message to one that
-		// has ended starts it again: a reopened conversation.
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			workflows.SearchWorkspaceID.ValueSet(input.WorkspaceID),
-			workflows.SearchChannel.ValueSet(channelType),
-			workflows.SearchStatus.ValueSet(workflows.StatusAIActive),
-			workflows.SearchTestConversation.ValueSet(test),
-		),
-	}, workflows.ConversationWorkflow, input)
-	handle, err := s.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: start,
-		UpdateOptions: client.UpdateWorkflowOptions{
-			UpdateID:     msg.ID,
-			UpdateName:   workflows.UpdateCustomerMessage,
-			Args:         []any{msg},
-			WaitForStage: client.WorkflowUpdateStageCompleted,
-		},
-	})
+// with Update-With-Start (workflows.CustomerMessageStart) and returns the
+// agent's reply.
+func (s *Server) customerTurn(ctx context.Context, input workflows.ConversationInput, msg workflows.CustomerMessage) (workflows.AgentReply, error) {
+	handle, err := s.Temporal.UpdateWithStartWorkflow(ctx, workflows.CustomerMessageStart(s.Temporal, input, msg, s.TaskQueue))
 	var reply workflows.AgentReply
 	if err == nil {
 		err = handle.Get(ctx, &reply)
@@ -217,7 +187,7 @@ func (s *Server) customerTurn(ctx context.Context, wfID, channelType string, tes
 func (s *Server) recordedReply(ctx context.Context, wfID, convID, channelID, messageID string) (messageResponse, bool, error) {
 	db := s.DB.WithContext(ctx)
 	var conv models.Conversation
-	if err := db.Where("id = ?", activities.ConversationRowID(wfID)).Limit(1).Find(&conv).Error; err != nil {
+	if err := db.Where("id = ?", models.ConversationRowID(wfID)).Limit(1).Find(&conv).Error; err != nil {
 		return messageResponse{}, false, err
 	}
 	if conv.ID == "" {
@@ -234,17 +204,9 @@ func (s *Server) recordedReply(ctx context.Context, wfID, convID, channelID, mes
 	}
 	return messageResponse{
 		ConversationID: convID,
-		Reply:          replyJSON{ID: messageID, Text: msg.Text, Citations: storedCitations(msg.Citations.V)},
+		Reply:          replyJSON{ID: messageID, Text: msg.Text, Citations: citations(msg.Citations.V)},
 		Status:         conv.Status, IssueType: conv.IssueType,
 	}, true, nil
-}
-
-func storedCitations(in []models.Citation) []citationJSON {
-	out := make([]citationJSON, 0, len(in))
-	for _, c := range in {
-		out = append(out, citationJSON(c))
-	}
-	return out
 }
 
 // turnError maps a failed update to an API error.
@@ -266,20 +228,20 @@ func turnError(err error) error {
 	return fmt.Errorf("customer message update: %w", err)
 }
 
-func citationsJSON(in []activities.Citation) []citationJSON {
-	out := make([]citationJSON, 0, len(in))
-	for _, c := range in {
-		out = append(out, citationJSON(c))
+// citations is in, or an empty list for none (never null in JSON).
+func citations(in []answer.Citation) []answer.Citation {
+	if in == nil {
+		return []answer.Citation{}
 	}
-	return out
+	return in
 }
 
 type transcriptMessage struct {
-	ID        string         `json:"id"`
-	Role      string         `json:"role"`
-	Text      string         `json:"text"`
-	Citations []citationJSON `json:"citations,omitempty"`
-	CreatedAt time.Time      `json:"created_at"`
+	ID        string            `json:"id"`
+	Role      string            `json:"role"`
+	Text      string            `json:"text"`
+	Citations []answer.Citation `json:"citations,omitempty"`
+	CreatedAt time.Time         `json:"created_at"`
 }
 
 type decisionJSON struct {
@@ -378,11 +340,8 @@ func (s *Server) getConversation(c *gin.Context) {
 		out.ReplySuggestions = &suggestions
 	}
 	for _, m := range msgs {
-		tm := transcriptMessage{ID: m.ClientID, Role: m.Role, Text: m.Text, CreatedAt: m.CreatedAt}
-		for _, ct := range m.Citations.V {
-			tm.Citations = append(tm.Citations, citationJSON(ct))
-		}
-		out.Messages = append(out.Messages, tm)
+		out.Messages = append(out.Messages, transcriptMessage{ID: m.ClientID, Role: m.Role, Text: m.Text,
+			Citations: m.Citations.V, CreatedAt: m.CreatedAt})
 	}
 	c.JSON(http.StatusOK, out)
 }

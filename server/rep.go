@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -15,6 +14,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 
 	"github.com/switchboardhq/switchboard/apperr"
+	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/workflows"
 )
@@ -245,12 +245,11 @@ func (s *Server) customerFeedback(c *gin.Context) {
 	c.JSON(http.StatusAccepted, gin.H{"conversation_id": conv.ExternalID})
 }
 
+// validText checks a message's text as the conversation does
+// (decide.CheckText), so a bad message is refused before it reaches it.
 func validText(text string) error {
-	if strings.TrimSpace(text) == "" {
-		return apperr.Invalid("text", "must not be empty")
-	}
-	if n := utf8.RuneCountInString(text); n > workflows.MaxMessageChars {
-		return apperr.Invalid("text", fmt.Sprintf("%d characters, more than the %d allowed", n, workflows.MaxMessageChars))
+	if err := decide.CheckText(text); err != nil {
+		return apperr.Invalid(err.Field, err.Reason)
 	}
 	return nil
 }

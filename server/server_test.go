@@ -12,7 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
-	"github.com/switchboardhq/switchboard/activities"
+	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/demo"
 	"github.com/switchboardhq/switchboard/internal/testenv"
 	"github.com/switchboardhq/switchboard/models"
@@ -106,9 +106,9 @@ func TestUnknownQuestionIsAnsweredHonestly(t *testing.T) {
 		return len(gaps) == 2
 	}, 10*time.Second, 20*time.Millisecond)
 	require.Equal(t, "What is the airspeed velocity of an unladen swallow?", gaps[0].Question)
-	require.Equal(t, activities.GapLowConfidence, gaps[0].Reason)
+	require.Equal(t, decide.GapLowConfidence, gaps[0].Reason)
 	require.Equal(t, "An African swallow, carrying a coconut.", gaps[1].Question)
-	require.Equal(t, activities.GapUnanswered, gaps[1].Reason)
+	require.Equal(t, decide.GapUnanswered, gaps[1].Reason)
 }
 
 func TestAuthAndBadInput(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/apperr"
+	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/models"
 )
 
@@ -17,16 +18,12 @@ import (
 // generation.
 const suggestionTimeout = 90 * time.Second
 
-// defaultConfidenceThreshold is the workflow's threshold when the workspace
-// sets none.
-const defaultConfidenceThreshold = 0.5
-
 type suggestionResponse struct {
 	ConversationID string `json:"conversation_id"`
 	// MessageID is the customer message the suggestion answers.
-	MessageID string         `json:"message_id"`
-	Text      string         `json:"text"`
-	Citations []citationJSON `json:"citations"`
+	MessageID string            `json:"message_id"`
+	Text      string            `json:"text"`
+	Citations []answer.Citation `json:"citations"`
 	// Known is false when the content does not answer the message; Text is
 	// then empty.
 	Known      bool    `json:"known"`
@@ -93,20 +90,15 @@ func (s *Server) suggestReply(c *gin.Context) {
 		return
 	}
 
-	threshold := settings.ConfidenceThreshold
-	if threshold == 0 {
-		threshold = defaultConfidenceThreshold
-	}
+	threshold := decide.SettingsOf(settings).ConfidenceThreshold
 	out := suggestionResponse{
 		ConversationID: conv.ExternalID, MessageID: last.ClientID,
-		Citations: []citationJSON{}, Confidence: ans.Confidence,
+		Citations: []answer.Citation{}, Confidence: ans.Confidence,
 		Known: ans.Known && ans.Confidence >= threshold,
 	}
 	if out.Known {
 		out.Text = ans.Text
-		for _, ct := range ans.Citations {
-			out.Citations = append(out.Citations, citationJSON(ct))
-		}
+		out.Citations = citations(ans.Citations)
 	}
 	c.JSON(http.StatusOK, out)
 }

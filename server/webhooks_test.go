@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 
 	"github.com/switchboardhq/switchboard/activities"
+	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/internal/testenv"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/server"
@@ -229,9 +230,9 @@ func TestChannelShareAndHoursHandTheConversationToTheTeam(t *testing.T) {
 		settings map[string]any
 		trigger  string
 	}{
-		{"agent share 0 %", map[string]any{"agent_share": 0}, workflows.TriggerChannelShare},
+		{"agent share 0 %", map[string]any{"agent_share": 0}, decide.TriggerChannelShare},
 		{"agent only outside hours, now inside", map[string]any{
-			"agent_hours": map[string]any{"mode": "outside", "schedule": "daily 00:00-24:00 UTC"}}, workflows.TriggerChannelHours},
+			"agent_hours": map[string]any{"mode": "outside", "schedule": "daily 00:00-24:00 UTC"}}, decide.TriggerChannelHours},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			body := map[string]any{"type": "whatsapp", "name": tc.name, "team": "accounts"}

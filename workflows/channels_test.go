@@ -7,11 +7,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboardhq/switchboard/activities"
+	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/workflows"
 )
 
 // withChannel makes the fake's first-turn context carry a channel policy.
-func withChannel(policy activities.ChannelPolicy) func(in activities.LoadContextInput) activities.LoadContextResult {
+func withChannel(policy decide.ChannelPolicy) func(in activities.LoadContextInput) activities.LoadContextResult {
 	return func(in activities.LoadContextInput) activities.LoadContextResult {
 		out := defaultContext(in)
 		if in.First && in.ChannelID == "ch-1" {
@@ -26,15 +27,15 @@ func TestChannelLeavesConversationToTheTeam(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name    string
-		policy  activities.ChannelPolicy
+		policy  decide.ChannelPolicy
 		trigger string
 	}{
-		{"agent share 0 %", activities.ChannelPolicy{ChannelID: "ch-1", Cause: activities.ChannelCauseShare,
+		{"agent share 0 %", decide.ChannelPolicy{ChannelID: "ch-1", Cause: decide.ChannelCauseShare,
 			Reason: "the agent takes 0% of this channel's conversations; this one is for the team", AgentShare: 0},
-			workflows.TriggerChannelShare},
-		{"outside the agent's hours", activities.ChannelPolicy{ChannelID: "ch-1", Cause: activities.ChannelCauseHours,
+			decide.TriggerChannelShare},
+		{"outside the agent's hours", decide.ChannelPolicy{ChannelID: "ch-1", Cause: decide.ChannelCauseHours,
 			Reason: "the agent works on this channel only outside its hours", HoursMode: "outside",
-			HoursSchedule: "daily 00:00-24:00 UTC", HoursOpen: true, AgentShare: 100}, workflows.TriggerChannelHours},
+			HoursSchedule: "daily 00:00-24:00 UTC", HoursOpen: true, AgentShare: 100}, decide.TriggerChannelHours},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -68,7 +69,7 @@ func TestChannelLeavesConversationToTheTeam(t *testing.T) {
 func TestChannelThatLetsTheAgentAnswerIsRecorded(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	b.fake.context = withChannel(activities.ChannelPolicy{ChannelID: "ch-1", AgentTakes: true, AgentShare: 100,
+	b.fake.context = withChannel(decide.ChannelPolicy{ChannelID: "ch-1", AgentTakes: true, AgentShare: 100,
 		HoursMode: "always", Team: "support"})
 	r := b.send(time.Minute, msg("m1", "How long does shipping take?"))
 	b.signal(2*time.Minute, workflows.SignalClose, workflows.Close{})
@@ -84,7 +85,7 @@ func TestChannelThatLetsTheAgentAnswerIsRecorded(t *testing.T) {
 func TestInactivityHandsToTheChannelTeamThenEnds(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	b.fake.context = withChannel(activities.ChannelPolicy{ChannelID: "ch-1", AgentTakes: true, AgentShare: 100,
+	b.fake.context = withChannel(decide.ChannelPolicy{ChannelID: "ch-1", AgentTakes: true, AgentShare: 100,
 		Team: "support", InactivityAction: "handoff", HandOffWhenInactive: true})
 	r := b.send(time.Minute, msg("m1", "How long does shipping take?"))
 	// The input sets the inactivity timeout to an hour.
@@ -95,14 +96,14 @@ func TestInactivityHandsToTheChannelTeamThenEnds(t *testing.T) {
 	require.NoError(t, r.err)
 	require.Equal(t, workflows.StatusAIActive, before.Status)
 	require.Equal(t, workflows.StatusHandedOff, after.Status, "an hour of silence hands the conversation over")
-	require.Equal(t, workflows.TriggerInactive, after.Handoff.Trigger)
+	require.Equal(t, decide.TriggerInactive, after.Handoff.Trigger)
 	require.Equal(t, "support", after.Handoff.Team)
 	require.Contains(t, after.Handoff.Reason, "nobody wrote for 1h0m0s")
 	var triggers []any
 	for _, d := range b.fake.decisions("handoff") {
 		triggers = append(triggers, d.Detail["trigger"])
 	}
-	require.Equal(t, []any{workflows.TriggerInactive}, triggers)
+	require.Equal(t, []any{decide.TriggerInactive}, triggers)
 	// Another quiet hour ends it; a handed-off conversation is not a resolution.
 	require.Equal(t, workflows.StatusClosedUnresolved, res.Status)
 	require.Empty(t, b.fake.charges)

@@ -21,6 +21,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/answer"
+	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/rules"
 	"github.com/switchboardhq/switchboard/understand"
@@ -62,19 +63,19 @@ func (f *fake) call(name string) {
 	f.calls[name]++
 }
 
-var ada = &activities.ContactInfo{ID: "contact-ada", Email: "ada@example.com", Tier: "standard", LifecycleStage: "customer"}
+var ada = &decide.Contact{ID: "contact-ada", Email: "ada@example.com", Tier: "standard", LifecycleStage: "customer"}
 
 func defaultContext(in activities.LoadContextInput) activities.LoadContextResult {
 	out := activities.LoadContextResult{
 		WorkspaceConfig: activities.WorkspaceConfig{
-			Settings: activities.Settings{
+			Settings: decide.Settings{
 				ConfidenceThreshold: 0.5, DefaultTeam: "support",
 				ActionProtection: map[string]string{
-					activities.ActionOrderStatus: "match_email", activities.ActionStartReturn: "match_email",
-					activities.ActionPasswordReset: "match_email",
+					decide.ActionOrderStatus: "match_email", decide.ActionStartReturn: "match_email",
+					decide.ActionPasswordReset: "match_email",
 				},
 			},
-			Teams: map[string]activities.TeamInfo{
+			Teams: map[string]decide.Team{
 				"support": {Key: "support", AcceptTimeout: 10 * time.Minute, FallbackMessage: "We'll email you."},
 			},
 		},
@@ -86,7 +87,7 @@ func defaultContext(in activities.LoadContextInput) activities.LoadContextResult
 	}
 	if out.Analysis.OrderNumber == "SP-1002" {
 		delivered := time.Now().Add(-5 * 24 * time.Hour)
-		out.Order = &activities.OrderInfo{ID: "o2", Number: "SP-1002", Status: "delivered", DeliveredAt: &delivered, ContactEmail: ada.Email}
+		out.Order = &decide.Order{ID: "o2", Number: "SP-1002", Status: "delivered", DeliveredAt: &delivered, ContactEmail: ada.Email}
 	}
 	return out
 }
@@ -99,7 +100,7 @@ func fakeGenerate(question string, passages []activities.Passage) activities.Gen
 	}
 	p := passages[0]
 	return activities.GenerateResult{Text: p.Text, Known: true, Confidence: 1,
-		Citations: []activities.Citation{{SourceID: p.SourceID, Title: p.Title}}}
+		Citations: []answer.Citation{{SourceID: p.SourceID, Title: p.Title}}}
 }
 
 type testBundle struct {
@@ -347,7 +348,7 @@ func TestResolvedConversationConsumesExactlyOneCredit(t *testing.T) {
 	require.True(t, res.Charged)
 	require.Len(t, b.fake.charges, 1)
 	require.Equal(t, "ws-1", b.fake.charges[0].WorkspaceID)
-	require.Equal(t, activities.ConversationRowID(workflows.ConversationWorkflowID("ws-1", "conv-1")), b.fake.charges[0].ConversationRowID)
+	require.Equal(t, models.ConversationRowID(workflows.ConversationWorkflowID("ws-1", "conv-1")), b.fake.charges[0].ConversationRowID)
 	// The handoff rules were evaluated with the pinned version, every turn.
 	require.Equal(t, 2, b.fake.count("EvaluateRules:handoff"))
 	require.Len(t, b.fake.decisions("handoff_rules"), 2)
@@ -379,7 +380,7 @@ func TestValidatorRejectsBadMessagesAndWritesNothing(t *testing.T) {
 		errType string
 	}{
 		{"empty text", msg("m1", "   "), workflows.ErrInvalidMessage},
-		{"too long", msg("m1", strings.Repeat("é", workflows.MaxMessageChars+1)), workflows.ErrInvalidMessage},
+		{"too long", msg("m1", strings.Repeat("é", decide.MaxMessageChars+1)), workflows.ErrInvalidMessage},
 		{"invalid UTF-8", msg("m1", "bad \xff byte"), workflows.ErrInvalidMessage},
 		{"no id", msg("", "hello"), workflows.ErrInvalidMessage},
 		{"other channel", workflows.CustomerMessage{ID: "m1", Text: "hi", ChannelID: "ch-2"}, workflows.ErrConversationNotFound},
@@ -429,7 +430,7 @@ func TestClarifyThenDontKnowThenHandOffAfterTwoUnknowns(t *testing.T) {
 	require.False(t, r2.reply.HandedOff)
 	require.True(t, r3.reply.HandedOff)
 	require.Equal(t, workflows.StatusHandedOff, r3.reply.Status)
-	require.Equal(t, workflows.TriggerUnansweredTwice, state.Handoff.Trigger)
+	require.Equal(t, decide.TriggerUnansweredTwice, state.Handoff.Trigger)
 	// The clarifying question and each "I don't know" recorded a knowledge
 	// gap; the second "I don't know" led to the handoff.
 	var reasons []string
@@ -438,7 +439,7 @@ func TestClarifyThenDontKnowThenHandOffAfterTwoUnknowns(t *testing.T) {
 			reasons = append(reasons, r.Gap.Reason)
 		}
 	}
-	require.Equal(t, []string{activities.GapLowConfidence, activities.GapUnanswered, activities.GapHandoff}, reasons)
+	require.Equal(t, []string{decide.GapLowConfidence, decide.GapUnanswered, decide.GapHandoff}, reasons)
 	require.Equal(t, workflows.StatusClosedUnresolved, res.Status)
 	require.Empty(t, b.fake.charges)
 }
@@ -551,7 +552,7 @@ func TestOutsideWorkingHoursTellsWhenToExpectAPerson(t *testing.T) {
 	b.fake.context = func(in activities.LoadContextInput) activities.LoadContextResult {
 		out := defaultContext(in)
 		// A team that works one minute a week, Sunday 03:00 UTC.
-		out.Teams["support"] = activities.TeamInfo{Key: "support", WorkingHours: "sun 03:00-03:01 UTC", AcceptTimeout: time.Minute}
+		out.Teams["support"] = decide.Team{Key: "support", WorkingHours: "sun 03:00-03:01 UTC", AcceptTimeout: time.Minute}
 		return out
 	}
 	// The test environment starts on a fixed date; pin it to a Monday.
@@ -569,7 +570,7 @@ func TestAskedForHumanHandsOff(t *testing.T) {
 	b.signal(2*time.Minute, workflows.SignalClose, workflows.Close{})
 	b.run(t, input)
 	require.True(t, r1.reply.HandedOff)
-	require.Equal(t, workflows.TriggerAskedForHuman, b.fake.decisions("handoff")[0].Detail["trigger"])
+	require.Equal(t, decide.TriggerAskedForHuman, b.fake.decisions("handoff")[0].Detail["trigger"])
 }
 
 func TestCreditsExhaustedGoesToReps(t *testing.T) {
@@ -585,7 +586,7 @@ func TestCreditsExhaustedGoesToReps(t *testing.T) {
 	b.run(t, input)
 	require.True(t, r1.reply.HandedOff)
 	require.Zero(t, b.fake.count("Generate"))
-	require.Equal(t, workflows.TriggerCreditsExhausted, b.fake.decisions("handoff")[0].Detail["trigger"])
+	require.Equal(t, decide.TriggerCreditsExhausted, b.fake.decisions("handoff")[0].Detail["trigger"])
 }
 
 func TestIdentityCheckFailsWithoutRunningTheAction(t *testing.T) {
@@ -693,7 +694,7 @@ func TestContinueAsNewKeepsStateAndIdempotency(t *testing.T) {
 	require.NotNil(t, next.Carried)
 	require.True(t, next.Carried.Pinned)
 	require.Equal(t, 1, next.Carried.HandoffVersion)
-	require.Len(t, next.Carried.Transcript, 4)
+	require.Len(t, next.Carried.RecentReplies, 2)
 
 	// The next run answers a retried m1 from the carried replies.
 	b2 := setup(t)
@@ -785,31 +786,6 @@ func TestInactivityCountsFromTheLastMessage(t *testing.T) {
 	require.Equal(t, 130*time.Minute, end.Sub(start))
 }
 
-func TestCloseAtContinueAsNewIsNotLost(t *testing.T) {
-	t.Parallel()
-	b := setup(t)
-	// A run from before batch-records waits for its records to be written
-	// before it continues as new.
-	b.env.OnGetVersion("batch-records", workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
-	b.send(time.Minute, msg("m1", "How long does shipping take?"))
-	b.send(2*time.Minute, msg("m2", "Is shipping free over $75?"))
-	// The close comes while the second turn's record is being written,
-	// which the run waits for before it continues as new.
-	records := 0
-	b.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
-		if info.ActivityType.Name == "RecordTurn" {
-			if records++; records == 2 {
-				b.env.SignalWorkflow(workflows.SignalClose, workflows.Close{})
-			}
-		}
-	})
-	in := input
-	in.MaxTurnsPerRun = 2
-	res := b.run(t, in)
-	require.Equal(t, workflows.StatusResolved, res.Status, "the run ends on the close instead of continuing as new without it")
-	require.Len(t, b.fake.charges, 1)
-}
-
 func TestContinueAsNewHandsOnUnwrittenRecords(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -877,11 +853,11 @@ func TestMessageInTheCloseTaskIsRejected(t *testing.T) {
 
 func leadContext(in activities.LoadContextInput) activities.LoadContextResult {
 	out := defaultContext(in)
-	out.Lead = &activities.LeadConfig{Threshold: 50, Team: "sales", Questions: []models.LeadQuestion{
+	out.Lead = &decide.LeadConfig{Threshold: 50, Team: "sales", Questions: []models.LeadQuestion{
 		{Property: "employees", Question: "How many people work at your company?", Kind: models.LeadNumber},
 		{Property: "timeline", Question: "When would you like to order?", Kind: models.LeadChoice, Choices: []string{"this month", "later"}},
 	}}
-	out.Teams["sales"] = activities.TeamInfo{Key: "sales", AcceptTimeout: time.Hour}
+	out.Teams["sales"] = decide.Team{Key: "sales", AcceptTimeout: time.Hour}
 	return out
 }
 
@@ -902,7 +878,7 @@ func TestQualifiedLeadGoesToSalesWithItsScore(t *testing.T) {
 	require.Equal(t, "When would you like to order?", r3.reply.Text)
 	require.True(t, r4.reply.HandedOff)
 	require.Equal(t, "sales", state.Handoff.Team)
-	require.Equal(t, workflows.TriggerQualifiedLead, state.Handoff.Trigger)
+	require.Equal(t, decide.TriggerQualifiedLead, state.Handoff.Trigger)
 	require.Equal(t, 120.0, *state.Handoff.Score)
 	require.Equal(t, map[string]any{"employees": 120.0, "timeline": "this month"}, state.Lead.Answers)
 	var handoff activities.RepEventRecord
@@ -965,7 +941,7 @@ func TestRetrieveWritesTheExtractiveReply(t *testing.T) {
 	b.signal(3*time.Minute, workflows.SignalClose, workflows.Close{})
 	b.run(t, input)
 	require.Equal(t, "Shipping takes 3 days.", r1.reply.Text)
-	require.Equal(t, []activities.Citation{{SourceID: "src-1", Title: "Shipping"}}, r1.reply.Citations)
+	require.Equal(t, []answer.Citation{{SourceID: "src-1", Title: "Shipping"}}, r1.reply.Citations)
 	require.Contains(t, r2.reply.Text, "could you tell me a little more")
 	require.Zero(t, b.fake.count("Generate"))
 }

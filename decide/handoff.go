@@ -1,0 +1,209 @@
+package decide
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/switchboardhq/switchboard/rules"
+)
+
+// Handoff modes.
+const (
+	ModeTransferNow   = string(rules.ModeTransferNow)
+	ModeKeepAssisting = string(rules.ModeKeepAssisting)
+)
+
+// Handoff is a decision to hand the conversation to a team.
+type Handoff struct {
+	// Reason says why, e.g. "rule: Refunds go to a person".
+	Reason string
+	// Trigger is one of the Trigger constants, or "rule:<rule ID>".
+	Trigger string
+	RuleID  string
+	// Mode is ModeTransferNow or ModeKeepAssisting.
+	Mode string
+	// Team is the team's key ("" for DefaultTeam).
+	Team string
+	// Message is told to the customer.
+	Message string
+	// Score is a qualified lead's score.
+	Score *float64
+}
+
+// ChannelDecision is what the channel's settings decide on a
+// conversation's first turn.
+type ChannelDecision struct {
+	// Handoff is set when the agent does not take the conversation.
+	Handoff *Handoff
+	// InactivityTeam is the team an inactive conversation goes to, "" when
+	// inactivity ends the conversation.
+	InactivityTeam string
+	Entry          Entry
+}
+
+// Channel follows the channel's policy (nil: the channel has no settings).
+func Channel(ch *ChannelPolicy, defaultTeam string) ChannelDecision {
+	if ch == nil {
+		return ChannelDecision{}
+	}
+	team := ch.Team
+	if team == "" {
+		team = defaultTeam
+	}
+	var out ChannelDecision
+	if ch.HandOffWhenInactive {
+		out.InactivityTeam = team
+	}
+	summary := "channel settings: the agent takes this conversation"
+	if !ch.AgentTakes {
+		summary = "channel settings: " + ch.Reason
+	}
+	out.Entry = Entry{Kind: KindChannel, Summary: summary, Detail: map[string]any{
+		"channel_id": ch.ChannelID, "agent_takes": ch.AgentTakes, "cause": ch.Cause,
+		"hours_mode": ch.HoursMode, "hours_schedule": ch.HoursSchedule, "hours_open": ch.HoursOpen,
+		"agent_share": ch.AgentShare, "inactivity_action": ch.InactivityAction, "team": team, "reason": ch.Reason,
+	}}
+	if ch.AgentTakes {
+		return out
+	}
+	trigger := TriggerChannelShare
+	if ch.Cause == ChannelCauseHours {
+		trigger = TriggerChannelHours
+	}
+	out.Handoff = &Handoff{Reason: "channel settings: " + ch.Reason, Trigger: trigger, Mode: ModeTransferNow,
+		Team: team, Message: TransferText}
+	return out
+}
+
+// RuleResult is a rule set's evaluation: its version, how many rules it has
+// and which rule matched.
+type RuleResult struct {
+	// Set is "routing" or "handoff".
+	Set      string
+	Version  int
+	Count    int
+	Decision rules.Decision
+}
+
+// Entry is the journal entry of the evaluation.
+func (r RuleResult) Entry() Entry {
+	matched := ""
+	summary := fmt.Sprintf("%s rules v%d: no rule matched", r.Set, r.Version)
+	if m := r.Decision.Matched; m != nil {
+		matched = m.ID
+		summary = fmt.Sprintf("%s rules v%d: %q matched", r.Set, r.Version, m.Name)
+	}
+	return Entry{Kind: RulesKind(r.Set), Summary: summary, Detail: map[string]any{
+		"version": r.Version, "matched_rule_id": matched, "evaluations": r.Decision.Evaluations,
+	}}
+}
+
+// Admission decides, on the first turn after the channel's settings let the
+// agent take the conversation, whether the routing rules and the credit
+// balance let it: routing rules that exist and match nothing leave the
+// conversation to the default team, and so does a workspace without credits
+// (test conversations use none).
+func Admission(routing RuleResult, credits int, test bool, defaultTeam string) *Handoff {
+	if routing.Count > 0 && routing.Decision.Matched == nil {
+		return &Handoff{Reason: "routing rules: the agent does not take this conversation", Trigger: TriggerRouting,
+			Mode: ModeTransferNow, Team: defaultTeam, Message: TransferText}
+	}
+	if credits <= 0 && !test {
+		return &Handoff{Reason: "the workspace has no credits left", Trigger: TriggerCreditsExhausted,
+			Mode: ModeTransferNow, Team: defaultTeam, Message: TransferText}
+	}
+	return nil
+}
+
+// Escalation decides on every turn of a conversation the agent has: the
+// first matching handoff rule, else the customer asking for a person.
+func Escalation(handoff RuleResult, askedForHuman bool, defaultTeam string) *Handoff {
+	if r := handoff.Decision.Matched; r != nil {
+		return &Handoff{Reason: "rule: " + r.Name, Trigger: TriggerRule + ":" + r.ID, RuleID: r.ID,
+			Mode: string(r.Mode), Team: r.Team, Message: r.Message}
+	}
+	if askedForHuman {
+		return &Handoff{Reason: "the customer asked for a person", Trigger: TriggerAskedForHuman,
+			Mode: ModeTransferNow, Team: defaultTeam, Message: TransferText}
+	}
+	return nil
+}
+
+// UnansweredTwice is the handoff after the agent could not answer twice in
+// a row, nil before that.
+func UnansweredTwice(consecutiveUnknown int, defaultTeam string) *Handoff {
+	if consecutiveUnknown < 2 {
+		return nil
+	}
+	return &Handoff{Reason: "the agent could not answer twice in a row", Trigger: TriggerUnansweredTwice,
+		Mode: ModeTransferNow, Team: defaultTeam, Message: TransferText}
+}
+
+// Inactive is the handoff of a conversation nobody wrote to for idle, to
+// the channel's team.
+func Inactive(idle time.Duration, team string) Handoff {
+	return Handoff{Reason: "nobody wrote for " + idle.String() + ": the channel hands inactive conversations to its team",
+		Trigger: TriggerInactive, Mode: ModeTransferNow, Team: team}
+}
+
+// Assignment is a handoff as the conversation applies it: the team, what
+// the customer is told, and when the fallback message goes out if no rep
+// accepts.
+type Assignment struct {
+	Handoff
+	At       time.Time
+	AcceptBy time.Time
+	Fallback string
+}
+
+// Assign applies a handoff to a team at now. Outside the team's working
+// hours the customer is told when to expect a person, and the acceptance
+// clock starts when the team does.
+func Assign(h Handoff, team Team, now time.Time) Assignment {
+	if h.Team == "" {
+		h.Team = DefaultTeam
+	}
+	accept := team.AcceptTimeout
+	if accept <= 0 {
+		accept = DefaultAcceptTimeout
+	}
+	a := Assignment{Handoff: h, At: now, AcceptBy: now.Add(accept), Fallback: team.FallbackMessage}
+	if a.Fallback == "" {
+		a.Fallback = DefaultFallback
+	}
+	if team.WorkingHours != "" {
+		if open, next, err := rules.NextOpen(team.WorkingHours, now); err == nil && !open {
+			a.Message = JoinSentences(a.Message, "Our team is available "+DescribeOpening(next, now)+"; a person will reply then.")
+			a.AcceptBy = next.Add(accept)
+		}
+	}
+	return a
+}
+
+// Entry is the journal entry of the assignment.
+func (a Assignment) Entry() Entry {
+	return Entry{Kind: KindHandoff, Summary: "handed off to " + a.Team + ": " + a.Reason, Detail: DetailMap(HandoffDetail{
+		Trigger: a.Trigger, RuleID: a.RuleID, Mode: a.Mode, Team: a.Team, AcceptBy: a.AcceptBy,
+	})}
+}
+
+// DescribeOpening says when the team opens, relative to now, in the team's
+// time zone (next's): "today" is the team's today.
+func DescribeOpening(next, now time.Time) string {
+	now = now.In(next.Location())
+	switch {
+	case next.YearDay() == now.YearDay() && next.Year() == now.Year():
+		return "from " + next.Format("15:04 MST") + " today"
+	case next.Sub(now) < 48*time.Hour && next.YearDay() == now.Add(24*time.Hour).YearDay():
+		return "from " + next.Format("15:04 MST") + " tomorrow"
+	default:
+		return "from " + next.Format("Monday 15:04 MST")
+	}
+}
+
+// Resolved reports whether a conversation that ends counts as resolved by
+// the agent (and so consumes a credit): the agent answered, no person was
+// needed, and the customer did not say it did not help.
+func Resolved(agentAnswered bool, handoffs int, feedback string) bool {
+	return agentAnswered && handoffs == 0 && feedback != FeedbackNotHelpful
+}

@@ -1,0 +1,125 @@
+package decide
+
+import (
+	"strings"
+
+	"github.com/switchboardhq/switchboard/answer"
+	"github.com/switchboardhq/switchboard/models"
+)
+
+// Shortcut is how a message is handled before the knowledge is searched:
+// by an enabled action, a reusable response, or by declining a topic to
+// avoid. The zero Shortcut means none applies.
+type Shortcut struct {
+	// Action is the enabled action the message asks for, with its
+	// protection level.
+	Action     string
+	Protection string
+	// Reply is a reusable response's text or the decline of a topic to
+	// avoid; Answered is set for the former, which counts as an answer.
+	Reply    string
+	Answered bool
+	Entry    *Entry
+}
+
+// Shortcuts decides whether the message (text, with the action the
+// customer's words ask for, "" for none) is handled without searching: an
+// enabled action first, then the first reusable response one of whose
+// triggers the text contains, then the first topic to avoid it mentions.
+func Shortcuts(text, intent string, s Settings) Shortcut {
+	if intent != "" {
+		if protection, enabled := s.ActionProtection[intent]; enabled {
+			return Shortcut{Action: intent, Protection: protection}
+		}
+	}
+	lower := strings.ToLower(text)
+	for _, r := range s.ReusableResponses {
+		if trig := firstTrigger(r, lower); trig != "" {
+			return Shortcut{Reply: r.Response, Answered: true, Entry: &Entry{Kind: KindReusableResponse,
+				Summary: "reusable response: " + r.Name, Detail: map[string]any{"trigger": trig}}}
+		}
+	}
+	for _, topic := range s.TopicsToAvoid {
+		if topic != "" && strings.Contains(lower, strings.ToLower(topic)) {
+			return Shortcut{Reply: AvoidTopicText, Entry: &Entry{Kind: KindAvoidedTopic,
+				Summary: "declined a topic to avoid", Detail: map[string]any{"topic": topic}}}
+		}
+	}
+	return Shortcut{}
+}
+
+func firstTrigger(r models.ReusableResponse, lower string) string {
+	for _, trig := range r.Triggers {
+		if trig != "" && strings.Contains(lower, strings.ToLower(trig)) {
+			return trig
+		}
+	}
+	return ""
+}
+
+// Outcome is how the agent replies to a question it searched the knowledge
+// for.
+type Outcome string
+
+// The outcomes of a searched question.
+const (
+	// Answered: the reply answers from the content, with citations.
+	Answered Outcome = "answered"
+	// Clarify: the agent asks a clarifying question.
+	Clarify Outcome = "clarify"
+	// DontKnow: the agent says it does not know.
+	DontKnow Outcome = "dont_know"
+)
+
+// Reply is the agent's reply to a searched question.
+type Reply struct {
+	Outcome   Outcome
+	Text      string
+	Citations []answer.Citation
+	// Gap is why the question is a knowledge gap, "" when answered.
+	Gap   string
+	Entry Entry
+}
+
+// AnswerInput is a generated answer and what decides whether it is given.
+type AnswerInput struct {
+	Generated answer.Answer
+	Threshold float64
+	// Sources are the retrieved passages' sources, best first.
+	Sources []string
+	// ClarifyAsked is set when the agent asked a clarifying question since
+	// its last answer.
+	ClarifyAsked bool
+}
+
+// Answer decides between the generated answer, a clarifying question and
+// saying "I don't know": an answer the generator knew, at or above the
+// confidence threshold, is given; otherwise the agent asks one clarifying
+// question per run of unanswered messages, then is honest.
+func Answer(in AnswerInput) Reply {
+	g := in.Generated
+	detail := map[string]any{"confidence": g.Confidence, "threshold": in.Threshold, "known": g.Known, "retrieved": in.Sources}
+	switch {
+	case g.Known && g.Confidence >= in.Threshold:
+		return Reply{Outcome: Answered, Text: g.Text, Citations: g.Citations,
+			Entry: Entry{Kind: KindAnswer, Summary: "answered from content", Detail: detail}}
+	case !in.ClarifyAsked:
+		return Reply{Outcome: Clarify, Text: ClarifyText, Gap: GapLowConfidence,
+			Entry: Entry{Kind: KindClarify, Summary: "low confidence: asked a clarifying question", Detail: detail}}
+	}
+	return Reply{Outcome: DontKnow, Text: answer.DontKnow, Gap: GapUnanswered,
+		Entry: Entry{Kind: KindUnknown, Summary: "could not answer: knowledge gap recorded", Detail: detail}}
+}
+
+// Gap is the knowledge-gap reason of a turn: the reply's, turned into
+// GapHandoff when the agent's not knowing handed the conversation to a
+// person, or GapUnknownIssueType when the message matched no issue type.
+func Gap(replyGap string, handedOffForIt, unknownIssue bool) string {
+	switch {
+	case replyGap == GapUnanswered && handedOffForIt:
+		return GapHandoff
+	case replyGap == "" && unknownIssue:
+		return GapUnknownIssueType
+	}
+	return replyGap
+}

@@ -1,0 +1,171 @@
+package decide_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchboardhq/switchboard/answer"
+	"github.com/switchboardhq/switchboard/decide"
+	"github.com/switchboardhq/switchboard/models"
+)
+
+func TestShortcuts(t *testing.T) {
+	t.Parallel()
+	settings := decide.Settings{
+		ActionProtection:  map[string]string{decide.ActionOrderStatus: decide.ProtectionMatchEmail},
+		ReusableResponses: []models.ReusableResponse{{Name: "Hours", Triggers: []string{"", "Opening Hours"}, Response: "9 to 5."}},
+		TopicsToAvoid:     []string{"", "Politics"},
+	}
+	cases := []struct {
+		name, text, intent string
+		want               decide.Shortcut
+		kind               decide.Kind
+	}{
+		{"an enabled action", "where is my order", decide.ActionOrderStatus,
+			decide.Shortcut{Action: decide.ActionOrderStatus, Protection: decide.ProtectionMatchEmail}, ""},
+		{"a disabled action falls through to search", "reset my password", decide.ActionPasswordReset, decide.Shortcut{}, ""},
+		{"a reusable response, any case", "what are your opening hours?", "",
+			decide.Shortcut{Reply: "9 to 5.", Answered: true}, decide.KindReusableResponse},
+		{"a topic to avoid", "what do you think of politics", "",
+			decide.Shortcut{Reply: decide.AvoidTopicText}, decide.KindAvoidedTopic},
+		{"nothing applies", "do you ship to Canada?", "", decide.Shortcut{}, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := decide.Shortcuts(tc.text, tc.intent, settings)
+			if tc.kind == "" {
+				require.Nil(t, got.Entry)
+			} else {
+				require.Equal(t, tc.kind, got.Entry.Kind)
+			}
+			got.Entry = nil
+			require.Equal(t, tc.want, got)
+		})
+	}
+}
+
+func TestAnswer(t *testing.T) {
+	t.Parallel()
+	cites := []answer.Citation{{SourceID: "s1", Title: "Shipping"}}
+	known := answer.Answer{Text: "We ship in 3 days.", Citations: cites, Known: true, Confidence: 0.8}
+	cases := []struct {
+		name    string
+		in      decide.AnswerInput
+		outcome decide.Outcome
+		kind    decide.Kind
+		gap     string
+		text    string
+	}{
+		{"known and confident", decide.AnswerInput{Generated: known, Threshold: 0.5}, decide.Answered, decide.KindAnswer, "", known.Text},
+		{"confident exactly at the threshold", decide.AnswerInput{Generated: known, Threshold: 0.8}, decide.Answered, decide.KindAnswer, "", known.Text},
+		{"below the threshold: clarify once", decide.AnswerInput{Generated: known, Threshold: 0.9},
+			decide.Clarify, decide.KindClarify, decide.GapLowConfidence, decide.ClarifyText},
+		{"unknown after a clarifying question", decide.AnswerInput{Generated: answer.Answer{Text: "?", Confidence: 0.9}, Threshold: 0.5, ClarifyAsked: true},
+			decide.DontKnow, decide.KindUnknown, decide.GapUnanswered, answer.DontKnow},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := decide.Answer(tc.in)
+			require.Equal(t, tc.outcome, r.Outcome)
+			require.Equal(t, tc.kind, r.Entry.Kind)
+			require.Equal(t, tc.gap, r.Gap)
+			require.Equal(t, tc.text, r.Text)
+			if tc.outcome == decide.Answered {
+				require.Equal(t, cites, r.Citations)
+			} else {
+				require.Empty(t, r.Citations)
+			}
+		})
+	}
+}
+
+func TestGap(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "", decide.Gap("", false, false))
+	require.Equal(t, decide.GapUnknownIssueType, decide.Gap("", false, true))
+	require.Equal(t, decide.GapLowConfidence, decide.Gap(decide.GapLowConfidence, false, true), "the reply's reason comes first")
+	require.Equal(t, decide.GapUnanswered, decide.Gap(decide.GapUnanswered, false, false))
+	require.Equal(t, decide.GapHandoff, decide.Gap(decide.GapUnanswered, true, false))
+}
+
+func TestClear(t *testing.T) {
+	t.Parallel()
+	ada := &decide.Contact{ID: "c1", Email: "Ada@example.com"}
+	adasOrder := &decide.Order{Number: "A-7", ContactEmail: "ada@example.com"}
+	bobsOrder := &decide.Order{Number: "B-9", ContactEmail: "bob@example.com"}
+	cases := []struct {
+		name    string
+		req     decide.ActionRequest
+		proceed bool
+		reply   string
+	}{
+		{"order action without a number", decide.ActionRequest{Action: decide.ActionOrderStatus}, false, decide.NeedOrderText},
+		{"protected, no email given", decide.ActionRequest{Action: decide.ActionOrderStatus, Protection: decide.ProtectionMatchEmail,
+			OrderNumber: "A-7", Order: adasOrder}, false, decide.NeedEmailText},
+		{"protected, someone else's order", decide.ActionRequest{Action: decide.ActionOrderStatus, Protection: decide.ProtectionMatchEmail,
+			OrderNumber: "B-9", ClaimedEmail: "ada@example.com", Contact: ada, Order: bobsOrder}, false, decide.MismatchText},
+		{"protected, unknown email", decide.ActionRequest{Action: decide.ActionUpdateContact, Protection: decide.ProtectionMatchEmail,
+			ClaimedEmail: "eve@example.com"}, false, decide.MismatchText},
+		{"protected, the owner (any case)", decide.ActionRequest{Action: decide.ActionOrderStatus, Protection: decide.ProtectionMatchEmail,
+			OrderNumber: "A-7", ClaimedEmail: "ADA@example.com", Contact: ada, Order: adasOrder}, true, ""},
+		{"protected contact action, the contact", decide.ActionRequest{Action: decide.ActionUpdateContact, Protection: decide.ProtectionMatchEmail,
+			ClaimedEmail: "ada@example.com", Contact: ada}, true, ""},
+		{"order not found", decide.ActionRequest{Action: decide.ActionStartReturn, OrderNumber: "Z-1"}, false,
+			"I couldn't find an order numbered Z-1. Could you check the number?"},
+		{"unprotected, order found", decide.ActionRequest{Action: decide.ActionOrderStatus, OrderNumber: "B-9", Order: bobsOrder}, true, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cl := decide.Clear(tc.req)
+			require.Equal(t, tc.proceed, cl.Proceed)
+			require.Equal(t, tc.reply, cl.Reply)
+			if !tc.proceed {
+				require.Equal(t, decide.KindAction, cl.Entry.Kind)
+				require.Equal(t, tc.req.Action, cl.Entry.Detail["action"])
+			}
+		})
+	}
+}
+
+func TestActsForContact(t *testing.T) {
+	t.Parallel()
+	require.True(t, decide.ActsForContact(decide.ActionOrderStatus, decide.ProtectionMatchEmail))
+	require.False(t, decide.ActsForContact(decide.ActionOrderStatus, "none"))
+	require.True(t, decide.ActsForContact(decide.ActionUpdateContact, "none"))
+	require.True(t, decide.ActsForContact(decide.ActionPasswordReset, "none"))
+}
+
+func TestCheckText(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, text, reason string
+	}{
+		{"plain", "Where is my order?", ""},
+		{"line breaks and tabs", "line one\r\n\tline two", ""},
+		{"empty", "  \n", "must not be empty"},
+		{"NUL", "hi\x00there", "contains the control character U+0000"},
+		{"escape", "hi\x1bthere", "contains the control character U+001B"},
+		{"invalid UTF-8", "hi \xff", "is not valid UTF-8"},
+		{"replacement character", "hi \uFFFD", "is not valid UTF-8"},
+		{"too long", strings.Repeat("é", decide.MaxMessageChars+1), "4001 characters, more than the 4000 allowed"},
+		{"just long enough", strings.Repeat("é", decide.MaxMessageChars), ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			err := decide.CheckText(tc.text)
+			if tc.reason == "" {
+				require.Nil(t, err)
+				return
+			}
+			require.NotNil(t, err)
+			require.Equal(t, "text", err.Field)
+			require.Equal(t, tc.reason, err.Reason)
+		})
+	}
+}

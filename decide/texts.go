@@ -1,0 +1,40 @@
+package decide
+
+// Texts the agent says in set situations.
+const (
+	TransferText   = "I'm bringing in a member of our team, who will reply here shortly."
+	ClarifyText    = "I want to get this right: could you tell me a little more — for example which product or order it is about?"
+	AvoidTopicText = "I'm sorry, that's not something I can help with here."
+	NeedOrderText  = "Which order is it? Please give me the order number (you'll find it in your order confirmation)."
+	NeedEmailText  = "To protect your account, please tell me the email address you use with us first."
+	MismatchText   = "I can only share or change details for the email address on the account. Please tell me the email address you used for this order."
+	// DefaultFallback is told to the customer when no rep accepted in time
+	// and the team has no message of its own.
+	DefaultFallback = "Our team is busy right now. A member of the team will follow up with you by email as soon as possible."
+	// HandedBackText tells the customer the agent has the conversation again.
+	HandedBackText = "You're back with our assistant."
+	// ReturnUndoneText: a return whose label could not be sent was cancelled.
+	ReturnUndoneText = "I'm sorry, I couldn't complete the return just now, so I've cancelled it — nothing has changed on your order. Please try again in a little while."
+)
+
+// RepJoinedText announces a rep who joined the conversation.
+func RepJoinedText(repName string) string { return RepName(repName) + " has joined the conversation." }
+
+// RepName is how the customer sees a rep's name.
+func RepName(name string) string {
+	if name == "" {
+		return "A member of our team"
+	}
+	return name
+}
+
+// JoinSentences joins two texts with a space, either of which may be empty.
+func JoinSentences(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + " " + b
+}

@@ -1,0 +1,194 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/switchboardhq/switchboard/activities"
+	"github.com/switchboardhq/switchboard/answer"
+	"github.com/switchboardhq/switchboard/decide"
+	"github.com/switchboardhq/switchboard/models"
+)
+
+// respond acts on the message or answers it (decide.Shortcuts, then
+// decide.Answer). gap is why the message is a knowledge gap
+// (decide.GapReasons), "" when the agent answered it.
+func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, t turnContext) (out AgentReply, gap string, err error) {
+	cx := t.cx
+	switch s := decide.Shortcuts(msg.Text, string(cx.Analysis.Intent), cx.Settings); {
+	case s.Action != "":
+		out, err := c.act(ctx, msg, cx, s.Action, s.Protection)
+		return out, "", err
+	case s.Entry != nil:
+		c.note(msg.ID, *s.Entry)
+		if s.Answered {
+			c.answered()
+		}
+		return AgentReply{Text: s.Reply, Known: true}, "", nil
+	}
+
+	retrieved, err := c.retrieve(ctx, msg, t.prefetch)
+	if err != nil {
+		return out, "", fmt.Errorf("retrieve: %w", err)
+	}
+	gen := retrieved.Answer // the extractive reply, written by Retrieve
+	if gen == nil {
+		if gen, err = c.generate(ctx, msg, retrieved.Passages, cx); err != nil {
+			return out, "", fmt.Errorf("generate: %w", err)
+		}
+	}
+	sources := make([]string, 0, len(retrieved.Passages))
+	for _, p := range retrieved.Passages {
+		sources = append(sources, p.SourceID)
+	}
+	r := decide.Answer(decide.AnswerInput{
+		Generated: answer.Answer{Text: gen.Text, Citations: gen.Citations, Known: gen.Known, Confidence: gen.Confidence},
+		Threshold: cx.Settings.ConfidenceThreshold, Sources: sources, ClarifyAsked: c.state.ClarifyAsked,
+	})
+	c.note(msg.ID, r.Entry)
+	switch r.Outcome {
+	case decide.Answered:
+		c.answered()
+		return AgentReply{Text: r.Text, Citations: r.Citations, Known: true}, "", nil
+	case decide.Clarify:
+		c.state.ClarifyAsked = true
+	default:
+		c.state.ConsecutiveUnknown++
+		c.state.UnansweredCount++
+	}
+	return AgentReply{Text: r.Text}, r.Gap, nil
+}
+
+func (c *conversation) answered() {
+	c.state.AgentAnswered = true
+	c.state.ConsecutiveUnknown = 0
+	c.state.ClarifyAsked = false
+}
+
+// retrieval is a Retrieve local activity under way, and the customer tier
+// whose audience it searches.
+type retrieval struct {
+	future workflow.Future
+	tier   string
+}
+
+func (c *conversation) startRetrieve(ctx workflow.Context, msg CustomerMessage) *retrieval {
+	var a *activities.Activities
+	f := workflow.ExecuteLocalActivity(readOptions(ctx), a.Retrieve, activities.RetrieveInput{
+		WorkspaceID: c.state.WorkspaceID, Query: msg.Text, Limit: 5,
+		Channel: c.state.ChannelType, Tier: c.state.CustomerTier, Answer: true,
+	})
+	return &retrieval{future: f, tier: c.state.CustomerTier}
+}
+
+// retrieve returns the passages for the message: those prefetched alongside
+// LoadContext, unless LoadContext changed the customer's tier (and so the
+// audience to search).
+func (c *conversation) retrieve(ctx workflow.Context, msg CustomerMessage, r *retrieval) (activities.RetrieveResult, error) {
+	if r == nil || r.tier != c.state.CustomerTier {
+		r = c.startRetrieve(ctx, msg)
+	}
+	var out activities.RetrieveResult
+	err := r.future.Get(ctx, &out)
+	return out, err
+}
+
+// generate writes the reply from the passages when Retrieve did not. The
+// in-process extractive answerer makes no network call: a local activity.
+// An LLM is a regular activity with its own retries and history events; the
+// timeout leaves room for a slow model.
+func (c *conversation) generate(ctx workflow.Context, msg CustomerMessage, passages []activities.Passage,
+	cx activities.LoadContextResult) (*activities.GenerateResult, error) {
+	var a *activities.Activities
+	in := activities.GenerateInput{WorkspaceID: c.state.WorkspaceID, Question: msg.Text, Passages: passages, Voice: cx.Settings.Voice}
+	var gen activities.GenerateResult
+	var err error
+	if cx.LocalGeneration {
+		err = workflow.ExecuteLocalActivity(readOptions(ctx), a.Generate, in).Get(ctx, &gen)
+	} else {
+		gctx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+			StartToCloseTimeout: 2 * time.Minute,
+			RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: 10 * time.Second, MaximumAttempts: 4},
+		})
+		err = workflow.ExecuteActivity(gctx, a.Generate, in).Get(ctx, &gen)
+	}
+	return &gen, err
+}
+
+// act runs a CRM action once decide.Clear lets it.
+func (c *conversation) act(ctx workflow.Context, msg CustomerMessage, cx activities.LoadContextResult, action, protection string) (AgentReply, error) {
+	an := cx.Analysis
+	cl := decide.Clear(decide.ActionRequest{Action: action, Protection: protection, OrderNumber: an.OrderNumber,
+		ClaimedEmail: c.state.ContactEmail, Contact: cx.Contact, Order: cx.Order})
+	if !cl.Proceed {
+		c.note(msg.ID, cl.Entry)
+		return AgentReply{Text: cl.Reply}, nil
+	}
+	decided := func(summary string, detail map[string]any) {
+		c.note(msg.ID, decide.ActionEntry(action, protection, summary, detail))
+	}
+	wfID := workflow.GetInfo(ctx).WorkflowExecution.ID
+	in := activities.ActionInput{
+		WorkspaceID: c.state.WorkspaceID, ConversationID: models.ConversationRowID(wfID),
+		Key: wfID + "/" + msg.ID, Action: action, OrderNumber: an.OrderNumber, Update: an.ContactUpdate, Now: workflow.Now(ctx),
+	}
+	if decide.ActsForContact(action, protection) {
+		in.ContactID = c.state.ContactID
+	}
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: 10 * time.Second, MaximumAttempts: 5},
+	})
+	var a *activities.Activities
+	var run any
+	var refused string
+	switch action {
+	case decide.ActionOrderStatus:
+		run, refused = a.OrderStatus, "order status: "
+	case decide.ActionStartReturn:
+		run, refused = a.CreateReturn, "return refused: "
+	case decide.ActionUpdateContact:
+		run, refused = a.UpdateContact, "contact not updated: "
+	case decide.ActionPasswordReset:
+		run, refused = a.PasswordReset, "password reset not sent: "
+	default:
+		return AgentReply{}, fmt.Errorf("unknown action %q", action)
+	}
+	var res activities.ActionResult
+	err := workflow.ExecuteActivity(actx, run, in).Get(ctx, &res)
+	if text, ok := failedAction(err); ok {
+		decided(refused+text, map[string]any{"ok": false})
+		return AgentReply{Text: text}, nil
+	} else if err != nil {
+		return AgentReply{}, err
+	}
+	if action == decide.ActionStartReturn {
+		// The return exists: send its label, or undo it so nothing is left
+		// half done, and say so.
+		in.ReturnID = res.ReturnID
+		if err := workflow.ExecuteActivity(actx, a.SendReturnLabel, in).Get(ctx, &res); err != nil {
+			if cerr := workflow.ExecuteActivity(sideEffectOptions(ctx), a.CancelReturn, in).Get(ctx, nil); cerr != nil {
+				return AgentReply{}, fmt.Errorf("compensate return: %w", cerr)
+			}
+			decided("return failed half-way and was undone", map[string]any{"ok": false, "compensated": true, "error": err.Error()})
+			return AgentReply{Text: decide.ReturnUndoneText}, nil
+		}
+	}
+	decided(action+" done", map[string]any{"ok": true, "order": an.OrderNumber})
+	c.answered()
+	return AgentReply{Text: res.Text, Known: true}, nil
+}
+
+// failedAction returns the customer-facing text of an action that cannot
+// succeed.
+func failedAction(err error) (string, bool) {
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) && app.Type() == activities.ErrActionFailed {
+		return app.Message(), true
+	}
+	return "", false
+}

@@ -1,0 +1,45 @@
+package workflows
+
+import (
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+)
+
+// CustomerMessageStart returns the Update-With-Start that delivers msg to the
+// conversation in describes, on taskQueue: a message to a running
+// conversation joins it, and one to a conversation that has ended, or never
+// began, starts it again (a reopened conversation). The workflow ID is
+// ConversationWorkflowID(in.WorkspaceID, in.ConversationID); the search
+// attributes say the workspace, in.ChannelType, the ai_active status and
+// in.Test. The update is UpdateCustomerMessage with msg.ID as its update ID,
+// so a message sent twice gets one turn, and it waits until the reply is
+// ready. A caller that knows the workflow runs can send UpdateOptions alone,
+// with its WorkflowID set.
+//
+// It is called by the API for every customer message and by the bench for a
+// conversation's first, so that the bench measures what the API sends. c only
+// builds the start operation; nothing is sent until UpdateWithStartWorkflow.
+func CustomerMessageStart(c client.Client, in ConversationInput, msg CustomerMessage, taskQueue string) client.UpdateWithStartWorkflowOptions {
+	start := c.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+		ID:                       ConversationWorkflowID(in.WorkspaceID, in.ConversationID),
+		TaskQueue:                taskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			SearchWorkspaceID.ValueSet(in.WorkspaceID),
+			SearchChannel.ValueSet(in.ChannelType),
+			SearchStatus.ValueSet(StatusAIActive),
+			SearchTestConversation.ValueSet(in.Test),
+		),
+	}, ConversationWorkflow, in)
+	return client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: start,
+		UpdateOptions: client.UpdateWorkflowOptions{
+			UpdateID:     msg.ID,
+			UpdateName:   UpdateCustomerMessage,
+			Args:         []any{msg},
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		},
+	}
+}

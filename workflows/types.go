@@ -1,0 +1,198 @@
+package workflows
+
+import (
+	"time"
+
+	"github.com/switchboardhq/switchboard/activities"
+	"github.com/switchboardhq/switchboard/answer"
+	"github.com/switchboardhq/switchboard/decide"
+)
+
+// Conversation statuses (also the Status search attribute's values).
+const (
+	StatusAIActive         = "ai_active"
+	StatusHandedOff        = "handed_off"
+	StatusRepActive        = "rep_active"
+	StatusResolved         = "resolved"
+	StatusClosedUnresolved = "closed_unresolved"
+)
+
+// Transcript roles.
+const (
+	RoleCustomer = "customer"
+	RoleAgent    = "agent"
+	RoleRep      = "rep"
+	RoleSystem   = "system"
+)
+
+// DefaultMaxTurnsPerRun bounds a run's history: after this many turns the
+// conversation continues as new (sooner when the server suggests it).
+const DefaultMaxTurnsPerRun = 200
+
+// carriedReplies bounds the replies a run carries into the next when it
+// continues as new (see ConversationState.RecentReplies).
+const carriedReplies = 100
+
+// ConversationInput starts a conversation.
+type ConversationInput struct {
+	WorkspaceID    string
+	ConversationID string
+	ChannelID      string
+	// ChannelType is chat, email or whatsapp.
+	ChannelType string
+	// Test marks an admin's test conversation: it never consumes credits.
+	Test bool
+	// InactivityTimeout overrides the workspace's inactivity setting.
+	InactivityTimeout time.Duration
+	// MaxTurnsPerRun overrides DefaultMaxTurnsPerRun.
+	MaxTurnsPerRun int
+	// Carried is the state of the previous run, set by continue-as-new.
+	Carried *ConversationState
+	// Unwritten are the records the previous run had not written to the
+	// read model yet, oldest first; this run writes them before its own.
+	Unwritten []UnwrittenRecord
+}
+
+// UnwrittenRecord is a record continue-as-new hands to the next run, with
+// the team to notify of a handoff in it once it is written.
+type UnwrittenRecord struct {
+	Record activities.RecordTurnInput
+	Team   decide.Team
+}
+
+// ConversationResult is how the conversation ended.
+type ConversationResult struct {
+	Status   string
+	Resolved bool
+	Charged  bool
+}
+
+// CustomerMessage is the argument of the customer_message update.
+type CustomerMessage struct {
+	// ID is the client's message ID; a message with an ID already answered
+	// gets the same reply and no second turn.
+	ID           string
+	Text         string
+	ContactEmail string
+	// ChannelID is the channel the message came in on; it must be the
+	// conversation's.
+	ChannelID string
+}
+
+// AgentReply is the result of the customer_message update.
+type AgentReply struct {
+	MessageID string
+	// Text is the agent's reply; empty when a rep has the conversation (the
+	// rep answers later).
+	Text      string
+	Citations []answer.Citation
+	Status    string
+	// Known is false when the agent said it does not know.
+	Known bool
+	// HandedOff is set when this message handed the conversation to a team.
+	HandedOff bool
+	// IssueType is the issue type the agent worked with.
+	IssueType string
+}
+
+// RepAccepted is the rep_accepted signal.
+type RepAccepted struct {
+	RepKeyID string
+	RepName  string
+}
+
+// RepMessage is the rep_message signal.
+type RepMessage struct {
+	ID       string
+	RepKeyID string
+	RepName  string
+	Text     string
+}
+
+// HandBack is the hand_back signal.
+type HandBack struct {
+	RepKeyID string
+	Note     string
+}
+
+// Close is the close signal.
+type Close struct {
+	By string
+}
+
+// CustomerFeedback is the customer_feedback signal.
+type CustomerFeedback struct {
+	Helpful bool
+	Comment string
+}
+
+// Handoff is the conversation's current handoff: the assignment to a team
+// and how far a rep got with it.
+type Handoff struct {
+	decide.Assignment
+	AcceptedAt *time.Time
+	RepKeyID   string
+	RepName    string
+	// Flagged is set when no rep accepted in time.
+	Flagged bool
+}
+
+// RecentReply remembers a reply by message ID, for idempotency.
+type RecentReply struct {
+	ID    string
+	Reply AgentReply
+}
+
+// ConversationState is the conversation's state: what the state query
+// returns and what continue-as-new carries.
+type ConversationState struct {
+	WorkspaceID    string
+	ConversationID string
+	ChannelID      string
+	ChannelType    string
+	Test           bool
+	Status         string
+	StartedAt      time.Time
+	LastActivity   time.Time
+
+	ContactEmail string
+	ContactID    string
+	CustomerTier string
+	IssueType    string
+
+	// Pinned rule set versions, fixed by the first turn.
+	Pinned         bool
+	HandoffVersion int
+	RoutingVersion int
+	Inactivity     time.Duration
+
+	Handoff      *Handoff
+	HandoffCount int
+	// AgentAnswered is set once the agent gave an answer it knew.
+	AgentAnswered      bool
+	Feedback           string
+	ConsecutiveUnknown int
+	UnansweredCount    int
+	// ClarifyAsked is set once the agent asked a clarifying question since
+	// its last answer.
+	ClarifyAsked  bool
+	TurnCount     int
+	FirstAnswerMs int64
+	// ReopenOf is the read-model ID of the resolved conversation this one
+	// reopened.
+	ReopenOf string
+	// EventSeq numbers rep events and decisions uniquely across runs.
+	EventSeq int
+	// Lead is the progress of qualifying a sales inquiry.
+	Lead *decide.LeadState
+	// Recorded is set once the read model has the conversation's row.
+	Recorded bool
+	// InactivityHandoff, set from the channel's settings on the first turn,
+	// makes the inactivity timeout hand the conversation to this team first
+	// (unless a team has it already); a further quiet period ends it. nil:
+	// inactivity ends the conversation.
+	InactivityHandoff *decide.Team
+
+	// RecentReplies are the replies to the latest messages, by message ID.
+	RecentReplies []RecentReply
+}
