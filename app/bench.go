@@ -17,9 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/switchboardhq/switchboard/config"
@@ -515,35 +513,19 @@ func (b *bench) send(ctx context.Context, conv *benchConversation) error {
 		Text: benchQuestions[(conv.question+conv.sent)%len(benchQuestions)], ContactEmail: benchContact,
 		ChannelID: server.TestChannelID,
 	}
-	update := client.UpdateWorkflowOptions{
-		UpdateID: msg.ID, UpdateName: workflows.UpdateCustomerMessage,
-		Args: []any{msg}, WaitForStage: client.WorkflowUpdateStageCompleted,
-	}
 	var (
 		h   client.WorkflowUpdateHandle
 		err error
 	)
 	if conv.sent == 1 {
-		// The same start the API's deliver sends for a test conversation.
-		start := b.c.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-			ID:                       conv.workflowID,
-			TaskQueue:                b.queue,
-			WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-			WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
-			TypedSearchAttributes: temporal.NewSearchAttributes(
-				workflows.SearchWorkspaceID.ValueSet(b.workspaceID),
-				workflows.SearchChannel.ValueSet("chat"),
-				workflows.SearchStatus.ValueSet(workflows.StatusAIActive),
-				workflows.SearchTestConversation.ValueSet(true),
-			),
-		}, workflows.ConversationWorkflow, workflows.ConversationInput{
+		// The same Update-With-Start the API sends for a test conversation.
+		input := workflows.ConversationInput{
 			WorkspaceID: b.workspaceID, ConversationID: conv.id,
 			ChannelID: server.TestChannelID, ChannelType: "chat", Test: true,
-		})
-		h, err = b.c.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-			StartWorkflowOperation: start, UpdateOptions: update,
-		})
+		}
+		h, err = b.c.UpdateWithStartWorkflow(ctx, workflows.CustomerMessageStart(b.c, input, msg, b.queue))
 	} else {
+		update := workflows.CustomerMessageUpdate(msg)
 		update.WorkflowID = conv.workflowID
 		h, err = b.c.UpdateWorkflow(ctx, update)
 	}

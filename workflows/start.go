@@ -13,9 +13,7 @@ import (
 // ConversationWorkflowID(in.WorkspaceID, in.ConversationID); the search
 // attributes say the workspace, in.ChannelType, the ai_active status and
 // in.Test. The update is UpdateCustomerMessage with msg.ID as its update ID,
-// so a message sent twice gets one turn, and it waits until the reply is
-// ready. A caller that knows the workflow runs can send UpdateOptions alone,
-// with its WorkflowID set.
+// so a message sent twice gets one turn (see CustomerMessageUpdate).
 //
 // It is called by the API for every customer message and by the bench for a
 // conversation's first, so that the bench measures what the API sends. c only
@@ -33,13 +31,19 @@ func CustomerMessageStart(c client.Client, in ConversationInput, msg CustomerMes
 			SearchTestConversation.ValueSet(in.Test),
 		),
 	}, ConversationWorkflow, in)
-	return client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: start,
-		UpdateOptions: client.UpdateWorkflowOptions{
-			UpdateID:     msg.ID,
-			UpdateName:   UpdateCustomerMessage,
-			Args:         []any{msg},
-			WaitForStage: client.WorkflowUpdateStageCompleted,
-		},
+	return client.UpdateWithStartWorkflowOptions{StartWorkflowOperation: start, UpdateOptions: CustomerMessageUpdate(msg)}
+}
+
+// CustomerMessageUpdate returns the UpdateCustomerMessage update that
+// delivers msg, with msg.ID as its update ID (a message sent twice gets one
+// turn), waiting until the reply is ready. Its WorkflowID is unset: with
+// Update-With-Start the start names the workflow, and a caller that sends it
+// as a plain Update to a running conversation sets it.
+func CustomerMessageUpdate(msg CustomerMessage) client.UpdateWorkflowOptions {
+	return client.UpdateWorkflowOptions{
+		UpdateID:     msg.ID,
+		UpdateName:   UpdateCustomerMessage,
+		Args:         []any{msg},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
 	}
 }
