@@ -13,23 +13,18 @@ import (
 )
 
 // TestReplayCommittedHistories replays histories recorded from real runs
-// against the real stack (testdata/*.json, exported with `temporal workflow
-// show -o json`): conversations, and content-source syncs
-// (testdata/sync_source_*.json: one ready, one whose fetch failed after its
-// retries, one whose extraction failed). The v2_ conversations were
-// recorded with records written together and lasting timers: eight messages
-// without pause then close; a run that continued as new with a record
-// unwritten, and the next run, which writes it first and ends when the
-// inactivity timer, fired once too early, fires again. The v3_ one was
-// recorded by `switchboard bench` with Retrieve writing the extractive reply
-// (no Generate local activity) and later turns' context leaving out the
-// configuration the run holds: seven messages, then close. The v4_ one was
-// recorded by `switchboard bench` with the main loop waiting for a signal
-// or timer before it selects (visibleSignals): eight messages, then close.
-// A change that makes ConversationWorkflow or SyncSourceWorkflow
-// non-deterministic for executions already running fails here. When a change
-// is meant to alter the command sequence, version it with workflow.GetVersion
-// rather than re-recording these files.
+// against the real stack (testdata/*.json): conversations, one per behaviour
+// the workflow has now, recorded by TestLiveHistoriesReplay with
+// SWITCHBOARD_RECORD_HISTORIES=workflows/testdata (answers then feedback and
+// close; a handoff, a rep who accepts, writes and hands back; a return; two
+// unanswered questions and a handoff; a reopened conversation; a run that
+// continues as new and the next, which ends on inactivity), and
+// content-source syncs (testdata/sync_source_*.json: one ready, one whose
+// fetch failed after its retries, one whose extraction failed). A change that
+// makes ConversationWorkflow or SyncSourceWorkflow non-deterministic for
+// executions already running fails here: version it with workflow.GetVersion
+// and keep these files, then retire the branch as the README's "Workflow
+// versions" says, re-recording what changed.
 func TestReplayCommittedHistories(t *testing.T) {
 	t.Parallel()
 	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
