@@ -32,56 +32,59 @@ func Logger(cfg config.Config) *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 }
 
-// deps are the connections every command shares.
-type deps struct {
+// Deps are the connections every command shares, and the activities built on
+// them: the product's commands here, and the bench and the evaluation
+// (package bench), which measure what the product runs.
+type Deps struct {
 	cfg       config.Config
 	log       *slog.Logger
-	db        *gorm.DB
-	temporal  client.Client
-	knowledge *knowledge.Store
+	DB        *gorm.DB
+	Temporal  client.Client
+	Knowledge *knowledge.Store
 }
 
-func (d *deps) close() {
-	if d.temporal != nil {
-		d.temporal.Close()
+// Close closes the connections.
+func (d *Deps) Close() {
+	if d.Temporal != nil {
+		d.Temporal.Close()
 	}
-	if d.knowledge != nil {
-		d.knowledge.Close()
+	if d.Knowledge != nil {
+		d.Knowledge.Close()
 	}
-	if d.db != nil {
-		if sqlDB, err := d.db.DB(); err == nil {
+	if d.DB != nil {
+		if sqlDB, err := d.DB.DB(); err == nil {
 			sqlDB.Close()
 		}
 	}
 }
 
-// connect opens the database, Temporal and Weaviate. Temporal is dialled
+// Connect opens the database, Temporal and Weaviate. Temporal is dialled
 // lazily: the server starts even while Temporal is down, and /healthz says so.
-func connect(cfg config.Config, log *slog.Logger) (*deps, error) {
-	d := &deps{cfg: cfg, log: log}
+func Connect(cfg config.Config, log *slog.Logger) (*Deps, error) {
+	d := &Deps{cfg: cfg, log: log}
 	var err error
-	if d.db, err = models.Open(cfg.EffectiveDatabaseURL()); err != nil {
+	if d.DB, err = models.Open(cfg.EffectiveDatabaseURL()); err != nil {
 		return nil, err
 	}
-	d.temporal, err = client.NewLazyClient(client.Options{
+	d.Temporal, err = client.NewLazyClient(client.Options{
 		HostPort:  cfg.TemporalAddress,
 		Namespace: cfg.TemporalNamespace,
 		Logger:    tlog.NewStructuredLogger(log.With("component", "temporal")),
 	})
 	if err != nil {
-		d.close()
+		d.Close()
 		return nil, fmt.Errorf("temporal client: %w", err)
 	}
-	if d.knowledge, err = knowledgeStore(cfg); err != nil {
-		d.close()
+	if d.Knowledge, err = KnowledgeStore(cfg); err != nil {
+		d.Close()
 		return nil, err
 	}
 	return d, nil
 }
 
-// knowledgeStore connects to Weaviate, with the embedder when one is
+// KnowledgeStore connects to Weaviate, with the embedder when one is
 // configured.
-func knowledgeStore(cfg config.Config) (*knowledge.Store, error) {
+func KnowledgeStore(cfg config.Config) (*knowledge.Store, error) {
 	store, err := knowledge.NewStore(knowledge.Config{
 		URL: cfg.WeaviateURL, GRPCAddress: cfg.WeaviateGRPCAddress, APIKey: cfg.WeaviateAPIKey,
 	})
@@ -95,8 +98,10 @@ func knowledgeStore(cfg config.Config) (*knowledge.Store, error) {
 	return store, nil
 }
 
-func (d *deps) activities() *activities.Activities {
-	a := &activities.Activities{DB: d.db, Knowledge: d.knowledge, Generator: answer.Extractive{}}
+// Activities are the conversation activities as the worker registers them,
+// with the configured generator.
+func (d *Deps) Activities() *activities.Activities {
+	a := &activities.Activities{DB: d.DB, Knowledge: d.Knowledge, Generator: answer.Extractive{}}
 	if d.cfg.LLMBaseURL != "" {
 		a.Generator = answer.NewOpenAI(d.cfg.LLMBaseURL, d.cfg.LLMAPIKey, d.cfg.LLMModel, d.cfg.LLMTimeout)
 		a.IssueRefiner = issuetypes.NewOpenAIRefiner(d.cfg.LLMBaseURL, d.cfg.LLMAPIKey, d.cfg.LLMModel, d.cfg.LLMTimeout)
@@ -104,20 +109,20 @@ func (d *deps) activities() *activities.Activities {
 	return a
 }
 
-// sources are the content-source sync activities, with the configured
+// Sources are the content-source sync activities, with the configured
 // fetch limits.
-func (d *deps) sources() *activities.Sources {
+func (d *Deps) Sources() *activities.Sources {
 	return &activities.Sources{
-		DB: d.db, Knowledge: d.knowledge,
+		DB: d.DB, Knowledge: d.Knowledge,
 		Fetcher: fetch.New(fetch.Options{
 			Timeout: d.cfg.FetchTimeout, MaxBytes: d.cfg.SourceMaxBytes, AllowPrivate: d.cfg.FetchPrivate,
 		}),
 	}
 }
 
-func (d *deps) server() *server.Server {
+func (d *Deps) server() *server.Server {
 	srv := &server.Server{
-		DB: d.db, Temporal: d.temporal, Knowledge: d.knowledge,
+		DB: d.DB, Temporal: d.Temporal, Knowledge: d.Knowledge,
 		TaskQueue: d.cfg.TaskQueue, MaxBodyBytes: d.cfg.MaxBodyBytes, Log: d.log,
 		UploadMaxBytes: d.cfg.SourceMaxBytes,
 	}
@@ -130,21 +135,21 @@ func (d *deps) server() *server.Server {
 	return srv
 }
 
-// prepare makes every store ready for the product: it migrates the
+// Prepare makes every store ready for the product: it migrates the
 // database, creates the Weaviate collections and registers the search
 // attributes in the Temporal namespace (waiting up to temporalWait for
 // Temporal to answer). Each step is idempotent.
-func (d *deps) prepare(ctx context.Context, temporalWait time.Duration) error {
-	if err := models.Migrate(d.db); err != nil {
+func (d *Deps) Prepare(ctx context.Context, temporalWait time.Duration) error {
+	if err := models.Migrate(d.DB); err != nil {
 		return err
 	}
-	if err := d.knowledge.EnsureSchema(ctx); err != nil {
+	if err := d.Knowledge.EnsureSchema(ctx); err != nil {
 		return err
 	}
-	if err := waitForTemporal(ctx, d.temporal, temporalWait); err != nil {
+	if err := waitForTemporal(ctx, d.Temporal, temporalWait); err != nil {
 		return err
 	}
-	return RegisterSearchAttributes(ctx, d.temporal, d.cfg.TemporalNamespace)
+	return RegisterSearchAttributes(ctx, d.Temporal, d.cfg.TemporalNamespace)
 }
 
 // waitForTemporal waits until the Temporal frontend answers health checks.

@@ -98,12 +98,12 @@ func RunDev(ctx context.Context, cfg config.Config, out io.Writer) (err error) {
 		cfg.WeaviateGRPCAddress = devstack.WeaviateGRPCAddress(cfg.DevWeaviatePort)
 	}
 
-	d, err := connect(cfg, log)
+	d, err := Connect(cfg, log)
 	if err != nil {
 		return err
 	}
-	defer d.close()
-	if err := d.prepare(ctx, 60*time.Second); err != nil {
+	defer d.Close()
+	if err := d.Prepare(ctx, 60*time.Second); err != nil {
 		return err
 	}
 
@@ -112,7 +112,7 @@ func RunDev(ctx context.Context, cfg config.Config, out io.Writer) (err error) {
 		return err
 	}
 
-	w := worker.New(d.temporal, cfg.TaskQueue, d.activities(), worker.WithSources(d.sources()))
+	w := worker.New(d.Temporal, cfg.TaskQueue, d.Activities(), worker.WithSources(d.Sources()))
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
@@ -150,9 +150,9 @@ func RunDev(ctx context.Context, cfg config.Config, out io.Writer) (err error) {
 // seedDemo seeds the demo workspace the first time and indexes its articles.
 // The keys exist in clear only in demo.json; when that file is gone, the
 // demo workspace gets new keys.
-func seedDemo(ctx context.Context, d *deps, cfg config.Config) (DemoInfo, error) {
+func seedDemo(ctx context.Context, d *Deps, cfg config.Config) (DemoInfo, error) {
 	now := time.Now().UTC()
-	seeded, keys, err := demo.Seed(ctx, d.db, now)
+	seeded, keys, err := demo.Seed(ctx, d.DB, now)
 	if err != nil {
 		return DemoInfo{}, err
 	}
@@ -166,12 +166,12 @@ func seedDemo(ctx context.Context, d *deps, cfg config.Config) (DemoInfo, error)
 		if err == nil && prev.WorkspaceID == seeded.WorkspaceID && prev.Keys.Widget != "" {
 			info.Keys = prev.Keys
 		} else {
-			if info.Keys, err = demo.CreateKeys(d.db.WithContext(ctx), seeded.WorkspaceID, seeded.ChannelID, now); err != nil {
+			if info.Keys, err = demo.CreateKeys(d.DB.WithContext(ctx), seeded.WorkspaceID, seeded.ChannelID, now); err != nil {
 				return DemoInfo{}, err
 			}
 		}
 	}
-	if err := demo.Index(ctx, d.db, d.knowledge, seeded.WorkspaceID); err != nil {
+	if err := demo.Index(ctx, d.DB, d.Knowledge, seeded.WorkspaceID); err != nil {
 		return DemoInfo{}, err
 	}
 	return info, nil

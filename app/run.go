@@ -18,11 +18,11 @@ func RunServer(ctx context.Context, cfg config.Config) error {
 		return err
 	}
 	log := Logger(cfg)
-	d, err := connect(cfg, log)
+	d, err := Connect(cfg, log)
 	if err != nil {
 		return err
 	}
-	defer d.close()
+	defer d.Close()
 	l, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
@@ -37,15 +37,15 @@ func RunWorker(ctx context.Context, cfg config.Config) error {
 		return err
 	}
 	log := Logger(cfg)
-	d, err := connect(cfg, log)
+	d, err := Connect(cfg, log)
 	if err != nil {
 		return err
 	}
-	defer d.close()
-	if err := waitForTemporal(ctx, d.temporal, time.Minute); err != nil {
+	defer d.Close()
+	if err := waitForTemporal(ctx, d.Temporal, time.Minute); err != nil {
 		return err
 	}
-	w := worker.New(d.temporal, cfg.TaskQueue, d.activities(), worker.WithSources(d.sources()))
+	w := worker.New(d.Temporal, cfg.TaskQueue, d.Activities(), worker.WithSources(d.Sources()))
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
@@ -62,12 +62,12 @@ func RunMigrate(ctx context.Context, cfg config.Config) error {
 		return err
 	}
 	log := Logger(cfg)
-	d, err := connect(cfg, log)
+	d, err := Connect(cfg, log)
 	if err != nil {
 		return err
 	}
-	defer d.close()
-	if err := d.prepare(ctx, 30*time.Second); err != nil {
+	defer d.Close()
+	if err := d.Prepare(ctx, 30*time.Second); err != nil {
 		return err
 	}
 	log.Info("database migrated, weaviate collections ready, temporal search attributes registered",

@@ -1,4 +1,4 @@
-package app
+package bench
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"runtime/pprof"
 	"slices"
@@ -20,6 +21,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/switchboardhq/switchboard/app"
 	"github.com/switchboardhq/switchboard/config"
 	"github.com/switchboardhq/switchboard/demo"
 	"github.com/switchboardhq/switchboard/server"
@@ -37,8 +39,8 @@ const (
 	benchTargetRateLevel  = 10
 )
 
-// BenchOptions configure RunBench.
-type BenchOptions struct {
+// Options configure Run.
+type Options struct {
 	// Turns is how many turns each phase measures per concurrency level.
 	Turns int
 	// Warmup is how many turns each phase runs, unmeasured, before Turns.
@@ -66,14 +68,14 @@ type BenchOptions struct {
 // server's limit per run is 2,000; the rest is margin).
 const maxEchoUpdates = 1900
 
-// DefaultBenchOptions are the options of a plain `switchboard bench`.
-func DefaultBenchOptions() BenchOptions {
-	return BenchOptions{Turns: 200, Warmup: 20, Rounds: 4, Concurrency: []int{1, 10}}
+// DefaultOptions are the options of a plain `switchboard bench`.
+func DefaultOptions() Options {
+	return Options{Turns: 200, Warmup: 20, Rounds: 4, Concurrency: []int{1, 10}}
 }
 
-// ParseBenchFlags parses the flags of `switchboard bench`.
-func ParseBenchFlags(args []string, errOut io.Writer) (BenchOptions, error) {
-	opts := DefaultBenchOptions()
+// ParseFlags parses the flags of `switchboard bench`.
+func ParseFlags(args []string, errOut io.Writer) (Options, error) {
+	opts := DefaultOptions()
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(errOut)
 	fs.IntVar(&opts.Turns, "turns", opts.Turns, "measured turns per phase and concurrency level")
@@ -100,7 +102,7 @@ func ParseBenchFlags(args []string, errOut io.Writer) (BenchOptions, error) {
 	return opts, opts.validate()
 }
 
-func (o BenchOptions) validate() error {
+func (o Options) validate() error {
 	switch {
 	case o.Turns < 1:
 		return fmt.Errorf("-turns: must be at least 1")
@@ -165,8 +167,8 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
-// BenchLevel is what one concurrency level measured.
-type BenchLevel struct {
+// Level is what one concurrency level measured.
+type Level struct {
 	Concurrency int `json:"concurrency"`
 	// Bare is an Update round trip on a workflow whose handler returns its
 	// argument: the floor any turn pays.
@@ -181,18 +183,18 @@ type BenchLevel struct {
 	Ratio float64 `json:"p50_ratio"`
 	// Replies counts the level's replies by outcome, as a check that the
 	// agent answered from content rather than taking a shorter path.
-	Replies BenchReplies `json:"replies"`
+	Replies Replies `json:"replies"`
 }
 
-// BenchReplies counts the agent's replies of a level.
-type BenchReplies struct {
+// Replies counts the agent's replies of a level.
+type Replies struct {
 	Answered  int `json:"answered"`
 	Unknown   int `json:"unknown"`
 	HandedOff int `json:"handed_off"`
 }
 
-// BenchTarget is one target and whether the run met it.
-type BenchTarget struct {
+// Target is one target and whether the run met it.
+type Target struct {
 	Name   string  `json:"name"`
 	Value  float64 `json:"value"`
 	Limit  float64 `json:"limit"`
@@ -200,18 +202,18 @@ type BenchTarget struct {
 	Detail string  `json:"detail"`
 }
 
-// BenchReport is everything `switchboard bench` measured.
-type BenchReport struct {
-	TemporalAddress string        `json:"temporal_address"`
-	Namespace       string        `json:"namespace"`
-	TaskQueue       string        `json:"task_queue"`
-	Generator       string        `json:"generator"`
-	Turns           int           `json:"turns"`
-	Warmup          int           `json:"warmup"`
-	Rounds          int           `json:"rounds"`
-	PauseMs         float64       `json:"pause_ms"`
-	Levels          []BenchLevel  `json:"levels"`
-	Targets         []BenchTarget `json:"targets"`
+// Report is everything `switchboard bench` measured.
+type Report struct {
+	TemporalAddress string   `json:"temporal_address"`
+	Namespace       string   `json:"namespace"`
+	TaskQueue       string   `json:"task_queue"`
+	Generator       string   `json:"generator"`
+	Turns           int      `json:"turns"`
+	Warmup          int      `json:"warmup"`
+	Rounds          int      `json:"rounds"`
+	PauseMs         float64  `json:"pause_ms"`
+	Levels          []Level  `json:"levels"`
+	Targets         []Target `json:"targets"`
 }
 
 // The bare workflow measured next to the conversation: no activities, an
@@ -261,11 +263,14 @@ const benchContact = "ada@example.com"
 // benchCallTimeout bounds one measured call, as the API bounds a turn.
 const benchCallTimeout = 2 * time.Minute
 
-// RunBench measures, against the configured Temporal, Weaviate and database,
+// runID names one run's task queue and workflows apart from any other's.
+func runID() string { return fmt.Sprintf("%08x", rand.Uint32()) }
+
+// Run measures, against the configured Temporal, Weaviate and database,
 // the latency and throughput of conversation turns next to a bare Update
 // round trip, for each concurrency level, and prints them with the targets
 // met or missed. It measures; it does not fail on a missed target.
-func RunBench(ctx context.Context, cfg config.Config, out io.Writer, opts BenchOptions) error {
+func Run(ctx context.Context, cfg config.Config, out io.Writer, opts Options) error {
 	if err := opts.validate(); err != nil {
 		return err
 	}
@@ -275,20 +280,20 @@ func RunBench(ctx context.Context, cfg config.Config, out io.Writer, opts BenchO
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	log := Logger(cfg)
-	d, err := connect(cfg, log)
+	log := app.Logger(cfg)
+	d, err := app.Connect(cfg, log)
 	if err != nil {
 		return err
 	}
-	defer d.close()
-	if err := d.prepare(ctx, 30*time.Second); err != nil {
+	defer d.Close()
+	if err := d.Prepare(ctx, 30*time.Second); err != nil {
 		return err
 	}
-	seeded, _, err := demo.Seed(ctx, d.db, time.Now().UTC())
+	seeded, _, err := demo.Seed(ctx, d.DB, time.Now().UTC())
 	if err != nil {
 		return err
 	}
-	if err := demo.Index(ctx, d.db, d.knowledge, seeded.WorkspaceID); err != nil {
+	if err := demo.Index(ctx, d.DB, d.Knowledge, seeded.WorkspaceID); err != nil {
 		return err
 	}
 
@@ -304,9 +309,9 @@ func RunBench(ctx context.Context, cfg config.Config, out io.Writer, opts BenchO
 		defer pprof.StopCPUProfile()
 	}
 
-	run := randomHex(4)
-	b := &bench{c: d.temporal, queue: "switchboard-bench-" + run, run: run, workspaceID: seeded.WorkspaceID, opts: opts}
-	w := worker.New(d.temporal, b.queue, d.activities())
+	run := runID()
+	b := &bench{c: d.Temporal, queue: "switchboard-bench-" + run, run: run, workspaceID: seeded.WorkspaceID, opts: opts}
+	w := worker.New(d.Temporal, b.queue, d.Activities())
 	w.RegisterWorkflowWithOptions(benchEchoWorkflow, workflow.RegisterOptions{Name: benchEchoWorkflowName})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
@@ -316,7 +321,7 @@ func RunBench(ctx context.Context, cfg config.Config, out io.Writer, opts BenchO
 	// while the worker can still end it.
 	defer b.closeAll()
 
-	report := BenchReport{
+	report := Report{
 		TemporalAddress: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace, TaskQueue: b.queue,
 		Generator: "extractive (no LLM)", Turns: opts.Turns, Warmup: opts.Warmup, Rounds: opts.Rounds, PauseMs: ms(opts.Pause),
 	}
@@ -348,7 +353,7 @@ type bench struct {
 	queue       string
 	run         string
 	workspaceID string
-	opts        BenchOptions
+	opts        Options
 
 	mu   sync.Mutex
 	open []string // workflow IDs to close
@@ -357,8 +362,8 @@ type bench struct {
 // level measures the bare Update and conversation turns, with n of each
 // running at once, in alternating rounds, and closes its workflows before
 // the next level starts.
-func (b *bench) level(ctx context.Context, n int) (BenchLevel, error) {
-	level := BenchLevel{Concurrency: n}
+func (b *bench) level(ctx context.Context, n int) (Level, error) {
+	level := Level{Concurrency: n}
 
 	echoIDs := make([]string, n)
 	for i := range echoIDs {
@@ -501,7 +506,7 @@ type benchConversation struct {
 	workflowID string
 	sent       int
 	question   int
-	replies    BenchReplies
+	replies    Replies
 }
 
 // send sends the conversation's next message and waits for the reply: the
@@ -575,18 +580,18 @@ func (b *bench) closeAll() {
 }
 
 // benchTargets checks the issue's targets against the levels measured.
-func benchTargets(levels []BenchLevel) []BenchTarget {
-	var out []BenchTarget
+func benchTargets(levels []Level) []Target {
+	var out []Target
 	for _, l := range levels {
 		if l.Concurrency == benchTargetRatioLevel {
-			out = append(out, BenchTarget{
+			out = append(out, Target{
 				Name:  fmt.Sprintf("turn p50 within %g× of the bare Update at concurrency %d", benchTargetRatio, l.Concurrency),
 				Value: l.Ratio, Limit: benchTargetRatio, Met: l.Ratio <= benchTargetRatio,
 				Detail: fmt.Sprintf("%.1f ms / %.1f ms = %.1f× (target ≤ %g×)", l.Turn.P50Ms, l.Bare.P50Ms, l.Ratio, benchTargetRatio),
 			})
 		}
 		if l.Concurrency == benchTargetRateLevel {
-			out = append(out, BenchTarget{
+			out = append(out, Target{
 				Name:  fmt.Sprintf("at least %g turns/s at concurrency %d", benchTargetRate, l.Concurrency),
 				Value: l.Turn.PerSecond, Limit: benchTargetRate, Met: l.Turn.PerSecond >= benchTargetRate,
 				Detail: fmt.Sprintf("%.1f turns/s (target ≥ %g)", l.Turn.PerSecond, benchTargetRate),
@@ -596,7 +601,7 @@ func benchTargets(levels []BenchLevel) []BenchTarget {
 	return out
 }
 
-func printBenchReport(out io.Writer, r BenchReport) {
+func printBenchReport(out io.Writer, r Report) {
 	fmt.Fprintf(out, "\nSwitchboard bench: Temporal %s (namespace %s), task queue %s, answers: %s\n",
 		r.TemporalAddress, r.Namespace, r.TaskQueue, r.Generator)
 	fmt.Fprintf(out, "%d measured calls per phase after %d warm-up calls, in %d alternating rounds; latency from the client call to the reply",

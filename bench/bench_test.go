@@ -1,4 +1,4 @@
-package app
+package bench
 
 import (
 	"io"
@@ -48,7 +48,7 @@ func TestSummarize(t *testing.T) {
 
 func TestBenchTargets(t *testing.T) {
 	t.Parallel()
-	levels := []BenchLevel{
+	levels := []Level{
 		{Concurrency: 1, Ratio: 1.5, Turn: LatencySummary{P50Ms: 15}, Bare: LatencySummary{P50Ms: 10}},
 		{Concurrency: 10, Turn: LatencySummary{PerSecond: 20}},
 	}
@@ -58,24 +58,24 @@ func TestBenchTargets(t *testing.T) {
 	require.Equal(t, 1.5, got[0].Value)
 	require.False(t, got[1].Met)
 	require.Equal(t, 20.0, got[1].Value)
-	require.Empty(t, benchTargets([]BenchLevel{{Concurrency: 3}}))
+	require.Empty(t, benchTargets([]Level{{Concurrency: 3}}))
 }
 
-func TestParseBenchFlags(t *testing.T) {
+func TestParseFlags(t *testing.T) {
 	t.Parallel()
-	opts, err := ParseBenchFlags(nil, io.Discard)
+	opts, err := ParseFlags(nil, io.Discard)
 	require.NoError(t, err)
-	require.Equal(t, DefaultBenchOptions(), opts)
+	require.Equal(t, DefaultOptions(), opts)
 
-	opts, err = ParseBenchFlags([]string{"-turns", "50", "-warmup", "0", "-rounds", "5", "-concurrency", "1, 4,10", "-json"}, io.Discard)
+	opts, err = ParseFlags([]string{"-turns", "50", "-warmup", "0", "-rounds", "5", "-concurrency", "1, 4,10", "-json"}, io.Discard)
 	require.NoError(t, err)
-	require.Equal(t, BenchOptions{Turns: 50, Warmup: 0, Rounds: 5, Concurrency: []int{1, 4, 10}, JSON: true}, opts)
+	require.Equal(t, Options{Turns: 50, Warmup: 0, Rounds: 5, Concurrency: []int{1, 4, 10}, JSON: true}, opts)
 
 	for _, args := range [][]string{
 		{"-turns", "0"}, {"-turns", "1900"}, {"-warmup", "-1"}, {"-concurrency", "1,x"}, {"-concurrency", "0"}, {"extra"},
 		{"-rounds", "0"}, {"-turns", "3", "-rounds", "4"},
 	} {
-		_, err := ParseBenchFlags(args, io.Discard)
+		_, err := ParseFlags(args, io.Discard)
 		require.Error(t, err, "%v", args)
 	}
 }

@@ -1,4 +1,4 @@
-package app
+package bench
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/switchboardhq/switchboard/activities"
+	"github.com/switchboardhq/switchboard/app"
 	"github.com/switchboardhq/switchboard/config"
 	"github.com/switchboardhq/switchboard/demo"
 	"github.com/switchboardhq/switchboard/models"
@@ -57,10 +58,10 @@ func ParseEvalFlags(args []string, errOut io.Writer) (EvalOptions, error) {
 	return opts, nil
 }
 
-// RetrievalReport is what the retrieval evaluation measured: for each
+// EvalReport is what the retrieval evaluation measured: for each
 // labelled question, where the first passage of a section that answers it
 // came among the passages Retrieve returned.
-type RetrievalReport struct {
+type EvalReport struct {
 	// Search is "BM25", or "hybrid" with the embedding model and alpha.
 	Search    string `json:"search"`
 	Questions int    `json:"questions"`
@@ -76,12 +77,12 @@ type RetrievalReport struct {
 	MRR float64 `json:"mrr"`
 	// ArticleRecallAt3 is the share of questions with a passage of an
 	// answering article (whatever its section) among the first 3.
-	ArticleRecallAt3 float64               `json:"article_recall_at_3"`
-	Results          []RetrievalEvalResult `json:"results"`
+	ArticleRecallAt3 float64      `json:"article_recall_at_3"`
+	Results          []EvalResult `json:"results"`
 }
 
-// RetrievalEvalResult is one question's outcome.
-type RetrievalEvalResult struct {
+// EvalResult is one question's outcome.
+type EvalResult struct {
 	Question string   `json:"question"`
 	Want     []string `json:"want"`
 	// Got are the sections of the passages retrieved, best first.
@@ -116,41 +117,41 @@ func RunEval(ctx context.Context, cfg config.Config, out io.Writer, opts EvalOpt
 // EvaluateRetrieval runs the retrieval evaluation against cfg's Temporal
 // and Weaviate (see RunEval). cfg.DatabaseURL is not used: the demo
 // workspace is seeded into a SQLite database of its own, removed afterwards.
-func EvaluateRetrieval(ctx context.Context, cfg config.Config) (RetrievalReport, error) {
+func EvaluateRetrieval(ctx context.Context, cfg config.Config) (EvalReport, error) {
 	questions, err := demo.RetrievalQuestions()
 	if err != nil {
-		return RetrievalReport{}, err
+		return EvalReport{}, err
 	}
 	dir, err := os.MkdirTemp("", "switchboard-eval-")
 	if err != nil {
-		return RetrievalReport{}, err
+		return EvalReport{}, err
 	}
 	defer os.RemoveAll(dir)
 	cfg.DatabaseURL = "sqlite:" + filepath.Join(dir, "eval.db")
 	if err := cfg.Validate(); err != nil {
-		return RetrievalReport{}, err
+		return EvalReport{}, err
 	}
-	d, err := connect(cfg, Logger(cfg))
+	d, err := app.Connect(cfg, app.Logger(cfg))
 	if err != nil {
-		return RetrievalReport{}, err
+		return EvalReport{}, err
 	}
-	defer d.close()
-	if err := d.prepare(ctx, 30*time.Second); err != nil {
-		return RetrievalReport{}, err
+	defer d.Close()
+	if err := d.Prepare(ctx, 30*time.Second); err != nil {
+		return EvalReport{}, err
 	}
-	seeded, _, err := demo.Seed(ctx, d.db, time.Now().UTC())
+	seeded, _, err := demo.Seed(ctx, d.DB, time.Now().UTC())
 	if err != nil {
-		return RetrievalReport{}, err
+		return EvalReport{}, err
 	}
 	// The workspace is new, and so is its Weaviate tenant: remove it, even
 	// when the evaluation fails half way.
 	defer func() {
 		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 		defer cancel()
-		_ = d.knowledge.DeleteTenant(cleanup, seeded.WorkspaceID)
+		_ = d.Knowledge.DeleteTenant(cleanup, seeded.WorkspaceID)
 	}()
 
-	report := RetrievalReport{Search: "BM25", Questions: len(questions)}
+	report := EvalReport{Search: "BM25", Questions: len(questions)}
 	if cfg.EmbeddingsBaseURL != "" {
 		report.Search = fmt.Sprintf("hybrid (%s, alpha %g)", cfg.EmbeddingsModel, cfg.HybridAlpha)
 	}
@@ -158,7 +159,7 @@ func EvaluateRetrieval(ctx context.Context, cfg config.Config) (RetrievalReport,
 		return report, err
 	}
 
-	acts := d.activities()
+	acts := d.Activities()
 	var at1, at3, at5, articleAt3 int
 	for _, q := range questions {
 		res, err := acts.Retrieve(ctx, activities.RetrieveInput{
@@ -189,20 +190,20 @@ func EvaluateRetrieval(ctx context.Context, cfg config.Config) (RetrievalReport,
 // SyncSourceWorkflow, as creating them through the API does, on a task
 // queue and worker of its own, and returns the numbers of sources and
 // chunks indexed.
-func syncDemoSources(ctx context.Context, d *deps, workspaceID string) (int, int, error) {
+func syncDemoSources(ctx context.Context, d *app.Deps, workspaceID string) (int, int, error) {
 	var srcs []models.ContentSource
-	if err := d.db.WithContext(ctx).Where("workspace_id = ?", workspaceID).Order("created_at, id").Find(&srcs).Error; err != nil {
+	if err := d.DB.WithContext(ctx).Where("workspace_id = ?", workspaceID).Order("created_at, id").Find(&srcs).Error; err != nil {
 		return 0, 0, fmt.Errorf("load sources: %w", err)
 	}
-	queue := "switchboard-eval-" + randomHex(4)
-	w := worker.New(d.temporal, queue, d.activities(), worker.WithSources(d.sources()))
+	queue := "switchboard-eval-" + runID()
+	w := worker.New(d.Temporal, queue, d.Activities(), worker.WithSources(d.Sources()))
 	if err := w.Start(); err != nil {
 		return 0, 0, fmt.Errorf("start worker: %w", err)
 	}
 	defer w.Stop()
 	chunks := 0
 	for _, src := range srcs {
-		run, err := d.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		run, err := d.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 			ID:        workflows.SourceSyncWorkflowID(workspaceID, src.ID) + "-eval",
 			TaskQueue: queue,
 		}, workflows.SyncSourceWorkflow, workflows.SyncSourceInput{WorkspaceID: workspaceID, SourceID: src.ID})
@@ -223,8 +224,8 @@ func syncDemoSources(ctx context.Context, d *deps, workspaceID string) (int, int
 
 // scoreRetrieval finds the rank of the first passage of a section that
 // answers q.
-func scoreRetrieval(q demo.RetrievalQuestion, passages []activities.Passage) RetrievalEvalResult {
-	r := RetrievalEvalResult{Question: q.Question}
+func scoreRetrieval(q demo.RetrievalQuestion, passages []activities.Passage) EvalResult {
+	r := EvalResult{Question: q.Question}
 	for _, a := range q.Answers {
 		r.Want = append(r.Want, a.String())
 	}
@@ -258,7 +259,7 @@ func btoi(b bool) int {
 	return 0
 }
 
-func printRetrievalReport(out io.Writer, r RetrievalReport) {
+func printRetrievalReport(out io.Writer, r EvalReport) {
 	fmt.Fprintf(out, "Retrieval over the demo knowledge base (%d articles, %d chunks), search: %s\n",
 		r.Sources, r.Chunks, r.Search)
 	fmt.Fprintf(out, "%d labelled questions, %d passages retrieved each (as a conversation's turn does)\n\n",
@@ -267,7 +268,7 @@ func printRetrievalReport(out io.Writer, r RetrievalReport) {
 	fmt.Fprintf(out, "  recall@3  %5.1f %%   (right article: %.1f %%)\n", 100*r.RecallAt3, 100*r.ArticleRecallAt3)
 	fmt.Fprintf(out, "  recall@5  %5.1f %%\n", 100*r.RecallAt5)
 	fmt.Fprintf(out, "  MRR       %.3f\n", r.MRR)
-	var misses []RetrievalEvalResult
+	var misses []EvalResult
 	for _, res := range r.Results {
 		if res.Rank == 0 || res.Rank > 3 {
 			misses = append(misses, res)

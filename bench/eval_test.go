@@ -1,4 +1,4 @@
-package app
+package bench
 
 import (
 	"context"
@@ -91,18 +91,18 @@ func TestParseEvalFlags(t *testing.T) {
 	}
 }
 
-func TestParseRetrievalBenchFlags(t *testing.T) {
+func TestParseRetrievalFlags(t *testing.T) {
 	t.Parallel()
-	opts, err := ParseRetrievalBenchFlags(nil, io.Discard)
+	opts, err := ParseRetrievalFlags(nil, io.Discard)
 	require.NoError(t, err)
-	require.Equal(t, DefaultRetrievalBenchOptions(), opts)
-	opts, err = ParseRetrievalBenchFlags([]string{"-chunks", "500", "-per-source", "50", "-queries", "20", "-warmup", "0", "-data", "x.json", "-json"}, io.Discard)
+	require.Equal(t, DefaultRetrievalOptions(), opts)
+	opts, err = ParseRetrievalFlags([]string{"-chunks", "500", "-per-source", "50", "-queries", "20", "-warmup", "0", "-data", "x.json", "-json"}, io.Discard)
 	require.NoError(t, err)
-	require.Equal(t, RetrievalBenchOptions{Chunks: 500, PerSource: 50, Queries: 20, Data: "x.json", JSON: true}, opts)
+	require.Equal(t, RetrievalOptions{Chunks: 500, PerSource: 50, Queries: 20, Data: "x.json", JSON: true}, opts)
 	for _, args := range [][]string{
 		{"-chunks", "0"}, {"-per-source", "0"}, {"-queries", "0"}, {"-warmup", "-1"}, {"-data", ""}, {"extra"},
 	} {
-		_, err := ParseRetrievalBenchFlags(args, io.Discard)
+		_, err := ParseRetrievalFlags(args, io.Discard)
 		require.Error(t, err, "%v", args)
 	}
 }

@@ -1,4 +1,4 @@
-package app
+package bench
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/switchboardhq/switchboard/activities"
+	"github.com/switchboardhq/switchboard/app"
 	"github.com/switchboardhq/switchboard/config"
 	"github.com/switchboardhq/switchboard/knowledge"
 )
@@ -25,8 +26,8 @@ import (
 // repository.
 const DefaultCLINC150Path = "../shared/datasets/clinc150/data_full.json"
 
-// RetrievalBenchOptions configure RunRetrievalBench.
-type RetrievalBenchOptions struct {
+// RetrievalOptions configure RunRetrieval.
+type RetrievalOptions struct {
 	// Chunks is how many chunks to index before measuring searches.
 	Chunks int
 	// PerSource is how many chunks each source has: each source is indexed
@@ -41,15 +42,15 @@ type RetrievalBenchOptions struct {
 	JSON bool
 }
 
-// DefaultRetrievalBenchOptions are the options of a plain
+// DefaultRetrievalOptions are the options of a plain
 // `switchboard bench retrieval`.
-func DefaultRetrievalBenchOptions() RetrievalBenchOptions {
-	return RetrievalBenchOptions{Chunks: 10000, PerSource: 100, Queries: 1000, Warmup: 50, Data: DefaultCLINC150Path}
+func DefaultRetrievalOptions() RetrievalOptions {
+	return RetrievalOptions{Chunks: 10000, PerSource: 100, Queries: 1000, Warmup: 50, Data: DefaultCLINC150Path}
 }
 
-// ParseRetrievalBenchFlags parses the flags of `switchboard bench retrieval`.
-func ParseRetrievalBenchFlags(args []string, errOut io.Writer) (RetrievalBenchOptions, error) {
-	opts := DefaultRetrievalBenchOptions()
+// ParseRetrievalFlags parses the flags of `switchboard bench retrieval`.
+func ParseRetrievalFlags(args []string, errOut io.Writer) (RetrievalOptions, error) {
+	opts := DefaultRetrievalOptions()
 	fs := flag.NewFlagSet("bench retrieval", flag.ContinueOnError)
 	fs.SetOutput(errOut)
 	fs.IntVar(&opts.Chunks, "chunks", opts.Chunks, "chunks to index")
@@ -67,7 +68,7 @@ func ParseRetrievalBenchFlags(args []string, errOut io.Writer) (RetrievalBenchOp
 	return opts, opts.validate()
 }
 
-func (o RetrievalBenchOptions) validate() error {
+func (o RetrievalOptions) validate() error {
 	switch {
 	case o.Chunks < 1 || o.Chunks > 1_000_000:
 		return fmt.Errorf("-chunks: %d is not between 1 and 1000000", o.Chunks)
@@ -83,8 +84,8 @@ func (o RetrievalBenchOptions) validate() error {
 	return nil
 }
 
-// RetrievalBenchReport is what `switchboard bench retrieval` measured.
-type RetrievalBenchReport struct {
+// RetrievalReport is what `switchboard bench retrieval` measured.
+type RetrievalReport struct {
 	WeaviateURL string `json:"weaviate_url"`
 	// Search is "BM25", or "hybrid" with the embedding model and alpha.
 	Search  string `json:"search"`
@@ -102,14 +103,14 @@ type RetrievalBenchReport struct {
 	Empty int `json:"empty"`
 }
 
-// RunRetrievalBench indexes opts.Chunks chunks of real text (CLINC150's
+// RunRetrieval indexes opts.Chunks chunks of real text (CLINC150's
 // train and val utterances, six of one intent to a passage) into a new
 // tenant of the configured Weaviate through the store's IndexSource (the
 // call the IndexSource activity makes), measuring throughput; then it
 // measures the latency of the Retrieve activity, as a conversation's turn
 // calls it, on CLINC150's test utterances; then it deletes the tenant. It
 // needs only Weaviate (and the embeddings API, when one is configured).
-func RunRetrievalBench(ctx context.Context, cfg config.Config, out io.Writer, opts RetrievalBenchOptions) error {
+func RunRetrieval(ctx context.Context, cfg config.Config, out io.Writer, opts RetrievalOptions) error {
 	if err := opts.validate(); err != nil {
 		return err
 	}
@@ -124,7 +125,7 @@ func RunRetrievalBench(ctx context.Context, cfg config.Config, out io.Writer, op
 	if err != nil {
 		return fmt.Errorf("-data: %s: %w", opts.Data, err)
 	}
-	store, err := knowledgeStore(cfg)
+	store, err := app.KnowledgeStore(cfg)
 	if err != nil {
 		return err
 	}
@@ -134,7 +135,7 @@ func RunRetrievalBench(ctx context.Context, cfg config.Config, out io.Writer, op
 	if err := store.EnsureSchema(ctx); err != nil {
 		return err
 	}
-	report := RetrievalBenchReport{WeaviateURL: cfg.WeaviateURL, Search: "BM25", Sources: len(sources)}
+	report := RetrievalReport{WeaviateURL: cfg.WeaviateURL, Search: "BM25", Sources: len(sources)}
 	if cfg.EmbeddingsBaseURL != "" {
 		report.Search = fmt.Sprintf("hybrid (%s, alpha %g)", cfg.EmbeddingsModel, cfg.HybridAlpha)
 	}

@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/switchboardhq/switchboard/app"
+	"github.com/switchboardhq/switchboard/bench"
 	"github.com/switchboardhq/switchboard/config"
 )
 
@@ -71,36 +72,36 @@ func main() {
 		err = app.RunStack(ctx, cfg, args, os.Stderr)
 	case "bench":
 		if len(args) > 0 && args[0] == "retrieval" {
-			var opts app.RetrievalBenchOptions
-			if opts, err = app.ParseRetrievalBenchFlags(args[1:], os.Stderr); err != nil {
+			var opts bench.RetrievalOptions
+			if opts, err = bench.ParseRetrievalFlags(args[1:], os.Stderr); err != nil {
 				if errors.Is(err, flag.ErrHelp) {
 					return
 				}
 				fmt.Fprintln(os.Stderr, "switchboard:", err)
 				os.Exit(2)
 			}
-			err = app.RunRetrievalBench(ctx, cfg, os.Stdout, opts)
+			err = bench.RunRetrieval(ctx, cfg, os.Stdout, opts)
 			break
 		}
-		var opts app.BenchOptions
-		if opts, err = app.ParseBenchFlags(args, os.Stderr); err != nil {
+		var opts bench.Options
+		if opts, err = bench.ParseFlags(args, os.Stderr); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return
 			}
 			fmt.Fprintln(os.Stderr, "switchboard:", err)
 			os.Exit(2)
 		}
-		err = app.RunBench(ctx, cfg, os.Stdout, opts)
+		err = bench.Run(ctx, cfg, os.Stdout, opts)
 	case "eval":
-		var opts app.EvalOptions
-		if opts, err = app.ParseEvalFlags(args, os.Stderr); err != nil {
+		var opts bench.EvalOptions
+		if opts, err = bench.ParseEvalFlags(args, os.Stderr); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return
 			}
 			fmt.Fprintln(os.Stderr, "switchboard:", err)
 			os.Exit(2)
 		}
-		err = app.RunEval(ctx, cfg, os.Stdout, opts)
+		err = bench.RunEval(ctx, cfg, os.Stdout, opts)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return
