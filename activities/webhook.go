@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/switchboardhq/switchboard/fetch"
 	"github.com/switchboardhq/switchboard/models"
 )
 
@@ -46,7 +48,8 @@ func Sign(secret string, t time.Time, body []byte) string {
 }
 
 // NotifyTeam posts a signed event to the team's webhook, when it has one.
-// A 4xx answer is permanent; anything else is retried by Temporal.
+// A redirect (never followed), a 4xx answer other than 429 and an address
+// the guard refuses are permanent; anything else is retried by Temporal.
 func (a *Activities) NotifyTeam(ctx context.Context, in NotifyTeamInput) (NotifyTeamResult, error) {
 	var team models.Team
 	err := a.DB.WithContext(ctx).Where("workspace_id = ? AND key = ?", in.WorkspaceID, in.Team).Limit(1).Find(&team).Error
@@ -66,21 +69,49 @@ func (a *Activities) NotifyTeam(ctx context.Context, in NotifyTeamInput) (Notify
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(SignatureHeader, Sign(team.WebhookSecret, time.Now(), body))
-	client := a.HTTPClient
-	if client == nil {
-		client = &http.Client{Timeout: 10 * time.Second}
-	}
-	resp, err := client.Do(req)
+	resp, err := a.webhookClient().Do(req)
 	if err != nil {
+		var private *fetch.PrivateAddressError
+		if errors.As(err, &private) {
+			// The address will not change by itself: the admin must.
+			return NotifyTeamResult{}, temporal.NewNonRetryableApplicationError(
+				fmt.Sprintf("team %q webhook: %v", in.Team, private), "WebhookFailed", err)
+		}
 		return NotifyTeamResult{}, fmt.Errorf("call webhook: %w", err)
 	}
 	resp.Body.Close()
 	switch {
 	case resp.StatusCode >= 200 && resp.StatusCode < 300:
 		return NotifyTeamResult{Sent: true}, nil
+	case resp.StatusCode >= 300 && resp.StatusCode < 400:
+		return NotifyTeamResult{}, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("webhook answered %d: redirects are not followed, the team's webhook URL must be the final one", resp.StatusCode), "WebhookFailed", nil)
 	case resp.StatusCode >= 400 && resp.StatusCode < 500 && resp.StatusCode != http.StatusTooManyRequests:
 		return NotifyTeamResult{}, temporal.NewNonRetryableApplicationError(fmt.Sprintf("webhook answered %d", resp.StatusCode), "WebhookFailed", nil)
 	default:
 		return NotifyTeamResult{}, fmt.Errorf("webhook answered %d", resp.StatusCode)
 	}
+}
+
+// webhookTimeout bounds one webhook call, connecting and answering included.
+const webhookTimeout = 10 * time.Second
+
+// webhookTransport is shared by every webhook call, so connections are
+// reused.
+var webhookTransport = fetch.NewTransport(false)
+
+// webhookClient returns the client team webhooks are posted with. A team's
+// webhook URL is an admin's choice, so by default it connects only through
+// the fetcher's guard (fetch.NewTransport): never to a loopback, private,
+// link-local or reserved address such as 169.254.169.254. a.HTTPClient, when
+// set (tests), is used instead. Either way no redirect is followed: a
+// redirect could lead anywhere, and the signed body is for the URL the admin
+// gave.
+func (a *Activities) webhookClient() *http.Client {
+	client := http.Client{Transport: webhookTransport, Timeout: webhookTimeout}
+	if a.HTTPClient != nil {
+		client = *a.HTTPClient
+	}
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &client
 }

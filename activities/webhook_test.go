@@ -5,11 +5,14 @@ import (
 	"crypto/hmac"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -39,7 +42,9 @@ func TestNotifyTeamSignsTheEvent(t *testing.T) {
 	require.NoError(t, db.Create(&models.Team{ID: "t1", WorkspaceID: "ws", Key: "support", Name: "Support",
 		WebhookURL: srv.URL, WebhookSecret: "s3cret"}).Error)
 	require.NoError(t, db.Create(&models.Team{ID: "t2", WorkspaceID: "ws", Key: "quiet", Name: "No hook"}).Error)
-	a := &activities.Activities{DB: db}
+	// The test server is on a loopback address, which the default client
+	// refuses (TestNotifyTeamRefusesPrivateAddresses).
+	a := &activities.Activities{DB: db, HTTPClient: srv.Client()}
 	in := activities.NotifyTeamInput{WorkspaceID: "ws", Team: "support", EventID: "conv/1",
 		Event: map[string]any{"reason": "rule: refunds"}, At: time.Now()}
 
@@ -70,6 +75,65 @@ func TestNotifyTeamSignsTheEvent(t *testing.T) {
 	res, err = a.NotifyTeam(context.Background(), in)
 	require.NoError(t, err)
 	require.False(t, res.Sent)
+}
+
+func TestNotifyTeamRefusesPrivateAddresses(t *testing.T) {
+	t.Parallel()
+	db := testenv.Open(t, testenv.SQLiteURL(t))
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(srv.Close)
+	_, port, err := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
+	require.NoError(t, err)
+	// Only loopback addresses here: the guard refuses them before
+	// connecting, and they would reach the test server if it did not.
+	// TestGuard in package fetch covers every range.
+	urls := map[string]string{
+		"local":  srv.URL + "/hook",
+		"zero":   "http://0.0.0.0:" + port + "/hook",
+		"mapped": "http://[::ffff:127.0.0.1]:" + port + "/hook",
+	}
+	for key, u := range urls {
+		require.NoError(t, db.Create(&models.Team{ID: key, WorkspaceID: "ws", Key: key, Name: key, WebhookURL: u, WebhookSecret: "s"}).Error)
+	}
+	a := &activities.Activities{DB: db} // the production default: no HTTPClient
+	for key := range urls {
+		_, err := a.NotifyTeam(context.Background(), activities.NotifyTeamInput{WorkspaceID: "ws", Team: key, EventID: "conv/1", At: time.Now()})
+		var app *temporal.ApplicationError
+		require.True(t, errors.As(err, &app) && app.NonRetryable(), "%s: got %v", key, err)
+		require.ErrorContains(t, err, "does not connect to", key)
+		require.ErrorContains(t, err, fmt.Sprintf("team %q webhook", key))
+	}
+	require.Zero(t, hits.Load(), "no request reached the server")
+}
+
+func TestNotifyTeamFollowsNoRedirect(t *testing.T) {
+	t.Parallel()
+	db := testenv.Open(t, testenv.SQLiteURL(t))
+	var followed atomic.Bool
+	mux := http.NewServeMux()
+	mux.HandleFunc("/hook", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/elsewhere", http.StatusTemporaryRedirect)
+	})
+	mux.HandleFunc("/elsewhere", func(w http.ResponseWriter, r *http.Request) {
+		followed.Store(true)
+		w.WriteHeader(http.StatusNoContent)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	require.NoError(t, db.Create(&models.Team{ID: "t1", WorkspaceID: "ws", Key: "support", Name: "Support",
+		WebhookURL: srv.URL + "/hook", WebhookSecret: "s"}).Error)
+	// Even a client that follows redirects by default follows none here.
+	a := &activities.Activities{DB: db, HTTPClient: srv.Client()}
+
+	_, err := a.NotifyTeam(context.Background(), activities.NotifyTeamInput{WorkspaceID: "ws", Team: "support", EventID: "conv/1", At: time.Now()})
+	var app *temporal.ApplicationError
+	require.True(t, errors.As(err, &app) && app.NonRetryable(), "got %v", err)
+	require.ErrorContains(t, err, "webhook answered 307: redirects are not followed")
+	require.False(t, followed.Load())
 }
 
 func mustInt(t *testing.T, s string) int64 {

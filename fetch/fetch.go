@@ -58,19 +58,8 @@ func New(o Options) *Fetcher {
 	if o.MaxCrawlDelay <= 0 {
 		o.MaxCrawlDelay = 5 * time.Second
 	}
-	dialer := &net.Dialer{Timeout: 10 * time.Second}
-	if !o.AllowPrivate {
-		dialer.Control = refusePrivate
-	}
-	transport := &http.Transport{
-		// No proxy: the address check must see the real destination.
-		Proxy:                 nil,
-		DialContext:           dialer.DialContext,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ResponseHeaderTimeout: o.Timeout,
-		MaxIdleConnsPerHost:   4,
-		IdleConnTimeout:       30 * time.Second,
-	}
+	transport := NewTransport(o.AllowPrivate)
+	transport.ResponseHeaderTimeout = o.Timeout
 	client := &http.Client{
 		Transport: transport,
 		Timeout:   o.Timeout,
@@ -87,15 +76,60 @@ func New(o Options) *Fetcher {
 	return &Fetcher{client: client, maxBytes: o.MaxBytes, maxCrawlDelay: o.MaxCrawlDelay}
 }
 
+// NewDialer returns the dialer Switchboard's outbound requests connect
+// with: a 10 s connect timeout and, unless allowPrivate, [Guard] on every
+// address it connects to.
+func NewDialer(allowPrivate bool) *net.Dialer {
+	dialer := &net.Dialer{Timeout: 10 * time.Second}
+	if !allowPrivate {
+		dialer.Control = Guard
+	}
+	return dialer
+}
+
+// NewTransport returns a transport that connects directly, never through a
+// proxy (the address check must see the real destination), with
+// [NewDialer](allowPrivate). A Fetcher sends its requests with one; so do
+// other outbound requests to addresses an admin chose, such as team
+// webhooks.
+func NewTransport(allowPrivate bool) *http.Transport {
+	return &http.Transport{
+		Proxy:               nil,
+		DialContext:         NewDialer(allowPrivate).DialContext,
+		TLSHandshakeTimeout: 10 * time.Second,
+		MaxIdleConnsPerHost: 4,
+		IdleConnTimeout:     30 * time.Second,
+	}
+}
+
 // PrivateAddressError is returned for a URL whose host resolves to an address
-// the Fetcher may not connect to.
+// Switchboard may not connect to.
 type PrivateAddressError struct{ Addr string }
 
 func (e *PrivateAddressError) Error() string {
-	return fmt.Sprintf("%s is a loopback, private or link-local address, which sources may not fetch from", e.Addr)
+	return fmt.Sprintf("%s is a loopback, private, link-local or reserved address, which Switchboard does not connect to", e.Addr)
 }
 
-func refusePrivate(_, address string, _ syscall.RawConn) error {
+// blockedPrefixes are the ranges [Guard] refuses besides those netip
+// classifies (loopback, private, link-local, unspecified and multicast).
+var blockedPrefixes = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),      // "this network": Linux connects 0.x.x.x to the host itself
+	netip.MustParsePrefix("100.64.0.0/10"),  // carrier-grade NAT, shared address space
+	netip.MustParsePrefix("192.0.0.0/24"),   // IETF protocol assignments
+	netip.MustParsePrefix("198.18.0.0/15"),  // benchmarking
+	netip.MustParsePrefix("240.0.0.0/4"),    // reserved, and the broadcast address
+	netip.MustParsePrefix("64:ff9b::/96"),   // NAT64: an IPv4 address, private ones included
+	netip.MustParsePrefix("64:ff9b:1::/48"), // local-use NAT64
+	netip.MustParsePrefix("2002::/16"),      // 6to4: an IPv4 address, private ones included
+	netip.MustParsePrefix("fec0::/10"),      // site-local (deprecated, still routed internally)
+}
+
+// Guard is a [net.Dialer] Control function: it refuses, with a
+// [*PrivateAddressError], to connect to a loopback, private, link-local,
+// multicast, unspecified or otherwise internal or reserved address
+// (blockedPrefixes), before any packet is sent. It sees the address a host
+// name resolved to, so DNS cannot smuggle one in.
+func Guard(_, address string, _ syscall.RawConn) error {
 	host, _, err := net.SplitHostPort(address)
 	if err != nil {
 		return err
@@ -105,10 +139,14 @@ func refusePrivate(_, address string, _ syscall.RawConn) error {
 		return err
 	}
 	ip = ip.Unmap()
-	cgnat := netip.MustParsePrefix("100.64.0.0/10")
 	if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast() || cgnat.Contains(ip) {
+		ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast() {
 		return &PrivateAddressError{Addr: ip.String()}
+	}
+	for _, prefix := range blockedPrefixes {
+		if prefix.Contains(ip) {
+			return &PrivateAddressError{Addr: ip.String()}
+		}
 	}
 	return nil
 }

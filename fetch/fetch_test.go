@@ -3,10 +3,12 @@ package fetch_test
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -86,6 +88,80 @@ func TestGetRefusesPrivateAddressesByDefault(t *testing.T) {
 	var private *fetch.PrivateAddressError
 	require.ErrorAs(t, err, &private)
 	require.True(t, fetch.Permanent(err))
+}
+
+func TestGuard(t *testing.T) {
+	t.Parallel()
+	// Guard only looks at the address: nothing here is dialled.
+	tests := []struct {
+		addr    string
+		refused bool
+	}{
+		{"93.184.215.14", false},
+		{"2606:2800:21f:cb07:6820:80da:af6b:8b2c", false},
+		{"127.0.0.1", true},
+		{"::1", true},
+		{"10.1.2.3", true},
+		{"172.16.0.1", true},
+		{"192.168.1.1", true},
+		{"169.254.169.254", true},
+		{"::ffff:169.254.169.254", true},
+		{"fe80::1", true},
+		{"fd00::1", true},
+		{"100.64.0.1", true},
+		{"0.0.0.0", true},
+		{"0.1.2.3", true},
+		{"224.0.0.1", true},
+		// The ranges added for issue 18.
+		{"64:ff9b::a9fe:a9fe", true}, // NAT64 of 169.254.169.254
+		{"64:ff9b::808:808", true},   // NAT64 of a public address: refused all the same
+		{"64:ff9b:1::1", true},
+		{"2002:a00:1::1", true}, // 6to4 of 10.0.0.1
+		{"fec0::1", true},
+		{"192.0.0.1", true},
+		{"192.0.0.255", true},
+		{"198.18.0.1", true},
+		{"198.19.255.255", true},
+		{"240.0.0.1", true},
+		{"255.255.255.255", true},
+		// Just outside them.
+		{"192.0.1.1", false},
+		{"198.17.255.255", false},
+		{"198.20.0.1", false},
+		{"239.255.255.255", true}, // multicast
+		{"2003::1", false},
+		{"64:ff9b:2::1", false},
+	}
+	for _, tt := range tests {
+		err := fetch.Guard("tcp", net.JoinHostPort(tt.addr, "443"), nil)
+		if !tt.refused {
+			require.NoError(t, err, tt.addr)
+			continue
+		}
+		var private *fetch.PrivateAddressError
+		require.ErrorAs(t, err, &private, tt.addr)
+		require.True(t, fetch.Permanent(fmt.Errorf("dial: %w", err)), tt.addr)
+	}
+}
+
+func TestNewTransportDialsThroughTheGuard(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	t.Cleanup(srv.Close)
+
+	client := &http.Client{Transport: fetch.NewTransport(false), Timeout: 5 * time.Second}
+	_, err := client.Get(srv.URL)
+	var private *fetch.PrivateAddressError
+	require.ErrorAs(t, err, &private)
+	require.Zero(t, hits.Load(), "refused before connecting")
+	require.Nil(t, fetch.NewTransport(false).Proxy, "a proxy would hide the destination from the guard")
+
+	client.Transport = fetch.NewTransport(true)
+	resp, err := client.Get(srv.URL)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, int32(1), hits.Load())
 }
 
 func TestCheckURL(t *testing.T) {
