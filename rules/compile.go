@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -136,23 +137,27 @@ func (p *Program) Inputs() []string {
 	return append([]string(nil), p.inputs...)
 }
 
-// Eval evaluates the condition against env. It never panics and never reads
-// the wall clock: a runtime error (such as reading order.status when order is
-// nil) returns false and an [*EvalError].
+// errConditionTooSlow is why an evaluation of one condition stopped.
+var errConditionTooSlow = fmt.Errorf("the condition took longer than %s to evaluate", MaxEvalTime)
+
+// Eval evaluates the condition against env. It never panics, and its answer
+// depends only on env: a runtime error (such as reading order.status when
+// order is nil) returns false and an [*EvalError], and so does a condition
+// over one of the work limits ([MaxIterations], [MaxTextWork],
+// [MaxListElements]) or still running after [MaxEvalTime].
 func (p *Program) Eval(env Env) (matched bool, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			matched, err = false, &EvalError{Message: fmt.Sprintf("internal error: %v", r)}
-		}
-	}()
+	return p.EvalContext(context.Background(), env)
+}
+
+// EvalContext is [Program.Eval] that also stops, with an [*EvalError], when
+// ctx is done.
+func (p *Program) EvalContext(ctx context.Context, env Env) (matched bool, err error) {
 	if p.usesNow && env.Now.IsZero() {
 		return false, &EvalError{Message: "now is not set: the caller must pass the evaluation time"}
 	}
-	// Drop any monotonic clock reading, which would show in now.String().
-	env.Now = env.Now.Round(0)
-	out, err := expr.Run(p.program, newMeteredEnv(env))
+	out, err := p.run(ctx, env)
 	if err != nil {
-		return false, evalError(err)
+		return false, err
 	}
 	b, ok := out.(bool)
 	if !ok {
@@ -162,29 +167,46 @@ func (p *Program) Eval(env Env) (matched bool, err error) {
 }
 
 // Score evaluates a scoring expression compiled with [CompileScore]. Like
-// Eval it never panics and never reads the wall clock.
+// Eval it never panics, and its answer depends only on env.
 func (p *Program) Score(env Env) (score float64, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			score, err = 0, &EvalError{Message: fmt.Sprintf("internal error: %v", r)}
-		}
-	}()
 	if !p.number {
 		return 0, &EvalError{Message: "not a scoring expression"}
 	}
 	if p.usesNow && env.Now.IsZero() {
 		return 0, &EvalError{Message: "now is not set: the caller must pass the evaluation time"}
 	}
-	env.Now = env.Now.Round(0)
-	out, err := expr.Run(p.program, newMeteredEnv(env))
+	out, err := p.run(context.Background(), env)
 	if err != nil {
-		return 0, evalError(err)
+		return 0, err
 	}
 	f, ok := out.(float64)
 	if !ok {
 		return 0, &EvalError{Message: fmt.Sprintf("score must be a number, but it evaluated to %s", describeValue(out))}
 	}
 	return f, nil
+}
+
+// run runs the program against env with a fresh meter, in a VM whose memory
+// budget is MaxListElements, for at most MaxEvalTime and while ctx is not
+// done. Errors are [*EvalError].
+func (p *Program) run(ctx context.Context, env Env) (out any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, &EvalError{Message: fmt.Sprintf("internal error: %v", r)}
+		}
+	}()
+	// Drop any monotonic clock reading, which would show in now.String().
+	env.Now = env.Now.Round(0)
+	ctx, cancel := context.WithTimeoutCause(ctx, MaxEvalTime, errConditionTooSlow)
+	defer cancel()
+	metered := newMeteredEnv(env)
+	metered.Meter.ctx = ctx
+	machine := vm.VM{MemoryBudget: MaxListElements}
+	out, err = machine.Run(p.program, metered)
+	if err != nil {
+		return nil, evalError(err)
+	}
+	return out, nil
 }
 
 // describeValue names a value's type for an error message.
@@ -300,8 +322,8 @@ func options(consts *constantArguments, number bool) []expr.Option {
 		expr.Function("lower", meteredCase("lower", strings.ToLower), new(func(*meter, string) string)),
 		// The builtins keys and values return map entries in Go's random map
 		// order; these replacements sort them.
-		expr.Function("keys", sortedKeys, new(func(any) []any)),
-		expr.Function("values", sortedValues, new(func(any) []any)),
+		expr.Function("keys", sortedKeys, new(func(*meter, any) []any)),
+		expr.Function("values", sortedValues, new(func(*meter, any) []any)),
 		// The builtin string formats lists and maps, which can be large.
 		expr.Function("string", stringFunc, new(func(any) string)),
 		// The builtins timezone and date accept "Local", the machine's zone,
@@ -318,6 +340,7 @@ func options(consts *constantArguments, number bool) []expr.Option {
 		expr.Function(stepFunction, meterStep, new(func(*meter) bool)),
 		expr.Function(concatFunction, meterAdd, new(func(*meter, string, string) string)),
 		expr.Function(addFunction, meterAdd, new(func(*meter, any, any) any)),
+		expr.Function(listFunction, meterListCall, new(func(*meter, any) bool)),
 		// Two patches, so that the tree is type-checked between them.
 		expr.Patch(meterArgument{}),
 		expr.Patch(meterPatch{}),
@@ -450,6 +473,9 @@ func evalError(err error) *EvalError {
 		}
 	}
 	e.Message = strings.ReplaceAll(e.Message, matchIdentifier, matchFunction)
+	if e.Message == "memory budget exceeded" {
+		e.Message = fmt.Sprintf("condition is too expensive: it built lists of more than %d elements", MaxListElements)
+	}
 	return e
 }
 

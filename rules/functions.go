@@ -159,15 +159,23 @@ func sortedValues(params ...any) (any, error) {
 	return out, nil
 }
 
-// mapKeys returns the map in params[0] and its keys in a deterministic order:
+// mapKeys returns the map in params[1] and its keys in a deterministic order:
 // strings and numbers by value, anything else by its printed form and type.
+// params[0] is the meter, which counts the keys as list elements looked at.
 func mapKeys(function string, params []any) (reflect.Value, []reflect.Value, error) {
+	meter, params, err := meterFrom(params)
+	if err != nil {
+		return reflect.Value{}, nil, err
+	}
 	if len(params) != 1 {
 		return reflect.Value{}, nil, fmt.Errorf("%s takes 1 argument, got %d", function, len(params))
 	}
 	m := reflect.ValueOf(params[0])
 	if m.Kind() != reflect.Map {
 		return reflect.Value{}, nil, fmt.Errorf("%s takes a map, got %s", function, describeValue(params[0]))
+	}
+	if err := meter.look(max(m.Len(), 1)); err != nil {
+		return reflect.Value{}, nil, err
 	}
 	keys := m.MapKeys()
 	sort.Slice(keys, func(i, j int) bool { return lessValue(keys[i], keys[j]) })

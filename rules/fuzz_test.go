@@ -11,7 +11,10 @@ import (
 // FuzzCompileEval compiles arbitrary conditions and evaluates the ones that
 // compile against environments with and without an order. Neither may
 // panic; compile errors must be *CompileError, evaluation errors *EvalError,
-// and evaluating twice must give the same answer.
+// and evaluating twice must give the same answer. No input may take more
+// than maxFuzzInputTime, all four evaluations included: the work limits keep
+// every condition far below MaxEvalTime. `go test` runs the seeds;
+// `go test -fuzz FuzzCompileEval ./rules/` explores.
 func FuzzCompileEval(f *testing.F) {
 	for _, example := range Examples() {
 		f.Add(example.Condition)
@@ -42,6 +45,18 @@ func FuzzCompileEval(f *testing.F) {
 		`"vip" in split(lower(contact.properties.plan + ",VIP"), ",") && upper(conversation.channel) == "CHAT"`,
 		`all(1..100, any(1..100, # == 50))`,
 		`contact.properties.seats + 1 > 3 && string(contact.properties.seats) == "3"`,
+		// Lists read whole (issue 18).
+		`sum(1..999990) > 0`,
+		`median(1..999990) > 0`,
+		`let r = 1..9000; median(r) + mean(r) + max(r) + min(r) > 0`,
+		`any(1..9999, median(1..(999 + conversation.turn_count)) < 0)`,
+		`let r = 1..5000; any(contact.properties.tags, # in r) || r == r`,
+		`len(filter(1..999990, # % 7 == 0)) > 0`,
+		`reverse(1..999990)[0] > 0 || count(1..999990) > 0`,
+		`len(1..99999999) > 0`,
+		`median([1..6000, [1..6000]]) > 0`,
+		`any(split(conversation.text, ""), len(split(conversation.text, "")) == 0)`,
+		`map(1..999990, # * 2)[0] > 0`,
 	} {
 		f.Add(seed)
 	}
@@ -57,6 +72,12 @@ func FuzzCompileEval(f *testing.F) {
 		},
 	}
 	f.Fuzz(func(t *testing.T, condition string) {
+		start := time.Now()
+		defer func() {
+			if elapsed := time.Since(start); elapsed > maxFuzzInputTime {
+				t.Fatalf("compiling and evaluating %q took %s, more than %s", condition, elapsed, maxFuzzInputTime)
+			}
+		}()
 		program, err := Compile(condition)
 		if err != nil {
 			var compileErr *CompileError
@@ -77,3 +98,6 @@ func FuzzCompileEval(f *testing.F) {
 		}
 	})
 }
+
+// maxFuzzInputTime is the longest FuzzCompileEval may spend on one input.
+const maxFuzzInputTime = 2 * time.Second

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"strings"
@@ -17,15 +18,28 @@ import (
 // exhausting a worker's memory. They are far above what real conditions
 // need.
 const (
-	// MaxIterations is the most predicate steps (one per element that all,
-	// any, filter, count, ... look at, summed over the whole condition) one
-	// evaluation may take.
+	// MaxIterations is the most list elements one evaluation may look at,
+	// summed over the whole condition: one per element a predicate runs on
+	// (all, any, filter, count, ...), and every element of the lists given to
+	// the builtins that read a whole list (sum, mean, median, min, max,
+	// reverse, keys, values, in, and == between lists).
 	MaxIterations = 10_000
 	// MaxTextWork is the most bytes of text one evaluation may process with
 	// the operations whose cost grows with their input: joining strings with
-	// +, split, upper, lower, containsAny (each distinct text once) and
-	// matches.
+	// +, split (which counts the pieces it makes too), upper, lower,
+	// containsAny (each distinct text once) and matches.
 	MaxTextWork = 16 << 20
+	// MaxListElements is the most list and map elements one evaluation may
+	// build: ranges such as 1..100, list and map literals, reverse. It is the
+	// expr VM's memory budget (expr's default, made explicit): a list longer
+	// than MaxIterations can be built but not looked at.
+	MaxListElements = 1_000_000
+	// MaxEvalTime is the longest one evaluation may run: one condition
+	// through [Program.Eval] or [Program.Score], or a whole rule set through
+	// [Cache.Evaluate], whose conditions share it. The limits above keep real
+	// conditions thousands of times below it; it stops whatever they miss,
+	// within the 10 s the conversation workflow gives the rules activity.
+	MaxEvalTime = time.Second
 )
 
 // disabledBuiltins are expr builtins conditions cannot use (besides now,
@@ -48,11 +62,24 @@ var meteredFunctions = map[string][]int{
 	"split":         {2, 3},
 	"upper":         {1},
 	"lower":         {1},
+	"keys":          {1},
+	"values":        {1},
+}
+
+// listBuiltins are the expr builtins that read every element of the lists
+// they are given, with no predicate to count the steps: meterPatch passes
+// each of their arguments through __list, which counts the elements first.
+// sum and count read a whole list only without a predicate.
+var listBuiltins = map[string]bool{
+	"sum": true, "count": true, "mean": true, "median": true, "min": true, "max": true, "reverse": true,
 }
 
 // meter counts the work of one evaluation. Eval creates one per evaluation
 // and passes it to the condition in the hidden field meteredEnv.Meter.
 type meter struct {
+	// ctx is done when the evaluation must stop (MaxEvalTime); nil is
+	// never.
+	ctx        context.Context
 	iterations int
 	textWork   int
 	// The last text containsAny folded, and its words.
@@ -74,7 +101,8 @@ type meteredEnv struct {
 	Meter *meter `expr:"__meter"`
 }
 
-// newMeteredEnv returns env with a fresh meter.
+// newMeteredEnv returns env with a fresh meter, which has no deadline until
+// its ctx is set.
 func newMeteredEnv(env Env) meteredEnv {
 	return meteredEnv{
 		Conversation: env.Conversation,
@@ -92,15 +120,23 @@ const (
 	stepFunction   = "__step"
 	concatFunction = "__concat"
 	addFunction    = "__add"
+	listFunction   = "__list"
+	listVariable   = "__listed"
 )
 
 // step counts one predicate step.
 func (m *meter) step() error {
-	m.iterations++
-	if m.iterations > MaxIterations {
+	return m.look(1)
+}
+
+// look counts n list elements looked at.
+func (m *meter) look(n int) error {
+	if n > MaxIterations || m.iterations > MaxIterations-n {
+		m.iterations = MaxIterations + 1
 		return fmt.Errorf("condition is too expensive: it looked at more than %d list elements", MaxIterations)
 	}
-	return nil
+	m.iterations += n
+	return m.inTime()
 }
 
 // chargeText counts n bytes of text work.
@@ -110,6 +146,59 @@ func (m *meter) chargeText(n int) error {
 		return fmt.Errorf("condition is too expensive: it processed more than %d bytes of text", MaxTextWork)
 	}
 	m.textWork += n
+	return m.inTime()
+}
+
+// inTime returns an error once the evaluation must stop: the meter's
+// context is done. Every metered step asks, so a condition stops within one
+// step of its deadline.
+func (m *meter) inTime() error {
+	if m.ctx == nil || m.ctx.Err() == nil {
+		return nil
+	}
+	return fmt.Errorf("evaluation stopped: %v", context.Cause(m.ctx))
+}
+
+// lookAtList counts the elements of a list, and of the lists inside it
+// (median, min, max and mean read those too), as list elements looked at; an
+// empty list counts as one, so that lists nested without end cost something.
+// Any other value is free (a map's keys are found without reading them all).
+func (m *meter) lookAtList(v any) error {
+	switch list := v.(type) {
+	case nil, string, bool, int, float64:
+		return nil
+	case []int:
+		return m.look(max(len(list), 1))
+	case []float64:
+		return m.look(max(len(list), 1))
+	case []string:
+		return m.look(max(len(list), 1))
+	case []any:
+		if err := m.look(max(len(list), 1)); err != nil {
+			return err
+		}
+		for _, x := range list {
+			if err := m.lookAtList(x); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array {
+		return nil
+	}
+	if err := m.look(max(rv.Len(), 1)); err != nil {
+		return err
+	}
+	switch rv.Type().Elem().Kind() {
+	case reflect.Interface, reflect.Slice, reflect.Array:
+		for i := range rv.Len() {
+			if err := m.lookAtList(rv.Index(i).Interface()); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
@@ -175,12 +264,21 @@ func (meterArgument) Visit(node *ast.Node) {
 // every predicate body becomes (__step(__meter); body), every + that may join
 // strings becomes a call of __concat (two strings) or __add (values whose
 // type is known only at run time), and the infix operator matches becomes a
-// call of the matches helper.
+// call of the matches helper. A list that a builtin or operator reads whole
+// (sum(list), median(list), x in list, list == other) goes through
+// meterList, which has __list count its elements first.
 type meterPatch struct{}
 
 // Visit implements ast.Visitor.
 func (meterPatch) Visit(node *ast.Node) {
 	switch n := (*node).(type) {
+	case *ast.BuiltinNode:
+		if !listBuiltins[n.Name] || ((n.Name == "sum" || n.Name == "count") && len(n.Arguments) != 1) {
+			return
+		}
+		for i, arg := range n.Arguments {
+			n.Arguments[i] = meterList(arg)
+		}
 	case *ast.PredicateNode:
 		if seq, ok := n.Node.(*ast.SequenceNode); ok && len(seq.Nodes) == 2 {
 			if name, _ := calledName(seq.Nodes[0]); name == stepFunction {
@@ -200,8 +298,68 @@ func (meterPatch) Visit(node *ast.Node) {
 			ast.Patch(node, meterCall(addFunction, n, n.Left, n.Right))
 		case n.Operator == "matches":
 			ast.Patch(node, meterCall(matchIdentifier, n, n.Left, n.Right))
+		case n.Operator == "in" && (isList(right) || right == reflect.Interface) && !isListLiteral(n.Right):
+			// A literal list or range is left to expr's optimizer, which
+			// turns x in ["a", "b"] into a set lookup and x in 1..10 into
+			// two comparisons; building it is bounded by MaxListElements.
+			n.Right = meterList(n.Right)
+		case (n.Operator == "==" || n.Operator == "!=") && (isList(left) || isList(right)):
+			n.Left, n.Right = meterList(n.Left), meterList(n.Right)
 		}
 	}
+}
+
+// meterList returns list such that its elements are counted before it is
+// used: (let __listed = list; __list(__meter, __listed); __listed). The let
+// gives the result list's type, element type included, so the condition
+// type-checks as it did without it. A list so wrapped already is returned as
+// it is.
+func meterList(list ast.Node) ast.Node {
+	if let, ok := list.(*ast.VariableDeclaratorNode); ok && let.Name == listVariable {
+		return list
+	}
+	listed := func() ast.Node {
+		ident := &ast.IdentifierNode{Value: listVariable}
+		ident.SetLocation(list.Location())
+		return ident
+	}
+	body := &ast.SequenceNode{Nodes: []ast.Node{meterCall(listFunction, list, listed()), listed()}}
+	body.SetLocation(list.Location())
+	let := &ast.VariableDeclaratorNode{Name: listVariable, Value: list, Expr: body}
+	let.SetLocation(list.Location())
+	return let
+}
+
+// isList reports whether k is the kind of a list.
+func isList(k reflect.Kind) bool {
+	return k == reflect.Slice || k == reflect.Array
+}
+
+// isListLiteral reports whether node is a list written out ([1, 2]) or a
+// range (1..10).
+func isListLiteral(node ast.Node) bool {
+	switch n := node.(type) {
+	case *ast.ArrayNode:
+		return true
+	case *ast.BinaryNode:
+		return n.Operator == ".."
+	}
+	return false
+}
+
+// meterListCall implements __list(meter, list).
+func meterListCall(params ...any) (any, error) {
+	m, args, err := meterFrom(params)
+	if err != nil {
+		return nil, err
+	}
+	if len(args) != 1 {
+		return nil, fmt.Errorf("internal error: __list takes 1 list")
+	}
+	if err := m.lookAtList(args[0]); err != nil {
+		return nil, err
+	}
+	return true, nil
 }
 
 // kindOf returns the kind of a type-checked node's type.
@@ -283,14 +441,25 @@ func meteredSplit(params ...any) (any, error) {
 	if !ok1 || !ok2 {
 		return nil, fmt.Errorf("split takes a text and a separator, got %s and %s", describeValue(args[0]), describeValue(args[1]))
 	}
-	if err := m.chargeText(len(text)); err != nil {
+	n := -1
+	if len(args) == 3 {
+		n = runtime.ToInt(args[2])
+	}
+	// The pieces cost their string headers too: split(text, "") makes one
+	// per character, sixteen times the bytes of the text.
+	pieces := strings.Count(text, separator) + 1
+	if n >= 0 && n < pieces {
+		pieces = n
+	}
+	if err := m.chargeText(len(text) + stringHeaderBytes*pieces); err != nil {
 		return nil, err
 	}
-	if len(args) == 3 {
-		return strings.SplitN(text, separator, runtime.ToInt(args[2])), nil
-	}
-	return strings.Split(text, separator), nil
+	return strings.SplitN(text, separator, n), nil
 }
+
+// stringHeaderBytes is the size of a Go string header, which split counts
+// for every piece it makes.
+const stringHeaderBytes = 16
 
 // meteredCase returns the implementation of upper or lower.
 func meteredCase(name string, convert func(string) string) func(params ...any) (any, error) {

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
@@ -147,6 +148,16 @@ type Decision struct {
 	Evaluations []Evaluation `json:"evaluations"`
 }
 
+// MaxRules is the most rules a rule set may have (package rulesets refuses
+// to add or publish more) and the most enabled rules [Cache.Evaluate]
+// evaluates. It is far above what a workspace writes by hand, and keeps a
+// decision, whose evaluations the conversation workflow records, and the
+// programs a set keeps compiled (DefaultCacheSize) bounded.
+const MaxRules = 200
+
+// errRuleSetTooSlow is why an evaluation of a rule set stopped.
+var errRuleSetTooSlow = fmt.Errorf("the rule set took longer than %s to evaluate", MaxEvalTime)
+
 // Evaluate runs a rule set against env and returns the first matching rule.
 // Each rule is evaluated by its own Kind, so callers pass the rules of one
 // kind (the routing rules, or the handoff rules); Evaluate does not filter
@@ -155,7 +166,16 @@ type Decision struct {
 // counts as not matched and its error is recorded. Programs are cached under
 // the rule ID and version (e.g. the rule set's revision). The rules slice is
 // not modified.
+//
+// The work is bounded: the conditions share one [MaxEvalTime], and at most
+// [MaxRules] enabled rules are evaluated. A rule not evaluated for either
+// reason ends the decision with an evaluation whose error names it.
 func (c *Cache) Evaluate(version string, rules []Rule, env Env) Decision {
+	return c.EvaluateContext(context.Background(), version, rules, env)
+}
+
+// EvaluateContext is [Cache.Evaluate] that also stops when ctx is done.
+func (c *Cache) EvaluateContext(ctx context.Context, version string, rules []Rule, env Env) Decision {
 	ordered := make([]Rule, 0, len(rules))
 	for _, r := range rules {
 		if r.Enabled {
@@ -169,10 +189,23 @@ func (c *Cache) Evaluate(version string, rules []Rule, env Env) Decision {
 		return ordered[i].ID < ordered[j].ID
 	})
 
+	ctx, cancel := context.WithTimeoutCause(ctx, MaxEvalTime, errRuleSetTooSlow)
+	defer cancel()
 	decision := Decision{Evaluations: []Evaluation{}}
 	for i := range ordered {
 		r := ordered[i]
-		evaluation := c.evaluateRule(version, r, env)
+		if i == MaxRules {
+			decision.Evaluations = append(decision.Evaluations, Evaluation{RuleID: r.ID, Error: fmt.Sprintf(
+				"not evaluated: the rule set has %d enabled rules, more than the %d evaluated; rule %q and the %d after it were skipped",
+				len(ordered), MaxRules, r.Name, len(ordered)-MaxRules-1)})
+			break
+		}
+		if ctx.Err() != nil {
+			decision.Evaluations = append(decision.Evaluations, Evaluation{RuleID: r.ID, Error: fmt.Sprintf(
+				"not evaluated: %v; rule %q and the %d after it were skipped", context.Cause(ctx), r.Name, len(ordered)-i-1)})
+			break
+		}
+		evaluation := c.evaluateRule(ctx, version, r, env)
 		decision.Evaluations = append(decision.Evaluations, evaluation)
 		if evaluation.Matched {
 			decision.Matched = &r
@@ -183,7 +216,7 @@ func (c *Cache) Evaluate(version string, rules []Rule, env Env) Decision {
 }
 
 // evaluateRule evaluates one enabled rule.
-func (c *Cache) evaluateRule(version string, r Rule, env Env) Evaluation {
+func (c *Cache) evaluateRule(ctx context.Context, version string, r Rule, env Env) Evaluation {
 	evaluation := Evaluation{RuleID: r.ID}
 	switch r.Kind {
 	case KindRouting:
@@ -219,7 +252,7 @@ func (c *Cache) evaluateRule(version string, r Rule, env Env) Evaluation {
 		return evaluation
 	}
 	evaluation.Inputs = mergeInputs(evaluation.Inputs, program.inputs)
-	matched, err := program.Eval(env)
+	matched, err := program.EvalContext(ctx, env)
 	if err != nil {
 		evaluation.Error = "condition: " + err.Error()
 		return evaluation

@@ -166,8 +166,9 @@ func Validate(ctx context.Context, db *gorm.DB, workspaceID, kind string, in Rul
 
 // CreateRule adds a rule to the draft of kind, creating the draft first when
 // there is none. The rule is validated before anything is written: an invalid
-// rule is a [*RuleError], a name or priority another rule of the draft has is
-// a [*ConflictError], and neither leaves a draft or a rule behind.
+// rule is a [*RuleError], a name or priority another rule of the draft has,
+// or a draft with rules.MaxRules rules already, is a [*ConflictError], and
+// neither leaves a draft or a rule behind.
 func CreateRule(ctx context.Context, db *gorm.DB, workspaceID, kind string, in RuleInput) (models.Rule, error) {
 	if err := CheckKind(kind); err != nil {
 		return models.Rule{}, err
@@ -250,9 +251,9 @@ func DeleteRule(ctx context.Context, db *gorm.DB, workspaceID, kind, ruleID stri
 // conversations pin, and archives the version published before. Every rule is
 // validated again first (a team may have been removed since it was written);
 // an invalid rule is a [*RuleError] naming it as rules[i].field, and no draft
-// is a [*ConflictError]. On any error nothing changes. An empty draft may be
-// published: no handoff rules, or no routing rules (the agent takes every
-// conversation).
+// or more than rules.MaxRules rules is a [*ConflictError]. On any error
+// nothing changes. An empty draft may be published: no handoff rules, or no
+// routing rules (the agent takes every conversation).
 func Publish(ctx context.Context, db *gorm.DB, workspaceID, kind string, now time.Time) (models.RuleSetVersion, error) {
 	if err := CheckKind(kind); err != nil {
 		return models.RuleSetVersion{}, err
@@ -641,12 +642,19 @@ func checkInDraft(tx *gorm.DB, workspaceID, kind string, r models.Rule) error {
 	if err != nil {
 		return err
 	}
+	isNew := !slices.ContainsFunc(others, func(o models.Rule) bool { return o.ID == r.ID })
+	if isNew && len(others) >= rules.MaxRules {
+		return &ConflictError{Message: fmt.Sprintf("the %s draft has %d rules already, the most a rule set may have: delete one first", kind, len(others))}
+	}
 	return checkUnique(r, others, "")
 }
 
 // validateVersion checks every rule of a version about to be published, in
-// evaluation order.
+// evaluation order, and that there are at most rules.MaxRules of them.
 func validateVersion(tx *gorm.DB, workspaceID, kind string, rows []models.Rule) error {
+	if len(rows) > rules.MaxRules {
+		return &ConflictError{Message: fmt.Sprintf("%d %s rules, more than the %d a rule set may have: delete some first", len(rows), kind, rules.MaxRules)}
+	}
 	teams, err := teamKeys(tx, workspaceID)
 	if err != nil {
 		return err
