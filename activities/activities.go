@@ -155,9 +155,5 @@ func (a *Activities) Generate(ctx context.Context, in GenerateInput) (GenerateRe
 	if err != nil {
 		return GenerateResult{}, err
 	}
-	out := GenerateResult{Text: ans.Text, Known: ans.Known, Confidence: ans.Confidence}
-	for _, c := range ans.Citations {
-		out.Citations = append(out.Citations, c)
-	}
-	return out, nil
+	return GenerateResult{Text: ans.Text, Citations: ans.Citations, Known: ans.Known, Confidence: ans.Confidence}, nil
 }

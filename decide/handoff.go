@@ -182,9 +182,9 @@ func Assign(h Handoff, team Team, now time.Time) Assignment {
 
 // Entry is the journal entry of the assignment.
 func (a Assignment) Entry() Entry {
-	return Entry{Kind: KindHandoff, Summary: "handed off to " + a.Team + ": " + a.Reason, Detail: DetailMap(HandoffDetail{
+	return Entry{Kind: KindHandoff, Summary: "handed off to " + a.Team + ": " + a.Reason, Detail: HandoffDetail{
 		Trigger: a.Trigger, RuleID: a.RuleID, Mode: a.Mode, Team: a.Team, AcceptBy: a.AcceptBy,
-	})}
+	}.Map()}
 }
 
 // DescribeOpening says when the team opens, relative to now, in the team's

@@ -1,6 +1,7 @@
 package decide_test
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -171,4 +172,27 @@ func TestResolved(t *testing.T) {
 	require.False(t, decide.Resolved(false, 0, ""), "the agent never answered")
 	require.False(t, decide.Resolved(true, 1, ""), "a person was needed")
 	require.False(t, decide.Resolved(true, 0, decide.FeedbackNotHelpful), "the customer said it did not help")
+}
+
+func TestDetailsReadBackAsWritten(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	h := decide.HandoffDetail{Trigger: "rule:r1", RuleID: "r1", Mode: decide.ModeTransferNow, Team: "billing", AcceptBy: at}
+	// The journal stores a detail as JSON; what analytics reads back is what
+	// the workflow wrote.
+	b, err := json.Marshal(h.Map())
+	require.NoError(t, err)
+	var stored map[string]any
+	require.NoError(t, json.Unmarshal(b, &stored))
+	got, err := decide.DetailAs[decide.HandoffDetail](stored)
+	require.NoError(t, err)
+	require.Equal(t, h, got)
+
+	r := decide.RepAcceptedDetail{RepKeyID: "k1", WaitedMs: 1234}
+	b, err = json.Marshal(r.Map())
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &stored))
+	back, err := decide.DetailAs[decide.RepAcceptedDetail](stored)
+	require.NoError(t, err)
+	require.Equal(t, r, back)
 }

@@ -123,18 +123,14 @@ type RepAcceptedDetail struct {
 	WaitedMs int64  `json:"waited_ms"`
 }
 
-// DetailMap is a typed detail as the journal keeps it: the JSON object it
-// encodes to.
-func DetailMap(detail any) map[string]any {
-	b, err := json.Marshal(detail)
-	if err != nil {
-		panic(fmt.Sprintf("decide: detail %T does not encode: %v", detail, err))
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		panic(fmt.Sprintf("decide: detail %T is not an object: %v", detail, err))
-	}
-	return m
+// Map is the detail as the journal keeps it (the keys of its JSON tags).
+func (d HandoffDetail) Map() map[string]any {
+	return map[string]any{"trigger": d.Trigger, "rule_id": d.RuleID, "mode": d.Mode, "team": d.Team, "accept_by": d.AcceptBy}
+}
+
+// Map is the detail as the journal keeps it (the keys of its JSON tags).
+func (d RepAcceptedDetail) Map() map[string]any {
+	return map[string]any{"rep_key_id": d.RepKeyID, "waited_ms": d.WaitedMs}
 }
 
 // DetailAs reads a journal entry's detail as its typed detail T; fields

@@ -2,6 +2,7 @@ package decide
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/switchboardhq/switchboard/models"
@@ -59,9 +60,9 @@ func Lead(cfg *LeadConfig, lead *LeadState, salesInquiry bool, text string) Lead
 		return LeadStep{Handled: true, Lead: lead, Reply: "Sorry, I didn't catch that. " + leadHint(q)}
 	}
 	next := *lead
-	next.Answers = make(map[string]any, len(lead.Answers)+1)
-	for k, v := range lead.Answers {
-		next.Answers[k] = v
+	next.Answers = maps.Clone(lead.Answers)
+	if next.Answers == nil {
+		next.Answers = map[string]any{}
 	}
 	next.Answers[q.Property] = value
 	next.Asking++

@@ -50,7 +50,9 @@ func (c *searchClient) run(ctx context.Context, req *pb.SearchRequest) ([]*pb.Se
 	if c.auth != nil {
 		ctx = metadata.NewOutgoingContext(ctx, c.auth)
 	}
-	// Properties come back typed (text, int) rather than as JSON.
+	// Properties come back typed (text, int) rather than as JSON. The older
+	// flags are deprecated, but servers before 1.27 read only them.
+	//lint:ignore SA1019 kept for servers before 1.27
 	req.Uses_123Api, req.Uses_125Api, req.Uses_127Api = true, true, true
 	reply, err := c.weaviate.Search(ctx, req)
 	if err != nil {
@@ -104,6 +106,7 @@ func textList(v *pb.Value) []string {
 		return tv.GetValues()
 	}
 	var out []string
+	//lint:ignore SA1019 servers before 1.25 send text lists this way
 	for _, e := range l.GetValues() {
 		out = append(out, e.GetTextValue())
 	}

@@ -478,6 +478,7 @@ func (s *Store) searchRequest(ctx context.Context, req SearchRequest) (*pb.Searc
 		if len(vectors) != 1 {
 			return nil, fmt.Errorf("embed query: %d vectors for 1 text", len(vectors))
 		}
+		//lint:ignore SA1019 Vector is what every server version reads for one unnamed vector
 		search.HybridSearch = &pb.Hybrid{Query: q, Vector: vectors[0], Alpha: s.alpha, Properties: searchProperties}
 	} else {
 		search.Bm25Search = &pb.BM25{Query: q, Properties: searchProperties}

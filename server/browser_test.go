@@ -92,7 +92,8 @@ func (p page) saveOnFailure() {
 	}
 	dir := filepath.Join(os.TempDir(), "switchboard-browser-artifacts")
 	path := filepath.Join(dir, fmt.Sprintf("%s-%s-%d.png", strings.ReplaceAll(p.t.Name(), "/", "_"), p.name, time.Now().Unix()))
-	if err := os.MkdirAll(dir, 0o755); err == nil {
+	err = os.MkdirAll(dir, 0o755)
+	if err == nil {
 		err = os.WriteFile(path, shot, 0o644)
 	}
 	if err != nil {

@@ -93,7 +93,7 @@ func (c *conversation) accepted(ctx workflow.Context, sig RepAccepted) {
 	c.state.LastActivity = now
 	c.say(c.systemMessageID("joined"), RoleSystem, decide.RepJoinedText(sig.RepName), now)
 	c.note("", decide.Entry{Kind: decide.KindRepAccepted, Summary: decide.RepName(sig.RepName) + " accepted",
-		Detail: decide.DetailMap(decide.RepAcceptedDetail{RepKeyID: sig.RepKeyID, WaitedMs: now.Sub(h.At).Milliseconds()})})
+		Detail: decide.RepAcceptedDetail{RepKeyID: sig.RepKeyID, WaitedMs: now.Sub(h.At).Milliseconds()}.Map()})
 	c.emit(ctx, decide.EventAccepted, map[string]any{"rep": sig.RepName})
 	if err := c.upsertSearch(ctx); err != nil {
 		workflow.GetLogger(ctx).Error("search attributes", "error", err)
