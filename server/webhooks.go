@@ -150,7 +150,7 @@ func (s *Server) inboundWebhook(c *gin.Context) {
 	if out.Reply.Text != "" {
 		resp.OutboxID, err = s.queueChannelReply(ctx, channelReply{
 			WorkspaceID: ch.WorkspaceID, ChannelID: ch.ID, ChannelType: ch.Type,
-			ConversationRowID: activities.ConversationRowID(wfID), Recipient: sender,
+			ConversationRowID: models.ConversationRowID(wfID), Recipient: sender,
 			Subject: replySubject(ch.Type, in.Subject), Body: out.Reply.Text,
 			Key: "channel_reply:" + ch.ID + ":" + msg.ID, InReplyTo: in.MessageID,
 		})
