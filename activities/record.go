@@ -2,11 +2,14 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -137,7 +140,7 @@ func (a *Activities) record(ctx context.Context, recs []RecordTurnInput) error {
 	if len(recs) == 0 {
 		return nil
 	}
-	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		cited := map[string]int{}
 		for _, rec := range recs {
 			if err := recordTurn(tx, rec, cited); err != nil {
@@ -146,6 +149,23 @@ func (a *Activities) record(ctx context.Context, recs []RecordTurnInput) error {
 		}
 		return countCitations(tx, recs[0].WorkspaceID, cited)
 	})
+	if unwritable(err) {
+		// Retrying cannot help, and would hold back the records after it.
+		return temporal.NewNonRetryableApplicationError(err.Error(), ErrUnwritableRecord, err)
+	}
+	return err
+}
+
+// ErrUnwritableRecord is the application error type of a record the
+// database refuses for its content: retrying will not help.
+const ErrUnwritableRecord = "UnwritableRecord"
+
+// unwritable reports whether the database refused the data itself
+// (PostgreSQL's class 22, data exception: a NUL in text, an invalid byte
+// sequence, a value too long), not its availability.
+func unwritable(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && strings.HasPrefix(pg.Code, "22")
 }
 
 func validRecord(in RecordTurnInput) error {

@@ -139,6 +139,20 @@ func UnansweredTwice(consecutiveUnknown int, defaultTeam string) *Handoff {
 		Mode: ModeTransferNow, Team: defaultTeam, Message: TransferText}
 }
 
+// DependencyFailure is the handoff after a step of the turn failed for good
+// (step names it: "context", "rules", "retrieval", "model", "action", …):
+// the customer gets an apology and a person.
+func DependencyFailure(step, defaultTeam string) Handoff {
+	return Handoff{Reason: "dependency failure: " + step + " failed", Trigger: TriggerDependencyFailure,
+		Mode: ModeTransferNow, Team: defaultTeam, Message: ApologyText}
+}
+
+// FailureEntry is the journal entry of a step that failed for good.
+func FailureEntry(step string, err error) Entry {
+	return Entry{Kind: KindDependencyFailure, Summary: step + " failed after its retries: apologised and handed to a person",
+		Detail: map[string]any{"step": step, "error": err.Error()}}
+}
+
 // Inactive is the handoff of a conversation nobody wrote to for idle, to
 // the channel's team.
 func Inactive(idle time.Duration, team string) Handoff {

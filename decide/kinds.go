@@ -33,6 +33,8 @@ const (
 	KindReopened         Kind = "reopened"
 	KindFeedback         Kind = "feedback"
 	KindEnd              Kind = "end"
+	// KindDependencyFailure: a step of the turn failed after its retries.
+	KindDependencyFailure Kind = "dependency_failure"
 )
 
 // RulesKind is the decision kind of evaluating a rule set of kind
@@ -77,6 +79,9 @@ const (
 	TriggerInactive = "inactive"
 	// TriggerQualifiedLead: a sales lead that qualified goes to sales.
 	TriggerQualifiedLead = "qualified_lead"
+	// TriggerDependencyFailure: a step of the turn (retrieval, the model,
+	// the rules, an action, the CRM) still failed after its retries.
+	TriggerDependencyFailure = "dependency_failure"
 )
 
 // Why a customer message is a knowledge gap.

@@ -11,6 +11,9 @@ const (
 	// DefaultFallback is told to the customer when no rep accepted in time
 	// and the team has no message of its own.
 	DefaultFallback = "Our team is busy right now. A member of the team will follow up with you by email as soon as possible."
+	// ApologyText answers a message the agent could not handle because
+	// something it depends on failed: a person takes over.
+	ApologyText = "I'm sorry — something went wrong on our side and I can't answer that right now. I've passed your message to our team, and a person will reply here."
 	// HandedBackText tells the customer the agent has the conversation again.
 	HandedBackText = "You're back with our assistant."
 	// ReturnUndoneText: a return whose label could not be sent was cancelled.

@@ -323,6 +323,9 @@ func sideEffectOptions(ctx workflow.Context) workflow.Context {
 func readOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
 		StartToCloseTimeout: 10 * time.Second,
-		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: 200 * time.Millisecond, MaximumAttempts: 5},
+		// A dependency that does not answer fails the step within this, so
+		// the customer gets an apology rather than a wait.
+		ScheduleToCloseTimeout: 25 * time.Second,
+		RetryPolicy:            &temporal.RetryPolicy{InitialInterval: 200 * time.Millisecond, MaximumAttempts: 5},
 	})
 }

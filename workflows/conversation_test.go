@@ -42,6 +42,11 @@ type fake struct {
 	// localAnswers makes Retrieve write the reply when asked to, as a
 	// worker with the extractive answerer does.
 	localAnswers bool
+	// failing names the activities that fail for good (after retries).
+	failing map[string]bool
+	// poison makes the record of a message with this text one the database
+	// refuses (ErrUnwritableRecord).
+	poison string
 
 	calls    map[string]int
 	recorded []activities.RecordTurnInput
@@ -61,6 +66,26 @@ func (f *fake) call(name string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls[name]++
+}
+
+// fails returns the error of an activity the test made fail, nil otherwise.
+func (f *fake) fails(name string) error {
+	if f.failing[name] {
+		return temporal.NewNonRetryableApplicationError(name+" is down", "Down", nil)
+	}
+	return nil
+}
+
+// poisoned reports whether a record holds the poison text.
+func (f *fake) poisoned(recs ...activities.RecordTurnInput) bool {
+	for _, r := range recs {
+		for _, m := range r.Messages {
+			if f.poison != "" && m.Text == f.poison {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 var ada = &decide.Contact{ID: "contact-ada", Email: "ada@example.com", Tier: "standard", LifecycleStage: "customer"}
@@ -120,12 +145,15 @@ func setup(t *testing.T) *testBundle {
 	env.OnActivity(a.LoadContext, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.LoadContextInput) (activities.LoadContextResult, error) {
 			f.call("LoadContext")
-			return f.context(in), nil
+			return f.context(in), f.fails("LoadContext")
 		})
 	env.OnActivity(a.EvaluateRules, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.EvaluateRulesInput) (activities.EvaluateRulesResult, error) {
 			f.call("EvaluateRules:" + in.Kind)
 			out := activities.EvaluateRulesResult{Version: in.Version}
+			if err := f.fails("EvaluateRules"); err != nil {
+				return out, err
+			}
 			if in.Kind == "handoff" && f.handoffRule != nil {
 				out.RuleCount = 1
 				matched := strings.Contains(strings.ToLower(in.Env.Conversation.Text), f.trigger)
@@ -140,6 +168,9 @@ func setup(t *testing.T) *testBundle {
 	env.OnActivity(a.Retrieve, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.RetrieveInput) (activities.RetrieveResult, error) {
 			f.call("Retrieve")
+			if err := f.fails("Retrieve"); err != nil {
+				return activities.RetrieveResult{}, err
+			}
 			out := activities.RetrieveResult{Passages: []activities.Passage{{SourceID: "src-1", Title: "Shipping", Text: "Shipping takes 3 days.", Score: 2}}}
 			if in.Answer && f.localAnswers {
 				gen := fakeGenerate(in.Query, out.Passages)
@@ -151,12 +182,15 @@ func setup(t *testing.T) *testBundle {
 	env.OnActivity(a.Generate, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.GenerateInput) (activities.GenerateResult, error) {
 			f.call("Generate")
-			return fakeGenerate(in.Question, in.Passages), nil
+			return fakeGenerate(in.Question, in.Passages), f.fails("Generate")
 		})
 	env.OnActivity(a.RecordTurn, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.RecordTurnInput) (activities.RecordTurnResult, error) {
 			f.mu.Lock()
 			defer f.mu.Unlock()
+			if f.poisoned(in) {
+				return activities.RecordTurnResult{}, temporal.NewNonRetryableApplicationError("invalid byte sequence", activities.ErrUnwritableRecord, nil)
+			}
 			f.recorded = append(f.recorded, in)
 			return activities.RecordTurnResult{}, nil
 		})
@@ -164,8 +198,11 @@ func setup(t *testing.T) *testBundle {
 		func(_ context.Context, in activities.RecordTurnsInput) (activities.RecordTurnResult, error) {
 			f.mu.Lock()
 			defer f.mu.Unlock()
-			f.recorded = append(f.recorded, in.Records...)
 			f.batches = append(f.batches, len(in.Records))
+			if f.poisoned(in.Records...) {
+				return activities.RecordTurnResult{}, temporal.NewNonRetryableApplicationError("invalid byte sequence", activities.ErrUnwritableRecord, nil)
+			}
+			f.recorded = append(f.recorded, in.Records...)
 			return activities.RecordTurnResult{}, nil
 		})
 	env.OnActivity(a.ChargeResolution, mock.Anything, mock.Anything).Return(
@@ -185,6 +222,9 @@ func setup(t *testing.T) *testBundle {
 	env.OnActivity(a.OrderStatus, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.ActionInput) (activities.ActionResult, error) {
 			f.call("OrderStatus")
+			if err := f.fails("OrderStatus"); err != nil {
+				return activities.ActionResult{}, err
+			}
 			return activities.ActionResult{Text: "Order " + in.OrderNumber + " was delivered."}, nil
 		})
 	env.OnActivity(a.CreateReturn, mock.Anything, mock.Anything).Return(

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -115,12 +116,27 @@ func (c *conversation) commit(ctx workflow.Context, team decide.Team) error {
 	// The first record is written before the reply: it creates the
 	// conversation's row, which every later API call (feedback, a rep's
 	// accept, close) looks the conversation up by. Nothing is queued before
-	// it, so order holds.
-	if err := c.save(ctx, rec); err != nil {
-		return err
-	}
+	// it, so order holds. A database that does not take it in time does not
+	// hold the reply back: the record goes first in the queue, which the
+	// recorder writes once the database is back.
 	c.state.Recorded = true
-	c.notifyHandoffs(ctx, p)
+	var a *activities.Activities
+	fctx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    10 * time.Second,
+		ScheduleToCloseTimeout: 20 * time.Second,
+		RetryPolicy:            &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: 5 * time.Second},
+	})
+	err := workflow.ExecuteActivity(fctx, a.RecordTurn, rec).Get(ctx, nil)
+	switch {
+	case err == nil:
+		c.notifyHandoffs(ctx, p)
+	case temporal.IsCanceledError(err) || ctx.Err() != nil:
+		return fmt.Errorf("record: %w", err)
+	default:
+		workflow.GetLogger(ctx).Error("first record not written yet: queued", "error", err)
+		p.canWait = false
+		c.recorder.queue = append(c.recorder.queue, p)
+	}
 	return nil
 }
 
@@ -237,12 +253,26 @@ func (c *conversation) writeRecords(ctx workflow.Context, ps []pendingRecord) {
 			err = fmt.Errorf("record: %w", err)
 		}
 	}
-	if err != nil {
+	var app *temporal.ApplicationError
+	switch {
+	case err == nil:
+		for _, p := range ps {
+			c.notifyHandoffs(ctx, p)
+		}
+	case errors.As(err, &app) && app.Type() == activities.ErrUnwritableRecord && len(ps) > 1:
+		// One record the database refuses must not take the others with
+		// it: write them one by one.
+		for _, p := range ps {
+			c.writeRecords(ctx, []pendingRecord{p})
+		}
+	case errors.As(err, &app) && app.Type() == activities.ErrUnwritableRecord:
+		// It can never be written: say so loudly, count it where the state
+		// query shows it, and let the records after it through.
+		c.state.UnwrittenRecords++
+		workflow.GetLogger(ctx).Error("record can never be written: dropped", "error", err,
+			"messages", len(ps[0].rec.Messages), "decisions", len(ps[0].rec.Decisions))
+	default:
 		workflow.GetLogger(ctx).Error("record failed", "error", err)
-		return
-	}
-	for _, p := range ps {
-		c.notifyHandoffs(ctx, p)
 	}
 }
 

@@ -22,7 +22,10 @@ func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, t turn
 	switch s := decide.Shortcuts(msg.Text, string(cx.Analysis.Intent), cx.Settings); {
 	case s.Action != "":
 		out, err := c.act(ctx, msg, cx, s.Action, s.Protection)
-		return out, "", err
+		if err != nil {
+			return out, "", &stepError{step: "action", err: err}
+		}
+		return out, "", nil
 	case s.Entry != nil:
 		c.note(msg.ID, *s.Entry)
 		if s.Answered {
@@ -33,12 +36,12 @@ func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, t turn
 
 	retrieved, err := c.retrieve(ctx, msg, t.prefetch)
 	if err != nil {
-		return out, "", fmt.Errorf("retrieve: %w", err)
+		return out, "", &stepError{step: "retrieval", err: err}
 	}
 	gen := retrieved.Answer // the extractive reply, written by Retrieve
 	if gen == nil {
 		if gen, err = c.generate(ctx, msg, retrieved.Passages, cx); err != nil {
-			return out, "", fmt.Errorf("generate: %w", err)
+			return out, "", &stepError{step: "model", err: err}
 		}
 	}
 	sources := make([]string, 0, len(retrieved.Passages))
@@ -112,7 +115,10 @@ func (c *conversation) generate(ctx workflow.Context, msg CustomerMessage, passa
 	} else {
 		gctx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 			StartToCloseTimeout: 2 * time.Minute,
-			RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: 10 * time.Second, MaximumAttempts: 4},
+			// All attempts together stay within what a customer waits for
+			// (the API waits 3 minutes); then the turn apologises.
+			ScheduleToCloseTimeout: 150 * time.Second,
+			RetryPolicy:            &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: 10 * time.Second, MaximumAttempts: 4},
 		})
 		err = workflow.ExecuteActivity(gctx, a.Generate, in).Get(ctx, &gen)
 	}

@@ -1,8 +1,10 @@
 package workflows
 
 import (
+	"errors"
 	"time"
 
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/switchboardhq/switchboard/activities"
@@ -34,14 +36,14 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 	// 1. Enrich: the customer, the order, the message, the configuration.
 	t, err := c.enrich(ctx, msg, received)
 	if err != nil {
-		return AgentReply{}, err
+		return c.fail(ctx, msg, received, "context", err)
 	}
 	cx := t.cx
 
 	// 2. Who takes the conversation.
 	handoff, err := c.decideHandoff(ctx, msg, t)
 	if err != nil {
-		return AgentReply{}, err
+		return c.fail(ctx, msg, received, "rules", err)
 	}
 	if handoff != nil && handoff.Mode != decide.ModeKeepAssisting {
 		team := cx.Teams[handoff.Team]
@@ -57,7 +59,7 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 	// goes to sales.
 	out, lead, handled, err := c.qualify(ctx, msg, cx)
 	if err != nil {
-		return AgentReply{}, err
+		return c.fail(ctx, msg, received, "lead", err)
 	}
 	if lead != nil {
 		team := cx.Teams[lead.Team]
@@ -69,7 +71,7 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 	gap := ""
 	if !handled {
 		if out, gap, err = c.respond(ctx, msg, t); err != nil {
-			return AgentReply{}, err
+			return c.fail(ctx, msg, received, failedStep(err), err)
 		}
 	}
 
@@ -91,6 +93,48 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 		c.journal.gap = &activities.GapRecord{Question: msg.Text, IssueType: c.state.IssueType, Reason: gap, At: received}
 	}
 	return c.finish(ctx, msg, received, out, team)
+}
+
+// fail answers a message whose turn could not be completed because a step
+// still failed after its retries: the customer gets an apology and a person
+// (decide.DependencyFailure), and the message and the failure are recorded.
+// A cancelled workflow is not a failure to apologise for.
+func (c *conversation) fail(ctx workflow.Context, msg CustomerMessage, received time.Time, step string, err error) (AgentReply, error) {
+	if temporal.IsCanceledError(err) || ctx.Err() != nil {
+		return AgentReply{}, err
+	}
+	workflow.GetLogger(ctx).Error("turn step failed", "step", step, "error", err)
+	c.note(msg.ID, decide.FailureEntry(step, err))
+	held := c.config.config
+	if c.state.Handoff != nil {
+		// Already with a team (keep assisting): the team has it.
+		return c.finish(ctx, msg, received, AgentReply{Text: decide.ApologyText}, decide.Team{})
+	}
+	defaultTeam := held.Settings.DefaultTeam
+	if defaultTeam == "" {
+		defaultTeam = decide.DefaultTeam
+	}
+	team := held.Teams[defaultTeam]
+	c.handOff(ctx, decide.DependencyFailure(step, defaultTeam), team, msg.ID)
+	return c.finish(ctx, msg, received, AgentReply{Text: c.state.Handoff.Message, HandedOff: true}, team)
+}
+
+// stepError names the step of respond that failed.
+type stepError struct {
+	step string
+	err  error
+}
+
+func (e *stepError) Error() string { return e.step + ": " + e.err.Error() }
+func (e *stepError) Unwrap() error { return e.err }
+
+// failedStep is the step an error of respond names, "answer" by default.
+func failedStep(err error) string {
+	var se *stepError
+	if errors.As(err, &se) {
+		return se.step
+	}
+	return "answer"
 }
 
 // finish records the reply and the turn, updates search attributes and

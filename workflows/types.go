@@ -185,8 +185,12 @@ type ConversationState struct {
 	EventSeq int
 	// Lead is the progress of qualifying a sales inquiry.
 	Lead *decide.LeadState
-	// Recorded is set once the read model has the conversation's row.
+	// Recorded is set once the conversation's first record was written or
+	// queued first: later records follow it.
 	Recorded bool
+	// UnwrittenRecords counts the records the database refused for their
+	// content (see activities.ErrUnwritableRecord), each logged as an error.
+	UnwrittenRecords int
 	// InactivityHandoff, set from the channel's settings on the first turn,
 	// makes the inactivity timeout hand the conversation to this team first
 	// (unless a team has it already); a further quiet period ends it. nil:

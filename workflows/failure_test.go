@@ -1,0 +1,83 @@
+package workflows_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchboardhq/switchboard/decide"
+	"github.com/switchboardhq/switchboard/workflows"
+)
+
+// A step that still fails after its retries answers the customer with an
+// apology and a person, records the message, and answers the same message
+// ID again with the same reply.
+func TestFailingDependencyGetsAnApologyAndAPerson(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		activity, step, text string
+	}{
+		{"LoadContext", "context", "How long does shipping take?"},
+		{"EvaluateRules", "rules", "How long does shipping take?"},
+		{"Retrieve", "retrieval", "How long does shipping take?"},
+		{"Generate", "model", "How long does shipping take?"},
+		{"OrderStatus", "action", "Where is my order SP-1002?"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.activity, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			b.fake.failing = map[string]bool{tc.activity: true}
+			first := b.send(time.Minute, msg("m1", tc.text))
+			again := b.send(2*time.Minute, msg("m1", tc.text))
+			state := b.query(3 * time.Minute)
+			b.signal(4*time.Minute, workflows.SignalClose, workflows.Close{})
+			res := b.run(t, input)
+
+			require.NoError(t, first.err)
+			require.Equal(t, decide.ApologyText, first.reply.Text)
+			require.True(t, first.reply.HandedOff)
+			require.Equal(t, workflows.StatusHandedOff, first.reply.Status)
+			require.Equal(t, first.reply, again.reply, "the same message ID gets the same reply")
+			require.Equal(t, decide.TriggerDependencyFailure, state.Handoff.Trigger)
+			require.Equal(t, "support", state.Handoff.Team)
+			require.Equal(t, workflows.StatusClosedUnresolved, res.Status)
+
+			failures := b.fake.decisions(string(decide.KindDependencyFailure))
+			require.Len(t, failures, 1)
+			require.Equal(t, tc.step, failures[0].Detail["step"])
+			require.Len(t, b.fake.decisions(string(decide.KindHandoff)), 1)
+			customer := b.fake.messages(workflows.RoleCustomer)
+			require.Len(t, customer, 1, "the message is recorded once")
+			require.Equal(t, tc.text, customer[0].Text)
+			require.Len(t, b.fake.messages(workflows.RoleAgent), 1)
+		})
+	}
+}
+
+// A record the database refuses for its content is dropped and counted;
+// the records after it are written.
+func TestUnwritableRecordDoesNotHoldBackTheRest(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.fake.poison = "Is shipping free? (poison)"
+	b.send(time.Minute, msg("m1", "How long does shipping take?"))
+	// m2 is written at once; m3 and m4 come within the record interval and
+	// are written together, and m3's record is refused.
+	b.send(2*time.Minute, msg("m2", "Where do you ship?"))
+	b.send(2*time.Minute+time.Millisecond, msg("m3", b.fake.poison))
+	b.send(2*time.Minute+2*time.Millisecond, msg("m4", "Do you have express shipping?"))
+	state := b.query(4 * time.Minute)
+	b.signal(5*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
+
+	var texts []string
+	for _, m := range b.fake.messages(workflows.RoleCustomer) {
+		texts = append(texts, m.Text)
+	}
+	require.Equal(t, []string{"How long does shipping take?", "Where do you ship?", "Do you have express shipping?"}, texts)
+	require.Equal(t, 1, state.UnwrittenRecords)
+	require.Len(t, b.fake.decisions(string(decide.KindEnd)), 1, "the end is recorded")
+	require.Contains(t, b.fake.batches, 2, "m3 and m4 were sent together first")
+}
