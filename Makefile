@@ -2,15 +2,16 @@
 GO  ?= go
 BIN := bin/switchboard
 
-.PHONY: all build tools dev test bench bench-retrieval eval vet clean
+.PHONY: all build tools dev test lint bench bench-retrieval eval vet clean
 
 all: build
 
 build:
 	$(GO) build -o $(BIN) ./cmd/switchboard
 
-# Builds the pinned Temporal CLI and weaviate-server into the tools cache
-# (~15 minutes cold on 2 cores, a no-op once cached).
+# Builds the pinned Temporal CLI, weaviate-server, staticcheck and
+# workflowcheck into the tools cache (~15 minutes cold on 2 cores, a no-op
+# once cached).
 tools: build
 	./$(BIN) tools
 
@@ -20,8 +21,13 @@ dev: tools
 
 # Every test, against one Temporal dev server, one Weaviate and a fresh
 # PostgreSQL database started for this run.
-test: tools vet
+test: tools vet lint
 	./$(BIN) stack -- $(GO) test -count=1 -timeout 20m ./...
+
+# staticcheck and Temporal's workflowcheck over every package; a finding
+# fails the run (and so `make test` and CI).
+lint: tools
+	./$(BIN) lint
 
 # Turn latency and throughput of the conversation workflow next to a bare
 # Update round trip, on a stack started for this run (prints, never fails on

@@ -33,7 +33,7 @@ func (e *ExitError) Error() string { return "exit status " + strconv.Itoa(e.Code
 // tears everything down afterwards — whatever the command's outcome.
 func RunStack(ctx context.Context, cfg config.Config, args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("stack: give the command to run, e.g. switchboard stack -- go test ./...")
+		return fmt.Errorf("stack: no command given; for example `switchboard stack -- go test -count=1 ./...` runs every test")
 	}
 	temporalBin, err := devstack.TemporalCLI.Require(cfg.ToolsDir)
 	if err != nil {

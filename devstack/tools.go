@@ -26,10 +26,18 @@ var (
 	TemporalCLI = Tool{Name: "temporal", Package: "github.com/temporalio/cli/cmd/temporal", Version: "v1.5.1"}
 	// WeaviateServer is Weaviate's server.
 	WeaviateServer = Tool{Name: "weaviate-server", Package: "github.com/weaviate/weaviate/cmd/weaviate-server", Version: "v1.35.2"}
+	// Staticcheck is the linter `make test` runs over every package.
+	Staticcheck = Tool{Name: "staticcheck", Package: "honnef.co/go/tools/cmd/staticcheck", Version: "v0.8.2"}
+	// Workflowcheck is Temporal's determinism check of workflow code.
+	Workflowcheck = Tool{Name: "workflowcheck", Package: "go.temporal.io/sdk/contrib/tools/workflowcheck", Version: "v0.6.0"}
 )
 
 // Tools lists every pinned tool.
-func Tools() []Tool { return []Tool{TemporalCLI, WeaviateServer} }
+func Tools() []Tool { return []Tool{TemporalCLI, WeaviateServer, Staticcheck, Workflowcheck} }
+
+// Linters lists the pinned tools `switchboard lint` runs, each as
+// `<tool> ./...`: a finding fails the run.
+func Linters() []Tool { return []Tool{Staticcheck, Workflowcheck} }
 
 // Path is where the tool's binary lives in the cache directory.
 func (t Tool) Path(dir string) string {

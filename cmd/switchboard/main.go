@@ -25,7 +25,9 @@ commands:
   worker    run the Temporal worker
   migrate   migrate the database, create the Weaviate collection and register
             Temporal search attributes
-  tools     build the pinned Temporal CLI and weaviate-server into the cache
+  tools     build the pinned Temporal CLI, weaviate-server, staticcheck and
+            workflowcheck into the cache
+  lint      run staticcheck and workflowcheck over every package (make test)
   stack -- CMD ARGS…
             run CMD with a Temporal dev server, Weaviate and a fresh PostgreSQL
             database started for it (make test)
@@ -65,6 +67,8 @@ func main() {
 		err = app.RunMigrate(ctx, cfg)
 	case "tools":
 		err = app.RunTools(ctx, cfg, os.Stdout)
+	case "lint":
+		err = app.RunLint(ctx, cfg, os.Stdout)
 	case "stack":
 		if len(args) > 0 && args[0] == "--" {
 			args = args[1:]
