@@ -349,8 +349,8 @@ func TestComposeRegistersSearchAttributes(t *testing.T) {
 	i := slices.Index(health.Test, "--namespace")
 	require.True(t, i >= 0 && i+1 < len(health.Test) && health.Test[i+1] == namespace,
 		"docker-compose.yml: temporal's healthcheck should wait for namespace %s to answer", namespace)
-	require.True(t, callsIn(t, "app", "RunMigrate", "prepare") && callsIn(t, "app", "prepare", "RegisterSearchAttributes"),
-		"app.RunMigrate no longer calls RegisterSearchAttributes (through deps.prepare): register the search attributes in docker-compose.yml another way")
+	require.True(t, callsIn(t, "app", "RunMigrate", "Prepare") && callsIn(t, "app", "Prepare", "RegisterSearchAttributes"),
+		"app.RunMigrate no longer calls RegisterSearchAttributes (through Deps.Prepare): register the search attributes in docker-compose.yml another way")
 
 	for _, sa := range workflows.SearchAttributes() {
 		line := regexp.MustCompile(`(?m)^\s*#\s+` + regexp.QuoteMeta(sa.Name) + `\s+` + regexp.QuoteMeta(sa.Type) + `\s*$`)
