@@ -46,6 +46,10 @@ type AppOptions struct {
 	// NoWorker leaves the worker to the test (for example a real
 	// `switchboard worker` process on App.TaskQueue).
 	NoWorker bool
+	// WorkerKnowledge, when set, is the store the worker searches instead
+	// of the app's (for example one whose server is down); the demo content
+	// is indexed in the app's all the same.
+	WorkerKnowledge *knowledge.Store
 }
 
 var quiet = slog.New(slog.DiscardHandler)
@@ -88,7 +92,11 @@ func NewApp(t *testing.T, o AppOptions) *App {
 		t.Fatalf("index: %v", err)
 	}
 	if !o.NoWorker {
-		w := worker.New(c, a.TaskQueue, &activities.Activities{DB: a.DB, Knowledge: a.Knowledge, Generator: o.Generator})
+		search := a.Knowledge
+		if o.WorkerKnowledge != nil {
+			search = o.WorkerKnowledge
+		}
+		w := worker.New(c, a.TaskQueue, &activities.Activities{DB: a.DB, Knowledge: search, Generator: o.Generator})
 		if err := w.Start(); err != nil {
 			t.Fatalf("start worker: %v", err)
 		}

@@ -1,0 +1,119 @@
+package server_test
+
+import (
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchboardhq/switchboard/answer"
+	"github.com/switchboardhq/switchboard/decide"
+	"github.com/switchboardhq/switchboard/internal/testenv"
+	"github.com/switchboardhq/switchboard/knowledge"
+)
+
+// Text PostgreSQL cannot store (a NUL character) is refused at the edge with
+// a 400 naming the field, first and later in a conversation, and every turn
+// that was accepted is in the transcript.
+func TestTextTheDatabaseCannotStoreIsRefusedAtTheEdge(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	conv := app.URL + "/v1/conversations/nul-1"
+
+	r := do(t, "POST", conv+"/messages", app.Keys.Widget, []byte(`{"id":"m0","text":"hello\u0000there"}`))
+	require.Equal(t, 400, r.Status, r.Raw)
+	code, message := errorOf(r)
+	require.Equal(t, "invalid", code)
+	require.Equal(t, "text: contains the control character U+0000", message)
+
+	r = do(t, "POST", conv+"/messages", app.Keys.Widget, []byte(`{"id":"m1","text":"How long does shipping take?"}`))
+	require.Equal(t, 200, r.Status, r.Raw)
+	r = do(t, "POST", conv+"/messages", app.Keys.Widget, []byte(`{"id":"m2","text":"and\u0000 Canada?"}`))
+	require.Equal(t, 400, r.Status, r.Raw)
+	r = do(t, "POST", conv+"/messages", app.Keys.Widget, []byte(`{"id":"m3","text":"Do you ship to Canada?"}`))
+	require.Equal(t, 200, r.Status, r.Raw)
+
+	require.Eventually(t, func() bool {
+		got := do(t, "GET", conv, app.Keys.Auditor, nil)
+		msgs, _ := got.Body["messages"].([]any)
+		return len(msgs) == 4
+	}, 10*time.Second, 50*time.Millisecond, "both accepted turns, question and reply, are in the transcript")
+	got := do(t, "GET", conv, app.Keys.Auditor, nil)
+	var ids []string
+	for _, m := range got.Body["messages"].([]any) {
+		ids = append(ids, m.(map[string]any)["id"].(string))
+	}
+	require.Equal(t, []string{"m1", "m1", "m3", "m3"}, ids)
+}
+
+// downAddress is a loopback address nothing listens on.
+func downAddress(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+	return addr
+}
+
+// With Weaviate down, or a model server that fails every call, a customer's
+// message gets an apology and a person, never a 500; it is in the
+// transcript; and the same message ID sent again returns the same reply.
+func TestFailingDependencyIsAnApologyAndAHandoffNeverA500(t *testing.T) {
+	t.Parallel()
+	down := downAddress(t)
+	deadWeaviate, err := knowledge.NewStore(knowledge.Config{URL: "http://" + down, GRPCAddress: down})
+	require.NoError(t, err)
+	var modelCalls atomic.Int64
+	model := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		modelCalls.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = w.Write([]byte(`{"error":{"message":"the model is overloaded","type":"server_error"}}`))
+	}))
+	t.Cleanup(model.Close)
+
+	cases := []struct {
+		name string
+		opts testenv.AppOptions
+		step string
+	}{
+		{"weaviate down", testenv.AppOptions{WorkerKnowledge: deadWeaviate}, "retrieval"},
+		{"model failing", testenv.AppOptions{Generator: answer.NewOpenAI(model.URL+"/v1", "test-key", "test-model", 5*time.Second)}, "model"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			app := testenv.NewApp(t, tc.opts)
+			conv := app.URL + "/v1/conversations/down-1"
+			body := []byte(`{"id":"m1","text":"How long does shipping take?"}`)
+			r := do(t, "POST", conv+"/messages", app.Keys.Widget, body)
+			require.Equal(t, 200, r.Status, r.Raw)
+			reply := r.Body["reply"].(map[string]any)
+			require.Equal(t, decide.ApologyText, reply["text"])
+			require.Equal(t, true, r.Body["handed_off"])
+			require.Equal(t, "handed_off", r.Body["status"])
+
+			again := do(t, "POST", conv+"/messages", app.Keys.Widget, body)
+			require.Equal(t, 200, again.Status, again.Raw)
+			require.Equal(t, r.Body["reply"], again.Body["reply"], "the same message ID returns the same reply")
+
+			require.Eventually(t, func() bool {
+				var n int64
+				app.DB.Raw(`SELECT count(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id
+					WHERE c.external_id = 'down-1' AND m.role = 'customer'`).Scan(&n)
+				return n == 1
+			}, 10*time.Second, 50*time.Millisecond, "the message is in the transcript")
+			var reason string
+			require.NoError(t, app.DB.Raw(`SELECT handoff_reason FROM conversations WHERE external_id = 'down-1'`).Scan(&reason).Error)
+			require.Equal(t, "dependency failure: "+tc.step+" failed", reason)
+			if tc.step == "model" {
+				require.Positive(t, modelCalls.Load(), "the model server was called")
+			}
+		})
+	}
+}
