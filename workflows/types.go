@@ -77,7 +77,28 @@ type CustomerMessage struct {
 	// ChannelID is the channel the message came in on; it must be the
 	// conversation's.
 	ChannelID string
+	// Verified is the identity the customer proved with this message (a
+	// token signed by the channel's site), nil for none. ContactEmail, by
+	// contrast, is only what the customer says.
+	Verified *Identity `json:",omitempty"`
 }
+
+// Identity is a customer identity that was proved, not just given.
+type Identity struct {
+	// Email is the contact's email address, lower-cased.
+	Email string
+	// Method says how it was proved: IdentityToken or IdentityEmailCode.
+	Method string
+}
+
+// How a customer proved who they are.
+const (
+	// IdentityToken: the channel's site signed a token naming the customer.
+	IdentityToken = "token"
+	// IdentityEmailCode: the customer typed the code the agent emailed to
+	// the address on file.
+	IdentityEmailCode = "email_code"
+)
 
 // AgentReply is the result of the customer_message update.
 type AgentReply struct {
