@@ -142,11 +142,12 @@ func configVariables(t *testing.T) map[string]bool {
 
 // interpolate applies compose's variable substitution as it would happen
 // with none of the variables set: ${X:-default} and ${X-default} become the
-// default, ${X} and $X become empty, $$ is a literal $.
+// default, ${X} and $X become empty, $$ is a literal $. ${X:?message} and
+// ${X?message}, which stop compose when X is unset, become empty.
 func interpolate(s string) string {
 	const dollar = "\x00"
 	s = strings.ReplaceAll(s, "$$", dollar)
-	s = regexp.MustCompile(`\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-([^}]*))?\}|\$[A-Za-z_][A-Za-z0-9_]*`).
+	s = regexp.MustCompile(`\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-([^}]*)|:?\?[^}]*)?\}|\$[A-Za-z_][A-Za-z0-9_]*`).
 		ReplaceAllString(s, "$1")
 	return strings.ReplaceAll(s, dollar, "$")
 }
@@ -293,6 +294,42 @@ func TestComposeAddressesPointAtServices(t *testing.T) {
 	require.Equal(t, b.env(t, svcPostgres, "POSTGRES_USER"), b.env(t, svcTemporal, "POSTGRES_USER"))
 	require.Equal(t, b.env(t, svcPostgres, "POSTGRES_PASSWORD"), b.env(t, svcTemporal, "POSTGRES_PWD"))
 	require.Equal(t, net.JoinHostPort(svcTemporal, strconv.Itoa(temporalPort)), b.env(t, svcTemporalUI, "TEMPORAL_ADDRESS"))
+}
+
+// TestComposeEncryptsHistories checks that histories are encrypted with a key
+// the host must provide (the file holds none), and that the Temporal UI
+// reaches the codec server as the browser sees it, from an origin the server
+// allows, on the same host name (the sign-in is a SameSite cookie).
+func TestComposeEncryptsHistories(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+
+	required := regexp.MustCompile(`^\$\{SWITCHBOARD_CODEC_KEYS:\?[^}]+\}$`)
+	for _, name := range switchboardServices {
+		keys := b.service(name).Environment["SWITCHBOARD_CODEC_KEYS"]
+		require.Regexp(t, required, keys, "docker-compose.yml: %s should require SWITCHBOARD_CODEC_KEYS from the host, with no default key", name)
+		require.Equal(t, "${SWITCHBOARD_CODEC_KEY_ID:-}", b.service(name).Environment["SWITCHBOARD_CODEC_KEY_ID"],
+			"docker-compose.yml: %s should pass SWITCHBOARD_CODEC_KEY_ID through from the host", name)
+	}
+
+	server := publishedPort(t, b, svcServer)
+	endpoint, err := url.Parse(b.env(t, svcTemporalUI, "TEMPORAL_CODEC_ENDPOINT"))
+	require.NoError(t, err)
+	require.Equal(t, "http", endpoint.Scheme)
+	require.Equal(t, strconv.Itoa(server.Host), endpoint.Port(), "docker-compose.yml: TEMPORAL_CODEC_ENDPOINT should be the server's published port")
+	require.Equal(t, "/codec", endpoint.Path, "docker-compose.yml: TEMPORAL_CODEC_ENDPOINT should be the server's /codec")
+	require.Equal(t, "true", b.env(t, svcTemporalUI, "TEMPORAL_CODEC_INCLUDE_CREDENTIALS"),
+		"docker-compose.yml: the UI should send the codec server's session cookie")
+	serverGo, err := os.ReadFile(filepath.Join("server", "server.go"))
+	require.NoError(t, err)
+	require.Contains(t, string(serverGo), `r.POST("/codec/:op"`, "the API no longer serves the codec server at /codec")
+
+	origins := config.Default().CodecOrigins
+	if v, ok := b.service(svcServer).Environment["SWITCHBOARD_CODEC_ORIGINS"]; ok {
+		origins = strings.Split(interpolate(v), ",")
+	}
+	ui := "http://" + net.JoinHostPort(endpoint.Hostname(), strconv.Itoa(publishedPort(t, b, svcTemporalUI).Host))
+	require.Contains(t, origins, ui, "docker-compose.yml: the server's SWITCHBOARD_CODEC_ORIGINS should allow the Temporal UI at %s", ui)
 }
 
 func TestComposeDependencies(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/answer"
+	"github.com/switchboardhq/switchboard/codec"
 	"github.com/switchboardhq/switchboard/config"
 	"github.com/switchboardhq/switchboard/embedding"
 	"github.com/switchboardhq/switchboard/fetch"
@@ -41,6 +42,9 @@ type Deps struct {
 	DB        *gorm.DB
 	Temporal  client.Client
 	Knowledge *knowledge.Store
+	// Codec encrypts what Temporal stores, when keys are configured (nil
+	// otherwise).
+	Codec *codec.Codec
 }
 
 // Close closes the connections.
@@ -66,11 +70,22 @@ func Connect(cfg config.Config, log *slog.Logger) (*Deps, error) {
 	if d.DB, err = models.Open(cfg.EffectiveDatabaseURL()); err != nil {
 		return nil, err
 	}
-	d.Temporal, err = client.NewLazyClient(client.Options{
+	opts := client.Options{
 		HostPort:  cfg.TemporalAddress,
 		Namespace: cfg.TemporalNamespace,
 		Logger:    tlog.NewStructuredLogger(log.With("component", "temporal")),
-	})
+	}
+	if d.Codec, err = HistoryCodec(cfg); err != nil {
+		d.Close()
+		return nil, err
+	}
+	if d.Codec != nil {
+		// The server, the worker built on this client, dev and migrate all
+		// encrypt: a history written by one is read by the others.
+		d.Codec.Configure(&opts)
+		log.Info("temporal payloads encrypted", "key_id", d.Codec.KeyID())
+	}
+	d.Temporal, err = client.NewLazyClient(opts)
 	if err != nil {
 		d.Close()
 		return nil, fmt.Errorf("temporal client: %w", err)
@@ -80,6 +95,23 @@ func Connect(cfg config.Config, log *slog.Logger) (*Deps, error) {
 		return nil, err
 	}
 	return d, nil
+}
+
+// HistoryCodec is the payload codec of SWITCHBOARD_CODEC_KEYS, or nil when
+// no key is configured (histories in plain text).
+func HistoryCodec(cfg config.Config) (*codec.Codec, error) {
+	if len(cfg.CodecKeys) == 0 {
+		return nil, nil
+	}
+	keys := map[string][]byte{}
+	for _, k := range cfg.CodecKeys {
+		keys[k.ID] = k.Secret
+	}
+	c, err := codec.New(cfg.CurrentCodecKeyID(), keys)
+	if err != nil {
+		return nil, fmt.Errorf("SWITCHBOARD_CODEC_KEYS: %w", err)
+	}
+	return c, nil
 }
 
 // KnowledgeStore connects to Weaviate, with the embedder when one is
@@ -125,6 +157,9 @@ func (d *Deps) server() *server.Server {
 		DB: d.DB, Temporal: d.Temporal, Knowledge: d.Knowledge,
 		TaskQueue: d.cfg.TaskQueue, MaxBodyBytes: d.cfg.MaxBodyBytes, Log: d.log,
 		UploadMaxBytes: d.cfg.SourceMaxBytes,
+	}
+	if d.Codec != nil {
+		srv.Codec = codec.NewServer(d.Codec, codec.ServerOptions{AllowOrigins: d.cfg.CodecOrigins})
 	}
 	// Reps' suggested replies and the issue-type classifier use the agent's
 	// model (extractive and offline when nil).

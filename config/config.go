@@ -4,12 +4,14 @@
 package config
 
 import (
+	"encoding/base64"
 	"fmt"
 	"math"
 	"net"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -77,6 +79,21 @@ type Config struct {
 	// (SEARCH_HYBRID_ALPHA; 0 is BM25 only, 1 vectors only).
 	HybridAlpha float64
 
+	// CodecKeys encrypt every payload Switchboard writes to Temporal
+	// histories (package codec): SWITCHBOARD_CODEC_KEYS, comma-separated
+	// id:base64 pairs of 32-byte AES-256 keys, e.g. "k1:" followed by the
+	// output of `openssl rand -base64 32`. Empty leaves histories in plain
+	// text. Keep a key listed for as long as histories it encrypted are kept.
+	CodecKeys []CodecKey
+	// CodecKeyID is the ID of the key that encrypts new payloads
+	// (SWITCHBOARD_CODEC_KEY_ID); the other keys only decrypt. Empty means
+	// the only key of CodecKeys.
+	CodecKeyID string
+	// CodecOrigins are the browser origins allowed to call the codec server
+	// at /codec: the Temporal UI's, scheme://host:port without a path
+	// (SWITCHBOARD_CODEC_ORIGINS, comma-separated).
+	CodecOrigins []string
+
 	// ToolsDir caches the pinned Temporal CLI and weaviate-server builds
 	// (SWITCHBOARD_TOOLS_DIR, default $XDG_CACHE_HOME/switchboard/bin).
 	ToolsDir string
@@ -91,6 +108,23 @@ type Config struct {
 	// set records which variables the environment set, so the dev command
 	// knows whether to start its own Temporal and Weaviate.
 	set map[string]bool
+}
+
+// CodecKey is one key of CodecKeys.
+type CodecKey struct {
+	// ID is written into every payload the key encrypts.
+	ID string
+	// Secret is the AES-256 key.
+	Secret []byte
+}
+
+// CurrentCodecKeyID is the ID of the key that encrypts new payloads:
+// CodecKeyID, or the only key's. Empty when no key is configured.
+func (c Config) CurrentCodecKeyID() string {
+	if c.CodecKeyID == "" && len(c.CodecKeys) == 1 {
+		return c.CodecKeys[0].ID
+	}
+	return c.CodecKeyID
 }
 
 // Default returns the configuration with every default applied.
@@ -114,6 +148,7 @@ func Default() Config {
 		DevTemporalPort:   7233,
 		DevTemporalUIPort: 8233,
 		DevWeaviatePort:   8080,
+		CodecOrigins:      []string{"http://localhost:8233", "http://127.0.0.1:8233"},
 		set:               map[string]bool{},
 	}
 }
@@ -213,10 +248,48 @@ func fromLookup(lookup func(string) (string, bool)) (Config, error) {
 		}
 		c.HybridAlpha = f
 	}
+	if v, ok := lookup("SWITCHBOARD_CODEC_KEYS"); ok && v != "" {
+		keys, err := parseCodecKeys(v)
+		if err != nil {
+			errs = append(errs, "SWITCHBOARD_CODEC_KEYS: "+err.Error())
+		}
+		c.CodecKeys = keys
+	}
+	str("SWITCHBOARD_CODEC_KEY_ID", &c.CodecKeyID)
+	if v, ok := lookup("SWITCHBOARD_CODEC_ORIGINS"); ok && v != "" {
+		c.CodecOrigins = nil
+		for _, origin := range strings.Split(v, ",") {
+			if origin = strings.TrimSpace(origin); origin != "" {
+				c.CodecOrigins = append(c.CodecOrigins, origin)
+			}
+		}
+	}
 	if len(errs) > 0 {
 		return c, fmt.Errorf("config: %s", strings.Join(errs, "; "))
 	}
 	return c, nil
+}
+
+// parseCodecKeys reads "id:base64,id:base64". Its errors never quote a
+// key.
+func parseCodecKeys(v string) ([]CodecKey, error) {
+	var keys []CodecKey
+	for i, entry := range strings.Split(v, ",") {
+		entry = strings.TrimSpace(entry)
+		if entry == "" {
+			continue
+		}
+		id, b64, ok := strings.Cut(entry, ":")
+		if !ok {
+			return nil, fmt.Errorf("entry %d is not id:base64key", i+1)
+		}
+		secret, err := base64.StdEncoding.DecodeString(strings.TrimSpace(b64))
+		if err != nil {
+			return nil, fmt.Errorf("key %q is not standard base64", strings.TrimSpace(id))
+		}
+		keys = append(keys, CodecKey{ID: strings.TrimSpace(id), Secret: secret})
+	}
+	return keys, nil
 }
 
 // IsSet reports whether the environment set the named variable.
@@ -285,6 +358,9 @@ func (c Config) Validate() error {
 			return fmt.Errorf("DATABASE_URL: %w", err)
 		}
 	}
+	if err := c.validateCodec(); err != nil {
+		return err
+	}
 	for name, port := range map[string]int{
 		"SWITCHBOARD_DEV_TEMPORAL_PORT":    c.DevTemporalPort,
 		"SWITCHBOARD_DEV_TEMPORAL_UI_PORT": c.DevTemporalUIPort,
@@ -292,6 +368,41 @@ func (c Config) Validate() error {
 	} {
 		if port < 1 || port > 65535-5 {
 			return fmt.Errorf("%s: %d is not a usable port", name, port)
+		}
+	}
+	return nil
+}
+
+// codecKeyID is what a codec key ID may be (codec.New checks the same).
+var codecKeyID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// validateCodec checks the codec's keys and origins.
+func (c Config) validateCodec() error {
+	seen := map[string]bool{}
+	for _, k := range c.CodecKeys {
+		if !codecKeyID.MatchString(k.ID) {
+			return fmt.Errorf("SWITCHBOARD_CODEC_KEYS: key ID %q: use 1 to 64 letters, digits, '.', '_' or '-'", k.ID)
+		}
+		if seen[k.ID] {
+			return fmt.Errorf("SWITCHBOARD_CODEC_KEYS: key ID %q is listed twice", k.ID)
+		}
+		seen[k.ID] = true
+		if len(k.Secret) != 32 {
+			return fmt.Errorf("SWITCHBOARD_CODEC_KEYS: key %q is %d bytes; AES-256 needs 32 (openssl rand -base64 32)", k.ID, len(k.Secret))
+		}
+	}
+	switch {
+	case len(c.CodecKeys) == 0 && c.CodecKeyID != "":
+		return fmt.Errorf("SWITCHBOARD_CODEC_KEY_ID: set, but SWITCHBOARD_CODEC_KEYS lists no key")
+	case len(c.CodecKeys) > 1 && c.CodecKeyID == "":
+		return fmt.Errorf("SWITCHBOARD_CODEC_KEY_ID: must name the key that encrypts when SWITCHBOARD_CODEC_KEYS lists several")
+	case c.CodecKeyID != "" && !seen[c.CodecKeyID]:
+		return fmt.Errorf("SWITCHBOARD_CODEC_KEY_ID: %q is not a key ID of SWITCHBOARD_CODEC_KEYS", c.CodecKeyID)
+	}
+	for _, origin := range c.CodecOrigins {
+		u, err := url.Parse(origin)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("SWITCHBOARD_CODEC_ORIGINS: %q is not an origin like http://localhost:8233 (scheme, host and port, no path or trailing slash)", origin)
 		}
 	}
 	return nil

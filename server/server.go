@@ -13,6 +13,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/apperr"
+	"github.com/switchboardhq/switchboard/codec"
 	"github.com/switchboardhq/switchboard/issuetypes"
 	"github.com/switchboardhq/switchboard/knowledge"
 )
@@ -36,6 +37,9 @@ type Server struct {
 	// UploadMaxBytes caps a source's uploaded file and an issue-type import
 	// (fetch.DefaultMaxBytes when 0); other bodies keep MaxBodyBytes.
 	UploadMaxBytes int64
+	// Codec is the codec server at /codec, through which the Temporal UI
+	// and CLI decrypt histories (none when nil: histories are not encrypted).
+	Codec *codec.Server
 }
 
 // Handler returns the API's routes.
@@ -134,6 +138,18 @@ func (s *Server) Handler() http.Handler {
 	v1.POST("/channels/:channelID/rotate-secret", s.auth(roleAdmin), s.rotateChannelSecret)
 	v1.GET("/widget/channel", s.auth(roleWidget), s.widgetChannel)
 	v1.POST("/webhooks/:channelID", s.inboundWebhook)
+	// The Temporal codec server (auditors and admins): the Temporal UI and
+	// CLI send it encrypted payloads of conversation histories to decrypt.
+	// Admit answers the UI's CORS and turns a browser's session cookie into
+	// its key before the key check; the preflight carries no key.
+	if s.Codec != nil {
+		admit, codecServer := gin.WrapF(s.Codec.Admit), gin.WrapH(s.Codec)
+		r.GET("/codec", codecServer)
+		r.GET("/codec/signin.js", codecServer)
+		r.OPTIONS("/codec/:op", admit, codecServer)
+		r.POST("/codec/:op", admit, s.auth(roleAuditor, roleAdmin), codecServer)
+		r.DELETE("/codec/session", codecServer)
+	}
 	return r
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/answer"
+	"github.com/switchboardhq/switchboard/codec"
 	"github.com/switchboardhq/switchboard/demo"
 	"github.com/switchboardhq/switchboard/knowledge"
 	"github.com/switchboardhq/switchboard/server"
@@ -50,6 +51,11 @@ type AppOptions struct {
 	// of the app's (for example one whose server is down); the demo content
 	// is indexed in the app's all the same.
 	WorkerKnowledge *knowledge.Store
+	// Codec, when set, encrypts every payload the app's client and worker
+	// send through Temporal, and the API serves the codec server at /codec
+	// (for the origins in CodecOrigins).
+	Codec        *codec.Codec
+	CodecOrigins []string
 }
 
 var quiet = slog.New(slog.DiscardHandler)
@@ -70,10 +76,14 @@ func NewApp(t *testing.T, o AppOptions) *App {
 	defer cancel()
 
 	a := &App{DB: Open(t, o.DatabaseURL), DatabaseURL: o.DatabaseURL, TaskQueue: fmt.Sprintf("test-%s-%d", t.Name(), time.Now().UnixNano())}
-	c, err := client.Dial(client.Options{
+	opts := client.Options{
 		HostPort: TemporalAddress(t),
 		Logger:   tlog.NewStructuredLogger(quiet),
-	})
+	}
+	if o.Codec != nil {
+		o.Codec.Configure(&opts)
+	}
+	c, err := client.Dial(opts)
 	if err != nil {
 		t.Fatalf("dial temporal: %v", err)
 	}
@@ -105,6 +115,9 @@ func NewApp(t *testing.T, o AppOptions) *App {
 	srv := &server.Server{
 		DB: a.DB, Temporal: c, Knowledge: a.Knowledge, TaskQueue: a.TaskQueue,
 		MaxBodyBytes: o.MaxBodyBytes, Log: quiet,
+	}
+	if o.Codec != nil {
+		srv.Codec = codec.NewServer(o.Codec, codec.ServerOptions{AllowOrigins: o.CodecOrigins})
 	}
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
