@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/models"
 )
 
@@ -163,7 +164,7 @@ func (a *Activities) SendReturnLabel(ctx context.Context, in ActionInput) (Actio
 	return ActionResult{
 		ReturnID: in.ReturnID,
 		Text: fmt.Sprintf("I've started a return for order %s. A prepaid return label is on its way to %s; your refund goes back to your original payment method within 5–7 business days after the parcel reaches us.",
-			o.Number, maskEmail(contact.Email)),
+			o.Number, decide.MaskEmail(contact.Email)),
 	}, nil
 }
 
@@ -247,7 +248,7 @@ func (a *Activities) PasswordReset(ctx context.Context, in ActionInput) (ActionR
 	if err != nil {
 		return ActionResult{}, err
 	}
-	return ActionResult{Text: "I've sent a password-reset link to " + maskEmail(c.Email) + ". It works for one hour."}, nil
+	return ActionResult{Text: "I've sent a password-reset link to " + decide.MaskEmail(c.Email) + ". It works for one hour."}, nil
 }
 
 func (a *Activities) queueEmail(ctx context.Context, m models.OutboxMessage) error {
@@ -256,13 +257,4 @@ func (a *Activities) queueEmail(ctx context.Context, m models.OutboxMessage) err
 		return fmt.Errorf("queue %s email: %w", m.Kind, err)
 	}
 	return nil
-}
-
-// maskEmail shows enough of an address for the customer to recognise it.
-func maskEmail(email string) string {
-	local, domain, ok := strings.Cut(email, "@")
-	if !ok || len(local) < 2 {
-		return email
-	}
-	return local[:1] + strings.Repeat("•", min(len(local)-1, 5)) + "@" + domain
 }

@@ -29,9 +29,12 @@ type LoadContextInput struct {
 	WorkflowID     string
 	// ChannelID is the conversation's channel; its settings apply on the
 	// first turn.
-	ChannelID    string
-	ContactEmail string
-	Text         string
+	ChannelID string
+	// VerifiedEmail is the email the customer proved (see
+	// workflows.Identity); the contact is loaded by it alone, so an email
+	// someone only typed unlocks no tier, order or account data.
+	VerifiedEmail string
+	Text          string
 	// First is true on the conversation's first turn: the result then also
 	// carries the published rule set versions, the credit balance and any
 	// conversation to reopen.
@@ -111,9 +114,9 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 		cfg, err = a.configs.load(db, in.WorkspaceID)
 		return err
 	})
-	if in.ContactEmail != "" {
+	if in.VerifiedEmail != "" {
 		g.Go(func() (err error) {
-			out.Contact, err = loadContact(db, in.WorkspaceID, in.ContactEmail)
+			out.Contact, err = loadContact(db, in.WorkspaceID, in.VerifiedEmail)
 			return err
 		})
 	}
@@ -188,12 +191,6 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 // order the message names, if any.
 func (a *Activities) loadCustomer(db *gorm.DB, in LoadContextInput, prefixes []string, out *LoadContextResult) error {
 	out.Analysis = understand.Analyze(in.Text, understand.Options{OrderPrefixes: prefixes})
-	if in.ContactEmail == "" && out.Analysis.Email != "" {
-		var err error
-		if out.Contact, err = loadContact(db, in.WorkspaceID, out.Analysis.Email); err != nil {
-			return err
-		}
-	}
 	if out.Analysis.OrderNumber != "" {
 		var o struct {
 			models.Order

@@ -37,7 +37,7 @@ func BenchmarkTurnActivities(b *testing.B) {
 	const question = "How long does shipping take?"
 	in := activities.LoadContextInput{
 		WorkspaceID: seeded.WorkspaceID, ConversationID: "c-1", WorkflowID: "conversation-c-1",
-		ChannelID: seeded.ChannelID, ContactEmail: "ada@example.com", Text: question,
+		ChannelID: seeded.ChannelID, VerifiedEmail: "ada@example.com", Text: question,
 	}
 	cx, err := a.LoadContext(ctx, in)
 	if err != nil {

@@ -42,7 +42,7 @@ func TestLoadContextFollowsConfigChangesBetweenTurns(t *testing.T) {
 
 		a := &activities.Activities{DB: db, Generator: answer.Extractive{}}
 		in := activities.LoadContextInput{WorkspaceID: "ws-1", ConversationID: "c", WorkflowID: "w",
-			ContactEmail: "Ada@example.com", Text: "Where is order SP-1003?"}
+			VerifiedEmail: "Ada@example.com", Text: "Where is order SP-1003?"}
 		load := func() activities.LoadContextResult {
 			t.Helper()
 			out, err := a.LoadContext(ctx, in)
@@ -67,8 +67,8 @@ func TestLoadContextFollowsConfigChangesBetweenTurns(t *testing.T) {
 		require.Equal(t, 0.7, load().Settings.ConfidenceThreshold)
 
 		require.NoError(t, db.Create(&models.ActionSetting{WorkspaceID: "ws-1", Action: decide.ActionOrderStatus,
-			Enabled: true, Protection: "match_email"}).Error)
-		require.Equal(t, map[string]string{decide.ActionOrderStatus: "match_email"}, load().Settings.ActionProtection)
+			Enabled: true, Protection: "verified"}).Error)
+		require.Equal(t, map[string]string{decide.ActionOrderStatus: "verified"}, load().Settings.ActionProtection)
 
 		require.NoError(t, db.Create(&models.Team{ID: "t-2", WorkspaceID: "ws-1", Key: "billing", Name: "Billing"}).Error)
 		require.NoError(t, db.Delete(&models.Team{}, "id = ?", "t-1").Error)
@@ -101,7 +101,7 @@ func TestLoadContextLeavesOutTheConfigurationTheTurnHolds(t *testing.T) {
 		load := func(first bool, digest string) activities.LoadContextResult {
 			t.Helper()
 			out, err := a.LoadContext(ctx, activities.LoadContextInput{WorkspaceID: "ws-1", ConversationID: "c", WorkflowID: "w",
-				ContactEmail: "ada@example.com", Text: "Hello", First: first, ConfigDigest: digest})
+				VerifiedEmail: "ada@example.com", Text: "Hello", First: first, ConfigDigest: digest})
 			require.NoError(t, err)
 			require.Equal(t, "premium", out.Contact.Tier, "the contact is read on every turn")
 			return out

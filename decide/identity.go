@@ -2,17 +2,32 @@ package decide
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
+
+	"github.com/switchboardhq/switchboard/models"
 )
 
-// ProtectionMatchEmail is the protection level of an action that runs only
-// for the contact whose email the conversation gave, and only on that
-// contact's orders.
-const ProtectionMatchEmail = "match_email"
+// Protection levels of an action (models.ActionSetting.Protection).
+const (
+	// ProtectionNone: the action runs for whoever asks; it never reads or
+	// changes a contact on the strength of an email someone typed.
+	ProtectionNone = models.ProtectionNone
+	// ProtectionVerified: the action runs only for the conversation's
+	// verified contact, and only on that contact's orders.
+	ProtectionVerified = models.ProtectionVerified
+)
 
 // NeedsOrder reports whether an action works on an order.
 func NeedsOrder(action string) bool {
 	return action == ActionOrderStatus || action == ActionStartReturn
+}
+
+// ChangesContact reports whether an action reads or changes the contact
+// itself (its details, its password): whatever its protection level, it runs
+// only for a verified contact.
+func ChangesContact(action string) bool {
+	return action == ActionUpdateContact || action == ActionPasswordReset
 }
 
 // ActionRequest is an action the customer asked for and what the turn knows
@@ -22,25 +37,37 @@ type ActionRequest struct {
 	Protection string
 	// OrderNumber is the order the message names, "" for none.
 	OrderNumber string
-	// ClaimedEmail is the email the conversation gave.
-	ClaimedEmail string
-	// Contact is the contact of ClaimedEmail, Order the order named; nil
-	// when not found.
+	// VerifiedEmail is the email the customer proved (a signed token, an
+	// emailed code), "" for none. ClaimedEmail is one the customer only gave
+	// (typed, or in the widget's contact form): it authorizes nothing, but
+	// is where a verification code can be sent.
+	VerifiedEmail string
+	ClaimedEmail  string
+	// Contact is the verified contact (nil when not verified or not on
+	// file); Order the order named (nil when not found).
 	Contact *Contact
 	Order   *Order
 }
 
 // Clearance is whether an action may run. When it may not, Reply says what
-// the customer is told.
+// the customer is told; SendCode, when set, is the address a verification
+// code is to be sent to first.
 type Clearance struct {
 	Proceed bool
 	Reply   string
-	Entry   Entry
+	// Verify is set when the action waits for the customer to prove who
+	// they are; SendCode is then the address a code goes to, "" when the
+	// customer is asked for one.
+	Verify   bool
+	SendCode string
+	Entry    Entry
 }
 
-// Clear checks an action before it runs: an order action needs an order
-// number; a protected action needs the conversation's email, and that email
-// must own the contact (and the order); the order must exist.
+// Clear checks an action before it runs. An order action needs an order
+// number. A protected action, and any action on the contact itself, needs a
+// verified identity: without one, the customer is asked to prove it (a code
+// is sent to the address they gave, or they are asked for it); with one,
+// the verified contact must own the order. The order must exist.
 func Clear(r ActionRequest) Clearance {
 	refuse := func(reply, summary string, detail map[string]any) Clearance {
 		return Clearance{Reply: reply, Entry: ActionEntry(r.Action, r.Protection, summary, detail)}
@@ -49,10 +76,18 @@ func Clear(r ActionRequest) Clearance {
 	if needsOrder && r.OrderNumber == "" {
 		return refuse(NeedOrderText, "asked for the order number", map[string]any{})
 	}
-	if r.Protection == ProtectionMatchEmail {
-		claimed := strings.ToLower(r.ClaimedEmail)
-		if claimed == "" {
-			return refuse(NeedEmailText, "identity check: asked for the email address", map[string]any{"identity": "missing"})
+	if r.Protection == ProtectionVerified || ChangesContact(r.Action) {
+		verified := strings.ToLower(r.VerifiedEmail)
+		if verified == "" {
+			if r.ClaimedEmail == "" {
+				c := refuse(NeedEmailText, "identity check: asked for the email address to verify", map[string]any{"identity": "missing"})
+				c.Verify = true
+				return c
+			}
+			c := refuse(CodeSentText(r.ClaimedEmail), "identity check: a verification code is sent to the address given",
+				map[string]any{"identity": "unverified"})
+			c.Verify, c.SendCode = true, strings.ToLower(r.ClaimedEmail)
+			return c
 		}
 		owner := ""
 		if r.Contact != nil {
@@ -61,8 +96,8 @@ func Clear(r ActionRequest) Clearance {
 		if needsOrder && r.Order != nil {
 			owner = strings.ToLower(r.Order.ContactEmail)
 		}
-		if owner == "" || owner != claimed {
-			return refuse(MismatchText, "identity check failed: the email does not match", map[string]any{"identity": "mismatch"})
+		if owner == "" || owner != verified {
+			return refuse(MismatchText, "identity check failed: not the verified customer's", map[string]any{"identity": "mismatch"})
 		}
 	}
 	if needsOrder && r.Order == nil {
@@ -73,10 +108,10 @@ func Clear(r ActionRequest) Clearance {
 }
 
 // ActsForContact reports whether an action that may run is done for the
-// conversation's contact: a protected action always is; an unprotected one
-// only when it changes the contact itself (its details, its password).
+// conversation's verified contact: a protected one always is, and so is one
+// that changes the contact.
 func ActsForContact(action, protection string) bool {
-	return protection == ProtectionMatchEmail || action == ActionUpdateContact || action == ActionPasswordReset
+	return protection == ProtectionVerified || ChangesContact(action)
 }
 
 // ActionEntry is the journal entry of an action that ran, or that could not
@@ -84,4 +119,72 @@ func ActsForContact(action, protection string) bool {
 func ActionEntry(action, protection, summary string, detail map[string]any) Entry {
 	detail["action"], detail["protection"] = action, protection
 	return Entry{Kind: KindAction, Summary: summary, Detail: detail}
+}
+
+// Email verification by a code the agent sends to the address on file.
+const (
+	// CodeDigits is the length of a verification code.
+	CodeDigits = 6
+	// CodeAttempts is how many wrong codes end a verification.
+	CodeAttempts = 3
+)
+
+var codePattern = regexp.MustCompile(`(?:^|[^0-9])([0-9]{3})[ -]?([0-9]{3})(?:$|[^0-9])`)
+
+// FindCode returns the 6-digit code a message gives ("123456", "123 456",
+// "123-456"), "" when it gives none.
+func FindCode(text string) string {
+	m := codePattern.FindStringSubmatch(text)
+	if m == nil {
+		return ""
+	}
+	return m[1] + m[2]
+}
+
+// Verification outcomes of a code the customer typed.
+const (
+	CodeVerified = "verified"
+	CodeWrong    = "wrong"
+	CodeExpired  = "expired"
+	CodeLocked   = "locked"
+)
+
+// CodeChecked is what the agent says and does about a code the customer
+// typed: outcome is one of the Code constants, attemptsLeft counts what is
+// left after a wrong one. Proceed is set when the pending action can now run.
+type CodeChecked struct {
+	Proceed bool
+	Reply   string
+	// Keep is set while the verification stays open (a wrong code with
+	// attempts left).
+	Keep  bool
+	Entry Entry
+}
+
+// CheckedCode decides on the outcome of a typed code.
+func CheckedCode(outcome string, attemptsLeft int) CodeChecked {
+	entry := func(summary string) Entry {
+		return Entry{Kind: KindVerification, Summary: summary, Detail: map[string]any{"outcome": outcome, "attempts_left": attemptsLeft}}
+	}
+	switch outcome {
+	case CodeVerified:
+		return CodeChecked{Proceed: true, Entry: entry("email verified by code")}
+	case CodeWrong:
+		if attemptsLeft > 0 {
+			return CodeChecked{Keep: true, Reply: fmt.Sprintf(WrongCodeText, attemptsLeft), Entry: entry("wrong verification code")}
+		}
+		return CodeChecked{Reply: CodeLockedText, Entry: entry("wrong verification code: no attempts left")}
+	case CodeLocked:
+		return CodeChecked{Reply: CodeLockedText, Entry: entry("verification locked after too many attempts")}
+	}
+	return CodeChecked{Reply: CodeExpiredText, Entry: entry("verification code expired")}
+}
+
+// MaskEmail shows enough of an address for its owner to recognise it.
+func MaskEmail(email string) string {
+	local, domain, ok := strings.Cut(email, "@")
+	if !ok || len(local) < 2 {
+		return email
+	}
+	return local[:1] + strings.Repeat("•", min(len(local)-1, 5)) + "@" + domain
 }

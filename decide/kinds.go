@@ -33,6 +33,8 @@ const (
 	KindReopened         Kind = "reopened"
 	KindFeedback         Kind = "feedback"
 	KindEnd              Kind = "end"
+	// KindVerification: a verification code was sent or checked.
+	KindVerification Kind = "verification"
 	// KindDependencyFailure: a step of the turn failed after its retries.
 	KindDependencyFailure Kind = "dependency_failure"
 )

@@ -14,7 +14,7 @@ import (
 func TestShortcuts(t *testing.T) {
 	t.Parallel()
 	settings := decide.Settings{
-		ActionProtection:  map[string]string{decide.ActionOrderStatus: decide.ProtectionMatchEmail},
+		ActionProtection:  map[string]string{decide.ActionOrderStatus: decide.ProtectionVerified},
 		ReusableResponses: []models.ReusableResponse{{Name: "Hours", Triggers: []string{"", "Opening Hours"}, Response: "9 to 5."}},
 		TopicsToAvoid:     []string{"", "Politics"},
 	}
@@ -24,7 +24,7 @@ func TestShortcuts(t *testing.T) {
 		kind               decide.Kind
 	}{
 		{"an enabled action", "where is my order", decide.ActionOrderStatus,
-			decide.Shortcut{Action: decide.ActionOrderStatus, Protection: decide.ProtectionMatchEmail}, ""},
+			decide.Shortcut{Action: decide.ActionOrderStatus, Protection: decide.ProtectionVerified}, ""},
 		{"a disabled action falls through to search", "reset my password", decide.ActionPasswordReset, decide.Shortcut{}, ""},
 		{"a reusable response, any case", "what are your opening hours?", "",
 			decide.Shortcut{Reply: "9 to 5.", Answered: true}, decide.KindReusableResponse},
@@ -97,26 +97,34 @@ func TestClear(t *testing.T) {
 	ada := &decide.Contact{ID: "c1", Email: "Ada@example.com"}
 	adasOrder := &decide.Order{Number: "A-7", ContactEmail: "ada@example.com"}
 	bobsOrder := &decide.Order{Number: "B-9", ContactEmail: "bob@example.com"}
+	verified := decide.ProtectionVerified
 	cases := []struct {
-		name    string
-		req     decide.ActionRequest
-		proceed bool
-		reply   string
+		name     string
+		req      decide.ActionRequest
+		proceed  bool
+		reply    string
+		sendCode string
 	}{
-		{"order action without a number", decide.ActionRequest{Action: decide.ActionOrderStatus}, false, decide.NeedOrderText},
-		{"protected, no email given", decide.ActionRequest{Action: decide.ActionOrderStatus, Protection: decide.ProtectionMatchEmail,
-			OrderNumber: "A-7", Order: adasOrder}, false, decide.NeedEmailText},
-		{"protected, someone else's order", decide.ActionRequest{Action: decide.ActionOrderStatus, Protection: decide.ProtectionMatchEmail,
-			OrderNumber: "B-9", ClaimedEmail: "ada@example.com", Contact: ada, Order: bobsOrder}, false, decide.MismatchText},
-		{"protected, unknown email", decide.ActionRequest{Action: decide.ActionUpdateContact, Protection: decide.ProtectionMatchEmail,
-			ClaimedEmail: "eve@example.com"}, false, decide.MismatchText},
-		{"protected, the owner (any case)", decide.ActionRequest{Action: decide.ActionOrderStatus, Protection: decide.ProtectionMatchEmail,
-			OrderNumber: "A-7", ClaimedEmail: "ADA@example.com", Contact: ada, Order: adasOrder}, true, ""},
-		{"protected contact action, the contact", decide.ActionRequest{Action: decide.ActionUpdateContact, Protection: decide.ProtectionMatchEmail,
-			ClaimedEmail: "ada@example.com", Contact: ada}, true, ""},
+		{"order action without a number", decide.ActionRequest{Action: decide.ActionOrderStatus}, false, decide.NeedOrderText, ""},
+		{"protected, nothing given", decide.ActionRequest{Action: decide.ActionOrderStatus, Protection: verified,
+			OrderNumber: "A-7", Order: adasOrder}, false, decide.NeedEmailText, ""},
+		{"protected, an email typed: a code goes to it, nothing runs", decide.ActionRequest{Action: decide.ActionOrderStatus,
+			Protection: verified, OrderNumber: "A-7", Order: adasOrder, ClaimedEmail: "Ada@Example.com"},
+			false, decide.CodeSentText("ada@example.com"), "ada@example.com"},
+		{"a contact change with protection none still needs a verified customer", decide.ActionRequest{Action: decide.ActionUpdateContact,
+			Protection: decide.ProtectionNone, ClaimedEmail: "bram@example.com"}, false, decide.CodeSentText("bram@example.com"), "bram@example.com"},
+		{"verified, someone else's order", decide.ActionRequest{Action: decide.ActionOrderStatus, Protection: verified,
+			OrderNumber: "B-9", VerifiedEmail: "ada@example.com", Contact: ada, Order: bobsOrder}, false, decide.MismatchText, ""},
+		{"verified, but no contact on file", decide.ActionRequest{Action: decide.ActionUpdateContact, Protection: verified,
+			VerifiedEmail: "eve@example.com"}, false, decide.MismatchText, ""},
+		{"verified owner (any case)", decide.ActionRequest{Action: decide.ActionOrderStatus, Protection: verified,
+			OrderNumber: "A-7", VerifiedEmail: "ADA@example.com", Contact: ada, Order: adasOrder}, true, "", ""},
+		{"verified contact changes its details", decide.ActionRequest{Action: decide.ActionUpdateContact, Protection: verified,
+			VerifiedEmail: "ada@example.com", Contact: ada}, true, "", ""},
 		{"order not found", decide.ActionRequest{Action: decide.ActionStartReturn, OrderNumber: "Z-1"}, false,
-			"I couldn't find an order numbered Z-1. Could you check the number?"},
-		{"unprotected, order found", decide.ActionRequest{Action: decide.ActionOrderStatus, OrderNumber: "B-9", Order: bobsOrder}, true, ""},
+			"I couldn't find an order numbered Z-1. Could you check the number?", ""},
+		{"unprotected order status by number", decide.ActionRequest{Action: decide.ActionOrderStatus, Protection: decide.ProtectionNone,
+			OrderNumber: "B-9", Order: bobsOrder}, true, "", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -124,6 +132,7 @@ func TestClear(t *testing.T) {
 			cl := decide.Clear(tc.req)
 			require.Equal(t, tc.proceed, cl.Proceed)
 			require.Equal(t, tc.reply, cl.Reply)
+			require.Equal(t, tc.sendCode, cl.SendCode)
 			if !tc.proceed {
 				require.Equal(t, decide.KindAction, cl.Entry.Kind)
 				require.Equal(t, tc.req.Action, cl.Entry.Detail["action"])
@@ -134,10 +143,46 @@ func TestClear(t *testing.T) {
 
 func TestActsForContact(t *testing.T) {
 	t.Parallel()
-	require.True(t, decide.ActsForContact(decide.ActionOrderStatus, decide.ProtectionMatchEmail))
-	require.False(t, decide.ActsForContact(decide.ActionOrderStatus, "none"))
-	require.True(t, decide.ActsForContact(decide.ActionUpdateContact, "none"))
-	require.True(t, decide.ActsForContact(decide.ActionPasswordReset, "none"))
+	require.True(t, decide.ActsForContact(decide.ActionOrderStatus, decide.ProtectionVerified))
+	require.False(t, decide.ActsForContact(decide.ActionOrderStatus, decide.ProtectionNone))
+	require.True(t, decide.ActsForContact(decide.ActionUpdateContact, decide.ProtectionNone))
+	require.True(t, decide.ActsForContact(decide.ActionPasswordReset, decide.ProtectionNone))
+}
+
+func TestFindCode(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		"123456": "123456", "my code is 123 456.": "123456", "123-456": "123456", "code: 012345!": "012345",
+		"1234567": "", "12345": "", "order SP-1002": "", "": "",
+	}
+	for text, want := range cases {
+		require.Equal(t, want, decide.FindCode(text), text)
+	}
+}
+
+func TestCheckedCode(t *testing.T) {
+	t.Parallel()
+	ok := decide.CheckedCode(decide.CodeVerified, 2)
+	require.True(t, ok.Proceed)
+	require.Equal(t, decide.KindVerification, ok.Entry.Kind)
+
+	wrong := decide.CheckedCode(decide.CodeWrong, 2)
+	require.False(t, wrong.Proceed)
+	require.True(t, wrong.Keep)
+	require.Contains(t, wrong.Reply, "2 attempts left")
+
+	last := decide.CheckedCode(decide.CodeWrong, 0)
+	require.False(t, last.Keep)
+	require.Equal(t, decide.CodeLockedText, last.Reply)
+	require.Equal(t, decide.CodeLockedText, decide.CheckedCode(decide.CodeLocked, 0).Reply)
+	require.Equal(t, decide.CodeExpiredText, decide.CheckedCode(decide.CodeExpired, 0).Reply)
+}
+
+func TestMaskEmail(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "a••@example.com", decide.MaskEmail("ada@example.com"))
+	require.Equal(t, "b•••••@example.com", decide.MaskEmail("bramwell@example.com"))
+	require.Equal(t, "x@example.com", decide.MaskEmail("x@example.com"))
 }
 
 func TestCheckText(t *testing.T) {

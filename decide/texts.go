@@ -1,13 +1,21 @@
 package decide
 
+import "strings"
+
 // Texts the agent says in set situations.
 const (
 	TransferText   = "I'm bringing in a member of our team, who will reply here shortly."
 	ClarifyText    = "I want to get this right: could you tell me a little more — for example which product or order it is about?"
 	AvoidTopicText = "I'm sorry, that's not something I can help with here."
 	NeedOrderText  = "Which order is it? Please give me the order number (you'll find it in your order confirmation)."
-	NeedEmailText  = "To protect your account, please tell me the email address you use with us first."
-	MismatchText   = "I can only share or change details for the email address on the account. Please tell me the email address you used for this order."
+	NeedEmailText  = "To protect your account, I need to confirm it's you first. Please tell me the email address you use with us, and I'll send a 6-digit code to it."
+	MismatchText   = "I can only share or change details of your own account and orders, and this one isn't linked to the account you verified."
+	// WrongCodeText asks again after a wrong code (%d: attempts left).
+	WrongCodeText = "That code doesn't match. Please check the email and type the 6-digit code again (%d attempts left)."
+	// CodeLockedText ends a verification after too many wrong codes.
+	CodeLockedText = "That code doesn't match, and there are no attempts left. For your security I can't continue with this request; ask me again later and I'll send a new code, or ask for a person."
+	// CodeExpiredText: the code is more than ten minutes old.
+	CodeExpiredText = "That code has expired. Ask me again and I'll send a new one."
 	// DefaultFallback is told to the customer when no rep accepted in time
 	// and the team has no message of its own.
 	DefaultFallback = "Our team is busy right now. A member of the team will follow up with you by email as soon as possible."
@@ -19,6 +27,13 @@ const (
 	// ReturnUndoneText: a return whose label could not be sent was cancelled.
 	ReturnUndoneText = "I'm sorry, I couldn't complete the return just now, so I've cancelled it — nothing has changed on your order. Please try again in a little while."
 )
+
+// CodeSentText says where a verification code went, without confirming
+// whether the address is on file.
+func CodeSentText(email string) string {
+	return "To protect your account, I need to confirm it's you first. If " + MaskEmail(strings.ToLower(email)) +
+		" is the address on your account, I've just sent a 6-digit code to it: please type it here. It's valid for 10 minutes."
+}
 
 // RepJoinedText announces a rep who joined the conversation.
 func RepJoinedText(repName string) string { return RepName(repName) + " has joined the conversation." }

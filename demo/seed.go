@@ -134,7 +134,7 @@ func Seed(ctx context.Context, db *gorm.DB, now time.Time) (Seeded, Keys, error)
 			}
 		}
 		for _, action := range []string{"order_status", "start_return", "update_contact", "password_reset"} {
-			row := models.ActionSetting{WorkspaceID: wsID, Action: action, Enabled: true, Protection: models.ProtectionMatchEmail}
+			row := models.ActionSetting{WorkspaceID: wsID, Action: action, Enabled: true, Protection: models.ProtectionVerified}
 			if err := tx.Create(&row).Error; err != nil {
 				return err
 			}

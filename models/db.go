@@ -81,5 +81,11 @@ func Migrate(db *gorm.DB) error {
 	if err := createConfigTriggers(db); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	// "match_email" trusted an email the customer typed; such actions now
+	// need a verified customer.
+	if err := db.Model(&ActionSetting{}).Where("protection = ?", "match_email").
+		Update("protection", ProtectionVerified).Error; err != nil {
+		return fmt.Errorf("migrate: protection levels: %w", err)
+	}
 	return nil
 }

@@ -109,8 +109,8 @@ type Team struct {
 
 // Action protection levels.
 const (
-	ProtectionNone       = "none"
-	ProtectionMatchEmail = "match_email"
+	ProtectionNone     = "none"
+	ProtectionVerified = "verified"
 )
 
 // ActionSetting enables a CRM action for the agent and sets how the
@@ -439,5 +439,6 @@ func All() []any {
 	}
 	all = append(all, sourceModels()...)
 	all = append(all, channelModels()...)
+	all = append(all, verificationModels()...)
 	return append(all, analyticsModels()...)
 }

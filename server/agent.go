@@ -207,7 +207,7 @@ func (s *Server) listActions(c *gin.Context) {
 	}
 	out := make([]actionJSON, 0, len(knownActions))
 	for _, a := range knownActions {
-		item := actionJSON{Action: a, Protection: models.ProtectionMatchEmail}
+		item := actionJSON{Action: a, Protection: models.ProtectionVerified}
 		for _, r := range rows {
 			if r.Action == a {
 				item.Enabled, item.Protection = r.Enabled, r.Protection
@@ -237,8 +237,8 @@ func (s *Server) putAction(c *gin.Context) {
 	case req.Enabled == nil:
 		s.fail(c, apperr.Invalid("enabled", "must be true or false"))
 		return
-	case req.Protection != models.ProtectionNone && req.Protection != models.ProtectionMatchEmail:
-		s.fail(c, apperr.Invalid("protection", fmt.Sprintf("must be %q or %q", models.ProtectionNone, models.ProtectionMatchEmail)))
+	case req.Protection != models.ProtectionNone && req.Protection != models.ProtectionVerified:
+		s.fail(c, apperr.Invalid("protection", fmt.Sprintf("must be %q or %q", models.ProtectionNone, models.ProtectionVerified)))
 		return
 	}
 	row := models.ActionSetting{WorkspaceID: principal(c).WorkspaceID, Action: action, Enabled: *req.Enabled, Protection: req.Protection}

@@ -92,7 +92,7 @@ func TestAdminChangesTheAgentAndTheNextTurnFollows(t *testing.T) {
 	require.Equal(t, 400, r.Status, r.Raw)
 	_, msg := errorOf(r)
 	require.Contains(t, msg, "protection:")
-	r = do(t, "PUT", app.URL+"/v1/agent/actions/order_status", app.Keys.Admin, []byte(`{"enabled":false,"protection":"match_email"}`))
+	r = do(t, "PUT", app.URL+"/v1/agent/actions/order_status", app.Keys.Admin, []byte(`{"enabled":false,"protection":"verified"}`))
 	require.Equal(t, 200, r.Status, r.Raw)
 	require.Equal(t, false, r.Body["enabled"])
 

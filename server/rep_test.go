@@ -189,12 +189,19 @@ func TestActionsCheckIdentityAndChangeTheCRM(t *testing.T) {
 		require.Equal(t, 200, r.Status, r.Raw)
 		return r.Body["reply"].(map[string]any)["text"].(string)
 	}
+	// verified asks for an action as a customer who gives an email, reads
+	// the code emailed there, and types it: the reply is the action's.
+	verified := func(conv, text, email string) string {
+		require.Contains(t, post(conv, "m1", text, email), "6-digit code")
+		return post(conv, "m2", app.LatestCode(t, email), "")
+	}
 	require.Contains(t, post("a1", "m1", "Where is my order SP-1003?", ""), "email address")
-	require.Contains(t, post("a2", "m1", "Where is my order SP-1003?", "ada@example.com"), "email address on the account")
-	require.Contains(t, post("a3", "m1", "Where is my order SP-1003?", "bram@example.com"), "shipped on")
+	// An email typed or given is not proof: the order stays hidden.
+	require.Contains(t, post("a2", "m1", "Where is my order SP-1003?", "bram@example.com"), "6-digit code")
+	require.Contains(t, verified("a3", "Where is my order SP-1003?", "ada@example.com"), "isn't linked to the account you verified")
+	require.Contains(t, verified("a4", "Where is my order SP-1003?", "bram@example.com"), "shipped on")
 
-	reply := post("a4", "m1", "I want to return order SP-1002", "ada@example.com")
-	require.Contains(t, reply, "started a return for order SP-1002")
+	require.Contains(t, verified("a5", "I want to return order SP-1002", "ada@example.com"), "started a return for order SP-1002")
 	var order models.Order
 	require.NoError(t, app.DB.Where("number = ?", "SP-1002").Take(&order).Error)
 	require.Equal(t, models.OrderReturnRequested, order.Status)
@@ -204,14 +211,38 @@ func TestActionsCheckIdentityAndChangeTheCRM(t *testing.T) {
 	require.Equal(t, "ada@example.com", outbox[0].Recipient)
 
 	// Outside the window (delivered 40 days ago): refused, nothing written.
-	require.Contains(t, post("a5", "m1", "I want to return order SP-1006", "it@northwind-enterprise.example"), "outside our return window")
+	require.Contains(t, verified("a6", "I want to return order SP-1006", "it@northwind-enterprise.example"), "outside our return window")
 	var returns int64
 	require.NoError(t, app.DB.Model(&models.Return{}).Count(&returns).Error)
 	require.EqualValues(t, 1, returns)
 
-	require.Contains(t, post("a6", "m1", "Please reset my password", "bram@example.com"), "password-reset link")
+	require.Contains(t, verified("a7", "Please reset my password", "bram@example.com"), "password-reset link")
 	require.NoError(t, app.DB.Where("kind = ?", "password_reset").Find(&outbox).Error)
 	require.Len(t, outbox, 1)
+}
+
+// The attack from the trust issue, through the public widget key: typing
+// another customer's email changes nothing, and the reply asks for the code
+// sent to that customer's inbox.
+func TestTypedEmailChangesNothing(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	var before models.Contact
+	require.NoError(t, app.DB.Where("email = ?", "bram@example.com").Take(&before).Error)
+	r := do(t, "POST", app.URL+"/v1/conversations/attack-1/messages", app.Keys.Widget,
+		[]byte(`{"id":"m1","text":"Hi, my email is bram@example.com. Please change my phone number to +1 555 0199"}`))
+	require.Equal(t, 200, r.Status, r.Raw)
+	reply := r.Body["reply"].(map[string]any)["text"].(string)
+	require.Contains(t, reply, "6-digit code")
+	require.NotContains(t, reply, "updated")
+	// A guessed code does not verify.
+	r = do(t, "POST", app.URL+"/v1/conversations/attack-1/messages", app.Keys.Widget, []byte(`{"id":"m2","text":"000000"}`))
+	require.Equal(t, 200, r.Status, r.Raw)
+	require.Contains(t, r.Body["reply"].(map[string]any)["text"], "doesn't match")
+	var after models.Contact
+	require.NoError(t, app.DB.Where("email = ?", "bram@example.com").Take(&after).Error)
+	require.Equal(t, before.Properties, after.Properties)
+	require.Equal(t, before.UpdatedAt.Unix(), after.UpdatedAt.Unix(), "the contact is untouched")
 }
 
 func TestMessageRightAfterCloseReopensAndReversesTheCharge(t *testing.T) {

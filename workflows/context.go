@@ -33,7 +33,7 @@ func (c *conversation) enrich(ctx workflow.Context, msg CustomerMessage, receive
 	t := turnContext{first: !c.state.Pinned}
 	loaded := workflow.ExecuteLocalActivity(readOptions(ctx), a.LoadContext, activities.LoadContextInput{
 		WorkspaceID: c.state.WorkspaceID, ConversationID: c.state.ConversationID,
-		WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, ChannelID: c.state.ChannelID, ContactEmail: c.state.ContactEmail,
+		WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, ChannelID: c.state.ChannelID, VerifiedEmail: c.verifiedEmail(),
 		Text: msg.Text, First: t.first, IssueType: c.state.IssueType, ConfigDigest: c.config.digest,
 	})
 	// Retrieval needs only the message, the channel and the customer's tier
@@ -46,16 +46,7 @@ func (c *conversation) enrich(ctx workflow.Context, msg CustomerMessage, receive
 		return t, err
 	}
 	cx := t.cx
-	if ct := cx.Contact; ct != nil {
-		c.state.ContactID = ct.ID
-		c.state.CustomerTier = ct.Tier
-		if c.state.ContactEmail == "" {
-			c.state.ContactEmail = ct.Email
-		}
-	}
-	if cx.IssueType != "" {
-		c.state.IssueType = cx.IssueType
-	}
+	c.applyContext(cx)
 	var err error
 	if t.unknownIssue, err = c.classify(ctx, msg, cx); err != nil {
 		return t, err
@@ -82,6 +73,21 @@ func (c *conversation) enrich(ctx workflow.Context, msg CustomerMessage, receive
 	}})
 	t.env = c.env(msg, cx, received)
 	return t, nil
+}
+
+// applyContext takes the verified contact and the issue type the context
+// found into the state.
+func (c *conversation) applyContext(cx activities.LoadContextResult) {
+	if ct := cx.Contact; ct != nil {
+		c.state.ContactID = ct.ID
+		c.state.CustomerTier = ct.Tier
+		if c.state.ContactEmail == "" {
+			c.state.ContactEmail = ct.Email
+		}
+	}
+	if cx.IssueType != "" {
+		c.state.IssueType = cx.IssueType
+	}
 }
 
 // heldConfig is the workspace configuration a run keeps between turns, and

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -201,6 +202,11 @@ func (c *conversation) validateCustomerMessage(_ workflow.Context, msg CustomerM
 	}
 	if _, answered := c.reply(msg.ID); answered {
 		return nil
+	}
+	// A conversation is bound to the first customer who proved who they
+	// are: another proved identity is someone else's conversation.
+	if v := c.state.Verified; v != nil && msg.Verified != nil && !strings.EqualFold(v.Email, msg.Verified.Email) {
+		return temporal.NewApplicationError("identity: this conversation belongs to another verified customer", ErrIdentityConflict)
 	}
 	// A close signal the main loop has not taken yet (it may be waiting on
 	// something else, or the signal came in this workflow task) closes the

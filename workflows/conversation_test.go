@@ -3,6 +3,7 @@ package workflows_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -48,7 +49,11 @@ type fake struct {
 	// refuses (ErrUnwritableRecord).
 	poison string
 
-	calls    map[string]int
+	calls map[string]int
+	// codes are the verification codes sent, by address; attempts the
+	// wrong codes typed.
+	codes    map[string]string
+	attempts int
 	recorded []activities.RecordTurnInput
 	// batches are the sizes of the RecordTurns calls.
 	batches  []int
@@ -96,8 +101,8 @@ func defaultContext(in activities.LoadContextInput) activities.LoadContextResult
 			Settings: decide.Settings{
 				ConfidenceThreshold: 0.5, DefaultTeam: "support",
 				ActionProtection: map[string]string{
-					decide.ActionOrderStatus: "match_email", decide.ActionStartReturn: "match_email",
-					decide.ActionPasswordReset: "match_email",
+					decide.ActionOrderStatus: "verified", decide.ActionStartReturn: "verified",
+					decide.ActionPasswordReset: "verified", decide.ActionUpdateContact: "none",
 				},
 			},
 			Teams: map[string]decide.Team{
@@ -107,12 +112,15 @@ func defaultContext(in activities.LoadContextInput) activities.LoadContextResult
 		Analysis:       understand.Analyze(in.Text, understand.Options{OrderPrefixes: []string{"SP"}}),
 		HandoffVersion: 1, CreditBalance: 100,
 	}
-	if strings.EqualFold(in.ContactEmail, ada.Email) {
+	if strings.EqualFold(in.VerifiedEmail, ada.Email) {
 		out.Contact = ada
 	}
-	if out.Analysis.OrderNumber == "SP-1002" {
+	switch out.Analysis.OrderNumber {
+	case "SP-1002":
 		delivered := time.Now().Add(-5 * 24 * time.Hour)
 		out.Order = &decide.Order{ID: "o2", Number: "SP-1002", Status: "delivered", DeliveredAt: &delivered, ContactEmail: ada.Email}
+	case "SP-1003":
+		out.Order = &decide.Order{ID: "o3", Number: "SP-1003", Status: "shipped", ContactEmail: "bram@example.com"}
 	}
 	return out
 }
@@ -137,7 +145,7 @@ func setup(t *testing.T) *testBundle {
 	t.Helper()
 	var s testsuite.WorkflowTestSuite
 	s.SetLogger(tlog.NewStructuredLogger(slog.New(slog.DiscardHandler)))
-	f := &fake{context: defaultContext, calls: map[string]int{}}
+	f := &fake{context: defaultContext, calls: map[string]int{}, codes: map[string]string{}}
 	env := s.NewTestWorkflowEnvironment()
 	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: workflows.ConversationWorkflowID("ws-1", "conv-1")})
 	var a *activities.Activities
@@ -265,6 +273,41 @@ func setup(t *testing.T) *testBundle {
 			}
 			return activities.ClassifyIssueResult{IssueType: "unknown", Unknown: true}, nil
 		})
+	env.OnActivity(a.SendVerificationCode, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.SendCodeInput) (activities.SendCodeResult, error) {
+			f.call("SendVerificationCode:" + in.Email)
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			onFile := in.Email == ada.Email || in.Email == "bram@example.com"
+			if onFile {
+				f.codes[in.Email] = "424242"
+				f.attempts = 0
+			}
+			return activities.SendCodeResult{Sent: onFile}, nil
+		})
+	env.OnActivity(a.CheckVerificationCode, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.CheckCodeInput) (activities.CheckCodeResult, error) {
+			f.call("CheckVerificationCode")
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			for email, code := range f.codes {
+				switch {
+				case f.attempts >= decide.CodeAttempts:
+					return activities.CheckCodeResult{Outcome: decide.CodeLocked}, nil
+				case in.Code == code:
+					delete(f.codes, email)
+					return activities.CheckCodeResult{Outcome: decide.CodeVerified, Email: email}, nil
+				}
+				f.attempts++
+				return activities.CheckCodeResult{Outcome: decide.CodeWrong, AttemptsLeft: decide.CodeAttempts - f.attempts}, nil
+			}
+			return activities.CheckCodeResult{Outcome: decide.CodeExpired}, nil
+		})
+	env.OnActivity(a.UpdateContact, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.ActionInput) (activities.ActionResult, error) {
+			f.call("UpdateContact:" + in.ContactID)
+			return activities.ActionResult{Text: "Done: I've updated your phone."}, nil
+		})
 	env.OnActivity(a.NotifyTeam, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.NotifyTeamInput) (activities.NotifyTeamResult, error) {
 			f.call("NotifyTeam")
@@ -328,8 +371,10 @@ func (b *testBundle) run(t *testing.T, in workflows.ConversationInput) workflows
 	return res
 }
 
+// msg is a message from Ada, who proved who she is (a token from the site).
 func msg(id, text string) workflows.CustomerMessage {
-	return workflows.CustomerMessage{ID: id, Text: text, ChannelID: "ch-1", ContactEmail: "ada@example.com"}
+	return workflows.CustomerMessage{ID: id, Text: text, ChannelID: "ch-1", ContactEmail: "ada@example.com",
+		Verified: &workflows.Identity{Email: "ada@example.com", Method: workflows.IdentityToken}}
 }
 
 func anon(id, text string) workflows.CustomerMessage {
@@ -633,14 +678,96 @@ func TestIdentityCheckFailsWithoutRunningTheAction(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	noEmail := b.send(time.Minute, anon("m1", "Where is my order SP-1002?"))
-	wrong := b.send(2*time.Minute, workflows.CustomerMessage{ID: "m2", Text: "Where is my order SP-1002?", ChannelID: "ch-1", ContactEmail: "eve@example.com"})
+	typed := b.send(2*time.Minute, workflows.CustomerMessage{ID: "m2", Text: "Where is my order SP-1002?", ChannelID: "ch-1", ContactEmail: "eve@example.com"})
 	right := b.send(3*time.Minute, msg("m3", "Where is my order SP-1002?"))
 	b.signal(4*time.Minute, workflows.SignalClose, workflows.Close{})
 	b.run(t, input)
-	require.Contains(t, noEmail.reply.Text, "email address")
-	require.Contains(t, wrong.reply.Text, "email address on the account")
+	require.Equal(t, decide.NeedEmailText, noEmail.reply.Text)
+	require.Equal(t, decide.CodeSentText("eve@example.com"), typed.reply.Text, "a given email gets a code, not the order")
+	require.Equal(t, 1, b.fake.count("SendVerificationCode:eve@example.com"))
 	require.Equal(t, "Order SP-1002 was delivered.", right.reply.Text)
 	require.Equal(t, 1, b.fake.count("OrderStatus"))
+}
+
+// The attack from the trust issue: someone types another customer's email
+// and asks to change their details. Nothing changes; the reply asks for the
+// code sent to that customer's inbox.
+func TestTypedEmailAuthorizesNothing(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.send(time.Minute, anon("m1", "Hi, my email is bram@example.com. Please change my phone number to +1 555 0199"))
+	order := b.send(2*time.Minute, workflows.CustomerMessage{ID: "m2", Text: "Where is my order SP-1003?", ChannelID: "ch-1",
+		ContactEmail: "bram@example.com"})
+	state := b.query(3 * time.Minute)
+	b.signal(4*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
+	require.Equal(t, decide.CodeSentText("bram@example.com"), r.reply.Text)
+	require.Equal(t, decide.CodeSentText("bram@example.com"), order.reply.Text)
+	require.Zero(t, b.fake.count("UpdateContact:"), "no contact changed")
+	require.Zero(t, b.fake.count("OrderStatus"), "no order read")
+	require.Nil(t, state.Verified)
+	require.Empty(t, state.ContactID, "a typed email loads no contact")
+	require.Empty(t, state.CustomerTier)
+}
+
+// A customer who gives an address gets a code there; the right code
+// verifies the conversation and runs the action that waited.
+func TestEmailCodeVerifiesAndRunsTheWaitingAction(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	asked := b.send(time.Minute, anon("m1", "Where is my order SP-1002?"))
+	sent := b.send(2*time.Minute, anon("m2", "it's ada@example.com"))
+	wrong := b.send(3*time.Minute, anon("m3", "111111"))
+	right := b.send(4*time.Minute, anon("m4", "The code is 424 242"))
+	later := b.send(5*time.Minute, anon("m5", "And where is SP-1003?"))
+	state := b.query(6 * time.Minute)
+	b.signal(7*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
+	require.Equal(t, decide.NeedEmailText, asked.reply.Text)
+	require.Equal(t, decide.CodeSentText("ada@example.com"), sent.reply.Text)
+	require.Contains(t, wrong.reply.Text, "2 attempts left")
+	require.Equal(t, "Order SP-1002 was delivered.", right.reply.Text, "the order asked about before runs once verified")
+	require.Equal(t, decide.MismatchText, later.reply.Text, "a verified customer reads only their own orders")
+	require.Equal(t, 1, b.fake.count("OrderStatus"))
+	require.Equal(t, &workflows.Identity{Email: "ada@example.com", Method: workflows.IdentityEmailCode}, state.Verified)
+	require.Nil(t, state.Verification)
+	require.Equal(t, ada.ID, state.ContactID)
+}
+
+func TestWrongCodesEndTheVerification(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.send(time.Minute, anon("m1", "I want to return order SP-1002, my email is ada@example.com"))
+	var replies []*updateResult
+	for i, code := range []string{"000001", "000002", "000003", "424242"} {
+		replies = append(replies, b.send(time.Duration(2+i)*time.Minute, anon(fmt.Sprintf("c%d", i), code)))
+	}
+	state := b.query(10 * time.Minute)
+	b.signal(11*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
+	require.Contains(t, replies[0].reply.Text, "2 attempts left")
+	require.Contains(t, replies[1].reply.Text, "1 attempts left")
+	require.Equal(t, decide.CodeLockedText, replies[2].reply.Text)
+	require.NotContains(t, replies[3].reply.Text, "return", "the right code after the lock runs nothing")
+	require.Zero(t, b.fake.count("CreateReturn"))
+	require.Nil(t, state.Verified)
+}
+
+// A conversation bound to one verified customer refuses a message that
+// proves another.
+func TestAnotherVerifiedCustomerIsRefused(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.send(time.Minute, msg("m1", "How long does shipping take?"))
+	bram := b.send(2*time.Minute, workflows.CustomerMessage{ID: "m2", Text: "Where is my order SP-1003?", ChannelID: "ch-1",
+		Verified: &workflows.Identity{Email: "bram@example.com", Method: workflows.IdentityToken}})
+	b.signal(3*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
+	require.Error(t, bram.rejected)
+	var app *temporal.ApplicationError
+	require.True(t, errors.As(bram.rejected, &app))
+	require.Equal(t, workflows.ErrIdentityConflict, app.Type())
+	require.Zero(t, b.fake.count("OrderStatus"))
 }
 
 func TestReturnFailingHalfWayIsCompensated(t *testing.T) {

@@ -27,6 +27,9 @@ const (
 	ErrInvalidMessage       = "InvalidMessage"
 	ErrConversationClosed   = "ConversationClosed"
 	ErrConversationNotFound = "ConversationNotFound"
+	// ErrIdentityConflict: the message proves another customer than the
+	// one the conversation is bound to.
+	ErrIdentityConflict = "IdentityConflict"
 )
 
 // Custom search attributes, registered in the dev server, docker-compose and

@@ -19,6 +19,12 @@ import (
 // (decide.GapReasons), "" when the agent answered it.
 func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, t turnContext) (out AgentReply, gap string, err error) {
 	cx := t.cx
+	if out, handled, err := c.verify(ctx, msg, cx); handled || err != nil {
+		if err != nil {
+			return out, "", &stepError{step: "verification", err: err}
+		}
+		return out, "", nil
+	}
 	switch s := decide.Shortcuts(msg.Text, string(cx.Analysis.Intent), cx.Settings); {
 	case s.Action != "":
 		out, err := c.act(ctx, msg, cx, s.Action, s.Protection)
@@ -128,10 +134,22 @@ func (c *conversation) generate(ctx workflow.Context, msg CustomerMessage, passa
 // act runs a CRM action once decide.Clear lets it.
 func (c *conversation) act(ctx workflow.Context, msg CustomerMessage, cx activities.LoadContextResult, action, protection string) (AgentReply, error) {
 	an := cx.Analysis
+	claimed := an.Email // typed in this message, else given before
+	if claimed == "" {
+		claimed = c.state.ContactEmail
+	}
 	cl := decide.Clear(decide.ActionRequest{Action: action, Protection: protection, OrderNumber: an.OrderNumber,
-		ClaimedEmail: c.state.ContactEmail, Contact: cx.Contact, Order: cx.Order})
+		VerifiedEmail: c.verifiedEmail(), ClaimedEmail: claimed, Contact: cx.Contact, Order: cx.Order})
 	if !cl.Proceed {
 		c.note(msg.ID, cl.Entry)
+		if !cl.Verify {
+			return AgentReply{Text: cl.Reply}, nil
+		}
+		pending := PendingVerification{MessageID: msg.ID, Text: msg.Text, Action: action, At: workflow.Now(ctx)}
+		if cl.SendCode != "" {
+			return c.sendCode(ctx, msg.ID, cl.SendCode, pending)
+		}
+		c.state.Verification = &pending
 		return AgentReply{Text: cl.Reply}, nil
 	}
 	decided := func(summary string, detail map[string]any) {

@@ -22,6 +22,7 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 		c.state.ContactEmail = msg.ContactEmail
 	}
 	c.say(msg.ID, RoleCustomer, msg.Text, received)
+	c.bind(msg)
 
 	// A rep has the conversation (or it was transferred): the customer's
 	// message goes to the rep, the agent stays silent.

@@ -91,6 +91,19 @@ type Identity struct {
 	Method string
 }
 
+// PendingVerification is an action waiting for the customer to verify.
+type PendingVerification struct {
+	// Email is where the code went; "" while the agent waits for the
+	// customer to give an address.
+	Email string
+	// MessageID and Text are the message that asked for the action, run
+	// again once the customer is verified.
+	MessageID string
+	Text      string
+	Action    string
+	At        time.Time
+}
+
 // How a customer proved who they are.
 const (
 	// IdentityToken: the channel's site signed a token naming the customer.
@@ -176,7 +189,14 @@ type ConversationState struct {
 	StartedAt      time.Time
 	LastActivity   time.Time
 
+	// ContactEmail is the email the customer gave (typed, or in the
+	// widget's contact form): it authorizes nothing. Verified is the
+	// identity the customer proved; the conversation is bound to it.
 	ContactEmail string
+	Verified     *Identity `json:",omitempty"`
+	// Verification is an action waiting for the customer to prove who they
+	// are with an emailed code.
+	Verification *PendingVerification `json:",omitempty"`
 	ContactID    string
 	CustomerTier string
 	IssueType    string

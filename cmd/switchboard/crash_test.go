@@ -63,9 +63,15 @@ func TestWorkerKilledDuringActionLosesNothing(t *testing.T) {
 	require.NoError(t, lock.Exec("SELECT id FROM orders WHERE number = ? FOR UPDATE", "SP-1002").Error)
 
 	first, firstOut := startWorker(t, bin, app)
+	// The customer asks for a return, gets a code by email and types it:
+	// the code's message runs the return.
+	asked := post(t, app, "crash-1", "m1", "I want to return order SP-1002", "ada@example.com")
+	require.Equal(t, 200, asked.Status, asked.Raw)
+	require.Contains(t, asked.Body["reply"].(map[string]any)["text"], "6-digit code")
+	code := app.LatestCode(t, "ada@example.com")
 	done := make(chan response, 1)
 	go func() {
-		done <- post(t, app, "crash-1", "m1", "I want to return order SP-1002", "ada@example.com")
+		done <- post(t, app, "crash-1", "m2", code, "ada@example.com")
 	}()
 
 	// Wait until the action's transaction is blocked on our lock. (Asked on
@@ -105,7 +111,7 @@ func TestWorkerKilledDuringActionLosesNothing(t *testing.T) {
 	}
 	require.EqualValues(t, 1, count(&models.Return{}, "1 = 1"), "one return")
 	require.EqualValues(t, 1, count(&models.OutboxMessage{}, "kind = ?", "return_label"), "one label email")
-	require.EqualValues(t, 1, count(&models.Message{}, "role = ? AND client_id = ?", "agent", "m1"), "one reply")
+	require.EqualValues(t, 1, count(&models.Message{}, "role = ? AND client_id = ?", "agent", "m2"), "one reply")
 	require.EqualValues(t, 1, count(&models.CreditEntry{}, "reason = ?", "resolved"), "one credit entry")
 }
 

@@ -1,0 +1,130 @@
+package workflows
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/switchboardhq/switchboard/activities"
+	"github.com/switchboardhq/switchboard/decide"
+	"github.com/switchboardhq/switchboard/models"
+)
+
+// verifiedEmail is the email the customer proved, "" for none.
+func (c *conversation) verifiedEmail() string {
+	if c.state.Verified == nil {
+		return ""
+	}
+	return c.state.Verified.Email
+}
+
+// bind binds the conversation to the identity a message proved. The first
+// one binds it; the update validator refuses a message proving another.
+func (c *conversation) bind(msg CustomerMessage) {
+	if msg.Verified == nil || c.state.Verified != nil {
+		return
+	}
+	id := *msg.Verified
+	id.Email = strings.ToLower(id.Email)
+	c.state.Verified = &id
+	c.note(msg.ID, decide.Entry{Kind: decide.KindVerification, Summary: "customer verified (" + id.Method + ")",
+		Detail: map[string]any{"method": id.Method}})
+}
+
+// verifyOptions are the options of the verification activities: quick,
+// and few retries (a customer waits).
+func verifyOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    10 * time.Second,
+		ScheduleToCloseTimeout: 30 * time.Second,
+		RetryPolicy:            &temporal.RetryPolicy{InitialInterval: time.Second, MaximumAttempts: 3},
+	})
+}
+
+// verify handles a message while an action waits for the customer to prove
+// who they are: an address given to an agent that asked for one gets a
+// code; a code is checked, and once it is right the action that waited
+// runs for the verified customer. handled is false when the message is not
+// about the verification (it is then handled as any message, and the
+// action still waits).
+func (c *conversation) verify(ctx workflow.Context, msg CustomerMessage, cx activities.LoadContextResult) (out AgentReply, handled bool, err error) {
+	v := c.state.Verification
+	switch {
+	case v == nil:
+		return out, false, nil
+	case v.Email == "":
+		if cx.Analysis.Email == "" {
+			return out, false, nil
+		}
+		out, err = c.sendCode(ctx, msg.ID, cx.Analysis.Email, *v)
+		return out, true, err
+	}
+	code := decide.FindCode(msg.Text)
+	if code == "" {
+		return out, false, nil
+	}
+	var a *activities.Activities
+	var res activities.CheckCodeResult
+	err = workflow.ExecuteActivity(verifyOptions(ctx), a.CheckVerificationCode, activities.CheckCodeInput{
+		WorkspaceID: c.state.WorkspaceID, ConversationID: models.ConversationRowID(workflow.GetInfo(ctx).WorkflowExecution.ID),
+		Code: code, Now: workflow.Now(ctx),
+	}).Get(ctx, &res)
+	if err != nil {
+		return out, true, fmt.Errorf("check verification code: %w", err)
+	}
+	checked := decide.CheckedCode(res.Outcome, res.AttemptsLeft)
+	c.note(msg.ID, checked.Entry)
+	if !checked.Keep {
+		c.state.Verification = nil
+	}
+	if !checked.Proceed {
+		return AgentReply{Text: checked.Reply}, true, nil
+	}
+	c.state.Verified = &Identity{Email: res.Email, Method: IdentityEmailCode}
+
+	// The action that waited runs now, in the verified customer's context.
+	var a2 *activities.Activities
+	var again activities.LoadContextResult
+	err = workflow.ExecuteLocalActivity(readOptions(ctx), a2.LoadContext, activities.LoadContextInput{
+		WorkspaceID: c.state.WorkspaceID, ConversationID: c.state.ConversationID,
+		WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, ChannelID: c.state.ChannelID, VerifiedEmail: res.Email,
+		Text: v.Text, IssueType: c.state.IssueType, ConfigDigest: c.config.digest,
+	}).Get(ctx, &again)
+	if err != nil {
+		return out, true, fmt.Errorf("load context: %w", err)
+	}
+	if err := c.holdConfig(&again); err != nil {
+		return out, true, err
+	}
+	c.applyContext(again)
+	protection, enabled := again.Settings.ActionProtection[v.Action]
+	if !enabled {
+		return AgentReply{Text: "Thanks, you're verified."}, true, nil
+	}
+	out, err = c.act(ctx, CustomerMessage{ID: msg.ID, Text: v.Text}, again, v.Action, protection)
+	return out, true, err
+}
+
+// sendCode emails a verification code to the address the customer gave (if
+// a contact has it; the customer is told the same either way) and keeps the
+// action waiting for it.
+func (c *conversation) sendCode(ctx workflow.Context, messageID, email string, pending PendingVerification) (AgentReply, error) {
+	var a *activities.Activities
+	wfID := workflow.GetInfo(ctx).WorkflowExecution.ID
+	var res activities.SendCodeResult
+	err := workflow.ExecuteActivity(verifyOptions(ctx), a.SendVerificationCode, activities.SendCodeInput{
+		WorkspaceID: c.state.WorkspaceID, ConversationID: models.ConversationRowID(wfID), Email: email,
+		Key: wfID + "/" + messageID, Now: workflow.Now(ctx),
+	}).Get(ctx, &res)
+	if err != nil {
+		return AgentReply{}, fmt.Errorf("send verification code: %w", err)
+	}
+	pending.Email = strings.ToLower(email)
+	c.state.Verification = &pending
+	c.note(messageID, decide.Entry{Kind: decide.KindVerification, Summary: "verification code sent if the address is on file",
+		Detail: map[string]any{"sent": res.Sent, "action": pending.Action}})
+	return AgentReply{Text: decide.CodeSentText(email)}, nil
+}
