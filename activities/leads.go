@@ -34,10 +34,21 @@ type QualifyLeadInput struct {
 	// ContactID is the known contact, or "" to find or create one by Email.
 	ContactID string
 	Email     string
+	// ContactVerified is set when ContactID is the conversation's verified
+	// contact. An email that was only given creates a lead contact when no
+	// contact has it, but never changes one that exists, nor lends its
+	// properties to the score.
+	ContactVerified bool
+	// DryRun scores without storing anything (an admin's test
+	// conversation).
+	DryRun bool
 	// Answers maps contact property names to the answers.
 	Answers map[string]any
 	Now     time.Time
 }
+
+// errDryRun rolls back a dry run's writes.
+var errDryRun = errors.New("dry run")
 
 // QualifyLeadResult is the lead's score.
 type QualifyLeadResult struct {
@@ -72,6 +83,11 @@ func (a *Activities) QualifyLead(ctx context.Context, in QualifyLeadInput) (Qual
 			return nil
 		}
 		err := q.Take(&contact).Error
+		if err == nil && !in.ContactVerified {
+			// Someone's existing contact, named by an unproved email.
+			contact = models.Contact{}
+			return nil
+		}
 		if errors.Is(err, gorm.ErrRecordNotFound) && in.Email != "" {
 			contact = models.Contact{
 				ID: uuid.NewString(), WorkspaceID: in.WorkspaceID, Email: strings.ToLower(in.Email),
@@ -90,8 +106,17 @@ func (a *Activities) QualifyLead(ctx context.Context, in QualifyLeadInput) (Qual
 			props[k] = v
 		}
 		contact.Properties = models.NewJSON(props)
-		return tx.Model(&contact).Updates(map[string]any{"properties": contact.Properties, "updated_at": in.Now}).Error
+		if err := tx.Model(&contact).Updates(map[string]any{"properties": contact.Properties, "updated_at": in.Now}).Error; err != nil {
+			return err
+		}
+		if in.DryRun {
+			return errDryRun // rolled back: scored as if stored
+		}
+		return nil
 	})
+	if errors.Is(err, errDryRun) {
+		err = nil
+	}
 	if err != nil {
 		return QualifyLeadResult{}, fmt.Errorf("store lead answers: %w", err)
 	}
@@ -112,6 +137,10 @@ func (a *Activities) QualifyLead(ctx context.Context, in QualifyLeadInput) (Qual
 		// A score that cannot be computed (an answer missing) is no score.
 		score = 0
 	}
-	return QualifyLeadResult{ContactID: contact.ID, Score: score, Qualified: err == nil && score >= settings.Threshold,
+	contactID := contact.ID
+	if in.DryRun {
+		contactID = "" // nothing was stored
+	}
+	return QualifyLeadResult{ContactID: contactID, Score: score, Qualified: err == nil && score >= settings.Threshold,
 		Threshold: settings.Threshold}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/switchboardhq/switchboard/models"
+	"github.com/switchboardhq/switchboard/understand"
 )
 
 // Protection levels of an action (models.ActionSetting.Protection).
@@ -112,6 +113,36 @@ func Clear(r ActionRequest) Clearance {
 // that changes the contact.
 func ActsForContact(action, protection string) bool {
 	return protection == ProtectionVerified || ChangesContact(action)
+}
+
+// ChangesData reports whether an action writes: to the CRM (a return, a
+// contact's details) or to the outbox (a label, a reset link). In an admin's
+// test conversation such an action is a dry run.
+func ChangesData(action string) bool {
+	return action != ActionOrderStatus
+}
+
+// DryRunText says what an action would have done in a real conversation.
+func DryRunText(action, orderNumber string, update map[string]string) string {
+	what := "run the action " + action
+	switch action {
+	case ActionStartReturn:
+		what = "start a return for order " + orderNumber + " and email its return label"
+	case ActionUpdateContact:
+		fields := make([]string, 0, len(update))
+		for _, f := range []string{understand.FieldName, understand.FieldPhone, understand.FieldAddress} {
+			if v, ok := update[f]; ok {
+				fields = append(fields, f+" to "+v)
+			}
+		}
+		what = "update the contact's " + strings.Join(fields, ", ")
+		if len(fields) == 0 {
+			what = "update the contact's details"
+		}
+	case ActionPasswordReset:
+		what = "email a password-reset link to the contact"
+	}
+	return "Test conversation: I would " + what + ". Nothing was changed."
 }
 
 // ActionEntry is the journal entry of an action that ran, or that could not

@@ -75,7 +75,13 @@ type ChannelSettings struct {
 	// rotated.
 	WebhookSecret   string
 	SecretRotatedAt *time.Time
-	UpdatedAt       time.Time
+	// IdentitySecret is the key (HS256) with which the channel's site signs
+	// the identity tokens of its customers (a chat channel's); "" = the
+	// channel verifies no identities. Kept as it is, like WebhookSecret, and
+	// shown only when it is created or rotated.
+	IdentitySecret          string
+	IdentitySecretRotatedAt *time.Time
+	UpdatedAt               time.Time
 }
 
 // ConversationContact is what a customer told about themselves when writing

@@ -440,5 +440,6 @@ func All() []any {
 	all = append(all, sourceModels()...)
 	all = append(all, channelModels()...)
 	all = append(all, verificationModels()...)
+	all = append(all, identityModels()...)
 	return append(all, analyticsModels()...)
 }

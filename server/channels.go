@@ -81,6 +81,11 @@ type channelJSON struct {
 	AgentShare       int            `json:"agent_share"`
 	ReplySuggestions bool           `json:"reply_suggestions"`
 	Webhook          *webhookJSON   `json:"webhook,omitempty"`
+	// IdentityVerification says whether a chat channel verifies its
+	// customers' identity tokens (see identity.go); the secret is shown only
+	// when it is created or rotated.
+	IdentityVerification    bool       `json:"identity_verification"`
+	IdentitySecretRotatedAt *time.Time `json:"identity_secret_rotated_at,omitempty"`
 	// WidgetKey is a new chat channel's widget key, shown once.
 	WidgetKey string     `json:"widget_key,omitempty"`
 	CreatedAt time.Time  `json:"created_at"`
@@ -103,6 +108,7 @@ func channelOut(ch models.Channel, st models.ChannelSettings, hasRow bool) chann
 		AgentHours: agentHoursJSON{Mode: st.AgentHoursMode, Schedule: st.AgentHoursSchedule, Team: st.AgentHoursTeam},
 		Inactivity: inactivityJSON{Action: st.InactivityAction}, AgentShare: st.AgentShare,
 		ReplySuggestions: !st.ReplySuggestionsOff, CreatedAt: ch.CreatedAt,
+		IdentityVerification: st.IdentitySecret != "", IdentitySecretRotatedAt: st.IdentitySecretRotatedAt,
 	}
 	if out.AgentHours.Mode == "" {
 		out.AgentHours.Mode = models.AgentHoursAlways
@@ -407,7 +413,7 @@ func (s *Server) createChannel(c *gin.Context) {
 }
 
 // updateChannel replaces a channel's name and settings (not its type, nor
-// its webhook secret: see rotate-secret).
+// its webhook or identity secret: see rotate-secret and identity-secret).
 func (s *Server) updateChannel(c *gin.Context) {
 	p := principal(c)
 	id, err := channelParam(c)
@@ -431,6 +437,7 @@ func (s *Server) updateChannel(c *gin.Context) {
 		return
 	}
 	st.WebhookSecret, st.SecretRotatedAt, st.UpdatedAt = old.WebhookSecret, old.SecretRotatedAt, time.Now().UTC()
+	st.IdentitySecret, st.IdentitySecretRotatedAt = old.IdentitySecret, old.IdentitySecretRotatedAt
 	err = s.DB.WithContext(c.Request.Context()).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Model(&models.Channel{}).Where("id = ?", ch.ID).Update("name", ch.Name).Error; err != nil {
 			return fmt.Errorf("rename channel: %w", err)

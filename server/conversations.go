@@ -21,6 +21,9 @@ type messageRequest struct {
 	ID      string          `json:"id"`
 	Text    string          `json:"text"`
 	Contact *contactRequest `json:"contact,omitempty"`
+	// IdentityToken is the JWT the channel's site signed for its customer
+	// (see identity.go); optional.
+	IdentityToken string `json:"identity_token,omitempty"`
 }
 
 type contactRequest struct {
@@ -110,13 +113,22 @@ func (s *Server) deliver(c *gin.Context, convID, channelID, channelType string, 
 		return
 	}
 	wfID := workflows.ConversationWorkflowID(p.WorkspaceID, convID)
+	// Only a valid identity token verifies the customer; contact.email is
+	// what they say.
+	var verified *workflows.Identity
+	if req.IdentityToken != "" {
+		if verified, err = s.verifyIdentity(c.Request.Context(), p.WorkspaceID, channelID, convID, req.IdentityToken); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
 	if !test {
 		if err := s.checkMandatoryFields(c.Request.Context(), p.WorkspaceID, channelID, wfID, contact); err != nil {
 			s.fail(c, err)
 			return
 		}
 	}
-	msg := workflows.CustomerMessage{ID: req.ID, Text: req.Text, ContactEmail: contact.Email, ChannelID: channelID}
+	msg := workflows.CustomerMessage{ID: req.ID, Text: req.Text, ContactEmail: contact.Email, ChannelID: channelID, Verified: verified}
 	out, err := s.converse(c.Request.Context(), p.WorkspaceID, convID, channelType, test, msg)
 	if err != nil {
 		s.fail(c, err)
@@ -220,6 +232,8 @@ func turnError(err error) error {
 			return apperr.Errorf(apperr.ECONFLICT, "%s", app.Message())
 		case workflows.ErrConversationNotFound:
 			return apperr.Errorf(apperr.ENOTFOUND, "conversation not found")
+		case workflows.ErrIdentityConflict:
+			return apperr.Errorf(apperr.EFORBIDDEN, "identity_token: this conversation belongs to another verified customer")
 		}
 	}
 	if isTimeout(err) {

@@ -55,7 +55,7 @@ func (s *Server) repQueue(c *gin.Context) {
 		return
 	}
 	q := s.DB.WithContext(c.Request.Context()).
-		Where("workspace_id = ? AND status = ?", p.WorkspaceID, workflows.StatusHandedOff)
+		Where("workspace_id = ? AND status = ? AND test = ?", p.WorkspaceID, workflows.StatusHandedOff, false)
 	if team != "" {
 		q = q.Where("team = ?", team)
 	}

@@ -136,6 +136,8 @@ func (s *Server) Handler() http.Handler {
 	v1.PUT("/channels/:channelID", s.auth(roleAdmin), s.updateChannel)
 	v1.DELETE("/channels/:channelID", s.auth(roleAdmin), s.deleteChannel)
 	v1.POST("/channels/:channelID/rotate-secret", s.auth(roleAdmin), s.rotateChannelSecret)
+	v1.POST("/channels/:channelID/identity-secret", s.auth(roleAdmin), s.rotateIdentitySecret)
+	v1.DELETE("/channels/:channelID/identity-secret", s.auth(roleAdmin), s.deleteIdentitySecret)
 	v1.GET("/widget/channel", s.auth(roleWidget), s.widgetChannel)
 	v1.POST("/webhooks/:channelID", s.inboundWebhook)
 	// The Temporal codec server (auditors and admins): the Temporal UI and

@@ -14,6 +14,7 @@ import (
 	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/internal/testenv"
 	"github.com/switchboardhq/switchboard/knowledge"
+	"github.com/switchboardhq/switchboard/models"
 )
 
 // Text PostgreSQL cannot store (a NUL character) is refused at the edge with
@@ -116,4 +117,40 @@ func TestFailingDependencyIsAnApologyAndAHandoffNeverA500(t *testing.T) {
 			}
 		})
 	}
+}
+
+// An admin's test conversation touches nothing: a return is a dry run, the
+// handoff reaches no rep's queue or event stream, and no email is queued.
+func TestSandboxChangesNothing(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	post := func(id, text string) map[string]any {
+		r := do(t, "POST", app.URL+"/v1/test/conversations/sb-1/messages", app.Keys.Admin, []byte(`{"id":"`+id+`","text":"`+text+`"}`))
+		require.Equal(t, 200, r.Status, r.Raw)
+		return r.Body
+	}
+	asked := post("m1", "I want to return order SP-1002, my email is ada@example.com")
+	require.Contains(t, asked["reply"].(map[string]any)["text"], "Test conversation: a 6-digit code would be emailed")
+	done := post("m2", "123456")
+	require.Equal(t, "Test conversation: I would start a return for order SP-1002 and email its return label. Nothing was changed.",
+		done["reply"].(map[string]any)["text"])
+	human := post("m3", "I want to talk to a human")
+	require.Equal(t, true, human["handed_off"])
+
+	count := func(model any) int64 {
+		var n int64
+		require.NoError(t, app.DB.Model(model).Count(&n).Error)
+		return n
+	}
+	require.Zero(t, count(&models.Return{}), "no return")
+	require.Zero(t, count(&models.OutboxMessage{}), "no email queued")
+	require.Eventually(t, func() bool {
+		var n int64
+		app.DB.Model(&models.Conversation{}).Where("external_id = ? AND status = ?", "test:sb-1", "handed_off").Count(&n)
+		return n == 1
+	}, 10*time.Second, 50*time.Millisecond)
+	require.Zero(t, count(&models.RepEvent{}), "no rep event")
+	q := do(t, "GET", app.URL+"/v1/rep/queue", app.Keys.Rep, nil)
+	require.Equal(t, 200, q.Status, q.Raw)
+	require.Empty(t, q.Body["conversations"], "not in a rep's queue")
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/workflows"
 )
@@ -80,4 +81,54 @@ func TestUnwritableRecordDoesNotHoldBackTheRest(t *testing.T) {
 	require.Equal(t, 1, state.UnwrittenRecords)
 	require.Len(t, b.fake.decisions(string(decide.KindEnd)), 1, "the end is recorded")
 	require.Contains(t, b.fake.batches, 2, "m3 and m4 were sent together first")
+}
+
+// An admin's test conversation changes nothing: actions that write are dry
+// runs that say what would happen, no verification code is emailed, and no
+// team webhook is called.
+func TestTestConversationChangesNothing(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.fake.context = func(in activities.LoadContextInput) activities.LoadContextResult {
+		out := defaultContext(in)
+		out.Teams["support"] = decide.Team{Key: "support", HasWebhook: true}
+		return out
+	}
+	in := input
+	in.Test = true
+	ret := b.send(time.Minute, msg("m1", "I want to return order SP-1002"))
+	status := b.send(2*time.Minute, msg("m2", "Where is my order SP-1002?"))
+	asked := b.send(3*time.Minute, workflows.CustomerMessage{ID: "m3", Text: "Please change my phone number to +1 555 0100",
+		ChannelID: "ch-1", ContactEmail: "ada@example.com"})
+	human := b.send(4*time.Minute, msg("m4", "I want to talk to a human"))
+	b.signal(5*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, in)
+
+	require.Equal(t, "Test conversation: I would start a return for order SP-1002 and email its return label. Nothing was changed.", ret.reply.Text)
+	require.Zero(t, b.fake.count("CreateReturn"))
+	require.Zero(t, b.fake.count("SendReturnLabel"))
+	require.Equal(t, "Order SP-1002 was delivered.", status.reply.Text, "reading an order is no change")
+	require.Equal(t, "Test conversation: I would update the contact's phone to +1 555 0100. Nothing was changed.", asked.reply.Text)
+	require.Zero(t, b.fake.count("UpdateContact:contact-ada"))
+	require.True(t, human.reply.HandedOff)
+	require.Zero(t, b.fake.count("NotifyTeam"))
+	require.Empty(t, b.fake.charges)
+}
+
+// In a test conversation no code is emailed: any 6 digits go on as the
+// customer given, and the action that waited is a dry run.
+func TestTestConversationSimulatesVerification(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	in := input
+	in.Test = true
+	asked := b.send(time.Minute, anon("m1", "I want to return order SP-1002, my email is ada@example.com"))
+	code := b.send(2*time.Minute, anon("m2", "123456"))
+	b.signal(3*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, in)
+	require.Contains(t, asked.reply.Text, "Test conversation: a 6-digit code would be emailed to a••@example.com")
+	require.Zero(t, b.fake.count("SendVerificationCode:ada@example.com"))
+	require.Zero(t, b.fake.count("CheckVerificationCode"))
+	require.Equal(t, "Test conversation: I would start a return for order SP-1002 and email its return label. Nothing was changed.", code.reply.Text)
+	require.Zero(t, b.fake.count("CreateReturn"))
 }

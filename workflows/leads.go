@@ -37,6 +37,7 @@ func (c *conversation) qualify(ctx workflow.Context, msg CustomerMessage, cx act
 	var res activities.QualifyLeadResult
 	err = workflow.ExecuteActivity(actx, a.QualifyLead, activities.QualifyLeadInput{
 		WorkspaceID: c.state.WorkspaceID, ContactID: c.state.ContactID, Email: c.state.ContactEmail,
+		ContactVerified: c.state.Verified != nil && c.state.ContactID != "", DryRun: c.state.Test,
 		Answers: step.Lead.Answers, Now: workflow.Now(ctx),
 	}).Get(ctx, &res)
 	if err != nil {

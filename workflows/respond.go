@@ -155,6 +155,13 @@ func (c *conversation) act(ctx workflow.Context, msg CustomerMessage, cx activit
 	decided := func(summary string, detail map[string]any) {
 		c.note(msg.ID, decide.ActionEntry(action, protection, summary, detail))
 	}
+	if c.state.Test && decide.ChangesData(action) {
+		// An admin's test conversation changes nothing: it says what would
+		// have happened.
+		decided(action+" dry run", map[string]any{"ok": true, "dry_run": true, "order": an.OrderNumber})
+		c.answered()
+		return AgentReply{Text: decide.DryRunText(action, an.OrderNumber, an.ContactUpdate), Known: true}, nil
+	}
 	wfID := workflow.GetInfo(ctx).WorkflowExecution.ID
 	in := activities.ActionInput{
 		WorkspaceID: c.state.WorkspaceID, ConversationID: models.ConversationRowID(wfID),

@@ -68,11 +68,13 @@ func (c *conversation) verify(ctx workflow.Context, msg CustomerMessage, cx acti
 	}
 	var a *activities.Activities
 	var res activities.CheckCodeResult
-	err = workflow.ExecuteActivity(verifyOptions(ctx), a.CheckVerificationCode, activities.CheckCodeInput{
+	if c.state.Test {
+		// No code was sent (see sendCode): any code verifies.
+		res = activities.CheckCodeResult{Outcome: decide.CodeVerified, Email: v.Email}
+	} else if err = workflow.ExecuteActivity(verifyOptions(ctx), a.CheckVerificationCode, activities.CheckCodeInput{
 		WorkspaceID: c.state.WorkspaceID, ConversationID: models.ConversationRowID(workflow.GetInfo(ctx).WorkflowExecution.ID),
 		Code: code, Now: workflow.Now(ctx),
-	}).Get(ctx, &res)
-	if err != nil {
+	}).Get(ctx, &res); err != nil {
 		return out, true, fmt.Errorf("check verification code: %w", err)
 	}
 	checked := decide.CheckedCode(res.Outcome, res.AttemptsLeft)
@@ -112,6 +114,15 @@ func (c *conversation) verify(ctx workflow.Context, msg CustomerMessage, cx acti
 // a contact has it; the customer is told the same either way) and keeps the
 // action waiting for it.
 func (c *conversation) sendCode(ctx workflow.Context, messageID, email string, pending PendingVerification) (AgentReply, error) {
+	pending.Email = strings.ToLower(email)
+	if c.state.Test {
+		// An admin's test conversation sends no email: any 6 digits verify.
+		c.state.Verification = &pending
+		c.note(messageID, decide.Entry{Kind: decide.KindVerification, Summary: "test conversation: no code sent",
+			Detail: map[string]any{"dry_run": true, "action": pending.Action}})
+		return AgentReply{Text: "Test conversation: a 6-digit code would be emailed to " + decide.MaskEmail(pending.Email) +
+			" if it is on file. Type any 6 digits to go on as that customer."}, nil
+	}
 	var a *activities.Activities
 	wfID := workflow.GetInfo(ctx).WorkflowExecution.ID
 	var res activities.SendCodeResult
@@ -122,7 +133,6 @@ func (c *conversation) sendCode(ctx workflow.Context, messageID, email string, p
 	if err != nil {
 		return AgentReply{}, fmt.Errorf("send verification code: %w", err)
 	}
-	pending.Email = strings.ToLower(email)
 	c.state.Verification = &pending
 	c.note(messageID, decide.Entry{Kind: decide.KindVerification, Summary: "verification code sent if the address is on file",
 		Detail: map[string]any{"sent": res.Sent, "action": pending.Action}})

@@ -1,12 +1,16 @@
-// The customer chat widget: /chat/{channelID}#key=<widget key>.
+// The customer chat widget: /chat/{channelID}#key=<widget key>, and
+// &identity_token=<JWT> when the site verifies its customer.
 "use strict";
 
 (() => {
   const channelID = decodeURIComponent(location.pathname.split("/").pop());
-  const hashKey = new URLSearchParams(location.hash.slice(1)).get("key");
+  const hash = new URLSearchParams(location.hash.slice(1));
   const store = (name) => "sb.chat." + channelID + "." + name;
-  if (hashKey) sessionStorage.setItem(store("key"), hashKey);
+  if (hash.get("key")) sessionStorage.setItem(store("key"), hash.get("key"));
+  if (hash.get("identity_token")) sessionStorage.setItem(store("identity_token"), hash.get("identity_token"));
   const key = sessionStorage.getItem(store("key"));
+  // The site's signed token naming the customer, sent with every message.
+  const identityToken = sessionStorage.getItem(store("identity_token")) || undefined;
   const $ = (id) => document.getElementById(id);
   // The contact fields a chat can ask for before it starts.
   const fields = ["name", "email", "phone"];
@@ -56,7 +60,7 @@
     $("typing").hidden = false;
     $("send-error").textContent = "";
     const r = await sb.api(key, "POST", "/v1/conversations/" + encodeURIComponent(conversationID) + "/messages",
-      { id, text, contact: contact() });
+      { id, text, contact: contact(), identity_token: identityToken });
     $("typing").hidden = true;
     $("send").disabled = false;
     if (r.status !== 200) {
