@@ -61,23 +61,30 @@ func (s *Server) checkMandatoryFields(ctx context.Context, workspaceID, channelI
 	if missing == "" {
 		return nil
 	}
-	// Only the first message must carry them: a conversation the server
-	// knows (its record, or the contact its first message gave) has started.
+	// Only the first message must carry them.
+	started, err := s.conversationStarted(ctx, wfID)
+	if err != nil || started {
+		return err
+	}
+	return apperr.Invalid("contact."+missing, "this channel asks for it before a chat starts")
+}
+
+// conversationStarted reports whether the server knows conversation wfID:
+// it has a record, or the contact its first message gave. A message to a
+// conversation not started yet starts one.
+func (s *Server) conversationStarted(ctx context.Context, wfID string) (bool, error) {
 	rowID := models.ConversationRowID(wfID)
 	db := s.DB.WithContext(ctx)
 	var known int64
 	if err := db.Model(&models.Conversation{}).Where("id = ?", rowID).Count(&known).Error; err != nil {
-		return err
+		return false, err
 	}
 	if known == 0 {
 		if err := db.Model(&models.ConversationContact{}).Where("conversation_id = ?", rowID).Count(&known).Error; err != nil {
-			return err
+			return false, err
 		}
 	}
-	if known > 0 {
-		return nil
-	}
-	return apperr.Invalid("contact."+missing, "this channel asks for it before a chat starts")
+	return known > 0, nil
 }
 
 // saveContact keeps what the customer told about themselves, adding to what

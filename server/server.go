@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -14,6 +15,7 @@ import (
 	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/apperr"
 	"github.com/switchboardhq/switchboard/codec"
+	"github.com/switchboardhq/switchboard/config"
 	"github.com/switchboardhq/switchboard/issuetypes"
 	"github.com/switchboardhq/switchboard/knowledge"
 )
@@ -26,6 +28,9 @@ type Server struct {
 	Knowledge *knowledge.Store
 	// TaskQueue is where conversation workflows are started.
 	TaskQueue string
+	// Limits are the abuse limits; a field left zero takes
+	// config.DefaultLimits' value.
+	Limits config.Limits
 	// MaxBodyBytes caps request bodies (413 beyond).
 	MaxBodyBytes int64
 	Log          *slog.Logger
@@ -48,6 +53,7 @@ func (s *Server) Handler() http.Handler {
 	r := gin.New()
 	r.Use(gin.Recovery())
 	r.HandleMethodNotAllowed = true
+	s.trustProxies(r)
 	r.NoRoute(func(c *gin.Context) {
 		s.fail(c, apperr.Errorf(apperr.ENOTFOUND, "no route %s %s", c.Request.Method, c.Request.URL.Path))
 	})
@@ -164,6 +170,7 @@ var statusOf = map[string]int{
 	apperr.EUNAUTHORIZED:  http.StatusUnauthorized,
 	apperr.EFORBIDDEN:     http.StatusForbidden,
 	apperr.ETOOLARGE:      http.StatusRequestEntityTooLarge,
+	apperr.ERATELIMITED:   http.StatusTooManyRequests,
 	apperr.EMETHOD:        http.StatusMethodNotAllowed,
 	apperr.EUNAVAILABLE:   http.StatusServiceUnavailable,
 	apperr.EINTERNAL:      http.StatusInternalServerError,
@@ -187,6 +194,10 @@ func (s *Server) fail(c *gin.Context, err error) {
 	status, ok := statusOf[code]
 	if !ok {
 		status = http.StatusInternalServerError
+	}
+	var limited *limitError
+	if errors.As(err, &limited) {
+		c.Header("Retry-After", strconv.Itoa(limited.retryAfterSeconds()))
 	}
 	c.AbortWithStatusJSON(status, errorBody{Error: errorDetail{Code: code, Message: apperr.Message(err)}})
 }
