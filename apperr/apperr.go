@@ -21,8 +21,11 @@ const (
 	EUNAUTHORIZED  = "unauthorized"
 	EFORBIDDEN     = "forbidden"
 	ETOOLARGE      = "too_large"
-	EUNAVAILABLE   = "unavailable"
-	EINTERNAL      = "internal"
+	// ERATELIMITED is a request refused by an abuse limit; the message
+	// names the limit.
+	ERATELIMITED = "rate_limited"
+	EUNAVAILABLE = "unavailable"
+	EINTERNAL    = "internal"
 )
 
 // Error is an error whose message may be shown to the client.

@@ -56,6 +56,9 @@ type Config struct {
 	MaxBodyBytes int64
 	// LogLevel is debug, info, warn or error (SWITCHBOARD_LOG_LEVEL).
 	LogLevel string
+	// Limits are the API's abuse limits (SWITCHBOARD_LIMIT_* and
+	// SWITCHBOARD_TRUSTED_PROXIES).
+	Limits Limits
 
 	// SourceMaxBytes caps a content source's downloaded page or uploaded
 	// file, and an issue-type import (SWITCHBOARD_SOURCE_MAX_BYTES).
@@ -140,6 +143,7 @@ func Default() Config {
 		LLMTimeout:        60 * time.Second,
 		MaxBodyBytes:      1 << 20,
 		LogLevel:          "info",
+		Limits:            DefaultLimits(),
 		SourceMaxBytes:    10 << 20,
 		FetchTimeout:      30 * time.Second,
 		EmbeddingsModel:   "text-embedding-3-small",
@@ -203,6 +207,20 @@ func fromLookup(lookup func(string) (string, bool)) (Config, error) {
 	integer("SWITCHBOARD_DEV_TEMPORAL_PORT", &c.DevTemporalPort)
 	integer("SWITCHBOARD_DEV_TEMPORAL_UI_PORT", &c.DevTemporalUIPort)
 	integer("SWITCHBOARD_DEV_WEAVIATE_PORT", &c.DevWeaviatePort)
+	integer("SWITCHBOARD_LIMIT_KEY_MESSAGES", &c.Limits.KeyMessages)
+	integer("SWITCHBOARD_LIMIT_KEY_CONVERSATIONS", &c.Limits.KeyConversations)
+	integer("SWITCHBOARD_LIMIT_ADDRESS_MESSAGES", &c.Limits.AddressMessages)
+	integer("SWITCHBOARD_LIMIT_ADDRESS_CONVERSATIONS", &c.Limits.AddressConversations)
+	integer("SWITCHBOARD_LIMIT_CONVERSATION_MESSAGES", &c.Limits.ConversationMessages)
+	integer("SWITCHBOARD_LIMIT_EVENT_STREAMS", &c.Limits.EventStreams)
+	if v, ok := lookup("SWITCHBOARD_TRUSTED_PROXIES"); ok && v != "" {
+		c.Limits.TrustedProxies = nil
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				c.Limits.TrustedProxies = append(c.Limits.TrustedProxies, p)
+			}
+		}
+	}
 	if v, ok := lookup("LLM_TIMEOUT"); ok && v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
@@ -331,6 +349,9 @@ func (c Config) Validate() error {
 	if c.MaxBodyBytes < 1024 {
 		return fmt.Errorf("SWITCHBOARD_MAX_BODY_BYTES: must be at least 1024")
 	}
+	if err := c.Limits.validate(); err != nil {
+		return err
+	}
 	if c.SourceMaxBytes < 1024 {
 		return fmt.Errorf("SWITCHBOARD_SOURCE_MAX_BYTES: must be at least 1024")
 	}
@@ -452,4 +473,81 @@ func (c Config) EffectiveDatabaseURL() string {
 		return c.DatabaseURL
 	}
 	return "sqlite:" + filepath.Join(c.DataDir, "switchboard.db")
+}
+
+// Limits are the API's abuse limits. Each rate is a token bucket kept in the
+// database, so it holds across every API server: it holds a minute's worth
+// of tokens, which a client may spend at once, and refills evenly over the
+// minute. A refused request gets 429 with Retry-After.
+type Limits struct {
+	// KeyMessages is how many customer messages a minute one API key (a
+	// widget key, or an admin's sandbox) or one webhook channel may send
+	// (SWITCHBOARD_LIMIT_KEY_MESSAGES).
+	KeyMessages int
+	// KeyConversations is how many new conversations a minute one API key
+	// or webhook channel may start (SWITCHBOARD_LIMIT_KEY_CONVERSATIONS).
+	KeyConversations int
+	// AddressMessages is how many customer messages a minute one client
+	// address may send to a workspace (SWITCHBOARD_LIMIT_ADDRESS_MESSAGES).
+	AddressMessages int
+	// AddressConversations is how many new conversations a minute one
+	// client address may start in a workspace
+	// (SWITCHBOARD_LIMIT_ADDRESS_CONVERSATIONS).
+	AddressConversations int
+	// ConversationMessages is how many customer messages a minute one
+	// conversation takes (SWITCHBOARD_LIMIT_CONVERSATION_MESSAGES).
+	ConversationMessages int
+	// EventStreams is how many rep event streams one API key may hold open
+	// at once, over every API server (SWITCHBOARD_LIMIT_EVENT_STREAMS).
+	EventStreams int
+	// TrustedProxies are the load balancers (IP addresses or CIDR ranges)
+	// whose X-Forwarded-For or X-Real-IP header names the client's address
+	// (SWITCHBOARD_TRUSTED_PROXIES, comma-separated). Empty: the address a
+	// request comes from is the client's, so a client cannot choose its
+	// address by sending the header.
+	TrustedProxies []string
+}
+
+// DefaultLimits are the limits a deployment gets without setting any: room
+// for a busy site's widget (10 messages a second) and for a person typing,
+// while one address or one script cannot start more than a few dozen
+// conversations a minute.
+func DefaultLimits() Limits {
+	return Limits{
+		KeyMessages:          600,
+		KeyConversations:     120,
+		AddressMessages:      60,
+		AddressConversations: 20,
+		ConversationMessages: 20,
+		EventStreams:         10,
+	}
+}
+
+// maxLimit bounds every limit: beyond it, a limit would be no limit.
+const maxLimit = 1_000_000
+
+func (l Limits) validate() error {
+	for _, f := range []struct {
+		name  string
+		value int
+	}{
+		{"SWITCHBOARD_LIMIT_KEY_MESSAGES", l.KeyMessages},
+		{"SWITCHBOARD_LIMIT_KEY_CONVERSATIONS", l.KeyConversations},
+		{"SWITCHBOARD_LIMIT_ADDRESS_MESSAGES", l.AddressMessages},
+		{"SWITCHBOARD_LIMIT_ADDRESS_CONVERSATIONS", l.AddressConversations},
+		{"SWITCHBOARD_LIMIT_CONVERSATION_MESSAGES", l.ConversationMessages},
+		{"SWITCHBOARD_LIMIT_EVENT_STREAMS", l.EventStreams},
+	} {
+		if f.value < 1 || f.value > maxLimit {
+			return fmt.Errorf("%s: %d is not between 1 and %d", f.name, f.value, maxLimit)
+		}
+	}
+	for _, p := range l.TrustedProxies {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return fmt.Errorf("SWITCHBOARD_TRUSTED_PROXIES: %q is neither an IP address nor a CIDR range", p)
+			}
+		}
+	}
+	return nil
 }

@@ -439,6 +439,7 @@ func All() []any {
 	}
 	all = append(all, sourceModels()...)
 	all = append(all, channelModels()...)
+	all = append(all, limitModels()...)
 	all = append(all, verificationModels()...)
 	all = append(all, identityModels()...)
 	return append(all, analyticsModels()...)

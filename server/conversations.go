@@ -113,6 +113,11 @@ func (s *Server) deliver(c *gin.Context, convID, channelID, channelType string, 
 		return
 	}
 	wfID := workflows.ConversationWorkflowID(p.WorkspaceID, convID)
+	// A message an abuse limit refuses never reaches the workflow.
+	if err := s.limitCustomerMessage(c, wfID); err != nil {
+		s.fail(c, err)
+		return
+	}
 	// Only a valid identity token verifies the customer; contact.email is
 	// what they say.
 	var verified *workflows.Identity
@@ -285,14 +290,23 @@ type conversationResponse struct {
 	// reply) are shown to staff roles too.
 	Contact          *contactJSON `json:"contact,omitempty"`
 	ReplySuggestions *bool        `json:"reply_suggestions,omitempty"`
+	// NextPageToken asks for the earlier messages (?page_token=); "" when
+	// this page starts the conversation.
+	NextPageToken string `json:"next_page_token"`
 }
 
-// getConversation returns a conversation's transcript from the read model. A
-// widget key reads only conversations of its channel.
+// getConversation returns a page of a conversation's transcript from the
+// read model: the newest messages, or those before ?page_token= (see
+// transcriptPage). A widget key reads only conversations of its channel.
 func (s *Server) getConversation(c *gin.Context) {
 	p := principal(c)
 	convID := c.Param("conversationID")
 	if err := validID("conversationID", convID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	pageQuery, err := parseTranscriptQuery(c)
+	if err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -305,7 +319,7 @@ func (s *Server) getConversation(c *gin.Context) {
 		q = q.Where("channel_id = ?", p.ChannelID)
 	}
 	var conv models.Conversation
-	err := q.Take(&conv).Error
+	err = q.Take(&conv).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		s.fail(c, apperr.Errorf(apperr.ENOTFOUND, "conversation not found"))
 		return
@@ -314,10 +328,7 @@ func (s *Server) getConversation(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var msgs []models.Message
-	// Customer before agent within a turn: both share the turn's client ID.
-	err = db.Where("conversation_id = ?", conv.ID).
-		Order("created_at, CASE role WHEN 'customer' THEN 0 ELSE 1 END").Find(&msgs).Error
+	page, err := s.transcriptPage(c.Request.Context(), conv.ID, pageQuery)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -325,12 +336,12 @@ func (s *Server) getConversation(c *gin.Context) {
 	out := conversationResponse{
 		ID: conv.ExternalID, ChannelID: conv.ChannelID, Status: conv.Status, Test: conv.Test,
 		Resolved: conv.Resolved, StartedAt: conv.StartedAt, UpdatedAt: conv.UpdatedAt, EndedAt: conv.EndedAt,
-		Messages: []transcriptMessage{},
+		Messages: []transcriptMessage{}, NextPageToken: page.next,
 	}
 	if p.Role != roleWidget {
 		out.Team, out.HandoffReason = conv.Team, conv.HandoffReason
 		var decisions []models.Decision
-		if err := db.Where("conversation_id = ?", conv.ID).Order("created_at").Find(&decisions).Error; err != nil {
+		if err := page.decisionsOf(db, conv.ID).Order("created_at").Find(&decisions).Error; err != nil {
 			s.fail(c, err)
 			return
 		}
@@ -353,7 +364,7 @@ func (s *Server) getConversation(c *gin.Context) {
 		suggestions := !st.ReplySuggestionsOff
 		out.ReplySuggestions = &suggestions
 	}
-	for _, m := range msgs {
+	for _, m := range page.messages {
 		out.Messages = append(out.Messages, transcriptMessage{ID: m.ClientID, Role: m.Role, Text: m.Text,
 			Citations: m.Citations.V, CreatedAt: m.CreatedAt})
 	}

@@ -285,6 +285,12 @@ func (s *Server) repEvents(c *gin.Context) {
 		}
 		last = n
 	}
+	lease, err := s.openStream(c.Request.Context(), p.KeyID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	defer s.closeStream(c.Request.Context(), lease)
 	w := c.Writer
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-cache")
@@ -294,7 +300,7 @@ func (s *Server) repEvents(c *gin.Context) {
 	w.Flush()
 	tick := time.NewTicker(eventPoll)
 	defer tick.Stop()
-	keepAlive := time.NewTicker(15 * time.Second)
+	keepAlive := time.NewTicker(eventKeepAlive)
 	defer keepAlive.Stop()
 	for {
 		q := db.Where("workspace_id = ? AND id > ?", p.WorkspaceID, last)
@@ -327,6 +333,14 @@ func (s *Server) repEvents(c *gin.Context) {
 		case <-c.Request.Context().Done():
 			return
 		case <-keepAlive.C:
+			// A stream whose lease is lost ends: the client reconnects
+			// with Last-Event-ID and misses nothing.
+			if err := s.renewStream(c.Request.Context(), lease); err != nil {
+				if c.Request.Context().Err() == nil {
+					s.Log.Warn("rep events", "err", err)
+				}
+				return
+			}
 			fmt.Fprintf(w, ": keep-alive\n\n")
 			w.Flush()
 		case <-tick.C:

@@ -132,6 +132,12 @@ func (s *Server) inboundWebhook(c *gin.Context) {
 	}
 
 	convID := WebhookConversationID(ch.Type, ch.ID, sender)
+	wfID := workflows.ConversationWorkflowID(ch.WorkspaceID, convID)
+	// A message an abuse limit refuses never reaches the workflow.
+	if err := s.limitWebhookMessage(ctx, ch.ID, wfID); err != nil {
+		s.fail(c, err)
+		return
+	}
 	msg := workflows.CustomerMessage{
 		ID: inboundMessageID(ch.ID, in.MessageID), Text: text, ContactEmail: contact.Email, ChannelID: ch.ID,
 	}
@@ -140,7 +146,6 @@ func (s *Server) inboundWebhook(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	wfID := workflows.ConversationWorkflowID(ch.WorkspaceID, convID)
 	contact.WorkspaceID, contact.ChannelID = ch.WorkspaceID, ch.ID
 	if err := s.saveContact(ctx, wfID, contact); err != nil {
 		s.fail(c, err)
