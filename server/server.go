@@ -16,7 +16,6 @@ import (
 	"github.com/switchboardhq/switchboard/apperr"
 	"github.com/switchboardhq/switchboard/codec"
 	"github.com/switchboardhq/switchboard/config"
-	"github.com/switchboardhq/switchboard/config"
 	"github.com/switchboardhq/switchboard/issuetypes"
 	"github.com/switchboardhq/switchboard/knowledge"
 )
@@ -29,9 +28,6 @@ type Server struct {
 	Knowledge *knowledge.Store
 	// TaskQueue is where conversation workflows are started.
 	TaskQueue string
-	// Limits are the abuse limits; a field left zero takes
-	// config.DefaultLimits' value.
-	Limits config.Limits
 	// Limits are the abuse limits; a field left zero takes
 	// config.DefaultLimits' value.
 	Limits config.Limits
@@ -57,7 +53,6 @@ func (s *Server) Handler() http.Handler {
 	r := gin.New()
 	r.Use(gin.Recovery())
 	r.HandleMethodNotAllowed = true
-	s.trustProxies(r)
 	s.trustProxies(r)
 	r.NoRoute(func(c *gin.Context) {
 		s.fail(c, apperr.Errorf(apperr.ENOTFOUND, "no route %s %s", c.Request.Method, c.Request.URL.Path))
@@ -176,7 +171,6 @@ var statusOf = map[string]int{
 	apperr.EFORBIDDEN:     http.StatusForbidden,
 	apperr.ETOOLARGE:      http.StatusRequestEntityTooLarge,
 	apperr.ERATELIMITED:   http.StatusTooManyRequests,
-	apperr.ERATELIMITED:   http.StatusTooManyRequests,
 	apperr.EMETHOD:        http.StatusMethodNotAllowed,
 	apperr.EUNAVAILABLE:   http.StatusServiceUnavailable,
 	apperr.EINTERNAL:      http.StatusInternalServerError,
@@ -200,10 +194,6 @@ func (s *Server) fail(c *gin.Context, err error) {
 	status, ok := statusOf[code]
 	if !ok {
 		status = http.StatusInternalServerError
-	}
-	var limited *limitError
-	if errors.As(err, &limited) {
-		c.Header("Retry-After", strconv.Itoa(limited.retryAfterSeconds()))
 	}
 	var limited *limitError
 	if errors.As(err, &limited) {
