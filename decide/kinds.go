@@ -33,6 +33,8 @@ const (
 	KindReopened         Kind = "reopened"
 	KindFeedback         Kind = "feedback"
 	KindEnd              Kind = "end"
+	// KindSmallTalk: a greeting, thanks or a goodbye, and the reply.
+	KindSmallTalk Kind = "small_talk"
 	// KindVerification: a verification code was sent or checked.
 	KindVerification Kind = "verification"
 	// KindDependencyFailure: a step of the turn failed after its retries.

@@ -132,3 +132,31 @@ func TestTestConversationSimulatesVerification(t *testing.T) {
 	require.Equal(t, "Test conversation: I would start a return for order SP-1002 and email its return label. Nothing was changed.", code.reply.Text)
 	require.Zero(t, b.fake.count("CreateReturn"))
 }
+
+// Greetings, thanks and goodbyes get a fitting reply and answer no question:
+// a conversation that only greeted consumes no credit; thanks after an
+// answer record the customer's confirmation.
+func TestSmallTalk(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	hi := b.send(time.Minute, msg("m1", "Hi there!"))
+	bye := b.send(2*time.Minute, msg("m2", "thanks, bye"))
+	b.signal(3*time.Minute, workflows.SignalClose, workflows.Close{})
+	res := b.run(t, input)
+	require.Equal(t, "Hi! How can I help you today?", hi.reply.Text)
+	require.Equal(t, "Glad I could help. Have a great day!", bye.reply.Text)
+	require.False(t, res.Resolved, "only small talk: not resolved")
+	require.Empty(t, b.fake.charges)
+	require.Zero(t, b.fake.count("Generate"))
+
+	b = setup(t)
+	b.send(time.Minute, msg("m1", "How long does shipping take?"))
+	thanks := b.send(2*time.Minute, msg("m2", "thanks, that's all!"))
+	b.signal(3*time.Minute, workflows.SignalClose, workflows.Close{})
+	res = b.run(t, input)
+	require.Equal(t, "Glad I could help. Have a great day!", thanks.reply.Text)
+	require.True(t, res.Resolved)
+	talk := b.fake.decisions(string(decide.KindSmallTalk))
+	require.Len(t, talk, 1)
+	require.Contains(t, talk[0].Summary, "confirmed it helped")
+}

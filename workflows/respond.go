@@ -25,6 +25,13 @@ func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, t turn
 		}
 		return out, "", nil
 	}
+	if kind := decide.SmallTalkOf(msg.Text); kind != "" {
+		// A greeting, thanks or a goodbye: a fitting reply, which answers no
+		// question (and so never makes the conversation resolved).
+		reply, entry := decide.SmallTalkReply(kind, c.state.AgentAnswered)
+		c.note(msg.ID, entry)
+		return AgentReply{Text: reply, Known: true}, "", nil
+	}
 	switch s := decide.Shortcuts(msg.Text, string(cx.Analysis.Intent), cx.Settings); {
 	case s.Action != "":
 		out, err := c.act(ctx, msg, cx, s.Action, s.Protection)

@@ -90,7 +90,8 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 		out.HandedOff = true
 	}
 	unknownForHandoff := joining != nil && joining.Trigger == decide.TriggerUnansweredTwice
-	if gap = decide.Gap(gap, unknownForHandoff, t.unknownIssue); gap != "" {
+	unknownIssue := t.unknownIssue && decide.SmallTalkOf(msg.Text) == "" // "hi" is no knowledge gap
+	if gap = decide.Gap(gap, unknownForHandoff, unknownIssue); gap != "" {
 		c.journal.gap = &activities.GapRecord{Question: msg.Text, IssueType: c.state.IssueType, Reason: gap, At: received}
 	}
 	return c.finish(ctx, msg, received, out, team)

@@ -1,0 +1,101 @@
+package decide
+
+import (
+	"strings"
+
+	"github.com/switchboardhq/switchboard/textfold"
+)
+
+// SmallTalk is a message that is only a greeting, thanks or a goodbye.
+type SmallTalk string
+
+// The kinds of small talk.
+const (
+	Greeting SmallTalk = "greeting"
+	Thanks   SmallTalk = "thanks"
+	Goodbye  SmallTalk = "goodbye"
+)
+
+// smallTalkWords are the words a small-talk message may be made of, by the
+// kind each word makes it (folded: lower case, no accents), in the languages
+// the agent understands; words that carry no kind ("you", "very", "that's")
+// may fill in between.
+var smallTalkWords = map[string]SmallTalk{
+	"hi": Greeting, "hello": Greeting, "hey": Greeting, "hiya": Greeting, "morning": Greeting, "afternoon": Greeting,
+	"evening": Greeting, "hola": Greeting, "buenos": Greeting, "buenas": Greeting, "hallo": Greeting, "guten": Greeting,
+	"tag": Greeting, "morgen": Greeting, "bonjour": Greeting, "salut": Greeting, "ciao": Greeting, "ola": Greeting,
+	"thanks": Thanks, "thank": Thanks, "thx": Thanks, "ty": Thanks, "cheers": Thanks, "gracias": Thanks,
+	"danke": Thanks, "dank": Thanks, "merci": Thanks, "grazie": Thanks, "obrigado": Thanks, "obrigada": Thanks, "appreciate": Thanks,
+	"bye": Goodbye, "goodbye": Goodbye, "adios": Goodbye, "tschuss": Goodbye, "revoir": Goodbye,
+}
+
+// fillers may stand between small-talk words.
+var fillers = map[string]bool{
+	"good": true, "you": true, "so": true, "very": true, "much": true, "a": true, "lot": true, "there": true,
+	"that": true, "s": true, "thats": true, "it": true, "is": true, "for": true, "now": true, "ok": true, "okay": true,
+	"great": true, "perfect": true, "the": true, "help": true, "your": true, "again": true, "and": true, "oh": true,
+	"dias": true, "tardes": true, "noches": true, "au": true, "vielen": true, "muchas": true, "mil": true,
+	"de": true, "nada": true, "schon": true, "beaucoup": true, "mille": true, "mas": true, "everyone": true, "team": true, "guys": true, "well": true, "see": true, "later": true,
+}
+
+// SmallTalkOf returns what small talk a message is, "" when it says
+// anything more. A goodbye wins over thanks, and thanks over a greeting:
+// "thanks, that's all!" ends the conversation's business.
+func SmallTalkOf(text string) SmallTalk {
+	words := textfold.Words(text)
+	if len(words) == 0 || len(words) > 8 {
+		return ""
+	}
+	var kind SmallTalk
+	joined := " " + strings.Join(words, " ") + " "
+	if strings.Contains(joined, " thats all ") || strings.Contains(joined, " that is all ") {
+		kind = Goodbye // "that's all": the customer's business is done
+		joined = strings.Replace(joined, " all ", " ", 1)
+		words = strings.Fields(joined)
+	}
+	for _, w := range words {
+		k, ok := smallTalkWords[w]
+		switch {
+		case ok && rank(k) > rank(kind):
+			kind = k
+		case ok || fillers[w]:
+		default:
+			return ""
+		}
+	}
+	return kind
+}
+
+func rank(k SmallTalk) int {
+	switch k {
+	case Greeting:
+		return 1
+	case Thanks:
+		return 2
+	case Goodbye:
+		return 3
+	}
+	return 0
+}
+
+// SmallTalkReply is the agent's answer to small talk. It is no answer to a
+// question: it never counts towards a resolution (or a credit). After an
+// answer, thanks or a goodbye confirm that the customer was helped.
+func SmallTalkReply(kind SmallTalk, afterAnswer bool) (reply string, entry Entry) {
+	detail := map[string]any{"kind": string(kind), "after_answer": afterAnswer}
+	switch kind {
+	case Greeting:
+		return "Hi! How can I help you today?", Entry{Kind: KindSmallTalk, Summary: "greeting", Detail: detail}
+	case Thanks:
+		summary := "thanks"
+		if afterAnswer {
+			summary = "thanks after an answer: the customer confirmed it helped"
+		}
+		return "You're welcome! Is there anything else I can help you with?", Entry{Kind: KindSmallTalk, Summary: summary, Detail: detail}
+	}
+	summary := "goodbye"
+	if afterAnswer {
+		summary = "goodbye after an answer: the customer confirmed it helped"
+	}
+	return "Glad I could help. Have a great day!", Entry{Kind: KindSmallTalk, Summary: summary, Detail: detail}
+}
