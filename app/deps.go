@@ -156,7 +156,7 @@ func (d *Deps) server() *server.Server {
 	srv := &server.Server{
 		DB: d.DB, Temporal: d.Temporal, Knowledge: d.Knowledge,
 		TaskQueue: d.cfg.TaskQueue, MaxBodyBytes: d.cfg.MaxBodyBytes, Log: d.log,
-		UploadMaxBytes: d.cfg.SourceMaxBytes,
+		UploadMaxBytes: d.cfg.SourceMaxBytes, Limits: d.cfg.Limits,
 	}
 	if d.Codec != nil {
 		srv.Codec = codec.NewServer(d.Codec, codec.ServerOptions{AllowOrigins: d.cfg.CodecOrigins})

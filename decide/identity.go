@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/switchboardhq/switchboard/models"
+	"github.com/switchboardhq/switchboard/textfold"
 	"github.com/switchboardhq/switchboard/understand"
 )
 
@@ -124,10 +125,14 @@ func ChangesData(action string) bool {
 
 // DryRunText says what an action would have done in a real conversation.
 func DryRunText(action, orderNumber string, update map[string]string) string {
-	what := "run the action " + action
+	return "Test conversation: I would " + actionWords(action, orderNumber, update) + ". Nothing was changed."
+}
+
+// actionWords says what an action does, to complete "I'll …".
+func actionWords(action, orderNumber string, update map[string]string) string {
 	switch action {
 	case ActionStartReturn:
-		what = "start a return for order " + orderNumber + " and email its return label"
+		return "start a return for order " + orderNumber + " and email its return label"
 	case ActionUpdateContact:
 		fields := make([]string, 0, len(update))
 		for _, f := range []string{understand.FieldName, understand.FieldPhone, understand.FieldAddress} {
@@ -135,14 +140,14 @@ func DryRunText(action, orderNumber string, update map[string]string) string {
 				fields = append(fields, f+" to "+v)
 			}
 		}
-		what = "update the contact's " + strings.Join(fields, ", ")
 		if len(fields) == 0 {
-			what = "update the contact's details"
+			return "update the contact's details"
 		}
+		return "update the contact's " + strings.Join(fields, ", ")
 	case ActionPasswordReset:
-		what = "email a password-reset link to the contact"
+		return "email a password-reset link to the contact"
 	}
-	return "Test conversation: I would " + what + ". Nothing was changed."
+	return "run the action " + action
 }
 
 // ActionEntry is the journal entry of an action that ran, or that could not
@@ -218,4 +223,73 @@ func MaskEmail(email string) string {
 		return email
 	}
 	return local[:1] + strings.Repeat("•", min(len(local)-1, 5)) + "@" + domain
+}
+
+// ConfirmText is what the agent asks before an action that changes data: it
+// says exactly what it will do.
+func ConfirmText(action, orderNumber string, update map[string]string) string {
+	return "I'll " + actionWords(action, orderNumber, update) + ". Shall I go ahead? (yes or no)"
+}
+
+// DeclinedText answers a "no" to a confirmation question.
+const DeclinedText = "OK, I won't go ahead with that, and nothing has changed. Is there anything else I can help you with?"
+
+// Consent is the customer's answer to a confirmation question.
+type Consent string
+
+// The answers to a confirmation question.
+const (
+	Yes Consent = "yes"
+	No  Consent = "no"
+)
+
+var yesWords = map[string]bool{
+	"yes": true, "y": true, "yeah": true, "yep": true, "yup": true, "sure": true, "ok": true, "okay": true,
+	"confirm": true, "confirmed": true, "correct": true, "si": true, "ja": true, "oui": true, "claro": true,
+	"absolutely": true, "definitely": true, "proceed": true,
+}
+
+var noWords = map[string]bool{
+	"no": true, "n": true, "nope": true, "nah": true, "cancel": true, "stop": true, "dont": true, "nein": true,
+	"non": true, "never": true, "not": true, "wait": true,
+}
+
+var confirmFillers = map[string]bool{
+	"please": true, "do": true, "it": true, "go": true, "ahead": true, "thanks": true, "thank": true, "you": true,
+	"that": true, "thats": true, "right": true, "fine": true, "now": true, "then": true, "for": true, "me": true,
+	"por": true, "favor": true, "bitte": true, "merci": true, "gracias": true, "danke": true, "the": true, "return": true,
+}
+
+// ConfirmationOf reads the customer's answer to a confirmation question:
+// Yes, No, or "" when the message says something else (a change of subject).
+// A message both agrees and refuses ("yes, no wait") is No.
+func ConfirmationOf(text string) Consent {
+	words := textfold.Words(text)
+	if len(words) == 0 || len(words) > 8 {
+		return ""
+	}
+	var yes, no bool
+	for _, w := range words {
+		switch {
+		case yesWords[w]:
+			yes = true
+		case noWords[w]:
+			no = true
+		case confirmFillers[w]:
+		default:
+			return ""
+		}
+	}
+	switch {
+	case no:
+		return No
+	case yes:
+		return Yes
+	}
+	// "go ahead", "do it", "please do": agreement without a yes word.
+	joined := strings.Join(words, " ")
+	if strings.Contains(joined, "go ahead") || strings.Contains(joined, "do it") || joined == "please do" {
+		return Yes
+	}
+	return ""
 }

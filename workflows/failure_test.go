@@ -96,10 +96,12 @@ func TestTestConversationChangesNothing(t *testing.T) {
 	}
 	in := input
 	in.Test = true
-	ret := b.send(time.Minute, msg("m1", "I want to return order SP-1002"))
+	b.send(time.Minute, msg("m1", "I want to return order SP-1002"))
+	ret := b.send(time.Minute+time.Second, msg("m1y", "yes"))
 	status := b.send(2*time.Minute, msg("m2", "Where is my order SP-1002?"))
-	asked := b.send(3*time.Minute, workflows.CustomerMessage{ID: "m3", Text: "Please change my phone number to +1 555 0100",
+	b.send(3*time.Minute, workflows.CustomerMessage{ID: "m3", Text: "Please change my phone number to +1 555 0100",
 		ChannelID: "ch-1", ContactEmail: "ada@example.com"})
+	asked := b.send(3*time.Minute+time.Second, msg("m3y", "ok"))
 	human := b.send(4*time.Minute, msg("m4", "I want to talk to a human"))
 	b.signal(5*time.Minute, workflows.SignalClose, workflows.Close{})
 	b.run(t, in)
@@ -123,7 +125,8 @@ func TestTestConversationSimulatesVerification(t *testing.T) {
 	in := input
 	in.Test = true
 	asked := b.send(time.Minute, anon("m1", "I want to return order SP-1002, my email is ada@example.com"))
-	code := b.send(2*time.Minute, anon("m2", "123456"))
+	b.send(2*time.Minute, anon("m2", "123456"))
+	code := b.send(2*time.Minute+time.Second, anon("m3", "yes"))
 	b.signal(3*time.Minute, workflows.SignalClose, workflows.Close{})
 	b.run(t, in)
 	require.Contains(t, asked.reply.Text, "Test conversation: a 6-digit code would be emailed to a••@example.com")
@@ -159,4 +162,31 @@ func TestSmallTalk(t *testing.T) {
 	talk := b.fake.decisions(string(decide.KindSmallTalk))
 	require.Len(t, talk, 1)
 	require.Contains(t, talk[0].Summary, "confirmed it helped")
+}
+
+// An action that changes data waits for a yes to exactly what it will do:
+// no cancels it, and so does a change of subject; both are recorded.
+func TestConfirmationBeforeAChange(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	asked := b.send(time.Minute, msg("m1", "Please reset my password"))
+	no := b.send(2*time.Minute, msg("m2", "no, don't"))
+	b.send(3*time.Minute, msg("m3", "I want to return order SP-1002"))
+	moved := b.send(4*time.Minute, msg("m4", "How long does shipping take?"))
+	late := b.send(5*time.Minute, msg("m5", "yes"))
+	b.signal(6*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
+	require.Equal(t, "I'll email a password-reset link to the contact. Shall I go ahead? (yes or no)", asked.reply.Text)
+	require.Equal(t, decide.DeclinedText, no.reply.Text)
+	require.Contains(t, moved.reply.Text, "Shipping", "a change of subject is answered")
+	require.NotContains(t, late.reply.Text, "Return started", "a yes after the subject changed confirms nothing")
+	require.Zero(t, b.fake.count("PasswordReset"))
+	require.Zero(t, b.fake.count("CreateReturn"))
+	var answers []any
+	for _, d := range b.fake.decisions("action") {
+		if a, ok := d.Detail["confirmation"]; ok {
+			answers = append(answers, a)
+		}
+	}
+	require.Equal(t, []any{"asked", "no", "asked", "other"}, answers)
 }

@@ -84,9 +84,12 @@ func TestLiveHistoriesReplay(t *testing.T) {
 	rep("handoff", "close", "")
 	ended("handoff")
 
-	// An action: a return, after the identity check.
+	// An action: a return, after the customer proved who they are with
+	// the code emailed to them, and said yes to it.
 	post("/v1/conversations/return/messages", app.Keys.Widget,
 		`{"id":"m1","text":"I want to return order SP-1002","contact":{"email":"ada@example.com"}}`, 200)
+	say("return", "m2", app.LatestCode(t, "ada@example.com"))
+	say("return", "m3", "yes")
 	rep("return", "close", "")
 	ended("return")
 

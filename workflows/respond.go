@@ -25,6 +25,12 @@ func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, t turn
 		}
 		return out, "", nil
 	}
+	if out, handled, err := c.confirm(ctx, msg); handled || err != nil {
+		if err != nil {
+			return out, "", &stepError{step: "action", err: err}
+		}
+		return out, "", nil
+	}
 	if kind := decide.SmallTalkOf(msg.Text); kind != "" {
 		// A greeting, thanks or a goodbye: a fitting reply, which answers no
 		// question (and so never makes the conversation resolved).
@@ -34,7 +40,7 @@ func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, t turn
 	}
 	switch s := decide.Shortcuts(msg.Text, string(cx.Analysis.Intent), cx.Settings); {
 	case s.Action != "":
-		out, err := c.act(ctx, msg, cx, s.Action, s.Protection)
+		out, err := c.act(ctx, msg, cx, s.Action, s.Protection, false)
 		if err != nil {
 			return out, "", &stepError{step: "action", err: err}
 		}
@@ -138,8 +144,10 @@ func (c *conversation) generate(ctx workflow.Context, msg CustomerMessage, passa
 	return &gen, err
 }
 
-// act runs a CRM action once decide.Clear lets it.
-func (c *conversation) act(ctx workflow.Context, msg CustomerMessage, cx activities.LoadContextResult, action, protection string) (AgentReply, error) {
+// act runs a CRM action once decide.Clear lets it and, for one that changes
+// data, once the customer confirmed it.
+func (c *conversation) act(ctx workflow.Context, msg CustomerMessage, cx activities.LoadContextResult, action, protection string,
+	confirmed bool) (AgentReply, error) {
 	an := cx.Analysis
 	claimed := an.Email // typed in this message, else given before
 	if claimed == "" {
@@ -152,12 +160,18 @@ func (c *conversation) act(ctx workflow.Context, msg CustomerMessage, cx activit
 		if !cl.Verify {
 			return AgentReply{Text: cl.Reply}, nil
 		}
-		pending := PendingVerification{MessageID: msg.ID, Text: msg.Text, Action: action, At: workflow.Now(ctx)}
+		pending := PendingAction{MessageID: msg.ID, Text: msg.Text, Action: action, At: workflow.Now(ctx)}
 		if cl.SendCode != "" {
 			return c.sendCode(ctx, msg.ID, cl.SendCode, pending)
 		}
-		c.state.Verification = &pending
+		c.state.Verification = &PendingVerification{PendingAction: pending}
 		return AgentReply{Text: cl.Reply}, nil
+	}
+	if decide.ChangesData(action) && !confirmed {
+		// Nothing changes before the customer says yes to exactly this.
+		c.state.Confirmation = &PendingAction{MessageID: msg.ID, Text: msg.Text, Action: action, At: workflow.Now(ctx)}
+		c.note(msg.ID, decide.ActionEntry(action, protection, "asked the customer to confirm", map[string]any{"confirmation": "asked"}))
+		return AgentReply{Text: decide.ConfirmText(action, an.OrderNumber, an.ContactUpdate)}, nil
 	}
 	decided := func(summary string, detail map[string]any) {
 		c.note(msg.ID, decide.ActionEntry(action, protection, summary, detail))

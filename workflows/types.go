@@ -91,17 +91,22 @@ type Identity struct {
 	Method string
 }
 
-// PendingVerification is an action waiting for the customer to verify.
-type PendingVerification struct {
-	// Email is where the code went; "" while the agent waits for the
-	// customer to give an address.
-	Email string
-	// MessageID and Text are the message that asked for the action, run
-	// again once the customer is verified.
+// PendingAction is an action the customer asked for that waits.
+type PendingAction struct {
+	// MessageID and Text are the message that asked for the action; its
+	// context is loaded again when the action runs.
 	MessageID string
 	Text      string
 	Action    string
 	At        time.Time
+}
+
+// PendingVerification is an action waiting for the customer to verify.
+type PendingVerification struct {
+	PendingAction
+	// Email is where the code went; "" while the agent waits for the
+	// customer to give an address.
+	Email string
 }
 
 // How a customer proved who they are.
@@ -195,8 +200,9 @@ type ConversationState struct {
 	ContactEmail string
 	Verified     *Identity `json:",omitempty"`
 	// Verification is an action waiting for the customer to prove who they
-	// are with an emailed code.
+	// are with an emailed code; Confirmation one waiting for a yes.
 	Verification *PendingVerification `json:",omitempty"`
+	Confirmation *PendingAction       `json:",omitempty"`
 	ContactID    string
 	CustomerTier string
 	IssueType    string

@@ -59,7 +59,7 @@ func (c *conversation) verify(ctx workflow.Context, msg CustomerMessage, cx acti
 		if cx.Analysis.Email == "" {
 			return out, false, nil
 		}
-		out, err = c.sendCode(ctx, msg.ID, cx.Analysis.Email, *v)
+		out, err = c.sendCode(ctx, msg.ID, cx.Analysis.Email, v.PendingAction)
 		return out, true, err
 	}
 	code := decide.FindCode(msg.Text)
@@ -87,34 +87,65 @@ func (c *conversation) verify(ctx workflow.Context, msg CustomerMessage, cx acti
 	}
 	c.state.Verified = &Identity{Email: res.Email, Method: IdentityEmailCode}
 
-	// The action that waited runs now, in the verified customer's context.
-	var a2 *activities.Activities
-	var again activities.LoadContextResult
-	err = workflow.ExecuteLocalActivity(readOptions(ctx), a2.LoadContext, activities.LoadContextInput{
-		WorkspaceID: c.state.WorkspaceID, ConversationID: c.state.ConversationID,
-		WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, ChannelID: c.state.ChannelID, VerifiedEmail: res.Email,
-		Text: v.Text, IssueType: c.state.IssueType, ConfigDigest: c.config.digest,
-	}).Get(ctx, &again)
-	if err != nil {
-		return out, true, fmt.Errorf("load context: %w", err)
-	}
-	if err := c.holdConfig(&again); err != nil {
-		return out, true, err
-	}
-	c.applyContext(again)
-	protection, enabled := again.Settings.ActionProtection[v.Action]
-	if !enabled {
-		return AgentReply{Text: "Thanks, you're verified."}, true, nil
-	}
-	out, err = c.act(ctx, CustomerMessage{ID: msg.ID, Text: v.Text}, again, v.Action, protection)
+	// The action that waited goes on, in the verified customer's context.
+	out, err = c.resume(ctx, msg.ID, v.PendingAction, false)
 	return out, true, err
+}
+
+// confirm handles the customer's answer while an action waits for a yes:
+// yes runs it, no cancels it, and anything else cancels it and is handled
+// as any message (handled false). Each is recorded.
+func (c *conversation) confirm(ctx workflow.Context, msg CustomerMessage) (out AgentReply, handled bool, err error) {
+	p := c.state.Confirmation
+	if p == nil {
+		return out, false, nil
+	}
+	c.state.Confirmation = nil
+	entry := func(summary, answer string) decide.Entry {
+		return decide.Entry{Kind: decide.KindAction, Summary: summary, Detail: map[string]any{"action": p.Action, "confirmation": answer}}
+	}
+	switch decide.ConfirmationOf(msg.Text) {
+	case decide.Yes:
+		c.note(msg.ID, entry("the customer confirmed "+p.Action, "yes"))
+		out, err = c.resume(ctx, msg.ID, *p, true)
+		return out, true, err
+	case decide.No:
+		c.note(msg.ID, entry("the customer declined "+p.Action+": nothing done", "no"))
+		return AgentReply{Text: decide.DeclinedText, Known: true}, true, nil
+	}
+	c.note(msg.ID, entry(p.Action+" dropped: the customer moved on", "other"))
+	return out, false, nil
+}
+
+// resume runs an action that waited, with the context of the message that
+// asked for it loaded again (for the customer as now verified).
+func (c *conversation) resume(ctx workflow.Context, messageID string, p PendingAction, confirmed bool) (AgentReply, error) {
+	var a *activities.Activities
+	var cx activities.LoadContextResult
+	err := workflow.ExecuteLocalActivity(readOptions(ctx), a.LoadContext, activities.LoadContextInput{
+		WorkspaceID: c.state.WorkspaceID, ConversationID: c.state.ConversationID,
+		WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, ChannelID: c.state.ChannelID, VerifiedEmail: c.verifiedEmail(),
+		Text: p.Text, IssueType: c.state.IssueType, ConfigDigest: c.config.digest,
+	}).Get(ctx, &cx)
+	if err != nil {
+		return AgentReply{}, fmt.Errorf("load context: %w", err)
+	}
+	if err := c.holdConfig(&cx); err != nil {
+		return AgentReply{}, err
+	}
+	c.applyContext(cx)
+	protection, enabled := cx.Settings.ActionProtection[p.Action]
+	if !enabled {
+		return AgentReply{Text: "That is something I can no longer do here; a member of our team can help."}, nil
+	}
+	return c.act(ctx, CustomerMessage{ID: messageID, Text: p.Text}, cx, p.Action, protection, confirmed)
 }
 
 // sendCode emails a verification code to the address the customer gave (if
 // a contact has it; the customer is told the same either way) and keeps the
 // action waiting for it.
-func (c *conversation) sendCode(ctx workflow.Context, messageID, email string, pending PendingVerification) (AgentReply, error) {
-	pending.Email = strings.ToLower(email)
+func (c *conversation) sendCode(ctx workflow.Context, messageID, email string, action PendingAction) (AgentReply, error) {
+	pending := PendingVerification{PendingAction: action, Email: strings.ToLower(email)}
 	if c.state.Test {
 		// An admin's test conversation sends no email: any 6 digits verify.
 		c.state.Verification = &pending

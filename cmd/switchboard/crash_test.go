@@ -63,15 +63,17 @@ func TestWorkerKilledDuringActionLosesNothing(t *testing.T) {
 	require.NoError(t, lock.Exec("SELECT id FROM orders WHERE number = ? FOR UPDATE", "SP-1002").Error)
 
 	first, firstOut := startWorker(t, bin, app)
-	// The customer asks for a return, gets a code by email and types it:
-	// the code's message runs the return.
+	// The customer asks for a return, gets a code by email, types it, and
+	// says yes to the return: the yes runs it.
 	asked := post(t, app, "crash-1", "m1", "I want to return order SP-1002", "ada@example.com")
 	require.Equal(t, 200, asked.Status, asked.Raw)
 	require.Contains(t, asked.Body["reply"].(map[string]any)["text"], "6-digit code")
-	code := app.LatestCode(t, "ada@example.com")
+	confirm := post(t, app, "crash-1", "m2", app.LatestCode(t, "ada@example.com"), "ada@example.com")
+	require.Equal(t, 200, confirm.Status, confirm.Raw)
+	require.Contains(t, confirm.Body["reply"].(map[string]any)["text"], "Shall I go ahead?")
 	done := make(chan response, 1)
 	go func() {
-		done <- post(t, app, "crash-1", "m2", code, "ada@example.com")
+		done <- post(t, app, "crash-1", "m3", "yes", "ada@example.com")
 	}()
 
 	// Wait until the action's transaction is blocked on our lock. (Asked on
@@ -111,7 +113,7 @@ func TestWorkerKilledDuringActionLosesNothing(t *testing.T) {
 	}
 	require.EqualValues(t, 1, count(&models.Return{}, "1 = 1"), "one return")
 	require.EqualValues(t, 1, count(&models.OutboxMessage{}, "kind = ?", "return_label"), "one label email")
-	require.EqualValues(t, 1, count(&models.Message{}, "role = ? AND client_id = ?", "agent", "m2"), "one reply")
+	require.EqualValues(t, 1, count(&models.Message{}, "role = ? AND client_id = ?", "agent", "m3"), "one reply")
 	require.EqualValues(t, 1, count(&models.CreditEntry{}, "reason = ?", "resolved"), "one credit entry")
 }
 
