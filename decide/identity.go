@@ -57,6 +57,8 @@ type ActionRequest struct {
 type Clearance struct {
 	Proceed bool
 	Reply   string
+	// AskOrder is set when the action waits for the order number.
+	AskOrder bool
 	// Verify is set when the action waits for the customer to prove who
 	// they are; SendCode is then the address a code goes to, "" when the
 	// customer is asked for one.
@@ -76,7 +78,9 @@ func Clear(r ActionRequest) Clearance {
 	}
 	needsOrder := NeedsOrder(r.Action)
 	if needsOrder && r.OrderNumber == "" {
-		return refuse(NeedOrderText, "asked for the order number", map[string]any{})
+		c := refuse(NeedOrderText, "asked for the order number", map[string]any{})
+		c.AskOrder = true
+		return c
 	}
 	if r.Protection == ProtectionVerified || ChangesContact(r.Action) {
 		verified := strings.ToLower(r.VerifiedEmail)

@@ -190,3 +190,17 @@ func TestConfirmationBeforeAChange(t *testing.T) {
 	}
 	require.Equal(t, []any{"asked", "no", "asked", "other"}, answers)
 }
+
+// "Where is my order?" → "Which order is it?" → "SP-1002": the reply fills
+// the question the agent asked.
+func TestOrderNumberAnswersTheQuestionAsked(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	asked := b.send(time.Minute, msg("m1", "where is my order?"))
+	named := b.send(2*time.Minute, msg("m2", "SP-1002"))
+	b.signal(3*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
+	require.Equal(t, decide.NeedOrderText, asked.reply.Text)
+	require.Equal(t, "Order SP-1002 was delivered.", named.reply.Text)
+	require.Equal(t, 1, b.fake.count("OrderStatus"))
+}

@@ -31,6 +31,20 @@ func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, t turn
 		}
 		return out, "", nil
 	}
+	if p := c.state.OrderFor; p != nil {
+		// The agent asked which order: a message that names one answers
+		// it, and the action goes on with it; anything else moves on.
+		c.state.OrderFor = nil
+		if cx.Analysis.OrderNumber != "" && (cx.Analysis.Intent == "" || string(cx.Analysis.Intent) == p.Action) {
+			c.note(msg.ID, decide.ActionEntry(p.Action, "", "the customer named the order", map[string]any{"order": cx.Analysis.OrderNumber}))
+			p.Text += "\n" + msg.Text
+			out, err := c.resume(ctx, msg.ID, *p, false)
+			if err != nil {
+				return out, "", &stepError{step: "action", err: err}
+			}
+			return out, "", nil
+		}
+	}
 	if kind := decide.SmallTalkOf(msg.Text); kind != "" {
 		// A greeting, thanks or a goodbye: a fitting reply, which answers no
 		// question (and so never makes the conversation resolved).
@@ -157,6 +171,9 @@ func (c *conversation) act(ctx workflow.Context, msg CustomerMessage, cx activit
 		VerifiedEmail: c.verifiedEmail(), ClaimedEmail: claimed, Contact: cx.Contact, Order: cx.Order})
 	if !cl.Proceed {
 		c.note(msg.ID, cl.Entry)
+		if cl.AskOrder {
+			c.state.OrderFor = &PendingAction{MessageID: msg.ID, Text: msg.Text, Action: action, At: workflow.Now(ctx)}
+		}
 		if !cl.Verify {
 			return AgentReply{Text: cl.Reply}, nil
 		}

@@ -203,6 +203,8 @@ type ConversationState struct {
 	// are with an emailed code; Confirmation one waiting for a yes.
 	Verification *PendingVerification `json:",omitempty"`
 	Confirmation *PendingAction       `json:",omitempty"`
+	// OrderFor is an action waiting for the customer to say which order.
+	OrderFor     *PendingAction `json:",omitempty"`
 	ContactID    string
 	CustomerTier string
 	IssueType    string
