@@ -5,6 +5,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/models"
+	"github.com/switchboardhq/switchboard/textfold"
 )
 
 // Shortcut is how a message is handled before the knowledge is searched:
@@ -122,4 +123,37 @@ func Gap(replyGap string, handedOffForIt, unknownIssue bool) string {
 		return GapUnknownIssueType
 	}
 	return replyGap
+}
+
+// followUpMarkers make a short message lean on what came before: "that",
+// "it", "and for …?", "what about …?".
+var followUpMarkers = map[string]bool{
+	"that": true, "it": true, "this": true, "those": true, "these": true, "them": true, "there": true, "one": true,
+	"eso": true, "esto": true, "das": true, "ca": true, "cela": true,
+}
+
+// FollowUpQuery is what the knowledge is searched for: the message, or —
+// when it is a short follow-up ("How long does that take?", "and for
+// wholesale orders?", "what about express?") to a question the agent
+// answered — that question and the message together. followUp reports the
+// latter.
+func FollowUpQuery(text, lastTopic string) (query string, followUp bool) {
+	if lastTopic == "" {
+		return text, false
+	}
+	words := textfold.Words(text)
+	if len(words) == 0 || len(words) > 8 {
+		return text, false
+	}
+	lean := words[0] == "and" || words[0] == "y" || words[0] == "und" || words[0] == "et" ||
+		(len(words) > 1 && (words[0] == "what" || words[0] == "how") && words[1] == "about")
+	for _, w := range words {
+		if followUpMarkers[w] {
+			lean = true
+		}
+	}
+	if !lean {
+		return text, false
+	}
+	return lastTopic + "\n" + text, true
 }

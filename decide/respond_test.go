@@ -214,3 +214,28 @@ func TestCheckText(t *testing.T) {
 		})
 	}
 }
+
+func TestFollowUpQuery(t *testing.T) {
+	t.Parallel()
+	const topic = "Do you ship to Canada?"
+	cases := []struct {
+		text, topic string
+		followUp    bool
+	}{
+		{"How long does that take?", topic, true},
+		{"and for wholesale orders?", "What is your return policy?", true},
+		{"What about express?", "How long does shipping take?", true},
+		{"How long does that take?", "", false},
+		{"What is your return policy?", topic, false},
+		{"Is it true that you ship worldwide, and how long does delivery usually take from your warehouse?", topic, false},
+	}
+	for _, tc := range cases {
+		q, followUp := decide.FollowUpQuery(tc.text, tc.topic)
+		require.Equal(t, tc.followUp, followUp, tc.text)
+		if followUp {
+			require.Equal(t, tc.topic+"\n"+tc.text, q)
+		} else {
+			require.Equal(t, tc.text, q)
+		}
+	}
+}

@@ -21,6 +21,10 @@ type turnContext struct {
 	// unknownIssue is set when the message matched none of the workspace's
 	// issue types.
 	unknownIssue bool
+	// query is what the knowledge is searched for: the message, or for a
+	// follow-up the topic it follows and the message (decide.FollowUpQuery).
+	query    string
+	followUp bool
 	// prefetch is the retrieval started alongside LoadContext.
 	prefetch *retrieval
 }
@@ -38,7 +42,8 @@ func (c *conversation) enrich(ctx workflow.Context, msg CustomerMessage, receive
 	})
 	// Retrieval needs only the message, the channel and the customer's tier
 	// known so far, so it runs alongside LoadContext.
-	t.prefetch = c.startRetrieve(ctx, msg)
+	t.query, t.followUp = decide.FollowUpQuery(msg.Text, c.state.LastTopic)
+	t.prefetch = c.startRetrieve(ctx, t.query)
 	if err := loaded.Get(ctx, &t.cx); err != nil {
 		return t, fmt.Errorf("load context: %w", err)
 	}

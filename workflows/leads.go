@@ -15,9 +15,12 @@ import (
 // once every question is answered, the answers are stored on the contact
 // and scored, and a qualified lead is handed to the sales team. handled is
 // false when the message is not part of the dialogue.
-func (c *conversation) qualify(ctx workflow.Context, msg CustomerMessage, cx activities.LoadContextResult) (
+func (c *conversation) qualify(ctx workflow.Context, msg CustomerMessage, t turnContext) (
 	out AgentReply, h *decide.Handoff, handled bool, err error) {
-	step := decide.Lead(cx.Lead, c.state.Lead, cx.Analysis.SalesInquiry, msg.Text)
+	cx := t.cx
+	// A follow-up to an answer ("and for wholesale orders?") is no new
+	// sales inquiry.
+	step := decide.Lead(cx.Lead, c.state.Lead, cx.Analysis.SalesInquiry && !t.followUp, msg.Text)
 	if !step.Handled {
 		return out, nil, false, nil
 	}

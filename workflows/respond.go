@@ -67,13 +67,13 @@ func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, t turn
 		return AgentReply{Text: s.Reply, Known: true}, "", nil
 	}
 
-	retrieved, err := c.retrieve(ctx, msg, t.prefetch)
+	retrieved, err := c.retrieve(ctx, t.query, t.prefetch)
 	if err != nil {
 		return out, "", &stepError{step: "retrieval", err: err}
 	}
 	gen := retrieved.Answer // the extractive reply, written by Retrieve
 	if gen == nil {
-		if gen, err = c.generate(ctx, msg, retrieved.Passages, cx); err != nil {
+		if gen, err = c.generate(ctx, t.query, retrieved.Passages, cx); err != nil {
 			return out, "", &stepError{step: "model", err: err}
 		}
 	}
@@ -89,6 +89,7 @@ func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, t turn
 	switch r.Outcome {
 	case decide.Answered:
 		c.answered()
+		c.state.LastTopic = lastRunes(t.query, maxTopic)
 		return AgentReply{Text: r.Text, Citations: r.Citations, Known: true}, "", nil
 	case decide.Clarify:
 		c.state.ClarifyAsked = true
@@ -97,6 +98,18 @@ func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, t turn
 		c.state.UnansweredCount++
 	}
 	return AgentReply{Text: r.Text}, r.Gap, nil
+}
+
+// maxTopic bounds the topic a follow-up is read against, in characters.
+const maxTopic = 400
+
+// lastRunes is the end of s, at most n characters.
+func lastRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[len(r)-n:])
 }
 
 func (c *conversation) answered() {
@@ -112,21 +125,21 @@ type retrieval struct {
 	tier   string
 }
 
-func (c *conversation) startRetrieve(ctx workflow.Context, msg CustomerMessage) *retrieval {
+func (c *conversation) startRetrieve(ctx workflow.Context, query string) *retrieval {
 	var a *activities.Activities
 	f := workflow.ExecuteLocalActivity(readOptions(ctx), a.Retrieve, activities.RetrieveInput{
-		WorkspaceID: c.state.WorkspaceID, Query: msg.Text, Limit: 5,
+		WorkspaceID: c.state.WorkspaceID, Query: query, Limit: 5,
 		Channel: c.state.ChannelType, Tier: c.state.CustomerTier, Answer: true,
 	})
 	return &retrieval{future: f, tier: c.state.CustomerTier}
 }
 
-// retrieve returns the passages for the message: those prefetched alongside
+// retrieve returns the passages for the query: those prefetched alongside
 // LoadContext, unless LoadContext changed the customer's tier (and so the
 // audience to search).
-func (c *conversation) retrieve(ctx workflow.Context, msg CustomerMessage, r *retrieval) (activities.RetrieveResult, error) {
+func (c *conversation) retrieve(ctx workflow.Context, query string, r *retrieval) (activities.RetrieveResult, error) {
 	if r == nil || r.tier != c.state.CustomerTier {
-		r = c.startRetrieve(ctx, msg)
+		r = c.startRetrieve(ctx, query)
 	}
 	var out activities.RetrieveResult
 	err := r.future.Get(ctx, &out)
@@ -137,10 +150,10 @@ func (c *conversation) retrieve(ctx workflow.Context, msg CustomerMessage, r *re
 // in-process extractive answerer makes no network call: a local activity.
 // An LLM is a regular activity with its own retries and history events; the
 // timeout leaves room for a slow model.
-func (c *conversation) generate(ctx workflow.Context, msg CustomerMessage, passages []activities.Passage,
+func (c *conversation) generate(ctx workflow.Context, question string, passages []activities.Passage,
 	cx activities.LoadContextResult) (*activities.GenerateResult, error) {
 	var a *activities.Activities
-	in := activities.GenerateInput{WorkspaceID: c.state.WorkspaceID, Question: msg.Text, Passages: passages, Voice: cx.Settings.Voice}
+	in := activities.GenerateInput{WorkspaceID: c.state.WorkspaceID, Question: question, Passages: passages, Voice: cx.Settings.Voice}
 	var gen activities.GenerateResult
 	var err error
 	if cx.LocalGeneration {

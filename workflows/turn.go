@@ -58,7 +58,7 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 
 	// 3. A sales inquiry: the qualifying questions, then a qualified lead
 	// goes to sales.
-	out, lead, handled, err := c.qualify(ctx, msg, cx)
+	out, lead, handled, err := c.qualify(ctx, msg, t)
 	if err != nil {
 		return c.fail(ctx, msg, received, "lead", err)
 	}

@@ -203,6 +203,9 @@ type ConversationState struct {
 	// are with an emailed code; Confirmation one waiting for a yes.
 	Verification *PendingVerification `json:",omitempty"`
 	Confirmation *PendingAction       `json:",omitempty"`
+	// LastTopic is the question the agent last answered from content,
+	// which a short follow-up is read against.
+	LastTopic string `json:",omitempty"`
 	// OrderFor is an action waiting for the customer to say which order.
 	OrderFor     *PendingAction `json:",omitempty"`
 	ContactID    string

@@ -1,0 +1,37 @@
+package server_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchboardhq/switchboard/internal/testenv"
+)
+
+// The agent holds a conversation on the demo store: a short follow-up is
+// read against the question it follows, an order number answers "which
+// order?", and small talk gets a fitting reply.
+func TestFollowUpsAreReadAgainstThePreviousQuestion(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	say := func(conv, id, text string) string {
+		t.Helper()
+		r := do(t, "POST", app.URL+"/v1/conversations/"+conv+"/messages", app.Keys.Widget, []byte(`{"id":"`+id+`","text":"`+text+`"}`))
+		require.Equal(t, 200, r.Status, r.Raw)
+		return r.Body["reply"].(map[string]any)["text"].(string)
+	}
+	require.Contains(t, say("f1", "m1", "Do you ship to Canada?"), "Canada")
+	require.Contains(t, say("f1", "m2", "How long does that take?"), "7–14 business days", "international, not domestic, times")
+
+	require.Contains(t, say("f2", "m1", "What is your return policy?"), "30 days")
+	wholesale := say("f2", "m2", "and for wholesale orders?")
+	require.Contains(t, wholesale, "14 days", "the wholesale return window")
+	require.NotContains(t, wholesale, "A few quick questions", "no lead qualification")
+
+	require.Equal(t, "Which order is it? Please give me the order number (you'll find it in your order confirmation).",
+		say("f3", "m1", "where is my order?"))
+	require.Contains(t, say("f3", "m2", "SP-1003"), "6-digit code", "the order named goes on to the identity check")
+
+	require.Equal(t, "Hi! How can I help you today?", say("f4", "m1", "hello!"))
+	require.Equal(t, "Glad I could help. Have a great day!", say("f4", "m2", "thanks, that's all"))
+}
