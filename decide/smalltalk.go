@@ -78,6 +78,13 @@ func rank(k SmallTalk) int {
 	return 0
 }
 
+// The replies to small talk.
+const (
+	greetingReply = "Hi! How can I help you today?"
+	thanksReply   = "You're welcome! Is there anything else I can help you with?"
+	goodbyeReply  = "Glad I could help. Have a great day!"
+)
+
 // SmallTalkReply is the agent's answer to small talk. It is no answer to a
 // question: it never counts towards a resolution (or a credit). After an
 // answer, thanks or a goodbye confirm that the customer was helped.
@@ -85,17 +92,17 @@ func SmallTalkReply(kind SmallTalk, afterAnswer bool) (reply string, entry Entry
 	detail := map[string]any{"kind": string(kind), "after_answer": afterAnswer}
 	switch kind {
 	case Greeting:
-		return "Hi! How can I help you today?", Entry{Kind: KindSmallTalk, Summary: "greeting", Detail: detail}
+		return greetingReply, Entry{Kind: KindSmallTalk, Summary: "greeting", Detail: detail}
 	case Thanks:
 		summary := "thanks"
 		if afterAnswer {
 			summary = "thanks after an answer: the customer confirmed it helped"
 		}
-		return "You're welcome! Is there anything else I can help you with?", Entry{Kind: KindSmallTalk, Summary: summary, Detail: detail}
+		return thanksReply, Entry{Kind: KindSmallTalk, Summary: summary, Detail: detail}
 	}
 	summary := "goodbye"
 	if afterAnswer {
 		summary = "goodbye after an answer: the customer confirmed it helped"
 	}
-	return "Glad I could help. Have a great day!", Entry{Kind: KindSmallTalk, Summary: summary, Detail: detail}
+	return goodbyeReply, Entry{Kind: KindSmallTalk, Summary: summary, Detail: detail}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/internal/testenv"
 )
 
@@ -34,4 +35,21 @@ func TestFollowUpsAreReadAgainstThePreviousQuestion(t *testing.T) {
 
 	require.Equal(t, "Hi! How can I help you today?", say("f4", "m1", "hello!"))
 	require.Equal(t, "Glad I could help. Have a great day!", say("f4", "m2", "thanks, that's all"))
+}
+
+// The agent's own messages follow the customer's language.
+func TestTheAgentsOwnMessagesFollowTheCustomersLanguage(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	say := func(conv, id, text string) string {
+		t.Helper()
+		r := do(t, "POST", app.URL+"/v1/conversations/"+conv+"/messages", app.Keys.Widget, []byte(`{"id":"`+id+`","text":"`+text+`"}`))
+		require.Equal(t, 200, r.Status, r.Raw)
+		return r.Body["reply"].(map[string]any)["text"].(string)
+	}
+	es := say("l1", "m1", "¿Puedo pagar con una cabra?")
+	require.NotEqual(t, decide.ClarifyText, es)
+	require.Contains(t, es, "podría contarme", "the clarifying question in Spanish")
+	require.Equal(t, "¡De nada! ¿Puedo ayudarle en algo más?", say("l1", "m2", "gracias"), "the language the customer wrote in before")
+	require.Contains(t, say("l2", "m1", "Wo ist meine Bestellung?"), "Bestellnummer")
 }

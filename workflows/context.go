@@ -52,6 +52,9 @@ func (c *conversation) enrich(ctx workflow.Context, msg CustomerMessage, receive
 	}
 	cx := t.cx
 	c.applyContext(cx)
+	if cx.Analysis.Language != "" {
+		c.state.Language = cx.Analysis.Language
+	}
 	var err error
 	if t.unknownIssue, err = c.classify(ctx, msg, cx); err != nil {
 		return t, err

@@ -148,6 +148,7 @@ func (c *conversation) finish(ctx workflow.Context, msg CustomerMessage, receive
 		c.state.FirstAnswerMs = max(ms, 1)
 	}
 	out.MessageID = msg.ID
+	out.Text = decide.Localize(c.state.Language, out.Text)
 	out.Status = c.state.Status
 	out.IssueType = c.state.IssueType
 	c.sayReply(msg.ID, out, answered)

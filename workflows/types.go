@@ -203,6 +203,9 @@ type ConversationState struct {
 	// are with an emailed code; Confirmation one waiting for a yes.
 	Verification *PendingVerification `json:",omitempty"`
 	Confirmation *PendingAction       `json:",omitempty"`
+	// Language is the customer's language as last recognised (a code of
+	// package understand), which the agent's set texts follow.
+	Language string `json:",omitempty"`
 	// LastTopic is the question the agent last answered from content,
 	// which a short follow-up is read against.
 	LastTopic string `json:",omitempty"`

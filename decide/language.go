@@ -1,0 +1,116 @@
+package decide
+
+import (
+	"strings"
+
+	"github.com/switchboardhq/switchboard/answer"
+)
+
+// Reply texts the agent says in set situations, by language, for the
+// languages package understand recognises besides English. English, the
+// key, is the constant each one translates. Content answers are not
+// translated: they quote the company's content as it is written.
+var translations = []translation{
+	{ClarifyText, map[string]string{
+		"es": "Quiero acertar: ¿podría contarme un poco más, por ejemplo de qué producto o pedido se trata?",
+		"fr": "Je veux bien vous répondre : pourriez-vous m'en dire un peu plus, par exemple de quel produit ou de quelle commande il s'agit ?",
+		"de": "Ich möchte Ihnen richtig helfen: Können Sie mir etwas mehr sagen, zum Beispiel um welches Produkt oder welche Bestellung es geht?",
+		"pt": "Quero acertar: pode contar-me um pouco mais, por exemplo de que produto ou encomenda se trata?",
+		"it": "Voglio rispondere bene: può dirmi qualcosa in più, per esempio di quale prodotto o ordine si tratta?",
+		"nl": "Ik wil u goed helpen: kunt u iets meer vertellen, bijvoorbeeld over welk product of welke bestelling het gaat?",
+	}},
+	{answer.DontKnow, map[string]string{
+		"es": "Lo siento, no encuentro eso en nuestra ayuda y no quiero adivinar. ¿Puede formular la pregunta de otra manera o pedir hablar con una persona de nuestro equipo?",
+		"fr": "Désolé, je ne trouve pas cela dans notre aide et je ne veux pas deviner. Pouvez-vous reformuler la question, ou demander à parler à une personne de notre équipe ?",
+		"de": "Das finde ich leider nicht in unseren Hilfeinhalten, und ich möchte nicht raten. Können Sie die Frage anders stellen oder nach einer Person aus unserem Team fragen?",
+		"pt": "Desculpe, não encontro isso na nossa ajuda e não quero adivinhar. Pode reformular a pergunta ou pedir para falar com uma pessoa da nossa equipa?",
+		"it": "Mi dispiace, non lo trovo nei nostri contenuti di aiuto e non voglio tirare a indovinare. Può riformulare la domanda o chiedere di parlare con una persona del nostro team?",
+		"nl": "Sorry, dat kan ik niet vinden in onze hulpinformatie en ik wil niet gokken. Kunt u de vraag anders stellen, of vragen naar iemand van ons team?",
+	}},
+	{TransferText, map[string]string{
+		"es": "Le paso con una persona de nuestro equipo, que le responderá aquí en breve.",
+		"fr": "Je fais appel à un membre de notre équipe, qui vous répondra ici sous peu.",
+		"de": "Ich hole ein Mitglied unseres Teams dazu, das Ihnen hier in Kürze antwortet.",
+		"pt": "Vou chamar um membro da nossa equipa, que lhe responderá aqui em breve.",
+		"it": "Coinvolgo un membro del nostro team, che le risponderà qui a breve.",
+		"nl": "Ik schakel iemand van ons team in, die u hier binnenkort antwoordt.",
+	}},
+	{NeedOrderText, map[string]string{
+		"es": "¿De qué pedido se trata? Indíqueme el número de pedido (lo encontrará en la confirmación del pedido).",
+		"fr": "De quelle commande s'agit-il ? Indiquez-moi le numéro de commande (il figure dans votre confirmation de commande).",
+		"de": "Um welche Bestellung geht es? Bitte nennen Sie mir die Bestellnummer (sie steht in Ihrer Bestellbestätigung).",
+		"pt": "De que encomenda se trata? Indique-me o número da encomenda (está na confirmação da encomenda).",
+		"it": "Di quale ordine si tratta? Mi indichi il numero d'ordine (lo trova nella conferma d'ordine).",
+		"nl": "Om welke bestelling gaat het? Geef mij het bestelnummer (u vindt het in uw orderbevestiging).",
+	}},
+	{NeedEmailText, map[string]string{
+		"es": "Para proteger su cuenta, primero necesito confirmar que es usted. Dígame la dirección de correo que usa con nosotros y le enviaré un código de 6 dígitos.",
+		"fr": "Pour protéger votre compte, je dois d'abord confirmer que c'est bien vous. Indiquez-moi l'adresse e-mail que vous utilisez chez nous et je vous enverrai un code à 6 chiffres.",
+		"de": "Zum Schutz Ihres Kontos muss ich zuerst bestätigen, dass Sie es sind. Nennen Sie mir die E-Mail-Adresse, die Sie bei uns verwenden, und ich schicke Ihnen einen 6-stelligen Code.",
+		"pt": "Para proteger a sua conta, preciso primeiro de confirmar que é você. Diga-me o email que usa connosco e envio-lhe um código de 6 dígitos.",
+		"it": "Per proteggere il suo account devo prima confermare che è lei. Mi indichi l'indirizzo email che usa con noi e le invierò un codice di 6 cifre.",
+		"nl": "Om uw account te beschermen moet ik eerst bevestigen dat u het bent. Geef mij het e-mailadres dat u bij ons gebruikt, dan stuur ik u een code van 6 cijfers.",
+	}},
+	{ApologyText, map[string]string{
+		"es": "Lo siento, algo ha fallado por nuestra parte y ahora no puedo responder a eso. He pasado su mensaje a nuestro equipo y una persona le responderá aquí.",
+		"fr": "Désolé, un problème est survenu de notre côté et je ne peux pas répondre pour le moment. J'ai transmis votre message à notre équipe, et une personne vous répondra ici.",
+		"de": "Entschuldigung, bei uns ist etwas schiefgelaufen und ich kann das gerade nicht beantworten. Ich habe Ihre Nachricht an unser Team weitergegeben; eine Person antwortet Ihnen hier.",
+		"pt": "Desculpe, algo correu mal do nosso lado e não consigo responder agora. Passei a sua mensagem à nossa equipa e uma pessoa responderá aqui.",
+		"it": "Mi dispiace, qualcosa non ha funzionato da parte nostra e ora non posso rispondere. Ho passato il suo messaggio al nostro team e una persona le risponderà qui.",
+		"nl": "Sorry, er ging aan onze kant iets mis en ik kan daar nu niet op antwoorden. Ik heb uw bericht doorgegeven aan ons team; iemand antwoordt u hier.",
+	}},
+	{DeclinedText, map[string]string{
+		"es": "De acuerdo, no lo haré y no ha cambiado nada. ¿Puedo ayudarle en algo más?",
+		"fr": "D'accord, je ne le fais pas, et rien n'a changé. Puis-je vous aider pour autre chose ?",
+		"de": "In Ordnung, ich mache das nicht, und es hat sich nichts geändert. Kann ich Ihnen sonst noch helfen?",
+		"pt": "Está bem, não vou avançar e nada foi alterado. Posso ajudar em mais alguma coisa?",
+		"it": "D'accordo, non procedo e non è cambiato nulla. Posso aiutarla in qualcos'altro?",
+		"nl": "Goed, dat doe ik niet, en er is niets veranderd. Kan ik u ergens anders mee helpen?",
+	}},
+	{AvoidTopicText, map[string]string{
+		"es": "Lo siento, no puedo ayudarle con eso aquí.",
+		"fr": "Désolé, je ne peux pas vous aider à ce sujet ici.",
+		"de": "Dabei kann ich Ihnen hier leider nicht helfen.",
+		"pt": "Desculpe, não posso ajudar com isso aqui.",
+		"it": "Mi dispiace, non posso aiutarla con questo qui.",
+		"nl": "Sorry, daar kan ik u hier niet mee helpen.",
+	}},
+	{greetingReply, map[string]string{
+		"es": "¡Hola! ¿En qué puedo ayudarle?", "fr": "Bonjour ! Comment puis-je vous aider ?",
+		"de": "Hallo! Wie kann ich Ihnen helfen?", "pt": "Olá! Como posso ajudar?",
+		"it": "Ciao! Come posso aiutarla?", "nl": "Hallo! Waarmee kan ik u helpen?",
+	}},
+	{thanksReply, map[string]string{
+		"es": "¡De nada! ¿Puedo ayudarle en algo más?", "fr": "Avec plaisir ! Puis-je vous aider pour autre chose ?",
+		"de": "Gern geschehen! Kann ich Ihnen sonst noch helfen?", "pt": "De nada! Posso ajudar em mais alguma coisa?",
+		"it": "Prego! Posso aiutarla in qualcos'altro?", "nl": "Graag gedaan! Kan ik u ergens anders mee helpen?",
+	}},
+	{goodbyeReply, map[string]string{
+		"es": "Me alegra haber ayudado. ¡Que tenga un buen día!", "fr": "Ravi d'avoir pu vous aider. Bonne journée !",
+		"de": "Schön, dass ich helfen konnte. Einen schönen Tag noch!", "pt": "Ainda bem que pude ajudar. Tenha um bom dia!",
+		"it": "Felice di esserle stato utile. Buona giornata!", "nl": "Fijn dat ik kon helpen. Nog een fijne dag!",
+	}},
+}
+
+// translation is a set text (in English) and its translations by language.
+type translation struct {
+	english string
+	by      map[string]string
+}
+
+// Localize says a reply in the customer's language (a code understand
+// recognises): each set text in it, alone or joined to others, is replaced
+// by its translation. Anything else — the company's content, an admin's
+// message — stays as written, and so does all of it for English or a
+// language without translations.
+func Localize(lang, reply string) string {
+	if lang == "" || lang == "en" || reply == "" {
+		return reply
+	}
+	for _, tr := range translations {
+		if t, ok := tr.by[lang]; ok && strings.Contains(reply, tr.english) {
+			reply = strings.Replace(reply, tr.english, t, 1)
+		}
+	}
+	return reply
+}
