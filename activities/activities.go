@@ -121,6 +121,10 @@ type GenerateInput struct {
 	// Voice is how the agent speaks, as LoadContext read it this turn; nil
 	// reads it from the agent settings.
 	Voice *decide.Voice
+	// History is the conversation so far (bounded), Language the
+	// customer's: a model sees them, the extractive answerer does not.
+	History  []answer.Turn `json:",omitempty"`
+	Language string        `json:",omitempty"`
 }
 
 // GenerateResult is the agent's reply.
@@ -147,6 +151,8 @@ func (a *Activities) Generate(ctx context.Context, in GenerateInput) (GenerateRe
 		AgentName:  voice.AgentName,
 		Tone:       voice.Tone,
 		Guidelines: voice.Guidelines,
+		History:    in.History,
+		Language:   in.Language,
 	}
 	for _, p := range in.Passages {
 		req.Passages = append(req.Passages, answer.Passage(p))

@@ -21,6 +21,19 @@ type Request struct {
 	AgentName  string
 	Tone       string
 	Guidelines string
+	// History is the conversation so far, oldest first (bounded by the
+	// caller), without the question.
+	History []Turn
+	// Language is the customer's language (an ISO 639-1 code), "" when
+	// unknown.
+	Language string
+}
+
+// Turn is one message of the conversation so far.
+type Turn struct {
+	// Customer is set for the customer's messages, unset for the agent's.
+	Customer bool
+	Text     string
 }
 
 // Citation names a source the reply used.

@@ -1,10 +1,17 @@
 package server_test
 
 import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/internal/testenv"
 )
@@ -52,4 +59,51 @@ func TestTheAgentsOwnMessagesFollowTheCustomersLanguage(t *testing.T) {
 	require.Contains(t, es, "podría contarme", "the clarifying question in Spanish")
 	require.Equal(t, "¡De nada! ¿Puedo ayudarle en algo más?", say("l1", "m2", "gracias"), "the language the customer wrote in before")
 	require.Contains(t, say("l2", "m1", "Wo ist meine Bestellung?"), "Bestellnummer")
+}
+
+// With a language model, each call carries the conversation so far, the
+// customer's language, and the passages marked as data, not instructions.
+// (The model is an in-process stand-in speaking the chat-completions
+// protocol; no model's answer quality is measured here.)
+func TestTheModelSeesTheConversation(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var requests []map[string]any
+	model := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		mu.Lock()
+		requests = append(requests, body)
+		n := len(requests)
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = fmt.Fprintf(w, `{"id":"c%d","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"finish_reason":"stop",
+			"message":{"role":"assistant","content":"Answer %d from the help content [1]."}}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}`, n, n)
+	}))
+	t.Cleanup(model.Close)
+	app := testenv.NewApp(t, testenv.AppOptions{Generator: answer.NewOpenAI(model.URL+"/v1", "k", "m", 10*time.Second)})
+	say := func(id, text string) string {
+		t.Helper()
+		r := do(t, "POST", app.URL+"/v1/conversations/llm-1/messages", app.Keys.Widget, []byte(`{"id":"`+id+`","text":"`+text+`"}`))
+		require.Equal(t, 200, r.Status, r.Raw)
+		return r.Body["reply"].(map[string]any)["text"].(string)
+	}
+	require.Equal(t, "Answer 1 from the help content.", say("m1", "Do you ship to Canada?"))
+	require.Equal(t, "Answer 2 from the help content.", say("m2", "How long does that take?"))
+
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, requests, 2)
+	msgs := requests[1]["messages"].([]any)
+	var roles, texts []string
+	for _, m := range msgs {
+		mm := m.(map[string]any)
+		roles = append(roles, mm["role"].(string))
+		texts = append(texts, fmt.Sprint(mm["content"]))
+	}
+	require.Equal(t, []string{"system", "user", "assistant", "user"}, roles)
+	require.Contains(t, texts[0], "not instructions")
+	require.Equal(t, "Do you ship to Canada?", texts[1])
+	require.Equal(t, "Answer 1 from the help content.", texts[2])
+	require.Contains(t, texts[3], "How long does that take?")
 }

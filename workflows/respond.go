@@ -153,7 +153,8 @@ func (c *conversation) retrieve(ctx workflow.Context, query string, r *retrieval
 func (c *conversation) generate(ctx workflow.Context, question string, passages []activities.Passage,
 	cx activities.LoadContextResult) (*activities.GenerateResult, error) {
 	var a *activities.Activities
-	in := activities.GenerateInput{WorkspaceID: c.state.WorkspaceID, Question: question, Passages: passages, Voice: cx.Settings.Voice}
+	in := activities.GenerateInput{WorkspaceID: c.state.WorkspaceID, Question: question, Passages: passages, Voice: cx.Settings.Voice,
+		History: c.state.Recent, Language: c.state.Language}
 	var gen activities.GenerateResult
 	var err error
 	if cx.LocalGeneration {

@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/switchboardhq/switchboard/activities"
+	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/decide"
 )
 
@@ -121,6 +122,19 @@ func (c *conversation) fail(ctx workflow.Context, msg CustomerMessage, received 
 	return c.finish(ctx, msg, received, AgentReply{Text: c.state.Handoff.Message, HandedOff: true}, team)
 }
 
+// remember keeps the latest messages for a model to see, at most
+// recentTurns; a reply a rep gives later is the rep's.
+func (c *conversation) remember(turns ...answer.Turn) {
+	for _, t := range turns {
+		if t.Text != "" {
+			c.state.Recent = append(c.state.Recent, t)
+		}
+	}
+	if n := len(c.state.Recent); n > recentTurns {
+		c.state.Recent = append([]answer.Turn(nil), c.state.Recent[n-recentTurns:]...)
+	}
+}
+
 // stepError names the step of respond that failed.
 type stepError struct {
 	step string
@@ -152,6 +166,7 @@ func (c *conversation) finish(ctx workflow.Context, msg CustomerMessage, receive
 	out.Status = c.state.Status
 	out.IssueType = c.state.IssueType
 	c.sayReply(msg.ID, out, answered)
+	c.remember(answer.Turn{Customer: true, Text: msg.Text}, answer.Turn{Text: out.Text})
 	c.note(msg.ID, decide.Entry{Kind: decide.KindReply, Summary: "replied", Detail: map[string]any{
 		"time_to_answer_ms": ms, "known": out.Known, "citations": len(out.Citations), "handed_off": out.HandedOff,
 	}})

@@ -29,6 +29,9 @@ const (
 // conversation continues as new (sooner when the server suggests it).
 const DefaultMaxTurnsPerRun = 200
 
+// recentTurns bounds ConversationState.Recent.
+const recentTurns = 12
+
 // carriedReplies bounds the replies a run carries into the next when it
 // continues as new (see ConversationState.RecentReplies).
 const carriedReplies = 100
@@ -252,6 +255,9 @@ type ConversationState struct {
 	// inactivity ends the conversation.
 	InactivityHandoff *decide.Team
 
+	// Recent is the conversation's latest messages, the customer's and the
+	// agent's (at most recentTurns), which a language model sees.
+	Recent []answer.Turn `json:",omitempty"`
 	// RecentReplies are the replies to the latest messages, by message ID.
 	RecentReplies []RecentReply
 }
