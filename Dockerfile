@@ -18,9 +18,13 @@ RUN go mod download
 COPY . .
 # Pure Go (the SQLite driver included), so a static binary.
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /switchboard ./cmd/switchboard
+# The bootstrap volume's mount point, owned by nonroot: a new named volume
+# takes this ownership, so `workspace bootstrap` may write its key file there.
+RUN mkdir /bootstrap
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /switchboard /switchboard
+COPY --from=build --chown=nonroot:nonroot /bootstrap /bootstrap
 # The default 127.0.0.1 would be unreachable from outside the container.
 ENV SWITCHBOARD_HTTP_ADDR=0.0.0.0:8088
 EXPOSE 8088

@@ -42,18 +42,20 @@ const (
 	svcTemporalUI = "temporal-ui"
 	svcWeaviate   = "weaviate"
 	svcMigrate    = "migrate"
+	svcBootstrap  = "bootstrap"
 	svcServer     = "server"
 	svcWorker     = "worker"
 )
 
 // switchboardServices run the image the Dockerfile builds.
-var switchboardServices = []string{svcMigrate, svcServer, svcWorker}
+var switchboardServices = []string{svcMigrate, svcBootstrap, svcServer, svcWorker}
 
 // composeFile is the part of docker-compose.yml the tests read. Environment
 // must be written as a map, depends_on in its long form, ports in the short
 // form and commands as lists.
 type composeFile struct {
 	Services map[string]composeService `yaml:"services"`
+	Volumes  map[string]any            `yaml:"volumes"`
 }
 
 type composeService struct {
@@ -63,6 +65,7 @@ type composeService struct {
 	Command     []string          `yaml:"command"`
 	Environment map[string]string `yaml:"environment"`
 	Ports       []string          `yaml:"ports"`
+	Volumes     []string          `yaml:"volumes"`
 	DependsOn   map[string]struct {
 		Condition string `yaml:"condition"`
 	} `yaml:"depends_on"`
@@ -86,7 +89,7 @@ func setup(t *testing.T) *testBundle {
 	require.NoError(t, err)
 	var c composeFile
 	require.NoError(t, yaml.Unmarshal(raw, &c), "docker-compose.yml does not parse")
-	for _, name := range []string{svcPostgres, svcTemporal, svcTemporalUI, svcWeaviate, svcMigrate, svcServer, svcWorker} {
+	for _, name := range []string{svcPostgres, svcTemporal, svcTemporalUI, svcWeaviate, svcMigrate, svcBootstrap, svcServer, svcWorker} {
 		require.Contains(t, c.Services, name, "docker-compose.yml: service %q is missing", name)
 	}
 	return &testBundle{raw: string(raw), compose: c, configVars: configVariables(t)}
@@ -522,6 +525,9 @@ func TestDockerfileBuildsSwitchboard(t *testing.T) {
 		s := b.service(name)
 		require.Equal(t, ".", s.Build, "docker-compose.yml: %s should be built from the Dockerfile here", name)
 		require.Empty(t, s.Entrypoint, "docker-compose.yml: %s should keep the image's entrypoint", name)
+		if name == svcBootstrap {
+			continue // TestComposeBootstrapsTheFirstWorkspace checks its command
+		}
 		require.Equal(t, []string{name}, s.Command, "docker-compose.yml: %s should run `switchboard %s`", name, name)
 	}
 
@@ -538,4 +544,57 @@ func mustAtoi(t *testing.T, s string) int {
 	n, err := strconv.Atoi(s)
 	require.NoError(t, err)
 	return n
+}
+
+// TestComposeBootstrapsTheFirstWorkspace checks the one-shot bootstrap
+// service: after migrate, `switchboard workspace bootstrap` (which creates a
+// workspace only when there is none) writes the admin key to a file on a
+// named volume that the image's nonroot user may write, and the README says
+// where to read it.
+func TestComposeBootstrapsTheFirstWorkspace(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	s := b.service(svcBootstrap)
+
+	require.GreaterOrEqual(t, len(s.Command), 2, "docker-compose.yml: bootstrap should run `switchboard workspace bootstrap`")
+	require.Equal(t, []string{"workspace", "bootstrap"}, s.Command[:2], "docker-compose.yml: bootstrap should run `switchboard workspace bootstrap`")
+	require.True(t, callsIn(t, "app", "RunWorkspace", "Bootstrap"), "app.RunWorkspace no longer calls workspaces.Bootstrap")
+	main, err := os.ReadFile(filepath.Join("cmd", "switchboard", "main.go"))
+	require.NoError(t, err)
+	require.Contains(t, string(main), "app.RunWorkspace(", "cmd/switchboard no longer runs the workspace command")
+	i := slices.Index(s.Command, "--name")
+	require.True(t, i > 0 && i+1 < len(s.Command) && interpolate(s.Command[i+1]) != "", "docker-compose.yml: bootstrap should name the workspace (--name)")
+	i = slices.Index(s.Command, "--out")
+	require.True(t, i > 0 && i+1 < len(s.Command), "docker-compose.yml: bootstrap should write the key to a file (--out)")
+	out := s.Command[i+1]
+
+	// The file is on a named volume, mounted at its directory.
+	var volume string
+	for _, v := range s.Volumes {
+		name, target, _ := strings.Cut(v, ":")
+		target, _, _ = strings.Cut(target, ":")
+		if target == filepath.Dir(out) {
+			volume = name
+		}
+	}
+	require.NotEmpty(t, volume, "docker-compose.yml: bootstrap's --out %s should be on a volume mounted at %s", out, filepath.Dir(out))
+	require.Contains(t, b.compose.Volumes, volume, "docker-compose.yml: bootstrap's volume %s should be a named volume", volume)
+
+	// A new named volume takes the ownership of the image's directory: the
+	// image must have it, owned by the user it runs as.
+	stages := dockerStages(t)
+	final := stages[len(stages)-1]
+	owned := slices.ContainsFunc(final.Instructions, func(in dockerInstruction) bool {
+		return in.Op == "COPY" && strings.Contains(in.Args, "--chown=nonroot") && strings.HasSuffix(in.Args, " "+filepath.Dir(out))
+	})
+	require.True(t, owned, "Dockerfile: the final stage should have %s, owned by nonroot", filepath.Dir(out))
+
+	require.Equal(t, "service_completed_successfully", s.DependsOn[svcMigrate].Condition,
+		"docker-compose.yml: bootstrap should run after migrate has succeeded")
+	require.Contains(t, []string{"", "no", "on-failure"}, s.Restart, "docker-compose.yml: bootstrap is one-shot")
+
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	require.True(t, strings.Contains(string(readme), out), "README.md should say where the bootstrap service writes the admin key (%s)", out)
+	require.True(t, strings.Contains(string(readme), "switchboard_"+volume), "README.md should say how to read the key from the bootstrap volume (switchboard_%s)", volume)
 }

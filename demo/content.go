@@ -100,6 +100,23 @@ var orders = []order{
 	{"SP-1006", "it@northwind-enterprise.example", "delivered", 452000, 45, 42, 40, []item{{"ORG-CORK", "Cork desk organiser", 400}}},
 }
 
+// product is a demo catalogue item.
+type product struct {
+	SKU, Name    string
+	PriceCents   int64
+	Availability string
+}
+
+var products = []product{
+	{"NB-A5", "A5 recycled notebook", 1240, models.AvailabilityInStock},
+	{"NB-A4", "A4 recycled notebook", 800, models.AvailabilityOutOfStock},
+	{"ORG-BAM", "Bamboo desk organiser", 5995, models.AvailabilityInStock},
+	{"ORG-CORK", "Cork desk organiser", 1130, models.AvailabilityInStock},
+	{"PEN-AL", "Refillable aluminium pen", 1800, models.AvailabilityInStock},
+	{"INK-BLK", "Black ink refill", 192, models.AvailabilityInStock},
+	{"PAP-LTR", "Recycled letter paper, ream", 640, models.AvailabilityPreorder},
+}
+
 // handoffRule is a demo handoff rule.
 type handoffRule struct {
 	Name, Condition, Mode, Team, Message string

@@ -156,7 +156,7 @@ func Seed(ctx context.Context, db *gorm.DB, now time.Time) (Seeded, Keys, error)
 		contactIDs := map[string]string{}
 		for _, c := range contacts {
 			row := models.Contact{
-				ID: uuid.NewString(), WorkspaceID: wsID, Email: c.Email, Name: c.Name, Tier: c.Tier,
+				ID: uuid.NewString(), WorkspaceID: wsID, ExternalID: c.Email, Email: c.Email, Name: c.Name, Tier: c.Tier,
 				LifecycleStage: c.Stage, CompanySize: c.CompanySize, EmailVerified: c.Verified,
 				Properties: models.NewJSON(map[string]any{}), CreatedAt: now, UpdatedAt: now,
 			}
@@ -168,7 +168,7 @@ func Seed(ctx context.Context, db *gorm.DB, now time.Time) (Seeded, Keys, error)
 		day := 24 * time.Hour
 		for _, o := range orders {
 			row := models.Order{
-				ID: uuid.NewString(), WorkspaceID: wsID, ContactID: contactIDs[o.Email], Number: o.Number,
+				ID: uuid.NewString(), WorkspaceID: wsID, ExternalID: o.Number, ContactID: contactIDs[o.Email], Number: o.Number,
 				Status: o.Status, TotalCents: o.TotalCents, Currency: "USD",
 				PlacedAt: now.Add(-time.Duration(o.PlacedDaysAgo) * day), UpdatedAt: now,
 			}
@@ -182,6 +182,15 @@ func Seed(ctx context.Context, db *gorm.DB, now time.Time) (Seeded, Keys, error)
 			if o.DeliveredDaysAgo > 0 {
 				t := now.Add(-time.Duration(o.DeliveredDaysAgo) * day)
 				row.DeliveredAt = &t
+			}
+			if err := tx.Create(&row).Error; err != nil {
+				return err
+			}
+		}
+		for _, p := range products {
+			row := models.Product{
+				ID: uuid.NewString(), WorkspaceID: wsID, ExternalID: p.SKU, Name: p.Name, SKU: p.SKU,
+				PriceCents: p.PriceCents, Currency: "USD", Availability: p.Availability, CreatedAt: now, UpdatedAt: now,
 			}
 			if err := tx.Create(&row).Error; err != nil {
 				return err

@@ -75,7 +75,11 @@ func Open(databaseURL string) (*gorm.DB, error) {
 
 // Migrate creates or updates every table.
 func Migrate(db *gorm.DB) error {
+	backfill := needExternalIDs(db)
 	if err := db.AutoMigrate(All()...); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if err := backfill.run(db); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	if err := createConfigTriggers(db); err != nil {

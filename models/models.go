@@ -19,6 +19,11 @@ type Workspace struct {
 	ID   string `gorm:"primaryKey;size:36"`
 	Name string `gorm:"not null"`
 	Demo bool   `gorm:"not null;default:false"`
+	// TimeZone is an IANA time zone name ("Europe/Berlin").
+	TimeZone string `gorm:"not null;size:64;default:UTC"`
+	// DefaultLanguage is a BCP 47 tag ("en", "pt-BR"): the language the
+	// workspace speaks when a customer's is not known.
+	DefaultLanguage string `gorm:"not null;size:35;default:en"`
 	// ConfigVersion goes up whenever a row of a table in ConfigTables
 	// changes (a trigger does it, in the same transaction), so a cache of
 	// the workspace's configuration knows when it is stale.
@@ -178,12 +183,17 @@ type ContentSource struct {
 
 // Contact is a customer in the workspace's CRM.
 type Contact struct {
-	ID             string `gorm:"primaryKey;size:36"`
-	WorkspaceID    string `gorm:"not null;size:36;uniqueIndex:idx_contact_email"`
+	ID          string `gorm:"primaryKey;size:36"`
+	WorkspaceID string `gorm:"not null;size:36;uniqueIndex:idx_contact_email;uniqueIndex:idx_contact_external,where:external_id <> ''"`
+	// ExternalID is the company's own ID of the contact; "" for a contact
+	// only the agent knows (a lead it created).
+	ExternalID     string `gorm:"not null;default:'';size:128;uniqueIndex:idx_contact_external,where:external_id <> ''"`
 	Email          string `gorm:"not null;uniqueIndex:idx_contact_email"`
 	Name           string
+	Phone          string `gorm:"size:32"`
 	Tier           string `gorm:"not null;size:32"`
 	LifecycleStage string `gorm:"size:32"`
+	Company        string
 	CompanySize    int
 	EmailVerified  bool
 	Properties     JSON[map[string]any]
@@ -205,13 +215,17 @@ const (
 // Order is a customer's order in the CRM.
 type Order struct {
 	ID          string `gorm:"primaryKey;size:36"`
-	WorkspaceID string `gorm:"not null;size:36;uniqueIndex:idx_order_number"`
+	WorkspaceID string `gorm:"not null;size:36;uniqueIndex:idx_order_number;uniqueIndex:idx_order_external,where:external_id <> ''"`
+	// ExternalID is the company's own ID of the order.
+	ExternalID string `gorm:"not null;default:'';size:128;uniqueIndex:idx_order_external,where:external_id <> ''"`
+	// ContactID is "" once the contact was erased.
 	ContactID   string `gorm:"not null;index;size:36"`
 	Number      string `gorm:"not null;uniqueIndex:idx_order_number"`
 	Status      string `gorm:"not null;size:16"`
 	TotalCents  int64
 	Currency    string `gorm:"size:3"`
 	Items       JSON[[]OrderItem]
+	Tracking    JSON[*OrderTracking]
 	PlacedAt    time.Time
 	ShippedAt   *time.Time
 	DeliveredAt *time.Time
@@ -220,9 +234,10 @@ type Order struct {
 
 // OrderItem is one line of an order.
 type OrderItem struct {
-	SKU      string `json:"sku"`
-	Name     string `json:"name"`
-	Quantity int    `json:"quantity"`
+	SKU        string `json:"sku"`
+	Name       string `json:"name"`
+	Quantity   int    `json:"quantity"`
+	PriceCents int64  `json:"price_cents,omitempty"`
 }
 
 // Ticket is a support ticket in the CRM.
@@ -442,5 +457,6 @@ func All() []any {
 	all = append(all, limitModels()...)
 	all = append(all, verificationModels()...)
 	all = append(all, identityModels()...)
+	all = append(all, crmModels()...)
 	return append(all, analyticsModels()...)
 }

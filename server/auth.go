@@ -1,10 +1,6 @@
 package server
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base32"
-	"encoding/hex"
 	"errors"
 	"slices"
 	"strings"
@@ -14,6 +10,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/apperr"
 	"github.com/switchboardhq/switchboard/models"
+	"github.com/switchboardhq/switchboard/workspaces"
 )
 
 const (
@@ -56,7 +53,7 @@ func (s *Server) auth(roles ...string) gin.HandlerFunc {
 		}
 		var key models.APIKey
 		err := s.DB.WithContext(c.Request.Context()).
-			Where("hash = ? AND revoked_at IS NULL", HashKey(strings.TrimSpace(token))).
+			Where("hash = ? AND revoked_at IS NULL", workspaces.HashKey(strings.TrimSpace(token))).
 			Take(&key).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			s.fail(c, apperr.Errorf(apperr.EUNAUTHORIZED, "Authorization: unknown or revoked API key"))
@@ -79,20 +76,9 @@ func principal(c *gin.Context) Principal {
 	return c.MustGet(principalKey).(Principal)
 }
 
-// HashKey is how API keys are stored: hex SHA-256. Keys carry 160 random
-// bits, so a slow password hash would add nothing.
-func HashKey(key string) string {
-	sum := sha256.Sum256([]byte(key))
-	return hex.EncodeToString(sum[:])
-}
+// HashKey is how API keys are stored (workspaces.HashKey).
+func HashKey(key string) string { return workspaces.HashKey(key) }
 
-// NewKey returns a new random API key for a role, e.g. "sb_admin_…", and its
-// display prefix.
-func NewKey(role string) (key, prefix string) {
-	b := make([]byte, 20)
-	if _, err := rand.Read(b); err != nil {
-		panic(err) // crypto/rand does not fail on Linux
-	}
-	key = "sb_" + role + "_" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
-	return key, key[:min(len(key), 14)]
-}
+// NewKey returns a new random API key for a role and its display prefix
+// (workspaces.NewKey).
+func NewKey(role string) (key, prefix string) { return workspaces.NewKey(role) }

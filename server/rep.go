@@ -302,6 +302,8 @@ func (s *Server) repEvents(c *gin.Context) {
 	defer tick.Stop()
 	keepAlive := time.NewTicker(eventKeepAlive)
 	defer keepAlive.Stop()
+	keyCheck := time.NewTicker(keyRecheck)
+	defer keyCheck.Stop()
 	for {
 		q := db.Where("workspace_id = ? AND id > ?", p.WorkspaceID, last)
 		if team != "" {
@@ -312,6 +314,9 @@ func (s *Server) repEvents(c *gin.Context) {
 			if c.Request.Context().Err() == nil {
 				s.Log.Error("rep events", "err", err)
 			}
+			return
+		}
+		if len(events) > 0 && s.streamKeyRevoked(c, p.KeyID) {
 			return
 		}
 		for _, e := range events {
@@ -343,6 +348,10 @@ func (s *Server) repEvents(c *gin.Context) {
 			}
 			fmt.Fprintf(w, ": keep-alive\n\n")
 			w.Flush()
+		case <-keyCheck.C:
+			if s.streamKeyRevoked(c, p.KeyID) {
+				return
+			}
 		case <-tick.C:
 		}
 	}

@@ -46,7 +46,10 @@ func (s *Server) readJSON(c *gin.Context, dst any) error {
 func jsonError(err error) error {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
+	var app *apperr.Error
 	switch {
+	case errors.As(err, &app):
+		return app // a type's own decoding named the field
 	case errors.As(err, &syntax):
 		return apperr.Invalid("body", fmt.Sprintf("invalid JSON at byte %d: %s", syntax.Offset, syntax.Error()))
 	case errors.As(err, &typ):

@@ -102,6 +102,12 @@ func (s *Server) Handler() http.Handler {
 	v1.GET("/teams", s.auth(roleAdmin, roleAuditor), s.listTeams)
 	v1.PUT("/teams/:key", s.auth(roleAdmin), s.putTeam)
 	v1.DELETE("/teams/:key", s.auth(roleAdmin), s.deleteTeam)
+	// The workspace and its people's keys (admins write; auditors read).
+	v1.GET("/workspace", s.auth(roleAdmin, roleAuditor), s.getWorkspace)
+	v1.PUT("/workspace", s.auth(roleAdmin), s.putWorkspace)
+	v1.GET("/keys", s.auth(roleAdmin, roleAuditor), s.listKeys)
+	v1.POST("/keys", s.auth(roleAdmin), s.createKey)
+	v1.DELETE("/keys/:keyID", s.auth(roleAdmin), s.revokeKey)
 	// Lead qualification (admins).
 	v1.GET("/leads/settings", s.auth(roleAdmin), s.getLeadSettings)
 	v1.PUT("/leads/settings", s.auth(roleAdmin), s.putLeadSettings)
@@ -145,6 +151,8 @@ func (s *Server) Handler() http.Handler {
 	v1.POST("/channels/:channelID/identity-secret", s.auth(roleAdmin), s.rotateIdentitySecret)
 	v1.DELETE("/channels/:channelID/identity-secret", s.auth(roleAdmin), s.deleteIdentitySecret)
 	v1.GET("/widget/channel", s.auth(roleWidget), s.widgetChannel)
+	// The company's CRM records (admins write; auditors read).
+	s.crmRoutes(v1)
 	v1.POST("/webhooks/:channelID", s.inboundWebhook)
 	// The Temporal codec server (auditors and admins): the Temporal UI and
 	// CLI send it encrypted payloads of conversation histories to decrypt.

@@ -25,6 +25,17 @@ commands:
   worker    run the Temporal worker
   migrate   migrate the database, create the Weaviate collection and register
             Temporal search attributes
+  workspace create --name NAME [--time-zone TZ] [--language TAG]
+            create a workspace and print it with its first admin key (shown
+            once); migrates the database first
+  workspace bootstrap --name NAME --out FILE [--time-zone TZ] [--language TAG]
+            the same, only if the database has no workspace yet, writing the
+            admin key to FILE (docker-compose's bootstrap service)
+  keys create --workspace ID --role admin|rep|auditor [--team T] [--name NAME]
+  keys list --workspace ID
+  keys revoke --workspace ID --key KEYID
+            create an API key (printed once), list keys (never their secrets),
+            revoke one at once
   tools     build the pinned Temporal CLI, weaviate-server, staticcheck and
             workflowcheck into the cache
   lint      run staticcheck and workflowcheck over every package (make test)
@@ -65,6 +76,10 @@ func main() {
 		err = app.RunWorker(ctx, cfg)
 	case "migrate":
 		err = app.RunMigrate(ctx, cfg)
+	case "workspace":
+		err = app.RunWorkspace(ctx, cfg, args, os.Stdout, os.Stderr)
+	case "keys":
+		err = app.RunKeys(ctx, cfg, args, os.Stdout, os.Stderr)
 	case "tools":
 		err = app.RunTools(ctx, cfg, os.Stdout)
 	case "lint":

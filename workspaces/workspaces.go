@@ -1,0 +1,206 @@
+package workspaces
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	// The time zones are compiled in, so a time zone is checked the same
+	// on a base image without zoneinfo files.
+	_ "time/tzdata"
+
+	"github.com/google/uuid"
+	"golang.org/x/text/language"
+	"gorm.io/gorm"
+
+	"github.com/switchboardhq/switchboard/apperr"
+	"github.com/switchboardhq/switchboard/models"
+)
+
+// Defaults of a new workspace.
+const (
+	DefaultTimeZone = "UTC"
+	DefaultLanguage = "en"
+)
+
+// Settings are a workspace as the API shows it.
+type Settings struct {
+	ID              string    `json:"id"`
+	Name            string    `json:"name"`
+	TimeZone        string    `json:"time_zone"`
+	DefaultLanguage string    `json:"default_language"`
+	CreatedAt       time.Time `json:"created_at"`
+}
+
+// SettingsInput is what an admin sets: every field (PUT replaces them all).
+type SettingsInput struct {
+	Name string `json:"name"`
+	// TimeZone is an IANA time zone name ("Europe/Berlin").
+	TimeZone string `json:"time_zone"`
+	// DefaultLanguage is a BCP 47 tag ("en", "pt-BR").
+	DefaultLanguage string `json:"default_language"`
+}
+
+// languageTag is the shape of the short BCP 47 tags accepted: a language and
+// up to a few subtags (script, region, variant), at most 35 characters.
+var languageTag = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$`)
+
+// normalize trims and checks the input, naming the field, and puts the
+// language tag in canonical form ("pt-br" → "pt-BR").
+func (in *SettingsInput) normalize() error {
+	in.Name = strings.TrimSpace(in.Name)
+	in.TimeZone = strings.TrimSpace(in.TimeZone)
+	in.DefaultLanguage = strings.TrimSpace(in.DefaultLanguage)
+	if err := checkName("name", in.Name, false); err != nil {
+		return err
+	}
+	switch in.TimeZone {
+	case "":
+		return apperr.Invalid("time_zone", "must not be empty (an IANA time zone such as \"Europe/Berlin\" or \"UTC\")")
+	case "Local":
+		return apperr.Invalid("time_zone", "\"Local\" is the server's time zone: name one (\"Europe/Berlin\", \"UTC\")")
+	}
+	if len(in.TimeZone) > 64 {
+		return apperr.Invalid("time_zone", "longer than 64 characters")
+	}
+	if _, err := time.LoadLocation(in.TimeZone); err != nil {
+		return apperr.Invalid("time_zone", fmt.Sprintf("%q is not an IANA time zone (such as \"Europe/Berlin\" or \"UTC\")", in.TimeZone))
+	}
+	if in.DefaultLanguage == "" {
+		return apperr.Invalid("default_language", "must not be empty (a BCP 47 tag such as \"en\" or \"pt-BR\")")
+	}
+	if len(in.DefaultLanguage) > 35 || !languageTag.MatchString(in.DefaultLanguage) {
+		return apperr.Invalid("default_language", fmt.Sprintf("%q is not a short BCP 47 tag (such as \"en\" or \"pt-BR\")", in.DefaultLanguage))
+	}
+	tag, err := language.Parse(in.DefaultLanguage)
+	if err != nil {
+		return apperr.Invalid("default_language", fmt.Sprintf("%q is not a known BCP 47 language tag", in.DefaultLanguage))
+	}
+	in.DefaultLanguage = tag.String()
+	return nil
+}
+
+func settingsOf(w models.Workspace) Settings {
+	return Settings{ID: w.ID, Name: w.Name, TimeZone: w.TimeZone, DefaultLanguage: w.DefaultLanguage, CreatedAt: w.CreatedAt}
+}
+
+// Created is a new workspace and its first admin key, whose secret is shown
+// this once.
+type Created struct {
+	Workspace Settings   `json:"workspace"`
+	AdminKey  CreatedKey `json:"admin_key"`
+}
+
+// Create makes a workspace and its first admin key, in one transaction. An
+// empty time zone or language takes DefaultTimeZone or DefaultLanguage.
+func Create(ctx context.Context, db *gorm.DB, in SettingsInput) (Created, error) {
+	if in.TimeZone == "" {
+		in.TimeZone = DefaultTimeZone
+	}
+	if in.DefaultLanguage == "" {
+		in.DefaultLanguage = DefaultLanguage
+	}
+	if err := in.normalize(); err != nil {
+		return Created{}, err
+	}
+	var out Created
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		out, err = insertWorkspace(tx, in)
+		return err
+	})
+	if err != nil {
+		return Created{}, fmt.Errorf("create workspace: %w", err)
+	}
+	return out, nil
+}
+
+// bootstrapLock serializes Bootstrap across processes on PostgreSQL, so two
+// at once make one workspace.
+const bootstrapLock = 7_406_013_556
+
+// Bootstrap makes the first workspace of an installation, as Create does,
+// unless the database has a workspace already (demo workspaces aside): then
+// it does nothing and reports false. save is called with the new workspace
+// and key before the transaction commits; if it fails, nothing is written.
+// It is what a deployment runs on every start.
+func Bootstrap(ctx context.Context, db *gorm.DB, in SettingsInput, save func(Created) error) (Created, bool, error) {
+	if in.TimeZone == "" {
+		in.TimeZone = DefaultTimeZone
+	}
+	if in.DefaultLanguage == "" {
+		in.DefaultLanguage = DefaultLanguage
+	}
+	if err := in.normalize(); err != nil {
+		return Created{}, false, err
+	}
+	var out Created
+	var made bool
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if tx.Dialector.Name() == "postgres" {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", bootstrapLock).Error; err != nil {
+				return err
+			}
+		}
+		var n int64
+		if err := tx.Model(&models.Workspace{}).Where("demo = ?", false).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		var err error
+		if out, err = insertWorkspace(tx, in); err != nil {
+			return err
+		}
+		made = true
+		return save(out)
+	})
+	if err != nil {
+		return Created{}, false, fmt.Errorf("bootstrap workspace: %w", err)
+	}
+	return out, made, nil
+}
+
+// insertWorkspace writes a workspace of checked input and its admin key.
+func insertWorkspace(tx *gorm.DB, in SettingsInput) (Created, error) {
+	now := time.Now().UTC()
+	w := models.Workspace{ID: uuid.NewString(), Name: in.Name, TimeZone: in.TimeZone, DefaultLanguage: in.DefaultLanguage, CreatedAt: now}
+	if err := tx.Create(&w).Error; err != nil {
+		return Created{}, err
+	}
+	key, err := insertKey(tx, KeyInput{WorkspaceID: w.ID, Role: models.RoleAdmin, Name: "first admin"}, now)
+	if err != nil {
+		return Created{}, err
+	}
+	return Created{Workspace: settingsOf(w), AdminKey: key}, nil
+}
+
+// Get returns a workspace's settings.
+func Get(ctx context.Context, db *gorm.DB, id string) (Settings, error) {
+	var w models.Workspace
+	if err := db.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&w).Error; err != nil {
+		return Settings{}, err
+	}
+	if w.ID == "" {
+		return Settings{}, apperr.Errorf(apperr.ENOTFOUND, "workspace %s not found", id)
+	}
+	return settingsOf(w), nil
+}
+
+// Update replaces a workspace's name, time zone and default language.
+func Update(ctx context.Context, db *gorm.DB, id string, in SettingsInput) (Settings, error) {
+	if err := in.normalize(); err != nil {
+		return Settings{}, err
+	}
+	res := db.WithContext(ctx).Model(&models.Workspace{}).Where("id = ?", id).
+		Updates(map[string]any{"name": in.Name, "time_zone": in.TimeZone, "default_language": in.DefaultLanguage})
+	if res.Error != nil {
+		return Settings{}, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return Settings{}, apperr.Errorf(apperr.ENOTFOUND, "workspace %s not found", id)
+	}
+	return Get(ctx, db, id)
+}
