@@ -196,3 +196,10 @@ func TestDetailsReadBackAsWritten(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, r, back)
 }
+
+func TestRepJoinedText(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "Ada from Support has joined the conversation.", decide.RepJoinedText("Ada", "Support"))
+	require.Equal(t, "Ada has joined the conversation.", decide.RepJoinedText("Ada", ""))
+	require.Equal(t, "A member of our team has joined the conversation.", decide.RepJoinedText("", "Support"))
+}

@@ -35,8 +35,15 @@ func CodeSentText(email string) string {
 		" is the address on your account, I've just sent a 6-digit code to it: please type it here. It's valid for 10 minutes."
 }
 
-// RepJoinedText announces a rep who joined the conversation.
-func RepJoinedText(repName string) string { return RepName(repName) + " has joined the conversation." }
+// RepJoinedText announces a rep who joined the conversation, with the
+// team's name when it is known: "Ada from Support has joined the
+// conversation."
+func RepJoinedText(repName, teamName string) string {
+	if repName != "" && teamName != "" {
+		return repName + " from " + teamName + " has joined the conversation."
+	}
+	return RepName(repName) + " has joined the conversation."
+}
 
 // RepName is how the customer sees a rep's name.
 func RepName(name string) string {

@@ -107,3 +107,28 @@ func TestTheModelSeesTheConversation(t *testing.T) {
 	require.Equal(t, "Answer 1 from the help content.", texts[2])
 	require.Contains(t, texts[3], "How long does that take?")
 }
+
+// Reps are named people: the transcript says who joined, from which team.
+func TestTheTranscriptSaysWhichRepJoined(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	k := do(t, "POST", app.URL+"/v1/keys", app.Keys.Admin, []byte(`{"role":"rep","name":"Ada","team":"support"}`))
+	require.Equal(t, 201, k.Status, k.Raw)
+	ada := k.Body["key"].(string)
+	r := do(t, "POST", app.URL+"/v1/conversations/named-1/messages", app.Keys.Widget, []byte(`{"id":"m1","text":"I want to talk to a human"}`))
+	require.Equal(t, 200, r.Status, r.Raw)
+	require.Equal(t, true, r.Body["handed_off"])
+	require.Eventually(t, func() bool {
+		return do(t, "POST", app.URL+"/v1/rep/conversations/named-1/accept", ada, nil).Status == 202
+	}, 10*time.Second, 100*time.Millisecond)
+	require.Eventually(t, func() bool {
+		got := do(t, "GET", app.URL+"/v1/conversations/named-1", app.Keys.Auditor, nil)
+		msgs, _ := got.Body["messages"].([]any)
+		for _, m := range msgs {
+			if m.(map[string]any)["text"] == "Ada from Customer support has joined the conversation." {
+				return true
+			}
+		}
+		return false
+	}, 10*time.Second, 100*time.Millisecond)
+}

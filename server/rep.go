@@ -116,10 +116,23 @@ func (s *Server) signal(c *gin.Context, conv models.Conversation, name string, a
 	return nil
 }
 
-func (s *Server) repName(c *gin.Context) string {
+// repOf is the name of the rep the request's key names, and the display
+// name of the rep's team (the key's, else the conversation's), as the
+// customer reads them: "Ada from Support has joined".
+func (s *Server) repOf(c *gin.Context, conv models.Conversation) (name, team string) {
+	db := s.DB.WithContext(c.Request.Context())
 	var key models.APIKey
-	s.DB.WithContext(c.Request.Context()).Where("id = ?", principal(c).KeyID).Limit(1).Find(&key)
-	return key.Name
+	db.Where("id = ?", principal(c).KeyID).Limit(1).Find(&key)
+	teamKey := key.Team
+	if teamKey == "" {
+		teamKey = conv.Team
+	}
+	if teamKey != "" {
+		var t models.Team
+		db.Where("workspace_id = ? AND key = ?", conv.WorkspaceID, teamKey).Limit(1).Find(&t)
+		team = t.Name
+	}
+	return key.Name, team
 }
 
 // repAccept takes a handed-off conversation.
@@ -129,7 +142,8 @@ func (s *Server) repAccept(c *gin.Context) {
 		err = apperr.Errorf(apperr.ECONFLICT, "the conversation was already accepted")
 	}
 	if err == nil {
-		err = s.signal(c, conv, workflows.SignalRepAccepted, workflows.RepAccepted{RepKeyID: principal(c).KeyID, RepName: s.repName(c)})
+		name, team := s.repOf(c, conv)
+		err = s.signal(c, conv, workflows.SignalRepAccepted, workflows.RepAccepted{RepKeyID: principal(c).KeyID, RepName: name, RepTeam: team})
 	}
 	if err != nil {
 		s.fail(c, err)
@@ -160,8 +174,9 @@ func (s *Server) repReply(c *gin.Context) {
 	}
 	conv, err := s.conversationFor(c)
 	if err == nil {
+		name, team := s.repOf(c, conv)
 		err = s.signal(c, conv, workflows.SignalRepMessage, workflows.RepMessage{
-			ID: req.ID, RepKeyID: principal(c).KeyID, RepName: s.repName(c), Text: req.Text,
+			ID: req.ID, RepKeyID: principal(c).KeyID, RepName: name, RepTeam: team, Text: req.Text,
 		})
 	}
 	if err == nil {

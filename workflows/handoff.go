@@ -91,7 +91,7 @@ func (c *conversation) accepted(ctx workflow.Context, sig RepAccepted) {
 	h.AcceptedAt, h.RepKeyID, h.RepName = &now, sig.RepKeyID, sig.RepName
 	c.state.Status = StatusRepActive
 	c.state.LastActivity = now
-	c.say(c.systemMessageID("joined"), RoleSystem, decide.RepJoinedText(sig.RepName), now)
+	c.say(c.systemMessageID("joined"), RoleSystem, decide.RepJoinedText(sig.RepName, sig.RepTeam), now)
 	c.note("", decide.Entry{Kind: decide.KindRepAccepted, Summary: decide.RepName(sig.RepName) + " accepted",
 		Detail: decide.RepAcceptedDetail{RepKeyID: sig.RepKeyID, WaitedMs: now.Sub(h.At).Milliseconds()}.Map()})
 	c.emit(ctx, decide.EventAccepted, map[string]any{"rep": sig.RepName})
@@ -111,7 +111,7 @@ func (c *conversation) onRepMessage(ctx workflow.Context, sig RepMessage) {
 	}
 	if c.state.Status != StatusRepActive {
 		// Writing to the customer is accepting the handoff.
-		c.accepted(ctx, RepAccepted{RepKeyID: sig.RepKeyID, RepName: sig.RepName})
+		c.accepted(ctx, RepAccepted{RepKeyID: sig.RepKeyID, RepName: sig.RepName, RepTeam: sig.RepTeam})
 	}
 	now := workflow.Now(ctx)
 	c.state.LastActivity = now

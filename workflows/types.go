@@ -141,6 +141,8 @@ type AgentReply struct {
 type RepAccepted struct {
 	RepKeyID string
 	RepName  string
+	// RepTeam is the display name of the rep's team, "" when unknown.
+	RepTeam string `json:",omitempty"`
 }
 
 // RepMessage is the rep_message signal.
@@ -148,7 +150,9 @@ type RepMessage struct {
 	ID       string
 	RepKeyID string
 	RepName  string
-	Text     string
+	// RepTeam is the display name of the rep's team, "" when unknown.
+	RepTeam string `json:",omitempty"`
+	Text    string
 }
 
 // HandBack is the hand_back signal.
