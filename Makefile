@@ -40,10 +40,12 @@ bench: tools
 bench-retrieval: tools
 	./$(BIN) stack -- sh -c 'WEAVIATE_URL=$$SWITCHBOARD_TEST_WEAVIATE_URL WEAVIATE_GRPC_ADDRESS=$$SWITCHBOARD_TEST_WEAVIATE_GRPC_ADDRESS ./$(BIN) bench retrieval'
 
-# Retrieval quality over the demo knowledge base's labelled questions:
-# recall@3, MRR and the questions missed (make test keeps a floor).
+# Retrieval quality over the demo knowledge base's labelled questions
+# (recall@3, MRR and the questions missed), then the scripted multi-turn
+# conversations (the share of turns with the right outcome and each miss);
+# make test keeps a floor under both.
 eval: tools
-	./$(BIN) stack -- sh -c 'TEMPORAL_ADDRESS=$$SWITCHBOARD_TEST_TEMPORAL_ADDRESS WEAVIATE_URL=$$SWITCHBOARD_TEST_WEAVIATE_URL WEAVIATE_GRPC_ADDRESS=$$SWITCHBOARD_TEST_WEAVIATE_GRPC_ADDRESS ./$(BIN) eval retrieval'
+	./$(BIN) stack -- sh -c 'export TEMPORAL_ADDRESS=$$SWITCHBOARD_TEST_TEMPORAL_ADDRESS WEAVIATE_URL=$$SWITCHBOARD_TEST_WEAVIATE_URL WEAVIATE_GRPC_ADDRESS=$$SWITCHBOARD_TEST_WEAVIATE_GRPC_ADDRESS; ./$(BIN) eval retrieval && echo && ./$(BIN) eval conversations'
 
 vet:
 	$(GO) vet ./...

@@ -30,7 +30,7 @@ const retrievalEvalLimit = 5
 
 // EvalOptions configure RunEval.
 type EvalOptions struct {
-	// What names the evaluation; "retrieval" is the only one.
+	// What names the evaluation: "retrieval" or "conversations".
 	What string
 	// JSON prints the report as JSON instead of text.
 	JSON bool
@@ -40,20 +40,20 @@ type EvalOptions struct {
 func ParseEvalFlags(args []string, errOut io.Writer) (EvalOptions, error) {
 	var opts EvalOptions
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return opts, errors.New("eval: name what to evaluate: switchboard eval retrieval [-json]")
+		return opts, errors.New("eval: name what to evaluate: switchboard eval retrieval|conversations [-json]")
 	}
 	opts.What, args = args[0], args[1:]
-	if opts.What != "retrieval" {
-		return opts, fmt.Errorf("eval: unknown evaluation %q (there is: retrieval)", opts.What)
+	if opts.What != "retrieval" && opts.What != "conversations" {
+		return opts, fmt.Errorf("eval: unknown evaluation %q (there are: retrieval, conversations)", opts.What)
 	}
-	fs := flag.NewFlagSet("eval retrieval", flag.ContinueOnError)
+	fs := flag.NewFlagSet("eval "+opts.What, flag.ContinueOnError)
 	fs.SetOutput(errOut)
 	fs.BoolVar(&opts.JSON, "json", false, "print the report as JSON")
 	if err := fs.Parse(args); err != nil {
 		return opts, err
 	}
 	if fs.NArg() > 0 {
-		return opts, fmt.Errorf("eval retrieval: unexpected argument %q", fs.Arg(0))
+		return opts, fmt.Errorf("eval %s: unexpected argument %q", opts.What, fs.Arg(0))
 	}
 	return opts, nil
 }
@@ -96,10 +96,25 @@ type EvalResult struct {
 // SyncSourceWorkflow per article on the configured Temporal and Weaviate,
 // with a throwaway SQLite database), asks each labelled question through
 // the Retrieve activity, prints recall@1/3/5, MRR and the questions missed,
-// and removes what it indexed.
+// and removes what it indexed. `eval conversations` plays the scripted
+// conversations through the API (see EvaluateConversations) and prints the
+// share of turns with the right outcome and every miss.
 func RunEval(ctx context.Context, cfg config.Config, out io.Writer, opts EvalOptions) error {
 	if !cfg.IsSet("SWITCHBOARD_LOG_LEVEL") {
 		cfg.LogLevel = "warn" // the report is the output
+	}
+	if opts.What == "conversations" {
+		report, err := EvaluateConversations(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		if opts.JSON {
+			enc := json.NewEncoder(out)
+			enc.SetIndent("", "  ")
+			return enc.Encode(report)
+		}
+		printConversationReport(out, report)
+		return nil
 	}
 	report, err := EvaluateRetrieval(ctx, cfg)
 	if err != nil {

@@ -52,6 +52,10 @@ commands:
             recall@3 and MRR of retrieval over the demo knowledge base's
             labelled questions, on the configured Temporal and Weaviate
             (make eval)
+  eval conversations [-json]
+            the share of turns with the right outcome over scripted
+            multi-turn conversations with the demo store, through the API
+            (make eval)
 `
 
 func main() {
