@@ -2,9 +2,9 @@ package server_test
 
 import (
 	"net"
-	"strings"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
