@@ -514,9 +514,9 @@ type benchConversation struct {
 func (b *bench) send(ctx context.Context, conv *benchConversation) error {
 	conv.sent++
 	msg := workflows.CustomerMessage{
-		ID:   fmt.Sprintf("%s-m%d", conv.id, conv.sent),
-		Text:     benchQuestions[(conv.question+conv.sent)%len(benchQuestions)],
-		Verified: &workflows.Identity{Email: benchContact, Method: workflows.IdentityToken},
+		ID:        fmt.Sprintf("%s-m%d", conv.id, conv.sent),
+		Text:      benchQuestions[(conv.question+conv.sent)%len(benchQuestions)],
+		Verified:  &workflows.Identity{Email: benchContact, Method: workflows.IdentityToken},
 		ChannelID: server.TestChannelID,
 	}
 	var (
