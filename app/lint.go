@@ -10,11 +10,22 @@ import (
 	"github.com/switchboardhq/switchboard/devstack"
 )
 
-// RunLint runs the pinned linters (staticcheck, and Temporal's workflowcheck,
-// which reports non-deterministic code reachable from a workflow) over every
-// package of the module in the working directory. Any finding is an error.
+// RunLint checks that every Go file is gofmt-formatted, then runs the pinned
+// linters (staticcheck, and Temporal's workflowcheck, which reports
+// non-deterministic code reachable from a workflow) over every package of the
+// module in the working directory. Any finding is an error.
 func RunLint(ctx context.Context, cfg config.Config, out io.Writer) error {
 	failed := 0
+	unformatted, err := exec.CommandContext(ctx, "gofmt", "-l", ".").Output()
+	switch {
+	case err != nil:
+		return fmt.Errorf("lint: gofmt: %w", err)
+	case len(unformatted) > 0:
+		fmt.Fprintf(out, "lint: not gofmt-formatted (run gofmt -w):\n%s", unformatted)
+		failed++
+	default:
+		fmt.Fprintln(out, "lint: gofmt: every file formatted")
+	}
 	for _, t := range devstack.Linters() {
 		bin, err := t.Require(cfg.ToolsDir)
 		if err != nil {
