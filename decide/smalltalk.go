@@ -106,3 +106,24 @@ func SmallTalkReply(kind SmallTalk, afterAnswer bool) (reply string, entry Entry
 	}
 	return goodbyeReply, Entry{Kind: KindSmallTalk, Summary: summary, Detail: detail}
 }
+
+// smallTalkLanguage is the language a small-talk word gives away; a greeting
+// is too short for understand to recognise its language otherwise.
+var smallTalkLanguage = map[string]string{
+	"hola": "es", "buenos": "es", "buenas": "es", "gracias": "es", "adios": "es",
+	"guten": "de", "danke": "de", "dank": "de", "tschuss": "de",
+	"bonjour": "fr", "salut": "fr", "merci": "fr", "revoir": "fr",
+	"obrigado": "pt", "obrigada": "pt", "ola": "pt",
+	"grazie": "it", "ciao": "it",
+}
+
+// SmallTalkLanguage is the language of a small-talk message's words (a code
+// of package understand), "" when they do not say.
+func SmallTalkLanguage(text string) string {
+	for _, w := range textfold.Words(text) {
+		if l, ok := smallTalkLanguage[w]; ok {
+			return l
+		}
+	}
+	return ""
+}

@@ -45,3 +45,11 @@ func TestSmallTalkReply(t *testing.T) {
 	require.Equal(t, "Glad I could help. Have a great day!", reply)
 	require.Contains(t, e.Summary, "confirmed it helped")
 }
+
+func TestSmallTalkLanguage(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "es", decide.SmallTalkLanguage("¡Hola!"))
+	require.Equal(t, "de", decide.SmallTalkLanguage("Vielen Dank, tschüss"))
+	require.Equal(t, "fr", decide.SmallTalkLanguage("merci beaucoup"))
+	require.Equal(t, "", decide.SmallTalkLanguage("thanks!"))
+}

@@ -125,11 +125,21 @@ type handoffRule struct {
 // handoffRules are the demo's published handoff rule set, first match wins.
 var handoffRules = []handoffRule{
 	{
-		Name:      "Refunds, cancellations and log-in problems go to a person",
-		Condition: `containsAny(conversation.text, ["refund", "cancel", "can't log in", "cannot log in", "chargeback"])`,
-		Mode:      "transfer_now",
-		Team:      "support",
-		Message:   "I'm bringing in someone from our support team who can sort this out for you.",
+		Name: "Refunds, cancellations and log-in problems go to a person",
+		Condition: `containsAny(conversation.text, ["refund", "cancel", "can't log in", "cannot log in", "chargeback", ` +
+			`"money back", "stop the order", "stop my order"])`,
+		Mode:    "transfer_now",
+		Team:    "support",
+		Message: "I'm bringing in someone from our support team who can sort this out for you.",
+	},
+	{
+		Name: "Billing disputes, missing orders and account changes go to a person",
+		Condition: `containsAny(conversation.text, ["charged twice", "double charged", "charged me twice", "dispute", ` +
+			`"overcharged", "never arrived", "hasn't arrived", "has not arrived", "didn't arrive", "never received", ` +
+			`"not received", "didn't receive", "weeks late", "change my email", "change the email"])`,
+		Mode:    "transfer_now",
+		Team:    "support",
+		Message: "I'm bringing in someone from our support team who can look into this with you.",
 	},
 	{
 		Name:      "Frustrated customers go to a person",

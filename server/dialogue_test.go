@@ -54,6 +54,7 @@ func TestTheAgentsOwnMessagesFollowTheCustomersLanguage(t *testing.T) {
 		require.Equal(t, 200, r.Status, r.Raw)
 		return r.Body["reply"].(map[string]any)["text"].(string)
 	}
+	require.Equal(t, "¡Hola! ¿En qué puedo ayudarle?", say("l0", "m1", "¡Hola!"))
 	es := say("l1", "m1", "¿Puedo pagar con una cabra?")
 	require.NotEqual(t, decide.ClarifyText, es)
 	require.Contains(t, es, "podría contarme", "the clarifying question in Spanish")

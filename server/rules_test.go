@@ -159,7 +159,7 @@ func TestDraftPublishAndRollback(t *testing.T) {
 	v1 := versions[0].(map[string]any)
 	require.Equal(t, 1.0, v1["version"])
 	require.Equal(t, "published", v1["state"])
-	require.Equal(t, 3.0, v1["rule_count"])
+	require.Equal(t, 4.0, v1["rule_count"])
 	r = do(t, "GET", rules+"/versions/1", auditor, nil)
 	require.Equal(t, http.StatusOK, r.Status, r.Raw)
 	v1Rules := names(r.Body["rules"].([]any))

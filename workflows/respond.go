@@ -48,6 +48,9 @@ func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, t turn
 	if kind := decide.SmallTalkOf(msg.Text); kind != "" {
 		// A greeting, thanks or a goodbye: a fitting reply, which answers no
 		// question (and so never makes the conversation resolved).
+		if lang := decide.SmallTalkLanguage(msg.Text); lang != "" {
+			c.state.Language = lang
+		}
 		reply, entry := decide.SmallTalkReply(kind, c.state.AgentAnswered)
 		c.note(msg.ID, entry)
 		return AgentReply{Text: reply, Known: true}, "", nil
