@@ -36,7 +36,6 @@ func TestEvaluateRulesLoadsThePinnedVersion(t *testing.T) {
 	}
 
 	published := evaluate(1)
-	require.Equal(t, 3, published.RuleCount)
 	require.NotNil(t, published.Decision.Matched)
 
 	require.Zero(t, evaluate(9).RuleCount, "a version that does not exist has no rules")
@@ -44,7 +43,9 @@ func TestEvaluateRulesLoadsThePinnedVersion(t *testing.T) {
 	// A draft is read anew each time: it changes until it is published.
 	draft, err := rulesets.Draft(ctx, db, seeded.WorkspaceID, "handoff")
 	require.NoError(t, err)
-	require.Equal(t, 3, evaluate(draft.Version).RuleCount)
+	require.NotEmpty(t, draft.Rules)
+	require.Equal(t, len(draft.Rules), published.RuleCount, "a new draft starts as the published version")
+	require.Equal(t, len(draft.Rules), evaluate(draft.Version).RuleCount)
 	for _, r := range draft.Rules {
 		require.NoError(t, rulesets.DeleteRule(ctx, db, seeded.WorkspaceID, "handoff", r.ID))
 	}
