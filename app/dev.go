@@ -137,7 +137,8 @@ func RunDev(ctx context.Context, cfg config.Config, out io.Writer) (err error) {
 	printBanner(out, info, infoPath)
 
 	errCh := make(chan error, 1)
-	go func() { errCh <- serveHTTP(ctx, l, d.server().Handler()) }()
+	srv := d.server()
+	go func() { errCh <- serveHTTP(ctx, l, srv.Handler(), srv.CloseStreams) }()
 	select {
 	case err = <-errCh:
 		return err

@@ -28,7 +28,8 @@ func RunServer(ctx context.Context, cfg config.Config) error {
 		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
 	}
 	log.Info("switchboard server listening", "addr", l.Addr().String())
-	return serveHTTP(ctx, l, d.server().Handler())
+	srv := d.server()
+	return serveHTTP(ctx, l, srv.Handler(), srv.CloseStreams)
 }
 
 // RunWorker runs the Temporal worker until ctx ends.
@@ -76,8 +77,11 @@ func RunMigrate(ctx context.Context, cfg config.Config) error {
 }
 
 // serveHTTP serves h on l until ctx ends, then shuts down gracefully.
-func serveHTTP(ctx context.Context, l net.Listener, h http.Handler) error {
+func serveHTTP(ctx context.Context, l net.Listener, h http.Handler, onShutdown func()) error {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	// Long-lived responses end as the shutdown starts, so it need not wait
+	// for them.
+	srv.RegisterOnShutdown(onShutdown)
 	errCh := make(chan error, 1)
 	go func() { errCh <- srv.Serve(l) }()
 	select {

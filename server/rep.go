@@ -352,6 +352,8 @@ func (s *Server) repEvents(c *gin.Context) {
 		select {
 		case <-c.Request.Context().Done():
 			return
+		case <-s.closing():
+			return // the server shuts down: the client reconnects elsewhere
 		case <-keepAlive.C:
 			// A stream whose lease is lost ends: the client reconnects
 			// with Last-Event-ID and misses nothing.

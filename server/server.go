@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -45,6 +46,10 @@ type Server struct {
 	// Codec is the codec server at /codec, through which the Temporal UI
 	// and CLI decrypt histories (none when nil: histories are not encrypted).
 	Codec *codec.Server
+
+	// closed is closed by CloseStreams (see closing).
+	makeClosed, closeOnce sync.Once
+	closed                chan struct{}
 }
 
 // Handler returns the API's routes.
@@ -68,6 +73,10 @@ func (s *Server) Handler() http.Handler {
 	r.GET("/web/:file", s.webFile)
 	r.GET("/v1/conversations/:conversationID/suggestion", s.auth(roleRep, roleAdmin), s.suggestReply)
 
+	// Probes: /livez checks nothing but the process, /readyz (and the
+	// older /healthz) every dependency, naming the one that is down.
+	r.GET("/livez", s.live)
+	r.GET("/readyz", s.health)
 	r.GET("/healthz", s.health)
 	v1 := r.Group("/v1")
 	// Customers (through the chat widget's key).

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -156,4 +157,43 @@ func TestSandboxChangesNothing(t *testing.T) {
 	q := do(t, "GET", app.URL+"/v1/rep/queue", app.Keys.Rep, nil)
 	require.Equal(t, 200, q.Status, q.Raw)
 	require.Empty(t, q.Body["conversations"], "not in a rep's queue")
+}
+
+// A shutting-down server ends its reps' event streams at once, so a graceful
+// shutdown does not wait for them; the liveness probe checks nothing but
+// the process, the readiness probe every dependency.
+func TestShutdownEndsEventStreamsAndProbes(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	req, err := http.NewRequest("GET", app.URL+"/v1/rep/events", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+app.Keys.Rep)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, 200, resp.StatusCode)
+	ended := make(chan struct{})
+	go func() {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		close(ended)
+	}()
+	select {
+	case <-ended:
+		t.Fatal("the stream ended before the shutdown")
+	case <-time.After(300 * time.Millisecond):
+	}
+	app.Server.CloseStreams()
+	app.Server.CloseStreams() // twice is harmless
+	select {
+	case <-ended:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the event stream is still open after CloseStreams")
+	}
+
+	live := do(t, "GET", app.URL+"/livez", "", nil)
+	require.Equal(t, 200, live.Status, live.Raw)
+	require.Equal(t, "ok", live.Body["status"])
+	ready := do(t, "GET", app.URL+"/readyz", "", nil)
+	require.Equal(t, 200, ready.Status, ready.Raw)
+	require.Equal(t, "ok", ready.Body["checks"].(map[string]any)["database"])
 }

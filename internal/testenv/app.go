@@ -34,6 +34,8 @@ type App struct {
 	Demo        demo.Seeded
 	Keys        demo.Keys
 	URL         string
+	// Server is the API server behind URL.
+	Server *server.Server
 }
 
 // AppOptions tune NewApp.
@@ -119,6 +121,7 @@ func NewApp(t *testing.T, o AppOptions) *App {
 	if o.Codec != nil {
 		srv.Codec = codec.NewServer(o.Codec, codec.ServerOptions{AllowOrigins: o.CodecOrigins})
 	}
+	a.Server = srv
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
 	a.URL = hs.URL
