@@ -180,26 +180,4 @@ func decodeRow(data []byte, dst any) error {
 // *OrderRecord or *ProductRecord); errors name the field.
 func DecodeRecord(data []byte, dst any) error { return decodeRow(data, dst) }
 
-func jsonError(err error) error {
-	var syntax *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	var app *apperr.Error
-	switch {
-	case errors.As(err, &app):
-		return app
-	case errors.As(err, &syntax):
-		return apperr.Invalid("json", fmt.Sprintf("invalid at byte %d: %s", syntax.Offset, syntax.Error()))
-	case errors.As(err, &typ):
-		field := typ.Field
-		if field == "" {
-			field = "row"
-		}
-		return apperr.Invalid(field, fmt.Sprintf("expected %s, got %s", typ.Type.String(), typ.Value))
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return apperr.Invalid("json", "ends too early")
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return apperr.Invalid(name, "unknown field")
-	}
-	return apperr.Invalid("json", err.Error())
-}
+func jsonError(err error) error { return apperr.InvalidJSON(err, "json") }

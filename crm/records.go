@@ -73,6 +73,10 @@ var Availabilities = []string{
 // dots, dashes and parentheses.
 var phoneNumber = regexp.MustCompile(`^\+?[0-9][0-9 ().-]{4,30}$`)
 
+// ValidPhone reports whether s is a phone number as customers type it; the
+// widget's contact form checks with it too.
+func ValidPhone(s string) bool { return phoneNumber.MatchString(s) }
+
 var currencyCode = regexp.MustCompile(`^[A-Z]{3}$`)
 
 // ValidExternalID checks an external ID: 1–128 characters, no control

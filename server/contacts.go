@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/mail"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -12,12 +11,9 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/switchboardhq/switchboard/apperr"
+	"github.com/switchboardhq/switchboard/crm"
 	"github.com/switchboardhq/switchboard/models"
 )
-
-// phoneNumber is a phone number as customers type it: digits with an
-// optional leading +, spaces, dots, dashes and parentheses.
-var phoneNumber = regexp.MustCompile(`^\+?[0-9][0-9 ().-]{4,30}$`)
 
 // contactOf checks the contact details of a customer's message.
 func contactOf(req *contactRequest) (models.ConversationContact, error) {
@@ -37,7 +33,7 @@ func contactOf(req *contactRequest) (models.ConversationContact, error) {
 		return out, apperr.Invalid("contact.name", "longer than 200 characters")
 	}
 	out.Phone = strings.TrimSpace(req.Phone)
-	if out.Phone != "" && !phoneNumber.MatchString(out.Phone) {
+	if out.Phone != "" && !crm.ValidPhone(out.Phone) {
 		return out, apperr.Invalid("contact.phone", "is not a phone number (digits, optionally starting with +)")
 	}
 	return out, nil

@@ -43,29 +43,7 @@ func (s *Server) readJSON(c *gin.Context, dst any) error {
 	return nil
 }
 
-func jsonError(err error) error {
-	var syntax *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	var app *apperr.Error
-	switch {
-	case errors.As(err, &app):
-		return app // a type's own decoding named the field
-	case errors.As(err, &syntax):
-		return apperr.Invalid("body", fmt.Sprintf("invalid JSON at byte %d: %s", syntax.Offset, syntax.Error()))
-	case errors.As(err, &typ):
-		field := typ.Field
-		if field == "" {
-			field = "body"
-		}
-		return apperr.Invalid(field, fmt.Sprintf("expected %s, got %s", typ.Type.String(), typ.Value))
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return apperr.Invalid("body", "JSON ends too early")
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return apperr.Invalid(name, "unknown field")
-	}
-	return apperr.Invalid("body", err.Error())
-}
+func jsonError(err error) error { return apperr.InvalidJSON(err, "body") }
 
 // validID checks a client-chosen identifier: 1–128 characters of letters,
 // digits and . _ : -.

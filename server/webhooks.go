@@ -24,6 +24,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/apperr"
+	"github.com/switchboardhq/switchboard/crm"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/workflows"
 )
@@ -251,7 +252,7 @@ func inboundSender(channelType string, in inboundMessage) (string, models.Conver
 		contact.Email = strings.ToLower(addr.Address)
 		return contact.Email, contact, nil
 	}
-	if !phoneNumber.MatchString(strings.TrimSpace(in.From)) {
+	if !crm.ValidPhone(strings.TrimSpace(in.From)) {
 		return "", contact, apperr.Invalid("from", fmt.Sprintf("%q is not a phone number", in.From))
 	}
 	digits := strings.Map(func(r rune) rune {

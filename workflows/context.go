@@ -25,6 +25,8 @@ type turnContext struct {
 	// follow-up the topic it follows and the message (decide.FollowUpQuery).
 	query    string
 	followUp bool
+	// smallTalk is what small talk the message is, "" for none.
+	smallTalk decide.SmallTalk
 	// prefetch is the retrieval started alongside LoadContext.
 	prefetch *retrieval
 }
@@ -43,6 +45,7 @@ func (c *conversation) enrich(ctx workflow.Context, msg CustomerMessage, receive
 	// Retrieval needs only the message, the channel and the customer's tier
 	// known so far, so it runs alongside LoadContext.
 	t.query, t.followUp = decide.FollowUpQuery(msg.Text, c.state.LastTopic)
+	t.smallTalk = decide.SmallTalkOf(msg.Text)
 	t.prefetch = c.startRetrieve(ctx, t.query)
 	if err := loaded.Get(ctx, &t.cx); err != nil {
 		return t, fmt.Errorf("load context: %w", err)

@@ -45,7 +45,7 @@ func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, t turn
 			return out, "", nil
 		}
 	}
-	if kind := decide.SmallTalkOf(msg.Text); kind != "" {
+	if kind := t.smallTalk; kind != "" {
 		// A greeting, thanks or a goodbye: a fitting reply, which answers no
 		// question (and so never makes the conversation resolved).
 		if lang := decide.SmallTalkLanguage(msg.Text); lang != "" {

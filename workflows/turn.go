@@ -91,7 +91,7 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 		out.HandedOff = true
 	}
 	unknownForHandoff := joining != nil && joining.Trigger == decide.TriggerUnansweredTwice
-	unknownIssue := t.unknownIssue && decide.SmallTalkOf(msg.Text) == "" // "hi" is no knowledge gap
+	unknownIssue := t.unknownIssue && t.smallTalk == "" // "hi" is no knowledge gap
 	if gap = decide.Gap(gap, unknownForHandoff, unknownIssue); gap != "" {
 		c.journal.gap = &activities.GapRecord{Question: msg.Text, IssueType: c.state.IssueType, Reason: gap, At: received}
 	}
