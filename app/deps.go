@@ -16,6 +16,7 @@ import (
 	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/codec"
+	"github.com/switchboardhq/switchboard/sealed"
 	"github.com/switchboardhq/switchboard/config"
 	"github.com/switchboardhq/switchboard/embedding"
 	"github.com/switchboardhq/switchboard/fetch"
@@ -45,6 +46,9 @@ type Deps struct {
 	// Codec encrypts what Temporal stores, when keys are configured (nil
 	// otherwise).
 	Codec *codec.Codec
+	// Secrets seals the secrets stored in the database (nil when no key is
+	// configured).
+	Secrets *sealed.Box
 }
 
 // Close closes the connections.
@@ -85,6 +89,10 @@ func Connect(cfg config.Config, log *slog.Logger) (*Deps, error) {
 		d.Codec.Configure(&opts)
 		log.Info("temporal payloads encrypted", "key_id", d.Codec.KeyID())
 	}
+	if d.Secrets, err = SecretsBox(cfg); err != nil {
+		d.Close()
+		return nil, err
+	}
 	d.Temporal, err = client.NewLazyClient(opts)
 	if err != nil {
 		d.Close()
@@ -112,6 +120,27 @@ func HistoryCodec(cfg config.Config) (*codec.Codec, error) {
 		return nil, fmt.Errorf("SWITCHBOARD_CODEC_KEYS: %w", err)
 	}
 	return c, nil
+}
+
+// SecretsBox seals the secrets stored in the database with
+// SWITCHBOARD_SECRETS_KEYS; nil when no key is configured.
+func SecretsBox(cfg config.Config) (*sealed.Box, error) {
+	if len(cfg.SecretsKeys) == 0 {
+		return nil, nil
+	}
+	keys := map[string][]byte{}
+	for _, k := range cfg.SecretsKeys {
+		keys[k.ID] = k.Secret
+	}
+	current := cfg.SecretsKeyID
+	if current == "" && len(cfg.SecretsKeys) == 1 {
+		current = cfg.SecretsKeys[0].ID
+	}
+	b, err := sealed.New(current, keys)
+	if err != nil {
+		return nil, fmt.Errorf("SWITCHBOARD_SECRETS_KEYS: %w", err)
+	}
+	return b, nil
 }
 
 // KnowledgeStore connects to Weaviate, with the embedder when one is

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"github.com/switchboardhq/switchboard/config"
 	"github.com/switchboardhq/switchboard/demo"
 	"github.com/switchboardhq/switchboard/devstack"
+	"github.com/switchboardhq/switchboard/sealed"
 	"github.com/switchboardhq/switchboard/worker"
 )
 
@@ -98,6 +100,11 @@ func RunDev(ctx context.Context, cfg config.Config, out io.Writer) (err error) {
 		cfg.WeaviateGRPCAddress = devstack.WeaviateGRPCAddress(cfg.DevWeaviatePort)
 	}
 
+	if len(cfg.SecretsKeys) == 0 {
+		if cfg.SecretsKeys, err = devSecretsKey(cfg.DataDir); err != nil {
+			return err
+		}
+	}
 	d, err := Connect(cfg, log)
 	if err != nil {
 		return err
@@ -231,4 +238,26 @@ func readJSONFile(path string, v any) error {
 		return errors.Join(fmt.Errorf("read %s", path), err)
 	}
 	return nil
+}
+
+// devSecretsKey is dev's key for the secrets it stores (action headers),
+// made once and kept in the data directory, so that they open after a
+// restart. Production sets SWITCHBOARD_SECRETS_KEYS instead.
+func devSecretsKey(dataDir string) ([]config.CodecKey, error) {
+	path := filepath.Join(dataDir, "secrets.key")
+	key, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		key = make([]byte, sealed.KeySize)
+		if _, err := rand.Read(key); err != nil {
+			return nil, fmt.Errorf("make the dev secrets key: %w", err)
+		}
+		err = os.WriteFile(path, key, 0o600)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("dev secrets key: %w", err)
+	}
+	if len(key) != sealed.KeySize {
+		return nil, fmt.Errorf("dev secrets key %s: %d bytes, want %d (delete it to make a new one)", path, len(key), sealed.KeySize)
+	}
+	return []config.CodecKey{{ID: "dev", Secret: key}}, nil
 }

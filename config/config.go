@@ -96,6 +96,14 @@ type Config struct {
 	// at /codec: the Temporal UI's, scheme://host:port without a path
 	// (SWITCHBOARD_CODEC_ORIGINS, comma-separated).
 	CodecOrigins []string
+	// SecretsKeys seal the secrets Switchboard stores in its database, such
+	// as an action's secret headers (package sealed):
+	// SWITCHBOARD_SECRETS_KEYS, in CodecKeys' format. Empty means no secret
+	// can be stored: a request that sets one is refused.
+	SecretsKeys []CodecKey
+	// SecretsKeyID is the ID of the key that seals new secrets
+	// (SWITCHBOARD_SECRETS_KEY_ID); empty means the only key of SecretsKeys.
+	SecretsKeyID string
 
 	// ToolsDir caches the pinned Temporal CLI and weaviate-server builds
 	// (SWITCHBOARD_TOOLS_DIR, default $XDG_CACHE_HOME/switchboard/bin).
@@ -274,6 +282,14 @@ func fromLookup(lookup func(string) (string, bool)) (Config, error) {
 		c.CodecKeys = keys
 	}
 	str("SWITCHBOARD_CODEC_KEY_ID", &c.CodecKeyID)
+	if v, ok := lookup("SWITCHBOARD_SECRETS_KEYS"); ok && v != "" {
+		keys, err := parseCodecKeys(v)
+		if err != nil {
+			errs = append(errs, "SWITCHBOARD_SECRETS_KEYS: "+err.Error())
+		}
+		c.SecretsKeys = keys
+	}
+	str("SWITCHBOARD_SECRETS_KEY_ID", &c.SecretsKeyID)
 	if v, ok := lookup("SWITCHBOARD_CODEC_ORIGINS"); ok && v != "" {
 		c.CodecOrigins = nil
 		for _, origin := range strings.Split(v, ",") {
