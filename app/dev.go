@@ -119,11 +119,13 @@ func RunDev(ctx context.Context, cfg config.Config, out io.Writer) (err error) {
 		return err
 	}
 
-	w := worker.New(d.Temporal, cfg.TaskQueue, d.Activities(), worker.WithSources(d.Sources()))
+	w := worker.New(d.Temporal, cfg.TaskQueue, d.Activities(), worker.WithSources(d.Sources()),
+		worker.WithDelivery(d.Delivery()))
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	defer w.Stop()
+	go d.Dispatcher().Run(ctx)
 
 	l, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {

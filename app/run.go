@@ -46,11 +46,13 @@ func RunWorker(ctx context.Context, cfg config.Config) error {
 	if err := waitForTemporal(ctx, d.Temporal, time.Minute); err != nil {
 		return err
 	}
-	w := worker.New(d.Temporal, cfg.TaskQueue, d.Activities(), worker.WithSources(d.Sources()))
+	w := worker.New(d.Temporal, cfg.TaskQueue, d.Activities(), worker.WithSources(d.Sources()),
+		worker.WithDelivery(d.Delivery()))
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	defer w.Stop()
+	go d.Dispatcher().Run(ctx)
 	log.Info("switchboard worker polling", "task_queue", cfg.TaskQueue, "namespace", cfg.TemporalNamespace)
 	<-ctx.Done()
 	return nil

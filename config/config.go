@@ -104,6 +104,9 @@ type Config struct {
 	// SecretsKeyID is the ID of the key that seals new secrets
 	// (SWITCHBOARD_SECRETS_KEY_ID); empty means the only key of SecretsKeys.
 	SecretsKeyID string
+	// Delivery configures how the outbox is delivered: SMTP, the WhatsApp
+	// Cloud API, the dispatcher's poll interval.
+	Delivery Delivery
 
 	// ToolsDir caches the pinned Temporal CLI and weaviate-server builds
 	// (SWITCHBOARD_TOOLS_DIR, default $XDG_CACHE_HOME/switchboard/bin).
@@ -161,6 +164,7 @@ func Default() Config {
 		DevTemporalUIPort: 8233,
 		DevWeaviatePort:   8080,
 		CodecOrigins:      []string{"http://localhost:8233", "http://127.0.0.1:8233"},
+		Delivery:          defaultDelivery(),
 		set:               map[string]bool{},
 	}
 }
@@ -290,6 +294,7 @@ func fromLookup(lookup func(string) (string, bool)) (Config, error) {
 		c.SecretsKeys = keys
 	}
 	str("SWITCHBOARD_SECRETS_KEY_ID", &c.SecretsKeyID)
+	readDelivery(lookup, &c.Delivery, c.set, &errs)
 	if v, ok := lookup("SWITCHBOARD_CODEC_ORIGINS"); ok && v != "" {
 		c.CodecOrigins = nil
 		for _, origin := range strings.Split(v, ",") {
@@ -396,6 +401,9 @@ func (c Config) Validate() error {
 		}
 	}
 	if err := c.validateCodec(); err != nil {
+		return err
+	}
+	if err := c.Delivery.validate(); err != nil {
 		return err
 	}
 	for name, port := range map[string]int{

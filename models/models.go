@@ -364,8 +364,9 @@ type KnowledgeGap struct {
 	ResolvedSourceID string `gorm:"size:36"`
 }
 
-// OutboxMessage is an email the agent sends (password reset, return label);
-// a mailer delivers it. The idempotency key makes each send happen once.
+// OutboxMessage is an email or whatsapp message the agent or a rep sends
+// (reply, password reset, return label, verification code); package delivery
+// delivers it. The idempotency key makes each send happen once.
 type OutboxMessage struct {
 	ID             string `gorm:"primaryKey;size:36"`
 	WorkspaceID    string `gorm:"not null;size:36;index"`
@@ -376,6 +377,18 @@ type OutboxMessage struct {
 	IdempotencyKey string `gorm:"not null;uniqueIndex"`
 	CreatedAt      time.Time
 	SentAt         *time.Time
+	// Status is OutboxQueued, OutboxSending, OutboxSent or OutboxFailed
+	// (package delivery moves it along).
+	Status string `gorm:"not null;size:16;default:queued;index"`
+	// Attempts counts the delivery attempts; LastError is the last one's
+	// failure (the reason, once Status is OutboxFailed).
+	Attempts  int    `gorm:"not null;default:0"`
+	LastError string `gorm:"type:text"`
+	// ProviderMessageID is the email's Message-ID or the WhatsApp message
+	// ID; ProviderStatus the provider's last report on it (delivered, read,
+	// failed).
+	ProviderMessageID string `gorm:"index"`
+	ProviderStatus    string `gorm:"size:16"`
 }
 
 // Return statuses.
@@ -458,5 +471,6 @@ func All() []any {
 	all = append(all, verificationModels()...)
 	all = append(all, identityModels()...)
 	all = append(all, crmModels()...)
+	all = append(all, deliveryModels()...)
 	return append(all, analyticsModels()...)
 }

@@ -7,6 +7,7 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/switchboardhq/switchboard/activities"
+	"github.com/switchboardhq/switchboard/delivery"
 	"github.com/switchboardhq/switchboard/fetch"
 	"github.com/switchboardhq/switchboard/workflows"
 )
@@ -15,7 +16,15 @@ import (
 type Option func(*options)
 
 type options struct {
-	sources *activities.Sources
+	sources  *activities.Sources
+	delivery *delivery.Activities
+}
+
+// WithDelivery registers these outbox delivery activities instead of the
+// default ones (acts' database, no SMTP server, no WhatsApp client: every
+// delivery fails).
+func WithDelivery(d *delivery.Activities) Option {
+	return func(o *options) { o.delivery = d }
 }
 
 // WithSources registers these content-source sync activities instead of the
@@ -35,10 +44,15 @@ func New(c client.Client, taskQueue string, acts *activities.Activities, opts ..
 	if o.sources == nil {
 		o.sources = &activities.Sources{DB: acts.DB, Knowledge: acts.Knowledge, Fetcher: fetch.New(fetch.Options{})}
 	}
+	if o.delivery == nil {
+		o.delivery = &delivery.Activities{DB: acts.DB}
+	}
 	w := sdkworker.New(c, taskQueue, sdkworker.Options{})
 	w.RegisterWorkflow(workflows.ConversationWorkflow)
 	w.RegisterWorkflow(workflows.SyncSourceWorkflow)
 	w.RegisterActivity(acts)
 	w.RegisterActivity(o.sources)
+	w.RegisterWorkflow(delivery.DeliverOutboxWorkflow)
+	w.RegisterActivity(o.delivery)
 	return w
 }

@@ -1,0 +1,28 @@
+package app
+
+import (
+	"github.com/switchboardhq/switchboard/delivery"
+)
+
+// Delivery are the outbox delivery activities: SMTP when
+// SWITCHBOARD_SMTP_ADDR is set, the WhatsApp Cloud API, the secrets box
+// that opens the channels' tokens.
+func (d *Deps) Delivery() *delivery.Activities {
+	a := &delivery.Activities{
+		DB: d.DB, From: d.cfg.Delivery.SMTP.From, Secrets: d.Secrets,
+		WhatsApp: &delivery.WhatsAppClient{BaseURL: d.cfg.Delivery.WhatsAppAPIURL},
+	}
+	if d.cfg.Delivery.SMTP.Addr != "" {
+		a.Mailer = &delivery.SMTPMailer{Config: d.cfg.Delivery.SMTP}
+	}
+	return a
+}
+
+// Dispatcher starts the delivery of queued outbox messages; emails only
+// when an SMTP server is configured.
+func (d *Deps) Dispatcher() *delivery.Dispatcher {
+	return &delivery.Dispatcher{
+		DB: d.DB, Temporal: d.Temporal, TaskQueue: d.cfg.TaskQueue, Emails: d.cfg.Delivery.SMTP.Addr != "",
+		Interval: d.cfg.Delivery.PollInterval, Log: d.log.With("component", "outbox"),
+	}
+}

@@ -1,0 +1,91 @@
+package models
+
+import "time"
+
+// Outbox statuses (OutboxMessage.Status).
+const (
+	// OutboxQueued: written, not yet given to the dispatcher (also the
+	// status of rows written before delivery existed).
+	OutboxQueued = "queued"
+	// OutboxSending: a delivery workflow has it; Attempts and LastError say
+	// how it is going.
+	OutboxSending = "sending"
+	// OutboxSent: the provider accepted it (ProviderMessageID).
+	OutboxSent = "sent"
+	// OutboxFailed: delivery gave up; LastError says why.
+	OutboxFailed = "failed"
+)
+
+// Outbox kinds with their own channel; every other kind is an email.
+const (
+	OutboxEmailReply    = "email_reply"
+	OutboxWhatsAppReply = "whatsapp_reply"
+)
+
+// ChannelProvider is how an email or whatsapp channel talks to its
+// provider: the sender address of its emails, and its WhatsApp Business
+// Cloud API number and credentials. A channel without a row sends email
+// with the server's SMTP settings, and its WhatsApp replies stay queued for
+// other glue to deliver.
+type ChannelProvider struct {
+	ChannelID   string `gorm:"primaryKey;size:36"`
+	WorkspaceID string `gorm:"not null;index;size:36"`
+	// EmailFrom is the From address of the channel's emails ("" = the
+	// server's SWITCHBOARD_SMTP_FROM).
+	EmailFrom string
+	// ReplyAll: the agent's replies go to every address of the customer's
+	// thread (To and Cc), not only to the sender.
+	ReplyAll bool `gorm:"not null;default:false"`
+	// WhatsAppPhoneNumberID is the Cloud API's phone number ID that sends.
+	WhatsAppPhoneNumberID string `gorm:"column:whatsapp_phone_number_id;size:64"`
+	// WhatsAppToken is the Cloud API access token, sealed (package sealed)
+	// for WhatsAppTokenPurpose.
+	WhatsAppToken string `gorm:"column:whatsapp_token;type:text"`
+	// WhatsAppAppSecret is the Meta app's secret that signs webhooks
+	// (X-Hub-Signature-256), sealed for WhatsAppAppSecretPurpose.
+	WhatsAppAppSecret string `gorm:"column:whatsapp_app_secret;type:text"`
+	// WhatsAppVerifyToken answers Meta's webhook verification challenge,
+	// sealed for WhatsAppVerifyTokenPurpose.
+	WhatsAppVerifyToken string `gorm:"column:whatsapp_verify_token;type:text"`
+	// WhatsAppTemplate and WhatsAppTemplateLanguage name the approved
+	// message template sent outside the 24-hour customer-service window
+	// ("" = such replies fail and the conversation needs a rep).
+	WhatsAppTemplate         string `gorm:"column:whatsapp_template;size:512"`
+	WhatsAppTemplateLanguage string `gorm:"column:whatsapp_template_language;size:16"`
+	UpdatedAt                time.Time
+}
+
+// WhatsAppTokenPurpose and its siblings bind a channel's sealed WhatsApp
+// secrets to the channel.
+func WhatsAppTokenPurpose(channelID string) string { return "whatsapp-token:" + channelID }
+
+// WhatsAppAppSecretPurpose is the sealing purpose of a channel's app secret.
+func WhatsAppAppSecretPurpose(channelID string) string { return "whatsapp-app-secret:" + channelID }
+
+// WhatsAppVerifyTokenPurpose is the sealing purpose of a channel's verify
+// token.
+func WhatsAppVerifyTokenPurpose(channelID string) string {
+	return "whatsapp-verify-token:" + channelID
+}
+
+// EmailThread links an email's Message-ID, received or sent on a channel,
+// to its conversation, so that a reply naming it in In-Reply-To or
+// References joins that conversation.
+type EmailThread struct {
+	// ID is DerivedID(channel ID, Message-ID).
+	ID        string `gorm:"primaryKey;size:36"`
+	ChannelID string `gorm:"not null;size:36;index:idx_email_thread_conversation,priority:1"`
+	// ConversationID is the conversation's external ID (the one its
+	// workflow ID is built from).
+	ConversationID string `gorm:"not null;size:128;index:idx_email_thread_conversation,priority:2"`
+	MessageID      string `gorm:"type:text;not null"`
+	// Addresses are the other addresses of the message (its To and Cc),
+	// for replying to all.
+	Addresses JSON[[]string]
+	CreatedAt time.Time
+}
+
+// deliveryModels lists the models of outbound delivery.
+func deliveryModels() []any {
+	return []any{&ChannelProvider{}, &EmailThread{}}
+}
