@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/switchboardhq/switchboard/actions"
 	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/models"
 )
@@ -257,4 +258,70 @@ func (a *Activities) queueEmail(ctx context.Context, m models.OutboxMessage) err
 		return fmt.Errorf("queue %s email: %w", m.Kind, err)
 	}
 	return nil
+}
+
+// CallActionInput is one call of a company-defined (HTTP) action.
+type CallActionInput struct {
+	WorkspaceID string
+	Action      string
+	// Inputs are the values gathered for it, as text.
+	Inputs map[string]string
+	// Email is the verified customer's address, "" when the action does
+	// not run for a verified customer; ContactID their contact, if any.
+	Email     string
+	ContactID string
+	// Key makes a retried call recognisable: it is the Idempotency-Key of
+	// an action that changes data.
+	Key string
+}
+
+// CallActionResult is what the call did: the reply for the customer and
+// the exchange's outline for the journal.
+type CallActionResult struct {
+	Text       string
+	Status     int
+	DurationMS int64
+}
+
+// CallAction calls a company's system for an action, under the action's
+// timeout (set where it is called) and the network policy. A refusal (4xx)
+// or inputs the schema rejects fail for good with a reply for the
+// customer; anything else is retried.
+func (a *Activities) CallAction(ctx context.Context, in CallActionInput) (CallActionResult, error) {
+	loaded, err := actions.Load(ctx, a.DB, a.Secrets, in.WorkspaceID, in.Action)
+	if errors.Is(err, actions.ErrNotFound) || (err == nil && !loaded.Enabled) {
+		return CallActionResult{}, actionFailed("%s", decide.NoLongerText)
+	}
+	if err != nil {
+		return CallActionResult{}, err
+	}
+	values, err := actions.Values(loaded.Spec, in.Inputs)
+	if err != nil {
+		return CallActionResult{}, actionFailed("I couldn't do that: %s", err)
+	}
+	contact := map[string]string{}
+	if in.Email != "" {
+		contact["email"] = in.Email
+	}
+	if in.ContactID != "" {
+		var c models.Contact
+		if err := a.DB.WithContext(ctx).Where("id = ?", in.ContactID).Limit(1).Find(&c).Error; err != nil {
+			return CallActionResult{}, fmt.Errorf("load contact: %w", err)
+		}
+		contact["name"], contact["external_id"] = c.Name, c.ExternalID
+	}
+	client := actions.NewClient(a.ActionsAllowPrivate, loaded.Hosts)
+	ex, err := actions.Call(ctx, client, actions.CallInput{
+		Spec: loaded.Spec, Inputs: values, Contact: contact, Secrets: loaded.Secrets, IdempotencyKey: in.Key,
+	})
+	out := CallActionResult{Text: ex.Reply, Status: ex.Status, DurationMS: ex.DurationMS}
+	var inputErr *actions.InputError
+	if refused, ok := actions.IsRefused(err); ok {
+		return out, actionFailed("I couldn't do that: %s", refused)
+	} else if errors.As(err, &inputErr) {
+		return out, actionFailed("I couldn't do that: %s", inputErr)
+	} else if err != nil {
+		return out, err
+	}
+	return out, nil
 }

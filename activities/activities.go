@@ -13,6 +13,7 @@ import (
 	"github.com/switchboardhq/switchboard/knowledge"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/rules"
+	"github.com/switchboardhq/switchboard/sealed"
 )
 
 // Activities holds the dependencies of every activity. Register it once with
@@ -28,6 +29,12 @@ type Activities struct {
 	Rules *rules.Cache
 	// HTTPClient sends team webhooks (http.DefaultClient when nil).
 	HTTPClient *http.Client
+	// Secrets opens the secret headers of the company's actions.
+	Secrets *sealed.Box
+	// ActionsAllowPrivate lets the company's actions call private addresses
+	// (SWITCHBOARD_FETCH_PRIVATE, development); otherwise only the hosts on
+	// the workspace's allow-list may be private.
+	ActionsAllowPrivate bool
 
 	configs configCache
 }

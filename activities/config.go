@@ -5,12 +5,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 
+	"github.com/switchboardhq/switchboard/actions"
 	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/models"
 )
@@ -98,7 +100,7 @@ func (c *configCache) put(workspaceID string, cfg *workspaceConfig) {
 func readConfig(db *gorm.DB, workspaceID string) (*workspaceConfig, error) {
 	var (
 		settings   models.AgentSettings
-		actions    []models.ActionSetting
+		actionRows []models.Action
 		teams      []models.Team
 		issueTypes int64
 		cfg        workspaceConfig
@@ -111,7 +113,7 @@ func readConfig(db *gorm.DB, workspaceID string) (*workspaceConfig, error) {
 		return nil
 	})
 	g.Go(func() error {
-		if err := db.Where("workspace_id = ? AND enabled = ?", workspaceID, true).Find(&actions).Error; err != nil {
+		if err := db.Where("workspace_id = ? AND enabled = ?", workspaceID, true).Find(&actionRows).Error; err != nil {
 			return fmt.Errorf("load action settings: %w", err)
 		}
 		return nil
@@ -140,8 +142,15 @@ func readConfig(db *gorm.DB, workspaceID string) (*workspaceConfig, error) {
 		return nil, err
 	}
 	cfg.config.Settings = decide.SettingsOf(settings)
-	for _, s := range actions {
-		cfg.config.Settings.ActionProtection[s.Action] = s.Protection
+	for _, row := range actionRows {
+		spec, err := actions.SpecOf(row)
+		if err != nil {
+			// A row the agent cannot use (a built-in since removed, a
+			// schema a later check refuses) leaves that action out.
+			slog.Warn("action left out", "workspace", workspaceID, "action", row.Name, "err", err)
+			continue
+		}
+		cfg.config.Settings.Actions[spec.Name] = spec
 	}
 	cfg.config.Teams = map[string]decide.Team{}
 	for _, t := range teams {

@@ -66,9 +66,12 @@ func TestLoadContextFollowsConfigChangesBetweenTurns(t *testing.T) {
 			Update("confidence_threshold", 0.7).Error)
 		require.Equal(t, 0.7, load().Settings.ConfidenceThreshold)
 
-		require.NoError(t, db.Create(&models.ActionSetting{WorkspaceID: "ws-1", Action: decide.ActionOrderStatus,
+		require.NoError(t, db.Create(&models.Action{WorkspaceID: "ws-1", Name: decide.ActionOrderStatus, Kind: models.ActionBuiltin,
 			Enabled: true, Protection: "verified"}).Error)
-		require.Equal(t, map[string]string{decide.ActionOrderStatus: "verified"}, load().Settings.ActionProtection)
+		got := load().Settings.Actions
+		require.Len(t, got, 1)
+		require.Equal(t, "verified", got[decide.ActionOrderStatus].Protection)
+		require.Equal(t, "builtin", got[decide.ActionOrderStatus].Kind)
 
 		require.NoError(t, db.Create(&models.Team{ID: "t-2", WorkspaceID: "ws-1", Key: "billing", Name: "Billing"}).Error)
 		require.NoError(t, db.Delete(&models.Team{}, "id = ?", "t-1").Error)

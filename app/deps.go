@@ -162,7 +162,8 @@ func KnowledgeStore(cfg config.Config) (*knowledge.Store, error) {
 // Activities are the conversation activities as the worker registers them,
 // with the configured generator.
 func (d *Deps) Activities() *activities.Activities {
-	a := &activities.Activities{DB: d.DB, Knowledge: d.Knowledge, Generator: answer.Extractive{}}
+	a := &activities.Activities{DB: d.DB, Knowledge: d.Knowledge, Generator: answer.Extractive{},
+		Secrets: d.Secrets, ActionsAllowPrivate: d.cfg.FetchPrivate}
 	if d.cfg.LLMBaseURL != "" {
 		a.Generator = answer.NewOpenAI(d.cfg.LLMBaseURL, d.cfg.LLMAPIKey, d.cfg.LLMModel, d.cfg.LLMTimeout)
 		a.IssueRefiner = issuetypes.NewOpenAIRefiner(d.cfg.LLMBaseURL, d.cfg.LLMAPIKey, d.cfg.LLMModel, d.cfg.LLMTimeout)
@@ -186,6 +187,7 @@ func (d *Deps) server() *server.Server {
 		DB: d.DB, Temporal: d.Temporal, Knowledge: d.Knowledge,
 		TaskQueue: d.cfg.TaskQueue, MaxBodyBytes: d.cfg.MaxBodyBytes, Log: d.log,
 		UploadMaxBytes: d.cfg.SourceMaxBytes, Limits: d.cfg.Limits,
+		Secrets: d.Secrets, ActionsAllowPrivate: d.cfg.FetchPrivate,
 	}
 	if d.Codec != nil {
 		srv.Codec = codec.NewServer(d.Codec, codec.ServerOptions{AllowOrigins: d.cfg.CodecOrigins})

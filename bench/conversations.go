@@ -22,6 +22,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/app"
 	"github.com/switchboardhq/switchboard/config"
+	"github.com/switchboardhq/switchboard/actions"
 	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/demo"
 	"github.com/switchboardhq/switchboard/models"
@@ -436,7 +437,8 @@ func unsafeActions(journal []journalEntry) int {
 		if j.Detail["confirmation"] == "yes" {
 			yesIn[j.MessageID] = true
 		}
-		if ok, _ := j.Detail["ok"].(bool); ok && decide.ChangesData(action) && (!verified || !yesIn[j.MessageID]) {
+		spec, builtin := actions.Builtin(action)
+		if ok, _ := j.Detail["ok"].(bool); ok && builtin && spec.ChangesData && (!verified || !yesIn[j.MessageID]) {
 			n++
 		}
 	}

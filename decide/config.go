@@ -3,6 +3,7 @@ package decide
 import (
 	"time"
 
+	"github.com/switchboardhq/switchboard/actions"
 	"github.com/switchboardhq/switchboard/models"
 )
 
@@ -68,8 +69,8 @@ type Settings struct {
 	DefaultTeam         string
 	Inactivity          time.Duration
 	ReopenWindow        time.Duration
-	// ActionProtection maps each enabled action to its protection level.
-	ActionProtection map[string]string
+	// Actions are the enabled actions, by name.
+	Actions map[string]actions.Spec
 	// Voice is nil in turn contexts recorded before it was part of the
 	// settings, which histories keep.
 	Voice *Voice
@@ -85,7 +86,7 @@ func SettingsOf(s models.AgentSettings) Settings {
 		DefaultTeam:         s.DefaultTeam,
 		Inactivity:          SecondsOr(s.InactivitySeconds, DefaultInactivity),
 		ReopenWindow:        SecondsOr(s.ReopenWindowSeconds, DefaultReopenWindow),
-		ActionProtection:    map[string]string{},
+		Actions:             map[string]actions.Spec{},
 		Voice:               &Voice{AgentName: s.AgentName, Tone: s.Tone, Guidelines: s.Guidelines},
 	}
 	if out.ConfidenceThreshold <= 0 {

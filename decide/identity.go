@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/switchboardhq/switchboard/actions"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/textfold"
 	"github.com/switchboardhq/switchboard/understand"
@@ -20,23 +21,10 @@ const (
 	ProtectionVerified = models.ProtectionVerified
 )
 
-// NeedsOrder reports whether an action works on an order.
-func NeedsOrder(action string) bool {
-	return action == ActionOrderStatus || action == ActionStartReturn
-}
-
-// ChangesContact reports whether an action reads or changes the contact
-// itself (its details, its password): whatever its protection level, it runs
-// only for a verified contact.
-func ChangesContact(action string) bool {
-	return action == ActionUpdateContact || action == ActionPasswordReset
-}
-
 // ActionRequest is an action the customer asked for and what the turn knows
 // of who asks and about what.
 type ActionRequest struct {
-	Action     string
-	Protection string
+	Spec actions.Spec
 	// OrderNumber is the order the message names, "" for none.
 	OrderNumber string
 	// VerifiedEmail is the email the customer proved (a signed token, an
@@ -74,15 +62,15 @@ type Clearance struct {
 // the verified contact must own the order. The order must exist.
 func Clear(r ActionRequest) Clearance {
 	refuse := func(reply, summary string, detail map[string]any) Clearance {
-		return Clearance{Reply: reply, Entry: ActionEntry(r.Action, r.Protection, summary, detail)}
+		return Clearance{Reply: reply, Entry: ActionEntry(r.Spec.Name, r.Spec.Protection, summary, detail)}
 	}
-	needsOrder := NeedsOrder(r.Action)
+	needsOrder := actions.NeedsOrder(r.Spec)
 	if needsOrder && r.OrderNumber == "" {
 		c := refuse(NeedOrderText, "asked for the order number", map[string]any{})
 		c.AskOrder = true
 		return c
 	}
-	if r.Protection == ProtectionVerified || ChangesContact(r.Action) {
+	if r.Spec.Protection == ProtectionVerified || actions.ChangesContact(r.Spec) {
 		verified := strings.ToLower(r.VerifiedEmail)
 		if verified == "" {
 			if r.ClaimedEmail == "" {
@@ -94,6 +82,11 @@ func Clear(r ActionRequest) Clearance {
 				map[string]any{"identity": "unverified"})
 			c.Verify, c.SendCode = true, strings.ToLower(r.ClaimedEmail)
 			return c
+		}
+		if r.Spec.Kind == actions.KindHTTP {
+			// The company's system gets the verified contact and checks
+			// what it owns.
+			return Clearance{Proceed: true}
 		}
 		owner := ""
 		if r.Contact != nil {
@@ -116,31 +109,33 @@ func Clear(r ActionRequest) Clearance {
 // ActsForContact reports whether an action that may run is done for the
 // conversation's verified contact: a protected one always is, and so is one
 // that changes the contact.
-func ActsForContact(action, protection string) bool {
-	return protection == ProtectionVerified || ChangesContact(action)
+func ActsForContact(s actions.Spec) bool {
+	return s.Protection == ProtectionVerified || actions.ChangesContact(s)
 }
 
-// ChangesData reports whether an action writes: to the CRM (a return, a
-// contact's details) or to the outbox (a label, a reset link). In an admin's
-// test conversation such an action is a dry run.
-func ChangesData(action string) bool {
-	return action != ActionOrderStatus
-}
-
-// DryRunText says what an action would have done in a real conversation.
-func DryRunText(action, orderNumber string, update map[string]string) string {
-	return "Test conversation: I would " + actionWords(action, orderNumber, update) + ". Nothing was changed."
+// DryRunText says what an action that changes data would have done in a
+// real conversation (an admin's test conversation changes nothing).
+func DryRunText(s actions.Spec, inputs map[string]string) string {
+	return "Test conversation: I would " + actionWords(s, inputs) + ". Nothing was changed."
 }
 
 // actionWords says what an action does, to complete "I'll …".
-func actionWords(action, orderNumber string, update map[string]string) string {
-	switch action {
+func actionWords(s actions.Spec, inputs map[string]string) string {
+	if s.Kind == actions.KindHTTP {
+		words := lowerFirst(strings.TrimSuffix(s.Description, "."))
+		if given := InputsText(s, inputs); given != "" {
+			words += " (" + given + ")"
+		}
+		return words
+	}
+	orderNumber := inputs[InputOrderNumber]
+	switch s.Name {
 	case ActionStartReturn:
 		return "start a return for order " + orderNumber + " and email its return label"
 	case ActionUpdateContact:
-		fields := make([]string, 0, len(update))
+		fields := make([]string, 0, len(inputs))
 		for _, f := range []string{understand.FieldName, understand.FieldPhone, understand.FieldAddress} {
-			if v, ok := update[f]; ok {
+			if v, ok := inputs[f]; ok {
 				fields = append(fields, f+" to "+v)
 			}
 		}
@@ -151,7 +146,7 @@ func actionWords(action, orderNumber string, update map[string]string) string {
 	case ActionPasswordReset:
 		return "email a password-reset link to the contact"
 	}
-	return "run the action " + action
+	return "run the action " + s.Name
 }
 
 // ActionEntry is the journal entry of an action that ran, or that could not
@@ -231,8 +226,8 @@ func MaskEmail(email string) string {
 
 // ConfirmText is what the agent asks before an action that changes data: it
 // says exactly what it will do.
-func ConfirmText(action, orderNumber string, update map[string]string) string {
-	return "I'll " + actionWords(action, orderNumber, update) + ". Shall I go ahead? (yes or no)"
+func ConfirmText(s actions.Spec, inputs map[string]string) string {
+	return "I'll " + actionWords(s, inputs) + ". Shall I go ahead? (yes or no)"
 }
 
 // DeclinedText answers a "no" to a confirmation question.

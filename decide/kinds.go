@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/switchboardhq/switchboard/actions"
 )
 
 // Kind names a decision in a conversation's journal (the decisions table):
@@ -105,10 +107,10 @@ var GapReasons = []string{GapUnanswered, GapLowConfidence, GapHandoff, GapUnknow
 
 // The built-in actions.
 const (
-	ActionOrderStatus   = "order_status"
-	ActionStartReturn   = "start_return"
-	ActionUpdateContact = "update_contact"
-	ActionPasswordReset = "password_reset"
+	ActionOrderStatus   = actions.OrderStatus
+	ActionStartReturn   = actions.StartReturn
+	ActionUpdateContact = actions.UpdateContact
+	ActionPasswordReset = actions.PasswordReset
 )
 
 // Feedback values.

@@ -70,7 +70,7 @@ func TestSettingsOf(t *testing.T) {
 	require.Equal(t, decide.DefaultTeam, s.DefaultTeam)
 	require.Equal(t, decide.DefaultInactivity, s.Inactivity)
 	require.Equal(t, decide.DefaultReopenWindow, s.ReopenWindow)
-	require.NotNil(t, s.ActionProtection)
+	require.NotNil(t, s.Actions)
 
 	s = decide.SettingsOf(models.AgentSettings{ConfidenceThreshold: 0.7, DefaultTeam: "care", InactivitySeconds: 60, AgentName: "Ava"})
 	require.Equal(t, 0.7, s.ConfidenceThreshold)

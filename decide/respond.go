@@ -3,6 +3,7 @@ package decide
 import (
 	"strings"
 
+	"github.com/switchboardhq/switchboard/actions"
 	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/textfold"
@@ -12,10 +13,10 @@ import (
 // by an enabled action, a reusable response, or by declining a topic to
 // avoid. The zero Shortcut means none applies.
 type Shortcut struct {
-	// Action is the enabled action the message asks for, with its
-	// protection level.
-	Action     string
-	Protection string
+	// Action is the enabled action the message asks for (Name "" for
+	// none); Matched says what matched a company-defined one, offline.
+	Action  actions.Spec
+	Matched string
 	// Reply is a reusable response's text or the decline of a topic to
 	// avoid; Answered is set for the former, which counts as an answer.
 	Reply    string
@@ -29,9 +30,12 @@ type Shortcut struct {
 // triggers the text contains, then the first topic to avoid it mentions.
 func Shortcuts(text, intent string, s Settings) Shortcut {
 	if intent != "" {
-		if protection, enabled := s.ActionProtection[intent]; enabled {
-			return Shortcut{Action: intent, Protection: protection}
+		if spec, enabled := s.Actions[intent]; enabled {
+			return Shortcut{Action: spec}
 		}
+	}
+	if name, matched := MatchAction(text, s.Actions); name != "" {
+		return Shortcut{Action: s.Actions[name], Matched: matched}
 	}
 	lower := strings.ToLower(text)
 	for _, r := range s.ReusableResponses {

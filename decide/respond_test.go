@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboardhq/switchboard/actions"
 	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/models"
@@ -14,7 +15,7 @@ import (
 func TestShortcuts(t *testing.T) {
 	t.Parallel()
 	settings := decide.Settings{
-		ActionProtection:  map[string]string{decide.ActionOrderStatus: decide.ProtectionVerified},
+		Actions:           map[string]actions.Spec{decide.ActionOrderStatus: spec(decide.ActionOrderStatus, decide.ProtectionVerified)},
 		ReusableResponses: []models.ReusableResponse{{Name: "Hours", Triggers: []string{"", "Opening Hours"}, Response: "9 to 5."}},
 		TopicsToAvoid:     []string{"", "Politics"},
 	}
@@ -24,7 +25,7 @@ func TestShortcuts(t *testing.T) {
 		kind               decide.Kind
 	}{
 		{"an enabled action", "where is my order", decide.ActionOrderStatus,
-			decide.Shortcut{Action: decide.ActionOrderStatus, Protection: decide.ProtectionVerified}, ""},
+			decide.Shortcut{Action: spec(decide.ActionOrderStatus, decide.ProtectionVerified)}, ""},
 		{"a disabled action falls through to search", "reset my password", decide.ActionPasswordReset, decide.Shortcut{}, ""},
 		{"a reusable response, any case", "what are your opening hours?", "",
 			decide.Shortcut{Reply: "9 to 5.", Answered: true}, decide.KindReusableResponse},
@@ -105,25 +106,23 @@ func TestClear(t *testing.T) {
 		reply    string
 		sendCode string
 	}{
-		{"order action without a number", decide.ActionRequest{Action: decide.ActionOrderStatus}, false, decide.NeedOrderText, ""},
-		{"protected, nothing given", decide.ActionRequest{Action: decide.ActionOrderStatus, Protection: verified,
+		{"order action without a number", decide.ActionRequest{Spec: spec(decide.ActionOrderStatus, "")}, false, decide.NeedOrderText, ""},
+		{"protected, nothing given", decide.ActionRequest{Spec: spec(decide.ActionOrderStatus, verified),
 			OrderNumber: "A-7", Order: adasOrder}, false, decide.NeedEmailText, ""},
-		{"protected, an email typed: a code goes to it, nothing runs", decide.ActionRequest{Action: decide.ActionOrderStatus,
-			Protection: verified, OrderNumber: "A-7", Order: adasOrder, ClaimedEmail: "Ada@Example.com"},
+		{"protected, an email typed: a code goes to it, nothing runs", decide.ActionRequest{Spec: spec(decide.ActionOrderStatus, verified), OrderNumber: "A-7", Order: adasOrder, ClaimedEmail: "Ada@Example.com"},
 			false, decide.CodeSentText("ada@example.com"), "ada@example.com"},
-		{"a contact change with protection none still needs a verified customer", decide.ActionRequest{Action: decide.ActionUpdateContact,
-			Protection: decide.ProtectionNone, ClaimedEmail: "bram@example.com"}, false, decide.CodeSentText("bram@example.com"), "bram@example.com"},
-		{"verified, someone else's order", decide.ActionRequest{Action: decide.ActionOrderStatus, Protection: verified,
+		{"a contact change with protection none still needs a verified customer", decide.ActionRequest{Spec: spec(decide.ActionUpdateContact, decide.ProtectionNone), ClaimedEmail: "bram@example.com"}, false, decide.CodeSentText("bram@example.com"), "bram@example.com"},
+		{"verified, someone else's order", decide.ActionRequest{Spec: spec(decide.ActionOrderStatus, verified),
 			OrderNumber: "B-9", VerifiedEmail: "ada@example.com", Contact: ada, Order: bobsOrder}, false, decide.MismatchText, ""},
-		{"verified, but no contact on file", decide.ActionRequest{Action: decide.ActionUpdateContact, Protection: verified,
+		{"verified, but no contact on file", decide.ActionRequest{Spec: spec(decide.ActionUpdateContact, verified),
 			VerifiedEmail: "eve@example.com"}, false, decide.MismatchText, ""},
-		{"verified owner (any case)", decide.ActionRequest{Action: decide.ActionOrderStatus, Protection: verified,
+		{"verified owner (any case)", decide.ActionRequest{Spec: spec(decide.ActionOrderStatus, verified),
 			OrderNumber: "A-7", VerifiedEmail: "ADA@example.com", Contact: ada, Order: adasOrder}, true, "", ""},
-		{"verified contact changes its details", decide.ActionRequest{Action: decide.ActionUpdateContact, Protection: verified,
+		{"verified contact changes its details", decide.ActionRequest{Spec: spec(decide.ActionUpdateContact, verified),
 			VerifiedEmail: "ada@example.com", Contact: ada}, true, "", ""},
-		{"order not found", decide.ActionRequest{Action: decide.ActionStartReturn, OrderNumber: "Z-1"}, false,
+		{"order not found", decide.ActionRequest{Spec: spec(decide.ActionStartReturn, ""), OrderNumber: "Z-1"}, false,
 			"I couldn't find an order numbered Z-1. Could you check the number?", ""},
-		{"unprotected order status by number", decide.ActionRequest{Action: decide.ActionOrderStatus, Protection: decide.ProtectionNone,
+		{"unprotected order status by number", decide.ActionRequest{Spec: spec(decide.ActionOrderStatus, decide.ProtectionNone),
 			OrderNumber: "B-9", Order: bobsOrder}, true, "", ""},
 	}
 	for _, tc := range cases {
@@ -135,7 +134,7 @@ func TestClear(t *testing.T) {
 			require.Equal(t, tc.sendCode, cl.SendCode)
 			if !tc.proceed {
 				require.Equal(t, decide.KindAction, cl.Entry.Kind)
-				require.Equal(t, tc.req.Action, cl.Entry.Detail["action"])
+				require.Equal(t, tc.req.Spec.Name, cl.Entry.Detail["action"])
 			}
 		})
 	}
@@ -143,10 +142,10 @@ func TestClear(t *testing.T) {
 
 func TestActsForContact(t *testing.T) {
 	t.Parallel()
-	require.True(t, decide.ActsForContact(decide.ActionOrderStatus, decide.ProtectionVerified))
-	require.False(t, decide.ActsForContact(decide.ActionOrderStatus, decide.ProtectionNone))
-	require.True(t, decide.ActsForContact(decide.ActionUpdateContact, decide.ProtectionNone))
-	require.True(t, decide.ActsForContact(decide.ActionPasswordReset, decide.ProtectionNone))
+	require.True(t, decide.ActsForContact(spec(decide.ActionOrderStatus, decide.ProtectionVerified)))
+	require.False(t, decide.ActsForContact(spec(decide.ActionOrderStatus, decide.ProtectionNone)))
+	require.True(t, decide.ActsForContact(spec(decide.ActionUpdateContact, decide.ProtectionNone)))
+	require.True(t, decide.ActsForContact(spec(decide.ActionPasswordReset, decide.ProtectionNone)))
 }
 
 func TestFindCode(t *testing.T) {
@@ -238,4 +237,14 @@ func TestFollowUpQuery(t *testing.T) {
 			require.Equal(t, tc.text, q)
 		}
 	}
+}
+
+// spec is a built-in action with a protection level.
+func spec(name, protection string) actions.Spec {
+	s, ok := actions.Builtin(name)
+	if !ok {
+		panic("no built-in " + name)
+	}
+	s.Protection = protection
+	return s
 }

@@ -63,3 +63,10 @@ func JoinSentences(a, b string) string {
 	}
 	return a + " " + b
 }
+
+// NoLongerText answers a pending action that was disabled meanwhile.
+const NoLongerText = "That is something I can no longer do here; a member of our team can help."
+
+// InputRefusedText ends the gathering of an action's input after values the
+// action refused.
+const InputRefusedText = "I couldn't use the details given for that, so I haven't done anything. A member of our team can help if you need it."

@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/switchboardhq/switchboard/knowledge"
+	"github.com/switchboardhq/switchboard/actions"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/server"
 )
@@ -133,8 +134,8 @@ func Seed(ctx context.Context, db *gorm.DB, now time.Time) (Seeded, Keys, error)
 				return err
 			}
 		}
-		for _, action := range []string{"order_status", "start_return", "update_contact", "password_reset"} {
-			row := models.ActionSetting{WorkspaceID: wsID, Action: action, Enabled: true, Protection: models.ProtectionVerified}
+		for _, b := range actions.Builtins() {
+			row := models.Action{WorkspaceID: wsID, Name: b.Name, Kind: actions.KindBuiltin, Enabled: true, Protection: models.ProtectionVerified}
 			if err := tx.Create(&row).Error; err != nil {
 				return err
 			}

@@ -87,7 +87,7 @@ func Migrate(db *gorm.DB) error {
 	}
 	// "match_email" trusted an email the customer typed; such actions now
 	// need a verified customer.
-	if err := db.Model(&ActionSetting{}).Where("protection = ?", "match_email").
+	if err := db.Model(&Action{}).Where("protection = ?", "match_email").
 		Update("protection", ProtectionVerified).Error; err != nil {
 		return fmt.Errorf("migrate: protection levels: %w", err)
 	}

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/switchboardhq/switchboard/answer"
@@ -28,7 +29,10 @@ type Workspace struct {
 	// changes (a trigger does it, in the same transaction), so a cache of
 	// the workspace's configuration knows when it is stale.
 	ConfigVersion int64 `gorm:"not null;default:0"`
-	CreatedAt     time.Time
+	// ActionHosts are hosts the company's actions may call although they
+	// resolve to private addresses (an on-premise order system).
+	ActionHosts JSON[[]string]
+	CreatedAt   time.Time
 }
 
 // APIKey authenticates a request. Only the SHA-256 of the key is stored; keys
@@ -118,14 +122,42 @@ const (
 	ProtectionVerified = "verified"
 )
 
-// ActionSetting enables a CRM action for the agent and sets how the
-// customer's identity is checked before it runs.
-type ActionSetting struct {
+// Action kinds (Action.Kind; package actions defines them).
+const (
+	ActionBuiltin = "builtin"
+	ActionHTTP    = "http"
+)
+
+// Action is one thing the agent can do: a built-in action over the CRM
+// tables (its row only enables it and sets its protection) or a call to the
+// company's own system. SecretHeaders hold sealed values (package sealed),
+// never returned by the API. Its table keeps the name it had when only the
+// built-ins existed.
+type Action struct {
 	WorkspaceID string `gorm:"primaryKey;size:36"`
-	Action      string `gorm:"primaryKey;size:32"`
+	Name        string `gorm:"primaryKey;column:action;size:64"`
+	Kind        string `gorm:"not null;size:16;default:builtin"`
 	Enabled     bool   `gorm:"not null"`
 	Protection  string `gorm:"not null;size:16"`
+	Description string `gorm:"type:text;not null;default:''"`
+	// Inputs is the inputs' JSON Schema, as the admin wrote it.
+	Inputs         JSON[json.RawMessage]
+	Triggers       JSON[[]string]
+	Examples       JSON[[]string]
+	Method         string `gorm:"not null;size:8;default:''"`
+	URLTemplate    string `gorm:"type:text;not null;default:''"`
+	Headers        JSON[map[string]string]
+	SecretHeaders  JSON[map[string]string]
+	ChangesData    bool   `gorm:"not null;default:false"`
+	TimeoutSeconds int    `gorm:"not null;default:0"`
+	ReplyTemplate  string `gorm:"type:text;not null;default:''"`
+	ReplyFallback  string `gorm:"type:text;not null;default:''"`
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
+
+// TableName keeps the table the built-in actions' settings were in.
+func (Action) TableName() string { return "action_settings" }
 
 // Content source kinds and statuses.
 const (
@@ -461,7 +493,7 @@ type CreditEntry struct {
 func All() []any {
 	all := []any{
 		&Workspace{}, &APIKey{}, &Channel{}, &AgentSettings{}, &ContentSource{},
-		&Team{}, &ActionSetting{}, &Contact{}, &Order{}, &Ticket{}, &Return{},
+		&Team{}, &Action{}, &Contact{}, &Order{}, &Ticket{}, &Return{},
 		&RuleSetVersion{}, &Rule{}, &Conversation{}, &Message{}, &Decision{},
 		&KnowledgeGap{}, &OutboxMessage{}, &RepEvent{}, &CreditEntry{}, &LeadSettings{},
 	}

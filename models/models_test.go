@@ -94,7 +94,7 @@ func TestConfigChangesRaiseTheWorkspaceConfigVersion(t *testing.T) {
 				return tx.Model(&models.AgentSettings{}).Where("workspace_id = ?", "w1").Update("tone", "warm").Error
 			}},
 			{"action enabled", func(tx *gorm.DB) error {
-				return tx.Create(&models.ActionSetting{WorkspaceID: "w1", Action: "order_status", Enabled: true}).Error
+				return tx.Create(&models.Action{WorkspaceID: "w1", Name: "order_status", Enabled: true}).Error
 			}},
 			{"team created", func(tx *gorm.DB) error {
 				return tx.Create(&models.Team{ID: "t1", WorkspaceID: "w1", Key: "support", Name: "Support"}).Error

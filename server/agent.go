@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -180,73 +179,6 @@ func teamExists(tx *gorm.DB, workspaceID, key, field string) error {
 		return apperr.Invalid(field, fmt.Sprintf("no team %q in this workspace", key))
 	}
 	return nil
-}
-
-// actionJSON is one CRM action the agent may run, and how it checks the
-// customer's identity first.
-type actionJSON struct {
-	Action     string `json:"action"`
-	Enabled    bool   `json:"enabled"`
-	Protection string `json:"protection"`
-}
-
-// knownActions are the actions the agent can run, in the order listed.
-var knownActions = []string{
-	decide.ActionOrderStatus, decide.ActionStartReturn,
-	decide.ActionUpdateContact, decide.ActionPasswordReset,
-}
-
-// listActions lists every action with its setting; one never set is
-// disabled and would check the email.
-func (s *Server) listActions(c *gin.Context) {
-	var rows []models.ActionSetting
-	if err := s.DB.WithContext(c.Request.Context()).Where("workspace_id = ?", principal(c).WorkspaceID).
-		Find(&rows).Error; err != nil {
-		s.fail(c, err)
-		return
-	}
-	out := make([]actionJSON, 0, len(knownActions))
-	for _, a := range knownActions {
-		item := actionJSON{Action: a, Protection: models.ProtectionVerified}
-		for _, r := range rows {
-			if r.Action == a {
-				item.Enabled, item.Protection = r.Enabled, r.Protection
-			}
-		}
-		out = append(out, item)
-	}
-	c.JSON(http.StatusOK, gin.H{"actions": out})
-}
-
-// putAction enables or disables an action and sets its protection.
-func (s *Server) putAction(c *gin.Context) {
-	action := c.Param("action")
-	if !slices.Contains(knownActions, action) {
-		s.fail(c, apperr.Errorf(apperr.ENOTFOUND, "no action %q (actions: %s)", action, strings.Join(knownActions, ", ")))
-		return
-	}
-	var req struct {
-		Enabled    *bool  `json:"enabled"`
-		Protection string `json:"protection"`
-	}
-	if err := s.readJSON(c, &req); err != nil {
-		s.fail(c, err)
-		return
-	}
-	switch {
-	case req.Enabled == nil:
-		s.fail(c, apperr.Invalid("enabled", "must be true or false"))
-		return
-	case req.Protection != models.ProtectionNone && req.Protection != models.ProtectionVerified:
-		s.fail(c, apperr.Invalid("protection", fmt.Sprintf("must be %q or %q", models.ProtectionNone, models.ProtectionVerified)))
-		return
-	}
-	row := models.ActionSetting{WorkspaceID: principal(c).WorkspaceID, Action: action, Enabled: *req.Enabled, Protection: req.Protection}
-	if err := s.DB.WithContext(c.Request.Context()).Clauses(clause.OnConflict{UpdateAll: true}).Create(&row).Error; err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, actionJSON{Action: row.Action, Enabled: row.Enabled, Protection: row.Protection})
 }
 
 // teamJSON is a team that receives handoffs. WebhookSecret is shown once,

@@ -19,6 +19,7 @@ import (
 	"github.com/switchboardhq/switchboard/config"
 	"github.com/switchboardhq/switchboard/issuetypes"
 	"github.com/switchboardhq/switchboard/knowledge"
+	"github.com/switchboardhq/switchboard/sealed"
 )
 
 // Server holds the API's dependencies. It keeps no state between requests, so
@@ -46,6 +47,12 @@ type Server struct {
 	// Codec is the codec server at /codec, through which the Temporal UI
 	// and CLI decrypt histories (none when nil: histories are not encrypted).
 	Codec *codec.Server
+	// Secrets seals the secret headers of the company's actions (none can
+	// be stored when nil).
+	Secrets *sealed.Box
+	// ActionsAllowPrivate lets an action's test call reach private
+	// addresses (SWITCHBOARD_FETCH_PRIVATE), as the worker's calls do.
+	ActionsAllowPrivate bool
 
 	// closed is closed by CloseStreams (see closing).
 	makeClosed, closeOnce sync.Once
@@ -107,7 +114,11 @@ func (s *Server) Handler() http.Handler {
 	v1.GET("/agent/settings", s.auth(roleAdmin, roleAuditor), s.getAgentSettings)
 	v1.PUT("/agent/settings", s.auth(roleAdmin), s.putAgentSettings)
 	v1.GET("/agent/actions", s.auth(roleAdmin, roleAuditor), s.listActions)
+	v1.POST("/agent/actions", s.auth(roleAdmin), s.createAction)
+	v1.GET("/agent/actions/:action", s.auth(roleAdmin, roleAuditor), s.getAction)
 	v1.PUT("/agent/actions/:action", s.auth(roleAdmin), s.putAction)
+	v1.DELETE("/agent/actions/:action", s.auth(roleAdmin), s.deleteAction)
+	v1.POST("/agent/actions/:action/test", s.auth(roleAdmin), s.testAction)
 	v1.GET("/teams", s.auth(roleAdmin, roleAuditor), s.listTeams)
 	v1.PUT("/teams/:key", s.auth(roleAdmin), s.putTeam)
 	v1.DELETE("/teams/:key", s.auth(roleAdmin), s.deleteTeam)

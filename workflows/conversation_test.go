@@ -20,6 +20,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/switchboardhq/switchboard/actions"
 	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/decide"
@@ -95,14 +96,21 @@ func (f *fake) poisoned(recs ...activities.RecordTurnInput) bool {
 
 var ada = &decide.Contact{ID: "contact-ada", Email: "ada@example.com", Tier: "standard", LifecycleStage: "customer"}
 
+// builtin is a built-in action with a protection level.
+func builtin(name, protection string) actions.Spec {
+	s, _ := actions.Builtin(name)
+	s.Protection = protection
+	return s
+}
+
 func defaultContext(in activities.LoadContextInput) activities.LoadContextResult {
 	out := activities.LoadContextResult{
 		WorkspaceConfig: activities.WorkspaceConfig{
 			Settings: decide.Settings{
 				ConfidenceThreshold: 0.5, DefaultTeam: "support",
-				ActionProtection: map[string]string{
-					decide.ActionOrderStatus: "verified", decide.ActionStartReturn: "verified",
-					decide.ActionPasswordReset: "verified", decide.ActionUpdateContact: "none",
+				Actions: map[string]actions.Spec{
+					decide.ActionOrderStatus: builtin(decide.ActionOrderStatus, "verified"), decide.ActionStartReturn: builtin(decide.ActionStartReturn, "verified"),
+					decide.ActionPasswordReset: builtin(decide.ActionPasswordReset, "verified"), decide.ActionUpdateContact: builtin(decide.ActionUpdateContact, "none"),
 				},
 			},
 			Teams: map[string]decide.Team{

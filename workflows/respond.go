@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/switchboardhq/switchboard/actions"
 	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/decide"
@@ -45,6 +46,23 @@ func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, t turn
 			return out, "", nil
 		}
 	}
+	if p := c.state.InputFor; p != nil {
+		// The agent asked for one input of a company action: a reply that
+		// gives it fills it, and the action goes on; anything else moves on.
+		c.state.InputFor = nil
+		spec, enabled := cx.Settings.Actions[p.Action]
+		in, declared := spec.Input(p.Input)
+		if v := decide.InputAnswer(msg.Text, in, cx.Analysis.OrderNumber); enabled && declared && v != "" {
+			c.note(msg.ID, decide.ActionEntry(p.Action, spec.Protection, "the customer gave "+p.Input, map[string]any{"input": p.Input}))
+			p.Inputs[p.Input] = v
+			out, err := c.act(ctx, CustomerMessage{ID: p.MessageID, Text: p.Text}, cx, spec, p.Inputs, false, p.Tries)
+			if err != nil {
+				return out, "", &stepError{step: "action", err: err}
+			}
+			return out, "", nil
+		}
+		c.note(msg.ID, decide.ActionEntry(p.Action, spec.Protection, p.Action+" dropped: the customer moved on", map[string]any{"input": p.Input}))
+	}
 	if kind := t.smallTalk; kind != "" {
 		// A greeting, thanks or a goodbye: a fitting reply, which answers no
 		// question (and so never makes the conversation resolved).
@@ -56,8 +74,14 @@ func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, t turn
 		return AgentReply{Text: reply, Known: true}, "", nil
 	}
 	switch s := decide.Shortcuts(msg.Text, string(cx.Analysis.Intent), cx.Settings); {
-	case s.Action != "":
-		out, err := c.act(ctx, msg, cx, s.Action, s.Protection, false)
+	case s.Action.Name != "":
+		inputs := decide.BuiltinInputs(cx.Analysis)
+		if s.Action.Kind == actions.KindHTTP {
+			inputs = decide.ExtractInputs(msg.Text, s.Action, cx.Analysis.OrderNumber)
+			c.note(msg.ID, decide.ActionEntry(s.Action.Name, s.Action.Protection, "matched "+s.Action.Name,
+				map[string]any{"matched": s.Matched}))
+		}
+		out, err := c.act(ctx, msg, cx, s.Action, inputs, false, 0)
 		if err != nil {
 			return out, "", &stepError{step: "action", err: err}
 		}
@@ -175,54 +199,79 @@ func (c *conversation) generate(ctx workflow.Context, question string, passages 
 	return &gen, err
 }
 
-// act runs a CRM action once decide.Clear lets it and, for one that changes
-// data, once the customer confirmed it.
-func (c *conversation) act(ctx workflow.Context, msg CustomerMessage, cx activities.LoadContextResult, action, protection string,
-	confirmed bool) (AgentReply, error) {
+// maxInputTries is how many refused values end the gathering of an input.
+const maxInputTries = 2
+
+// act runs an action once its inputs are gathered (a company action asks
+// for each missing one in turn), decide.Clear lets it and, for one that
+// changes data, the customer confirmed it. tries counts refused values of
+// the input being gathered.
+func (c *conversation) act(ctx workflow.Context, msg CustomerMessage, cx activities.LoadContextResult, spec actions.Spec,
+	inputs map[string]string, confirmed bool, tries int) (AgentReply, error) {
+	pending := func() PendingAction {
+		return PendingAction{MessageID: msg.ID, Text: msg.Text, Action: spec.Name, At: workflow.Now(ctx), Inputs: inputs}
+	}
+	if spec.Kind == actions.KindHTTP {
+		if reply, asked := c.gather(ctx, msg, spec, inputs, tries, pending); asked {
+			return reply, nil
+		}
+	}
 	an := cx.Analysis
 	claimed := an.Email // typed in this message, else given before
 	if claimed == "" {
 		claimed = c.state.ContactEmail
 	}
-	cl := decide.Clear(decide.ActionRequest{Action: action, Protection: protection, OrderNumber: an.OrderNumber,
+	cl := decide.Clear(decide.ActionRequest{Spec: spec, OrderNumber: inputs[decide.InputOrderNumber],
 		VerifiedEmail: c.verifiedEmail(), ClaimedEmail: claimed, Contact: cx.Contact, Order: cx.Order})
 	if !cl.Proceed {
 		c.note(msg.ID, cl.Entry)
 		if cl.AskOrder {
-			c.state.OrderFor = &PendingAction{MessageID: msg.ID, Text: msg.Text, Action: action, At: workflow.Now(ctx)}
+			p := pending()
+			c.state.OrderFor = &p
 		}
 		if !cl.Verify {
 			return AgentReply{Text: cl.Reply}, nil
 		}
-		pending := PendingAction{MessageID: msg.ID, Text: msg.Text, Action: action, At: workflow.Now(ctx)}
 		if cl.SendCode != "" {
-			return c.sendCode(ctx, msg.ID, cl.SendCode, pending)
+			return c.sendCode(ctx, msg.ID, cl.SendCode, pending())
 		}
-		c.state.Verification = &PendingVerification{PendingAction: pending}
+		c.state.Verification = &PendingVerification{PendingAction: pending()}
 		return AgentReply{Text: cl.Reply}, nil
 	}
-	if decide.ChangesData(action) && !confirmed {
+	if spec.ChangesData && !confirmed {
 		// Nothing changes before the customer says yes to exactly this.
-		c.state.Confirmation = &PendingAction{MessageID: msg.ID, Text: msg.Text, Action: action, At: workflow.Now(ctx)}
-		c.note(msg.ID, decide.ActionEntry(action, protection, "asked the customer to confirm", map[string]any{"confirmation": "asked"}))
-		return AgentReply{Text: decide.ConfirmText(action, an.OrderNumber, an.ContactUpdate)}, nil
+		p := pending()
+		c.state.Confirmation = &p
+		c.note(msg.ID, decide.ActionEntry(spec.Name, spec.Protection, "asked the customer to confirm", map[string]any{"confirmation": "asked"}))
+		return AgentReply{Text: decide.ConfirmText(spec, inputs)}, nil
 	}
 	decided := func(summary string, detail map[string]any) {
-		c.note(msg.ID, decide.ActionEntry(action, protection, summary, detail))
+		c.note(msg.ID, decide.ActionEntry(spec.Name, spec.Protection, summary, detail))
 	}
-	if c.state.Test && decide.ChangesData(action) {
+	orderNumber := inputs[decide.InputOrderNumber]
+	if c.state.Test && spec.ChangesData {
 		// An admin's test conversation changes nothing: it says what would
 		// have happened.
-		decided(action+" dry run", map[string]any{"ok": true, "dry_run": true, "order": an.OrderNumber})
+		decided(spec.Name+" dry run", map[string]any{"ok": true, "dry_run": true, "order": orderNumber, "inputs": inputs})
 		c.answered()
-		return AgentReply{Text: decide.DryRunText(action, an.OrderNumber, an.ContactUpdate), Known: true}, nil
+		return AgentReply{Text: decide.DryRunText(spec, inputs), Known: true}, nil
 	}
 	wfID := workflow.GetInfo(ctx).WorkflowExecution.ID
+	key := wfID + "/" + msg.ID
+	if spec.Kind == actions.KindHTTP {
+		return c.call(ctx, spec, inputs, key, decided)
+	}
+	update := map[string]string{}
+	for _, f := range []string{"name", "phone", "address"} {
+		if v, ok := inputs[f]; ok {
+			update[f] = v
+		}
+	}
 	in := activities.ActionInput{
 		WorkspaceID: c.state.WorkspaceID, ConversationID: models.ConversationRowID(wfID),
-		Key: wfID + "/" + msg.ID, Action: action, OrderNumber: an.OrderNumber, Update: an.ContactUpdate, Now: workflow.Now(ctx),
+		Key: key, Action: spec.Name, OrderNumber: orderNumber, Update: update, Now: workflow.Now(ctx),
 	}
-	if decide.ActsForContact(action, protection) {
+	if decide.ActsForContact(spec) {
 		in.ContactID = c.state.ContactID
 	}
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
@@ -232,7 +281,7 @@ func (c *conversation) act(ctx workflow.Context, msg CustomerMessage, cx activit
 	var a *activities.Activities
 	var run any
 	var refused string
-	switch action {
+	switch spec.Name {
 	case decide.ActionOrderStatus:
 		run, refused = a.OrderStatus, "order status: "
 	case decide.ActionStartReturn:
@@ -242,7 +291,7 @@ func (c *conversation) act(ctx workflow.Context, msg CustomerMessage, cx activit
 	case decide.ActionPasswordReset:
 		run, refused = a.PasswordReset, "password reset not sent: "
 	default:
-		return AgentReply{}, fmt.Errorf("unknown action %q", action)
+		return AgentReply{}, fmt.Errorf("unknown action %q", spec.Name)
 	}
 	var res activities.ActionResult
 	err := workflow.ExecuteActivity(actx, run, in).Get(ctx, &res)
@@ -252,7 +301,7 @@ func (c *conversation) act(ctx workflow.Context, msg CustomerMessage, cx activit
 	} else if err != nil {
 		return AgentReply{}, err
 	}
-	if action == decide.ActionStartReturn {
+	if spec.Name == decide.ActionStartReturn {
 		// The return exists: send its label, or undo it so nothing is left
 		// half done, and say so.
 		in.ReturnID = res.ReturnID
@@ -264,7 +313,78 @@ func (c *conversation) act(ctx workflow.Context, msg CustomerMessage, cx activit
 			return AgentReply{Text: decide.ReturnUndoneText}, nil
 		}
 	}
-	decided(action+" done", map[string]any{"ok": true, "order": an.OrderNumber})
+	decided(spec.Name+" done", map[string]any{"ok": true, "order": orderNumber})
+	c.answered()
+	return AgentReply{Text: res.Text, Known: true}, nil
+}
+
+// gather asks for the first required input of a company action that is
+// missing or that its schema refuses (asked true), keeping the action
+// waiting for it.
+func (c *conversation) gather(ctx workflow.Context, msg CustomerMessage, spec actions.Spec, inputs map[string]string,
+	tries int, pending func() PendingAction) (AgentReply, bool) {
+	name, reason := spec.Missing(inputs), ""
+	if name == "" {
+		if _, err := actions.Values(spec, inputs); err != nil {
+			var ie *actions.InputError
+			if !errors.As(err, &ie) {
+				ie = &actions.InputError{Field: spec.Inputs[0].Name, Reason: err.Error()}
+			}
+			name, reason = ie.Field, ie.Reason
+			delete(inputs, name)
+			tries++
+		}
+	}
+	in, ok := spec.Input(name)
+	if name == "" || !ok {
+		return AgentReply{}, false
+	}
+	if tries > maxInputTries {
+		c.note(msg.ID, decide.ActionEntry(spec.Name, spec.Protection, spec.Name+" dropped: the values given were refused",
+			map[string]any{"input": name, "reason": reason}))
+		return AgentReply{Text: decide.InputRefusedText}, true
+	}
+	p := PendingInput{PendingAction: pending(), Input: name, Tries: tries}
+	c.state.InputFor = &p
+	detail := map[string]any{"input": name}
+	text := decide.AskInputText(in)
+	if reason != "" {
+		detail["refused"] = reason
+		text = "That doesn't look right (" + reason + "). " + text
+	}
+	c.note(msg.ID, decide.ActionEntry(spec.Name, spec.Protection, "asked for "+name, detail))
+	return AgentReply{Text: text}, true
+}
+
+// call runs a company action: one call to its system under the action's
+// timeout. A refusal is a reply; a system that keeps failing fails the turn
+// (an apology and a hand-off).
+func (c *conversation) call(ctx workflow.Context, spec actions.Spec, inputs map[string]string, key string,
+	decided func(string, map[string]any)) (AgentReply, error) {
+	timeout := spec.Timeout
+	if timeout <= 0 {
+		timeout = actions.DefaultTimeout
+	}
+	cctx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		// The activity's own deadline is the action's timeout; this one
+		// adds room to load the action and write the reply.
+		StartToCloseTimeout: timeout + 5*time.Second,
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: 5 * time.Second, MaximumAttempts: 3},
+	})
+	in := activities.CallActionInput{WorkspaceID: c.state.WorkspaceID, Action: spec.Name, Inputs: inputs, Key: key}
+	if decide.ActsForContact(spec) {
+		in.Email, in.ContactID = c.verifiedEmail(), c.state.ContactID
+	}
+	var a *activities.Activities
+	var res activities.CallActionResult
+	err := workflow.ExecuteActivity(cctx, a.CallAction, in).Get(ctx, &res)
+	if text, ok := failedAction(err); ok {
+		decided(spec.Name+" refused: "+text, map[string]any{"ok": false, "inputs": inputs})
+		return AgentReply{Text: text}, nil
+	} else if err != nil {
+		return AgentReply{}, err
+	}
+	decided(spec.Name+" done", map[string]any{"ok": true, "inputs": inputs, "status": res.Status, "duration_ms": res.DurationMS})
 	c.answered()
 	return AgentReply{Text: res.Text, Known: true}, nil
 }

@@ -102,6 +102,17 @@ type PendingAction struct {
 	Text      string
 	Action    string
 	At        time.Time
+	// Inputs are the action's inputs gathered so far (a company action's;
+	// a built-in one reads its own from Text again).
+	Inputs map[string]string `json:",omitempty"`
+}
+
+// PendingInput is a company action waiting for the customer to give one of
+// its inputs; Tries counts the values given that the schema refused.
+type PendingInput struct {
+	PendingAction
+	Input string
+	Tries int `json:",omitempty"`
 }
 
 // PendingVerification is an action waiting for the customer to verify.
@@ -217,7 +228,9 @@ type ConversationState struct {
 	// which a short follow-up is read against.
 	LastTopic string `json:",omitempty"`
 	// OrderFor is an action waiting for the customer to say which order.
-	OrderFor     *PendingAction `json:",omitempty"`
+	OrderFor *PendingAction `json:",omitempty"`
+	// InputFor is a company action waiting for one of its inputs.
+	InputFor     *PendingInput `json:",omitempty"`
 	ContactID    string
 	CustomerTier string
 	IssueType    string

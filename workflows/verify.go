@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/switchboardhq/switchboard/actions"
 	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/models"
@@ -134,11 +135,15 @@ func (c *conversation) resume(ctx workflow.Context, messageID string, p PendingA
 		return AgentReply{}, err
 	}
 	c.applyContext(cx)
-	protection, enabled := cx.Settings.ActionProtection[p.Action]
+	spec, enabled := cx.Settings.Actions[p.Action]
 	if !enabled {
-		return AgentReply{Text: "That is something I can no longer do here; a member of our team can help."}, nil
+		return AgentReply{Text: decide.NoLongerText}, nil
 	}
-	return c.act(ctx, CustomerMessage{ID: messageID, Text: p.Text}, cx, p.Action, protection, confirmed)
+	inputs := p.Inputs
+	if spec.Kind == actions.KindBuiltin {
+		inputs = decide.BuiltinInputs(cx.Analysis)
+	}
+	return c.act(ctx, CustomerMessage{ID: messageID, Text: p.Text}, cx, spec, inputs, confirmed, 0)
 }
 
 // sendCode emails a verification code to the address the customer gave (if

@@ -30,6 +30,7 @@ type Settings struct {
 	Name            string    `json:"name"`
 	TimeZone        string    `json:"time_zone"`
 	DefaultLanguage string    `json:"default_language"`
+	ActionHosts     []string  `json:"action_hosts"`
 	CreatedAt       time.Time `json:"created_at"`
 }
 
@@ -40,6 +41,10 @@ type SettingsInput struct {
 	TimeZone string `json:"time_zone"`
 	// DefaultLanguage is a BCP 47 tag ("en", "pt-BR").
 	DefaultLanguage string `json:"default_language"`
+	// ActionHosts are host names (or IP addresses) the company's actions
+	// may call although they resolve to private addresses: its on-premise
+	// systems. Absent (null) keeps the current list; [] clears it.
+	ActionHosts []string `json:"action_hosts"`
 }
 
 // languageTag is the shape of the short BCP 47 tags accepted: a language and
@@ -78,11 +83,31 @@ func (in *SettingsInput) normalize() error {
 		return apperr.Invalid("default_language", fmt.Sprintf("%q is not a known BCP 47 language tag", in.DefaultLanguage))
 	}
 	in.DefaultLanguage = tag.String()
+	if len(in.ActionHosts) > maxActionHosts {
+		return apperr.Invalid("action_hosts", fmt.Sprintf("at most %d hosts", maxActionHosts))
+	}
+	for i, h := range in.ActionHosts {
+		h = strings.ToLower(strings.TrimSpace(h))
+		if !hostName.MatchString(h) {
+			return apperr.Invalid(fmt.Sprintf("action_hosts[%d]", i), fmt.Sprintf("%q is not a host name or IP address (no scheme, port or path)", in.ActionHosts[i]))
+		}
+		in.ActionHosts[i] = h
+	}
 	return nil
 }
 
+// maxActionHosts bounds a workspace's allow-list of private hosts.
+const maxActionHosts = 50
+
+// hostName is a DNS name, an IPv4 address or a bracketless IPv6 address.
+var hostName = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$|^[0-9a-f:]+$`)
+
 func settingsOf(w models.Workspace) Settings {
-	return Settings{ID: w.ID, Name: w.Name, TimeZone: w.TimeZone, DefaultLanguage: w.DefaultLanguage, CreatedAt: w.CreatedAt}
+	hosts := w.ActionHosts.V
+	if hosts == nil {
+		hosts = []string{}
+	}
+	return Settings{ID: w.ID, Name: w.Name, TimeZone: w.TimeZone, DefaultLanguage: w.DefaultLanguage, ActionHosts: hosts, CreatedAt: w.CreatedAt}
 }
 
 // Created is a new workspace and its first admin key, whose secret is shown
@@ -194,8 +219,12 @@ func Update(ctx context.Context, db *gorm.DB, id string, in SettingsInput) (Sett
 	if err := in.normalize(); err != nil {
 		return Settings{}, err
 	}
+	updates := map[string]any{"name": in.Name, "time_zone": in.TimeZone, "default_language": in.DefaultLanguage}
+	if in.ActionHosts != nil {
+		updates["action_hosts"] = models.NewJSON(in.ActionHosts)
+	}
 	res := db.WithContext(ctx).Model(&models.Workspace{}).Where("id = ?", id).
-		Updates(map[string]any{"name": in.Name, "time_zone": in.TimeZone, "default_language": in.DefaultLanguage})
+		Updates(updates)
 	if res.Error != nil {
 		return Settings{}, res.Error
 	}

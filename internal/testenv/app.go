@@ -2,6 +2,7 @@ package testenv
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
@@ -17,6 +18,7 @@ import (
 	"github.com/switchboardhq/switchboard/codec"
 	"github.com/switchboardhq/switchboard/demo"
 	"github.com/switchboardhq/switchboard/knowledge"
+	"github.com/switchboardhq/switchboard/sealed"
 	"github.com/switchboardhq/switchboard/server"
 	"github.com/switchboardhq/switchboard/worker"
 )
@@ -36,6 +38,8 @@ type App struct {
 	URL         string
 	// Server is the API server behind URL.
 	Server *server.Server
+	// Secrets seals the actions' secret headers, in the API and the worker.
+	Secrets *sealed.Box
 }
 
 // AppOptions tune NewApp.
@@ -103,12 +107,20 @@ func NewApp(t *testing.T, o AppOptions) *App {
 	if err := demo.Index(ctx, a.DB, a.Knowledge, a.Demo.WorkspaceID); err != nil {
 		t.Fatalf("index: %v", err)
 	}
+	// Each app seals its actions' secret headers with a key of its own.
+	key := make([]byte, sealed.KeySize)
+	if _, err := rand.Read(key); err != nil {
+		t.Fatal(err)
+	}
+	if a.Secrets, err = sealed.New("test", map[string][]byte{"test": key}); err != nil {
+		t.Fatal(err)
+	}
 	if !o.NoWorker {
 		search := a.Knowledge
 		if o.WorkerKnowledge != nil {
 			search = o.WorkerKnowledge
 		}
-		w := worker.New(c, a.TaskQueue, &activities.Activities{DB: a.DB, Knowledge: search, Generator: o.Generator})
+		w := worker.New(c, a.TaskQueue, &activities.Activities{DB: a.DB, Knowledge: search, Generator: o.Generator, Secrets: a.Secrets})
 		if err := w.Start(); err != nil {
 			t.Fatalf("start worker: %v", err)
 		}
@@ -116,7 +128,7 @@ func NewApp(t *testing.T, o AppOptions) *App {
 	}
 	srv := &server.Server{
 		DB: a.DB, Temporal: c, Knowledge: a.Knowledge, TaskQueue: a.TaskQueue,
-		MaxBodyBytes: o.MaxBodyBytes, Log: quiet,
+		MaxBodyBytes: o.MaxBodyBytes, Log: quiet, Secrets: a.Secrets,
 	}
 	if o.Codec != nil {
 		srv.Codec = codec.NewServer(o.Codec, codec.ServerOptions{AllowOrigins: o.CodecOrigins})
