@@ -15,6 +15,8 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/switchboardhq/switchboard/answer"
+	"github.com/switchboardhq/switchboard/decide"
+	"github.com/switchboardhq/switchboard/metrics"
 	"github.com/switchboardhq/switchboard/models"
 )
 
@@ -153,7 +155,61 @@ func (a *Activities) record(ctx context.Context, recs []RecordTurnInput) error {
 		// Retrying cannot help, and would hold back the records after it.
 		return temporal.NewNonRetryableApplicationError(err.Error(), ErrUnwritableRecord, err)
 	}
+	if err == nil {
+		for _, rec := range recs {
+			countTurn(rec)
+		}
+	}
 	return err
+}
+
+// turnOutcomes are the decisions that say how a turn ended, in the order
+// that decides a turn holding several: a hand-off outranks the answer that
+// preceded it.
+var turnOutcomes = []decide.Kind{
+	decide.KindHandoff, decide.KindDependencyFailure, decide.KindAction, decide.KindAnswer,
+	decide.KindClarify, decide.KindUnknown, decide.KindReusableResponse, decide.KindSmallTalk,
+	decide.KindAvoidedTopic,
+}
+
+// TurnOutcome is how the turn a record holds ended: the first of
+// turnOutcomes among its decisions, "other" when none is there, and ""
+// when the record holds no turn (no reply and no hand-off: a rep's message,
+// an accepted hand-off, the end).
+func TurnOutcome(decisions []DecisionRecord) string {
+	kinds := map[decide.Kind]bool{}
+	for _, d := range decisions {
+		kinds[decide.Kind(d.Kind)] = true
+	}
+	if !kinds[decide.KindReply] && !kinds[decide.KindHandoff] {
+		return ""
+	}
+	for _, k := range turnOutcomes {
+		if kinds[k] {
+			return string(k)
+		}
+	}
+	return "other"
+}
+
+// countTurn counts the record's turn by outcome and its hand-offs by
+// trigger. A record written again (an activity retried after its commit)
+// is counted again: the counters are for rates and alerts, the read model
+// for reports.
+func countTurn(rec RecordTurnInput) {
+	if outcome := TurnOutcome(rec.Decisions); outcome != "" && !rec.Test {
+		metrics.Turn(outcome)
+	}
+	for _, d := range rec.Decisions {
+		if decide.Kind(d.Kind) != decide.KindHandoff || rec.Test {
+			continue
+		}
+		reason, _ := d.Detail["trigger"].(string)
+		if reason == "" {
+			reason = "unknown"
+		}
+		metrics.Handoff(reason)
+	}
 }
 
 // ErrUnwritableRecord is the application error type of a record the

@@ -16,6 +16,7 @@ import (
 	"github.com/switchboardhq/switchboard/extract"
 	"github.com/switchboardhq/switchboard/fetch"
 	"github.com/switchboardhq/switchboard/knowledge"
+	"github.com/switchboardhq/switchboard/metrics"
 	"github.com/switchboardhq/switchboard/models"
 )
 
@@ -355,6 +356,9 @@ func (s *Sources) RecordSourceStatus(ctx context.Context, in RecordSourceStatusI
 	})
 	if err != nil {
 		return RecordSourceStatusResult{}, fmt.Errorf("record source status: %w", err)
+	}
+	if in.Status != models.SourceSyncing {
+		metrics.SourceSync(in.Status)
 	}
 	return RecordSourceStatusResult{}, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -26,13 +25,6 @@ import (
 	"github.com/switchboardhq/switchboard/server"
 	"github.com/switchboardhq/switchboard/workflows"
 )
-
-// Logger returns the process's logger at the configured level.
-func Logger(cfg config.Config) *slog.Logger {
-	var level slog.Level
-	_ = level.UnmarshalText([]byte(cfg.LogLevel))
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-}
 
 // Deps are the connections every command shares, and the activities built on
 // them: the product's commands here, and the bench and the evaluation
@@ -74,10 +66,15 @@ func Connect(cfg config.Config, log *slog.Logger) (*Deps, error) {
 	if d.DB, err = models.Open(cfg.EffectiveDatabaseURL()); err != nil {
 		return nil, err
 	}
+	d.DB.Logger = gormLogger(cfg, log)
 	opts := client.Options{
 		HostPort:  cfg.TemporalAddress,
 		Namespace: cfg.TemporalNamespace,
 		Logger:    tlog.NewStructuredLogger(log.With("component", "temporal")),
+	}
+	if err := secureTemporal(cfg, &opts); err != nil {
+		d.Close()
+		return nil, err
 	}
 	if d.Codec, err = HistoryCodec(cfg); err != nil {
 		d.Close()
@@ -211,6 +208,13 @@ func (d *Deps) Prepare(ctx context.Context, temporalWait time.Duration) error {
 	}
 	if err := d.Knowledge.EnsureSchema(ctx); err != nil {
 		return err
+	}
+	if d.cfg.Ops.SkipSearchAttributes {
+		// Temporal Cloud manages a namespace's search attributes through
+		// its own API (tcld or the Cloud UI), not the operator service.
+		d.log.Info("search attributes not registered (SWITCHBOARD_SKIP_SEARCH_ATTRIBUTES): the namespace must have them",
+			"namespace", d.cfg.TemporalNamespace, "attributes", searchAttributeFlags())
+		return nil
 	}
 	if err := waitForTemporal(ctx, d.Temporal, temporalWait); err != nil {
 		return err

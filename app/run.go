@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"time"
 
+	sdkworker "go.temporal.io/sdk/worker"
+
 	"github.com/switchboardhq/switchboard/config"
 	"github.com/switchboardhq/switchboard/worker"
 )
@@ -43,19 +45,32 @@ func RunWorker(ctx context.Context, cfg config.Config) error {
 		return err
 	}
 	defer d.Close()
+	// The health endpoint answers /livez while the worker waits for
+	// Temporal; /readyz says what it waits for.
+	httpDone, err := d.serveWorkerHTTP(ctx, cfg.Ops.Worker.HTTPAddr)
+	if err != nil {
+		return err
+	}
 	if err := waitForTemporal(ctx, d.Temporal, time.Minute); err != nil {
 		return err
 	}
+	if n := cfg.Ops.Worker.StickyCacheSize; n > 0 {
+		sdkworker.SetStickyWorkflowCacheSize(n)
+	}
 	w := worker.New(d.Temporal, cfg.TaskQueue, d.Activities(), worker.WithSources(d.Sources()),
-		worker.WithDelivery(d.Delivery()))
+		worker.WithDelivery(d.Delivery()), worker.WithTuning(workerOptions(cfg)))
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	defer w.Stop()
 	go d.Dispatcher().Run(ctx)
 	log.Info("switchboard worker polling", "task_queue", cfg.TaskQueue, "namespace", cfg.TemporalNamespace)
-	<-ctx.Done()
-	return nil
+	select {
+	case <-ctx.Done():
+		return nil
+	case err := <-httpDone:
+		return fmt.Errorf("worker health endpoint: %w", err)
+	}
 }
 
 // RunMigrate migrates the database, creates the Weaviate collection and
@@ -74,7 +89,7 @@ func RunMigrate(ctx context.Context, cfg config.Config) error {
 		return err
 	}
 	log.Info("database migrated, weaviate collections ready, temporal search attributes registered",
-		"namespace", cfg.TemporalNamespace)
+		"namespace", cfg.TemporalNamespace, "search_attributes_skipped", cfg.Ops.SkipSearchAttributes)
 	return nil
 }
 

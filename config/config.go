@@ -56,6 +56,10 @@ type Config struct {
 	MaxBodyBytes int64
 	// LogLevel is debug, info, warn or error (SWITCHBOARD_LOG_LEVEL).
 	LogLevel string
+	// Ops are the settings of running in production: a secured Temporal,
+	// the worker's tuning and health port, the logs' format, the widget's
+	// allowed sites (TEMPORAL_TLS_*, SWITCHBOARD_WORKER_*, …).
+	Ops Operations
 	// Limits are the API's abuse limits (SWITCHBOARD_LIMIT_* and
 	// SWITCHBOARD_TRUSTED_PROXIES).
 	Limits Limits
@@ -154,6 +158,7 @@ func Default() Config {
 		LLMTimeout:        60 * time.Second,
 		MaxBodyBytes:      1 << 20,
 		LogLevel:          "info",
+		Ops:               defaultOperations(),
 		Limits:            DefaultLimits(),
 		SourceMaxBytes:    10 << 20,
 		FetchTimeout:      30 * time.Second,
@@ -303,6 +308,7 @@ func fromLookup(lookup func(string) (string, bool)) (Config, error) {
 			}
 		}
 	}
+	readOperations(lookup, &c.Ops, c.set, &errs)
 	if len(errs) > 0 {
 		return c, fmt.Errorf("config: %s", strings.Join(errs, "; "))
 	}
@@ -394,6 +400,9 @@ func (c Config) Validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		return fmt.Errorf("SWITCHBOARD_LOG_LEVEL: %q is not one of debug, info, warn, error", c.LogLevel)
+	}
+	if err := c.Ops.validate(); err != nil {
+		return err
 	}
 	if c.DatabaseURL != "" {
 		if _, _, err := ParseDatabaseURL(c.DatabaseURL); err != nil {

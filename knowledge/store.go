@@ -22,6 +22,8 @@ import (
 	"github.com/weaviate/weaviate-go-client/v4/weaviate/filters"
 	"github.com/weaviate/weaviate/entities/models"
 	pb "github.com/weaviate/weaviate/grpc/generated/protocol/v1"
+
+	"github.com/switchboardhq/switchboard/metrics"
 )
 
 // ClassName is the Weaviate collection holding every workspace's chunks, one
@@ -435,6 +437,13 @@ type Reader struct {
 // always filters: its fused scores are normalised over the candidates the
 // filter leaves.
 func (s *Store) SearchWith(ctx context.Context, req SearchRequest) ([]Hit, error) {
+	start := time.Now()
+	hits, err := s.searchWith(ctx, req)
+	metrics.Retrieval(err, time.Since(start))
+	return hits, err
+}
+
+func (s *Store) searchWith(ctx context.Context, req SearchRequest) ([]Hit, error) {
 	search, err := s.searchRequest(ctx, req)
 	if search == nil || err != nil {
 		return nil, err

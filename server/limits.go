@@ -16,6 +16,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/apperr"
 	"github.com/switchboardhq/switchboard/config"
+	"github.com/switchboardhq/switchboard/metrics"
 	"github.com/switchboardhq/switchboard/models"
 )
 
@@ -153,6 +154,7 @@ func (s *Server) takeTokens(ctx context.Context, buckets []bucket) error {
 			return err
 		}
 		if !ok {
+			metrics.RateLimited(b.limit)
 			e := &limitError{retryAfter: wait}
 			e.err = apperr.Errorf(apperr.ERATELIMITED, "%s: more than %d %s; retry after %d s",
 				b.limit, b.perMinute, b.what, e.retryAfterSeconds())
@@ -281,6 +283,7 @@ func (s *Server) openStream(ctx context.Context, keyID string) (streamLease, err
 			return streamLease{keyID: keyID, slot: slot, holder: holder}, nil
 		}
 	}
+	metrics.RateLimited(limitEventStreams)
 	e := &limitError{retryAfter: eventKeepAlive}
 	e.err = apperr.Errorf(apperr.ERATELIMITED, "%s: this key has %d event streams open, the most it may; close one, or retry after %d s",
 		limitEventStreams, n, e.retryAfterSeconds())

@@ -63,7 +63,7 @@ type Server struct {
 func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.Use(gin.Recovery())
+	r.Use(s.observe, gin.Recovery())
 	r.HandleMethodNotAllowed = true
 	s.trustProxies(r)
 	r.NoRoute(func(c *gin.Context) {
@@ -85,6 +85,7 @@ func (s *Server) Handler() http.Handler {
 	r.GET("/livez", s.live)
 	r.GET("/readyz", s.health)
 	r.GET("/healthz", s.health)
+	r.GET("/metrics", serveMetrics)
 	v1 := r.Group("/v1")
 	// Customers (through the chat widget's key).
 	v1.POST("/conversations/:conversationID/messages", s.auth(roleWidget), s.postMessage)
@@ -217,7 +218,7 @@ type errorDetail struct {
 func (s *Server) fail(c *gin.Context, err error) {
 	code := apperr.Code(err)
 	if code == apperr.EINTERNAL {
-		s.Log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "err", err)
+		s.Log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "request_id", requestID(c), "err", err)
 	}
 	status, ok := statusOf[code]
 	if !ok {

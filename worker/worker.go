@@ -18,6 +18,13 @@ type Option func(*options)
 type options struct {
 	sources  *activities.Sources
 	delivery *delivery.Activities
+	tuning   sdkworker.Options
+}
+
+// WithTuning sets the worker's limits (concurrency, stop timeout); the
+// SDK's defaults otherwise.
+func WithTuning(t sdkworker.Options) Option {
+	return func(o *options) { o.tuning = t }
 }
 
 // WithDelivery registers these outbox delivery activities instead of the
@@ -47,7 +54,7 @@ func New(c client.Client, taskQueue string, acts *activities.Activities, opts ..
 	if o.delivery == nil {
 		o.delivery = &delivery.Activities{DB: acts.DB}
 	}
-	w := sdkworker.New(c, taskQueue, sdkworker.Options{})
+	w := sdkworker.New(c, taskQueue, o.tuning)
 	w.RegisterWorkflow(workflows.ConversationWorkflow)
 	w.RegisterWorkflow(workflows.SyncSourceWorkflow)
 	w.RegisterActivity(acts)
