@@ -2,6 +2,7 @@ package answer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
+
+	"github.com/switchboardhq/switchboard/metrics"
 )
 
 // noAnswer is what the model is told to say when the passages do not answer.
@@ -85,7 +88,9 @@ func (o *OpenAI) Generate(ctx context.Context, req Request) (Answer, error) {
 		}
 	}
 	messages = append(messages, openai.UserMessage(req.Question))
+	start := time.Now()
 	resp, err := o.client.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{Model: o.model, Messages: messages})
+	o.observe(start, resp, err)
 	if err != nil {
 		return Answer{}, fmt.Errorf("llm chat completion: %w", err)
 	}
@@ -113,4 +118,21 @@ func (o *OpenAI) Generate(ctx context.Context, req Request) (Answer, error) {
 		confidence = 0.9
 	}
 	return Answer{Text: text, Citations: cites, Known: true, Confidence: confidence}, nil
+}
+
+// observe records the call in the model metrics: its outcome, the tokens
+// the API says it used, and its duration.
+func (o *OpenAI) observe(start time.Time, resp *openai.ChatCompletion, err error) {
+	outcome := metrics.OutcomeOK
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		outcome = metrics.OutcomeTimeout
+	case err != nil:
+		outcome = metrics.OutcomeError
+	}
+	var in, out int64
+	if resp != nil {
+		in, out = resp.Usage.PromptTokens, resp.Usage.CompletionTokens
+	}
+	metrics.ModelCall(o.model, outcome, in, out, time.Since(start))
 }
