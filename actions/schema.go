@@ -183,15 +183,31 @@ func Validate(s Spec, values map[string]any) error {
 
 var english = message.NewPrinter(language.English)
 
-// leafError is the first innermost cause of a validation error, named by
-// the input it is about.
+// leafError is an innermost cause of a validation error, named by the
+// input it is about: one about a value given comes before one about the
+// whole (a required input missing).
 func leafError(ve *jsonschema.ValidationError) *InputError {
-	for len(ve.Causes) > 0 {
-		ve = ve.Causes[0]
+	var leaves []*jsonschema.ValidationError
+	var walk func(*jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if len(e.Causes) == 0 {
+			leaves = append(leaves, e)
+		}
+		for _, c := range e.Causes {
+			walk(c)
+		}
 	}
-	field := strings.Join(ve.InstanceLocation, ".")
+	walk(ve)
+	leaf := leaves[0]
+	for _, l := range leaves {
+		if len(l.InstanceLocation) > 0 {
+			leaf = l
+			break
+		}
+	}
+	field := strings.Join(leaf.InstanceLocation, ".")
 	if field == "" {
 		field = "inputs"
 	}
-	return &InputError{Field: field, Reason: ve.ErrorKind.LocalizedString(english)}
+	return &InputError{Field: field, Reason: leaf.ErrorKind.LocalizedString(english)}
 }

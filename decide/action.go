@@ -16,14 +16,19 @@ const (
 	InputOrderNumber = "order_number"
 )
 
-// MatchAction returns the company-defined action a message asks for, offline:
-// the first (by name) whose trigger phrase the message contains, else the one
-// whose example request shares the most of its words with the message (at
-// least two thirds of the example's words). It returns "" for none, and what
-// matched.
+// MatchAction returns the company-defined action a message asks for,
+// offline: the one whose trigger phrase the message contains or whose
+// example request shares at least two thirds of its words with the message.
+// When several match, the most specific wins: a trigger weighs its words, an
+// example the words it shares (and a little more, being a whole request).
+// It returns "" for none, and what matched.
 func MatchAction(text string, specs map[string]actions.Spec) (name, matched string) {
 	words := textfold.Words(text)
 	folded := " " + strings.Join(words, " ") + " "
+	have := map[string]bool{}
+	for _, w := range words {
+		have[w] = true
+	}
 	names := make([]string, 0, len(specs))
 	for n, s := range specs {
 		if s.Kind == actions.KindHTTP {
@@ -31,20 +36,15 @@ func MatchAction(text string, specs map[string]actions.Spec) (name, matched stri
 		}
 	}
 	slices.Sort(names)
+	best := 0.0
 	for _, n := range names {
 		for _, trig := range specs[n].Triggers {
-			t := strings.Join(textfold.Words(trig), " ")
-			if t != "" && strings.Contains(folded, " "+t+" ") {
-				return n, "trigger: " + trig
+			tw := textfold.Words(trig)
+			t := strings.Join(tw, " ")
+			if score := float64(len(tw)); t != "" && strings.Contains(folded, " "+t+" ") && score > best {
+				name, matched, best = n, "trigger: "+trig, score
 			}
 		}
-	}
-	have := map[string]bool{}
-	for _, w := range words {
-		have[w] = true
-	}
-	best, bestScore, bestExample := "", 0.0, ""
-	for _, n := range names {
 		for _, ex := range specs[n].Examples {
 			exWords := contentWords(ex)
 			if len(exWords) == 0 {
@@ -56,15 +56,15 @@ func MatchAction(text string, specs map[string]actions.Spec) (name, matched stri
 					shared++
 				}
 			}
-			if score := float64(shared) / float64(len(exWords)); score > bestScore {
-				best, bestScore, bestExample = n, score, ex
+			if 3*shared < 2*len(exWords) {
+				continue
+			}
+			if score := float64(shared) + 0.5; score > best {
+				name, matched, best = n, "example: "+ex, score
 			}
 		}
 	}
-	if bestScore >= 2.0/3.0 {
-		return best, "example: " + bestExample
-	}
-	return "", ""
+	return name, matched
 }
 
 // functionWords carry no request of their own: an example's other words
@@ -97,7 +97,20 @@ func ExtractInputs(text string, s actions.Spec, orderNumber string) map[string]s
 	out := map[string]string{}
 	folded := " " + strings.Join(textfold.Words(text), " ") + " "
 	numbers := numberPattern.FindAllString(text, -1)
+	// Numbers go last, among those no other input took.
 	for _, in := range s.Inputs {
+		if in.Type == "integer" || in.Type == "number" {
+			continue
+		}
+		if v := extractOne(text, folded, in, orderNumber, nil); v != "" {
+			out[in.Name] = v
+			numbers = slices.DeleteFunc(numbers, func(n string) bool { return n == v })
+		}
+	}
+	for _, in := range s.Inputs {
+		if in.Type != "integer" && in.Type != "number" {
+			continue
+		}
 		if v := extractOne(text, folded, in, orderNumber, numbers); v != "" {
 			out[in.Name] = v
 		}
@@ -196,4 +209,10 @@ func lowerFirst(s string) string {
 		return s // an acronym
 	}
 	return strings.ToLower(string(r[:1])) + string(r[1:])
+}
+
+// LooksLikeAnswer reports whether a message reads as a reply to the agent's
+// question for a value rather than a new request: short, and not a question.
+func LooksLikeAnswer(text string) bool {
+	return !strings.Contains(text, "?") && len(textfold.Words(text)) <= 8
 }

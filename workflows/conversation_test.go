@@ -59,6 +59,8 @@ type fake struct {
 	// batches are the sizes of the RecordTurns calls.
 	batches  []int
 	charges  []activities.ChargeInput
+	// called are the company actions' calls.
+	called []activities.CallActionInput
 	reverses []activities.ReverseInput
 }
 
@@ -242,6 +244,21 @@ func setup(t *testing.T) *testBundle {
 				return activities.ActionResult{}, err
 			}
 			return activities.ActionResult{Text: "Order " + in.OrderNumber + " was delivered."}, nil
+		})
+	env.OnActivity(a.CallAction, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.CallActionInput) (activities.CallActionResult, error) {
+			f.call("CallAction")
+			f.mu.Lock()
+			f.called = append(f.called, in)
+			f.mu.Unlock()
+			if in.Inputs["order_ref"] == "999999" {
+				return activities.CallActionResult{}, temporal.NewNonRetryableApplicationError(
+					"I couldn't do that: order 999999 does not exist", activities.ErrActionFailed, nil)
+			}
+			if err := f.fails("CallAction"); err != nil {
+				return activities.CallActionResult{}, err
+			}
+			return activities.CallActionResult{Text: "Size changed to " + in.Inputs["size"] + ".", Status: 200}, nil
 		})
 	env.OnActivity(a.CreateReturn, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.ActionInput) (activities.ActionResult, error) {

@@ -3,6 +3,7 @@ package workflows
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -52,7 +53,13 @@ func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, t turn
 		c.state.InputFor = nil
 		spec, enabled := cx.Settings.Actions[p.Action]
 		in, declared := spec.Input(p.Input)
-		if v := decide.InputAnswer(msg.Text, in, cx.Analysis.OrderNumber); enabled && declared && v != "" {
+		v := decide.InputAnswer(msg.Text, in, cx.Analysis.OrderNumber)
+		if v == "" && cx.Analysis.Intent == "" && decide.LooksLikeAnswer(msg.Text) {
+			// A short reply that is no new request is a value: the schema
+			// says what is wrong with it, and the input is asked again.
+			v = strings.TrimSpace(msg.Text)
+		}
+		if enabled && declared && v != "" {
 			c.note(msg.ID, decide.ActionEntry(p.Action, spec.Protection, "the customer gave "+p.Input, map[string]any{"input": p.Input}))
 			p.Inputs[p.Input] = v
 			out, err := c.act(ctx, CustomerMessage{ID: p.MessageID, Text: p.Text}, cx, spec, p.Inputs, false, p.Tries)
@@ -323,17 +330,19 @@ func (c *conversation) act(ctx workflow.Context, msg CustomerMessage, cx activit
 // waiting for it.
 func (c *conversation) gather(ctx workflow.Context, msg CustomerMessage, spec actions.Spec, inputs map[string]string,
 	tries int, pending func() PendingAction) (AgentReply, bool) {
-	name, reason := spec.Missing(inputs), ""
-	if name == "" {
-		if _, err := actions.Values(spec, inputs); err != nil {
-			var ie *actions.InputError
-			if !errors.As(err, &ie) {
-				ie = &actions.InputError{Field: spec.Inputs[0].Name, Reason: err.Error()}
-			}
+	// A value the schema refuses is asked again first; then the first
+	// required input missing.
+	name, reason := "", ""
+	if _, err := actions.Values(spec, inputs); err != nil {
+		var ie *actions.InputError
+		if errors.As(err, &ie) && inputs[ie.Field] != "" {
 			name, reason = ie.Field, ie.Reason
 			delete(inputs, name)
 			tries++
 		}
+	}
+	if name == "" {
+		name = spec.Missing(inputs)
 	}
 	in, ok := spec.Input(name)
 	if name == "" || !ok {

@@ -1,0 +1,121 @@
+package workflows_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchboardhq/switchboard/actions"
+	"github.com/switchboardhq/switchboard/activities"
+	"github.com/switchboardhq/switchboard/decide"
+	"github.com/switchboardhq/switchboard/workflows"
+)
+
+// changeSize is a company action: it changes data, is protected, and has
+// two required inputs, one by pattern and one from a list.
+func changeSize(t *testing.T) actions.Spec {
+	t.Helper()
+	d := actions.Definition{Name: "change_size", Description: "Change the size of an item in an order",
+		Inputs: json.RawMessage(`{"type":"object","properties":{
+			"order_ref":{"type":"string","description":"The order reference from the confirmation email","pattern":"^[0-9]{6}$"},
+			"size":{"type":"string","description":"The new size","enum":["Small","Medium","Large"]}},
+			"required":["order_ref","size"]}`),
+		Triggers: []string{"change the size"}, Method: "POST", URL: "https://shop.example/o/{{inputs.order_ref}}", ChangesData: true}
+	require.NoError(t, d.Check())
+	row, err := d.Row("ws-1", nil, nil)
+	require.NoError(t, err)
+	s, err := actions.SpecOf(row)
+	require.NoError(t, err)
+	return s
+}
+
+func withCompanyAction(t *testing.T, b *testBundle) {
+	spec := changeSize(t)
+	b.fake.context = func(in activities.LoadContextInput) activities.LoadContextResult {
+		out := defaultContext(in)
+		acts := map[string]actions.Spec{spec.Name: spec}
+		for k, v := range out.Settings.Actions {
+			acts[k] = v
+		}
+		out.Settings.Actions = acts
+		return out
+	}
+}
+
+func TestCompanyActionAsksForEachInputThenConfirmsThenCalls(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	withCompanyAction(t, b)
+	asked := b.send(time.Minute, msg("m1", "Can I change the size of my jacket?"))
+	badRef := b.send(2*time.Minute, msg("m2", "it's 12"))
+	ref := b.send(3*time.Minute, msg("m3", "sorry, it is 104233"))
+	size := b.send(4*time.Minute, msg("m4", "medium"))
+	yes := b.send(5*time.Minute, msg("m5", "yes"))
+	b.signal(6*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
+
+	require.Equal(t, "To do that I need the order reference from the confirmation email. What is it?", asked.reply.Text)
+	require.True(t, strings.HasPrefix(badRef.reply.Text, "That doesn't look right ("), badRef.reply.Text)
+	require.True(t, strings.HasSuffix(badRef.reply.Text, asked.reply.Text), "a value the schema refuses is asked again: %s", badRef.reply.Text)
+	require.Equal(t, "To do that I need the new size. (one of: Small, Medium, Large) What is it?", ref.reply.Text)
+	require.Equal(t, "I'll change the size of an item in an order (order ref: 104233, size: Medium). Shall I go ahead? (yes or no)",
+		size.reply.Text)
+	require.Equal(t, "Size changed to Medium.", yes.reply.Text)
+	require.Len(t, b.fake.called, 1, "nothing is called before the yes")
+	call := b.fake.called[0]
+	require.Equal(t, map[string]string{"order_ref": "104233", "size": "Medium"}, call.Inputs)
+	require.Equal(t, "ada@example.com", call.Email, "a protected action runs for the verified customer")
+	require.True(t, strings.HasSuffix(call.Key, "/m5"), "the idempotency key is the confirming message's: %s", call.Key)
+}
+
+func TestCompanyActionNeedsAVerifiedCustomer(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	withCompanyAction(t, b)
+	r := b.send(time.Minute, anon("m1", "please change the size on 104233 to large, I'm ada@example.com"))
+	b.signal(2*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
+	require.Equal(t, decide.CodeSentText("ada@example.com"), r.reply.Text, "a typed email gets a code, not the action")
+	require.Zero(t, b.fake.count("CallAction"))
+}
+
+func TestCompanyActionRefusalIsAReplyAndNoIsRecorded(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	withCompanyAction(t, b)
+	asked := b.send(time.Minute, msg("m1", "change the size on order 999999 to small"))
+	refused := b.send(2*time.Minute, msg("m2", "yes"))
+	again := b.send(3*time.Minute, msg("m3", "change the size on order 104233 to small"))
+	no := b.send(4*time.Minute, msg("m4", "no"))
+	b.signal(5*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
+	require.Contains(t, asked.reply.Text, "Shall I go ahead?")
+	require.Equal(t, "I couldn't do that: order 999999 does not exist", refused.reply.Text)
+	require.Contains(t, again.reply.Text, "Shall I go ahead?")
+	require.Equal(t, decide.DeclinedText, no.reply.Text)
+	require.Equal(t, 1, b.fake.count("CallAction"), "the declined one never runs")
+	var summaries []string
+	for _, d := range b.fake.decisions(string(decide.KindAction)) {
+		summaries = append(summaries, d.Summary)
+	}
+	require.Contains(t, summaries, "change_size refused: I couldn't do that: order 999999 does not exist")
+	require.Contains(t, summaries, "the customer declined change_size: nothing done")
+}
+
+func TestCompanyActionSystemDownHandsOff(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	withCompanyAction(t, b)
+	b.fake.failing = map[string]bool{"CallAction": true}
+	b.send(time.Minute, msg("m1", "change the size on order 104233 to small"))
+	r := b.send(2*time.Minute, msg("m2", "yes"))
+	state := b.query(3 * time.Minute)
+	b.signal(4*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
+	require.NoError(t, r.err, "the customer never gets an error")
+	require.NotEmpty(t, r.reply.Text)
+	require.Equal(t, workflows.StatusHandedOff, state.Status, "a system that keeps failing means an apology and a person")
+}
