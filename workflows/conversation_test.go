@@ -57,10 +57,10 @@ type fake struct {
 	attempts int
 	recorded []activities.RecordTurnInput
 	// batches are the sizes of the RecordTurns calls.
-	batches  []int
-	charges  []activities.ChargeInput
+	batches []int
+	charges []activities.ChargeInput
 	// called are the company actions' calls.
-	called []activities.CallActionInput
+	called   []activities.CallActionInput
 	reverses []activities.ReverseInput
 }
 
