@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -16,20 +17,26 @@ import (
 	"github.com/switchboardhq/switchboard/config"
 	"github.com/switchboardhq/switchboard/demo"
 	"github.com/switchboardhq/switchboard/devstack"
+	"github.com/switchboardhq/switchboard/mailcatcher"
+	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/sealed"
 	"github.com/switchboardhq/switchboard/worker"
 )
 
 // DemoInfo is what `switchboard dev` writes to <data dir>/demo.json.
 type DemoInfo struct {
-	WorkspaceID   string    `json:"workspace_id"`
-	WorkspaceName string    `json:"workspace_name"`
-	ChannelID     string    `json:"channel_id"`
-	APIURL        string    `json:"api_url"`
-	TemporalUIURL string    `json:"temporal_ui_url,omitempty"`
-	TemporalAddr  string    `json:"temporal_address"`
-	WeaviateURL   string    `json:"weaviate_url"`
-	Keys          demo.Keys `json:"keys"`
+	WorkspaceID   string `json:"workspace_id"`
+	WorkspaceName string `json:"workspace_name"`
+	ChannelID     string `json:"channel_id"`
+	APIURL        string `json:"api_url"`
+	TemporalUIURL string `json:"temporal_ui_url,omitempty"`
+	TemporalAddr  string `json:"temporal_address"`
+	WeaviateURL   string `json:"weaviate_url"`
+	// MailURL lists the emails the agent sent, caught by the dev SMTP
+	// server at SMTPAddress (when SWITCHBOARD_SMTP_ADDR is not set).
+	MailURL     string    `json:"mail_url,omitempty"`
+	SMTPAddress string    `json:"smtp_address,omitempty"`
+	Keys        demo.Keys `json:"keys"`
 	// Webhooks are the demo's email and whatsapp channels: where a provider
 	// posts inbound messages, and the secret that signs them.
 	Webhooks []DemoWebhook `json:"webhooks,omitempty"`
@@ -39,6 +46,9 @@ type DemoInfo struct {
 type DemoWebhook struct {
 	demo.WebhookChannel
 	URL string `json:"url"`
+	// InboundEmailURL takes raw emails for an email channel (the secret as
+	// bearer token).
+	InboundEmailURL string `json:"inbound_email_url,omitempty"`
 }
 
 // RunDev runs the whole product on one machine until ctx ends: the Temporal
@@ -105,6 +115,16 @@ func RunDev(ctx context.Context, cfg config.Config, out io.Writer) (err error) {
 			return err
 		}
 	}
+	// The agent's emails go to a mail catcher of our own, listed at
+	// /dev/mail, unless an SMTP server is configured.
+	var catcher *mailcatcher.Catcher
+	if cfg.Delivery.SMTP.Addr == "" {
+		if catcher, err = mailcatcher.Start("127.0.0.1:0", filepath.Join(cfg.DataDir, "mail")); err != nil {
+			return err
+		}
+		defer catcher.Close()
+		cfg.Delivery.SMTP = config.SMTP{Addr: catcher.Addr(), TLS: config.SMTPNoTLS, From: devMailFrom}
+	}
 	d, err := Connect(cfg, log)
 	if err != nil {
 		return err
@@ -137,6 +157,12 @@ func RunDev(ctx context.Context, cfg config.Config, out io.Writer) (err error) {
 	info.WeaviateURL = cfg.WeaviateURL
 	for i := range info.Webhooks {
 		info.Webhooks[i].URL = info.APIURL + "/v1/webhooks/" + info.Webhooks[i].ChannelID
+		if info.Webhooks[i].Type == models.ChannelEmail {
+			info.Webhooks[i].InboundEmailURL = info.APIURL + "/v1/channels/" + info.Webhooks[i].ChannelID + "/inbound/email"
+		}
+	}
+	if catcher != nil {
+		info.MailURL, info.SMTPAddress = info.APIURL+"/dev/mail", catcher.Addr()
 	}
 	infoPath := filepath.Join(cfg.DataDir, "demo.json")
 	if err := writeJSONFile(infoPath, info); err != nil {
@@ -147,7 +173,11 @@ func RunDev(ctx context.Context, cfg config.Config, out io.Writer) (err error) {
 
 	errCh := make(chan error, 1)
 	srv := d.server()
-	go func() { errCh <- serveHTTP(ctx, l, srv.Handler(), srv.CloseStreams) }()
+	handler := srv.Handler()
+	if catcher != nil {
+		handler = withMailPage(handler, catcher)
+	}
+	go func() { errCh <- serveHTTP(ctx, l, handler, srv.CloseStreams) }()
 	select {
 	case err = <-errCh:
 		return err
@@ -195,6 +225,7 @@ Switchboard is running — demo workspace %q
   Temporal UI   %s
   Temporal      %s
   Weaviate      %s
+  Mail          %s
 
   Demo API keys (also in %s):
     admin    %s
@@ -208,7 +239,7 @@ Try it:
     -d '{"id":"m1","text":"How long does shipping take?","contact":{"email":"ada@example.com"}}'
 
 Press Ctrl-C to stop everything.
-`, info.WorkspaceName, info.APIURL, orNone(info.TemporalUIURL), info.TemporalAddr, info.WeaviateURL, infoPath,
+`, info.WorkspaceName, info.APIURL, orNone(info.TemporalUIURL), info.TemporalAddr, info.WeaviateURL, orNone(info.MailURL), infoPath,
 		info.Keys.Admin, info.Keys.Rep, info.Keys.Auditor, info.Keys.Widget, info.APIURL, info.Keys.Widget)
 }
 
@@ -262,4 +293,16 @@ func devSecretsKey(dataDir string) ([]config.CodecKey, error) {
 		return nil, fmt.Errorf("dev secrets key %s: %d bytes, want %d (delete it to make a new one)", path, len(key), sealed.KeySize)
 	}
 	return []config.CodecKey{{ID: "dev", Secret: key}}, nil
+}
+
+// devMailFrom is the sender of dev's emails.
+const devMailFrom = "Switchboard (dev) <agent@switchboard.localhost>"
+
+// withMailPage serves the mail catcher's page at /dev/mail next to the API.
+func withMailPage(api http.Handler, catcher *mailcatcher.Catcher) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/dev/mail", catcher.Handler("/dev/mail"))
+	mux.Handle("/dev/mail/", catcher.Handler("/dev/mail"))
+	mux.Handle("/", api)
+	return mux
 }

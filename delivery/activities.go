@@ -224,7 +224,7 @@ func (a *Activities) sendEmail(ctx context.Context, row models.OutboxMessage) (s
 	}
 	if conversation != "" {
 		link := models.EmailThread{
-			ID: models.DerivedID(d.ChannelID, e.MessageID), ChannelID: d.ChannelID, ConversationID: conversation,
+			ID: ThreadID(d.ChannelID, e.MessageID), ChannelID: d.ChannelID, ConversationID: conversation,
 			MessageID: e.MessageID, CreatedAt: a.now(),
 		}
 		if err := a.DB.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&link).Error; err != nil {

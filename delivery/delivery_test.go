@@ -2,6 +2,9 @@ package delivery_test
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -354,4 +357,10 @@ func TestWhatsAppWindow(t *testing.T) {
 		require.Equal(t, map[string]any{"code": "en"}, tmpl["language"])
 		require.Contains(t, rows[inside.ID].ProviderMessageID+rows[outside.ID].ProviderMessageID, "wamid.")
 	})
+}
+
+func hmacHex(secret string, body []byte) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write(body)
+	return hex.EncodeToString(mac.Sum(nil))
 }

@@ -290,6 +290,9 @@ type conversationResponse struct {
 	// reply) are shown to staff roles too.
 	Contact          *contactJSON `json:"contact,omitempty"`
 	ReplySuggestions *bool        `json:"reply_suggestions,omitempty"`
+	// Deliveries are the messages sent to the customer by email or
+	// whatsapp, with their delivery status (staff roles).
+	Deliveries []outboxJSON `json:"deliveries,omitempty"`
 	// NextPageToken asks for the earlier messages (?page_token=); "" when
 	// this page starts the conversation.
 	NextPageToken string `json:"next_page_token"`
@@ -363,6 +366,10 @@ func (s *Server) getConversation(c *gin.Context) {
 		}
 		suggestions := !st.ReplySuggestionsOff
 		out.ReplySuggestions = &suggestions
+		if out.Deliveries, err = s.conversationDeliveries(c.Request.Context(), conv.ID); err != nil {
+			s.fail(c, err)
+			return
+		}
 	}
 	for _, m := range page.messages {
 		out.Messages = append(out.Messages, transcriptMessage{ID: m.ClientID, Role: m.Role, Text: m.Text,

@@ -171,10 +171,17 @@ func (s *Server) Handler() http.Handler {
 	v1.POST("/channels/:channelID/rotate-secret", s.auth(roleAdmin), s.rotateChannelSecret)
 	v1.POST("/channels/:channelID/identity-secret", s.auth(roleAdmin), s.rotateIdentitySecret)
 	v1.DELETE("/channels/:channelID/identity-secret", s.auth(roleAdmin), s.deleteIdentitySecret)
+	v1.GET("/channels/:channelID/provider", s.auth(roleAdmin, roleAuditor), s.getProvider)
+	v1.PUT("/channels/:channelID/provider", s.auth(roleAdmin), s.putProvider)
+	v1.GET("/outbox", s.auth(roleAdmin, roleAuditor), s.listOutbox)
 	v1.GET("/widget/channel", s.auth(roleWidget), s.widgetChannel)
 	// The company's CRM records (admins write; auditors read).
 	s.crmRoutes(v1)
 	v1.POST("/webhooks/:channelID", s.inboundWebhook)
+	// Providers' own shapes: a raw email, the WhatsApp Cloud API's webhook.
+	v1.POST("/channels/:channelID/inbound/email", s.inboundEmail)
+	v1.GET("/channels/:channelID/inbound/whatsapp", s.whatsAppVerify)
+	v1.POST("/channels/:channelID/inbound/whatsapp", s.whatsAppWebhook)
 	// The Temporal codec server (auditors and admins): the Temporal UI and
 	// CLI send it encrypted payloads of conversation histories to decrypt.
 	// Admit answers the UI's CORS and turns a browser's session cookie into

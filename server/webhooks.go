@@ -117,10 +117,32 @@ func (s *Server) inboundWebhook(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	sender, contact, err := inboundSender(ch.Type, in)
+	resp, err := s.receiveInbound(ctx, ch, in, inboundThread{})
 	if err != nil {
 		s.fail(c, err)
 		return
+	}
+	c.JSON(http.StatusOK, resp)
+}
+
+// inboundThread is what a provider's message tells about its thread beyond
+// its sender.
+type inboundThread struct {
+	// ConversationID, when set, is the conversation the message answers
+	// (found by an email's In-Reply-To or References); otherwise the
+	// sender's conversation on the channel.
+	ConversationID string
+	// Addresses are an email's To and Cc, for replying to all.
+	Addresses []string
+}
+
+// receiveInbound feeds a customer's message from an email or whatsapp
+// provider into its conversation and queues the agent's reply: the path
+// of the signed webhook, the raw email route and the WhatsApp webhook.
+func (s *Server) receiveInbound(ctx context.Context, ch models.Channel, in inboundMessage, thread inboundThread) (inboundResponse, error) {
+	sender, contact, err := inboundSender(ch.Type, in)
+	if err != nil {
+		return inboundResponse{}, err
 	}
 	text := strings.TrimSpace(in.Text)
 	if text == "" && ch.Type == models.ChannelEmail {
@@ -128,29 +150,35 @@ func (s *Server) inboundWebhook(c *gin.Context) {
 		text = strings.TrimSpace(in.Subject)
 	}
 	if err := validText(text); err != nil {
-		s.fail(c, err)
-		return
+		return inboundResponse{}, err
 	}
 
-	convID := WebhookConversationID(ch.Type, ch.ID, sender)
+	convID := thread.ConversationID
+	if convID == "" {
+		convID = WebhookConversationID(ch.Type, ch.ID, sender)
+	}
 	wfID := workflows.ConversationWorkflowID(ch.WorkspaceID, convID)
 	// A message an abuse limit refuses never reaches the workflow.
 	if err := s.limitWebhookMessage(ctx, ch.ID, wfID); err != nil {
-		s.fail(c, err)
-		return
+		return inboundResponse{}, err
 	}
 	msg := workflows.CustomerMessage{
 		ID: inboundMessageID(ch.ID, in.MessageID), Text: text, ContactEmail: contact.Email, ChannelID: ch.ID,
 	}
 	out, err := s.converse(ctx, ch.WorkspaceID, convID, ch.Type, false, msg)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return inboundResponse{}, err
 	}
 	contact.WorkspaceID, contact.ChannelID = ch.WorkspaceID, ch.ID
 	if err := s.saveContact(ctx, wfID, contact); err != nil {
-		s.fail(c, err)
-		return
+		return inboundResponse{}, err
+	}
+	if ch.Type == models.ChannelEmail {
+		// Replies to this email, and the agent's reply to it, thread into
+		// this conversation.
+		if err := s.rememberEmail(ctx, ch.ID, convID, in.MessageID, thread.Addresses); err != nil {
+			return inboundResponse{}, err
+		}
 	}
 	resp := inboundResponse{messageResponse: out, MessageID: in.MessageID}
 	if out.Reply.Text != "" {
@@ -161,11 +189,10 @@ func (s *Server) inboundWebhook(c *gin.Context) {
 			Key: "channel_reply:" + ch.ID + ":" + msg.ID, InReplyTo: in.MessageID,
 		})
 		if err != nil {
-			s.fail(c, err)
-			return
+			return inboundResponse{}, err
 		}
 	}
-	c.JSON(http.StatusOK, resp)
+	return resp, nil
 }
 
 // verifySignature checks a "t=…,v1=…" signature of body with secret. Any
