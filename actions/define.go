@@ -50,6 +50,9 @@ const (
 	maxTextChars   = 2000
 )
 
+// ReservedNames are the agent's own tools, which no action may be named.
+var ReservedNames = []string{"search_knowledge", "hand_off"}
+
 // contactFields are what a template may read of the verified contact.
 var contactFields = []string{"email", "name", "external_id"}
 
@@ -75,6 +78,9 @@ func (d *Definition) Check() error {
 	}
 	if _, builtin := Builtin(d.Name); builtin {
 		return apperr.Invalid("name", fmt.Sprintf("%q is a built-in action's name", d.Name))
+	}
+	if slices.Contains(ReservedNames, d.Name) {
+		return apperr.Invalid("name", fmt.Sprintf("%q is one of the agent's own tools", d.Name))
 	}
 	if d.Description == "" || len(d.Description) > maxTextChars {
 		return apperr.Invalid("description", fmt.Sprintf("is required (1 to %d characters): it tells the model what the action does", maxTextChars))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
 
 	"github.com/switchboardhq/switchboard/answer"
@@ -22,6 +23,9 @@ type Activities struct {
 	DB        *gorm.DB
 	Knowledge *knowledge.Store
 	Generator answer.Generator
+	// Agent is the model that runs a turn with tools (AgentStep); nil
+	// when no model is configured.
+	Agent answer.Agent
 	// IssueRefiner lets the language model decide among the issue-type
 	// candidates (offline only when nil).
 	IssueRefiner issuetypes.Refiner
@@ -63,6 +67,9 @@ type RetrieveInput struct {
 	// Answer asks for the reply too, when the worker writes replies
 	// in-process (the extractive answerer): a turn then needs no Generate.
 	Answer bool
+	// Offline asks for the extractive reply even when a model is
+	// configured: the fallback of a turn whose model failed.
+	Offline bool `json:",omitempty"`
 }
 
 // RetrieveResult lists passages, best first, and the reply written from
@@ -96,7 +103,15 @@ func (a *Activities) Retrieve(ctx context.Context, in RetrieveInput) (RetrieveRe
 			Heading: h.Heading, Text: h.Text, Score: h.Score,
 		}
 	}
-	if !in.Answer || !a.localGeneration() {
+	if !in.Answer || (!a.localGeneration() && !in.Offline) {
+		return out, nil
+	}
+	if in.Offline && !a.localGeneration() {
+		ans, err := answer.Extractive{}.Generate(ctx, answer.Request{Question: in.Query, Passages: passagesOf(out.Passages)})
+		if err != nil {
+			return RetrieveResult{}, err
+		}
+		out.Answer = &GenerateResult{Text: ans.Text, Citations: ans.Citations, Known: ans.Known, Confidence: ans.Confidence}
 		return out, nil
 	}
 	// The extractive answerer does not use the agent's voice, so nothing
@@ -161,12 +176,41 @@ func (a *Activities) Generate(ctx context.Context, in GenerateInput) (GenerateRe
 		History:    in.History,
 		Language:   in.Language,
 	}
-	for _, p := range in.Passages {
-		req.Passages = append(req.Passages, answer.Passage(p))
-	}
+	req.Passages = passagesOf(in.Passages)
 	ans, err := a.Generator.Generate(ctx, req)
 	if err != nil {
 		return GenerateResult{}, err
 	}
 	return GenerateResult{Text: ans.Text, Citations: ans.Citations, Known: ans.Known, Confidence: ans.Confidence}, nil
+}
+
+func passagesOf(ps []Passage) []answer.Passage {
+	out := make([]answer.Passage, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, answer.Passage(p))
+	}
+	return out
+}
+
+// AgentStepInput is one step of a turn run by the model: what the model
+// sees (see answer.StepRequest).
+type AgentStepInput struct {
+	WorkspaceID  string
+	Instructions answer.Instructions
+	History      []answer.Turn
+	Question     string
+	Steps        []answer.Exchange
+	Tools        []answer.Tool
+}
+
+// AgentStep asks the model for the turn's next step: tool calls, or the
+// reply. Its result, in the history, names the model, the tokens in and
+// out, and the calls.
+func (a *Activities) AgentStep(ctx context.Context, in AgentStepInput) (answer.Step, error) {
+	if a.Agent == nil {
+		return answer.Step{}, temporal.NewNonRetryableApplicationError("no model is configured", "NoModel", nil)
+	}
+	return a.Agent.Step(ctx, answer.StepRequest{
+		Instructions: in.Instructions, History: in.History, Question: in.Question, Steps: in.Steps, Tools: in.Tools,
+	})
 }

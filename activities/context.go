@@ -74,6 +74,9 @@ type LoadContextResult struct {
 	// a network call (the extractive answerer): the workflow then runs
 	// Generate as a local activity and saves a round trip.
 	LocalGeneration bool
+	// ModelAgent is set when a model that calls tools runs the turn
+	// (AgentStep); unset, the agent works offline.
+	ModelAgent bool `json:",omitempty"`
 	// ConfigDigest identifies the WorkspaceConfig; empty on the first turn,
 	// whose settings carry the channel's inactivity. ConfigOmitted is set
 	// when the WorkspaceConfig was left out (zero) because the input's
@@ -104,6 +107,7 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 	db := a.DB.WithContext(ctx)
 	var out LoadContextResult
 	out.LocalGeneration = a.localGeneration()
+	out.ModelAgent = a.Agent != nil
 
 	// The workspace's configuration (cached between turns while its
 	// version stays) is read side by side with what depends on the

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -101,18 +100,7 @@ func (o *OpenAI) Generate(ctx context.Context, req Request) (Answer, error) {
 	if text == "" || strings.Contains(text, noAnswer) {
 		return Answer{Text: DontKnow}, nil
 	}
-	var cites []Citation
-	seen := map[int]bool{}
-	for _, m := range citationRef.FindAllStringSubmatch(text, -1) {
-		n, _ := strconv.Atoi(m[1])
-		if n < 1 || n > len(req.Passages) || seen[n] {
-			continue
-		}
-		seen[n] = true
-		p := req.Passages[n-1]
-		cites = append(cites, Citation{SourceID: p.SourceID, Title: p.Title, URL: p.URL})
-	}
-	text = strings.TrimSpace(citationRef.ReplaceAllString(text, ""))
+	text, cites := Cite(text, req.Passages)
 	confidence := 0.5
 	if len(cites) > 0 {
 		confidence = 0.9

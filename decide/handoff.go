@@ -147,6 +147,12 @@ func DependencyFailure(step, defaultTeam string) Handoff {
 		Mode: ModeTransferNow, Team: defaultTeam, Message: ApologyText}
 }
 
+// ModelHandoff is the hand-off the agent's model asked for, with its reason.
+func ModelHandoff(reason, defaultTeam string) Handoff {
+	return Handoff{Reason: "the agent's model: " + reason, Trigger: TriggerModel, Mode: ModeTransferNow,
+		Team: defaultTeam, Message: TransferText}
+}
+
 // FailureEntry is the journal entry of a step that failed for good.
 func FailureEntry(step string, err error) Entry {
 	return Entry{Kind: KindDependencyFailure, Summary: step + " failed after its retries: apologised and handed to a person",

@@ -41,6 +41,8 @@ const (
 	KindVerification Kind = "verification"
 	// KindDependencyFailure: a step of the turn failed after its retries.
 	KindDependencyFailure Kind = "dependency_failure"
+	// KindAgentStep: one step of a turn the model ran (its calls, tokens).
+	KindAgentStep Kind = "agent_step"
 )
 
 // RulesKind is the decision kind of evaluating a rule set of kind
@@ -88,6 +90,8 @@ const (
 	// TriggerDependencyFailure: a step of the turn (retrieval, the model,
 	// the rules, an action, the CRM) still failed after its retries.
 	TriggerDependencyFailure = "dependency_failure"
+	// TriggerModel: the agent's model handed the conversation to a person.
+	TriggerModel = "model"
 )
 
 // Why a customer message is a knowledge gap.

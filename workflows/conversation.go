@@ -60,6 +60,9 @@ type conversation struct {
 	// searchSent is the search attributes last upserted by this run; a step
 	// that changes none of them upserts nothing.
 	searchSent string
+	// modelHandoff is the hand-off the agent's model asked for in the turn
+	// under way, nil for none.
+	modelHandoff *decide.Handoff
 }
 
 func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {

@@ -59,6 +59,10 @@ type fake struct {
 	// batches are the sizes of the RecordTurns calls.
 	batches []int
 	charges []activities.ChargeInput
+	// model, when set, is the scripted model of AgentStep; steps are the
+	// steps it was asked for.
+	model func(activities.AgentStepInput) (answer.Step, error)
+	steps []activities.AgentStepInput
 	// called are the company actions' calls.
 	called   []activities.CallActionInput
 	reverses []activities.ReverseInput
@@ -196,6 +200,18 @@ func setup(t *testing.T) *testBundle {
 				out.Passages[0].Text = ""
 			}
 			return out, nil
+		})
+	env.OnActivity(a.AgentStep, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.AgentStepInput) (answer.Step, error) {
+			f.call("AgentStep")
+			f.mu.Lock()
+			f.steps = append(f.steps, in)
+			script := f.model
+			f.mu.Unlock()
+			if script == nil {
+				return answer.Step{}, temporal.NewNonRetryableApplicationError("no model is configured", "NoModel", nil)
+			}
+			return script(in)
 		})
 	env.OnActivity(a.Generate, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.GenerateInput) (activities.GenerateResult, error) {

@@ -80,7 +80,13 @@ func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, t turn
 		c.note(msg.ID, entry)
 		return AgentReply{Text: reply, Known: true}, "", nil
 	}
-	switch s := decide.Shortcuts(msg.Text, string(cx.Analysis.Intent), cx.Settings); {
+	intent, settings := string(cx.Analysis.Intent), cx.Settings
+	if cx.ModelAgent {
+		// The model chooses the actions; reusable responses and topics to
+		// avoid still apply first.
+		intent, settings.Actions = "", nil
+	}
+	switch s := decide.Shortcuts(msg.Text, intent, settings); {
 	case s.Action.Name != "":
 		inputs := decide.BuiltinInputs(cx.Analysis)
 		if s.Action.Kind == actions.KindHTTP {
@@ -101,7 +107,16 @@ func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, t turn
 		return AgentReply{Text: s.Reply, Known: true}, "", nil
 	}
 
-	retrieved, err := c.retrieve(ctx, t.query, t.prefetch)
+	offline := false
+	if cx.ModelAgent {
+		o, err := c.agent(ctx, msg, t)
+		if err != nil || o.handled {
+			return o.reply, o.gap, err
+		}
+		// The model failed or did not finish: the offline agent answers.
+		offline, t.prefetch = true, nil
+	}
+	retrieved, err := c.retrieveFor(ctx, t.query, t.prefetch, offline)
 	if err != nil {
 		return out, "", &stepError{step: "retrieval", err: err}
 	}
@@ -160,10 +175,16 @@ type retrieval struct {
 }
 
 func (c *conversation) startRetrieve(ctx workflow.Context, query string) *retrieval {
+	return c.startRetrieveFor(ctx, query, false)
+}
+
+// startRetrieveFor starts Retrieve; offline asks for the extractive reply
+// even when a model is configured.
+func (c *conversation) startRetrieveFor(ctx workflow.Context, query string, offline bool) *retrieval {
 	var a *activities.Activities
 	f := workflow.ExecuteLocalActivity(readOptions(ctx), a.Retrieve, activities.RetrieveInput{
 		WorkspaceID: c.state.WorkspaceID, Query: query, Limit: 5,
-		Channel: c.state.ChannelType, Tier: c.state.CustomerTier, Answer: true,
+		Channel: c.state.ChannelType, Tier: c.state.CustomerTier, Answer: true, Offline: offline,
 	})
 	return &retrieval{future: f, tier: c.state.CustomerTier}
 }
@@ -172,8 +193,12 @@ func (c *conversation) startRetrieve(ctx workflow.Context, query string) *retrie
 // LoadContext, unless LoadContext changed the customer's tier (and so the
 // audience to search).
 func (c *conversation) retrieve(ctx workflow.Context, query string, r *retrieval) (activities.RetrieveResult, error) {
+	return c.retrieveFor(ctx, query, r, false)
+}
+
+func (c *conversation) retrieveFor(ctx workflow.Context, query string, r *retrieval, offline bool) (activities.RetrieveResult, error) {
 	if r == nil || r.tier != c.state.CustomerTier {
-		r = c.startRetrieve(ctx, query)
+		r = c.startRetrieveFor(ctx, query, offline)
 	}
 	var out activities.RetrieveResult
 	err := r.future.Get(ctx, &out)

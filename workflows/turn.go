@@ -24,6 +24,7 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 	}
 	c.say(msg.ID, RoleCustomer, msg.Text, received)
 	c.bind(msg)
+	c.modelHandoff = nil
 
 	// A rep has the conversation (or it was transferred): the customer's
 	// message goes to the rep, the agent stays silent.
@@ -82,6 +83,9 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 	joining := handoff
 	if h := decide.UnansweredTwice(c.state.ConsecutiveUnknown, cx.Settings.DefaultTeam); h != nil && handoff == nil {
 		joining = h
+	}
+	if c.modelHandoff != nil && handoff == nil {
+		joining = c.modelHandoff
 	}
 	var team decide.Team
 	if joining != nil {

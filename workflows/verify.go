@@ -141,7 +141,14 @@ func (c *conversation) resume(ctx workflow.Context, messageID string, p PendingA
 	}
 	inputs := p.Inputs
 	if spec.Kind == actions.KindBuiltin {
+		// A built-in action reads its inputs from the customer's words
+		// again; the model's, when it gave them, complete them.
 		inputs = decide.BuiltinInputs(cx.Analysis)
+		for k, v := range p.Inputs {
+			if _, ok := inputs[k]; !ok {
+				inputs[k] = v
+			}
+		}
 	}
 	return c.act(ctx, CustomerMessage{ID: messageID, Text: p.Text}, cx, spec, inputs, confirmed, 0)
 }
