@@ -164,6 +164,8 @@ func (d *Deps) Activities() *activities.Activities {
 	if d.cfg.LLMBaseURL != "" {
 		a.Generator = answer.NewOpenAI(d.cfg.LLMBaseURL, d.cfg.LLMAPIKey, d.cfg.LLMModel, d.cfg.LLMTimeout)
 		a.IssueRefiner = issuetypes.NewOpenAIRefiner(d.cfg.LLMBaseURL, d.cfg.LLMAPIKey, d.cfg.LLMModel, d.cfg.LLMTimeout)
+		// The same model runs the turn, calling tools.
+		a.Agent = a.Generator.(*answer.OpenAI)
 	}
 	return a
 }
