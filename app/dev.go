@@ -296,7 +296,7 @@ func devSecretsKey(dataDir string) ([]config.CodecKey, error) {
 }
 
 // devMailFrom is the sender of dev's emails.
-const devMailFrom = "Switchboard (dev) <agent@switchboard.localhost>"
+const devMailFrom = "Switchboard dev <agent@switchboard.localhost>"
 
 // withMailPage serves the mail catcher's page at /dev/mail next to the API.
 func withMailPage(api http.Handler, catcher *mailcatcher.Catcher) http.Handler {

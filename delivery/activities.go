@@ -184,7 +184,7 @@ func (a *Activities) sendEmail(ctx context.Context, row models.OutboxMessage) (s
 	}
 	e := Email{
 		From: from, To: []*mail.Address{to}, Subject: row.Subject, Text: row.Body, Date: row.CreatedAt,
-		MessageID: MessageIDFor(row.IdempotencyKey, domainOf(from.Address)),
+		MessageID: MessageIDFor(row.IdempotencyKey, domainOf(from.Address)), AutoSubmitted: autoSubmitted(row),
 	}
 	var thread []models.EmailThread
 	var conversation string
@@ -232,6 +232,19 @@ func (a *Activities) sendEmail(ctx context.Context, row models.OutboxMessage) (s
 		}
 	}
 	return providerID, nil
+}
+
+// autoSubmitted is the Auto-Submitted value of an outbox message: a rep's
+// message is a person's, the agent's reply is an automatic reply, anything
+// else (a reset link, a code, a label) is generated.
+func autoSubmitted(row models.OutboxMessage) string {
+	switch {
+	case strings.HasPrefix(row.IdempotencyKey, "rep_reply:"):
+		return ""
+	case row.Kind == models.OutboxEmailReply:
+		return "auto-replied"
+	}
+	return "auto-generated"
 }
 
 // threadEmail sets In-Reply-To (the message answered, or the thread's

@@ -182,6 +182,8 @@ func TestDeliversEachEmailOnce(t *testing.T) {
 		}
 		require.Equal(t, []string{"grace@example.com"}, byID[rows[code.ID].ProviderMessageID].To)
 		require.Equal(t, "support@shop.example", byID[rows[code.ID].ProviderMessageID].From)
+		codeHeader := byID[rows[code.ID].ProviderMessageID].Header()
+		require.Equal(t, "auto-generated", codeHeader.Get("Auto-Submitted"))
 
 		// Dispatched again, sent again: nothing more reaches the server.
 		n, err := b.dispatcher.DispatchOnce(context.Background())
@@ -255,6 +257,7 @@ func TestReplyKeepsTheThread(t *testing.T) {
 	refs, _ := h.MsgIDList("References")
 	require.Equal(t, []string{"first@mail.example", "second@mail.example"}, refs)
 	require.ElementsMatch(t, []string{"ada@example.com", "bob@example.com"}, msgs[0].To, "reply to all: the thread's Cc")
+	require.Equal(t, "auto-replied", h.Get("Auto-Submitted"), "so that the customer's auto-responder does not answer")
 
 	var links []models.EmailThread
 	require.NoError(t, db.Where("conversation_id = ?", convID).Find(&links).Error)

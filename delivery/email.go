@@ -26,6 +26,11 @@ type Email struct {
 	InReplyTo  string
 	References []string
 	Date       time.Time
+	// AutoSubmitted is RFC 3834's Auto-Submitted ("auto-replied" for the
+	// agent's replies, "auto-generated" for resets, codes and labels, ""
+	// for a person's message), so that the customer's auto-responder does
+	// not answer it.
+	AutoSubmitted string
 }
 
 // MessageIDFor is the stable Message-ID (without angle brackets) of the
@@ -57,8 +62,9 @@ func Compose(e Email) ([]byte, error) {
 	if len(e.References) > 0 {
 		h.SetMsgIDList("References", e.References)
 	}
-	// Auto-Submitted: auto-generated would make some mail clients hide it;
-	// the agent's reply is a reply, so only the marker of the sender is set.
+	if e.AutoSubmitted != "" {
+		h.Set("Auto-Submitted", e.AutoSubmitted)
+	}
 	h.Set("X-Mailer", "Switchboard")
 	var buf bytes.Buffer
 	w, err := mail.CreateInlineWriter(&buf, h)
