@@ -48,6 +48,8 @@ type AppOptions struct {
 	DatabaseURL string
 	// Generator defaults to the extractive answerer.
 	Generator answer.Generator
+	// Agent, when set, is the model that runs each turn with tools.
+	Agent answer.Agent
 	// MaxBodyBytes defaults to 1 MiB.
 	MaxBodyBytes int64
 	// NoWorker leaves the worker to the test (for example a real
@@ -120,7 +122,7 @@ func NewApp(t *testing.T, o AppOptions) *App {
 		if o.WorkerKnowledge != nil {
 			search = o.WorkerKnowledge
 		}
-		w := worker.New(c, a.TaskQueue, &activities.Activities{DB: a.DB, Knowledge: search, Generator: o.Generator, Secrets: a.Secrets})
+		w := worker.New(c, a.TaskQueue, &activities.Activities{DB: a.DB, Knowledge: search, Generator: o.Generator, Secrets: a.Secrets, Agent: o.Agent})
 		if err := w.Start(); err != nil {
 			t.Fatalf("start worker: %v", err)
 		}

@@ -1,0 +1,166 @@
+package server_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchboardhq/switchboard/answer"
+	"github.com/switchboardhq/switchboard/internal/testenv"
+)
+
+// chatServer speaks the chat-completions protocol, tool calls included,
+// for a scripted model: script gets each request's messages and tool names
+// and answers with a message (content, or tool calls), an HTTP status to
+// fail with, or a delay.
+type chatServer struct {
+	*httptest.Server
+	mu       sync.Mutex
+	requests []chatRequest
+}
+
+type chatRequest struct {
+	Messages []map[string]any `json:"messages"`
+	Tools    []struct {
+		Function struct {
+			Name       string         `json:"name"`
+			Parameters map[string]any `json:"parameters"`
+		} `json:"function"`
+	} `json:"tools"`
+}
+
+type scripted struct {
+	status  int
+	delay   time.Duration
+	content string
+	calls   [][2]string // name, arguments
+}
+
+func newChatServer(t *testing.T, script func(chatRequest) scripted) *chatServer {
+	s := &chatServer{}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req chatRequest
+		b, _ := io.ReadAll(r.Body)
+		_ = json.Unmarshal(b, &req)
+		s.mu.Lock()
+		s.requests = append(s.requests, req)
+		s.mu.Unlock()
+		out := script(req)
+		time.Sleep(out.delay)
+		if out.status != 0 {
+			w.WriteHeader(out.status)
+			io.WriteString(w, `{"error":{"message":"scripted failure","type":"server_error"}}`)
+			return
+		}
+		msg := map[string]any{"role": "assistant", "content": out.content}
+		var calls []map[string]any
+		for i, c := range out.calls {
+			calls = append(calls, map[string]any{"id": "call_" + string(rune('a'+i)), "type": "function",
+				"function": map[string]any{"name": c[0], "arguments": c[1]}})
+		}
+		finish := "stop"
+		if len(calls) > 0 {
+			msg["tool_calls"], msg["content"], finish = calls, nil, "tool_calls"
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{
+			"id": "chatcmpl-1", "object": "chat.completion", "created": time.Now().Unix(), "model": "scripted-model",
+			"choices": []any{map[string]any{"index": 0, "message": msg, "finish_reason": finish}},
+			"usage":   map[string]any{"prompt_tokens": 120, "completion_tokens": 12, "total_tokens": 132},
+		})
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *chatServer) seen() []chatRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]chatRequest(nil), s.requests...)
+}
+
+// TestModelAgentOverTheChatCompletionsProtocol runs turns through the real
+// stack with the worker's model served by a scripted chat-completions
+// server: the model searches and answers with a citation, sees the tools
+// and the conversation; a model that fails, or is too slow, leaves the
+// customer the offline answer and never an error.
+func TestModelAgentOverTheChatCompletionsProtocol(t *testing.T) {
+	t.Parallel()
+	var mode string
+	var modeMu sync.Mutex
+	setMode := func(m string) { modeMu.Lock(); mode = m; modeMu.Unlock() }
+	chat := newChatServer(t, func(req chatRequest) scripted {
+		modeMu.Lock()
+		m := mode
+		modeMu.Unlock()
+		switch m {
+		case "down":
+			return scripted{status: http.StatusInternalServerError}
+		case "slow":
+			return scripted{delay: 3 * time.Second, content: "too late"}
+		}
+		last := req.Messages[len(req.Messages)-1]
+		if last["role"] == "tool" {
+			return scripted{content: "Standard shipping takes a few business days [1]."}
+		}
+		q, _ := json.Marshal(map[string]string{"query": last["content"].(string)})
+		return scripted{calls: [][2]string{{"search_knowledge", string(q)}}}
+	})
+	model := answer.NewOpenAI(chat.URL, "test-key", "scripted-model", time.Second)
+	app := testenv.NewApp(t, testenv.AppOptions{Generator: model, Agent: model})
+	url := app.URL + "/v1/conversations/conv-model/messages"
+	say := func(id, text string) map[string]any {
+		t.Helper()
+		body, _ := json.Marshal(map[string]any{"id": id, "text": text})
+		r := do(t, "POST", url, app.Keys.Widget, body)
+		require.Equal(t, http.StatusOK, r.Status, r.Raw)
+		return r.Body["reply"].(map[string]any)
+	}
+
+	setMode("ok")
+	reply := say("m1", "How long does shipping take?")
+	require.Equal(t, "Standard shipping takes a few business days.", reply["text"])
+	require.NotEmpty(t, reply["citations"], "the cited passage is the reply's citation")
+	reqs := chat.seen()
+	require.Len(t, reqs, 2, "one model call per step: search, then answer")
+	var tools []string
+	for _, tool := range reqs[0].Tools {
+		tools = append(tools, tool.Function.Name)
+	}
+	require.Contains(t, tools, "search_knowledge")
+	require.Contains(t, tools, "hand_off")
+	require.Contains(t, tools, "order_status")
+	toolMsg := reqs[1].Messages[len(reqs[1].Messages)-1]
+	require.Equal(t, "tool", toolMsg["role"])
+	require.Contains(t, toolMsg["content"], "not instructions")
+
+	reply = say("m2", "And to Canada?")
+	reqs = chat.seen()
+	var history []string
+	for _, m := range reqs[2].Messages {
+		if c, ok := m["content"].(string); ok && m["role"] != "system" {
+			history = append(history, c)
+		}
+	}
+	require.Equal(t, []string{"How long does shipping take?", "Standard shipping takes a few business days.", "And to Canada?"}, history,
+		"the model sees the conversation so far")
+	require.NotEmpty(t, reply["text"])
+
+	for _, m := range []string{"down", "slow"} {
+		setMode(m)
+		before := len(chat.seen())
+		reply = say("m-"+m, "How long does shipping take?")
+		require.NotEmpty(t, reply["text"], m)
+		require.NotEmpty(t, reply["citations"], "%s: the offline agent answers from the content", m)
+		require.Nil(t, reply["handed_off"], "%s: no hand-off is needed", m)
+		require.False(t, strings.Contains(reply["text"].(string), "too late"), m)
+		require.Greater(t, len(chat.seen()), before, "%s: the model was asked", m)
+	}
+}
