@@ -185,7 +185,7 @@ func (d *Deps) server() *server.Server {
 	srv := &server.Server{
 		DB: d.DB, Temporal: d.Temporal, Knowledge: d.Knowledge,
 		TaskQueue: d.cfg.TaskQueue, MaxBodyBytes: d.cfg.MaxBodyBytes, Log: d.log,
-		UploadMaxBytes: d.cfg.SourceMaxBytes, Limits: d.cfg.Limits,
+		UploadMaxBytes: d.cfg.SourceMaxBytes, Limits: d.cfg.Limits, WidgetOrigins: d.cfg.Ops.WidgetOrigins,
 		Secrets: d.Secrets, ActionsAllowPrivate: d.cfg.FetchPrivate,
 	}
 	if d.Codec != nil {

@@ -504,5 +504,6 @@ func All() []any {
 	all = append(all, identityModels()...)
 	all = append(all, crmModels()...)
 	all = append(all, deliveryModels()...)
+	all = append(all, widgetModels()...)
 	return append(all, analyticsModels()...)
 }

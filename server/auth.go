@@ -68,6 +68,9 @@ func (s *Server) auth(roles ...string) gin.HandlerFunc {
 			return
 		}
 		c.Set(principalKey, Principal{KeyID: key.ID, WorkspaceID: key.WorkspaceID, Role: key.Role, ChannelID: key.ChannelID, Team: key.Team})
+		if key.Role == roleWidget {
+			s.allowWidgetOrigin(c, key.ChannelID)
+		}
 		c.Next()
 	}
 }

@@ -47,6 +47,10 @@ type Server struct {
 	// Codec is the codec server at /codec, through which the Temporal UI
 	// and CLI decrypt histories (none when nil: histories are not encrypted).
 	Codec *codec.Server
+	// WidgetOrigins are the sites that may embed every chat channel and
+	// call the widget's routes (SWITCHBOARD_WIDGET_ORIGINS; "*": any), in
+	// addition to each channel's own list.
+	WidgetOrigins []string
 	// Secrets seals the secret headers of the company's actions (none can
 	// be stored when nil).
 	Secrets *sealed.Box
@@ -175,6 +179,11 @@ func (s *Server) Handler() http.Handler {
 	v1.PUT("/channels/:channelID/provider", s.auth(roleAdmin), s.putProvider)
 	v1.GET("/outbox", s.auth(roleAdmin, roleAuditor), s.listOutbox)
 	v1.GET("/widget/channel", s.auth(roleWidget), s.widgetChannel)
+	v1.GET("/channels/:channelID/widget-origins", s.auth(roleAdmin, roleAuditor), s.getWidgetOrigins)
+	v1.PUT("/channels/:channelID/widget-origins", s.auth(roleAdmin), s.putWidgetOrigins)
+	for _, path := range widgetPaths {
+		r.OPTIONS(path, s.widgetPreflight)
+	}
 	// The company's CRM records (admins write; auditors read).
 	s.crmRoutes(v1)
 	v1.POST("/webhooks/:channelID", s.inboundWebhook)

@@ -23,6 +23,7 @@ var webFiles = map[string]string{
 	"chat.js":    "text/javascript; charset=utf-8",
 	"rep.js":     "text/javascript; charset=utf-8",
 	"sandbox.js": "text/javascript; charset=utf-8",
+	"embed.js":   "text/javascript; charset=utf-8",
 }
 
 // pageCSP lets a page run only its own scripts and styles and talk only to
@@ -37,7 +38,13 @@ func (s *Server) chatPage(c *gin.Context) {
 		s.fail(c, apperr.Errorf(apperr.ENOTFOUND, "no such page"))
 		return
 	}
-	s.serveWeb(c, "chat.html", "text/html; charset=utf-8")
+	// Sites allowed for the channel may show the chat in a frame.
+	csp, err := s.chatFrameCSP(c, c.Param("channelID"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.serveEmbedded(c, web, "web/chat.html", "text/html; charset=utf-8", csp)
 }
 
 // repPage: GET /rep, the rep inbox (a rep key).
