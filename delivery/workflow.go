@@ -67,7 +67,7 @@ func DeliverOutboxWorkflow(ctx workflow.Context, in DeliverInput) (DeliverResult
 	var sent SendResult
 	err := workflow.ExecuteActivity(sendCtx, a.Send, SendInput{OutboxID: in.OutboxID}).Get(ctx, &sent)
 	if err == nil {
-		return DeliverResult{Status: sent.Status, ProviderMessageID: sent.ProviderMessageID, Error: sent.Error}, nil
+		return DeliverResult(sent), nil
 	}
 	reason := err.Error()
 	var appErr *temporal.ApplicationError
