@@ -113,7 +113,10 @@ func Seed(ctx context.Context, db *gorm.DB, now time.Time) (Seeded, Keys, error)
 					Response: "Our online store is open around the clock. Our support team answers Monday to Friday, 9:00–17:00 Pacific time.",
 				}}),
 				ConfidenceThreshold: 0.5, DefaultTeam: "support",
-				UpdatedAt: now,
+				// The store's published return policy: 30 days, 14 for
+				// wholesale orders.
+				ReturnWindowDays: models.NewJSON(map[string]int{"default": 30, "wholesale": 14}),
+				UpdatedAt:        now,
 			},
 			&models.Team{ID: uuid.NewString(), WorkspaceID: wsID, Key: "support", Name: "Customer support",
 				WorkingHours: "mon-fri 09:00-17:00 America/Los_Angeles", AcceptSeconds: 300,
