@@ -20,9 +20,9 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/switchboardhq/switchboard/actions"
 	"github.com/switchboardhq/switchboard/app"
 	"github.com/switchboardhq/switchboard/config"
-	"github.com/switchboardhq/switchboard/actions"
 	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/demo"
 	"github.com/switchboardhq/switchboard/models"
