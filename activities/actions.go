@@ -17,12 +17,6 @@ import (
 	"github.com/switchboardhq/switchboard/models"
 )
 
-// Return policy windows, from the demo store's published policy.
-const (
-	ReturnWindow          = 30 * 24 * time.Hour
-	WholesaleReturnWindow = 14 * 24 * time.Hour
-)
-
 // ErrActionFailed is the application error type of an action that cannot
 // succeed (not found, outside the policy window); retrying will not help.
 const ErrActionFailed = "ActionFailed"
@@ -41,7 +35,10 @@ type ActionInput struct {
 	Update map[string]string
 	// ReturnID is the return to compensate (CancelReturn).
 	ReturnID string
-	Now      time.Time
+	// ReturnWindows are the workspace's return windows in days by tier
+	// (decide.Settings.ReturnWindows).
+	ReturnWindows map[string]int `json:",omitempty"`
+	Now           time.Time
 }
 
 // ActionResult says what the action did, in words for the customer, and the
@@ -111,20 +108,13 @@ func (a *Activities) CreateReturn(ctx context.Context, in ActionInput) (ActionRe
 	if existing.ID != "" {
 		return ActionResult{ReturnID: existing.ID}, nil
 	}
-	if o.Status != models.OrderDelivered || o.DeliveredAt == nil {
-		return ActionResult{}, actionFailed("Order %s has not been delivered yet (it is %s), so it cannot be returned.", o.Number, o.Status)
-	}
 	var contact models.Contact
 	if err := a.DB.WithContext(ctx).Where("id = ?", o.ContactID).Limit(1).Find(&contact).Error; err != nil {
 		return ActionResult{}, fmt.Errorf("load contact: %w", err)
 	}
-	window := ReturnWindow
-	if contact.Tier == "wholesale" {
-		window = WholesaleReturnWindow
-	}
-	if in.Now.Sub(*o.DeliveredAt) > window {
-		return ActionResult{}, actionFailed("Order %s was delivered on %s, more than %d days ago, which is outside our return window.",
-			o.Number, o.DeliveredAt.Format("January 2"), int(window.Hours()/24))
+	window := decide.ReturnWindow(in.ReturnWindows, contact.Tier)
+	if text, ok := decide.ReturnRefusal(decide.Order{Number: o.Number, Status: o.Status, DeliveredAt: o.DeliveredAt}, window, in.Now); !ok {
+		return ActionResult{}, actionFailed("%s", text)
 	}
 	ret := models.Return{
 		ID: uuid.NewString(), WorkspaceID: in.WorkspaceID, OrderID: o.ID, ConversationID: in.ConversationID,

@@ -69,6 +69,9 @@ type Settings struct {
 	DefaultTeam         string
 	Inactivity          time.Duration
 	ReopenWindow        time.Duration
+	// ReturnWindows are the return windows in days by contact tier, with
+	// DefaultTier's for every other tier.
+	ReturnWindows map[string]int
 	// Actions are the enabled actions, by name.
 	Actions map[string]actions.Spec
 	// Voice is nil in turn contexts recorded before it was part of the
@@ -87,6 +90,7 @@ func SettingsOf(s models.AgentSettings) Settings {
 		Inactivity:          SecondsOr(s.InactivitySeconds, DefaultInactivity),
 		ReopenWindow:        SecondsOr(s.ReopenWindowSeconds, DefaultReopenWindow),
 		Actions:             map[string]actions.Spec{},
+		ReturnWindows:       map[string]int{DefaultTier: DefaultReturnDays},
 		Voice:               &Voice{AgentName: s.AgentName, Tone: s.Tone, Guidelines: s.Guidelines},
 	}
 	if out.ConfidenceThreshold <= 0 {
@@ -95,7 +99,30 @@ func SettingsOf(s models.AgentSettings) Settings {
 	if out.DefaultTeam == "" {
 		out.DefaultTeam = DefaultTeam
 	}
+	for tier, days := range s.ReturnWindowDays.V {
+		out.ReturnWindows[tier] = days
+	}
 	return out
+}
+
+// Return windows: DefaultTier's applies to every tier the settings do not
+// name; without settings, DefaultReturnDays.
+const (
+	DefaultTier       = "default"
+	DefaultReturnDays = 30
+)
+
+// ReturnWindow is how long after delivery a contact of tier may return an
+// order.
+func ReturnWindow(windows map[string]int, tier string) time.Duration {
+	days, ok := windows[tier]
+	if !ok {
+		days, ok = windows[DefaultTier]
+	}
+	if !ok {
+		days = DefaultReturnDays
+	}
+	return time.Duration(days) * 24 * time.Hour
 }
 
 // SecondsOr is seconds as a duration, or def when seconds is not positive

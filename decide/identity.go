@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/switchboardhq/switchboard/actions"
 	"github.com/switchboardhq/switchboard/models"
@@ -37,6 +38,10 @@ type ActionRequest struct {
 	// file); Order the order named (nil when not found).
 	Contact *Contact
 	Order   *Order
+	// Now and ReturnWindows (Settings.ReturnWindows) decide whether an
+	// order may still be returned.
+	Now           time.Time
+	ReturnWindows map[string]int
 }
 
 // Clearance is whether an action may run. When it may not, Reply says what
@@ -103,7 +108,27 @@ func Clear(r ActionRequest) Clearance {
 		return refuse(fmt.Sprintf("I couldn't find an order numbered %s. Could you check the number?", r.OrderNumber),
 			"order not found", map[string]any{"order": r.OrderNumber})
 	}
+	if r.Spec.Name == ActionStartReturn && r.Order != nil && r.Contact != nil && !r.Now.IsZero() {
+		// Told before any confirmation: a return the policy refuses is
+		// never offered.
+		if text, ok := ReturnRefusal(*r.Order, ReturnWindow(r.ReturnWindows, r.Contact.Tier), r.Now); !ok {
+			return refuse(text, "return refused: "+text, map[string]any{"ok": false, "order": r.Order.Number})
+		}
+	}
 	return Clearance{Proceed: true}
+}
+
+// ReturnRefusal says why an order cannot be returned within window at now;
+// ok when it can.
+func ReturnRefusal(o Order, window time.Duration, now time.Time) (text string, ok bool) {
+	if o.Status != models.OrderDelivered || o.DeliveredAt == nil {
+		return fmt.Sprintf("Order %s has not been delivered yet (it is %s), so it cannot be returned.", o.Number, o.Status), false
+	}
+	if now.Sub(*o.DeliveredAt) > window {
+		return fmt.Sprintf("Order %s was delivered on %s, more than %d days ago, which is outside our return window.",
+			o.Number, o.DeliveredAt.Format("January 2"), int(window.Hours()/24)), false
+	}
+	return "", true
 }
 
 // ActsForContact reports whether an action that may run is done for the

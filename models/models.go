@@ -83,7 +83,11 @@ type AgentSettings struct {
 	// ReopenWindowSeconds: a contact back about the same issue within it
 	// reopens the resolved conversation and its charge is reversed (0: 7 days).
 	ReopenWindowSeconds int
-	UpdatedAt           time.Time
+	// ReturnWindowDays is how long after delivery an order may be returned,
+	// in days, by the contact's tier, "default" for every other tier (none
+	// set: 30 days for everyone).
+	ReturnWindowDays JSON[map[string]int]
+	UpdatedAt        time.Time
 }
 
 // ReusableResponse is a fixed answer used when a message contains one of its

@@ -33,12 +33,16 @@ type agentSettingsJSON struct {
 	DefaultTeam         string                    `json:"default_team"`
 	InactivitySeconds   int                       `json:"inactivity_seconds"`
 	ReopenWindowSeconds int                       `json:"reopen_window_seconds"`
-	UpdatedAt           *time.Time                `json:"updated_at,omitempty"`
+	// ReturnWindowDays are the return windows by contact tier, "default"
+	// for the others; {} means 30 days for everyone.
+	ReturnWindowDays map[string]int `json:"return_window_days"`
+	UpdatedAt        *time.Time     `json:"updated_at,omitempty"`
 
-	EffectiveConfidenceThreshold float64 `json:"effective_confidence_threshold"`
-	EffectiveDefaultTeam         string  `json:"effective_default_team"`
-	EffectiveInactivitySeconds   int     `json:"effective_inactivity_seconds"`
-	EffectiveReopenWindowSeconds int     `json:"effective_reopen_window_seconds"`
+	EffectiveConfidenceThreshold float64        `json:"effective_confidence_threshold"`
+	EffectiveDefaultTeam         string         `json:"effective_default_team"`
+	EffectiveInactivitySeconds   int            `json:"effective_inactivity_seconds"`
+	EffectiveReopenWindowSeconds int            `json:"effective_reopen_window_seconds"`
+	EffectiveReturnWindowDays    map[string]int `json:"effective_return_window_days"`
 }
 
 // Bounds of the agent settings.
@@ -56,6 +60,10 @@ func agentSettingsOut(row models.AgentSettings) agentSettingsJSON {
 		TopicsToAvoid: row.TopicsToAvoid.V, ReusableResponses: row.ReusableResponses.V,
 		ConfidenceThreshold: row.ConfidenceThreshold, DefaultTeam: row.DefaultTeam,
 		InactivitySeconds: row.InactivitySeconds, ReopenWindowSeconds: row.ReopenWindowSeconds,
+		ReturnWindowDays: row.ReturnWindowDays.V,
+	}
+	if out.ReturnWindowDays == nil {
+		out.ReturnWindowDays = map[string]int{}
 	}
 	if out.TopicsToAvoid == nil {
 		out.TopicsToAvoid = []string{}
@@ -71,6 +79,7 @@ func agentSettingsOut(row models.AgentSettings) agentSettingsJSON {
 	out.EffectiveDefaultTeam = effective.DefaultTeam
 	out.EffectiveInactivitySeconds = int(effective.Inactivity / time.Second)
 	out.EffectiveReopenWindowSeconds = int(effective.ReopenWindow / time.Second)
+	out.EffectiveReturnWindowDays = effective.ReturnWindows
 	return out
 }
 
@@ -103,7 +112,8 @@ func (s *Server) putAgentSettings(c *gin.Context) {
 		TopicsToAvoid: models.NewJSON(req.TopicsToAvoid), ReusableResponses: models.NewJSON(req.ReusableResponses),
 		ConfidenceThreshold: req.ConfidenceThreshold, DefaultTeam: req.DefaultTeam,
 		InactivitySeconds: req.InactivitySeconds, ReopenWindowSeconds: req.ReopenWindowSeconds,
-		UpdatedAt: time.Now().UTC(),
+		ReturnWindowDays: models.NewJSON(req.ReturnWindowDays),
+		UpdatedAt:        time.Now().UTC(),
 	}
 	err := s.DB.WithContext(c.Request.Context()).Transaction(func(tx *gorm.DB) error {
 		if req.DefaultTeam != "" {
@@ -140,6 +150,18 @@ func validateAgentSettings(req *agentSettingsJSON) error {
 		return apperr.Invalid("inactivity_seconds", "must be between 60 and 7776000 (90 days), or 0 for the default")
 	case req.ReopenWindowSeconds < 0 || req.ReopenWindowSeconds > maxDaysSetting:
 		return apperr.Invalid("reopen_window_seconds", "must be between 0 (the default) and 7776000 (90 days)")
+	}
+	if len(req.ReturnWindowDays) > maxTopics {
+		return apperr.Invalid("return_window_days", fmt.Sprintf("at most %d tiers", maxTopics))
+	}
+	for tier, days := range req.ReturnWindowDays {
+		field := "return_window_days." + tier
+		switch {
+		case strings.TrimSpace(tier) == "" || utf8.RuneCountInString(tier) > 64:
+			return apperr.Invalid("return_window_days", "a tier is 1–64 characters (\"default\" for every other tier)")
+		case days < 0 || days > 365:
+			return apperr.Invalid(field, fmt.Sprintf("must be 0 to 365 days, got %d", days))
+		}
 	}
 	for i, t := range req.TopicsToAvoid {
 		if strings.TrimSpace(t) == "" || utf8.RuneCountInString(t) > 200 {

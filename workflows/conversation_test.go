@@ -135,6 +135,9 @@ func defaultContext(in activities.LoadContextInput) activities.LoadContextResult
 		out.Order = &decide.Order{ID: "o2", Number: "SP-1002", Status: "delivered", DeliveredAt: &delivered, ContactEmail: ada.Email}
 	case "SP-1003":
 		out.Order = &decide.Order{ID: "o3", Number: "SP-1003", Status: "shipped", ContactEmail: "bram@example.com"}
+	case "SP-1004":
+		delivered := time.Now().Add(-40 * 24 * time.Hour)
+		out.Order = &decide.Order{ID: "o4", Number: "SP-1004", Status: "delivered", DeliveredAt: &delivered, ContactEmail: ada.Email}
 	}
 	return out
 }
@@ -825,6 +828,16 @@ func TestReturnFailingHalfWayIsCompensated(t *testing.T) {
 	require.Contains(t, r1.reply.Text, "cancelled it")
 	actions := b.fake.decisions("action")
 	require.Equal(t, true, actions[len(actions)-1].Detail["compensated"])
+}
+
+func TestReturnOutsideTheWindowIsRefusedBeforeAnyConfirmation(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.send(time.Minute, msg("m1", "I want to return order SP-1004"))
+	b.signal(2*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
+	require.True(t, strings.HasSuffix(r.reply.Text, "more than 30 days ago, which is outside our return window."), r.reply.Text)
+	require.Zero(t, b.fake.count("CreateReturn"))
 }
 
 func TestReturnWithinPolicy(t *testing.T) {

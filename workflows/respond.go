@@ -254,7 +254,8 @@ func (c *conversation) act(ctx workflow.Context, msg CustomerMessage, cx activit
 		claimed = c.state.ContactEmail
 	}
 	cl := decide.Clear(decide.ActionRequest{Spec: spec, OrderNumber: inputs[decide.InputOrderNumber],
-		VerifiedEmail: c.verifiedEmail(), ClaimedEmail: claimed, Contact: cx.Contact, Order: cx.Order})
+		VerifiedEmail: c.verifiedEmail(), ClaimedEmail: claimed, Contact: cx.Contact, Order: cx.Order,
+		Now: workflow.Now(ctx), ReturnWindows: cx.Settings.ReturnWindows})
 	if !cl.Proceed {
 		c.note(msg.ID, cl.Entry)
 		if cl.AskOrder {
@@ -302,6 +303,7 @@ func (c *conversation) act(ctx workflow.Context, msg CustomerMessage, cx activit
 	in := activities.ActionInput{
 		WorkspaceID: c.state.WorkspaceID, ConversationID: models.ConversationRowID(wfID),
 		Key: key, Action: spec.Name, OrderNumber: orderNumber, Update: update, Now: workflow.Now(ctx),
+		ReturnWindows: cx.Settings.ReturnWindows,
 	}
 	if decide.ActsForContact(spec) {
 		in.ContactID = c.state.ContactID
