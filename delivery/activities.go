@@ -133,12 +133,45 @@ func (a *Activities) Send(ctx context.Context, in SendInput) (SendResult, error)
 	return SendResult{Status: models.OutboxSent, ProviderMessageID: providerID}, nil
 }
 
+// RepEventDeliveryFailed is the rep event (models.RepEvent.Kind) of a reply
+// to a customer that could not be delivered: a rep must reach them another
+// way, or take the conversation (a WhatsApp window that has closed).
+const RepEventDeliveryFailed = "delivery_failed"
+
 // MarkFailed records that delivery gave up, and why (a message sent in the
-// meantime stays sent).
+// meantime stays sent). When the message answered a conversation, its reps
+// learn about it at once (RepEventDeliveryFailed).
 func (a *Activities) MarkFailed(ctx context.Context, in MarkFailedInput) error {
-	return a.DB.WithContext(ctx).Model(&models.OutboxMessage{}).
-		Where("id = ? AND status <> ?", in.OutboxID, models.OutboxSent).
-		Updates(map[string]any{"status": models.OutboxFailed, "last_error": in.Reason}).Error
+	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&models.OutboxMessage{}).Where("id = ? AND status <> ?", in.OutboxID, models.OutboxSent).
+			Updates(map[string]any{"status": models.OutboxFailed, "last_error": in.Reason})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		var row models.OutboxMessage
+		var d models.ChannelDelivery
+		var conv models.Conversation
+		if err := tx.Where("id = ?", in.OutboxID).Take(&row).Error; err != nil {
+			return fmt.Errorf("load outbox message: %w", err)
+		}
+		if err := tx.Where("outbox_message_id = ?", in.OutboxID).Limit(1).Find(&d).Error; err != nil || d.ConversationID == "" {
+			return err
+		}
+		if err := tx.Where("id = ?", d.ConversationID).Limit(1).Find(&conv).Error; err != nil || conv.ID == "" || conv.Test {
+			return err
+		}
+		event := models.RepEvent{
+			WorkspaceID: conv.WorkspaceID, Team: conv.Team, ConversationID: conv.ExternalID, Kind: RepEventDeliveryFailed,
+			Payload: models.NewJSON(map[string]any{
+				"outbox_id": row.ID, "kind": row.Kind, "recipient": row.Recipient, "reason": in.Reason,
+			}),
+			Key: RepEventDeliveryFailed + ":" + row.ID, CreatedAt: a.now(),
+		}
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&event).Error; err != nil {
+			return fmt.Errorf("tell reps: %w", err)
+		}
+		return nil
+	})
 }
 
 // channelOf returns the message's channel delivery and the channel's

@@ -346,6 +346,10 @@ func TestWhatsAppWindow(t *testing.T) {
 		require.Equal(t, models.OutboxSent, rows[outside.ID].Status, rows[outside.ID].LastError)
 		require.Equal(t, models.OutboxFailed, rows[expired.ID].Status)
 		require.Contains(t, rows[expired.ID].LastError, "24-hour")
+		var event models.RepEvent
+		require.NoError(t, db.Where("kind = ?", delivery.RepEventDeliveryFailed).Take(&event).Error, "reps learn of it")
+		require.Equal(t, expired.ID, event.Payload.V["outbox_id"])
+		require.Contains(t, event.Payload.V["reason"], "24-hour")
 		sent := b.whatsapp.messages()
 		require.Len(t, sent, 2)
 		byType := map[string]map[string]any{}
