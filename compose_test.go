@@ -6,6 +6,7 @@ package switchboard_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -39,6 +40,10 @@ var temporalServerForCLI = map[string]string{
 const (
 	svcPostgres   = "postgresql"
 	svcTemporal   = "temporal"
+	// svcTemporalSchema creates and upgrades Temporal's databases, and
+	// svcTemporalNamespace creates the namespace, each once.
+	svcTemporalSchema    = "temporal-schema"
+	svcTemporalNamespace = "temporal-namespace"
 	svcTemporalUI = "temporal-ui"
 	svcWeaviate   = "weaviate"
 	svcMigrate    = "migrate"
@@ -89,7 +94,7 @@ func setup(t *testing.T) *testBundle {
 	require.NoError(t, err)
 	var c composeFile
 	require.NoError(t, yaml.Unmarshal(raw, &c), "docker-compose.yml does not parse")
-	for _, name := range []string{svcPostgres, svcTemporal, svcTemporalUI, svcWeaviate, svcMigrate, svcBootstrap, svcServer, svcWorker} {
+	for _, name := range []string{svcPostgres, svcTemporalSchema, svcTemporal, svcTemporalNamespace, svcTemporalUI, svcWeaviate, svcMigrate, svcBootstrap, svcServer, svcWorker} {
 		require.Contains(t, c.Services, name, "docker-compose.yml: service %q is missing", name)
 	}
 	return &testBundle{raw: string(raw), compose: c, configVars: configVariables(t)}
@@ -107,38 +112,42 @@ func (b *testBundle) env(t *testing.T, service, name string) string {
 }
 
 // configVariables returns the environment variables config.FromEnv reads: the
-// string literals passed as first argument to a call (str, integer, lookup)
-// in config/config.go's fromLookup.
+// string literals that are a variable's name passed as arguments to a call
+// (str, integer, lookup, get, pem) in package config's non-test files
+// (fromLookup in config.go and the read* functions it calls).
 func configVariables(t *testing.T) map[string]bool {
 	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), filepath.Join("config", "config.go"), nil, 0)
+	files, err := filepath.Glob(filepath.Join("config", "*.go"))
 	require.NoError(t, err)
 	isName := regexp.MustCompile(`^[A-Z][A-Z0-9_]+$`)
 	vars := map[string]bool{}
-	for _, decl := range f.Decls {
-		fn, ok := decl.(*ast.FuncDecl)
-		if !ok || fn.Name.Name != "fromLookup" {
+	for _, path := range files {
+		if strings.HasSuffix(path, "_test.go") {
 			continue
 		}
-		ast.Inspect(fn.Body, func(n ast.Node) bool {
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+		require.NoError(t, err)
+		ast.Inspect(f, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
-			if !ok || len(call.Args) == 0 {
+			if !ok {
 				return true
 			}
-			lit, ok := call.Args[0].(*ast.BasicLit)
-			if !ok || lit.Kind != token.STRING {
-				return true
-			}
-			if name, err := strconv.Unquote(lit.Value); err == nil && isName.MatchString(name) {
-				vars[name] = true
+			for _, arg := range call.Args {
+				lit, ok := arg.(*ast.BasicLit)
+				if !ok || lit.Kind != token.STRING {
+					continue
+				}
+				if name, err := strconv.Unquote(lit.Value); err == nil && isName.MatchString(name) {
+					vars[name] = true
+				}
 			}
 			return true
 		})
 	}
 	// Guards the extraction itself: if fromLookup changes shape, say so
 	// rather than letting every check below pass or fail for the wrong reason.
-	for _, name := range []string{"DATABASE_URL", "TEMPORAL_ADDRESS", "WEAVIATE_URL", "SWITCHBOARD_HTTP_ADDR", "LLM_TIMEOUT"} {
-		require.True(t, vars[name], "found no %s in config/config.go's fromLookup: has it changed how it reads variables?", name)
+	for _, name := range []string{"DATABASE_URL", "TEMPORAL_ADDRESS", "WEAVIATE_URL", "SWITCHBOARD_HTTP_ADDR", "LLM_TIMEOUT", "TEMPORAL_TLS_CLIENT_CERT_PATH"} {
+		require.True(t, vars[name], "found no %s in package config: has it changed how it reads variables?", name)
 	}
 	return vars
 }
@@ -223,7 +232,12 @@ func TestComposeImagesAndPorts(t *testing.T) {
 
 	server, ok := temporalServerForCLI[devstack.TemporalCLI.Version]
 	require.True(t, ok, "devstack.TemporalCLI is %s: add the Temporal server version it embeds to temporalServerForCLI and update docker-compose.yml", devstack.TemporalCLI.Version)
-	require.Equal(t, "temporalio/auto-setup:"+server, b.service(svcTemporal).Image, "docker-compose.yml: temporal should run the server Temporal CLI %s embeds", devstack.TemporalCLI.Version)
+	require.Equal(t, "temporalio/server:"+server, b.service(svcTemporal).Image, "docker-compose.yml: temporal should run the server Temporal CLI %s embeds", devstack.TemporalCLI.Version)
+	for _, name := range []string{svcTemporalSchema, svcTemporalNamespace} {
+		require.True(t, strings.HasPrefix(b.service(name).Image, "temporalio/admin-tools:"+server+"-"),
+			"docker-compose.yml: %s should run the admin-tools of Temporal %s", name, server)
+	}
+	require.NotContains(t, b.raw, "temporalio/auto-setup", "docker-compose.yml: temporalio/auto-setup is deprecated")
 	require.True(t, strings.HasPrefix(b.service(svcTemporalUI).Image, "temporalio/ui:"), "docker-compose.yml: temporal-ui should run temporalio/ui")
 	require.True(t, strings.HasPrefix(b.service(svcPostgres).Image, "postgres:"), "docker-compose.yml: postgresql should run the official postgres image")
 
@@ -357,10 +371,13 @@ func TestComposeDependencies(t *testing.T) {
 		require.Equal(t, "service_completed_successfully", b.service(name).DependsOn[svcMigrate].Condition,
 			"docker-compose.yml: %s should start only after migrate has succeeded", name)
 	}
-	for _, dep := range []string{svcPostgres, svcTemporal, svcWeaviate} {
+	for _, dep := range []string{svcPostgres, svcWeaviate} {
 		require.Equal(t, "service_healthy", b.service(svcMigrate).DependsOn[dep].Condition,
 			"docker-compose.yml: migrate connects to %s, so it should wait for it to be healthy", dep)
 	}
+	require.Equal(t, "service_completed_successfully", b.service(svcTemporal).DependsOn[svcTemporalSchema].Condition,
+		"docker-compose.yml: temporal should start once its databases have their schema")
+	require.Equal(t, "service_healthy", b.service(svcTemporalNamespace).DependsOn[svcTemporal].Condition)
 }
 
 // TestComposeRegistersSearchAttributes checks the mechanism docker-compose.yml
@@ -376,19 +393,15 @@ func TestComposeRegistersSearchAttributes(t *testing.T) {
 		require.Equal(t, b.env(t, svcMigrate, "TEMPORAL_NAMESPACE"), b.env(t, name, "TEMPORAL_NAMESPACE"),
 			"docker-compose.yml: migrate registers the search attributes in another namespace than %s uses", name)
 	}
-	// The namespace is the one auto-setup creates, and the one temporal's
-	// healthcheck waits for before migrate may start.
+	// The namespace is the one temporal-namespace creates, which migrate
+	// waits for.
 	namespace := b.env(t, svcMigrate, "TEMPORAL_NAMESPACE")
-	created := "default" // auto-setup's DEFAULT_NAMESPACE
-	if v, ok := b.service(svcTemporal).Environment["DEFAULT_NAMESPACE"]; ok {
-		created = interpolate(v)
-	}
-	require.Equal(t, created, namespace, "docker-compose.yml: TEMPORAL_NAMESPACE is not the namespace temporal's auto-setup creates")
-	health := b.service(svcTemporal).Healthcheck
-	require.NotNil(t, health, "docker-compose.yml: temporal needs a healthcheck")
-	i := slices.Index(health.Test, "--namespace")
-	require.True(t, i >= 0 && i+1 < len(health.Test) && health.Test[i+1] == namespace,
-		"docker-compose.yml: temporal's healthcheck should wait for namespace %s to answer", namespace)
+	require.Equal(t, b.env(t, svcTemporalNamespace, "TEMPORAL_NAMESPACE"), namespace,
+		"docker-compose.yml: TEMPORAL_NAMESPACE is not the namespace temporal-namespace creates")
+	require.Contains(t, strings.Join(b.service(svcTemporalNamespace).Command, " "), "operator namespace create",
+		"docker-compose.yml: temporal-namespace should create the namespace")
+	require.Equal(t, "service_completed_successfully", b.service(svcMigrate).DependsOn[svcTemporalNamespace].Condition,
+		"docker-compose.yml: migrate registers search attributes, so it should wait for the namespace to exist")
 	require.True(t, callsIn(t, "app", "RunMigrate", "Prepare") && callsIn(t, "app", "Prepare", "RegisterSearchAttributes"),
 		"app.RunMigrate no longer calls RegisterSearchAttributes (through Deps.Prepare): register the search attributes in docker-compose.yml another way")
 
@@ -597,4 +610,100 @@ func TestComposeBootstrapsTheFirstWorkspace(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, strings.Contains(string(readme), out), "README.md should say where the bootstrap service writes the admin key (%s)", out)
 	require.True(t, strings.Contains(string(readme), "switchboard_"+volume), "README.md should say how to read the key from the bootstrap volume (switchboard_%s)", volume)
+}
+
+// devOnlyVariables are read by `switchboard dev` alone; the compose services
+// do not pass them.
+var devOnlyVariables = []string{
+	"SWITCHBOARD_DATA_DIR", "SWITCHBOARD_TOOLS_DIR",
+	"SWITCHBOARD_DEV_TEMPORAL_PORT", "SWITCHBOARD_DEV_TEMPORAL_UI_PORT", "SWITCHBOARD_DEV_WEAVIATE_PORT",
+}
+
+// serviceOnlyVariables are set on one service only: where it listens, and
+// what only the API serves.
+var serviceOnlyVariables = map[string]string{
+	"SWITCHBOARD_HTTP_ADDR":        svcServer,
+	"SWITCHBOARD_CODEC_ORIGINS":    svcServer,
+	"SWITCHBOARD_WORKER_HTTP_ADDR": svcWorker,
+}
+
+// TestComposePassesEveryVariable checks that the server and the worker get
+// every variable package config reads, so that a setting in .env reaches
+// them: a new variable fails this test until docker-compose.yml's
+// x-switchboard-env passes it through as ${NAME:-} (or sets it).
+func TestComposePassesEveryVariable(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	for _, name := range []string{svcServer, svcWorker, svcMigrate} {
+		for v := range b.configVars {
+			if slices.Contains(devOnlyVariables, v) {
+				continue
+			}
+			if only, ok := serviceOnlyVariables[v]; ok && only != name {
+				continue
+			}
+			_, ok := b.service(name).Environment[v]
+			require.True(t, ok, "docker-compose.yml: %s does not pass %s through: add `%s: ${%s:-}` to x-switchboard-env", name, v, v, v)
+		}
+	}
+	for _, v := range []string{"EMBEDDINGS_BASE_URL", "EMBEDDINGS_API_KEY", "EMBEDDINGS_MODEL", "SEARCH_HYBRID_ALPHA", "LLM_TIMEOUT", "TEMPORAL_API_KEY"} {
+		require.Equal(t, "${"+v+":-}", b.service(svcWorker).Environment[v], "docker-compose.yml: %s should come from the host, empty by default", v)
+	}
+}
+
+// TestComposeHealthchecks checks that the server and the worker have
+// healthchecks the distroless image can run (`switchboard probe`), on the
+// address each listens on, and that the binary has that command.
+func TestComposeHealthchecks(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	main, err := os.ReadFile(filepath.Join("cmd", "switchboard", "main.go"))
+	require.NoError(t, err)
+	require.Contains(t, string(main), `case "probe":`, "cmd/switchboard has no probe command")
+	for service, addrVar := range map[string]string{svcServer: "SWITCHBOARD_HTTP_ADDR", svcWorker: "SWITCHBOARD_WORKER_HTTP_ADDR"} {
+		h := b.service(service).Healthcheck
+		require.NotNil(t, h, "docker-compose.yml: %s has no healthcheck", service)
+		require.Len(t, h.Test, 4, "docker-compose.yml: %s's healthcheck should be [CMD, /switchboard, probe, URL]", service)
+		require.Equal(t, []string{"CMD", "/switchboard", "probe"}, h.Test[:3])
+		u, err := url.Parse(h.Test[3])
+		require.NoError(t, err)
+		_, port, err := net.SplitHostPort(b.env(t, service, addrVar))
+		require.NoError(t, err, "docker-compose.yml: %s's %s", service, addrVar)
+		require.Equal(t, port, u.Port(), "docker-compose.yml: %s's healthcheck should probe the port of %s", service, addrVar)
+		require.Equal(t, "/readyz", u.Path, "docker-compose.yml: %s's healthcheck should probe /readyz", service)
+	}
+}
+
+// TestComposeTemporalDynamicConfig checks that compose's Temporal gets the
+// dynamic config `switchboard dev` gives its dev server, which the README's
+// speed figures rely on.
+func TestComposeTemporalDynamicConfig(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	path := b.env(t, svcTemporal, "DYNAMIC_CONFIG_FILE_PATH")
+	var source string
+	for _, v := range b.service(svcTemporal).Volumes {
+		parts := strings.Split(v, ":")
+		if len(parts) >= 2 && parts[1] == path {
+			source = parts[0]
+		}
+	}
+	require.NotEmpty(t, source, "docker-compose.yml: temporal should mount its DYNAMIC_CONFIG_FILE_PATH %s", path)
+	raw, err := os.ReadFile(filepath.Clean(source))
+	require.NoError(t, err)
+	var dynamic map[string][]struct {
+		Value any `yaml:"value"`
+	}
+	require.NoError(t, yaml.Unmarshal(raw, &dynamic), "%s does not parse", source)
+
+	devstackGo, err := os.ReadFile(filepath.Join("devstack", "servers.go"))
+	require.NoError(t, err)
+	values := regexp.MustCompile(`"--dynamic-config-value", "([^"=]+)=([^"]+)"`).FindAllStringSubmatch(string(devstackGo), -1)
+	require.NotEmpty(t, values, "found no --dynamic-config-value in devstack/servers.go")
+	for _, m := range values {
+		key, want := m[1], m[2]
+		got, ok := dynamic[key]
+		require.True(t, ok && len(got) == 1, "%s should set %s as the dev server does", source, key)
+		require.Equal(t, want, strings.ToLower(fmt.Sprint(got[0].Value)), "%s: %s", source, key)
+	}
 }

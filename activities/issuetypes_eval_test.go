@@ -4,9 +4,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -15,14 +12,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboardhq/switchboard/activities"
+	"github.com/switchboardhq/switchboard/internal/clinc150"
 	"github.com/switchboardhq/switchboard/internal/testenv"
 	"github.com/switchboardhq/switchboard/issuetypes"
 	"github.com/switchboardhq/switchboard/knowledge"
 )
 
 // clinc150Path is the CLINC150 "full" split (Larson et al., EMNLP 2019; CC BY
-// 3.0), kept next to the repository, not in it.
-var clinc150Path = filepath.Join("..", "..", "shared", "datasets", "clinc150", "data_full.json")
+// 3.0), kept in the repository (testdata/clinc150).
+var clinc150Path = clinc150.Path()
 
 // Floors for TestIssueTypeDetectionOnCLINC150: the issue's targets (90 %
 // in-scope accuracy, 80 % out-of-scope recall), which the test splits meet
@@ -191,10 +189,7 @@ func (r *clincRun) testFigures(name string, threshold float64, test, oosTest []c
 // measure them.
 func TestIssueTypeDetectionOnCLINC150(t *testing.T) {
 	t.Parallel()
-	raw, err := os.ReadFile(clinc150Path)
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skipf("%s not found: the CLINC150 data set sits next to the repository", clinc150Path)
-	}
+	raw, err := clinc150.Read(clinc150Path)
 	require.NoError(t, err)
 	var data map[string][][2]string
 	require.NoError(t, json.Unmarshal(raw, &data))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -142,4 +143,29 @@ func workerOptions(cfg config.Config) sdkworker.Options {
 		MaxConcurrentWorkflowTaskExecutionSize: t.MaxConcurrentWorkflowTasks,
 		WorkerStopTimeout:                      t.StopTimeout,
 	}
+}
+
+// RunProbe is `switchboard probe URL`: a GET of URL that exits 0 on a 2xx
+// answer within five seconds and 1 otherwise. It is the healthcheck of
+// images without a shell or curl (the distroless one the Dockerfile builds).
+func RunProbe(ctx context.Context, args []string) error {
+	if len(args) != 1 {
+		return errors.New("usage: switchboard probe URL (e.g. http://127.0.0.1:8088/livez)")
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, args[0], nil)
+	if err != nil {
+		return fmt.Errorf("probe: %w", err)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("probe: %w", err)
+	}
+	defer res.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 1<<16))
+	if res.StatusCode/100 != 2 {
+		return fmt.Errorf("probe: %s answered %s", args[0], res.Status)
+	}
+	return nil
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -19,12 +18,13 @@ import (
 	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/app"
 	"github.com/switchboardhq/switchboard/config"
+	"github.com/switchboardhq/switchboard/internal/clinc150"
 	"github.com/switchboardhq/switchboard/knowledge"
 )
 
-// DefaultCLINC150Path is where the CLINC150 data set sits, next to the
-// repository.
-const DefaultCLINC150Path = "../shared/datasets/clinc150/data_full.json"
+// DefaultCLINC150Path is the CLINC150 data set kept in the repository,
+// from its root (where make bench-retrieval runs).
+const DefaultCLINC150Path = clinc150.RepoPath
 
 // RetrievalOptions configure RunRetrieval.
 type RetrievalOptions struct {
@@ -117,9 +117,9 @@ func RunRetrieval(ctx context.Context, cfg config.Config, out io.Writer, opts Re
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	raw, err := os.ReadFile(opts.Data)
+	raw, err := clinc150.Read(opts.Data)
 	if err != nil {
-		return fmt.Errorf("-data: %w (CLINC150 sits next to the repository)", err)
+		return fmt.Errorf("-data: %w (CLINC150's data_full.json, or .json.gz)", err)
 	}
 	sources, queries, err := benchCorpus(raw, opts.Chunks, opts.PerSource)
 	if err != nil {

@@ -149,19 +149,20 @@ func readOperations(lookup func(string) (string, bool), o *Operations, set map[s
 			*dst = n
 		}
 	}
-	// pem reads NAME_DATA, or the file NAME_PATH names; not both.
-	pem := func(name string) []byte {
-		data, hasData := get(name + "_DATA")
-		path, hasPath := get(name + "_PATH")
+	// pem reads the PEM text in dataVar, or the file pathVar names; not
+	// both.
+	pem := func(dataVar, pathVar string) []byte {
+		data, hasData := get(dataVar)
+		path, hasPath := get(pathVar)
 		switch {
 		case hasData && hasPath:
-			*errs = append(*errs, fmt.Sprintf("%s_DATA, %s_PATH: set one, not both", name, name))
+			*errs = append(*errs, fmt.Sprintf("%s, %s: set one, not both", dataVar, pathVar))
 		case hasData:
 			return []byte(data)
 		case hasPath:
 			b, err := os.ReadFile(path)
 			if err != nil {
-				*errs = append(*errs, fmt.Sprintf("%s_PATH: %v", name, err))
+				*errs = append(*errs, fmt.Sprintf("%s: %v", pathVar, err))
 				return nil
 			}
 			return b
@@ -174,9 +175,9 @@ func readOperations(lookup func(string) (string, bool), o *Operations, set map[s
 	if b, ok := boolean("TEMPORAL_TLS"); ok {
 		t.TLS = &b
 	}
-	t.ClientCert = pem("TEMPORAL_TLS_CLIENT_CERT")
-	t.ClientKey = pem("TEMPORAL_TLS_CLIENT_KEY")
-	t.ServerCA = pem("TEMPORAL_TLS_SERVER_CA_CERT")
+	t.ClientCert = pem("TEMPORAL_TLS_CLIENT_CERT_DATA", "TEMPORAL_TLS_CLIENT_CERT_PATH")
+	t.ClientKey = pem("TEMPORAL_TLS_CLIENT_KEY_DATA", "TEMPORAL_TLS_CLIENT_KEY_PATH")
+	t.ServerCA = pem("TEMPORAL_TLS_SERVER_CA_CERT_DATA", "TEMPORAL_TLS_SERVER_CA_CERT_PATH")
 	t.ServerName, _ = get("TEMPORAL_TLS_SERVER_NAME")
 	t.DisableHostVerification, _ = boolean("TEMPORAL_TLS_DISABLE_HOST_VERIFICATION")
 

@@ -2,13 +2,13 @@ package gaps
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/switchboardhq/switchboard/internal/clinc150"
 )
 
 func TestGapsStem(t *testing.T) {
@@ -95,13 +95,8 @@ func TestGapsGroupCLINC150Paraphrases(t *testing.T) {
 // the alphabet (every 7th intent by name).
 func clinc150Sample(t *testing.T, split string, n, perIntent int) (questions, intents []string) {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("..", "..", "shared", "datasets", "clinc150", "data_full.json"))
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CLINC150: %v", err)
-		}
-		t.Skipf("CLINC150 not available: %v", err)
-	}
+	raw, err := clinc150.Read(clinc150.Path())
+	require.NoError(t, err, "CLINC150 is kept in the repository (testdata/clinc150)")
 	var data map[string][][2]string
 	require.NoError(t, json.Unmarshal(raw, &data))
 	byIntent := map[string][]string{}
@@ -153,10 +148,8 @@ func purities(topics []Topic, labels []string) (purity, inverse float64) {
 }
 
 func BenchmarkGroupMaxQuestions(b *testing.B) {
-	raw, err := os.ReadFile(filepath.Join("..", "..", "shared", "datasets", "clinc150", "data_full.json"))
-	if err != nil {
-		b.Skip(err)
-	}
+	raw, err := clinc150.Read(clinc150.Path())
+	require.NoError(b, err)
 	var data map[string][][2]string
 	require.NoError(b, json.Unmarshal(raw, &data))
 	questions := make([]string, 0, MaxQuestions)

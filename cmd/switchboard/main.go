@@ -36,6 +36,8 @@ commands:
   keys revoke --workspace ID --key KEYID
             create an API key (printed once), list keys (never their secrets),
             revoke one at once
+  probe URL GET URL and exit 0 on a 2xx answer, 1 otherwise: the healthcheck
+            of the container image, which has no shell or curl
   tools     build the pinned Temporal CLI, weaviate-server, staticcheck and
             workflowcheck into the cache
   lint      run staticcheck and workflowcheck over every package (make test)
@@ -84,6 +86,8 @@ func main() {
 		err = app.RunWorkspace(ctx, cfg, args, os.Stdout, os.Stderr)
 	case "keys":
 		err = app.RunKeys(ctx, cfg, args, os.Stdout, os.Stderr)
+	case "probe":
+		err = app.RunProbe(ctx, args)
 	case "tools":
 		err = app.RunTools(ctx, cfg, os.Stdout)
 	case "lint":

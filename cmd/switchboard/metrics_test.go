@@ -83,6 +83,15 @@ func TestMetricsEndpoints(t *testing.T) {
 		60*time.Second, 200*time.Millisecond, "worker never ready:\n%s", workerOut)
 	status, body, _ := get(t, workerURL+"/livez")
 	require.Equal(t, 200, status, body)
+	// `switchboard probe`, the image's healthcheck, passes on a ready
+	// endpoint and fails on one that does not answer.
+	require.NoError(t, exec.Command(bin, "probe", workerURL+"/readyz").Run())
+	require.NoError(t, exec.Command(bin, "probe", api+"/readyz").Run())
+	probe := exec.Command(bin, "probe", "http://127.0.0.1:"+strconv.Itoa(freePort(t, 1))+"/readyz")
+	out, err := probe.CombinedOutput()
+	require.Error(t, err, "a probe of a closed port should fail")
+	require.Equal(t, 1, probe.ProcessState.ExitCode())
+	require.Contains(t, string(out), "switchboard: probe:")
 
 	// A request ID is kept when the client sends a usable one, made when not.
 	_, _, id := get(t, api+"/livez", "X-Request-ID", "lb-1234")
