@@ -305,7 +305,9 @@ func threadEmail(e *Email, inReplyTo string, thread []models.EmailThread) {
 }
 
 // replyAllCc is the other people of the thread's latest customer email (its
-// To and Cc), without the sender and the recipient.
+// To and Cc), without the recipient and without the company's own
+// addresses (those of the sender's domain: the support mailbox the customer
+// wrote to).
 func replyAllCc(thread []models.EmailThread, from, to string) []*mail.Address {
 	var cc []*mail.Address
 	for i := len(thread) - 1; i >= 0; i-- {
@@ -313,7 +315,7 @@ func replyAllCc(thread []models.EmailThread, from, to string) []*mail.Address {
 			continue
 		}
 		for _, addr := range thread[i].Addresses.V {
-			if strings.EqualFold(addr, from) || strings.EqualFold(addr, to) {
+			if strings.EqualFold(addr, to) || domainOf(addr) == domainOf(from) {
 				continue
 			}
 			cc = append(cc, &mail.Address{Address: addr})

@@ -240,7 +240,7 @@ func TestReplyKeepsTheThread(t *testing.T) {
 	require.NoError(t, db.Create(&conv).Error)
 	require.NoError(t, db.Create(&models.EmailThread{
 		ID: uuid.NewString(), ChannelID: channelID, ConversationID: convID, MessageID: "first@mail.example",
-		Addresses: models.JSON[[]string]{V: []string{"support@shop.example", "bob@example.com"}}, CreatedAt: time.Now().Add(-time.Minute),
+		Addresses: models.JSON[[]string]{V: []string{"help@shop.example", "bob@example.com", "ada@example.com"}}, CreatedAt: time.Now().Add(-time.Minute),
 	}).Error)
 	require.NoError(t, db.Create(&models.ChannelProvider{ChannelID: channelID, WorkspaceID: conv.WorkspaceID, ReplyAll: true}).Error)
 	reply := b.queue(t, models.OutboxEmailReply, "ada@example.com", "Here is the answer.")

@@ -223,6 +223,17 @@ func TestWhatsAppCloudAPIWebhook(t *testing.T) {
 	require.Equal(t, 401, forged.Status, forged.Raw)
 	require.Zero(t, count(t, app, &models.OutboxMessage{}, "1 = 1"))
 
+	// One bad message in a notification: nothing of it is stored.
+	badBatch := []byte(`{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
+		"messaging_product":"whatsapp","metadata":{"phone_number_id":"106540352242922"},
+		"messages":[{"from":"15551234567","id":"wamid.OK","type":"text","text":{"body":"Hello"}},
+		            {"from":"15551234567","id":"wamid.EMPTY","type":"text","text":{"body":"  "}}]}}]}]}`)
+	rejected := rawPost(t, hook, badBatch, map[string]string{"X-Hub-Signature-256": whatsAppSign("app-secret", badBatch)})
+	require.Equal(t, 400, rejected.Status, rejected.Raw)
+	_, msg = errorOf(rejected)
+	require.True(t, strings.HasPrefix(msg, "text:"), msg)
+	require.Zero(t, count(t, app, &models.Message{}, "1 = 1"))
+
 	answered := rawPost(t, hook, message, map[string]string{"X-Hub-Signature-256": whatsAppSign("app-secret", message)})
 	require.Equal(t, 200, answered.Status, answered.Raw)
 	replies := answered.Body["replies"].([]any)

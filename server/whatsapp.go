@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -126,6 +127,31 @@ func (s *Server) whatsAppWebhook(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	// Every message is checked before any is fed in: a bad one writes
+	// nothing.
+	for _, entry := range hook.Entry {
+		for _, change := range entry.Changes {
+			for _, m := range change.Value.Messages {
+				if m.Type != "text" || m.Text == nil {
+					continue
+				}
+				if m.ID == "" || len(m.ID) > maxProviderMessageID {
+					s.fail(c, apperr.Invalid("messages[].id", "must be 1 to 998 characters"))
+					return
+				}
+				if err := validText(strings.TrimSpace(m.Text.Body)); err != nil {
+					s.fail(c, err)
+					return
+				}
+			}
+			for _, st := range change.Value.Statuses {
+				if st.ID == "" {
+					s.fail(c, apperr.Invalid("statuses[].id", "must not be empty"))
+					return
+				}
+			}
+		}
+	}
 	out := whatsAppResponse{Replies: []inboundResponse{}}
 	for _, entry := range hook.Entry {
 		for _, change := range entry.Changes {
@@ -151,10 +177,6 @@ func (s *Server) whatsAppWebhook(c *gin.Context) {
 					continue
 				}
 				in := inboundMessage{MessageID: m.ID, From: "+" + m.From, Name: names[m.From], Text: m.Text.Body}
-				if in.MessageID == "" || len(in.MessageID) > maxProviderMessageID {
-					s.fail(c, apperr.Invalid("messages[].id", "must be 1 to 998 characters"))
-					return
-				}
 				resp, err := s.receiveInbound(ctx, ch.Channel, in, inboundThread{})
 				if err != nil {
 					s.fail(c, err)
