@@ -124,6 +124,43 @@ type demoInfo struct {
 		Widget  string `json:"widget"`
 		Auditor string `json:"auditor"`
 	} `json:"keys"`
+	MailURL  string `json:"mail_url"`
+	Webhooks []struct {
+		Type            string `json:"type"`
+		Secret          string `json:"secret"`
+		InboundEmailURL string `json:"inbound_email_url"`
+	} `json:"webhooks"`
+}
+
+// devMail posts a raw email to the demo's email channel and waits for the
+// agent's reply on the mail catcher's page.
+func devMail(t *testing.T, info demoInfo) {
+	t.Helper()
+	require.NotEmpty(t, info.Webhooks)
+	w := info.Webhooks[0]
+	require.Equal(t, "email", w.Type)
+	raw := "From: Ada Lovelace <ada@example.com>\r\nTo: support@sprocketsupply.example\r\nSubject: Shipping\r\n" +
+		"Message-ID: <e2e-1@mail.example>\r\n\r\nHow long does shipping take?\r\n"
+	req, err := http.NewRequest("POST", w.InboundEmailURL, strings.NewReader(raw))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+w.Secret)
+	req.Header.Set("Content-Type", "message/rfc822")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, 200, resp.StatusCode)
+	require.Eventually(t, func() bool { return strings.Contains(mailPage(t, info), "Re: Shipping") }, 30*time.Second, 200*time.Millisecond,
+		"the agent's reply reaches the mail catcher")
+}
+
+func mailPage(t *testing.T, info demoInfo) string {
+	t.Helper()
+	resp, err := http.Get(info.MailURL)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return string(b)
 }
 
 func readDemo(t *testing.T, dataDir string) demoInfo {
@@ -228,6 +265,10 @@ func TestDevEndToEnd(t *testing.T) {
 	}
 	require.Equal(t, 1, customerTurns)
 
+	// An email to the demo's email channel is answered by email, caught
+	// and listed at /dev/mail.
+	devMail(t, info)
+
 	// The Web UI answers, and the workflow is found by its WorkspaceId.
 	resp, err := http.Get(info.TemporalUIURL)
 	require.NoError(t, err)
@@ -268,6 +309,7 @@ func TestDevEndToEnd(t *testing.T) {
 	status, next := call(t, "POST", msgURL, info.Keys.Widget, `{"id":"q2","text":"What is your return window?"}`)
 	require.Equal(t, 200, status, next)
 	require.Equal(t, "Returns and refunds", next["reply"].(map[string]any)["citations"].([]any)[0].(map[string]any)["title"])
+	require.Contains(t, mailPage(t, info), "Re: Shipping", "the caught email is kept")
 	run.stop(t)
 	require.Empty(t, toolProcesses(t, ports))
 }
