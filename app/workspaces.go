@@ -36,6 +36,7 @@ func RunWorkspace(ctx context.Context, cfg config.Config, args []string, stdout,
 	fs.StringVar(&in.Name, "name", "", "the workspace's name (required)")
 	fs.StringVar(&in.TimeZone, "time-zone", workspaces.DefaultTimeZone, "an IANA time zone")
 	fs.StringVar(&in.DefaultLanguage, "language", workspaces.DefaultLanguage, "the default language, a BCP 47 tag")
+	fs.IntVar(&in.Credits, "credits", workspaces.DefaultCredits, "credits the workspace starts with (a resolved conversation consumes one)")
 	var out string
 	switch args[0] {
 	case "create":
@@ -213,4 +214,43 @@ func writeSecretFile(path string, v any) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// RunCredits runs `switchboard credits grant|balance` against the configured
+// database: the operator's grants of the credits resolved conversations
+// consume.
+//
+//	credits grant --workspace ID --amount N   prints the new balance
+//	credits balance --workspace ID
+func RunCredits(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || (args[0] != "grant" && args[0] != "balance") {
+		fmt.Fprintln(stderr, "usage: switchboard credits grant|balance --workspace ID [--amount N]")
+		return &ExitError{Code: 2}
+	}
+	fs := flag.NewFlagSet("credits "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	workspace := fs.String("workspace", "", "the workspace's ID (required)")
+	amount := fs.Int("amount", 0, "credits to add (grant)")
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	if *workspace == "" {
+		fmt.Fprintf(stderr, "switchboard credits %s: --workspace: required\n", args[0])
+		return &ExitError{Code: 2}
+	}
+	db, err := openMigrated(cfg)
+	if err != nil {
+		return err
+	}
+	defer closeDB(db)
+	var b workspaces.Balance
+	if args[0] == "grant" {
+		b, err = workspaces.GrantCredits(ctx, db, *workspace, *amount)
+	} else {
+		b, err = workspaces.CreditBalance(ctx, db, *workspace)
+	}
+	if err != nil {
+		return err
+	}
+	return printJSON(stdout, b)
 }

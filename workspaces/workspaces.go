@@ -45,6 +45,9 @@ type SettingsInput struct {
 	// may call although they resolve to private addresses: its on-premise
 	// systems. Absent (null) keeps the current list; [] clears it.
 	ActionHosts []string `json:"action_hosts"`
+	// Credits are granted to a new workspace (Create, Bootstrap); not an
+	// API field.
+	Credits int `json:"-"`
 }
 
 // languageTag is the shape of the short BCP 47 tags accepted: a language and
@@ -198,6 +201,11 @@ func insertWorkspace(tx *gorm.DB, in SettingsInput) (Created, error) {
 	key, err := insertKey(tx, KeyInput{WorkspaceID: w.ID, Role: models.RoleAdmin, Name: "first admin"}, now)
 	if err != nil {
 		return Created{}, err
+	}
+	if in.Credits > 0 {
+		if err := grant(tx, w.ID, in.Credits, now); err != nil {
+			return Created{}, err
+		}
 	}
 	return Created{Workspace: settingsOf(w), AdminKey: key}, nil
 }

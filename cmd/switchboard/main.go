@@ -25,9 +25,9 @@ commands:
   worker    run the Temporal worker
   migrate   migrate the database, create the Weaviate collection and register
             Temporal search attributes
-  workspace create --name NAME [--time-zone TZ] [--language TAG]
+  workspace create --name NAME [--time-zone TZ] [--language TAG] [--credits N]
             create a workspace and print it with its first admin key (shown
-            once); migrates the database first
+            once), with N credits (default 1000); migrates the database first
   workspace bootstrap --name NAME --out FILE [--time-zone TZ] [--language TAG]
             the same, only if the database has no workspace yet, writing the
             admin key to FILE (docker-compose's bootstrap service)
@@ -36,6 +36,10 @@ commands:
   keys revoke --workspace ID --key KEYID
             create an API key (printed once), list keys (never their secrets),
             revoke one at once
+  credits grant --workspace ID --amount N
+  credits balance --workspace ID
+            grant credits (a conversation the agent resolves consumes one),
+            print the balance
   probe URL GET URL and exit 0 on a 2xx answer, 1 otherwise: the healthcheck
             of the container image, which has no shell or curl
   tools     build the pinned Temporal CLI, weaviate-server, staticcheck and
@@ -84,6 +88,8 @@ func main() {
 		err = app.RunMigrate(ctx, cfg)
 	case "workspace":
 		err = app.RunWorkspace(ctx, cfg, args, os.Stdout, os.Stderr)
+	case "credits":
+		err = app.RunCredits(ctx, cfg, args, os.Stdout, os.Stderr)
 	case "keys":
 		err = app.RunKeys(ctx, cfg, args, os.Stdout, os.Stderr)
 	case "probe":

@@ -20,7 +20,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboardhq/switchboard/internal/testenv"
-	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/workspaces"
 )
 
@@ -341,24 +340,10 @@ func TestSecondStoreFromNothing(t *testing.T) {
 	}
 	replyOf := func(r storeReply) map[string]any { return r.Body["reply"].(map[string]any) }
 
-	// TODO(credits): a new workspace has no credits, and no route or command
-	// grants any (only the demo seed writes a "grant" entry), so every
-	// customer conversation of a store made this way goes to a person on its
-	// first turn ("the workspace has no credits left"). Shown here, then
-	// worked around with the one write this test makes to the database.
-	r = say("before-credits", "m1", "How do I clean my cast-iron teapot?", "")
-	require.Equal(t, true, r.Body["handed_off"], r.Raw)
-	require.Eventually(t, func() bool {
-		c := do("GET", "/v1/conversations/before-credits", "")
-		return strings.Contains(fmt.Sprint(c.Body["handoff_reason"]), "no credits")
-	}, 30*time.Second, 200*time.Millisecond)
-	db, err := models.Open(databaseURL)
-	require.NoError(t, err)
-	if sqlDB, err := db.DB(); err == nil {
-		t.Cleanup(func() { sqlDB.Close() })
-	}
-	require.NoError(t, db.Create(&models.CreditEntry{ID: uuid.NewString(), WorkspaceID: created.Workspace.ID, Amount: 100,
-		Reason: "grant", IdempotencyKey: "grant:store-test", CreatedAt: time.Now().UTC()}).Error)
+	// A new workspace starts with credits; the operator grants more.
+	balance, errOut, code := cli(t, bin, databaseURL, "credits", "balance", "--workspace", created.Workspace.ID)
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, balance, `"credits": 1000`)
 
 	// 1. A verified customer asks where her parcel is: the action calls the
 	// order system for her, with the secret header, and the reply is the

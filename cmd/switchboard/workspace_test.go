@@ -155,3 +155,37 @@ func TestWorkspaceBootstrap(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	require.Contains(t, out, created.AdminKey.ID)
 }
+
+// TestCreditsCommands: a new workspace starts with the credits asked for,
+// the operator grants more, and a bad amount or workspace is refused.
+func TestCreditsCommands(t *testing.T) {
+	t.Parallel()
+	databaseURL := testenv.PostgresURL(t)
+	bin := buildBinary(t)
+	out, errOut, code := cli(t, bin, databaseURL, "workspace", "create", "--name", "Small Shop", "--credits", "25")
+	require.Equal(t, 0, code, errOut)
+	var created workspaces.Created
+	require.NoError(t, json.Unmarshal([]byte(out), &created), out)
+	ws := created.Workspace.ID
+
+	balance := func(args ...string) workspaces.Balance {
+		t.Helper()
+		out, errOut, code := cli(t, bin, databaseURL, append([]string{"credits"}, args...)...)
+		require.Equal(t, 0, code, errOut)
+		var b workspaces.Balance
+		require.NoError(t, json.Unmarshal([]byte(out), &b), out)
+		return b
+	}
+	require.Equal(t, int64(25), balance("balance", "--workspace", ws).Credits)
+	require.Equal(t, int64(525), balance("grant", "--workspace", ws, "--amount", "500").Credits)
+
+	_, errOut, code = cli(t, bin, databaseURL, "credits", "grant", "--workspace", ws, "--amount", "0")
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut, "invalid: amount:")
+	_, errOut, code = cli(t, bin, databaseURL, "credits", "grant", "--workspace", "no-such-workspace", "--amount", "5")
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut, "not_found")
+	_, _, code = cli(t, bin, databaseURL, "credits", "spend")
+	require.Equal(t, 2, code)
+	require.Equal(t, int64(525), balance("balance", "--workspace", ws).Credits, "nothing refused is written")
+}
