@@ -90,6 +90,7 @@ func (s *Server) Handler() http.Handler {
 	r.GET("/readyz", s.health)
 	r.GET("/healthz", s.health)
 	r.GET("/metrics", serveMetrics)
+	r.GET("/openapi.json", serveOpenAPI)
 	v1 := r.Group("/v1")
 	// Customers (through the chat widget's key).
 	v1.POST("/conversations/:conversationID/messages", s.auth(roleWidget), s.postMessage)
