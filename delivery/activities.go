@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/switchboardhq/switchboard/config"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/sealed"
 )
@@ -35,8 +37,12 @@ type Activities struct {
 	From string
 	// WhatsApp sends whatsapp messages.
 	WhatsApp *WhatsAppClient
-	// Secrets opens the channels' sealed WhatsApp tokens.
+	// Secrets opens the channels' sealed WhatsApp tokens and SMTP
+	// passwords.
 	Secrets *sealed.Box
+	// TLSConfig verifies the channels' own SMTP servers (nil: the system's
+	// roots).
+	TLSConfig *tls.Config
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 }
@@ -196,10 +202,19 @@ func (a *Activities) channelOf(ctx context.Context, outboxID string) (models.Cha
 // sendEmail sends an email with its stable Message-ID, threaded into the
 // customer's conversation when it answers one, and returns the Message-ID.
 func (a *Activities) sendEmail(ctx context.Context, row models.OutboxMessage) (string, error) {
-	if a.Mailer == nil {
-		return "", &PermanentError{errors.New("no SMTP server is configured (SWITCHBOARD_SMTP_ADDR)")}
-	}
 	d, p, err := a.channelOf(ctx, row.ID)
+	if err != nil {
+		return "", err
+	}
+	if d.ChannelID == "" {
+		// A reset, code or label: the workspace's email channel's SMTP
+		// server, if one has its own.
+		if err := a.DB.WithContext(ctx).Where("workspace_id = ? AND smtp_addr <> ''", row.WorkspaceID).
+			Order("channel_id").Limit(1).Find(&p).Error; err != nil {
+			return "", fmt.Errorf("load the workspace's SMTP settings: %w", err)
+		}
+	}
+	mailer, err := a.mailerFor(p)
 	if err != nil {
 		return "", err
 	}
@@ -252,7 +267,7 @@ func (a *Activities) sendEmail(ctx context.Context, row models.OutboxMessage) (s
 		Update("provider_message_id", providerID).Error; err != nil {
 		return "", fmt.Errorf("record message id: %w", err)
 	}
-	if err := a.Mailer.Send(ctx, from.Address, rcpts, msg); err != nil {
+	if err := mailer.Send(ctx, from.Address, rcpts, msg); err != nil {
 		return "", err
 	}
 	if conversation != "" {
@@ -278,6 +293,28 @@ func autoSubmitted(row models.OutboxMessage) string {
 		return "auto-replied"
 	}
 	return "auto-generated"
+}
+
+// mailerFor is the channel's own SMTP server, or else the configured one.
+func (a *Activities) mailerFor(p models.ChannelProvider) (Mailer, error) {
+	if p.SMTPAddr == "" {
+		if a.Mailer == nil {
+			return nil, &PermanentError{errors.New("no SMTP server is configured (SWITCHBOARD_SMTP_ADDR, or the channel's email.smtp)")}
+		}
+		return a.Mailer, nil
+	}
+	m := &SMTPMailer{Config: config.SMTP{Addr: p.SMTPAddr, TLS: p.SMTPTLS, Username: p.SMTPUsername}, TLSConfig: a.TLSConfig}
+	if m.Config.TLS == "" {
+		m.Config.TLS = config.SMTPStartTLS
+	}
+	if p.SMTPPassword != "" {
+		password, err := a.Secrets.Open(p.SMTPPassword, models.SMTPPasswordPurpose(p.ChannelID))
+		if err != nil {
+			return nil, &PermanentError{fmt.Errorf("open the channel's SMTP password: %w", err)}
+		}
+		m.Config.Password = password
+	}
+	return m, nil
 }
 
 // threadEmail sets In-Reply-To (the message answered, or the thread's

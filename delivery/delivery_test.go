@@ -371,3 +371,48 @@ func hmacHex(secret string, body []byte) string {
 	mac.Write(body)
 	return hex.EncodeToString(mac.Sum(nil))
 }
+
+// TestChannelSMTP: a channel's own SMTP server sends its replies, and its
+// workspace's emails that have no channel; other emails use the
+// configured server, or stay queued without one.
+func TestChannelSMTP(t *testing.T) {
+	t.Parallel()
+	testenv.EachDatabase(t, func(t *testing.T, db *gorm.DB) {
+		b := setup(t, db)
+		own, err := mailcatcher.Start("127.0.0.1:0", "")
+		require.NoError(t, err)
+		t.Cleanup(func() { own.Close() })
+		channelID := uuid.NewString()
+		reply := b.queue(t, models.OutboxEmailReply, "ada@example.com", "Here is the answer.")
+		require.NoError(t, db.Create(&models.ChannelProvider{
+			ChannelID: channelID, WorkspaceID: reply.WorkspaceID, EmailFrom: "Help <help@own.example>",
+			SMTPAddr: own.Addr(), SMTPTLS: config.SMTPNoTLS,
+		}).Error)
+		conv := models.Conversation{ID: uuid.NewString(), WorkspaceID: reply.WorkspaceID, ExternalID: "email-1", WorkflowID: "wf", Status: "ai_active"}
+		require.NoError(t, db.Create(&conv).Error)
+		require.NoError(t, db.Create(&models.ChannelDelivery{OutboxMessageID: reply.ID, ChannelID: channelID, ConversationID: conv.ID, CreatedAt: time.Now()}).Error)
+		reset := b.queue(t, "password_reset", "ada@example.com", "Your link.")
+		require.NoError(t, db.Model(&reset).Update("workspace_id", reply.WorkspaceID).Error)
+		other := b.queue(t, "password_reset", "grace@example.com", "Your link.")
+
+		// Without a configured server, only the channel's workspace's
+		// emails go.
+		b.dispatcher.Emails = false
+		rows := b.settle(t, reply.ID, reset.ID)
+		require.Equal(t, models.OutboxSent, rows[reply.ID].Status, rows[reply.ID].LastError)
+		require.Equal(t, models.OutboxSent, rows[reset.ID].Status, rows[reset.ID].LastError)
+		require.Len(t, own.Messages(), 2)
+		for _, m := range own.Messages() {
+			require.Equal(t, "help@own.example", m.From)
+		}
+		var waiting models.OutboxMessage
+		require.NoError(t, db.Where("id = ?", other.ID).Take(&waiting).Error)
+		require.Equal(t, models.OutboxQueued, waiting.Status)
+
+		b.dispatcher.Emails = true
+		rows = b.settle(t, other.ID)
+		require.Equal(t, models.OutboxSent, rows[other.ID].Status)
+		require.Len(t, b.catcher.Messages(), 1, "the configured server")
+		require.Len(t, own.Messages(), 2)
+	})
+}

@@ -28,8 +28,10 @@ type Dispatcher struct {
 	Temporal  client.Client
 	TaskQueue string
 	// Emails: an SMTP server is configured, so emails are delivered;
-	// otherwise they stay queued for another mailer. Whatsapp replies are
-	// delivered when their channel has Cloud API settings.
+	// otherwise only those whose channel (or, for emails without one, whose
+	// workspace's email channel) has its own SMTP server, and the others
+	// stay queued for another mailer. Whatsapp replies are delivered when
+	// their channel has Cloud API settings.
 	Emails bool
 	// Interval is the time between two looks at the queue (2 s when 0).
 	Interval time.Duration
@@ -78,15 +80,25 @@ func (d *Dispatcher) DispatchOnce(ctx context.Context) (int, error) {
 		maxAge = DefaultMaxAge
 	}
 	db := d.DB.WithContext(ctx)
-	whatsapp := db.Table("channel_deliveries AS cd").Select("cd.outbox_message_id").
-		Joins("JOIN channel_providers AS cp ON cp.channel_id = cd.channel_id").
-		Where("cp.whatsapp_phone_number_id <> ''")
-	q := db.Where("status = ?", models.OutboxQueued)
-	if d.Emails {
-		q = q.Where(db.Where("kind <> ?", models.OutboxWhatsAppReply).Or("kind = ? AND id IN (?)", models.OutboxWhatsAppReply, whatsapp))
-	} else {
-		q = q.Where("kind = ? AND id IN (?)", models.OutboxWhatsAppReply, whatsapp)
+	// What can be delivered: whatsapp replies of channels with Cloud API
+	// settings; emails when an SMTP server is configured, or their
+	// channel (for emails without one: their workspace's email channel)
+	// has its own.
+	byChannel := func(cond string) *gorm.DB {
+		return db.Table("channel_deliveries AS cd").Select("cd.outbox_message_id").
+			Joins("JOIN channel_providers AS cp ON cp.channel_id = cd.channel_id").Where(cond)
 	}
+	deliverable := db.Where("kind = ? AND id IN (?)", models.OutboxWhatsAppReply, byChannel("cp.whatsapp_phone_number_id <> ''"))
+	if d.Emails {
+		deliverable = deliverable.Or("kind <> ?", models.OutboxWhatsAppReply)
+	} else {
+		deliverable = deliverable.
+			Or("kind <> ? AND id IN (?)", models.OutboxWhatsAppReply, byChannel("cp.smtp_addr <> ''")).
+			Or("kind <> ? AND id NOT IN (?) AND workspace_id IN (?)", models.OutboxWhatsAppReply,
+				db.Table("channel_deliveries").Select("outbox_message_id"),
+				db.Table("channel_providers").Select("workspace_id").Where("smtp_addr <> ''"))
+	}
+	q := db.Where("status = ?", models.OutboxQueued).Where(deliverable)
 	var rows []models.OutboxMessage
 	if err := q.Order("created_at").Limit(batchSize).Find(&rows).Error; err != nil {
 		return 0, fmt.Errorf("find queued outbox messages: %w", err)

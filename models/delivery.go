@@ -36,6 +36,14 @@ type ChannelProvider struct {
 	// ReplyAll: the agent's replies go to every address of the customer's
 	// thread (To and Cc), not only to the sender.
 	ReplyAll bool `gorm:"not null;default:false"`
+	// SMTPAddr ("" = the server's SWITCHBOARD_SMTP_*), SMTPTLS, SMTPUsername
+	// and SMTPPassword (sealed for SMTPPasswordPurpose) are the SMTP server
+	// of the channel's emails, and of its workspace's emails that have no
+	// channel (resets, codes, labels).
+	SMTPAddr     string `gorm:"column:smtp_addr;size:255"`
+	SMTPTLS      string `gorm:"column:smtp_tls;size:16"`
+	SMTPUsername string `gorm:"column:smtp_username;size:255"`
+	SMTPPassword string `gorm:"column:smtp_password;type:text"`
 	// WhatsAppPhoneNumberID is the Cloud API's phone number ID that sends.
 	WhatsAppPhoneNumberID string `gorm:"column:whatsapp_phone_number_id;size:64"`
 	// WhatsAppToken is the Cloud API access token, sealed (package sealed)
@@ -54,6 +62,9 @@ type ChannelProvider struct {
 	WhatsAppTemplateLanguage string `gorm:"column:whatsapp_template_language;size:16"`
 	UpdatedAt                time.Time
 }
+
+// SMTPPasswordPurpose is the sealing purpose of a channel's SMTP password.
+func SMTPPasswordPurpose(channelID string) string { return "smtp-password:" + channelID }
 
 // WhatsAppTokenPurpose and its siblings bind a channel's sealed WhatsApp
 // secrets to the channel.

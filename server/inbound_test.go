@@ -277,3 +277,55 @@ func TestWhatsAppCloudAPIWebhook(t *testing.T) {
 	require.True(t, strings.HasPrefix(msg, "status:"), msg)
 	require.Equal(t, 403, do(t, "GET", app.URL+"/v1/outbox", app.Keys.Rep, nil).Status)
 }
+
+// TestEmailProviderSettings: an email channel's sender, reply-to-all and own
+// SMTP server; the password is sealed, never shown, and refused without a
+// secrets key.
+func TestEmailProviderSettings(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	w := app.Demo.Webhooks[0]
+	provider := app.URL + "/v1/channels/" + w.ChannelID + "/provider"
+	settings := `{"email":{"from":"Sprocket Support <support@sprocketsupply.example>","reply_all":true,
+		"smtp":{"addr":"smtp.sprocketsupply.example:587","tls":"starttls","username":"agent","password":"hunter2"}}}`
+
+	app.Server.Secrets = nil
+	r := do(t, "PUT", provider, app.Keys.Admin, []byte(settings))
+	require.Equal(t, 503, r.Status, r.Raw)
+	_, msg := errorOf(r)
+	require.True(t, strings.HasPrefix(msg, "email.smtp.password: cannot be stored"), msg)
+	require.Zero(t, count(t, app, &models.ChannelProvider{}, "1 = 1"))
+
+	app.Server.Secrets, _ = sealed.New("k1", map[string][]byte{"k1": bytes.Repeat([]byte{9}, sealed.KeySize)})
+	for _, tc := range []struct{ body, field string }{
+		{`{"email":{"from":"support"}}`, "email.from"},
+		{`{"email":{"smtp":{"addr":"smtp.example.com"}}}`, "email.smtp.addr"},
+		{`{"email":{"smtp":{"addr":"smtp.example.com:587","tls":"ssl"}}}`, "email.smtp.tls"},
+		{`{"email":{"smtp":{"addr":"smtp.example.com:587","password":"x"}}}`, "email.smtp.username"},
+		{`{"whatsapp":{"phone_number_id":"1","access_token":"x"}}`, "whatsapp"},
+		{`{"email":{"from":"a@b.example","sender":"x"}}`, "sender: unknown field"},
+	} {
+		r := do(t, "PUT", provider, app.Keys.Admin, []byte(tc.body))
+		require.Equal(t, 400, r.Status, r.Raw)
+		_, msg := errorOf(r)
+		require.True(t, strings.HasPrefix(msg, tc.field), msg)
+	}
+	require.Zero(t, count(t, app, &models.ChannelProvider{}, "1 = 1"))
+
+	r = do(t, "PUT", provider, app.Keys.Admin, []byte(settings))
+	require.Equal(t, 200, r.Status, r.Raw)
+	r = do(t, "GET", provider, app.Keys.Auditor, nil)
+	require.Equal(t, 200, r.Status, r.Raw)
+	require.NotContains(t, r.Raw, "hunter2")
+	email := r.Body["email"].(map[string]any)
+	require.Equal(t, true, email["reply_all"])
+	require.Equal(t, map[string]any{"addr": "smtp.sprocketsupply.example:587", "tls": "starttls", "username": "agent", "password_set": true}, email["smtp"])
+	require.Equal(t, "/v1/channels/"+w.ChannelID+"/inbound/email", email["inbound_url"])
+
+	// Saved again without the password, the stored one stays.
+	r = do(t, "PUT", provider, app.Keys.Admin, []byte(`{"email":{"smtp":{"addr":"smtp.sprocketsupply.example:587","username":"agent"}}}`))
+	require.Equal(t, 200, r.Status, r.Raw)
+	require.Equal(t, true, r.Body["email"].(map[string]any)["smtp"].(map[string]any)["password_set"])
+	require.Equal(t, 403, do(t, "PUT", provider, app.Keys.Auditor, []byte(settings)).Status)
+	require.Equal(t, 409, do(t, "GET", app.URL+"/v1/channels/"+app.Demo.ChannelID+"/provider", app.Keys.Admin, nil).Status)
+}

@@ -3,15 +3,18 @@ package server
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/mail"
 	"regexp"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"gorm.io/gorm/clause"
 
 	"github.com/switchboardhq/switchboard/apperr"
+	"github.com/switchboardhq/switchboard/config"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/sealed"
 )
@@ -32,8 +35,19 @@ type emailProviderJSON struct {
 	// ReplyAll sends the agent's replies to everyone on the customer's
 	// email (To and Cc), not only the sender.
 	ReplyAll bool `json:"reply_all"`
+	// SMTP is the channel's own SMTP server (nil: SWITCHBOARD_SMTP_*).
+	SMTP *smtpProviderJSON `json:"smtp,omitempty"`
 	// InboundURL is where the mail server posts raw emails (responses only).
 	InboundURL string `json:"inbound_url,omitempty"`
+}
+
+type smtpProviderJSON struct {
+	Addr     string `json:"addr"`
+	TLS      string `json:"tls"`
+	Username string `json:"username"`
+	// Password is write-only: omitted or "" keeps the stored one.
+	Password    string `json:"password,omitempty"`
+	PasswordSet bool   `json:"password_set"`
 }
 
 type whatsAppProviderJSON struct {
@@ -75,6 +89,9 @@ func providerOut(ch models.Channel, p models.ChannelProvider) providerResponse {
 	switch ch.Type {
 	case models.ChannelEmail:
 		out.Email = &emailProviderJSON{From: p.EmailFrom, ReplyAll: p.ReplyAll, InboundURL: "/v1/channels/" + ch.ID + "/inbound/email"}
+		if p.SMTPAddr != "" {
+			out.Email.SMTP = &smtpProviderJSON{Addr: p.SMTPAddr, TLS: p.SMTPTLS, Username: p.SMTPUsername, PasswordSet: p.SMTPPassword != ""}
+		}
 	case models.ChannelWhatsApp:
 		out.WhatsApp = &whatsAppProviderJSON{
 			PhoneNumberID: p.WhatsAppPhoneNumberID, Template: p.WhatsAppTemplate, TemplateLanguage: p.WhatsAppTemplateLanguage,
@@ -138,7 +155,7 @@ func (s *Server) putProvider(c *gin.Context) {
 			s.fail(c, apperr.Invalid("whatsapp", "an email channel takes only \"email\""))
 			return
 		}
-		if err := setEmailProvider(&p, req.Email); err != nil {
+		if err := s.setEmailProvider(&p, req.Email); err != nil {
 			s.fail(c, err)
 			return
 		}
@@ -159,7 +176,7 @@ func (s *Server) putProvider(c *gin.Context) {
 	c.JSON(http.StatusOK, providerOut(ch, p))
 }
 
-func setEmailProvider(p *models.ChannelProvider, req *emailProviderJSON) error {
+func (s *Server) setEmailProvider(p *models.ChannelProvider, req *emailProviderJSON) error {
 	if req == nil {
 		req = &emailProviderJSON{}
 	}
@@ -169,7 +186,52 @@ func setEmailProvider(p *models.ChannelProvider, req *emailProviderJSON) error {
 		}
 	}
 	p.EmailFrom, p.ReplyAll = req.From, req.ReplyAll
+	if req.SMTP == nil {
+		p.SMTPAddr, p.SMTPTLS, p.SMTPUsername, p.SMTPPassword = "", "", "", ""
+		return nil
+	}
+	smtp := req.SMTP
+	if smtp.TLS == "" {
+		smtp.TLS = config.SMTPStartTLS
+	}
+	switch {
+	case !validHostPort(smtp.Addr):
+		return apperr.Invalid("email.smtp.addr", fmt.Sprintf("%q is not host:port", smtp.Addr))
+	case smtp.TLS != config.SMTPStartTLS && smtp.TLS != config.SMTPImplicitTLS && smtp.TLS != config.SMTPNoTLS:
+		return apperr.Invalid("email.smtp.tls", fmt.Sprintf("%q is not one of starttls, tls, none", smtp.TLS))
+	case len(smtp.Username) > 255:
+		return apperr.Invalid("email.smtp.username", "longer than 255 characters")
+	case len(smtp.Password) > 4096:
+		return apperr.Invalid("email.smtp.password", "longer than 4096 characters")
+	case smtp.Password != "" && smtp.Username == "":
+		return apperr.Invalid("email.smtp.username", "must be set with a password")
+	}
+	if smtp.Username == "" || smtp.Addr != p.SMTPAddr {
+		// Another server, or no authentication: the stored password goes.
+		p.SMTPPassword = ""
+	}
+	p.SMTPAddr, p.SMTPTLS, p.SMTPUsername = smtp.Addr, smtp.TLS, smtp.Username
+	if smtp.Password != "" {
+		v, err := s.Secrets.Seal(smtp.Password, models.SMTPPasswordPurpose(p.ChannelID))
+		if errors.Is(err, sealed.ErrNoKeys) {
+			return apperr.Errorf(apperr.EUNAVAILABLE, "email.smtp.password: cannot be stored: no secrets key is configured (SWITCHBOARD_SECRETS_KEYS)")
+		}
+		if err != nil {
+			return err
+		}
+		p.SMTPPassword = v
+	}
 	return nil
+}
+
+// validHostPort reports whether addr is host:port with a port number.
+func validHostPort(addr string) bool {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || host == "" || len(addr) > 255 {
+		return false
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && n > 0 && n < 65536
 }
 
 func (s *Server) setWhatsAppProvider(p *models.ChannelProvider, req *whatsAppProviderJSON) error {
