@@ -222,6 +222,9 @@ func TestDeletingAContactErasesItsPersonalData(t *testing.T) {
 			&models.Message{ID: "m3", ConversationID: "conv-email", ClientID: "1", Role: models.MessageCustomer, Text: "my phone is 555", CreatedAt: now},
 			&models.Message{ID: "m4", ConversationID: "conv-other", ClientID: "1", Role: models.MessageCustomer, Text: "I am Bram", CreatedAt: now},
 			&models.OutboxMessage{ID: "ob1", WorkspaceID: "ws", Kind: "code", Recipient: "ada@example.com", Subject: "Code", Body: "123456", IdempotencyKey: "k1", CreatedAt: now},
+			&models.ChannelDelivery{OutboxMessageID: "ob1", ChannelID: "ch", ConversationID: "conv-email", CreatedAt: now},
+			&models.EmailThread{ID: "t1", ChannelID: "ch", ConversationID: "x2", MessageID: "ada-1@example.com", CreatedAt: now},
+			&models.EmailThread{ID: "t2", ChannelID: "ch", ConversationID: "x3", MessageID: "bram-1@example.com", CreatedAt: now},
 			&models.VerificationCode{ID: "v1", WorkspaceID: "ws", ConversationID: "conv-email", Email: "ada@example.com", Salt: []byte("s"), Hash: []byte("h"), CreatedAt: now},
 		}
 		for _, r := range rows {
@@ -244,6 +247,10 @@ func TestDeletingAContactErasesItsPersonalData(t *testing.T) {
 		require.NoError(t, db.Where("id = ?", "conv-linked").Take(&conv).Error)
 		require.Empty(t, conv.ContactID)
 		require.Zero(t, count(t, db, &models.OutboxMessage{}))
+		require.Zero(t, count(t, db, &models.ChannelDelivery{}))
+		var threads []string
+		require.NoError(t, db.Model(&models.EmailThread{}).Pluck("id", &threads).Error)
+		require.Equal(t, []string{"t2"}, threads, "the email threads of the contact's conversations go")
 		require.Zero(t, count(t, db, &models.VerificationCode{}))
 		o, err := b.svc.GetOrder(b.ctx, "ws", "o-1")
 		require.NoError(t, err, "the order stays")

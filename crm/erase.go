@@ -75,6 +75,19 @@ func (s *Service) DeleteContact(ctx context.Context, workspaceID, externalID str
 			{"verification codes", func() error {
 				return tx.Where("workspace_id = ? AND LOWER(email) = ?", workspaceID, email).Delete(&models.VerificationCode{}).Error
 			}},
+			{"email threads", func() error {
+				// The Message-IDs and Cc addresses of the contact's emails.
+				if len(convIDs) == 0 {
+					return nil
+				}
+				return tx.Where("conversation_id IN (?)", tx.Model(&models.Conversation{}).
+					Where("id IN ?", convIDs).Select("external_id")).Delete(&models.EmailThread{}).Error
+			}},
+			{"channel deliveries", func() error {
+				return tx.Where("outbox_message_id IN (?)", tx.Model(&models.OutboxMessage{}).
+					Where("workspace_id = ? AND LOWER(recipient) = ?", workspaceID, email).Select("id")).
+					Delete(&models.ChannelDelivery{}).Error
+			}},
 			{"outbox", func() error {
 				return tx.Where("workspace_id = ? AND LOWER(recipient) = ?", workspaceID, email).Delete(&models.OutboxMessage{}).Error
 			}},
