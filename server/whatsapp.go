@@ -13,6 +13,7 @@ import (
 	"github.com/switchboardhq/switchboard/apperr"
 	"github.com/switchboardhq/switchboard/delivery"
 	"github.com/switchboardhq/switchboard/models"
+	"github.com/switchboardhq/switchboard/sealed"
 )
 
 // The WhatsApp Business Cloud API's webhook, as Meta sends it: a GET
@@ -60,7 +61,7 @@ func (s *Server) whatsAppVerify(c *gin.Context) {
 		s.fail(c, apperr.Errorf(apperr.EFORBIDDEN, "hub.verify_token: the channel has no verify token; set whatsapp.verify_token"))
 		return
 	}
-	want, err := s.Secrets.Open(p.WhatsAppVerifyToken, models.WhatsAppVerifyTokenPurpose(ch.ID))
+	want, err := s.openSecret(p.WhatsAppVerifyToken, models.WhatsAppVerifyTokenPurpose(ch.ID))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -70,6 +71,16 @@ func (s *Server) whatsAppVerify(c *gin.Context) {
 		return
 	}
 	c.Data(http.StatusOK, "text/plain; charset=utf-8", []byte(challenge))
+}
+
+// openSecret opens a sealed secret of a channel; without a secrets key
+// the answer is 503, not an internal error.
+func (s *Server) openSecret(value, purpose string) (string, error) {
+	v, err := s.Secrets.Open(value, purpose)
+	if errors.Is(err, sealed.ErrNoKeys) {
+		return "", apperr.Errorf(apperr.EUNAVAILABLE, "the channel's secrets cannot be opened: no secrets key is configured (SWITCHBOARD_SECRETS_KEYS)")
+	}
+	return v, err
 }
 
 // whatsAppResponse says what a notification did.
@@ -108,7 +119,7 @@ func (s *Server) whatsAppWebhook(c *gin.Context) {
 		s.fail(c, apperr.Errorf(apperr.EUNAUTHORIZED, "%s: the channel has no app secret to check it with; set whatsapp.app_secret", delivery.WhatsAppSignatureHeader))
 		return
 	}
-	secret, err := s.Secrets.Open(p.WhatsAppAppSecret, models.WhatsAppAppSecretPurpose(ch.ID))
+	secret, err := s.openSecret(p.WhatsAppAppSecret, models.WhatsAppAppSecretPurpose(ch.ID))
 	if err != nil {
 		s.fail(c, err)
 		return
