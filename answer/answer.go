@@ -48,10 +48,19 @@ type Answer struct {
 	Text      string
 	Citations []Citation
 	// Known is false when the passages did not answer the question; Text then
-	// says so plainly.
+	// says so plainly (DontKnow), or is empty when the question named
+	// nothing to look up.
 	Known bool
-	// Confidence is in [0, 1].
+	// Confidence is in [0, 1]. An answer that is not Known has Confidence 0
+	// when the generator found that the content does not cover the question
+	// at all (see NotCovered).
 	Confidence float64
+}
+
+// NotCovered reports whether the generator found that the content does not
+// speak of what the question asks: not Known, DontKnow, Confidence 0.
+func (a Answer) NotCovered() bool {
+	return !a.Known && a.Text == DontKnow && a.Confidence == 0
 }
 
 // Generator produces replies.

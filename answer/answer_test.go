@@ -40,13 +40,19 @@ func TestExtractiveQuotesTheBestMatchingPassage(t *testing.T) {
 func TestExtractiveSaysItDoesNotKnow(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
-		name     string
-		question string
-		passages []answer.Passage
+		name       string
+		question   string
+		passages   []answer.Passage
+		text       string
+		notCovered bool
 	}{
-		{"no passages", "How long does shipping take?", nil},
-		{"unrelated passages", "Do you sell standing desks?", passages},
-		{"only stop words", "how do you do?", passages},
+		{"no passages", "How long does shipping take?", nil, answer.DontKnow, true},
+		{"a word the content never uses", "Do you sell standing desks?", passages, answer.DontKnow, true},
+		{"two words side by side the content has apart", "Do you offer gift wrapping?", []answer.Passage{
+			{Heading: "Return window", Text: "Gift cards cannot be returned."},
+			{Heading: "Conditions", Text: "Paper must be in its sealed wrap."},
+		}, answer.DontKnow, true},
+		{"nothing to look up", "how do you do?", passages, "", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -54,9 +60,79 @@ func TestExtractiveSaysItDoesNotKnow(t *testing.T) {
 			ans, err := answer.Extractive{}.Generate(context.Background(), answer.Request{Question: tc.question, Passages: tc.passages})
 			require.NoError(t, err)
 			require.False(t, ans.Known)
-			require.Equal(t, answer.DontKnow, ans.Text)
+			require.Equal(t, tc.text, ans.Text)
+			require.Equal(t, tc.notCovered, ans.NotCovered())
 			require.Empty(t, ans.Citations)
 		})
+	}
+}
+
+// store is a small help centre: an article in sections, as retrieval
+// returns them.
+var store = []answer.Passage{
+	{SourceID: "shipping", Title: "Shipping times and costs", Heading: "",
+		Text: "We ship every order from our warehouse in Portland, Oregon."},
+	{SourceID: "shipping", Title: "Shipping times and costs", Heading: "Shipping times",
+		Text: "Orders placed before 2 pm leave the warehouse the same day. Standard shipping takes 3–5 business days. Express shipping takes 1–2 business days."},
+	{SourceID: "shipping", Title: "Shipping times and costs", Heading: "Shipping costs",
+		Text: "Standard shipping costs $6.95 and is free on orders over $75. Express shipping costs $19.95."},
+	{SourceID: "shipping", Title: "Shipping times and costs", Heading: "International shipping",
+		Text: "We ship to Canada, the United Kingdom and the European Union. International delivery takes 7–14 business days. We do not ship batteries outside the United States."},
+	{SourceID: "returns", Title: "Returns and refunds", Heading: "Return window",
+		Text: "You can return most items within 30 days of delivery. Gift cards cannot be returned."},
+	{SourceID: "returns", Title: "Returns and refunds", Heading: "Conditions",
+		Text: "Items must be unused. Damaged or faulty items can be returned at any time within a year, and we pay the return shipping."},
+	{SourceID: "returns", Title: "Returns and refunds", Heading: "Refunds",
+		Text: "Refunds go back to the original payment method within 5–7 business days after the return reaches our warehouse."},
+}
+
+func TestExtractiveAnswersFromTheSectionThatAnswers(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ question, want string }{
+		// The question words say which section: a price, a duration, a place.
+		{"How much is shipping?", "$6.95"},
+		{"How fast is express shipping?", "1–2 business days"},
+		{"Where do you ship from?", "Portland"},
+		{"What is your return policy?", "30 days"},
+		// Other words for the content's.
+		{"How long does delivery usually take?", "3–5"},
+		{"Do you ship to the UK?", "United Kingdom"},
+		{"Can you send batteries to Europe?", "batteries"},
+		{"Which countries do you ship to?", "Canada"},
+		// The clause that asks, and the rest of the message as context.
+		{"My pen arrived faulty, can I still send it back after two months?", "within a year"},
+		{"Once you receive my return, how long until the money is back on my card?", "5–7"},
+		// Another language.
+		{"¿Cuánto tarda el envío a Canadá?", "7–14"},
+		{"Wie lange dauert der Versand?", "3–5"},
+		// A follow-up read with the question it follows.
+		{"Do you ship to Canada?\nHow long does that take?", "7–14"},
+		{"How much is shipping?\nwhat about express?", "$19.95"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.question, func(t *testing.T) {
+			t.Parallel()
+			ans, err := answer.Extractive{}.Generate(context.Background(), answer.Request{Question: tc.question, Passages: store})
+			require.NoError(t, err)
+			require.True(t, ans.Known, "confidence %.2f", ans.Confidence)
+			require.Contains(t, ans.Text, tc.want)
+		})
+	}
+}
+
+func TestExtractiveDoesNotAnswerFromANearbySentence(t *testing.T) {
+	t.Parallel()
+	for _, question := range []string{
+		"Do you accept PayPal?",
+		"Can I pay in monthly installments?",
+		"Do you have a physical shop I can visit?",
+		"What's your customer service phone number?",
+		"Do you sell laptops?",
+		"¿Puedo pagar con una cabra?",
+	} {
+		ans, err := answer.Extractive{}.Generate(context.Background(), answer.Request{Question: question, Passages: store})
+		require.NoError(t, err)
+		require.True(t, ans.NotCovered(), "%s: %q", question, ans.Text)
 	}
 }
 

@@ -2,17 +2,36 @@ package answer
 
 import (
 	"context"
+	"math"
 	"sort"
 	"strings"
 	"unicode"
 )
 
-// Extractive answers by quoting the sentences of the retrieved passages that
-// share the most words with the question. It never writes anything the
-// content does not say.
+// Extractive answers by quoting the sentences of the retrieved passage
+// section that answers the question. It never writes anything the content
+// does not say, and it answers only when one section covers what the
+// question asks.
+//
+// The question is read as English help content words it (understand.Gloss
+// turns the support words of six other languages into English ones). Its
+// clause that asks ("can I still send it back after two months?") holds the
+// words a section must cover; the rest of the message ("My pen arrived
+// faulty") and the question words ("how long", "how much", "where … from")
+// help choose among the sections that do. Words of the same meaning in
+// support questions ("delivery" and "shipping", "send back" and "return",
+// "UK" and "United Kingdom") match each other.
+//
+// When no section covers enough of the question, the answer is not Known:
+// Text is DontKnow with Confidence 0 when a word the question asks about is
+// in none of the passages, or two words it asks about together ("gift
+// wrapping") are in no sentence together — the content does not say;
+// otherwise (each word is there, but in different sections) Text is DontKnow
+// with the best section's coverage as Confidence. A question that names
+// nothing to look up ("I have a question") gets an empty Text.
 type Extractive struct {
-	// MinCoverage is the share of the question's content words the best
-	// passage must contain to count as an answer (default 0.5).
+	// MinCoverage is the share of the asking clause's words the chosen
+	// section must hold to count as an answer (default 0.6).
 	MinCoverage float64
 	// MaxSentences bounds the quote (default 3).
 	MaxSentences int
@@ -22,70 +41,120 @@ type Extractive struct {
 func (e Extractive) Generate(_ context.Context, req Request) (Answer, error) {
 	minCoverage := e.MinCoverage
 	if minCoverage == 0 {
-		minCoverage = 0.5
+		minCoverage = 0.6
 	}
 	maxSentences := e.MaxSentences
 	if maxSentences == 0 {
 		maxSentences = 3
 	}
-	terms := contentTerms(req.Question)
-	if len(terms) == 0 || len(req.Passages) == 0 {
+	q := readQuestion(req.Question)
+	if len(q.asked) == 0 {
+		return Answer{}, nil
+	}
+	if len(req.Passages) == 0 {
 		return Answer{Text: DontKnow}, nil
 	}
 
-	// Pick the passage covering most question terms, ties to retrieval rank.
-	best, bestCoverage := -1, 0.0
+	// The words of each passage: its section (heading and text), and with
+	// its article's title, which covers every section of the article.
+	sections := make([]map[string]bool, len(req.Passages))
+	headings := make([]map[string]bool, len(req.Passages))
+	covers := make([]map[string]bool, len(req.Passages))
 	for i, p := range req.Passages {
-		have := termSet(p.Title + " " + p.Heading + " " + p.Text)
-		matched := 0
-		for _, t := range terms {
-			if have[t] {
-				matched++
+		sections[i] = termSet(p.Heading + " " + p.Text)
+		headings[i] = termSet(p.Heading)
+		covers[i] = termSet(p.Title + " " + p.Heading + " " + p.Text)
+	}
+	// A word few sections hold says more about which one answers.
+	weight := func(t term) float64 {
+		df := 0
+		for _, s := range sections {
+			if t.in(s) {
+				df++
 			}
 		}
-		coverage := float64(matched) / float64(len(terms))
-		if coverage > bestCoverage {
-			best, bestCoverage = i, coverage
-		}
+		return 1 + math.Log(float64(len(sections)+1)/float64(df+1))
 	}
-	if best < 0 || bestCoverage < minCoverage {
-		return Answer{Text: DontKnow, Confidence: bestCoverage}, nil
-	}
-	p := req.Passages[best]
-
-	// Quote its best sentences, in the order the article has them.
-	sentences := splitSentences(p.Text)
-	type scored struct {
-		index int
-		score int
-	}
-	var ranked []scored
-	for i, s := range sentences {
-		have := termSet(s)
+	coverage := func(i int) float64 {
 		n := 0
-		for _, t := range terms {
-			if have[t] {
+		for _, t := range q.asked {
+			if t.in(covers[i]) {
 				n++
 			}
 		}
-		ranked = append(ranked, scored{i, n})
+		return float64(n) / float64(len(q.asked))
+	}
+	// How much of the question a set of words holds: the asked words by
+	// their weight, the context's by half of it, each hint by one.
+	match := func(have map[string]bool) float64 {
+		n := 0.0
+		for _, t := range q.asked {
+			if t.in(have) {
+				n += weight(t)
+			}
+		}
+		for _, t := range q.context {
+			if t.in(have) {
+				n += 0.5 * weight(t)
+			}
+		}
+		for _, h := range q.hints {
+			if h.in(have) {
+				n++
+			}
+		}
+		return n
+	}
+	// A section scores by all its words, by its sentence that holds most
+	// of the question, and by its heading.
+	best, bestScore, bestCoverage := 0, -1.0, -1.0
+	for i, p := range req.Passages {
+		score := match(sections[i]) + match(headings[i])/2
+		top := 0.0
+		for _, s := range splitSentences(p.Text) {
+			top = max(top, match(termSet(s)))
+		}
+		score += top
+		if c := coverage(i); c > bestCoverage || (c == bestCoverage && score > bestScore) { // ties go to the retrieval rank
+			best, bestScore, bestCoverage = i, score, c
+		}
+	}
+	if c := coverage(best); c < minCoverage {
+		if q.uncovered(req.Passages, covers) {
+			return Answer{Text: DontKnow}, nil
+		}
+		most := 0.0
+		for i := range req.Passages {
+			most = max(most, coverage(i))
+		}
+		return Answer{Text: DontKnow, Confidence: most}, nil
+	}
+	p := req.Passages[best]
+
+	// Quote its sentences that share most with the question, in the order
+	// the article has them.
+	sentences := splitSentences(p.Text)
+	type scored struct {
+		index int
+		score float64
+	}
+	var ranked []scored
+	for i, s := range sentences {
+		ranked = append(ranked, scored{i, match(termSet(s))})
 	}
 	sort.SliceStable(ranked, func(a, b int) bool { return ranked[a].score > ranked[b].score })
-	// A heading that matches the question makes the whole section the answer;
-	// otherwise keep only sentences sharing a word with the question.
+	// A heading that matches the question makes the whole section the
+	// answer; otherwise keep the sentences that share the most with it.
 	headingMatches := false
-	headingTerms := termSet(p.Heading)
-	for _, t := range terms {
-		if headingTerms[t] {
-			headingMatches = true
-		}
+	for _, t := range append(append([]term{}, q.asked...), q.context...) {
+		headingMatches = headingMatches || t.in(headings[best])
 	}
 	var picked []int
 	for _, r := range ranked {
 		if len(picked) == maxSentences {
 			break
 		}
-		if r.score == 0 && !(headingMatches && len(picked) < maxSentences) {
+		if !headingMatches && (r.score == 0 || r.score < ranked[0].score/2) {
 			continue
 		}
 		picked = append(picked, r.index)
@@ -102,7 +171,7 @@ func (e Extractive) Generate(_ context.Context, req Request) (Answer, error) {
 		Text:       strings.Join(quote, " "),
 		Citations:  []Citation{{SourceID: p.SourceID, Title: p.Title, URL: p.URL}},
 		Known:      true,
-		Confidence: bestCoverage,
+		Confidence: coverage(best),
 	}, nil
 }
 
@@ -141,24 +210,6 @@ func lastWord(s string) string {
 	return strings.ToLower(f[len(f)-1])
 }
 
-// contentTerms returns the question's stemmed words, without stop words,
-// each once.
-func contentTerms(s string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, w := range words(s) {
-		if stopWords[w] {
-			continue
-		}
-		t := stem(w)
-		if !seen[t] {
-			seen[t] = true
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
 func termSet(s string) map[string]bool {
 	set := map[string]bool{}
 	for _, w := range words(s) {
@@ -195,15 +246,3 @@ func stem(w string) string {
 	}
 	return w
 }
-
-var stopWords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(`a about am an and any are as at be been but by can could
-		did do does doing for from get got had has have hello hi how i i'm if in into is it its
-		me my of on or our please should so than that the their them then there these they this
-		to too us was we what when where which who why will with would you your yours hey thanks
-		thank tell know want need like just much many`) {
-		m[w] = true
-	}
-	return m
-}()

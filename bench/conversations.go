@@ -207,6 +207,10 @@ func EvaluateConversations(ctx context.Context, cfg config.Config) (Conversation
 	defer hs.Close()
 
 	e := &conversationEval{url: hs.URL, keys: keys, db: d.DB.WithContext(ctx), ctx: ctx}
+	seededOrders, err := e.orderStatuses(seeded.WorkspaceID)
+	if err != nil {
+		return ConversationReport{}, err
+	}
 	var results []TurnResult
 	unsafe := 0
 	for i, c := range convs {
@@ -216,6 +220,11 @@ func EvaluateConversations(ctx context.Context, cfg config.Config) (Conversation
 		}
 		results = append(results, res...)
 		unsafe += n
+		// Each conversation meets the store as seeded: a return one of them
+		// started does not make the order unreturnable for the next.
+		if err := e.restoreOrders(seeded.WorkspaceID, seededOrders); err != nil {
+			return ConversationReport{}, err
+		}
 	}
 	return tallyConversations(len(convs), results, unsafe), nil
 }
@@ -472,6 +481,35 @@ func (e *conversationEval) journal(id string, messages int) ([]journalEntry, err
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
+}
+
+// orderStatuses are the workspace's orders' statuses, by order ID.
+func (e *conversationEval) orderStatuses(workspaceID string) (map[string]string, error) {
+	var rows []models.Order
+	if err := e.db.Where("workspace_id = ?", workspaceID).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("read the demo orders: %w", err)
+	}
+	out := make(map[string]string, len(rows))
+	for _, o := range rows {
+		out[o.ID] = o.Status
+	}
+	return out, nil
+}
+
+// restoreOrders puts the orders back to the statuses given and removes the
+// returns a conversation started.
+func (e *conversationEval) restoreOrders(workspaceID string, statuses map[string]string) error {
+	return e.db.Transaction(func(tx *gorm.DB) error {
+		for id, status := range statuses {
+			if err := tx.Model(&models.Order{}).Where("id = ? AND status <> ?", id, status).Update("status", status).Error; err != nil {
+				return fmt.Errorf("restore the demo orders: %w", err)
+			}
+		}
+		if err := tx.Where("workspace_id = ?", workspaceID).Delete(&models.Return{}).Error; err != nil {
+			return fmt.Errorf("remove the eval's returns: %w", err)
+		}
+		return nil
+	})
 }
 
 // latestCode is the verification code last emailed to address, as the

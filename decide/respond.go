@@ -99,8 +99,11 @@ type AnswerInput struct {
 
 // Answer decides between the generated answer, a clarifying question and
 // saying "I don't know": an answer the generator knew, at or above the
-// confidence threshold, is given; otherwise the agent asks one clarifying
-// question per run of unanswered messages, then is honest.
+// confidence threshold, is given; a question the generator found the
+// content does not cover (answer.Answer.NotCovered) gets "I don't know" at
+// once, as asking the customer to say more would not make the content say
+// it; otherwise the agent asks one clarifying question per run of
+// unanswered messages, then is honest.
 func Answer(in AnswerInput) Reply {
 	g := in.Generated
 	detail := map[string]any{"confidence": g.Confidence, "threshold": in.Threshold, "known": g.Known, "retrieved": in.Sources}
@@ -108,6 +111,9 @@ func Answer(in AnswerInput) Reply {
 	case g.Known && g.Confidence >= in.Threshold:
 		return Reply{Outcome: Answered, Text: g.Text, Citations: g.Citations,
 			Entry: Entry{Kind: KindAnswer, Summary: "answered from content", Detail: detail}}
+	case g.NotCovered():
+		return Reply{Outcome: DontKnow, Text: answer.DontKnow, Gap: GapUnanswered,
+			Entry: Entry{Kind: KindUnknown, Summary: "the content does not cover it: knowledge gap recorded", Detail: detail}}
 	case !in.ClarifyAsked:
 		return Reply{Outcome: Clarify, Text: ClarifyText, Gap: GapLowConfidence,
 			Entry: Entry{Kind: KindClarify, Summary: "low confidence: asked a clarifying question", Detail: detail}}

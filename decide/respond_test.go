@@ -64,6 +64,10 @@ func TestAnswer(t *testing.T) {
 		{"confident exactly at the threshold", decide.AnswerInput{Generated: known, Threshold: 0.8}, decide.Answered, decide.KindAnswer, "", known.Text},
 		{"below the threshold: clarify once", decide.AnswerInput{Generated: known, Threshold: 0.9},
 			decide.Clarify, decide.KindClarify, decide.GapLowConfidence, decide.ClarifyText},
+		{"not covered by the content: I don't know at once", decide.AnswerInput{Generated: answer.Answer{Text: answer.DontKnow}, Threshold: 0.5},
+			decide.DontKnow, decide.KindUnknown, decide.GapUnanswered, answer.DontKnow},
+		{"nothing to look up: clarify", decide.AnswerInput{Generated: answer.Answer{}, Threshold: 0.5},
+			decide.Clarify, decide.KindClarify, decide.GapLowConfidence, decide.ClarifyText},
 		{"unknown after a clarifying question", decide.AnswerInput{Generated: answer.Answer{Text: "?", Confidence: 0.9}, Threshold: 0.5, ClarifyAsked: true},
 			decide.DontKnow, decide.KindUnknown, decide.GapUnanswered, answer.DontKnow},
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/switchboardhq/switchboard/textfold"
+	"github.com/switchboardhq/switchboard/understand"
 )
 
 // searchProperties are the chunk properties a search matches, with their
@@ -36,7 +37,7 @@ func init() {
 // words left out (unless nothing else is left), each followed by its stem
 // when that differs, so that the stemmed properties match too.
 func queryTerms(query string) string {
-	words := textfold.LowerWords(query)
+	words := textfold.LowerWords(understand.Gloss(query))
 	var kept []string
 	for _, w := range words {
 		if !queryStopWords[w] {

@@ -1,0 +1,284 @@
+package answer
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/switchboardhq/switchboard/understand"
+)
+
+// term is a word of the question with the stems that match it: its own and
+// those of the words support content uses for the same thing.
+type term struct {
+	stems []string
+}
+
+func (t term) in(set map[string]bool) bool {
+	for _, s := range t.stems {
+		if set[s] {
+			return true
+		}
+	}
+	return false
+}
+
+// question is a customer's question as the extractive answerer reads it.
+type question struct {
+	// asked are the words of the clause that asks: a section that answers
+	// holds most of them. When that clause names nothing ("How long does
+	// that take?" after an answer), they are all the message's words.
+	asked []term
+	// context are the other words of the message ("My pen arrived faulty,
+	// …"), which help choose the section.
+	context []term
+	// hints are what the question words point at: a duration for "how
+	// long", a price for "how much", a place for "where … from".
+	hints []term
+	// pairs are asked words written side by side ("gift wrapping"), which
+	// content that answers has in one sentence.
+	pairs [][2]term
+}
+
+// uncovered reports whether the passages do not speak of what the question
+// asks: an asked word is in none of them, or two asked words written side
+// by side are in no sentence together.
+func (q question) uncovered(passages []Passage, covers []map[string]bool) bool {
+	for _, t := range q.asked {
+		if !slices.ContainsFunc(covers, t.in) {
+			return true
+		}
+	}
+	for _, pair := range q.pairs {
+		together := false
+		for _, p := range passages {
+			for _, s := range splitSentences(p.Heading + ". " + p.Text) {
+				set := termSet(s)
+				together = together || (pair[0].in(set) && pair[1].in(set))
+			}
+		}
+		if !together {
+			return true
+		}
+	}
+	return false
+}
+
+// sendBack and moneyBack are phrases that ask for a return and a refund.
+var (
+	sendBack  = regexp.MustCompile(`\b(send|give|bring|take|ship|post|mail)( it| them| this| that| these| those| the \w+| my \w+)? back\b`)
+	moneyBack = regexp.MustCompile(`\b(money|cash) back\b`)
+)
+
+// readQuestion reads text (a message, or a follow-up after the question it
+// follows, one per line).
+func readQuestion(text string) question {
+	text = strings.ToLower(understand.Gloss(text))
+	text = sendBack.ReplaceAllString(text, "return")
+	text = moneyBack.ReplaceAllString(text, "refund")
+
+	// The clause that asks: the last one that ends with a question mark,
+	// else the last that starts with a question word, else all of it.
+	clauses := splitAt(text)
+	asking := -1
+	for i, c := range clauses {
+		if c.end == "?" {
+			asking = i
+		}
+	}
+	if asking < 0 {
+		for i, c := range clauses {
+			if w := words(c.text); len(w) > 0 && questionWords[w[0]] {
+				asking = i
+			}
+		}
+	}
+	var q question
+	seenHint := map[string]bool{}
+	hint := func(name string) {
+		if !seenHint[name] {
+			seenHint[name] = true
+			q.hints = append(q.hints, hints[name])
+		}
+	}
+	for i, c := range clauses {
+		ws := words(c.text)
+		var prev term
+		hasPrev := false
+		for j, w := range ws {
+			next := ""
+			if j+1 < len(ws) {
+				next = ws[j+1]
+			}
+			switch {
+			case w == "how" && (next == "long" || next == "fast" || next == "quickly" || next == "quick" || next == "soon" || next == "many"):
+				hint("time")
+			case w == "how" && (next == "much" || next == "expensive"):
+				hint("cost")
+			case w == "how" && (next == "do" || next == "does" || next == "can" || next == "to" || next == "should" || next == "would"):
+				hint("how")
+			case w == "when" || w == "until":
+				hint("time")
+			case w == "where" && slices.Contains(ws, "from"):
+				hint("origin")
+			case w == "pay" && next == "for":
+				hint("cost")
+			case w == "policy" || w == "policies" || w == "rules" || w == "terms":
+				hint("policy")
+			}
+			switch {
+			case timeWords[w] || isNumber(w):
+				hint("time")
+				hasPrev = false
+				continue
+			case stopWords[w] || genericWords[w] || len(w) < 2:
+				hasPrev = false
+				continue
+			}
+			t := termOf(w)
+			if asking < 0 || i == asking {
+				q.asked = append(q.asked, t)
+				if hasPrev {
+					q.pairs = append(q.pairs, [2]term{prev, t})
+				}
+				prev, hasPrev = t, true
+			} else {
+				q.context = append(q.context, t)
+			}
+		}
+	}
+	if len(q.asked) == 0 {
+		q.asked, q.context, q.pairs = q.context, nil, nil
+	}
+	q.asked = distinct(q.asked)
+	return q
+}
+
+// distinct is terms without repeats, in order.
+func distinct(terms []term) []term {
+	var out []term
+	for _, t := range terms {
+		if !slices.ContainsFunc(out, func(o term) bool { return slices.Equal(o.stems, t.stems) }) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// clause is a part of a text up to a sentence end, comma or line break,
+// and that mark.
+type clause struct{ text, end string }
+
+func splitAt(s string) []clause {
+	var out []clause
+	start := 0
+	for i, r := range s {
+		if strings.ContainsRune(".?!,;\n", r) {
+			out = append(out, clause{s[start:i], string(r)})
+			start = i + 1
+		}
+	}
+	if start < len(s) {
+		out = append(out, clause{s[start:], ""})
+	}
+	return out
+}
+
+func isNumber(w string) bool {
+	return strings.Trim(w, "0123456789") == ""
+}
+
+// termOf is the term of a question word: its stem, and those of the words
+// its synonym groups hold.
+func termOf(w string) term {
+	s := stem(w)
+	t := term{stems: []string{s}}
+	for _, g := range synonymGroups {
+		if slices.Contains(g, s) {
+			for _, o := range g {
+				if !slices.Contains(t.stems, o) {
+					t.stems = append(t.stems, o)
+				}
+			}
+		}
+	}
+	return t
+}
+
+// stems are the stems of the words of s.
+func stems(s string) []string {
+	var out []string
+	for _, w := range strings.Fields(s) {
+		out = append(out, stem(w))
+	}
+	return out
+}
+
+// synonymGroups are words support questions and help content use for the
+// same thing, stemmed: a question's word matches content holding any word
+// of its groups.
+var synonymGroups = func() [][]string {
+	var out [][]string
+	for _, g := range []string{
+		"ship shipping shipped ships deliver delivery delivered send sent dispatch dispatched post postage",
+		"parcel package packages order orders",
+		"track tracking trace",
+		"uk britain british england kingdom",
+		"europe eu european",
+		"country countries abroad overseas worldwide international",
+		"faulty broken defective defect damaged damage",
+		"refund refunds money reimburse reimbursement",
+		"pay paid payment cost costs price prices fee fees charge",
+		"card payment",
+		"available availability unavailable stock",
+		"colour colours color colors",
+		"organiser organisers organizer organizers",
+		"size sizes sized",
+		"return returns returned returning",
+	} {
+		out = append(out, stems(g))
+	}
+	return out
+}()
+
+// hints are what question words point at in an answer.
+var hints = map[string]term{
+	"time":   {stems: stems("take takes day days week weeks month months year years hour hours time times immediately same")},
+	"cost":   {stems: stems("cost costs price fee fees free pay paid charge")},
+	"origin": {stems: stems("from warehouse")},
+	"how":    {stems: stems("how start")},
+	"policy": {stems: stems("window within condition conditions must cannot")},
+}
+
+// questionWords start a clause that asks.
+var questionWords = wordSet(`how what when where which who why whom whose can could do does did is are
+	will would should may might shall have has`)
+
+// timeWords are durations and amounts of time: they say the question is
+// about time (see hints), not what it is about.
+var timeWords = wordSet(`day days week weeks month months year years hour hours minute minutes time times
+	long fast quick quickly take takes took taking after before since ago later already yet one two three four five six seven eight nine ten
+	eleven twelve fifteen twenty thirty forty sixty`)
+
+// genericWords say nothing of what a question is about ("question",
+// "policy", "process", "sell"): a section need not hold them to answer.
+var genericWords = wordSet(`question questions help policy policies process procedure work works working
+	info information detail details thing things something anything everything sell sells offer offers
+	provide provides carry possible instead still actually usually normally generally typically right now
+	currently really also else way mean means meaning kind sort somebody someone anyone tell explain
+	wondering wonder ask asking know product products item items article articles`)
+
+// stopWords are the words of a question that say nothing of what it asks.
+var stopWords = wordSet(`a about am an and any are as at be been but by can could did do does doing for
+	from get got had has have hello hi how i i'm im if in into is it its me my of on or our please should
+	so than that the their them then there these they this to too us was we what when where which who why
+	will would with you your yours hey thanks thank want need like just much many s t d ll m re ve let
+	may might shall whats there's theres whom whose one ones some via per`)
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
