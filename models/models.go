@@ -508,6 +508,7 @@ func All() []any {
 	all = append(all, identityModels()...)
 	all = append(all, crmModels()...)
 	all = append(all, deliveryModels()...)
+	all = append(all, rehearsalModels()...)
 	all = append(all, widgetModels()...)
 	return append(all, analyticsModels()...)
 }

@@ -69,11 +69,11 @@ func (s *Server) postMessage(c *gin.Context) {
 }
 
 // TestChannelID is the channel of admins' test conversations.
-const TestChannelID = "sandbox"
+const TestChannelID = workflows.TestChannelID
 
 // TestConversationPrefix starts the conversation ID of every test
 // conversation, keeping them apart from customers'.
-const TestConversationPrefix = "test:"
+const TestConversationPrefix = workflows.TestConversationPrefix
 
 // postTestMessage is the admin's sandbox: a conversation with the real agent
 // that is marked as a test and never consumes credits.

@@ -57,6 +57,7 @@ func New(c client.Client, taskQueue string, acts *activities.Activities, opts ..
 	w := sdkworker.New(c, taskQueue, o.tuning)
 	w.RegisterWorkflow(workflows.ConversationWorkflow)
 	w.RegisterWorkflow(workflows.SyncSourceWorkflow)
+	w.RegisterWorkflow(workflows.RehearsalWorkflow)
 	w.RegisterActivity(acts)
 	w.RegisterActivity(o.sources)
 	w.RegisterWorkflow(delivery.DeliverOutboxWorkflow)

@@ -62,6 +62,15 @@ func (c *conversation) enrich(ctx workflow.Context, msg CustomerMessage, receive
 	if t.unknownIssue, err = c.classify(ctx, msg, cx); err != nil {
 		return t, err
 	}
+	if p := c.in.Pins; t.first && p != nil && c.state.Test {
+		// A rehearsal tries these versions instead of the published ones.
+		if p.Handoff > 0 {
+			cx.HandoffVersion = p.Handoff
+		}
+		if p.Routing > 0 {
+			cx.RoutingVersion = p.Routing
+		}
+	}
 	if t.first {
 		c.state.Pinned = true
 		c.state.HandoffVersion, c.state.RoutingVersion = cx.HandoffVersion, cx.RoutingVersion

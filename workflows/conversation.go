@@ -85,6 +85,9 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 	// request leaves the conversation to end as it would.
 	waitCtx, _ := workflow.NewDisconnectedContext(ctx)
 
+	if len(c.in.Script) > 0 && c.in.Carried == nil && c.state.Test {
+		return c.play(ctx)
+	}
 	maxTurns := c.in.MaxTurnsPerRun
 	if maxTurns <= 0 {
 		maxTurns = DefaultMaxTurnsPerRun
@@ -337,4 +340,23 @@ func readOptions(ctx workflow.Context) workflow.Context {
 		ScheduleToCloseTimeout: 25 * time.Second,
 		RetryPolicy:            &temporal.RetryPolicy{InitialInterval: 200 * time.Millisecond, MaximumAttempts: 5},
 	})
+}
+
+// play runs a scripted test conversation: each message a turn, in order,
+// then the end (a rehearsal's case). Nothing else reaches it: its workflow
+// ID is the rehearsal's own.
+func (c *conversation) play(ctx workflow.Context) (ConversationResult, error) {
+	var replies []AgentReply
+	for _, msg := range c.in.Script[:min(len(c.in.Script), MaxScript)] {
+		msg.ChannelID = c.state.ChannelID
+		reply, err := c.onCustomerMessage(ctx, msg)
+		if err != nil {
+			return ConversationResult{}, err
+		}
+		replies = append(replies, reply)
+	}
+	c.closed = true
+	res, err := c.end(ctx)
+	res.Replies = replies
+	return res, err
 }

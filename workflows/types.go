@@ -54,7 +54,23 @@ type ConversationInput struct {
 	// Unwritten are the records the previous run had not written to the
 	// read model yet, oldest first; this run writes them before its own.
 	Unwritten []UnwrittenRecord
+	// Pins, in a test conversation, are the rule set versions it runs
+	// under instead of the published ones (a rehearsal's draft).
+	Pins *RuleVersions `json:",omitempty"`
+	// Script, in a test conversation, are customer messages it plays one
+	// after another, then it ends (a rehearsal's case).
+	Script []CustomerMessage `json:",omitempty"`
 }
+
+// RuleVersions are a handoff and a routing rule set version; 0 keeps the
+// published one.
+type RuleVersions struct {
+	Handoff int
+	Routing int
+}
+
+// MaxScript bounds a scripted conversation's messages.
+const MaxScript = 30
 
 // UnwrittenRecord is a record continue-as-new hands to the next run, with
 // the team to notify of a handoff in it once it is written.
@@ -68,6 +84,8 @@ type ConversationResult struct {
 	Status   string
 	Resolved bool
 	Charged  bool
+	// Replies are a scripted conversation's replies, in order.
+	Replies []AgentReply `json:",omitempty"`
 }
 
 // CustomerMessage is the argument of the customer_message update.
@@ -130,6 +148,9 @@ const (
 	// IdentityEmailCode: the customer typed the code the agent emailed to
 	// the address on file.
 	IdentityEmailCode = "email_code"
+	// IdentityRehearsal: a rehearsal plays a scenario as its contact, in a
+	// test conversation.
+	IdentityRehearsal = "rehearsal"
 )
 
 // AgentReply is the result of the customer_message update.

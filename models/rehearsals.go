@@ -1,0 +1,155 @@
+package models
+
+import "time"
+
+// Scenario is a test conversation an admin saved: the customer's messages,
+// the contact they come as, and what each turn is expected to do.
+type Scenario struct {
+	ID          string `gorm:"primaryKey;size:36"`
+	WorkspaceID string `gorm:"not null;size:36;uniqueIndex:idx_scenario_name"`
+	Name        string `gorm:"not null;size:200;uniqueIndex:idx_scenario_name"`
+	Description string `gorm:"type:text;not null;default:''"`
+	// ContactEmail, when set, is who the customer is: verified in the
+	// rehearsal, as a signed-in customer would be.
+	ContactEmail string `gorm:"size:320;not null;default:''"`
+	Turns        JSON[[]ScenarioTurn]
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// ScenarioTurn is one customer message and what the agent is expected to
+// do with it.
+type ScenarioTurn struct {
+	Message string      `json:"message"`
+	Expect  Expectation `json:"expect"`
+}
+
+// Expectation is what a turn must do; an empty field expects nothing.
+type Expectation struct {
+	// HandedOff: whether the turn hands the conversation to a person.
+	HandedOff *bool `json:"handed_off,omitempty"`
+	// Team: the team it goes to.
+	Team string `json:"team,omitempty"`
+	// Rule: the name of the hand-off rule that fires.
+	Rule string `json:"rule,omitempty"`
+	// Action: the action that runs (or is dry-run), with ActionInputs among
+	// its inputs.
+	Action       string            `json:"action,omitempty"`
+	ActionInputs map[string]string `json:"action_inputs,omitempty"`
+	// Cites: a source (its title or ID) the reply cites.
+	Cites string `json:"cites,omitempty"`
+	// Contains and NotContains: text the reply must and must not hold
+	// (case-insensitive).
+	Contains    []string `json:"contains,omitempty"`
+	NotContains []string `json:"not_contains,omitempty"`
+}
+
+// Rehearsal statuses.
+const (
+	RehearsalRunning   = "running"
+	RehearsalDone      = "done"
+	RehearsalCancelled = "cancelled"
+	RehearsalFailed    = "failed"
+)
+
+// Rehearsal is a run of saved scenarios and past conversations against a
+// configuration to try; its report says what passes and what changed.
+type Rehearsal struct {
+	ID          string `gorm:"primaryKey;size:36"`
+	WorkspaceID string `gorm:"not null;size:36;index"`
+	Status      string `gorm:"not null;size:16"`
+	// HandoffVersion and RoutingVersion are the rule set versions tried
+	// (a draft's or a published one's).
+	HandoffVersion int
+	RoutingVersion int
+	Plan           JSON[RehearsalPlan]
+	Total          int
+	Done           int
+	Report         JSON[RehearsalReport]
+	WorkflowID     string    `gorm:"not null;size:200"`
+	CreatedAt      time.Time `gorm:"index"`
+	FinishedAt     *time.Time
+}
+
+// RehearsalPlan is what a rehearsal runs.
+type RehearsalPlan struct {
+	Scenarios bool        `json:"scenarios"`
+	Past      *PastSample `json:"past,omitempty"`
+}
+
+// PastSample chooses past conversations: of a period, optionally one
+// channel, at most Count, spread over their outcomes.
+type PastSample struct {
+	From    time.Time `json:"from"`
+	To      time.Time `json:"to"`
+	Channel string    `json:"channel,omitempty"`
+	Count   int       `json:"count"`
+}
+
+// RehearsalReport is a rehearsal's result.
+type RehearsalReport struct {
+	Cases []CaseReport `json:"cases"`
+	// Scenarios passed and failed.
+	Passed int `json:"passed"`
+	Failed int `json:"failed"`
+	// Past conversations that now end differently, and the rates then and
+	// projected now over them.
+	Changed        int     `json:"changed"`
+	ResolvedThen   float64 `json:"resolution_rate_then"`
+	ResolvedNow    float64 `json:"resolution_rate_now"`
+	HandedOffThen  float64 `json:"handoff_rate_then"`
+	HandedOffNow   float64 `json:"handoff_rate_now"`
+	PastCompared   int     `json:"past_compared"`
+	ScenariosTried int     `json:"scenarios_tried"`
+}
+
+// CaseReport is one case of a rehearsal: a scenario with its verdict, or a
+// past conversation with its outcome then and now.
+type CaseReport struct {
+	Kind string `json:"kind"` // "scenario" or "past"
+	// Scenario is the scenario's ID and Name; Conversation the past
+	// conversation's ID (its external ID).
+	Scenario     string `json:"scenario,omitempty"`
+	Name         string `json:"name,omitempty"`
+	Conversation string `json:"conversation,omitempty"`
+	Passed       bool   `json:"passed"`
+	Changed      bool   `json:"changed"`
+	// Error is why the case could not run.
+	Error string       `json:"error,omitempty"`
+	Turns []TurnReport `json:"turns"`
+}
+
+// TurnReport is one turn of a case: what it did now, what it did then (a
+// past conversation's), and the expectations it failed (a scenario's).
+type TurnReport struct {
+	Message  string        `json:"message"`
+	Now      ObservedTurn  `json:"now"`
+	Then     *ObservedTurn `json:"then,omitempty"`
+	Failures []string      `json:"failures,omitempty"`
+	Differs  []string      `json:"differs,omitempty"`
+}
+
+// ObservedTurn is what a turn did, read from the conversation's transcript
+// and decisions.
+type ObservedTurn struct {
+	Reply        string            `json:"reply"`
+	Outcome      string            `json:"outcome"` // answered, handed_off, action, dont_know, other
+	HandedOff    bool              `json:"handed_off"`
+	Team         string            `json:"team,omitempty"`
+	Rule         string            `json:"rule,omitempty"`
+	Action       string            `json:"action,omitempty"`
+	ActionInputs map[string]string `json:"action_inputs,omitempty"`
+	Cites        []string          `json:"cites,omitempty"`
+	IssueType    string            `json:"issue_type,omitempty"`
+}
+
+// RehearsalCase is one judged case of a rehearsal, written when its test
+// conversation has ended; the rehearsal's report gathers them.
+type RehearsalCase struct {
+	RehearsalID string `gorm:"primaryKey;size:36"`
+	Index       int    `gorm:"primaryKey;column:case_index"`
+	Report      JSON[CaseReport]
+	CreatedAt   time.Time
+}
+
+func rehearsalModels() []any { return []any{&Scenario{}, &Rehearsal{}, &RehearsalCase{}} }

@@ -1,0 +1,571 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"go.temporal.io/sdk/client"
+	"gorm.io/gorm"
+
+	"github.com/switchboardhq/switchboard/activities"
+	"github.com/switchboardhq/switchboard/apperr"
+	"github.com/switchboardhq/switchboard/decide"
+	"github.com/switchboardhq/switchboard/models"
+	"github.com/switchboardhq/switchboard/rehearse"
+	"github.com/switchboardhq/switchboard/rulesets"
+	"github.com/switchboardhq/switchboard/workflows"
+)
+
+// scenarioJSON is a saved test conversation.
+type scenarioJSON struct {
+	ID           string                `json:"id,omitempty"`
+	Name         string                `json:"name"`
+	Description  string                `json:"description"`
+	ContactEmail string                `json:"contact_email"`
+	Turns        []models.ScenarioTurn `json:"turns"`
+	CreatedAt    *time.Time            `json:"created_at,omitempty"`
+	UpdatedAt    *time.Time            `json:"updated_at,omitempty"`
+}
+
+func scenarioOut(s models.Scenario) scenarioJSON {
+	return scenarioJSON{ID: s.ID, Name: s.Name, Description: s.Description, ContactEmail: s.ContactEmail,
+		Turns: s.Turns.V, CreatedAt: &s.CreatedAt, UpdatedAt: &s.UpdatedAt}
+}
+
+// Bounds of a scenario.
+const (
+	maxScenarios     = 1000
+	maxExpectedTexts = 20
+)
+
+// check validates a scenario, naming the field (prefix for an import's).
+func (in *scenarioJSON) check(prefix string) error {
+	in.Name = strings.TrimSpace(in.Name)
+	in.ContactEmail = strings.ToLower(strings.TrimSpace(in.ContactEmail))
+	switch {
+	case in.Name == "" || len(in.Name) > 200:
+		return apperr.Invalid(prefix+"name", "must be 1–200 characters")
+	case len(in.Description) > 2000:
+		return apperr.Invalid(prefix+"description", "longer than 2000 characters")
+	case in.ContactEmail != "" && !strings.Contains(in.ContactEmail, "@"):
+		return apperr.Invalid(prefix+"contact_email", "is not an email address")
+	case len(in.Turns) == 0 || len(in.Turns) > workflows.MaxScript:
+		return apperr.Invalid(prefix+"turns", fmt.Sprintf("must have 1–%d turns", workflows.MaxScript))
+	}
+	for i, t := range in.Turns {
+		field := fmt.Sprintf("%sturns[%d]", prefix, i)
+		if err := decide.CheckText(t.Message); err != nil {
+			return apperr.Invalid(field+".message", err.Error())
+		}
+		e := t.Expect
+		if len(e.Contains) > maxExpectedTexts || len(e.NotContains) > maxExpectedTexts {
+			return apperr.Invalid(field+".expect", fmt.Sprintf("at most %d texts in contains and in not_contains", maxExpectedTexts))
+		}
+		for j, s := range append(append([]string{}, e.Contains...), e.NotContains...) {
+			if strings.TrimSpace(s) == "" {
+				return apperr.Invalid(fmt.Sprintf("%s.expect.contains[%d]", field, j), "must not be empty")
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Server) listScenarios(c *gin.Context) {
+	var rows []models.Scenario
+	if err := s.DB.WithContext(c.Request.Context()).Where("workspace_id = ?", principal(c).WorkspaceID).
+		Order("name").Find(&rows).Error; err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := make([]scenarioJSON, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, scenarioOut(r))
+	}
+	c.JSON(http.StatusOK, gin.H{"scenarios": out})
+}
+
+func (s *Server) loadScenario(c *gin.Context) (models.Scenario, bool) {
+	var row models.Scenario
+	err := s.DB.WithContext(c.Request.Context()).Where("workspace_id = ? AND id = ?", principal(c).WorkspaceID, c.Param("scenarioID")).
+		Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		s.fail(c, apperr.Errorf(apperr.ENOTFOUND, "no scenario %q", c.Param("scenarioID")))
+		return row, false
+	}
+	if err != nil {
+		s.fail(c, err)
+		return row, false
+	}
+	return row, true
+}
+
+func (s *Server) getScenario(c *gin.Context) {
+	if row, ok := s.loadScenario(c); ok {
+		c.JSON(http.StatusOK, scenarioOut(row))
+	}
+}
+
+// createScenario saves a scenario → 201; its name taken → 409.
+func (s *Server) createScenario(c *gin.Context) {
+	var in scenarioJSON
+	if err := s.readJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := in.check(""); err != nil {
+		s.fail(c, err)
+		return
+	}
+	row, err := s.saveScenario(c, s.DB, in, "")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, scenarioOut(row))
+}
+
+// saveScenario creates a scenario (id "") or replaces one.
+func (s *Server) saveScenario(c *gin.Context, db *gorm.DB, in scenarioJSON, id string) (models.Scenario, error) {
+	now := time.Now().UTC()
+	row := models.Scenario{ID: id, WorkspaceID: principal(c).WorkspaceID, Name: in.Name, Description: in.Description,
+		ContactEmail: in.ContactEmail, Turns: models.NewJSON(in.Turns), CreatedAt: now, UpdatedAt: now}
+	var taken int64
+	if err := db.WithContext(c.Request.Context()).Model(&models.Scenario{}).
+		Where("workspace_id = ? AND name = ? AND id <> ?", row.WorkspaceID, row.Name, id).Count(&taken).Error; err != nil {
+		return row, err
+	}
+	if taken > 0 {
+		return row, apperr.Errorf(apperr.ECONFLICT, "a scenario named %q exists", row.Name)
+	}
+	if id == "" {
+		row.ID = uuid.NewString()
+		return row, db.WithContext(c.Request.Context()).Create(&row).Error
+	}
+	return row, db.WithContext(c.Request.Context()).Model(&models.Scenario{}).Where("id = ?", id).Updates(map[string]any{
+		"name": row.Name, "description": row.Description, "contact_email": row.ContactEmail, "turns": row.Turns, "updated_at": now,
+	}).Error
+}
+
+func (s *Server) putScenario(c *gin.Context) {
+	existing, ok := s.loadScenario(c)
+	if !ok {
+		return
+	}
+	var in scenarioJSON
+	if err := s.readJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := in.check(""); err != nil {
+		s.fail(c, err)
+		return
+	}
+	row, err := s.saveScenario(c, s.DB, in, existing.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	row.CreatedAt = existing.CreatedAt
+	c.JSON(http.StatusOK, scenarioOut(row))
+}
+
+func (s *Server) deleteScenario(c *gin.Context) {
+	row, ok := s.loadScenario(c)
+	if !ok {
+		return
+	}
+	if err := s.DB.WithContext(c.Request.Context()).Delete(&row).Error; err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// exportScenarios is every scenario, in the shape importScenarios takes.
+func (s *Server) exportScenarios(c *gin.Context) {
+	s.listScenarios(c)
+}
+
+// importScenarios takes {"scenarios": [...]} and saves each, replacing one
+// of the same name → 200 {"created", "updated"}. One bad scenario refuses
+// them all, naming it; nothing is written.
+func (s *Server) importScenarios(c *gin.Context) {
+	var req struct {
+		Scenarios []scenarioJSON `json:"scenarios"`
+	}
+	if err := s.readJSON(c, &req); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if len(req.Scenarios) == 0 || len(req.Scenarios) > maxScenarios {
+		s.fail(c, apperr.Invalid("scenarios", fmt.Sprintf("must hold 1–%d scenarios", maxScenarios)))
+		return
+	}
+	seen := map[string]bool{}
+	for i := range req.Scenarios {
+		prefix := fmt.Sprintf("scenarios[%d].", i)
+		if err := req.Scenarios[i].check(prefix); err != nil {
+			s.fail(c, err)
+			return
+		}
+		if seen[req.Scenarios[i].Name] {
+			s.fail(c, apperr.Invalid(prefix+"name", fmt.Sprintf("%q is in the import twice", req.Scenarios[i].Name)))
+			return
+		}
+		seen[req.Scenarios[i].Name] = true
+	}
+	created, updated := 0, 0
+	err := s.DB.WithContext(c.Request.Context()).Transaction(func(tx *gorm.DB) error {
+		for _, in := range req.Scenarios {
+			var existing models.Scenario
+			if err := tx.Where("workspace_id = ? AND name = ?", principal(c).WorkspaceID, in.Name).Limit(1).Find(&existing).Error; err != nil {
+				return err
+			}
+			if _, err := s.saveScenario(c, tx, in, existing.ID); err != nil {
+				return err
+			}
+			if existing.ID == "" {
+				created++
+			} else {
+				updated++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"created": created, "updated": updated})
+}
+
+// scenarioFromConversation saves a sandbox conversation as a scenario: its
+// messages, each expected to do what it did (hand off or not, the action,
+// the first source cited) → 201.
+func (s *Server) scenarioFromConversation(c *gin.Context) {
+	var req struct {
+		ConversationID string `json:"conversation_id"`
+		Name           string `json:"name"`
+	}
+	if err := s.readJSON(c, &req); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := validID("conversation_id", req.ConversationID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var conv models.Conversation
+	err := s.DB.WithContext(c.Request.Context()).Where("workspace_id = ? AND external_id = ? AND test = ?",
+		principal(c).WorkspaceID, TestConversationPrefix+req.ConversationID, true).Take(&conv).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		s.fail(c, apperr.Invalid("conversation_id", "no sandbox conversation with this ID"))
+		return
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	turns, err := rehearse.Observe(c.Request.Context(), s.DB, conv.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	in := scenarioJSON{Name: req.Name, Description: "saved from sandbox conversation " + req.ConversationID}
+	for _, t := range turns {
+		handed := t.Observed.HandedOff
+		e := models.Expectation{HandedOff: &handed, Team: t.Observed.Team, Rule: t.Observed.Rule, Action: t.Observed.Action}
+		if len(t.Observed.Cites) > 0 {
+			e.Cites = t.Observed.Cites[0]
+		}
+		in.Turns = append(in.Turns, models.ScenarioTurn{Message: t.Message, Expect: e})
+	}
+	if err := in.check(""); err != nil {
+		s.fail(c, err)
+		return
+	}
+	row, err := s.saveScenario(c, s.DB, in, "")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, scenarioOut(row))
+}
+
+// rehearsalRequest is what a rehearsal tries and runs. A version is a
+// number, "draft" or "published" (the default).
+type rehearsalRequest struct {
+	HandoffVersion string             `json:"handoff_version"`
+	RoutingVersion string             `json:"routing_version"`
+	Scenarios      bool               `json:"scenarios"`
+	Past           *models.PastSample `json:"past"`
+	Concurrency    int                `json:"concurrency"`
+}
+
+// Bounds of a rehearsal.
+const (
+	maxPastSample     = 500
+	maxConcurrency    = 16
+	maxPastMessages   = workflows.MaxScript
+	rehearsalListSize = 50
+)
+
+// resolveVersion reads a rehearsal's version of one rule set kind: 0 keeps
+// the published one.
+func (s *Server) resolveVersion(c *gin.Context, kind, v string) (int, error) {
+	field := kind + "_version"
+	switch v {
+	case "", "published":
+		return 0, nil
+	case "draft":
+		d, err := rulesets.GetDraft(c.Request.Context(), s.DB, principal(c).WorkspaceID, kind)
+		var nf *rulesets.NotFoundError
+		if errors.As(err, &nf) {
+			return 0, apperr.Invalid(field, "there is no "+kind+" draft")
+		}
+		return d.Version, err
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, apperr.Invalid(field, `is a version number, "draft" or "published"`)
+	}
+	if _, err := rulesets.Get(c.Request.Context(), s.DB, principal(c).WorkspaceID, kind, n); err != nil {
+		return 0, apperr.Invalid(field, fmt.Sprintf("no %s version %d", kind, n))
+	}
+	return n, nil
+}
+
+// createRehearsal starts a rehearsal → 202 with it; GET follows it.
+func (s *Server) createRehearsal(c *gin.Context) {
+	p := principal(c)
+	var req rehearsalRequest
+	if err := s.readJSON(c, &req); err != nil {
+		s.fail(c, err)
+		return
+	}
+	handoff, err := s.resolveVersion(c, "handoff", req.HandoffVersion)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	routing, err := s.resolveVersion(c, "routing", req.RoutingVersion)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	switch {
+	case !req.Scenarios && req.Past == nil:
+		s.fail(c, apperr.Invalid("scenarios", "run the scenarios, a sample of past conversations (past), or both"))
+		return
+	case req.Concurrency < 0 || req.Concurrency > maxConcurrency:
+		s.fail(c, apperr.Invalid("concurrency", fmt.Sprintf("must be 0 (the default, %d) to %d", workflows.DefaultRehearsalConcurrency, maxConcurrency)))
+		return
+	}
+	if ps := req.Past; ps != nil {
+		switch {
+		case ps.Count < 1 || ps.Count > maxPastSample:
+			s.fail(c, apperr.Invalid("past.count", fmt.Sprintf("must be 1–%d", maxPastSample)))
+			return
+		case ps.From.IsZero() || ps.To.IsZero() || !ps.From.Before(ps.To):
+			s.fail(c, apperr.Invalid("past.from", "from and to are RFC 3339 times, from before to"))
+			return
+		}
+	}
+	var cases []activities.RehearsalCase
+	if req.Scenarios {
+		var rows []models.Scenario
+		if err := s.DB.WithContext(c.Request.Context()).Where("workspace_id = ?", p.WorkspaceID).Order("name").Find(&rows).Error; err != nil {
+			s.fail(c, err)
+			return
+		}
+		for _, r := range rows {
+			cs := activities.RehearsalCase{Kind: activities.CaseScenario, ScenarioID: r.ID, Name: r.Name, ContactEmail: r.ContactEmail,
+				ChannelID: TestChannelID, ChannelType: "chat"}
+			for _, t := range r.Turns.V {
+				cs.Messages, cs.Expect = append(cs.Messages, t.Message), append(cs.Expect, t.Expect)
+			}
+			cases = append(cases, cs)
+		}
+	}
+	if req.Past != nil {
+		past, err := s.pastCases(c, *req.Past)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		cases = append(cases, past...)
+	}
+	if len(cases) == 0 {
+		s.fail(c, apperr.Errorf(apperr.EUNPROCESSABLE, "nothing to run: no scenario saved and no past conversation in the sample"))
+		return
+	}
+	id := uuid.NewString()
+	row := models.Rehearsal{ID: id, WorkspaceID: p.WorkspaceID, Status: models.RehearsalRunning, HandoffVersion: handoff,
+		RoutingVersion: routing, Plan: models.NewJSON(models.RehearsalPlan{Scenarios: req.Scenarios, Past: req.Past}),
+		Total: len(cases), WorkflowID: workflows.RehearsalWorkflowID(p.WorkspaceID, id), CreatedAt: time.Now().UTC()}
+	if err := s.DB.WithContext(c.Request.Context()).Create(&row).Error; err != nil {
+		s.fail(c, err)
+		return
+	}
+	_, err = s.Temporal.ExecuteWorkflow(c.Request.Context(), client.StartWorkflowOptions{ID: row.WorkflowID, TaskQueue: s.TaskQueue},
+		workflows.RehearsalWorkflow, workflows.RehearsalInput{
+			WorkspaceID: p.WorkspaceID, RehearsalID: id, Pins: workflows.RuleVersions{Handoff: handoff, Routing: routing},
+			Cases: cases, Concurrency: req.Concurrency,
+		})
+	if err != nil {
+		s.DB.WithContext(c.Request.Context()).Model(&row).Updates(map[string]any{"status": models.RehearsalFailed})
+		s.fail(c, apperr.Errorf(apperr.EUNAVAILABLE, "the rehearsal could not start: %v", err))
+		return
+	}
+	c.JSON(http.StatusAccepted, rehearsalOut(row, nil))
+}
+
+// pastCases samples past conversations of the period (not tests), spread
+// over how they ended: resolved, handed off, the others, in turn.
+func (s *Server) pastCases(c *gin.Context, ps models.PastSample) ([]activities.RehearsalCase, error) {
+	q := s.DB.WithContext(c.Request.Context()).Where("workspace_id = ? AND test = ? AND started_at >= ? AND started_at < ?",
+		principal(c).WorkspaceID, false, ps.From, ps.To)
+	if ps.Channel != "" {
+		q = q.Where("channel_type = ?", ps.Channel)
+	}
+	var convs []models.Conversation
+	if err := q.Order("started_at DESC").Limit(ps.Count * 10).Find(&convs).Error; err != nil {
+		return nil, err
+	}
+	groups := map[string][]models.Conversation{}
+	for _, cv := range convs {
+		g := "other"
+		switch {
+		case cv.Team != "":
+			g = "handed_off"
+		case cv.Status == workflows.StatusResolved:
+			g = "resolved"
+		}
+		groups[g] = append(groups[g], cv)
+	}
+	var picked []models.Conversation
+	for len(picked) < ps.Count {
+		took := false
+		for _, g := range []string{"resolved", "handed_off", "other"} {
+			if len(groups[g]) > 0 && len(picked) < ps.Count {
+				picked, groups[g], took = append(picked, groups[g][0]), groups[g][1:], true
+			}
+		}
+		if !took {
+			break
+		}
+	}
+	var out []activities.RehearsalCase
+	for _, cv := range picked {
+		var msgs []models.Message
+		if err := s.DB.WithContext(c.Request.Context()).Where("conversation_id = ? AND role = ?", cv.ID, "customer").
+			Order("created_at, id").Limit(maxPastMessages).Find(&msgs).Error; err != nil {
+			return nil, err
+		}
+		if len(msgs) == 0 {
+			continue
+		}
+		cs := activities.RehearsalCase{Kind: activities.CasePast, PastRowID: cv.ID, ExternalID: cv.ExternalID,
+			ChannelID: cv.ChannelID, ChannelType: cv.ChannelType}
+		for _, m := range msgs {
+			cs.Messages = append(cs.Messages, m.Text)
+		}
+		out = append(out, cs)
+	}
+	return out, nil
+}
+
+// rehearsalJSON is a rehearsal with its report (cases so far while it
+// runs).
+type rehearsalJSON struct {
+	ID             string                  `json:"id"`
+	Status         string                  `json:"status"`
+	HandoffVersion int                     `json:"handoff_version"`
+	RoutingVersion int                     `json:"routing_version"`
+	Plan           models.RehearsalPlan    `json:"plan"`
+	Total          int                     `json:"total"`
+	Done           int                     `json:"done"`
+	Report         *models.RehearsalReport `json:"report,omitempty"`
+	CreatedAt      time.Time               `json:"created_at"`
+	FinishedAt     *time.Time              `json:"finished_at"`
+}
+
+func rehearsalOut(r models.Rehearsal, report *models.RehearsalReport) rehearsalJSON {
+	return rehearsalJSON{ID: r.ID, Status: r.Status, HandoffVersion: r.HandoffVersion, RoutingVersion: r.RoutingVersion,
+		Plan: r.Plan.V, Total: r.Total, Done: r.Done, Report: report, CreatedAt: r.CreatedAt, FinishedAt: r.FinishedAt}
+}
+
+func (s *Server) listRehearsals(c *gin.Context) {
+	var rows []models.Rehearsal
+	if err := s.DB.WithContext(c.Request.Context()).Where("workspace_id = ?", principal(c).WorkspaceID).
+		Order("created_at DESC").Limit(rehearsalListSize).Find(&rows).Error; err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := make([]rehearsalJSON, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, rehearsalOut(r, nil))
+	}
+	c.JSON(http.StatusOK, gin.H{"rehearsals": out})
+}
+
+func (s *Server) loadRehearsal(c *gin.Context) (models.Rehearsal, bool) {
+	var row models.Rehearsal
+	err := s.DB.WithContext(c.Request.Context()).Where("workspace_id = ? AND id = ?", principal(c).WorkspaceID, c.Param("rehearsalID")).
+		Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		s.fail(c, apperr.Errorf(apperr.ENOTFOUND, "no rehearsal %q", c.Param("rehearsalID")))
+		return row, false
+	}
+	if err != nil {
+		s.fail(c, err)
+		return row, false
+	}
+	return row, true
+}
+
+// getRehearsal shows a rehearsal: its report once it ended, the cases
+// judged so far while it runs.
+func (s *Server) getRehearsal(c *gin.Context) {
+	row, ok := s.loadRehearsal(c)
+	if !ok {
+		return
+	}
+	report := row.Report.V
+	if row.Status == models.RehearsalRunning {
+		var cases []models.RehearsalCase
+		if err := s.DB.WithContext(c.Request.Context()).Where("rehearsal_id = ?", row.ID).Order("case_index").Find(&cases).Error; err != nil {
+			s.fail(c, err)
+			return
+		}
+		report = models.RehearsalReport{Cases: []models.CaseReport{}}
+		for _, cs := range cases {
+			report.Cases = append(report.Cases, cs.Report.V)
+		}
+	}
+	c.JSON(http.StatusOK, rehearsalOut(row, &report))
+}
+
+// cancelRehearsal cancels a running rehearsal → 202; its cases under way
+// stop and it ends as cancelled. One that ended → 409.
+func (s *Server) cancelRehearsal(c *gin.Context) {
+	row, ok := s.loadRehearsal(c)
+	if !ok {
+		return
+	}
+	if row.Status != models.RehearsalRunning {
+		s.fail(c, apperr.Errorf(apperr.ECONFLICT, "the rehearsal is %s", row.Status))
+		return
+	}
+	if err := s.Temporal.CancelWorkflow(c.Request.Context(), row.WorkflowID, ""); err != nil {
+		s.fail(c, apperr.Errorf(apperr.EUNAVAILABLE, "cancel: %v", err))
+		return
+	}
+	c.JSON(http.StatusAccepted, rehearsalOut(row, nil))
+}
