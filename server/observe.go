@@ -19,7 +19,7 @@ const RequestIDHeader = "X-Request-ID"
 const requestIDKey = "request_id"
 
 // quietRoutes are probes and scrapes, logged at debug level only: an
-// orchestrator and Prometheus call them every few seconds.
+// orchestrator and Prometheus call them every few seconds, failing or not.
 var quietRoutes = map[string]bool{"/livez": true, "/readyz": true, "/healthz": true, "/metrics": true}
 
 // observe gives each request its ID, and after it, writes the access log
@@ -40,8 +40,15 @@ func (s *Server) observe(c *gin.Context) {
 	}
 	status, elapsed := c.Writer.Status(), time.Since(start)
 	metrics.HTTPRequest(c.Request.Method, route, status, elapsed)
+	// Writes and failures at info (server errors at warn); successful
+	// reads at debug, as the chat page reads its transcript every second.
 	level := slog.LevelInfo
-	if quietRoutes[route] {
+	switch {
+	case status >= 500:
+		level = slog.LevelWarn
+	case quietRoutes[route]:
+		level = slog.LevelDebug
+	case status < 400 && (c.Request.Method == "GET" || c.Request.Method == "HEAD" || c.Request.Method == "OPTIONS"):
 		level = slog.LevelDebug
 	}
 	s.Log.LogAttrs(c.Request.Context(), level, "http request",

@@ -216,7 +216,7 @@ var apiSchemas = map[string]any{
 			"identity_token": map[string]any{"type": "string", "description": "A JWT the channel's site signed for its customer"},
 		},
 		"additionalProperties": false,
-		"example": map[string]any{"id": "m1", "text": "How long does shipping take?", "contact": map[string]any{"email": "ada@example.com"}},
+		"example":              map[string]any{"id": "m1", "text": "How long does shipping take?", "contact": map[string]any{"email": "ada@example.com"}},
 	},
 	"Citation": map[string]any{
 		"type": "object", "required": []string{"source_id", "title"},

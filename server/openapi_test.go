@@ -119,8 +119,8 @@ func TestOpenAPIExamplesAndRealResponsesValidate(t *testing.T) {
 		status                int
 	}{
 		{"GET", "/livez", "/livez", 200},
-		{"GET", "/v1/workspace", "/v1/workspace", 401},                                      // no key
-		{"GET", "/v1/nope", "/v1/workspace", 404},                                           // any route's error body
+		{"GET", "/v1/workspace", "/v1/workspace", 401}, // no key
+		{"GET", "/v1/nope", "/v1/workspace", 404},      // any route's error body
 		{"PUT", "/v1/channels/c1/widget-origins", "/v1/channels/{channelID}/widget-origins", 401},
 	} {
 		rec := httptest.NewRecorder()
