@@ -32,7 +32,10 @@ type Workspace struct {
 	// ActionHosts are hosts the company's actions may call although they
 	// resolve to private addresses (an on-premise order system).
 	ActionHosts JSON[[]string]
-	CreatedAt   time.Time
+	// RequireRehearsal: a rule set draft is published only after a
+	// rehearsal of it in which every scenario passed.
+	RequireRehearsal bool `gorm:"not null;default:false"`
+	CreatedAt        time.Time
 }
 
 // APIKey authenticates a request. Only the SHA-256 of the key is stored; keys

@@ -62,13 +62,17 @@ type Rehearsal struct {
 	// (a draft's or a published one's).
 	HandoffVersion int
 	RoutingVersion int
-	Plan           JSON[RehearsalPlan]
-	Total          int
-	Done           int
-	Report         JSON[RehearsalReport]
-	WorkflowID     string    `gorm:"not null;size:200"`
-	CreatedAt      time.Time `gorm:"index"`
-	FinishedAt     *time.Time
+	// HandoffDigest and RoutingDigest identify the drafts rehearsed, ""
+	// for a published version (rulesets.Digest).
+	HandoffDigest string `gorm:"size:32;not null;default:''"`
+	RoutingDigest string `gorm:"size:32;not null;default:''"`
+	Plan          JSON[RehearsalPlan]
+	Total         int
+	Done          int
+	Report        JSON[RehearsalReport]
+	WorkflowID    string    `gorm:"not null;size:200"`
+	CreatedAt     time.Time `gorm:"index"`
+	FinishedAt    *time.Time
 }
 
 // RehearsalPlan is what a rehearsal runs.

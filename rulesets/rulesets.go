@@ -2,6 +2,8 @@ package rulesets
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -672,4 +674,16 @@ func validateVersion(tx *gorm.DB, workspaceID, kind string, rows []models.Rule) 
 		}
 	}
 	return nil
+}
+
+// Digest identifies a version's rules as they are: it changes when any rule
+// is added, removed or edited (a rehearsal of a draft holds only while the
+// draft's digest is the one it rehearsed).
+func Digest(v models.RuleSetVersion) string {
+	h := sha256.New()
+	for _, r := range v.Rules {
+		fmt.Fprintf(h, "%s\x00%d\x00%t\x00%s\x00%v\x00%d\x00%s\x00%s\x00%s\x01",
+			r.Name, r.Priority, r.Enabled, r.Condition, r.Channels.V, r.Percentage, r.Mode, r.Team, r.Message)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }

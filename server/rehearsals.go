@@ -317,28 +317,62 @@ const (
 )
 
 // resolveVersion reads a rehearsal's version of one rule set kind: 0 keeps
-// the published one.
-func (s *Server) resolveVersion(c *gin.Context, kind, v string) (int, error) {
+// the published one; a draft's comes with its digest.
+func (s *Server) resolveVersion(c *gin.Context, kind, v string) (int, string, error) {
 	field := kind + "_version"
 	switch v {
 	case "", "published":
-		return 0, nil
+		return 0, "", nil
 	case "draft":
 		d, err := rulesets.GetDraft(c.Request.Context(), s.DB, principal(c).WorkspaceID, kind)
 		var nf *rulesets.NotFoundError
 		if errors.As(err, &nf) {
-			return 0, apperr.Invalid(field, "there is no "+kind+" draft")
+			return 0, "", apperr.Invalid(field, "there is no "+kind+" draft")
 		}
-		return d.Version, err
+		return d.Version, rulesets.Digest(d), err
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 {
-		return 0, apperr.Invalid(field, `is a version number, "draft" or "published"`)
+		return 0, "", apperr.Invalid(field, `is a version number, "draft" or "published"`)
 	}
-	if _, err := rulesets.Get(c.Request.Context(), s.DB, principal(c).WorkspaceID, kind, n); err != nil {
-		return 0, apperr.Invalid(field, fmt.Sprintf("no %s version %d", kind, n))
+	set, err := rulesets.Get(c.Request.Context(), s.DB, principal(c).WorkspaceID, kind, n)
+	if err != nil {
+		return 0, "", apperr.Invalid(field, fmt.Sprintf("no %s version %d", kind, n))
 	}
-	return n, nil
+	digest := ""
+	if set.State == models.RuleSetDraft {
+		digest = rulesets.Digest(set)
+	}
+	return n, digest, nil
+}
+
+// rehearsed checks, for a workspace that requires it, that the kind's
+// draft as it is now had a rehearsal in which every scenario passed.
+func (s *Server) rehearsed(c *gin.Context, kind string) error {
+	p := principal(c)
+	var ws models.Workspace
+	if err := s.DB.WithContext(c.Request.Context()).Select("require_rehearsal").Where("id = ?", p.WorkspaceID).Take(&ws).Error; err != nil {
+		return err
+	}
+	if !ws.RequireRehearsal {
+		return nil
+	}
+	draft, err := rulesets.GetDraft(c.Request.Context(), s.DB, p.WorkspaceID, kind)
+	if err != nil {
+		return err
+	}
+	var runs []models.Rehearsal
+	if err := s.DB.WithContext(c.Request.Context()).Where("workspace_id = ? AND status = ? AND "+kind+"_digest = ?",
+		p.WorkspaceID, models.RehearsalDone, rulesets.Digest(draft)).Order("created_at DESC").Find(&runs).Error; err != nil {
+		return err
+	}
+	for _, r := range runs {
+		if rep := r.Report.V; rep.ScenariosTried > 0 && rep.Failed == 0 {
+			return nil
+		}
+	}
+	return apperr.Errorf(apperr.ECONFLICT, "this workspace publishes a %s draft only after a rehearsal of it in which every scenario passed "+
+		"(POST /v1/rehearsals {\"%s_version\": \"draft\", \"scenarios\": true}); the draft as it is now has none", kind, kind)
 }
 
 // createRehearsal starts a rehearsal → 202 with it; GET follows it.
@@ -349,12 +383,12 @@ func (s *Server) createRehearsal(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	handoff, err := s.resolveVersion(c, "handoff", req.HandoffVersion)
+	handoff, handoffDigest, err := s.resolveVersion(c, "handoff", req.HandoffVersion)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	routing, err := s.resolveVersion(c, "routing", req.RoutingVersion)
+	routing, routingDigest, err := s.resolveVersion(c, "routing", req.RoutingVersion)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -407,7 +441,7 @@ func (s *Server) createRehearsal(c *gin.Context) {
 	}
 	id := uuid.NewString()
 	row := models.Rehearsal{ID: id, WorkspaceID: p.WorkspaceID, Status: models.RehearsalRunning, HandoffVersion: handoff,
-		RoutingVersion: routing, Plan: models.NewJSON(models.RehearsalPlan{Scenarios: req.Scenarios, Past: req.Past}),
+		RoutingVersion: routing, HandoffDigest: handoffDigest, RoutingDigest: routingDigest, Plan: models.NewJSON(models.RehearsalPlan{Scenarios: req.Scenarios, Past: req.Past}),
 		Total: len(cases), WorkflowID: workflows.RehearsalWorkflowID(p.WorkspaceID, id), CreatedAt: time.Now().UTC()}
 	if err := s.DB.WithContext(c.Request.Context()).Create(&row).Error; err != nil {
 		s.fail(c, err)

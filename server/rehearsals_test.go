@@ -121,4 +121,22 @@ func TestRehearsalOfADraftRuleSet(t *testing.T) {
 			require.Equal(t, 1.0, v.(map[string]any)["version"])
 		}
 	}
+
+	// A workspace can require a passing rehearsal of the draft as it is
+	// before publishing it.
+	ws := do(t, "GET", app.URL+"/v1/workspace", admin, nil)
+	b, _ := json.Marshal(map[string]any{"name": ws.Body["name"], "time_zone": ws.Body["time_zone"],
+		"default_language": ws.Body["default_language"], "require_rehearsal": true})
+	r = do(t, "PUT", app.URL+"/v1/workspace", admin, b)
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	require.Equal(t, true, r.Body["require_rehearsal"])
+	r = post("/v1/rules/handoff/publish", nil)
+	require.Equal(t, http.StatusOK, r.Status, "the draft rehearsed passed: "+r.Raw)
+	r = post("/v1/rules/handoff/draft/rules", map[string]any{"name": "Giraffes go to a person", "priority": 2, "enabled": true,
+		"condition": `containsAny(conversation.text, ["giraffe"])`, "mode": "transfer_now", "team": "support", "message": "A person will help."})
+	require.Equal(t, http.StatusCreated, r.Status, r.Raw)
+	r = post("/v1/rules/handoff/publish", nil)
+	require.Equal(t, http.StatusConflict, r.Status, "a draft not rehearsed: "+r.Raw)
+	_, msg := errorOf(r)
+	require.Contains(t, msg, "rehearsal")
 }

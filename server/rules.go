@@ -402,6 +402,10 @@ func (s *Server) publishRules(c *gin.Context) {
 		s.failRules(c, err)
 		return
 	}
+	if err := s.rehearsed(c, kind); err != nil {
+		s.failRules(c, err)
+		return
+	}
 	v, err := rulesets.Publish(c.Request.Context(), s.DB, p.WorkspaceID, kind, time.Now().UTC())
 	if err != nil {
 		s.failRules(c, err)

@@ -26,12 +26,15 @@ const (
 
 // Settings are a workspace as the API shows it.
 type Settings struct {
-	ID              string    `json:"id"`
-	Name            string    `json:"name"`
-	TimeZone        string    `json:"time_zone"`
-	DefaultLanguage string    `json:"default_language"`
-	ActionHosts     []string  `json:"action_hosts"`
-	CreatedAt       time.Time `json:"created_at"`
+	ID              string   `json:"id"`
+	Name            string   `json:"name"`
+	TimeZone        string   `json:"time_zone"`
+	DefaultLanguage string   `json:"default_language"`
+	ActionHosts     []string `json:"action_hosts"`
+	// RequireRehearsal: rule set drafts are published only after a
+	// passing rehearsal of them.
+	RequireRehearsal bool      `json:"require_rehearsal"`
+	CreatedAt        time.Time `json:"created_at"`
 }
 
 // SettingsInput is what an admin sets: every field (PUT replaces them all).
@@ -45,6 +48,9 @@ type SettingsInput struct {
 	// may call although they resolve to private addresses: its on-premise
 	// systems. Absent (null) keeps the current list; [] clears it.
 	ActionHosts []string `json:"action_hosts"`
+	// RequireRehearsal, when given, sets whether publishing a rule set
+	// draft needs a passing rehearsal of it; absent keeps the setting.
+	RequireRehearsal *bool `json:"require_rehearsal"`
 	// Credits are granted to a new workspace (Create, Bootstrap); not an
 	// API field.
 	Credits int `json:"-"`
@@ -110,7 +116,8 @@ func settingsOf(w models.Workspace) Settings {
 	if hosts == nil {
 		hosts = []string{}
 	}
-	return Settings{ID: w.ID, Name: w.Name, TimeZone: w.TimeZone, DefaultLanguage: w.DefaultLanguage, ActionHosts: hosts, CreatedAt: w.CreatedAt}
+	return Settings{ID: w.ID, Name: w.Name, TimeZone: w.TimeZone, DefaultLanguage: w.DefaultLanguage, ActionHosts: hosts,
+		RequireRehearsal: w.RequireRehearsal, CreatedAt: w.CreatedAt}
 }
 
 // Created is a new workspace and its first admin key, whose secret is shown
@@ -230,6 +237,9 @@ func Update(ctx context.Context, db *gorm.DB, id string, in SettingsInput) (Sett
 	updates := map[string]any{"name": in.Name, "time_zone": in.TimeZone, "default_language": in.DefaultLanguage}
 	if in.ActionHosts != nil {
 		updates["action_hosts"] = models.NewJSON(in.ActionHosts)
+	}
+	if in.RequireRehearsal != nil {
+		updates["require_rehearsal"] = *in.RequireRehearsal
 	}
 	res := db.WithContext(ctx).Model(&models.Workspace{}).Where("id = ?", id).
 		Updates(updates)
