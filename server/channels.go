@@ -476,6 +476,9 @@ func (s *Server) deleteChannel(c *gin.Context) {
 		if err := tx.Where("channel_id = ?", id).Delete(&models.ChannelSettings{}).Error; err != nil {
 			return fmt.Errorf("delete channel settings: %w", err)
 		}
+		if err := tx.Where("channel_id = ?", id).Delete(&models.WidgetOrigins{}).Error; err != nil {
+			return fmt.Errorf("delete widget origins: %w", err)
+		}
 		if err := tx.Where("id = ? AND workspace_id = ?", id, p.WorkspaceID).Delete(&models.Channel{}).Error; err != nil {
 			return fmt.Errorf("delete channel: %w", err)
 		}

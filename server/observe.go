@@ -51,6 +51,9 @@ func (s *Server) observe(c *gin.Context) {
 	case status < 400 && (c.Request.Method == "GET" || c.Request.Method == "HEAD" || c.Request.Method == "OPTIONS"):
 		level = slog.LevelDebug
 	}
+	if s.Log == nil {
+		return // a Server built without a logger (tests) logs nothing
+	}
 	s.Log.LogAttrs(c.Request.Context(), level, "http request",
 		slog.String("request_id", id),
 		slog.String("method", c.Request.Method),

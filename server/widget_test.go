@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboardhq/switchboard/internal/testenv"
+	"github.com/switchboardhq/switchboard/models"
 )
 
 // withOrigin sends a request as a browser on origin would.
@@ -103,6 +104,23 @@ func TestWidgetOriginsFrameAndCORS(t *testing.T) {
 	pre = withOrigin(t, "OPTIONS", messages, "https://all.example", "", "", "Access-Control-Request-Method", "POST")
 	require.Equal(t, 204, pre.StatusCode)
 	require.Contains(t, chatCSP(), "frame-ancestors 'self' https://all.example https://shop.example")
+
+	// A deleted channel's list goes with it.
+	created := do(t, "POST", app.URL+"/v1/channels", app.Keys.Admin, jsonBody(t, map[string]any{"type": "chat", "name": "Second shop"}))
+	require.Equal(t, 201, created.Status, created.Raw)
+	second := created.Body["id"].(string)
+	r = do(t, "PUT", app.URL+"/v1/channels/"+second+"/widget-origins", app.Keys.Admin, []byte(`{"origins":["https://second.example"]}`))
+	require.Equal(t, 200, r.Status, r.Raw)
+	require.EqualValues(t, 1, countWhere(t, app, &models.WidgetOrigins{}, "channel_id = ?", second))
+	require.Equal(t, 204, do(t, "DELETE", app.URL+"/v1/channels/"+second, app.Keys.Admin, nil).Status)
+	require.EqualValues(t, 0, countWhere(t, app, &models.WidgetOrigins{}, "channel_id = ?", second))
+}
+
+func countWhere(t *testing.T, app *testenv.App, model any, where string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	require.NoError(t, app.DB.Model(model).Where(where, args...).Count(&n).Error)
+	return n
 }
 
 // TestBrowserWidgetEmbeddedOnAnotherSite puts the launcher on a page of
