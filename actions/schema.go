@@ -211,3 +211,46 @@ func leafError(ve *jsonschema.ValidationError) *InputError {
 	}
 	return &InputError{Field: field, Reason: leaf.ErrorKind.LocalizedString(english)}
 }
+
+// Check is the check of given inputs a workflow can make: deterministic and
+// without the JSON Schema validator, whose choice among several errors is
+// not. It checks each input given, in the spec's order, against its type,
+// its enum, its pattern and its format; the whole schema (bounds, lengths,
+// the rest) is validated by Values where the action is called.
+func Check(s Spec, given map[string]string) *InputError {
+	for _, in := range s.Inputs {
+		text, ok := given[in.Name]
+		if !ok || strings.TrimSpace(text) == "" {
+			continue
+		}
+		text = strings.TrimSpace(text)
+		fail := func(reason string) *InputError { return &InputError{Field: in.Name, Reason: reason} }
+		switch in.Type {
+		case "integer":
+			if _, err := strconv.ParseInt(text, 10, 64); err != nil {
+				return fail(fmt.Sprintf("%q is not a whole number", text))
+			}
+		case "number":
+			if _, err := strconv.ParseFloat(text, 64); err != nil {
+				return fail(fmt.Sprintf("%q is not a number", text))
+			}
+		case "boolean":
+			if _, err := strconv.ParseBool(text); err != nil {
+				return fail(fmt.Sprintf("%q is not true or false", text))
+			}
+		}
+		if len(in.Enum) > 0 && !slices.Contains(in.Enum, text) {
+			return fail(fmt.Sprintf("%q is not one of %s", text, strings.Join(in.Enum, ", ")))
+		}
+		if in.Pattern != "" {
+			re, err := regexp.Compile(in.Pattern)
+			if err == nil && !re.MatchString(text) {
+				return fail(fmt.Sprintf("%q does not have the expected form", text))
+			}
+		}
+		if in.Format == "email" && !strings.Contains(text, "@") {
+			return fail(fmt.Sprintf("%q is not an email address", text))
+		}
+	}
+	return nil
+}

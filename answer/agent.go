@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,6 +28,42 @@ type ToolCall struct {
 	ID        string `json:"id"`
 	Name      string `json:"name"`
 	Arguments string `json:"arguments"`
+	// Args are the arguments read (ParseArguments), each value as text;
+	// ArgsError says why they could not be read.
+	Args      map[string]string `json:"args,omitempty"`
+	ArgsError string            `json:"args_error,omitempty"`
+}
+
+// ParseArguments reads a tool call's JSON arguments: an object whose
+// values become text (a string as is, a number or a boolean as written;
+// nested values are left out).
+func ParseArguments(raw string) (map[string]string, error) {
+	var args map[string]any
+	if err := json.Unmarshal([]byte(raw), &args); err != nil {
+		return nil, fmt.Errorf("the arguments are not a JSON object: %w", err)
+	}
+	out := map[string]string{}
+	for k, v := range args {
+		switch v := v.(type) {
+		case string:
+			out[k] = v
+		case float64:
+			out[k] = strconv.FormatFloat(v, 'f', -1, 64)
+		case bool:
+			out[k] = strconv.FormatBool(v)
+		}
+	}
+	return out, nil
+}
+
+// Read fills the call's Args or ArgsError from its Arguments.
+func (c *ToolCall) Read() {
+	args, err := ParseArguments(c.Arguments)
+	if err != nil {
+		c.ArgsError = err.Error()
+		return
+	}
+	c.Args = args
 }
 
 // ToolResult is what a call returned, for the model's next step.
@@ -109,8 +147,8 @@ func (in Instructions) system() string {
 	if len(in.TopicsToAvoid) > 0 {
 		fmt.Fprintf(&b, "Do not discuss: %s. Decline politely.\n", strings.Join(in.TopicsToAvoid, "; "))
 	}
-	for name, text := range in.Reusable {
-		fmt.Fprintf(&b, "When it fits (%s), reply with: %s\n", name, text)
+	for _, name := range slices.Sorted(maps.Keys(in.Reusable)) {
+		fmt.Fprintf(&b, "When it fits (%s), reply with: %s\n", name, in.Reusable[name])
 	}
 	if in.Language != "" && in.Language != "en" {
 		fmt.Fprintf(&b, "Reply in the customer's language (%s).\n", in.Language)
@@ -167,7 +205,9 @@ func (o *OpenAI) Step(ctx context.Context, req StepRequest) (Step, error) {
 		out.Model = o.model
 	}
 	for _, c := range msg.ToolCalls {
-		out.Calls = append(out.Calls, ToolCall{ID: c.ID, Name: c.Function.Name, Arguments: c.Function.Arguments})
+		call := ToolCall{ID: c.ID, Name: c.Function.Name, Arguments: c.Function.Arguments}
+		call.Read()
+		out.Calls = append(out.Calls, call)
 	}
 	return out, nil
 }

@@ -21,7 +21,10 @@ const (
 // example request shares at least two thirds of its words with the message.
 // When several match, the most specific wins: a trigger weighs its words, an
 // example the words it shares (and a little more, being a whole request).
-// It returns "" for none, and what matched.
+// It returns "" for none, and what matched. (It ranges over the actions'
+// map only to sort their names.)
+//
+//workflowcheck:ignore
 func MatchAction(text string, specs map[string]actions.Spec) (name, matched string) {
 	words := textfold.Words(text)
 	folded := " " + strings.Join(words, " ") + " "

@@ -31,7 +31,9 @@ func withModel(b *testBundle, script func(activities.AgentStepInput) (answer.Ste
 
 func call(name string, args any) answer.Step {
 	b, _ := json.Marshal(args)
-	return answer.Step{Model: "scripted", Calls: []answer.ToolCall{{ID: "call-" + name, Name: name, Arguments: string(b)}}}
+	c := answer.ToolCall{ID: "call-" + name, Name: name, Arguments: string(b)}
+	c.Read()
+	return answer.Step{Model: "scripted", Calls: []answer.ToolCall{c}}
 }
 
 // searchThenAnswer searches, then answers citing the first passage.
@@ -95,7 +97,9 @@ func TestModelMalformedAndDisabledToolCallsGoBackAsErrors(t *testing.T) {
 	withModel(b, func(in activities.AgentStepInput) (answer.Step, error) {
 		switch len(in.Steps) {
 		case 0:
-			return answer.Step{Calls: []answer.ToolCall{{ID: "c1", Name: "search_knowledge", Arguments: `{"query": "shipping`}}}, nil
+			c := answer.ToolCall{ID: "c1", Name: "search_knowledge", Arguments: `{"query": "shipping`}
+			c.Read()
+			return answer.Step{Calls: []answer.ToolCall{c}}, nil
 		case 1:
 			return call("delete_account", map[string]string{"email": "bob@example.com"}), nil
 		case 2:

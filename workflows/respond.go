@@ -360,13 +360,10 @@ func (c *conversation) gather(ctx workflow.Context, msg CustomerMessage, spec ac
 	// A value the schema refuses is asked again first; then the first
 	// required input missing.
 	name, reason := "", ""
-	if _, err := actions.Values(spec, inputs); err != nil {
-		var ie *actions.InputError
-		if errors.As(err, &ie) && inputs[ie.Field] != "" {
-			name, reason = ie.Field, ie.Reason
-			delete(inputs, name)
-			tries++
-		}
+	if ie := actions.Check(spec, inputs); ie != nil {
+		name, reason = ie.Field, ie.Reason
+		delete(inputs, name)
+		tries++
 	}
 	if name == "" {
 		name = spec.Missing(inputs)

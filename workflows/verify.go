@@ -144,9 +144,9 @@ func (c *conversation) resume(ctx workflow.Context, messageID string, p PendingA
 		// A built-in action reads its inputs from the customer's words
 		// again; the model's, when it gave them, complete them.
 		inputs = decide.BuiltinInputs(cx.Analysis)
-		for k, v := range p.Inputs {
-			if _, ok := inputs[k]; !ok {
-				inputs[k] = v
+		for _, in := range spec.Inputs {
+			if v, ok := p.Inputs[in.Name]; ok && inputs[in.Name] == "" {
+				inputs[in.Name] = v
 			}
 		}
 	}
