@@ -23,8 +23,10 @@ commands:
             API and the worker, with the demo workspace (make dev)
   server    run the HTTP API (configured by environment; see README)
   worker    run the Temporal worker
-  migrate   migrate the database, create the Weaviate collection and register
-            Temporal search attributes
+  migrate [--skip-search-attributes]
+            migrate the database, create the Weaviate collection and register
+            Temporal search attributes (not with the flag, or with
+            SWITCHBOARD_SKIP_SEARCH_ATTRIBUTES=true: Temporal Cloud)
   workspace create --name NAME [--time-zone TZ] [--language TAG] [--credits N]
             create a workspace and print it with its first admin key (shown
             once), with N credits (default 1000); migrates the database first
@@ -48,6 +50,9 @@ commands:
   stack -- CMD ARGS…
             run CMD with a Temporal dev server, Weaviate and a fresh PostgreSQL
             database started for it (make test)
+  bench http [-customers 16] [-conversations 300] [-followups 1] [-url URL -key KEY] [-json]
+            simulated customers through the HTTP API (its own, on the configured
+            database, unless -url): first messages and follow-ups, p50/p95/p99
   bench [-turns N] [-warmup N] [-concurrency 1,10] [-json]
             measure conversation turns against a bare Update round trip on
             the configured Temporal, Weaviate and database (make bench)
@@ -85,7 +90,7 @@ func main() {
 	case "worker":
 		err = app.RunWorker(ctx, cfg)
 	case "migrate":
-		err = app.RunMigrate(ctx, cfg)
+		err = app.RunMigrate(ctx, cfg, args, os.Stderr)
 	case "workspace":
 		err = app.RunWorkspace(ctx, cfg, args, os.Stdout, os.Stderr)
 	case "credits":
@@ -104,6 +109,18 @@ func main() {
 		}
 		err = app.RunStack(ctx, cfg, args, os.Stderr)
 	case "bench":
+		if len(args) > 0 && args[0] == "http" {
+			var opts bench.HTTPOptions
+			if opts, err = bench.ParseHTTPFlags(args[1:], os.Stderr); err != nil {
+				if errors.Is(err, flag.ErrHelp) {
+					return
+				}
+				fmt.Fprintln(os.Stderr, "switchboard:", err)
+				os.Exit(2)
+			}
+			err = bench.RunHTTP(ctx, cfg, os.Stdout, opts)
+			break
+		}
 		if len(args) > 0 && args[0] == "retrieval" {
 			var opts bench.RetrievalOptions
 			if opts, err = bench.ParseRetrievalFlags(args[1:], os.Stderr); err != nil {
