@@ -3,7 +3,9 @@ package app
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"time"
@@ -74,8 +76,21 @@ func RunWorker(ctx context.Context, cfg config.Config) error {
 }
 
 // RunMigrate migrates the database, creates the Weaviate collection and
-// registers the search attributes in the Temporal namespace.
-func RunMigrate(ctx context.Context, cfg config.Config) error {
+// registers the search attributes in the Temporal namespace, unless
+// --skip-search-attributes (or SWITCHBOARD_SKIP_SEARCH_ATTRIBUTES) says the
+// namespace's are managed elsewhere, as Temporal Cloud's are.
+func RunMigrate(ctx context.Context, cfg config.Config, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	skip := fs.Bool("skip-search-attributes", cfg.Ops.SkipSearchAttributes,
+		"do not register the search attributes (Temporal Cloud manages them itself)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("migrate: unexpected argument %q", fs.Arg(0))
+	}
+	cfg.Ops.SkipSearchAttributes = *skip
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
