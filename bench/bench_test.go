@@ -49,16 +49,18 @@ func TestSummarize(t *testing.T) {
 func TestBenchTargets(t *testing.T) {
 	t.Parallel()
 	levels := []Level{
-		{Concurrency: 1, Ratio: 1.5, Turn: LatencySummary{P50Ms: 15}, Bare: LatencySummary{P50Ms: 10}},
+		{Concurrency: 1, Ratio: 1.5, Turn: LatencySummary{P50Ms: 15}, Bare: LatencySummary{P50Ms: 10},
+			FirstRatio: 2.5, FirstMessage: LatencySummary{P50Ms: 25}, BareStart: LatencySummary{Count: 40, P50Ms: 10}},
 		{Concurrency: 10, Turn: LatencySummary{PerSecond: 20}},
 	}
 	got := benchTargets(levels)
-	require.Len(t, got, 2)
-	require.True(t, got[0].Met)
+	require.Len(t, got, 3)
+	require.True(t, got[0].Met, "a turn at 1.5× meets ≤ 1.5×")
 	require.Equal(t, 1.5, got[0].Value)
-	require.False(t, got[1].Met)
-	require.Equal(t, 20.0, got[1].Value)
-	require.Empty(t, benchTargets([]Level{{Concurrency: 3}}))
+	require.False(t, got[1].Met, "a first message at 2.5× misses ≤ 2×")
+	require.Equal(t, 2.5, got[1].Value)
+	require.False(t, got[2].Met)
+	require.Equal(t, 20.0, got[2].Value)
 }
 
 func TestParseFlags(t *testing.T) {
@@ -69,7 +71,7 @@ func TestParseFlags(t *testing.T) {
 
 	opts, err = ParseFlags([]string{"-turns", "50", "-warmup", "0", "-rounds", "5", "-concurrency", "1, 4,10", "-json"}, io.Discard)
 	require.NoError(t, err)
-	require.Equal(t, Options{Turns: 50, Warmup: 0, Rounds: 5, Concurrency: []int{1, 4, 10}, JSON: true}, opts)
+	require.Equal(t, Options{Turns: 50, Warmup: 0, Rounds: 5, Concurrency: []int{1, 4, 10}, JSON: true, Firsts: 40}, opts)
 
 	for _, args := range [][]string{
 		{"-turns", "0"}, {"-turns", "1900"}, {"-warmup", "-1"}, {"-concurrency", "1,x"}, {"-concurrency", "0"}, {"extra"},
