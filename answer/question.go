@@ -232,7 +232,6 @@ var synonymGroups = func() [][]string {
 		"card payment",
 		"available availability unavailable stock",
 		"colour colours color colors",
-		"organiser organisers organizer organizers",
 		"size sizes sized",
 		"return returns returned returning",
 	} {

@@ -122,24 +122,124 @@ type handoffRule struct {
 	Name, Condition, Mode, Team, Message string
 }
 
-// handoffRules are the demo's published handoff rule set, first match wins.
+// issueType is a demo issue type with its example messages.
+type issueType struct {
+	Name, Description string
+	Examples          []string
+}
+
+// issueTypes are the kinds of messages the demo store tells apart. The
+// product guide's cases for a person (order_problem, refund_request,
+// billing_dispute, account_change, cancellation) are named by the handoff
+// rules below; the others are what the agent handles itself, so that "how
+// long until my money is back?" is told apart from "I want my money back",
+// and "where is my order?" from "my order never arrived".
+var issueTypes = []issueType{
+	{"order_problem", "An order that is late, lost, or marked delivered but not received.", []string{
+		"My parcel is overdue and still hasn't shown up", "The order is far past the delivery estimate",
+		"Tracking shows it was delivered yesterday, but nothing came", "I think the courier lost my package",
+		"It has been three weeks and my order is still not here", "The tracking hasn't moved in ten days",
+		"The delivery is delayed again and I need these items", "My box went missing somewhere in transit",
+		"Nothing has arrived although the site says delivered", "This shipment is so late, it should have come last week",
+	}},
+	{"order_status", "Where an order is: its status, whether it shipped, when it arrives.", []string{
+		"Could you look up where my parcel is?", "Has the package been sent out yet?", "When should my delivery turn up?",
+		"Can you check the status of order SP-2040?", "Is my shipment on its way?", "What stage is my order at?",
+		"Any news on the order I placed on Monday?", "Where's the stuff I ordered?", "¿Me dices dónde está mi paquete?",
+		"Ist mein Paket schon unterwegs?",
+	}},
+	{"refund_request", "A customer asks for their money back.", []string{
+		"Give me my money back", "I'd like to be refunded for this purchase", "Refund the notebook, it's not for me",
+		"I demand a full refund", "Can you put the money back on my card for this order?", "Reimburse me for the pens",
+		"I don't want the organiser anymore, just return my money", "Process a refund on my last purchase",
+	}},
+	{"billing_dispute", "A charge the customer disputes: charged twice, a wrong amount, a charge they don't recognise.", []string{
+		"My card was billed two times for one purchase", "There's a payment on my statement I don't recognise",
+		"I'm contesting a charge from your shop", "The total you took from my account is too high",
+		"Why did you bill me again?", "I got charged for an order I cancelled", "My bank shows a duplicate payment to you",
+		"The amount charged doesn't match my receipt",
+	}},
+	{"account_change", "A change to the account's sign-in details: its email address, or who owns it.", []string{
+		"Switch my login to a different email address", "The email on my profile is outdated, replace it",
+		"Move my account to my new work email", "I want to sign in with another email from now on",
+		"Transfer my account to my colleague", "Can the account owner be changed?",
+	}},
+	{"cancellation", "A customer wants to cancel or stop an order.", []string{
+		"I ordered by mistake, don't send it", "Call off the order I placed earlier", "I no longer want the order, cancel it",
+		"Halt the shipment before it leaves", "Undo my purchase from today", "Scrap the order I just made",
+	}},
+	{"return_request", "A customer asks to return an order or an item, which the agent starts itself.", []string{
+		"I'd like to send back what I bought", "I want to return the pens from my last order", "Set up a return for order SP-2040",
+		"I need to return the organiser", "Can you start a return on my purchase?", "I'd like to give back the notebooks",
+	}},
+	{"contact_details", "A change to the contact's name, phone number or address, which the agent makes itself.", []string{
+		"Update my delivery address", "I moved, here is my new address", "Correct the name on my profile",
+		"My mobile number changed", "Use 555-0199 as my new phone", "Fix the street name in my address",
+	}},
+	{"shipping_question", "A question about shipping: where, how long, how much, tracking.", []string{
+		"Do you deliver to Australia?", "What do you charge for postage?", "How many days is standard delivery?",
+		"Is express delivery available?", "Which warehouse sends the orders?", "Do international orders pay import tax?",
+		"Can I follow my parcel online?", "Where do I find the tracking number for a delivery?", "Is shipping free above a certain amount?", "How quickly do orders go out?",
+	}},
+	{"returns_question", "A question about returns and refunds: the window, the conditions, how, how long the money takes.", []string{
+		"How long is the return window?", "Are personalised items returnable?", "Who pays the postage on a return?",
+		"When does a refund reach my bank?", "Do refunds go back to the card I paid with?", "Can returns be exchanged for credit?",
+		"Does the item have to be unused to return it?", "What happens if something arrives broken?",
+		"Is there a time limit for returning a damaged item?", "How do returns work for wholesale customers?",
+	}},
+	{"small_talk", "Greetings, thanks, goodbyes and short acknowledgements.", []string{
+		"Hey there", "Good afternoon!", "Hello, anyone around?", "Thanks a lot", "Cheers, that helps", "Great, thank you",
+		"Okay", "Yep, that is right", "No thanks", "Sure, go ahead", "Goodbye", "See you", "Have a nice day",
+	}},
+	{"product_question", "A question about the products: sizes, materials, colours, stock.", []string{
+		"Are the notebooks lined or plain?", "What are the pens made from?", "Do the refills come in red?",
+		"When will the A4 notebook be restocked?", "Can I preorder something that's sold out?", "How thick is the paper?",
+		"Do you make backpacks?", "Is the bamboo organiser available now?",
+	}},
+}
+
+// handoffRules are the demo's published handoff rule set, first match wins:
+// the product guide's cases for a person, each by its issue type and by the
+// words that say it outright, then the account team for large buyers. A
+// customer who asks for a person gets one by the built-in trigger, which
+// follows the rules.
 var handoffRules = []handoffRule{
 	{
-		Name: "Refunds, cancellations and log-in problems go to a person",
-		Condition: `containsAny(conversation.text, ["refund", "cancel", "can't log in", "cannot log in", "chargeback", ` +
-			`"money back", "stop the order", "stop my order"])`,
+		Name: "Delayed, lost or missing orders go to a person",
+		// The order's status counts once the customer proved who they are:
+		// the contact is known only then, and a handoff must not tell a
+		// stranger how someone else's order is doing.
+		Condition: `conversation.issue_type == "order_problem" || ` +
+			`(order != nil && order.status in ["delayed", "lost"] && contact.email_verified) || ` +
+			`containsAny(conversation.text, ["never arrived", "hasn't arrived", "has not arrived", "didn't arrive", ` +
+			`"never received", "not received", "didn't receive", "weeks late"])`,
+		Mode:    "transfer_now",
+		Team:    "support",
+		Message: "I'm bringing in someone from our support team who can look into this order with you.",
+	},
+	{
+		Name: "Refunds and cancellations go to a person",
+		Condition: `conversation.issue_type in ["refund_request", "cancellation"] || ` +
+			`containsAny(conversation.text, ["refund", "cancel", "chargeback", "stop the order", "stop my order"])`,
 		Mode:    "transfer_now",
 		Team:    "support",
 		Message: "I'm bringing in someone from our support team who can sort this out for you.",
 	},
 	{
-		Name: "Billing disputes, missing orders and account changes go to a person",
-		Condition: `containsAny(conversation.text, ["charged twice", "double charged", "charged me twice", "dispute", ` +
-			`"overcharged", "never arrived", "hasn't arrived", "has not arrived", "didn't arrive", "never received", ` +
-			`"not received", "didn't receive", "weeks late", "change my email", "change the email"])`,
+		Name: "Billing and payment disputes go to a person",
+		Condition: `conversation.issue_type == "billing_dispute" || ` +
+			`containsAny(conversation.text, ["charged twice", "double charged", "charged me twice", "dispute", "overcharged"])`,
 		Mode:    "transfer_now",
 		Team:    "support",
-		Message: "I'm bringing in someone from our support team who can look into this with you.",
+		Message: "I'm bringing in someone from our support team who can look into this charge with you.",
+	},
+	{
+		Name: "Changes to the account's sign-in details and log-in problems go to a person",
+		Condition: `conversation.issue_type == "account_change" || ` +
+			`containsAny(conversation.text, ["can't log in", "cannot log in", "change my email", "change the email"])`,
+		Mode:    "transfer_now",
+		Team:    "support",
+		Message: "I'm bringing in someone from our support team who can help with your account.",
 	},
 	{
 		Name:      "Frustrated customers go to a person",

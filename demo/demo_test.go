@@ -49,7 +49,7 @@ func TestSeedIsValidAndIdempotent(t *testing.T) {
 	v := versions[0]
 	require.Equal(t, []any{"handoff", 1, models.RuleSetPublished}, []any{v.Kind, v.Version, v.State})
 	require.NotNil(t, v.PublishedAt)
-	require.Len(t, v.Rules, 4)
+	require.Len(t, v.Rules, demo.HandoffRuleCount)
 	for _, r := range v.Rules {
 		require.NoError(t, rules.ValidateRule(rulesets.EngineRule(v.Kind, r)), r.Name)
 		in := rulesets.RuleInput{

@@ -22,7 +22,7 @@ var glossaries = map[string]map[string]string{
 		meses=months rapido=fast urgente=express disponible=available existencias=stock talla=size
 		tallas=sizes tamano=size tamanos=sizes color=colour colores=colours seguimiento=tracking rastrear=track
 		aduana=customs aduanas=customs impuestos=taxes internacional=international pais=country paises=countries
-		cuaderno=notebook cuadernos=notebooks papel=paper tinta=ink boligrafo=pen politica=policy`),
+	 politica=policy`),
 	"fr": glossary(`livraison=delivery livrer=deliver expedition=shipping expedier=ship envoi=shipping envoyer=send
 		combien=how temps=time delai=time delais=time prend=take faut=take coute=cost coutent=cost cout=cost
 		prix=price frais=cost gratuit=free gratuite=free retour=return retourner=return renvoyer=return
@@ -31,7 +31,7 @@ var glossaries = map[string]map[string]string{
 		articles=item jours=days jour=day semaines=weeks semaine=week mois=months rapide=fast disponible=available
 		stock=stock taille=size tailles=sizes couleur=colour couleurs=colours suivi=tracking suivre=track
 		douane=customs douanes=customs taxes=taxes international=international pays=countries
-		cahier=notebook cahiers=notebooks papier=paper encre=ink stylo=pen politique=policy`),
+	 politique=policy`),
 	"de": glossary(`versand=shipping versenden=ship verschicken=ship lieferung=delivery liefern=deliver
 		lieferzeit=delivery lange=long dauert=take dauer=time kostet=cost kosten=cost preis=price
 		versandkosten=shipping kostenlos=free gratis=free zuruckgeben=return zurucksenden=return
@@ -41,7 +41,7 @@ var glossaries = map[string]map[string]string{
 		monaten=months schnell=fast express=express verfugbar=available lager=stock lieferbar=available
 		grosse=size grossen=sizes farbe=colour farben=colours sendungsverfolgung=tracking verfolgen=track
 		zoll=customs steuern=taxes international=international land=country lander=countries
-		notizbuch=notebook notizbucher=notebooks papier=paper tinte=ink stift=pen`),
+	`),
 	"pt": glossary(`envio=shipping enviar=ship entrega=delivery entregar=deliver demora=take leva=take
 		quanto=how quantos=how quantas=how custa=cost custo=cost preco=price frete=shipping gratis=free
 		gratuito=free devolver=return devolucao=return reembolso=refund dinheiro=money pagar=pay
@@ -49,7 +49,7 @@ var glossaries = map[string]map[string]string{
 		artigo=item dias=days dia=day semanas=weeks semana=week meses=months rapido=fast disponivel=available
 		estoque=stock tamanho=size tamanhos=sizes cor=colour cores=colours rastreio=tracking rastrear=track
 		alfandega=customs impostos=taxes internacional=international pais=country paises=countries
-		caderno=notebook cadernos=notebooks papel=paper tinta=ink caneta=pen politica=policy`),
+	 politica=policy`),
 	"it": glossary(`spedizione=shipping spedizioni=shipping spedire=ship consegna=delivery consegnare=deliver
 		quanto=how quanti=how quante=how tempo=time vuole=take costa=cost costo=cost prezzo=price
 		gratis=free gratuita=free reso=return restituire=return rimborso=refund soldi=money denaro=money
@@ -57,14 +57,14 @@ var glossaries = map[string]map[string]string{
 		giorni=days giorno=day settimane=weeks settimana=week mesi=months veloce=fast disponibile=available
 		magazzino=stock taglia=size taglie=sizes misura=size colore=colour colori=colours tracciamento=tracking
 		dogana=customs tasse=taxes internazionale=international paese=country paesi=countries
-		quaderno=notebook quaderni=notebooks inchiostro=ink penna=pen`),
+	`),
 	"nl": glossary(`verzending=shipping verzenden=ship versturen=ship levering=delivery bezorging=delivery
 		leveren=deliver bezorgen=deliver lang=long duurt=take kost=cost kosten=cost prijs=price gratis=free
 		retour=return retourneren=return terugsturen=return terugbetaling=refund geld=money betalen=pay
 		betaling=payment kaart=card pakket=parcel product=product producten=product artikel=item dagen=days
 		dag=day weken=weeks week=week maanden=months snel=fast beschikbaar=available voorraad=stock
 		maat=size maten=sizes kleur=colour kleuren=colours volgen=track douane=customs belasting=taxes
-		internationaal=international land=country landen=countries schrift=notebook papier=paper inkt=ink pen=pen`),
+		internationaal=international land=country landen=countries`),
 }
 
 // glossary reads "word=english …" pairs.

@@ -1,5 +1,7 @@
 package understand
 
+import "slices"
+
 // Intent is the CRM action a customer message asks for, if any. Its values
 // are the action names the workflows use.
 type Intent string
@@ -207,7 +209,13 @@ var passwordNounPhrases = mustPhrases(
 // or, for a wish, when it follows "do", "does", "did", "should" or "must"
 // ("Do I need to return the charger?"). So "What is your return policy?"
 // and "Can I return opened items?" are not returns, while "Can I return
-// it?" is.
+// it?" is. Nor does a clause that asks whether the policy still allows it
+// ("can I still send it back after two months?": "can", "could" or "may"
+// first, and "still", "after", "within", "later" or "anymore").
+//
+// A sentence that asks how to do something ("How do I track my package?")
+// is a question the help content answers, not an order-status request,
+// unless the message names an order.
 func DetectIntent(text string) Intent {
 	return parse(text).intent()
 }
@@ -221,10 +229,53 @@ func (m message) intent() Intent {
 		return IntentPasswordReset
 	case len(m.contactTriggers()) > 0:
 		return IntentUpdateContact
-	case m.any(orderStatusPhrases):
+	case slices.ContainsFunc(m.find(orderStatusPhrases), func(sp span) bool { return !m.asksHowTo(sp) }):
 		return IntentOrderStatus
 	}
 	return IntentNone
+}
+
+// howToAuxiliaries follow "how" in a question about the way to do
+// something: "how do I", "how can I", "how to".
+var howToAuxiliaries = map[string]bool{
+	"do": true, "does": true, "can": true, "could": true, "should": true, "would": true, "to": true,
+}
+
+// asksHowTo reports whether sp is in a sentence that asks how to do
+// something ("How do I track my package?", "how can I send it back?") in a
+// message that names no order: a question help content answers, not a
+// request to act on an order.
+func (m message) asksHowTo(sp span) bool {
+	s := m.sentences[sp.sentence]
+	return len(m.orders) == 0 && len(s) > 1 && s[0].text == "how" && howToAuxiliaries[s[1].text]
+}
+
+// stillAllowedWords in a "can I …" clause ask whether something is still
+// allowed: "can I still send it back after two months?".
+var stillAllowedWords = map[string]bool{
+	"still": true, "after": true, "within": true, "later": true, "anymore": true,
+}
+
+// asksIfAllowed reports whether sp is in a clause that asks whether the
+// policy allows it ("can I still send it back after two months?") rather
+// than asking for it: the clause starts with "can", "could" or "may" and
+// holds "still", "after", "within", "later" or "anymore".
+func (m message) asksIfAllowed(sp span) bool {
+	s := m.sentences[sp.sentence]
+	clause := s[sp.start].clause
+	first := sp.start
+	for first > 0 && s[first-1].clause == clause {
+		first--
+	}
+	if w := s[first].text; w != "can" && w != "could" && w != "may" {
+		return false
+	}
+	for i := first; i < len(s) && s[i].clause == clause; i++ {
+		if stillAllowedWords[s[i].text] {
+			return true
+		}
+	}
+	return false
 }
 
 // asksToReturn reports whether m has a return request that is not negated,
@@ -232,7 +283,7 @@ func (m message) intent() Intent {
 func (m message) asksToReturn() bool {
 	ok := func(sp span) bool {
 		s := m.sentences[sp.sentence]
-		return !m.negated(sp) && !m.preceded(sp, conditionals) &&
+		return !m.negated(sp) && !m.preceded(sp, conditionals) && !m.asksIfAllowed(sp) &&
 			(sp.end == len(s) || !notReturnObjects[s[sp.end].text])
 	}
 	for _, sp := range m.find(returnWishPhrases) {
