@@ -147,6 +147,13 @@ func DependencyFailure(step, defaultTeam string) Handoff {
 		Mode: ModeTransferNow, Team: defaultTeam, Message: ApologyText}
 }
 
+// DeliveryFailure is the hand-off of a conversation whose reply could not be
+// delivered (the customer is told nothing: nothing reaches them).
+func DeliveryFailure(reason, defaultTeam string) Handoff {
+	return Handoff{Reason: "a reply could not be delivered: " + reason, Trigger: TriggerDeliveryFailure,
+		Mode: ModeTransferNow, Team: defaultTeam}
+}
+
 // ModelHandoff is the hand-off the agent's model asked for, with its reason.
 func ModelHandoff(reason, defaultTeam string) Handoff {
 	return Handoff{Reason: "the agent's model: " + reason, Trigger: TriggerModel, Mode: ModeTransferNow,

@@ -92,6 +92,9 @@ const (
 	TriggerDependencyFailure = "dependency_failure"
 	// TriggerModel: the agent's model handed the conversation to a person.
 	TriggerModel = "model"
+	// TriggerDeliveryFailure: a reply could not be delivered to the
+	// customer's channel.
+	TriggerDeliveryFailure = "delivery_failure"
 )
 
 // Why a customer message is a knowledge gap.

@@ -65,6 +65,12 @@ type MarkFailedInput struct {
 	Reason   string
 }
 
+// MarkFailedResult names the conversation whose reply failed, when the
+// message was one (a customer's, not a test's): its workflow is told.
+type MarkFailedResult struct {
+	ConversationWorkflowID string
+}
+
 func (a *Activities) now() time.Time {
 	if a.Now != nil {
 		return a.Now().UTC()
@@ -147,8 +153,9 @@ const RepEventDeliveryFailed = "delivery_failed"
 // MarkFailed records that delivery gave up, and why (a message sent in the
 // meantime stays sent). When the message answered a conversation, its reps
 // learn about it at once (RepEventDeliveryFailed).
-func (a *Activities) MarkFailed(ctx context.Context, in MarkFailedInput) error {
-	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+func (a *Activities) MarkFailed(ctx context.Context, in MarkFailedInput) (MarkFailedResult, error) {
+	var out MarkFailedResult
+	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&models.OutboxMessage{}).Where("id = ? AND status <> ?", in.OutboxID, models.OutboxSent).
 			Updates(map[string]any{"status": models.OutboxFailed, "last_error": in.Reason})
 		if res.Error != nil || res.RowsAffected == 0 {
@@ -176,8 +183,10 @@ func (a *Activities) MarkFailed(ctx context.Context, in MarkFailedInput) error {
 		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&event).Error; err != nil {
 			return fmt.Errorf("tell reps: %w", err)
 		}
+		out.ConversationWorkflowID = conv.WorkflowID
 		return nil
 	})
+	return out, err
 }
 
 // channelOf returns the message's channel delivery and the channel's

@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/switchboardhq/switchboard/models"
+	"github.com/switchboardhq/switchboard/workflows"
 )
 
 // WorkflowID is the ID of the workflow delivering an outbox message: one per
@@ -80,8 +81,18 @@ func DeliverOutboxWorkflow(ctx workflow.Context, in DeliverInput) (DeliverResult
 		// database is back.
 		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
 	})
-	if err := workflow.ExecuteActivity(markCtx, a.MarkFailed, MarkFailedInput{OutboxID: in.OutboxID, Reason: reason}).Get(ctx, nil); err != nil {
+	var marked MarkFailedResult
+	if err := workflow.ExecuteActivity(markCtx, a.MarkFailed, MarkFailedInput{OutboxID: in.OutboxID, Reason: reason}).Get(ctx, &marked); err != nil {
 		return DeliverResult{}, err
+	}
+	if marked.ConversationWorkflowID != "" {
+		// The conversation hands itself to a person. One that has ended
+		// is not there to tell: its reps have the delivery_failed event.
+		err := workflow.SignalExternalWorkflow(ctx, marked.ConversationWorkflowID, "", workflows.SignalDeliveryFailed,
+			workflows.DeliveryFailed{OutboxID: in.OutboxID, Reason: reason}).Get(ctx, nil)
+		if err != nil {
+			workflow.GetLogger(ctx).Info("conversation not told of the failed delivery", "workflow_id", marked.ConversationWorkflowID, "error", err)
+		}
 	}
 	return DeliverResult{Status: models.OutboxFailed, Error: reason}, nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/delivery"
 	"github.com/switchboardhq/switchboard/models"
+	"github.com/switchboardhq/switchboard/workflows"
 )
 
 func TestDeliverWorkflow(t *testing.T) {
@@ -59,10 +60,17 @@ func TestDeliverWorkflow(t *testing.T) {
 					return delivery.SendResult{Status: models.OutboxSent, ProviderMessageID: "<sb-1@shop.example>"}, nil
 				})
 			var failed []delivery.MarkFailedInput
-			env.OnActivity(a.MarkFailed, mock.Anything, mock.Anything).Return(func(_ context.Context, in delivery.MarkFailedInput) error {
-				failed = append(failed, in)
-				return nil
-			})
+			env.OnActivity(a.MarkFailed, mock.Anything, mock.Anything).Return(
+				func(_ context.Context, in delivery.MarkFailedInput) (delivery.MarkFailedResult, error) {
+					failed = append(failed, in)
+					return delivery.MarkFailedResult{ConversationWorkflowID: "conversation:ws-1:c1"}, nil
+				})
+			var told []workflows.DeliveryFailed
+			env.OnSignalExternalWorkflow(mock.Anything, "conversation:ws-1:c1", "", workflows.SignalDeliveryFailed, mock.Anything).Return(
+				func(_, _, _, _ string, arg any) error {
+					told = append(told, arg.(workflows.DeliveryFailed))
+					return nil
+				})
 			env.ExecuteWorkflow(delivery.DeliverOutboxWorkflow, delivery.DeliverInput{OutboxID: "o1", FirstRetry: time.Second, MaxAttempts: 3})
 			require.True(t, env.IsWorkflowCompleted())
 			require.NoError(t, env.GetWorkflowError())
@@ -72,8 +80,11 @@ func TestDeliverWorkflow(t *testing.T) {
 			require.Equal(t, tc.wantCalls, calls)
 			if tc.want.Status == models.OutboxFailed {
 				require.Equal(t, []delivery.MarkFailedInput{{OutboxID: "o1", Reason: tc.want.Error}}, failed)
+				require.Equal(t, []workflows.DeliveryFailed{{OutboxID: "o1", Reason: tc.want.Error}}, told,
+					"the conversation is told, and hands itself to a person")
 			} else {
 				require.Empty(t, failed)
+				require.Empty(t, told)
 			}
 		})
 	}

@@ -80,6 +80,7 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 	repMessageCh := workflow.GetSignalChannel(ctx, SignalRepMessage)
 	handBackCh := workflow.GetSignalChannel(ctx, SignalHandBack)
 	feedbackCh := workflow.GetSignalChannel(ctx, SignalCustomerFeedback)
+	deliveryCh := workflow.GetSignalChannel(ctx, SignalDeliveryFailed)
 	c.startRecorder(ctx)
 	// The wait below is not cancelled with the workflow: a cancellation
 	// request leaves the conversation to end as it would.
@@ -100,7 +101,7 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 			}
 			// A signal that came in meanwhile would be lost with this run:
 			// the selector below takes it first.
-			if !signalsPending(c.closeCh, acceptedCh, repMessageCh, handBackCh, feedbackCh) {
+			if !signalsPending(c.closeCh, acceptedCh, repMessageCh, handBackCh, feedbackCh, deliveryCh) {
 				return ConversationResult{}, workflow.NewContinueAsNewError(ctx, ConversationWorkflow, c.next())
 			}
 		}
@@ -121,6 +122,7 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 		addSignal(ctx, sel, repMessageCh, c.onRepMessage)
 		addSignal(ctx, sel, handBackCh, c.onHandBack)
 		addSignal(ctx, sel, feedbackCh, c.onFeedback)
+		addSignal(ctx, sel, deliveryCh, c.onDeliveryFailed)
 		sel.AddReceive(c.wake, func(ch workflow.ReceiveChannel, _ bool) { ch.Receive(ctx, nil) })
 		c.addTimers(ctx, sel)
 		if err := workflow.Await(waitCtx, sel.HasPending); err != nil {

@@ -143,3 +143,33 @@ func (c *conversation) onHandBack(ctx workflow.Context, sig HandBack) {
 	}
 	c.commitOrLog(ctx, decide.Team{})
 }
+
+// onDeliveryFailed: a reply could not reach the customer's channel (its
+// retries are over, or WhatsApp's 24-hour window closed with no template).
+// Unless a team has the conversation already, it goes to the default team:
+// only a person can reach the customer another way.
+func (c *conversation) onDeliveryFailed(ctx workflow.Context, sig DeliveryFailed) {
+	if err := c.lock(ctx); err != nil {
+		return
+	}
+	defer c.unlock()
+	if c.ended() {
+		return
+	}
+	c.note("", decide.Entry{Kind: decide.KindDependencyFailure, Summary: "a reply could not be delivered: " + sig.Reason,
+		Detail: map[string]any{"step": "delivery", "outbox_id": sig.OutboxID, "error": sig.Reason}})
+	if c.state.Handoff != nil {
+		c.commitOrLog(ctx, decide.Team{})
+		return
+	}
+	held := c.config.config
+	team := held.Settings.DefaultTeam
+	if team == "" {
+		team = decide.DefaultTeam
+	}
+	c.handOff(ctx, decide.DeliveryFailure(sig.Reason, team), held.Teams[team], c.systemMessageID("delivery"))
+	if err := c.upsertSearch(ctx); err != nil {
+		workflow.GetLogger(ctx).Error("search attributes", "error", err)
+	}
+	c.commitOrLog(ctx, held.Teams[team])
+}

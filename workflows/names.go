@@ -18,6 +18,9 @@ const (
 	// SignalCustomerFeedback: the customer says whether the agent helped
 	// (CustomerFeedback).
 	SignalCustomerFeedback = "customer_feedback"
+	// SignalDeliveryFailed: a reply to the customer's channel (an email, a
+	// WhatsApp message) could not be delivered (DeliveryFailed).
+	SignalDeliveryFailed = "delivery_failed"
 	// QueryState returns the ConversationState.
 	QueryState = "state"
 )

@@ -62,6 +62,12 @@ type ConversationInput struct {
 	Script []CustomerMessage `json:",omitempty"`
 }
 
+// DeliveryFailed is the argument of SignalDeliveryFailed.
+type DeliveryFailed struct {
+	OutboxID string
+	Reason   string
+}
+
 // RuleVersions are a handoff and a routing rule set version; 0 keeps the
 // published one.
 type RuleVersions struct {
