@@ -38,18 +38,18 @@ var temporalServerForCLI = map[string]string{
 
 // The services docker-compose.yml must define.
 const (
-	svcPostgres   = "postgresql"
-	svcTemporal   = "temporal"
+	svcPostgres = "postgresql"
+	svcTemporal = "temporal"
 	// svcTemporalSchema creates and upgrades Temporal's databases, and
 	// svcTemporalNamespace creates the namespace, each once.
 	svcTemporalSchema    = "temporal-schema"
 	svcTemporalNamespace = "temporal-namespace"
-	svcTemporalUI = "temporal-ui"
-	svcWeaviate   = "weaviate"
-	svcMigrate    = "migrate"
-	svcBootstrap  = "bootstrap"
-	svcServer     = "server"
-	svcWorker     = "worker"
+	svcTemporalUI        = "temporal-ui"
+	svcWeaviate          = "weaviate"
+	svcMigrate           = "migrate"
+	svcBootstrap         = "bootstrap"
+	svcServer            = "server"
+	svcWorker            = "worker"
 )
 
 // switchboardServices run the image the Dockerfile builds.

@@ -128,4 +128,3 @@ func TestMetricsEndpoints(t *testing.T) {
 		require.Contains(t, workerMetrics, want)
 	}
 }
-
