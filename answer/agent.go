@@ -131,27 +131,47 @@ const agentRules = `How you work:
 - Call hand_off when the customer needs a person: they ask for one, are upset, or need something you cannot do.
 - Keep replies short and plain.`
 
-func (in Instructions) system() string {
-	var b strings.Builder
+// about writes who the agent is and how it speaks: its name, tone and
+// guidelines, and the customer's language. Both prompts start with it.
+func (in Instructions) about(b *strings.Builder) {
 	name := in.AgentName
 	if name == "" {
 		name = "the support assistant"
 	}
-	fmt.Fprintf(&b, "You are %s, helping a customer of this company.\n", name)
+	fmt.Fprintf(b, "You are %s, helping a customer of this company.\n", name)
 	if in.Tone != "" {
-		fmt.Fprintf(&b, "Tone: %s.\n", in.Tone)
+		fmt.Fprintf(b, "Tone: %s.\n", in.Tone)
 	}
 	if in.Guidelines != "" {
-		fmt.Fprintf(&b, "Guidelines from the company:\n%s\n", in.Guidelines)
+		fmt.Fprintf(b, "Guidelines from the company:\n%s\n", in.Guidelines)
 	}
+	if in.Language != "" && in.Language != "en" {
+		fmt.Fprintf(b, "Reply in the customer's language (%s).\n", in.Language)
+	}
+}
+
+// conversation is the conversation so far and the customer's message, as
+// chat messages after the system prompt.
+func conversation(system string, history []Turn, question string) []openai.ChatCompletionMessageParamUnion {
+	messages := []openai.ChatCompletionMessageParamUnion{openai.SystemMessage(system)}
+	for _, t := range history {
+		if t.Customer {
+			messages = append(messages, openai.UserMessage(t.Text))
+		} else {
+			messages = append(messages, openai.AssistantMessage(t.Text))
+		}
+	}
+	return append(messages, openai.UserMessage(question))
+}
+
+func (in Instructions) system() string {
+	var b strings.Builder
+	in.about(&b)
 	if len(in.TopicsToAvoid) > 0 {
 		fmt.Fprintf(&b, "Do not discuss: %s. Decline politely.\n", strings.Join(in.TopicsToAvoid, "; "))
 	}
 	for _, name := range slices.Sorted(maps.Keys(in.Reusable)) {
 		fmt.Fprintf(&b, "When it fits (%s), reply with: %s\n", name, in.Reusable[name])
-	}
-	if in.Language != "" && in.Language != "en" {
-		fmt.Fprintf(&b, "Reply in the customer's language (%s).\n", in.Language)
 	}
 	b.WriteString(agentRules)
 	return b.String()
@@ -159,15 +179,7 @@ func (in Instructions) system() string {
 
 // Step implements Agent: one chat completion with the tools.
 func (o *OpenAI) Step(ctx context.Context, req StepRequest) (Step, error) {
-	messages := []openai.ChatCompletionMessageParamUnion{openai.SystemMessage(req.Instructions.system())}
-	for _, t := range req.History {
-		if t.Customer {
-			messages = append(messages, openai.UserMessage(t.Text))
-		} else {
-			messages = append(messages, openai.AssistantMessage(t.Text))
-		}
-	}
-	messages = append(messages, openai.UserMessage(req.Question))
+	messages := conversation(req.Instructions.system(), req.History, req.Question)
 	for _, ex := range req.Steps {
 		calls := make([]openai.ChatCompletionMessageToolCallUnionParam, 0, len(ex.Calls))
 		for _, c := range ex.Calls {

@@ -295,22 +295,11 @@ func Run(ctx context.Context, cfg config.Config, out io.Writer, opts Options) er
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	log := app.Logger(cfg)
-	d, err := app.Connect(cfg, log)
+	d, seeded, _, err := demoStack(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	if err := d.Prepare(ctx, 30*time.Second); err != nil {
-		return err
-	}
-	seeded, _, err := demo.Seed(ctx, d.DB, time.Now().UTC())
-	if err != nil {
-		return err
-	}
-	if err := demo.Index(ctx, d.DB, d.Knowledge, seeded.WorkspaceID); err != nil {
-		return err
-	}
 
 	if opts.CPUProfile != "" {
 		f, err := os.Create(opts.CPUProfile)
@@ -724,4 +713,28 @@ func (b *bench) firsts(ctx context.Context, n int, level *Level, seq *atomic.Int
 		level.FirstRatio = level.FirstMessage.P50Ms / level.BareStart.P50Ms
 	}
 	return nil
+}
+
+// demoStack connects to the configured Temporal, Weaviate and database,
+// prepares them and seeds and indexes the demo workspace the bench drives.
+func demoStack(ctx context.Context, cfg config.Config) (*app.Deps, demo.Seeded, demo.Keys, error) {
+	d, err := app.Connect(cfg, app.Logger(cfg))
+	if err != nil {
+		return nil, demo.Seeded{}, demo.Keys{}, err
+	}
+	seeded, keys, err := func() (demo.Seeded, demo.Keys, error) {
+		if err := d.Prepare(ctx, 30*time.Second); err != nil {
+			return demo.Seeded{}, demo.Keys{}, err
+		}
+		seeded, keys, err := demo.Seed(ctx, d.DB, time.Now().UTC())
+		if err != nil {
+			return seeded, keys, err
+		}
+		return seeded, keys, demo.Index(ctx, d.DB, d.Knowledge, seeded.WorkspaceID)
+	}()
+	if err != nil {
+		d.Close()
+		return nil, seeded, keys, err
+	}
+	return d, seeded, keys, nil
 }

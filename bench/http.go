@@ -16,7 +16,6 @@ import (
 
 	"github.com/switchboardhq/switchboard/app"
 	"github.com/switchboardhq/switchboard/config"
-	"github.com/switchboardhq/switchboard/demo"
 	"github.com/switchboardhq/switchboard/server"
 	"github.com/switchboardhq/switchboard/worker"
 )
@@ -91,22 +90,11 @@ func RunHTTP(ctx context.Context, cfg config.Config, out io.Writer, o HTTPOption
 		if !cfg.IsSet("SWITCHBOARD_LOG_LEVEL") {
 			cfg.LogLevel = "warn"
 		}
-		log := app.Logger(cfg)
-		d, err := app.Connect(cfg, log)
+		d, _, keys, err := demoStack(ctx, cfg)
 		if err != nil {
 			return err
 		}
 		defer d.Close()
-		if err := d.Prepare(ctx, 30*time.Second); err != nil {
-			return err
-		}
-		seeded, keys, err := demo.Seed(ctx, d.DB, time.Now().UTC())
-		if err != nil {
-			return err
-		}
-		if err := demo.Index(ctx, d.DB, d.Knowledge, seeded.WorkspaceID); err != nil {
-			return err
-		}
 		queue := "switchboard-bench-http-" + runID()
 		w := worker.New(d.Temporal, queue, d.Activities())
 		if err := w.Start(); err != nil {
@@ -116,7 +104,7 @@ func RunHTTP(ctx context.Context, cfg config.Config, out io.Writer, o HTTPOption
 		// The bench is one client address and one key: the abuse limits
 		// would measure themselves.
 		unlimited := 1 << 30
-		srv := &server.Server{DB: d.DB, Temporal: d.Temporal, Knowledge: d.Knowledge, TaskQueue: queue, Log: log,
+		srv := &server.Server{DB: d.DB, Temporal: d.Temporal, Knowledge: d.Knowledge, TaskQueue: queue, Log: app.Logger(cfg),
 			MaxBodyBytes: cfg.MaxBodyBytes, Limits: config.Limits{KeyMessages: unlimited, KeyConversations: unlimited,
 				AddressMessages: unlimited, AddressConversations: unlimited, ConversationMessages: unlimited, EventStreams: 10}}
 		l, err := net.Listen("tcp", "127.0.0.1:0")
