@@ -9,6 +9,7 @@ import (
 	"github.com/openai/openai-go/v3"
 
 	"github.com/switchboardhq/switchboard/answer"
+	"github.com/switchboardhq/switchboard/metrics"
 )
 
 // Refiner lets a language model decide among the offline classifier's
@@ -49,6 +50,7 @@ func NewOpenAIRefiner(baseURL, apiKey, model string, timeout time.Duration) *Ope
 // descriptions and nearest examples and asked for one name or "unknown"; an
 // answer that is neither is an error.
 func (o *OpenAIRefiner) Refine(ctx context.Context, req RefineRequest) (string, error) {
+	start := time.Now()
 	resp, err := o.client.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{
 		Model: o.model,
 		Messages: []openai.ChatCompletionMessageParamUnion{
@@ -56,6 +58,11 @@ func (o *OpenAIRefiner) Refine(ctx context.Context, req RefineRequest) (string, 
 			openai.UserMessage(req.Text),
 		},
 	})
+	var in, out int64
+	if resp != nil {
+		in, out = resp.Usage.PromptTokens, resp.Usage.CompletionTokens
+	}
+	metrics.ModelCall(o.model, metrics.OutcomeOf(err), in, out, time.Since(start))
 	if err != nil {
 		return "", fmt.Errorf("llm chat completion: %w", err)
 	}

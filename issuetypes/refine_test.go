@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboardhq/switchboard/issuetypes"
+	"github.com/switchboardhq/switchboard/metrics"
 )
 
 // chatServer speaks the OpenAI chat completions protocol: handle answers
@@ -116,4 +117,17 @@ func TestOpenAIRefinerFailures(t *testing.T) {
 			require.EqualValues(t, 1, srv.calls.Load(), "no retries: the offline decision stands instead")
 		})
 	}
+}
+
+// TestRefinerCallsAreMeasured: the refiner's model calls are counted with
+// the agent's (switchboard_model_calls_total).
+func TestRefinerCallsAreMeasured(t *testing.T) {
+	t.Parallel()
+	s := newChatServer(t, answering("unknown"))
+	r := issuetypes.NewOpenAIRefiner(s.URL+"/v1", "test-key", "refiner-metrics-model", 5*time.Second)
+	_, err := r.Refine(context.Background(), issuetypes.RefineRequest{Text: "hello", Options: []issuetypes.Option{{Name: "billing"}}})
+	require.NoError(t, err)
+	rec := httptest.NewRecorder()
+	metrics.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	require.Contains(t, rec.Body.String(), `switchboard_model_calls_total{model="refiner-metrics-model",outcome="ok"} 1`)
 }

@@ -1,6 +1,8 @@
 package metrics
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -100,6 +102,19 @@ const (
 	OutcomeError   = "error"
 	OutcomeTimeout = "timeout"
 )
+
+// OutcomeOf is the outcome of a call that returned err: OutcomeOK,
+// OutcomeTimeout (a deadline passed) or OutcomeError.
+func OutcomeOf(err error) string {
+	switch {
+	case err == nil:
+		return OutcomeOK
+	case errors.Is(err, context.DeadlineExceeded):
+		return OutcomeTimeout
+	default:
+		return OutcomeError
+	}
+}
 
 // ModelCall records one call to the language model: its outcome (OutcomeOK,
 // OutcomeError or OutcomeTimeout), the tokens it read and wrote, and how long

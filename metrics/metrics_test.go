@@ -1,6 +1,9 @@
 package metrics_test
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net/http/httptest"
 	"strings"
@@ -79,4 +82,11 @@ func TestTemporalHandler(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 2, n)
 	require.False(t, strings.Contains(body, "invalid"))
+}
+
+func TestOutcomeOf(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, metrics.OutcomeOK, metrics.OutcomeOf(nil))
+	require.Equal(t, metrics.OutcomeTimeout, metrics.OutcomeOf(fmt.Errorf("llm: %w", context.DeadlineExceeded)))
+	require.Equal(t, metrics.OutcomeError, metrics.OutcomeOf(errors.New("429 too many requests")))
 }
