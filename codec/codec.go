@@ -1,13 +1,11 @@
 package codec
 
 import (
-	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
 	"errors"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -16,6 +14,8 @@ import (
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/switchboardhq/switchboard/internal/keyring"
 )
 
 // Payload metadata of an encrypted payload. Its data is a 12-byte nonce
@@ -30,10 +30,8 @@ const (
 )
 
 // KeySize is the length of a key in bytes: AES-256.
-const KeySize = 32
+const KeySize = keyring.KeySize
 
-// validKeyID is what a key ID may be: it is written into every payload.
-var validKeyID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 
 // ErrNotAuthentic is the error of a payload that fails authentication: its
 // ciphertext was altered, or another key was given its key ID.
@@ -65,26 +63,11 @@ var _ converter.PayloadCodec = (*Codec)(nil)
 // with keys[current]. The other keys only decrypt: keep a key for as long as
 // histories it encrypted are kept.
 func New(current string, keys map[string][]byte) (*Codec, error) {
-	c := &Codec{current: current, aeads: map[string]cipher.AEAD{}}
-	for _, id := range slices.Sorted(maps.Keys(keys)) {
-		if !validKeyID.MatchString(id) {
-			return nil, fmt.Errorf("codec: key ID %q: use 1 to 64 letters, digits, '.', '_' or '-'", id)
-		}
-		if len(keys[id]) != KeySize {
-			return nil, fmt.Errorf("codec: key %q is %d bytes, AES-256 needs %d", id, len(keys[id]), KeySize)
-		}
-		block, err := aes.NewCipher(keys[id])
-		if err != nil {
-			return nil, fmt.Errorf("codec: key %q: %w", id, err)
-		}
-		if c.aeads[id], err = cipher.NewGCM(block); err != nil {
-			return nil, fmt.Errorf("codec: key %q: %w", id, err)
-		}
+	aeads, err := keyring.New(current, keys)
+	if err != nil {
+		return nil, fmt.Errorf("codec: %w", err)
 	}
-	if _, ok := c.aeads[current]; !ok {
-		return nil, fmt.Errorf("codec: current key %q is not among the keys (%s)", current, strings.Join(c.keyIDs(), ", "))
-	}
-	return c, nil
+	return &Codec{current: current, aeads: aeads}, nil
 }
 
 // KeyID is the ID of the key that encrypts new payloads.

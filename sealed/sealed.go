@@ -1,25 +1,21 @@
 package sealed
 
 import (
-	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"maps"
-	"regexp"
-	"slices"
 	"strings"
+
+	"github.com/switchboardhq/switchboard/internal/keyring"
 )
 
 // KeySize is the length of a key in bytes: AES-256.
-const KeySize = 32
+const KeySize = keyring.KeySize
 
 // prefix starts every sealed value: the format's version.
 const prefix = "v1:"
-
-var validKeyID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 
 // ErrNoKeys is the error of sealing with a nil Box: no key is configured.
 var ErrNoKeys = errors.New("no secrets key is configured: set SWITCHBOARD_SECRETS_KEYS")
@@ -38,26 +34,11 @@ type Box struct {
 // New returns a Box holding keys (by ID, each KeySize bytes) that seals
 // with keys[current]; the others only open.
 func New(current string, keys map[string][]byte) (*Box, error) {
-	b := &Box{current: current, aeads: map[string]cipher.AEAD{}}
-	for _, id := range slices.Sorted(maps.Keys(keys)) {
-		if !validKeyID.MatchString(id) {
-			return nil, fmt.Errorf("key ID %q: use 1 to 64 letters, digits, '.', '_' or '-'", id)
-		}
-		if len(keys[id]) != KeySize {
-			return nil, fmt.Errorf("key %q is %d bytes, AES-256 needs %d", id, len(keys[id]), KeySize)
-		}
-		block, err := aes.NewCipher(keys[id])
-		if err != nil {
-			return nil, fmt.Errorf("key %q: %w", id, err)
-		}
-		if b.aeads[id], err = cipher.NewGCM(block); err != nil {
-			return nil, fmt.Errorf("key %q: %w", id, err)
-		}
+	aeads, err := keyring.New(current, keys)
+	if err != nil {
+		return nil, err
 	}
-	if _, ok := b.aeads[current]; !ok {
-		return nil, fmt.Errorf("current key %q is not among the keys", current)
-	}
-	return b, nil
+	return &Box{current: current, aeads: aeads}, nil
 }
 
 // Seal encrypts plaintext for purpose: "v1:<key id>:<base64 of nonce and
