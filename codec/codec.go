@@ -32,7 +32,6 @@ const (
 // KeySize is the length of a key in bytes: AES-256.
 const KeySize = keyring.KeySize
 
-
 // ErrNotAuthentic is the error of a payload that fails authentication: its
 // ciphertext was altered, or another key was given its key ID.
 var ErrNotAuthentic = errors.New("codec: payload fails authentication (altered, or encrypted with another key of that ID)")
