@@ -14,6 +14,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/actions"
 	"github.com/switchboardhq/switchboard/decide"
+	"github.com/switchboardhq/switchboard/metrics"
 	"github.com/switchboardhq/switchboard/models"
 )
 
@@ -48,12 +49,28 @@ type ActionResult struct {
 	ReturnID string
 }
 
+// countAction records an action call in the metrics: ok, refused (the
+// action cannot succeed, a reply says why) or error (retried, or the turn
+// fails).
+func countAction(action string, err error) {
+	var app *temporal.ApplicationError
+	switch {
+	case err == nil:
+		metrics.ActionCall(action, "ok")
+	case errors.As(err, &app) && app.Type() == ErrActionFailed:
+		metrics.ActionCall(action, "refused")
+	default:
+		metrics.ActionCall(action, "error")
+	}
+}
+
 func actionFailed(format string, args ...any) error {
 	return temporal.NewNonRetryableApplicationError(fmt.Sprintf(format, args...), ErrActionFailed, nil)
 }
 
 // OrderStatus describes an order's status.
-func (a *Activities) OrderStatus(ctx context.Context, in ActionInput) (ActionResult, error) {
+func (a *Activities) OrderStatus(ctx context.Context, in ActionInput) (_ ActionResult, err error) {
+	defer func() { countAction(decide.ActionOrderStatus, err) }()
 	o, err := a.order(ctx, in)
 	if err != nil {
 		return ActionResult{}, err
@@ -96,7 +113,8 @@ func (a *Activities) order(ctx context.Context, in ActionInput) (models.Order, e
 
 // CreateReturn is the first step of starting a return: it checks the policy
 // window, records the return and marks the order. Idempotent by Key.
-func (a *Activities) CreateReturn(ctx context.Context, in ActionInput) (ActionResult, error) {
+func (a *Activities) CreateReturn(ctx context.Context, in ActionInput) (_ ActionResult, err error) {
+	defer func() { countAction(decide.ActionStartReturn, err) }()
 	o, err := a.order(ctx, in)
 	if err != nil {
 		return ActionResult{}, err
@@ -183,12 +201,13 @@ func (a *Activities) CancelReturn(ctx context.Context, in ActionInput) (ActionRe
 }
 
 // UpdateContact changes the contact's phone, name or address.
-func (a *Activities) UpdateContact(ctx context.Context, in ActionInput) (ActionResult, error) {
+func (a *Activities) UpdateContact(ctx context.Context, in ActionInput) (_ ActionResult, err error) {
+	defer func() { countAction(decide.ActionUpdateContact, err) }()
 	if in.ContactID == "" {
 		return ActionResult{}, actionFailed("I need to know who you are before I can change your details.")
 	}
 	var fields []string
-	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var c models.Contact
 		if err := tx.Where("id = ?", in.ContactID).Take(&c).Error; err != nil {
 			return err
@@ -223,7 +242,8 @@ func (a *Activities) UpdateContact(ctx context.Context, in ActionInput) (ActionR
 }
 
 // PasswordReset queues a password-reset email to the contact's own address.
-func (a *Activities) PasswordReset(ctx context.Context, in ActionInput) (ActionResult, error) {
+func (a *Activities) PasswordReset(ctx context.Context, in ActionInput) (_ ActionResult, err error) {
+	defer func() { countAction(decide.ActionPasswordReset, err) }()
 	if in.ContactID == "" {
 		return ActionResult{}, actionFailed("Tell me the email address of your account and I'll send a reset link to it.")
 	}
@@ -231,7 +251,7 @@ func (a *Activities) PasswordReset(ctx context.Context, in ActionInput) (ActionR
 	if err := a.DB.WithContext(ctx).Where("id = ?", in.ContactID).Take(&c).Error; err != nil {
 		return ActionResult{}, fmt.Errorf("load contact: %w", err)
 	}
-	err := a.queueEmail(ctx, models.OutboxMessage{
+	err = a.queueEmail(ctx, models.OutboxMessage{
 		WorkspaceID: in.WorkspaceID, Kind: "password_reset", Recipient: c.Email,
 		Subject: "Reset your password", Body: "Use the link in this email within an hour to choose a new password.",
 		IdempotencyKey: "password_reset:" + in.Key, CreatedAt: in.Now,
@@ -277,7 +297,8 @@ type CallActionResult struct {
 // timeout (set where it is called) and the network policy. A refusal (4xx)
 // or inputs the schema rejects fail for good with a reply for the
 // customer; anything else is retried.
-func (a *Activities) CallAction(ctx context.Context, in CallActionInput) (CallActionResult, error) {
+func (a *Activities) CallAction(ctx context.Context, in CallActionInput) (_ CallActionResult, err error) {
+	defer func() { countAction(in.Action, err) }()
 	loaded, err := actions.Load(ctx, a.DB, a.Secrets, in.WorkspaceID, in.Action)
 	if errors.Is(err, actions.ErrNotFound) || (err == nil && !loaded.Enabled) {
 		return CallActionResult{}, actionFailed("%s", decide.NoLongerText)
