@@ -160,9 +160,10 @@ func analyticsScript(t *testing.T, b analyticsBundle) {
 		}
 	}
 
-	// C: unanswered. A clarifying question, then "I don't know" and a
-	// knowledge gap; closed.
-	r = b.post("an-c", "m1", "Do you offer engraving?")
+	// C: unanswered. A message that names nothing gets a clarifying
+	// question, then "I don't know" (the content never mentions engraving)
+	// and a knowledge gap; closed.
+	r = b.post("an-c", "m1", "I have a question")
 	require.NotEqual(t, dontKnow, replyText(r))
 	require.Empty(t, r.Body["reply"].(map[string]any)["citations"])
 	require.Equal(t, dontKnow, replyText(b.post("an-c", "m2", "Can you engrave my name on it?")))
@@ -181,12 +182,12 @@ func analyticsScript(t *testing.T, b analyticsBundle) {
 	r = b.post("an-r", "m1", "What sizes do your notebooks come in?")
 	require.Contains(t, replyText(r), "A5")
 	require.Equal(t, models.ConversationResolved, b.close("an-r").Status)
-	require.NotEqual(t, dontKnow, replyText(b.post("an-r", "m2", "Do you have a loyalty points program?")))
+	require.NotEqual(t, dontKnow, replyText(b.post("an-r", "m2", "I have a question")))
 	require.Equal(t, dontKnow, replyText(b.post("an-r", "m3", "Is there a loyalty programme for regular customers?")))
 	require.Equal(t, models.ConversationClosedUnresolved, b.close("an-r").Status)
 
 	// O: ongoing. A clarifying question, then a gap; left open.
-	require.NotEqual(t, dontKnow, replyText(b.post("an-o", "m1", "Is engraving available?")))
+	require.NotEqual(t, dontKnow, replyText(b.post("an-o", "m1", "I have a question")))
 	require.Equal(t, dontKnow, replyText(b.post("an-o", "m2", "Could you add an engraving for me?")))
 
 	// T: the admin's test conversation, resolved: counted nowhere.
@@ -380,28 +381,32 @@ func analyticsScript(t *testing.T, b analyticsBundle) {
 
 	// Knowledge gaps: every question the agent met with a clarifying
 	// question (low confidence) or an "I don't know" (unanswered). C's and
-	// O's four engraving questions form one topic, R's two loyalty
-	// questions another. O wrote last, so engraving comes first.
+	// O's engraving questions form one topic, the three "I have a question"
+	// another, R's loyalty question a third. O wrote last (its engraving
+	// question after its vague one), so engraving comes first, then the
+	// vague ones, then R's.
 	g := b.get("/v1/analytics/knowledge-gaps", app.Keys.Auditor)
 	require.Equal(t, 200, g.Status, g.Raw)
 	require.EqualValues(t, 6, g.Body["gaps"])
 	topics := g.Body["topics"].([]any)
-	require.Len(t, topics, 2, g.Raw)
-	engraving, loyalty := topics[0].(map[string]any), topics[1].(map[string]any)
-	require.EqualValues(t, 2, loyalty["count"])
+	require.Len(t, topics, 3, g.Raw)
+	engraving, vague, loyalty := topics[0].(map[string]any), topics[1].(map[string]any), topics[2].(map[string]any)
+	require.EqualValues(t, 1, loyalty["count"])
 	require.Contains(t, loyalty["label"], "loyalty")
-	require.EqualValues(t, 4, engraving["count"])
-	require.EqualValues(t, 4, engraving["open"])
-	require.Equal(t, map[string]any{"low_confidence": 2.0, "unanswered": 2.0}, engraving["reasons"])
+	require.EqualValues(t, 3, vague["count"])
+	require.Equal(t, map[string]any{"low_confidence": 3.0}, vague["reasons"])
+	require.Contains(t, vague["label"], "question")
+	require.EqualValues(t, 2, engraving["count"])
+	require.EqualValues(t, 2, engraving["open"])
+	require.Equal(t, map[string]any{"unanswered": 2.0}, engraving["reasons"])
 	require.Contains(t, engraving["label"], "engrav")
 	examples := engraving["examples"].([]any)
 	example := func(i int) map[string]any { return examples[i].(map[string]any) }
 	require.Equal(t, "Could you add an engraving for me?", example(0)["question"], "newest first")
 	require.Equal(t, "an-o", example(0)["conversation_id"])
 	require.Equal(t, "unanswered", example(0)["reason"])
-	require.Equal(t, "Is engraving available?", example(1)["question"])
-	require.Equal(t, "low_confidence", example(1)["reason"])
-	require.Equal(t, "Can you engrave my name on it?", example(2)["question"])
+	require.Equal(t, "Can you engrave my name on it?", example(1)["question"])
+	require.Equal(t, "an-c", example(1)["conversation_id"])
 
 	lowConfidence := b.get("/v1/analytics/knowledge-gaps?reason=low_confidence", app.Keys.Auditor)
 	require.EqualValues(t, 3, lowConfidence.Body["gaps"], lowConfidence.Raw)
@@ -410,7 +415,7 @@ func analyticsScript(t *testing.T, b analyticsBundle) {
 	require.Contains(t, bad.Raw, "reason")
 
 	// An admin links the source that now answers an engraving question.
-	gapID := example(2)["id"].(string)
+	gapID := example(1)["id"].(string)
 	resolve := func(key, id, body string) response {
 		return do(t, "POST", app.URL+"/v1/analytics/knowledge-gaps/"+id+"/resolve", key, []byte(body))
 	}

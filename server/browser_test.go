@@ -260,9 +260,10 @@ func TestBrowserSandboxShowsFiredRuleAndSpendsNoCredit(t *testing.T) {
 	require.Equal(t, before, after, "the sandbox spends no credit")
 }
 
-// TestBrowserDashboardShowsKnowledgeGapsWithTheirReasons: a question the agent
-// met with a clarifying question and then could not answer shows on the
-// admin dashboard as one topic, with why each is a gap.
+// TestBrowserDashboardShowsKnowledgeGapsWithTheirReasons: two questions the
+// content does not answer (the second handed to a person, as two "I don't
+// know" in a row are) show on the admin dashboard as one topic, with why
+// each is a gap.
 func TestBrowserDashboardShowsKnowledgeGapsWithTheirReasons(t *testing.T) {
 	t.Parallel()
 	app := testenv.NewApp(t, testenv.AppOptions{})
@@ -287,6 +288,6 @@ func TestBrowserDashboardShowsKnowledgeGapsWithTheirReasons(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#api-key"), app.Keys.Auditor),
 		chromedp.Click(chromedp.CSS("#key-form button[type=submit]")),
 	)
-	p.waitText("#gaps tbody tr", "1 low confidence, 1 not answered", 10*time.Second)
+	p.waitText("#gaps tbody tr", "1 handed off, 1 not answered", 10*time.Second)
 	p.waitText("#gaps tbody tr", "Can you engrave my name on it?", time.Second)
 }

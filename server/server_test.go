@@ -87,18 +87,25 @@ func TestCustomerGetsCitedAnswerAndRetryIsIdempotent(t *testing.T) {
 func TestUnknownQuestionIsAnsweredHonestly(t *testing.T) {
 	t.Parallel()
 	app := testenv.NewApp(t, testenv.AppOptions{})
+	// The content never mentions swallows: "I don't know" at once, no
+	// clarifying question about what it cannot answer anyway.
 	r := do(t, "POST", app.URL+"/v1/conversations/conv-x/messages", app.Keys.Widget,
 		[]byte(`{"id":"m1","text":"What is the airspeed velocity of an unladen swallow?"}`))
 	require.Equal(t, http.StatusOK, r.Status, r.Raw)
-	require.Contains(t, r.Body["reply"].(map[string]any)["text"], "could you tell me a little more", "first a clarifying question")
+	first := r.Body["reply"].(map[string]any)
+	require.Contains(t, first["text"], "couldn't find")
+	require.Empty(t, first["citations"])
+	require.Nil(t, r.Body["handed_off"])
+	// A second answer it does not know brings a person in.
 	r = do(t, "POST", app.URL+"/v1/conversations/conv-x/messages", app.Keys.Widget,
 		[]byte(`{"id":"m2","text":"An African swallow, carrying a coconut."}`))
 	require.Equal(t, http.StatusOK, r.Status, r.Raw)
 	reply := r.Body["reply"].(map[string]any)
 	require.Contains(t, reply["text"], "couldn't find")
 	require.Empty(t, reply["citations"])
-	// Both are knowledge gaps: the first had only a low-confidence answer,
-	// the second none. The read model follows the reply.
+	require.Equal(t, true, r.Body["handed_off"], r.Raw)
+	// Both are knowledge gaps: the first unanswered, the second handed off
+	// for it. The read model follows the reply.
 	var gaps []models.KnowledgeGap
 	require.Eventually(t, func() bool {
 		gaps = nil
@@ -106,9 +113,9 @@ func TestUnknownQuestionIsAnsweredHonestly(t *testing.T) {
 		return len(gaps) == 2
 	}, 10*time.Second, 20*time.Millisecond)
 	require.Equal(t, "What is the airspeed velocity of an unladen swallow?", gaps[0].Question)
-	require.Equal(t, decide.GapLowConfidence, gaps[0].Reason)
+	require.Equal(t, decide.GapUnanswered, gaps[0].Reason)
 	require.Equal(t, "An African swallow, carrying a coconut.", gaps[1].Question)
-	require.Equal(t, decide.GapUnanswered, gaps[1].Reason)
+	require.Equal(t, decide.GapHandoff, gaps[1].Reason)
 }
 
 func TestAuthAndBadInput(t *testing.T) {
