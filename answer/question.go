@@ -66,16 +66,19 @@ func (q question) uncovered(passages []Passage, covers []map[string]bool) bool {
 
 // sendBack and moneyBack are phrases that ask for a return and a refund.
 var (
-	sendBack  = regexp.MustCompile(`\b(send|give|bring|take|ship|post|mail)( it| them| this| that| these| those| the \w+| my \w+)? back\b`)
+	sendBack  = regexp.MustCompile(`\b(send|give|bring|take|ship|post|mail|get)( it| them| this| that| these| those| the \w+| my \w+)? back\b`)
 	moneyBack = regexp.MustCompile(`\b(money|cash) back\b`)
+	// showUp: "show up", "turn up" are arrivals.
+	showUp = regexp.MustCompile(`\b(show|shows|turn|turns) up\b`)
 )
 
 // readQuestion reads text (a message, or a follow-up after the question it
 // follows, one per line).
 func readQuestion(text string) question {
 	text = strings.ToLower(understand.Gloss(text))
-	text = sendBack.ReplaceAllString(text, "return")
 	text = moneyBack.ReplaceAllString(text, "refund")
+	text = sendBack.ReplaceAllString(text, "return")
+	text = showUp.ReplaceAllString(text, "arrive")
 
 	// The clause that asks: the last one that ends with a question mark,
 	// else the last that starts with a question word, else all of it.
@@ -220,7 +223,7 @@ func stems(s string) []string {
 var synonymGroups = func() [][]string {
 	var out [][]string
 	for _, g := range []string{
-		"ship shipping shipped ships deliver delivery delivered send sent dispatch dispatched post postage",
+		"ship shipping shipped ships deliver delivery delivered send sent dispatch dispatched post postage arrive arrives arrival",
 		"parcel package packages order orders",
 		"track tracking trace",
 		"uk britain british england kingdom",

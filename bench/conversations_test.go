@@ -16,7 +16,7 @@ import (
 // outcome, a little under what was measured (see README, "The agent's
 // turn"): a change that makes the agent hold a conversation worse fails
 // here. The issue's target is 0.95.
-const conversationFloor = 0.97
+const conversationFloor = 0.96
 
 // TestConversationQuality runs `switchboard eval conversations` on the real
 // stack and logs every miss.

@@ -220,7 +220,8 @@ var handoffRules = []handoffRule{
 	{
 		Name: "Refunds and cancellations go to a person",
 		Condition: `conversation.issue_type in ["refund_request", "cancellation"] || ` +
-			`containsAny(conversation.text, ["refund", "cancel", "chargeback", "stop the order", "stop my order"])`,
+			`containsAny(conversation.text, ["want a refund", "need a refund", "get a refund", "like a refund", "refund me", ` +
+			`"refund my", "refund the", "refund this", "cancel", "chargeback", "stop the order", "stop my order"])`,
 		Mode:    "transfer_now",
 		Team:    "support",
 		Message: "I'm bringing in someone from our support team who can sort this out for you.",

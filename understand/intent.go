@@ -214,8 +214,9 @@ var passwordNounPhrases = mustPhrases(
 // first, and "still", "after", "within", "later" or "anymore").
 //
 // A sentence that asks how to do something ("How do I track my package?")
-// is a question the help content answers, not an order-status request,
-// unless the message names an order.
+// or how long something takes without saying "my" ("How quickly will an
+// express parcel arrive?") is a question the help content answers, not an
+// order-status request, unless the message names an order.
 func DetectIntent(text string) Intent {
 	return parse(text).intent()
 }
@@ -242,13 +243,33 @@ var howToAuxiliaries = map[string]bool{
 }
 
 // asksHowTo reports whether sp is in a sentence that asks how to do
-// something ("How do I track my package?", "how can I send it back?") in a
-// message that names no order: a question help content answers, not a
-// request to act on an order.
+// something ("How do I track my package?") or how long something takes in
+// general ("How quickly will an express parcel arrive?", but not "how long
+// until my order arrives?"), in a message that names no order: a question
+// help content answers, not a request to act on an order.
 func (m message) asksHowTo(sp span) bool {
 	s := m.sentences[sp.sentence]
-	return len(m.orders) == 0 && len(s) > 1 && s[0].text == "how" && howToAuxiliaries[s[1].text]
+	if len(m.orders) > 0 || len(s) < 2 || s[0].text != "how" {
+		return false
+	}
+	if howToAuxiliaries[s[1].text] {
+		return true
+	}
+	// "How quickly will an express parcel arrive?" asks about shipping in
+	// general; "how long until my order arrives?" about the customer's.
+	if howSoonWords[s[1].text] {
+		for _, w := range s {
+			if w.text == "my" || w.text == "our" {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
+
+// howSoonWords follow "how" in a question about how long something takes.
+var howSoonWords = map[string]bool{"long": true, "quickly": true, "fast": true, "soon": true}
 
 // stillAllowedWords in a "can I …" clause ask whether something is still
 // allowed: "can I still send it back after two months?".

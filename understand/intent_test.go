@@ -23,6 +23,8 @@ func TestDetectIntent(t *testing.T) {
 		{"track my package", "Can you track my package?", IntentOrderStatus},
 		{"how to track: a question the help content answers", "How do I track my package?", IntentNone},
 		{"how to track an order named", "How do I track order SP-1003?", IntentOrderStatus},
+		{"how quickly in general", "How quickly does an express parcel arrive?", IntentNone},
+		{"how soon for my order", "How soon will my parcel arrive?", IntentOrderStatus},
 		{"tracking number", "Could you send me the tracking number", IntentOrderStatus},
 		{"not received", "I still haven't received my parcel", IntentOrderStatus},
 		{"not arrived", "My order hasn't arrived", IntentOrderStatus},
