@@ -203,6 +203,14 @@ var issueTypes = []issueType{
 // words that say it outright, then the account team for large buyers. A
 // customer who asks for a person gets one by the built-in trigger, which
 // follows the rules.
+// RefundRuleName names the demo's published rule that hands refund and
+// cancellation requests to a person.
+const RefundRuleName = "Refunds and cancellations go to a person"
+
+// PublishedHandoffRules is how many rules the demo's published hand-off
+// rule set has.
+func PublishedHandoffRules() int { return len(handoffRules) }
+
 var handoffRules = []handoffRule{
 	{
 		Name: "Delayed, lost or missing orders go to a person",
@@ -218,7 +226,7 @@ var handoffRules = []handoffRule{
 		Message: "I'm bringing in someone from our support team who can look into this order with you.",
 	},
 	{
-		Name: "Refunds and cancellations go to a person",
+		Name: RefundRuleName,
 		Condition: `conversation.issue_type in ["refund_request", "cancellation"] || ` +
 			`containsAny(conversation.text, ["want a refund", "need a refund", "get a refund", "like a refund", "refund me", ` +
 			`"refund my", "refund the", "refund this", "cancel", "chargeback", "stop the order", "stop my order"])`,

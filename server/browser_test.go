@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboardhq/switchboard/demo"
 	"github.com/switchboardhq/switchboard/internal/testenv"
 	"github.com/switchboardhq/switchboard/models"
 )
@@ -207,7 +208,7 @@ func TestBrowserHandoffReachesRepInboxLiveAndRepReplies(t *testing.T) {
 	customer.waitText(".msg-agent .text", "support team", 10*time.Second)
 
 	rep.do(chromedp.Click(chromedp.CSS("#queue .queue-item button.open")))
-	rep.waitText("#conv-reason", "Refunds, cancellations and log-in problems go to a person", 10*time.Second)
+	rep.waitText("#conv-reason", demo.RefundRuleName, 10*time.Second)
 	rep.waitText("#transcript .msg-customer", "I want a refund", 5*time.Second)
 	rep.waitText("#decision-list", "handoff rules", 5*time.Second)
 	rep.do(chromedp.Click(chromedp.CSS("#suggest")))
@@ -251,7 +252,7 @@ func TestBrowserSandboxShowsFiredRuleAndSpendsNoCredit(t *testing.T) {
 
 	sandbox.do(chromedp.Click(chromedp.CSS("#new-test")))
 	say(sandbox, "I want a refund")
-	sandbox.waitText(".turn-details .rule.fired", "Refunds, cancellations and log-in problems go to a person", 30*time.Second)
+	sandbox.waitText(".turn-details .rule.fired", demo.RefundRuleName, 30*time.Second)
 	sandbox.waitText(".turn-details .rules-summary", "matched", 5*time.Second)
 	require.Equal(t, 1, eval[int](sandbox, `document.querySelectorAll(".rule.fired").length`), "one rule fired")
 

@@ -31,9 +31,23 @@ func post(t *testing.T, url, key, contentType, body string) response {
 	return out
 }
 
+// withoutIssueTypes deletes the demo's issue types through the API: these
+// tests start from a workspace that has none.
+func withoutIssueTypes(t *testing.T, app *testenv.App) {
+	t.Helper()
+	r := do(t, "GET", app.URL+"/v1/issue-types", app.Keys.Admin, nil)
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	for _, it := range r.Body["issue_types"].([]any) {
+		name := it.(map[string]any)["name"].(string)
+		d := do(t, "DELETE", app.URL+"/v1/issue-types/"+name, app.Keys.Admin, nil)
+		require.Equal(t, http.StatusNoContent, d.Status, d.Raw)
+	}
+}
+
 func TestIssueTypesAPI(t *testing.T) {
 	t.Parallel()
 	app := testenv.NewApp(t, testenv.AppOptions{})
+	withoutIssueTypes(t, app)
 	admin, auditor := app.Keys.Admin, app.Keys.Auditor
 	url := app.URL + "/v1/issue-types"
 
@@ -129,6 +143,7 @@ func TestIssueTypesAPI(t *testing.T) {
 func TestOutOfScopeExamplesAPI(t *testing.T) {
 	t.Parallel()
 	app := testenv.NewApp(t, testenv.AppOptions{})
+	withoutIssueTypes(t, app)
 	admin, auditor := app.Keys.Admin, app.Keys.Auditor
 	url := app.URL + "/v1/issue-types"
 

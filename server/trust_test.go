@@ -85,7 +85,9 @@ func TestFailingDependencyIsAnApologyAndAHandoffNeverA500(t *testing.T) {
 		opts testenv.AppOptions
 		step string
 	}{
-		{"weaviate down", testenv.AppOptions{WorkerKnowledge: deadWeaviate}, "retrieval"},
+		// The demo has issue types: classifying the message, part of the
+		// turn's context, is the first step that reads Weaviate.
+		{"weaviate down", testenv.AppOptions{WorkerKnowledge: deadWeaviate}, "context"},
 		{"model failing", testenv.AppOptions{Generator: answer.NewOpenAI(model.URL+"/v1", "test-key", "test-model", 5*time.Second)}, "model"},
 	}
 	for _, tc := range cases {

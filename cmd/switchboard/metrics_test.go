@@ -101,8 +101,11 @@ func TestMetricsEndpoints(t *testing.T) {
 
 	r := post(t, &testenv.App{URL: api, Keys: app.Keys}, "metrics-1", "m1", "How long does shipping take?", "ada@example.com")
 	require.Equal(t, 200, r.Status, r.Raw)
-	require.Contains(t, serverOut.String(), `"msg":"http request"`, "the access log is JSON")
-	require.Contains(t, serverOut.String(), `"route":"/v1/conversations/:conversationID/messages"`)
+	// The access log line is written once the response is sent.
+	require.Eventually(t, func() bool {
+		out := serverOut.String()
+		return strings.Contains(out, `"msg":"http request"`) && strings.Contains(out, `"route":"/v1/conversations/:conversationID/messages"`)
+	}, 10*time.Second, 50*time.Millisecond, "the access log is JSON, with the route:\n%s", serverOut)
 
 	_, serverMetrics, _ := get(t, api+"/metrics")
 	for _, want := range []string{
