@@ -159,7 +159,7 @@ func (c *conversation) runTool(ctx workflow.Context, msg CustomerMessage, t turn
 			reason = "the customer needs a person"
 		}
 		h := decide.ModelHandoff(reason, t.cx.Settings.DefaultTeam)
-		c.modelHandoff = &h
+		c.lateHandoff = &h
 		return "", &agentOutcome{handled: true, gap: decide.GapHandoff}, nil
 	}
 	spec, enabled := t.cx.Settings.Actions[call.Name]

@@ -60,9 +60,11 @@ type conversation struct {
 	// searchSent is the search attributes last upserted by this run; a step
 	// that changes none of them upserts nothing.
 	searchSent string
-	// modelHandoff is the hand-off the agent's model asked for in the turn
-	// under way, nil for none.
-	modelHandoff *decide.Handoff
+	// lateHandoff is a hand-off decided in the turn under way after its
+	// rules ran: the agent's model asked for one, or the rules matched an
+	// order the turn could read only once the customer was verified. nil
+	// for none.
+	lateHandoff *decide.Handoff
 }
 
 func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {

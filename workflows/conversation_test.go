@@ -39,6 +39,9 @@ type fake struct {
 	// handoffRule, when set, matches messages containing its trigger word.
 	handoffRule *rules.Rule
 	trigger     string
+	// orderStatus, when set, makes handoffRule match an order of that
+	// status instead of the trigger word.
+	orderStatus string
 	// failLabel makes SendReturnLabel fail.
 	failLabel bool
 	// localAnswers makes Retrieve write the reply when asked to, as a
@@ -135,6 +138,9 @@ func defaultContext(in activities.LoadContextInput) activities.LoadContextResult
 		out.Order = &decide.Order{ID: "o2", Number: "SP-1002", Status: "delivered", DeliveredAt: &delivered, ContactEmail: ada.Email}
 	case "SP-1003":
 		out.Order = &decide.Order{ID: "o3", Number: "SP-1003", Status: "shipped", ContactEmail: "bram@example.com"}
+	case "SP-1005":
+		shipped := time.Now().Add(-20 * 24 * time.Hour)
+		out.Order = &decide.Order{ID: "o5", Number: "SP-1005", Status: "delayed", ShippedAt: &shipped, ContactEmail: ada.Email}
 	case "SP-1004":
 		delivered := time.Now().Add(-40 * 24 * time.Hour)
 		out.Order = &decide.Order{ID: "o4", Number: "SP-1004", Status: "delivered", DeliveredAt: &delivered, ContactEmail: ada.Email}
@@ -182,6 +188,10 @@ func setup(t *testing.T) *testBundle {
 			if in.Kind == "handoff" && f.handoffRule != nil {
 				out.RuleCount = 1
 				matched := strings.Contains(strings.ToLower(in.Env.Conversation.Text), f.trigger)
+				if f.orderStatus != "" {
+					// The rule reads the order instead: order.status == f.orderStatus.
+					matched = in.Env.Order != nil && in.Env.Order.Status == f.orderStatus
+				}
 				out.Decision.Evaluations = []rules.Evaluation{{RuleID: f.handoffRule.ID, Matched: matched, Inputs: []string{"conversation.text"}}}
 				if matched {
 					r := *f.handoffRule

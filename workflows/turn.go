@@ -24,7 +24,7 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 	}
 	c.say(msg.ID, RoleCustomer, msg.Text, received)
 	c.bind(msg)
-	c.modelHandoff = nil
+	c.lateHandoff = nil
 
 	// A rep has the conversation (or it was transferred): the customer's
 	// message goes to the rep, the agent stays silent.
@@ -84,8 +84,8 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 	if h := decide.UnansweredTwice(c.state.ConsecutiveUnknown, cx.Settings.DefaultTeam); h != nil && handoff == nil {
 		joining = h
 	}
-	if c.modelHandoff != nil && handoff == nil {
-		joining = c.modelHandoff
+	if c.lateHandoff != nil && handoff == nil {
+		joining = c.lateHandoff
 	}
 	var team decide.Team
 	if joining != nil {

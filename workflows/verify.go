@@ -135,6 +135,21 @@ func (c *conversation) resume(ctx workflow.Context, messageID string, p PendingA
 		return AgentReply{}, err
 	}
 	c.applyContext(cx)
+	if c.state.Handoff == nil && cx.Order != nil && c.verifiedEmail() != "" {
+		// The order is readable now that the customer is verified: the
+		// hand-off rules decide on it before the action runs (a delayed or
+		// lost order goes to a person, as it would have had the customer
+		// been verified from the start).
+		env := c.env(CustomerMessage{ID: messageID, Text: p.Text}, cx, workflow.Now(ctx))
+		res, err := c.evaluate(ctx, "handoff", c.state.HandoffVersion, env, messageID)
+		if err != nil {
+			return AgentReply{}, err
+		}
+		if h := decide.Escalation(res, false, cx.Settings.DefaultTeam); h != nil && h.Mode != decide.ModeKeepAssisting {
+			c.lateHandoff = h
+			return AgentReply{}, nil
+		}
+	}
 	spec, enabled := cx.Settings.Actions[p.Action]
 	if !enabled {
 		return AgentReply{Text: decide.NoLongerText}, nil
