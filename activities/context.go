@@ -45,6 +45,10 @@ type LoadContextInput struct {
 	// conversation holds from an earlier turn ("" for none): when the
 	// configuration is still the same, the result leaves it out.
 	ConfigDigest string
+	// Rehearsal, in a rehearsal's test conversation, is the rehearsal
+	// whose configuration drafts (agent settings, issue types) replace the
+	// workspace's.
+	Rehearsal string `json:",omitempty"`
 }
 
 // WorkspaceConfig is the part of a turn's context that an admin sets and
@@ -126,6 +130,12 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 	}
 	if err := g.Wait(); err != nil {
 		return out, err
+	}
+	if in.Rehearsal != "" {
+		var err error
+		if cfg, err = rehearsedConfig(db, in.WorkspaceID, in.Rehearsal, cfg); err != nil {
+			return out, err
+		}
 	}
 	if err := a.loadCustomer(db, in, cfg.orderPrefixes, &out); err != nil {
 		return out, err

@@ -6,12 +6,17 @@ import (
 	"go.temporal.io/sdk/activity"
 
 	"github.com/switchboardhq/switchboard/issuetypes"
+	"github.com/switchboardhq/switchboard/models"
 )
 
 // ClassifyIssueInput is a customer's message to classify.
 type ClassifyIssueInput struct {
 	WorkspaceID string
 	Text        string
+	// Rehearsal, in a rehearsal's test conversation, is the rehearsal whose
+	// issue-type draft (a threshold, a set of types) replaces the
+	// workspace's settings.
+	Rehearsal string `json:",omitempty"`
 }
 
 // ClassifyIssueResult is the message's issue type. Unknown (IssueType
@@ -42,9 +47,24 @@ type ClassifyIssueResult struct {
 // the offline decision stands.
 func (a *Activities) ClassifyIssue(ctx context.Context, in ClassifyIssueInput) (ClassifyIssueResult, error) {
 	svc := issuetypes.Service{DB: a.DB, Knowledge: a.Knowledge, Refiner: a.IssueRefiner}
-	res, err := svc.Classify(ctx, in.WorkspaceID, in.Text)
-	if err != nil {
-		return ClassifyIssueResult{}, err
+	var res issuetypes.Result
+	var err error
+	var draft *models.IssueTypesDraft
+	if in.Rehearsal != "" {
+		if draft, err = rehearsedIssueTypes(ctx, a.DB, in.WorkspaceID, in.Rehearsal); err != nil {
+			return ClassifyIssueResult{}, err
+		}
+	}
+	switch {
+	case draft != nil && draft.Types != nil:
+		res = issuetypes.ClassifyDraft(draft.Types, draft.Threshold, in.Text)
+	default:
+		if draft != nil {
+			svc.DraftThreshold = draft.Threshold
+		}
+		if res, err = svc.Classify(ctx, in.WorkspaceID, in.Text); err != nil {
+			return ClassifyIssueResult{}, err
+		}
 	}
 	if res.RefineErr != nil && activity.IsActivity(ctx) {
 		activity.GetLogger(ctx).Warn("issue type: the language model could not decide; the offline decision stands",

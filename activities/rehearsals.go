@@ -3,13 +3,78 @@ package activities
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
+	"go.temporal.io/sdk/temporal"
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/switchboardhq/switchboard/actions"
+	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/rehearse"
 )
+
+// rehearsedConfig is the workspace's configuration cfg with the drafts of
+// rehearsal rehearsalID in place of its own: the agent settings (and the
+// actions enabled with them) and whether there are issue types. cfg, which
+// the cache shares, is not changed.
+func rehearsedConfig(db *gorm.DB, workspaceID, rehearsalID string, cfg *workspaceConfig) (*workspaceConfig, error) {
+	var r models.Rehearsal
+	res := db.Select("config").Where("workspace_id = ? AND id = ?", workspaceID, rehearsalID).Limit(1).Find(&r)
+	if res.Error != nil {
+		return nil, fmt.Errorf("load rehearsal configuration: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return nil, temporal.NewNonRetryableApplicationError("no rehearsal "+rehearsalID, "RehearsalNotFound", nil)
+	}
+	draft := r.Config.V
+	if draft.AgentSettings == nil && (draft.IssueTypes == nil || draft.IssueTypes.Types == nil) {
+		return cfg, nil
+	}
+	out := *cfg
+	if d := draft.AgentSettings; d != nil {
+		out.config.Settings = decide.SettingsOf(d.Row(workspaceID))
+		if d.EnabledActions == nil {
+			for name, spec := range cfg.config.Settings.Actions {
+				out.config.Settings.Actions[name] = spec
+			}
+		} else if len(d.EnabledActions) > 0 {
+			var rows []models.Action
+			if err := db.Where("workspace_id = ? AND name IN ?", workspaceID, d.EnabledActions).Find(&rows).Error; err != nil {
+				return nil, fmt.Errorf("load the draft's actions: %w", err)
+			}
+			for _, row := range rows {
+				spec, err := actions.SpecOf(row)
+				if err != nil {
+					slog.Warn("action left out", "workspace", workspaceID, "action", row.Name, "err", err)
+					continue
+				}
+				out.config.Settings.Actions[spec.Name] = spec
+			}
+		}
+	}
+	if it := draft.IssueTypes; it != nil && it.Types != nil {
+		out.config.HasIssueTypes = len(it.Types) > 0
+	}
+	var err error
+	if out.digest, err = configDigest(out.config); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// rehearsedIssueTypes is the issue-type draft of a rehearsal, nil when it
+// tries none.
+func rehearsedIssueTypes(ctx context.Context, db *gorm.DB, workspaceID, rehearsalID string) (*models.IssueTypesDraft, error) {
+	var r models.Rehearsal
+	if err := db.WithContext(ctx).Select("config").Where("workspace_id = ? AND id = ?", workspaceID, rehearsalID).
+		Limit(1).Find(&r).Error; err != nil {
+		return nil, fmt.Errorf("load rehearsal configuration: %w", err)
+	}
+	return r.Config.V.IssueTypes, nil
+}
 
 // Kinds of rehearsal case.
 const (
@@ -33,6 +98,12 @@ type RehearsalCase struct {
 	ContactEmail string `json:",omitempty"`
 	ChannelID    string
 	ChannelType  string
+	// Simulation, for a simulated scenario, is the customer a language
+	// model plays (Messages and Expect are then empty).
+	Simulation *models.Simulation `json:",omitempty"`
+	// Skip, when set, is why the case does not run: it is recorded as
+	// skipped, neither passed nor failed.
+	Skip string `json:",omitempty"`
 }
 
 // JudgeCaseInput is a case whose test conversation has ended.
@@ -44,6 +115,8 @@ type JudgeCaseInput struct {
 	ConversationRowID string
 	// Error is why the case's conversation failed, "" when it ran.
 	Error string `json:",omitempty"`
+	// Criterion is the model's verdict on a simulated scenario's criterion.
+	Criterion *models.CriterionVerdict `json:",omitempty"`
 }
 
 // JudgeCase reads what the case's turns did and records the case: a
@@ -51,8 +124,9 @@ type JudgeCaseInput struct {
 // turns against what they did then. Idempotent by rehearsal and index.
 func (a *Activities) JudgeCase(ctx context.Context, in JudgeCaseInput) error {
 	report := models.CaseReport{Kind: in.Case.Kind, Scenario: in.Case.ScenarioID, Name: in.Case.Name,
-		Conversation: in.Case.ExternalID, Error: in.Error, Turns: []models.TurnReport{}}
-	if in.Error == "" {
+		Conversation: in.Case.ExternalID, Error: in.Error, Skipped: in.Case.Skip, Turns: []models.TurnReport{},
+		Simulated: in.Case.Simulation != nil, Criterion: in.Criterion}
+	if in.Error == "" && in.Case.Skip == "" {
 		now, err := rehearse.Observe(ctx, a.DB, in.ConversationRowID)
 		if err != nil {
 			return err
@@ -64,7 +138,9 @@ func (a *Activities) JudgeCase(ctx context.Context, in JudgeCaseInput) error {
 			}
 		}
 		report.Passed = true
+		observed := make([]models.ObservedTurn, 0, len(now))
 		for i, turn := range now {
+			observed = append(observed, turn.Observed)
 			tr := models.TurnReport{Message: turn.Message, Now: turn.Observed}
 			if i < len(in.Case.Expect) {
 				tr.Failures = rehearse.Judge(in.Case.Expect[i], turn.Observed)
@@ -77,6 +153,13 @@ func (a *Activities) JudgeCase(ctx context.Context, in JudgeCaseInput) error {
 				report.Changed = report.Changed || len(tr.Differs) > 0
 			}
 			report.Turns = append(report.Turns, tr)
+		}
+		if sim := in.Case.Simulation; sim != nil {
+			report.Failures = rehearse.JudgeConversation(sim.Expect, observed)
+			report.Passed = len(report.Failures) == 0
+			if len(now) == 0 {
+				report.Passed, report.Error = false, "the simulated customer wrote nothing"
+			}
 		}
 		if len(now) < len(in.Case.Messages) {
 			report.Passed = false
@@ -117,6 +200,10 @@ func (a *Activities) FinishRehearsal(ctx context.Context, in FinishRehearsalInpu
 		report.Cases = append(report.Cases, c)
 		switch c.Kind {
 		case CaseScenario:
+			if c.Skipped != "" {
+				report.Skipped++
+				continue
+			}
 			report.ScenariosTried++
 			if c.Passed {
 				report.Passed++

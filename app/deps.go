@@ -21,6 +21,7 @@ import (
 	"github.com/switchboardhq/switchboard/issuetypes"
 	"github.com/switchboardhq/switchboard/knowledge"
 	"github.com/switchboardhq/switchboard/models"
+	"github.com/switchboardhq/switchboard/rehearse"
 	"github.com/switchboardhq/switchboard/sealed"
 	"github.com/switchboardhq/switchboard/server"
 	"github.com/switchboardhq/switchboard/workflows"
@@ -170,6 +171,16 @@ func (d *Deps) Activities() *activities.Activities {
 	return a
 }
 
+// Simulator is the rehearsals' simulated customers, played by the
+// configured language model (none: they fail for good).
+func (d *Deps) Simulator() *activities.Simulator {
+	s := &activities.Simulator{DB: d.DB}
+	if d.cfg.LLMBaseURL != "" {
+		s.Customer = rehearse.NewOpenAICustomer(d.cfg.LLMBaseURL, d.cfg.LLMAPIKey, d.cfg.LLMModel, d.cfg.LLMTimeout)
+	}
+	return s
+}
+
 // Sources are the content-source sync activities, with the configured
 // fetch limits.
 func (d *Deps) Sources() *activities.Sources {
@@ -196,6 +207,7 @@ func (d *Deps) server() *server.Server {
 	if d.cfg.LLMBaseURL != "" {
 		srv.Generator = answer.NewOpenAI(d.cfg.LLMBaseURL, d.cfg.LLMAPIKey, d.cfg.LLMModel, d.cfg.LLMTimeout)
 		srv.IssueRefiner = issuetypes.NewOpenAIRefiner(d.cfg.LLMBaseURL, d.cfg.LLMAPIKey, d.cfg.LLMModel, d.cfg.LLMTimeout)
+		srv.SimulatedCustomers = true
 	}
 	return srv
 }

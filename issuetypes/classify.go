@@ -30,9 +30,12 @@ const (
 // candidates (unless the message is out of scope); if it fails, the offline
 // decision stands (and RefineErr says why).
 func (s *Service) Classify(ctx context.Context, workspaceID, text string) (Result, error) {
-	threshold, err := s.Threshold(ctx, workspaceID)
-	if err != nil {
-		return Result{}, err
+	threshold := s.DraftThreshold
+	if threshold <= 0 {
+		var err error
+		if threshold, err = s.Threshold(ctx, workspaceID); err != nil {
+			return Result{}, err
+		}
 	}
 	res := Result{IssueType: Unknown, Unknown: true, Threshold: threshold}
 	hits, err := s.Knowledge.SearchExamples(ctx, workspaceID, text, Candidates)
@@ -58,10 +61,17 @@ func (s *Service) Classify(ctx context.Context, workspaceID, text string) (Resul
 	// handle, which no 30 examples are all near to: they are always a
 	// candidate, whichever examples are nearest.
 	types = append(types, OutOfScope)
-	ranked := m.rank(text, types)
-	if len(ranked) == 0 {
-		return res, nil
+	ranked := decideAmong(m.rank(text, types), &res)
+	if s.Refiner != nil && len(ranked) > 0 && !res.OutOfScope {
+		s.refine(ctx, workspaceID, text, ranked[:min(len(ranked), refineOptions)], hits, &res)
 	}
+	return res, nil
+}
+
+// decideAmong decides res from the ranked candidates (the out-of-scope
+// examples among them) at res.Threshold, and returns the issue types among
+// them, likeliest first.
+func decideAmong(ranked []Candidate, res *Result) []Candidate {
 	outOfScope := 0.0
 	if i := slices.IndexFunc(ranked, func(c Candidate) bool { return c.Type == OutOfScope }); i >= 0 {
 		outOfScope = ranked[i].Probability
@@ -69,18 +79,15 @@ func (s *Service) Classify(ctx context.Context, workspaceID, text string) (Resul
 	}
 	if len(ranked) == 0 {
 		res.OutOfScope = outOfScope > 0
-		return res, nil
+		return ranked
 	}
 	best := ranked[0]
 	res.OutOfScope = outOfScope > 0 && outOfScope >= outOfScopeRatio*best.Probability
 	res.BestGuess, res.Confidence = best.Type, best.Confidence
-	if !res.OutOfScope && best.Confidence >= threshold {
+	if !res.OutOfScope && best.Confidence >= res.Threshold {
 		res.IssueType, res.Unknown = best.Type, false
 	}
-	if s.Refiner != nil && !res.OutOfScope {
-		s.refine(ctx, workspaceID, text, ranked[:min(len(ranked), refineOptions)], hits, &res)
-	}
-	return res, nil
+	return ranked
 }
 
 // refine asks the language model to decide among the candidates and

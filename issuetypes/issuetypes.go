@@ -108,6 +108,9 @@ type Service struct {
 	// Models caches the workspaces' trained models (a shared default when
 	// nil).
 	Models *ModelCache
+	// DraftThreshold, when above 0, is used instead of the workspace's
+	// threshold (a rehearsal's draft issue-type settings).
+	DraftThreshold float64
 }
 
 // CheckName returns an EINVALID error for field unless name is 1–64 lower

@@ -12,9 +12,29 @@ type Scenario struct {
 	// ContactEmail, when set, is who the customer is: verified in the
 	// rehearsal, as a signed-in customer would be.
 	ContactEmail string `gorm:"size:320;not null;default:''"`
-	Turns        JSON[[]ScenarioTurn]
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Turns are the customer's messages; none when Simulation has a
+	// language model play the customer.
+	Turns JSON[[]ScenarioTurn]
+	// Simulation, when its Persona is set, is a simulated customer.
+	Simulation JSON[Simulation]
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Simulated reports whether the scenario's customer is played by a model.
+func (s Scenario) Simulated() bool { return s.Simulation.V.Persona != "" }
+
+// Simulation is a customer a language model plays: who they are and what
+// they want, for up to MaxTurns messages. Expect is judged on the whole
+// conversation (a hand-off, rule, team, action or source in any turn; the
+// texts in any reply); Criterion, a plain-language test the model judges,
+// is reported apart from Expect.
+type Simulation struct {
+	Persona   string      `json:"persona"`
+	Goal      string      `json:"goal"`
+	MaxTurns  int         `json:"max_turns"`
+	Expect    Expectation `json:"expect"`
+	Criterion string      `json:"criterion,omitempty"`
 }
 
 // ScenarioTurn is one customer message and what the agent is expected to
@@ -66,13 +86,64 @@ type Rehearsal struct {
 	// for a published version (rulesets.Digest).
 	HandoffDigest string `gorm:"size:32;not null;default:''"`
 	RoutingDigest string `gorm:"size:32;not null;default:''"`
-	Plan          JSON[RehearsalPlan]
-	Total         int
-	Done          int
-	Report        JSON[RehearsalReport]
-	WorkflowID    string    `gorm:"not null;size:200"`
-	CreatedAt     time.Time `gorm:"index"`
-	FinishedAt    *time.Time
+	// Config is the rest of the configuration tried: agent settings and
+	// issue types drafts (none: the workspace's own).
+	Config     JSON[RehearsalConfig]
+	Plan       JSON[RehearsalPlan]
+	Total      int
+	Done       int
+	Report     JSON[RehearsalReport]
+	WorkflowID string    `gorm:"not null;size:200"`
+	CreatedAt  time.Time `gorm:"index"`
+	FinishedAt *time.Time
+}
+
+// RehearsalConfig is what a rehearsal tries besides rule set versions,
+// given with the request (nothing is saved to the workspace): each case's
+// conversation reads it instead of the workspace's own.
+type RehearsalConfig struct {
+	AgentSettings *AgentSettingsDraft `json:"agent_settings,omitempty"`
+	IssueTypes    *IssueTypesDraft    `json:"issue_types,omitempty"`
+}
+
+// AgentSettingsDraft is agent settings to try, in the shape of PUT
+// /v1/agent/settings, and the actions enabled with them.
+type AgentSettingsDraft struct {
+	AgentName           string             `json:"agent_name"`
+	Tone                string             `json:"tone"`
+	Guidelines          string             `json:"guidelines"`
+	TopicsToAvoid       []string           `json:"topics_to_avoid"`
+	ReusableResponses   []ReusableResponse `json:"reusable_responses"`
+	ConfidenceThreshold float64            `json:"confidence_threshold"`
+	DefaultTeam         string             `json:"default_team"`
+	InactivitySeconds   int                `json:"inactivity_seconds"`
+	ReopenWindowSeconds int                `json:"reopen_window_seconds"`
+	ReturnWindowDays    map[string]int     `json:"return_window_days"`
+	// EnabledActions, when not nil, are the names of the workspace's
+	// actions enabled instead of those enabled now.
+	EnabledActions []string `json:"enabled_actions,omitempty"`
+}
+
+// Row is the draft as the workspace's agent settings row.
+func (d AgentSettingsDraft) Row(workspaceID string) AgentSettings {
+	return AgentSettings{WorkspaceID: workspaceID, AgentName: d.AgentName, Tone: d.Tone, Guidelines: d.Guidelines,
+		TopicsToAvoid: NewJSON(d.TopicsToAvoid), ReusableResponses: NewJSON(d.ReusableResponses),
+		ConfidenceThreshold: d.ConfidenceThreshold, DefaultTeam: d.DefaultTeam, InactivitySeconds: d.InactivitySeconds,
+		ReopenWindowSeconds: d.ReopenWindowSeconds, ReturnWindowDays: NewJSON(d.ReturnWindowDays)}
+}
+
+// IssueTypesDraft is issue-type settings to try: a threshold, and a set of
+// issue types with their examples instead of the workspace's (nil: its own).
+type IssueTypesDraft struct {
+	Threshold float64          `json:"threshold,omitempty"`
+	Types     []IssueTypeDraft `json:"types,omitempty"`
+}
+
+// IssueTypeDraft is one issue type of a draft set.
+type IssueTypeDraft struct {
+	Name        string   `json:"name"`
+	Description string   `json:"description,omitempty"`
+	Examples    []string `json:"examples"`
 }
 
 // RehearsalPlan is what a rehearsal runs.
@@ -105,6 +176,9 @@ type RehearsalReport struct {
 	HandedOffNow   float64 `json:"handoff_rate_now"`
 	PastCompared   int     `json:"past_compared"`
 	ScenariosTried int     `json:"scenarios_tried"`
+	// Skipped scenarios did not run (a simulated customer without a
+	// language model): neither passed nor failed.
+	Skipped int `json:"skipped"`
 }
 
 // CaseReport is one case of a rehearsal: a scenario with its verdict, or a
@@ -119,8 +193,27 @@ type CaseReport struct {
 	Passed       bool   `json:"passed"`
 	Changed      bool   `json:"changed"`
 	// Error is why the case could not run.
-	Error string       `json:"error,omitempty"`
-	Turns []TurnReport `json:"turns"`
+	Error string `json:"error,omitempty"`
+	// Skipped says why the case did not run ("" when it ran).
+	Skipped string `json:"skipped,omitempty"`
+	// Simulated is set for a scenario whose customer a model played; its
+	// Failures are the expectations the whole conversation failed, and
+	// Criterion the model's verdict on its plain-language criterion.
+	Simulated bool              `json:"simulated,omitempty"`
+	Failures  []string          `json:"failures,omitempty"`
+	Criterion *CriterionVerdict `json:"criterion,omitempty"`
+	Turns     []TurnReport      `json:"turns"`
+}
+
+// CriterionVerdict is a language model's verdict on a simulated scenario's
+// plain-language criterion: reported apart from the expectations, which
+// alone decide whether the scenario passed.
+type CriterionVerdict struct {
+	Criterion string `json:"criterion"`
+	Met       bool   `json:"met"`
+	Reason    string `json:"reason,omitempty"`
+	// Error is why the model gave no verdict.
+	Error string `json:"error,omitempty"`
 }
 
 // TurnReport is one turn of a case: what it did now, what it did then (a

@@ -172,3 +172,25 @@ func Differ(then, now models.ObservedTurn) []string {
 	diff("issue_type", then.IssueType, now.IssueType)
 	return out
 }
+
+// JudgeConversation lists the expectations a whole conversation failed (a
+// simulated scenario's, whose turns are not known beforehand): a hand-off,
+// with its team and rule, in any turn; the action expected among the
+// actions run; a source cited by any reply; the texts in any reply, and
+// not in any.
+func JudgeConversation(e models.Expectation, turns []models.ObservedTurn) []string {
+	var all models.ObservedTurn
+	replies := make([]string, 0, len(turns))
+	for _, o := range turns {
+		replies = append(replies, o.Reply)
+		all.Cites = append(all.Cites, o.Cites...)
+		if o.HandedOff && !all.HandedOff {
+			all.HandedOff, all.Team, all.Rule = true, o.Team, o.Rule
+		}
+		if o.Action != "" && (all.Action == "" || (o.Action == e.Action && all.Action != e.Action)) {
+			all.Action, all.ActionInputs = o.Action, o.ActionInputs
+		}
+	}
+	all.Reply = strings.Join(replies, "\n")
+	return Judge(e, all)
+}

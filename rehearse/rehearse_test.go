@@ -33,3 +33,16 @@ func TestDiffer(t *testing.T) {
 		`team: "" then, "support" now`, `cites: "Shipping" then, "" now`}, rehearse.Differ(then, now))
 	require.Empty(t, rehearse.Differ(then, then))
 }
+
+func TestJudgeConversation(t *testing.T) {
+	t.Parallel()
+	no := false
+	turns := []models.ObservedTurn{
+		{Reply: "Standard shipping takes 3–5 business days.", Outcome: rehearse.OutcomeAnswered, Cites: []string{"Shipping times and costs"}},
+		{Reply: "A person will help.", Outcome: rehearse.OutcomeHandedOff, HandedOff: true, Team: "support", Rule: "Shipping goes to a person"},
+	}
+	require.Empty(t, rehearse.JudgeConversation(models.Expectation{Team: "support", Rule: "Shipping goes to a person",
+		Cites: "shipping times and costs", Contains: []string{"business days", "a person"}}, turns))
+	require.Equal(t, []string{"expected handed_off false, got true", `expected the reply not to contain "person"`},
+		rehearse.JudgeConversation(models.Expectation{HandedOff: &no, NotContains: []string{"person"}}, turns))
+}

@@ -3,10 +3,12 @@ package server
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -16,6 +18,7 @@ import (
 	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/apperr"
 	"github.com/switchboardhq/switchboard/decide"
+	"github.com/switchboardhq/switchboard/issuetypes"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/rehearse"
 	"github.com/switchboardhq/switchboard/rulesets"
@@ -29,19 +32,33 @@ type scenarioJSON struct {
 	Description  string                `json:"description"`
 	ContactEmail string                `json:"contact_email"`
 	Turns        []models.ScenarioTurn `json:"turns"`
-	CreatedAt    *time.Time            `json:"created_at,omitempty"`
-	UpdatedAt    *time.Time            `json:"updated_at,omitempty"`
+	// Simulation, instead of Turns, has a language model play the customer.
+	Simulation *models.Simulation `json:"simulation,omitempty"`
+	CreatedAt  *time.Time         `json:"created_at,omitempty"`
+	UpdatedAt  *time.Time         `json:"updated_at,omitempty"`
 }
 
 func scenarioOut(s models.Scenario) scenarioJSON {
-	return scenarioJSON{ID: s.ID, Name: s.Name, Description: s.Description, ContactEmail: s.ContactEmail,
+	out := scenarioJSON{ID: s.ID, Name: s.Name, Description: s.Description, ContactEmail: s.ContactEmail,
 		Turns: s.Turns.V, CreatedAt: &s.CreatedAt, UpdatedAt: &s.UpdatedAt}
+	if out.Turns == nil {
+		out.Turns = []models.ScenarioTurn{}
+	}
+	if s.Simulated() {
+		sim := s.Simulation.V
+		out.Simulation = &sim
+	}
+	return out
 }
 
 // Bounds of a scenario.
 const (
 	maxScenarios     = 1000
 	maxExpectedTexts = 20
+	maxPersonaChars  = 2000
+	// DefaultSimulatedTurns is how many messages a simulated customer
+	// writes at most when its scenario's max_turns is 0.
+	defaultSimulatedTurns = 6
 )
 
 // check validates a scenario, naming the field (prefix for an import's).
@@ -55,22 +72,60 @@ func (in *scenarioJSON) check(prefix string) error {
 		return apperr.Invalid(prefix+"description", "longer than 2000 characters")
 	case in.ContactEmail != "" && !strings.Contains(in.ContactEmail, "@"):
 		return apperr.Invalid(prefix+"contact_email", "is not an email address")
+	case in.Simulation != nil:
+		return in.checkSimulation(prefix)
 	case len(in.Turns) == 0 || len(in.Turns) > workflows.MaxScript:
-		return apperr.Invalid(prefix+"turns", fmt.Sprintf("must have 1–%d turns", workflows.MaxScript))
+		return apperr.Invalid(prefix+"turns", fmt.Sprintf("must have 1–%d turns (or give a simulation)", workflows.MaxScript))
 	}
 	for i, t := range in.Turns {
 		field := fmt.Sprintf("%sturns[%d]", prefix, i)
 		if err := decide.CheckText(t.Message); err != nil {
 			return apperr.Invalid(field+".message", err.Error())
 		}
-		e := t.Expect
-		if len(e.Contains) > maxExpectedTexts || len(e.NotContains) > maxExpectedTexts {
-			return apperr.Invalid(field+".expect", fmt.Sprintf("at most %d texts in contains and in not_contains", maxExpectedTexts))
+		if err := checkExpectation(field+".expect", t.Expect); err != nil {
+			return err
 		}
-		for j, s := range append(append([]string{}, e.Contains...), e.NotContains...) {
-			if strings.TrimSpace(s) == "" {
-				return apperr.Invalid(fmt.Sprintf("%s.expect.contains[%d]", field, j), "must not be empty")
-			}
+	}
+	return nil
+}
+
+// checkSimulation validates a simulated customer: a persona and a goal
+// instead of turns.
+func (in *scenarioJSON) checkSimulation(prefix string) error {
+	sim := in.Simulation
+	field := prefix + "simulation."
+	sim.Persona, sim.Goal, sim.Criterion = strings.TrimSpace(sim.Persona), strings.TrimSpace(sim.Goal), strings.TrimSpace(sim.Criterion)
+	if sim.MaxTurns == 0 {
+		sim.MaxTurns = defaultSimulatedTurns
+	}
+	switch {
+	case len(in.Turns) > 0:
+		return apperr.Invalid(prefix+"turns", "a simulated scenario has no turns: the model writes the customer's messages")
+	case sim.Persona == "" || utf8.RuneCountInString(sim.Persona) > maxPersonaChars:
+		return apperr.Invalid(field+"persona", fmt.Sprintf("must be 1–%d characters", maxPersonaChars))
+	case sim.Goal == "" || utf8.RuneCountInString(sim.Goal) > maxPersonaChars:
+		return apperr.Invalid(field+"goal", fmt.Sprintf("must be 1–%d characters", maxPersonaChars))
+	case utf8.RuneCountInString(sim.Criterion) > maxPersonaChars:
+		return apperr.Invalid(field+"criterion", fmt.Sprintf("longer than %d characters", maxPersonaChars))
+	case sim.MaxTurns < 1 || sim.MaxTurns > workflows.MaxScript:
+		return apperr.Invalid(field+"max_turns", fmt.Sprintf("must be 1–%d (0: %d)", workflows.MaxScript, defaultSimulatedTurns))
+	}
+	return checkExpectation(field+"expect", sim.Expect)
+}
+
+// checkExpectation validates an expectation's texts.
+func checkExpectation(field string, e models.Expectation) error {
+	if len(e.Contains) > maxExpectedTexts || len(e.NotContains) > maxExpectedTexts {
+		return apperr.Invalid(field, fmt.Sprintf("at most %d texts in contains and in not_contains", maxExpectedTexts))
+	}
+	for j, s := range e.Contains {
+		if strings.TrimSpace(s) == "" {
+			return apperr.Invalid(fmt.Sprintf("%s.contains[%d]", field, j), "must not be empty")
+		}
+	}
+	for j, s := range e.NotContains {
+		if strings.TrimSpace(s) == "" {
+			return apperr.Invalid(fmt.Sprintf("%s.not_contains[%d]", field, j), "must not be empty")
 		}
 	}
 	return nil
@@ -135,6 +190,9 @@ func (s *Server) saveScenario(c *gin.Context, db *gorm.DB, in scenarioJSON, id s
 	now := time.Now().UTC()
 	row := models.Scenario{ID: id, WorkspaceID: principal(c).WorkspaceID, Name: in.Name, Description: in.Description,
 		ContactEmail: in.ContactEmail, Turns: models.NewJSON(in.Turns), CreatedAt: now, UpdatedAt: now}
+	if in.Simulation != nil {
+		row.Simulation = models.NewJSON(*in.Simulation)
+	}
 	var taken int64
 	if err := db.WithContext(c.Request.Context()).Model(&models.Scenario{}).
 		Where("workspace_id = ? AND name = ? AND id <> ?", row.WorkspaceID, row.Name, id).Count(&taken).Error; err != nil {
@@ -148,7 +206,8 @@ func (s *Server) saveScenario(c *gin.Context, db *gorm.DB, in scenarioJSON, id s
 		return row, db.WithContext(c.Request.Context()).Create(&row).Error
 	}
 	return row, db.WithContext(c.Request.Context()).Model(&models.Scenario{}).Where("id = ?", id).Updates(map[string]any{
-		"name": row.Name, "description": row.Description, "contact_email": row.ContactEmail, "turns": row.Turns, "updated_at": now,
+		"name": row.Name, "description": row.Description, "contact_email": row.ContactEmail, "turns": row.Turns,
+		"simulation": row.Simulation, "updated_at": now,
 	}).Error
 }
 
@@ -301,11 +360,95 @@ func (s *Server) scenarioFromConversation(c *gin.Context) {
 // rehearsalRequest is what a rehearsal tries and runs. A version is a
 // number, "draft" or "published" (the default).
 type rehearsalRequest struct {
-	HandoffVersion string             `json:"handoff_version"`
-	RoutingVersion string             `json:"routing_version"`
-	Scenarios      bool               `json:"scenarios"`
-	Past           *models.PastSample `json:"past"`
-	Concurrency    int                `json:"concurrency"`
+	HandoffVersion string `json:"handoff_version"`
+	RoutingVersion string `json:"routing_version"`
+	// AgentSettings are agent settings to try, in the shape of PUT
+	// /v1/agent/settings, with the actions enabled (nil: the workspace's).
+	AgentSettings *settingsDraftJSON `json:"agent_settings"`
+	// IssueTypes are issue-type settings to try (nil: the workspace's).
+	IssueTypes *models.IssueTypesDraft `json:"issue_types"`
+	// Content is the content the cases search: "current" (the default)
+	// is the only one there is.
+	Content     string             `json:"content"`
+	Scenarios   bool               `json:"scenarios"`
+	Past        *models.PastSample `json:"past"`
+	Concurrency int                `json:"concurrency"`
+}
+
+// settingsDraftJSON is draft agent settings: the agent settings, and the
+// names of the workspace's actions enabled with them (absent: those enabled
+// now; []: none).
+type settingsDraftJSON struct {
+	agentSettingsJSON
+	EnabledActions *[]string `json:"enabled_actions"`
+}
+
+// ContentCurrent is the one content a rehearsal searches: the content as
+// it is while the cases run.
+const ContentCurrent = "current"
+
+// rehearsalConfig validates the configuration drafts a rehearsal tries,
+// each field named within the request ("agent_settings.tone: …").
+func (s *Server) rehearsalConfig(c *gin.Context, req rehearsalRequest) (models.RehearsalConfig, error) {
+	var out models.RehearsalConfig
+	switch req.Content {
+	case "", ContentCurrent:
+	default:
+		return out, apperr.Invalid("content", `only "current" can be rehearsed: content snapshots are not kept`)
+	}
+	ws := principal(c).WorkspaceID
+	if d := req.AgentSettings; d != nil {
+		if err := validateAgentSettings(&d.agentSettingsJSON); err != nil {
+			return out, inField("agent_settings", err)
+		}
+		if d.DefaultTeam != "" {
+			if err := teamExists(s.DB.WithContext(c.Request.Context()), ws, d.DefaultTeam, "agent_settings.default_team"); err != nil {
+				return out, err
+			}
+		}
+		draft := models.AgentSettingsDraft{AgentName: d.AgentName, Tone: d.Tone, Guidelines: d.Guidelines,
+			TopicsToAvoid: d.TopicsToAvoid, ReusableResponses: d.ReusableResponses, ConfidenceThreshold: d.ConfidenceThreshold,
+			DefaultTeam: d.DefaultTeam, InactivitySeconds: d.InactivitySeconds, ReopenWindowSeconds: d.ReopenWindowSeconds,
+			ReturnWindowDays: d.ReturnWindowDays}
+		if d.EnabledActions != nil {
+			draft.EnabledActions = []string{}
+			for i, name := range *d.EnabledActions {
+				var n int64
+				if err := s.DB.WithContext(c.Request.Context()).Model(&models.Action{}).
+					Where("workspace_id = ? AND name = ?", ws, name).Count(&n).Error; err != nil {
+					return out, err
+				}
+				if n == 0 {
+					return out, apperr.Invalid(fmt.Sprintf("agent_settings.enabled_actions[%d]", i), fmt.Sprintf("no action %q in this workspace", name))
+				}
+				draft.EnabledActions = append(draft.EnabledActions, name)
+			}
+		}
+		out.AgentSettings = &draft
+	}
+	if it := req.IssueTypes; it != nil {
+		if math.IsNaN(it.Threshold) || it.Threshold < 0 || it.Threshold > 1 {
+			return out, apperr.Invalid("issue_types.threshold", "must be in (0, 1], or 0 for the workspace's")
+		}
+		if it.Types != nil {
+			types, err := issuetypes.CleanDraft("issue_types.types", it.Types)
+			if err != nil {
+				return out, err
+			}
+			it.Types = types
+		}
+		out.IssueTypes = it
+	}
+	return out, nil
+}
+
+// inField names an EINVALID error's field as within parent.
+func inField(parent string, err error) error {
+	var e *apperr.Error
+	if errors.As(err, &e) && e.Code == apperr.EINVALID {
+		return &apperr.Error{Code: e.Code, Message: parent + "." + e.Message}
+	}
+	return err
 }
 
 // Bounds of a rehearsal.
@@ -367,7 +510,7 @@ func (s *Server) rehearsed(c *gin.Context, kind string) error {
 		return err
 	}
 	for _, r := range runs {
-		if rep := r.Report.V; rep.ScenariosTried > 0 && rep.Failed == 0 {
+		if rep := r.Report.V; rep.ScenariosTried > 0 && rep.Failed == 0 && rep.Skipped == 0 {
 			return nil
 		}
 	}
@@ -389,6 +532,11 @@ func (s *Server) createRehearsal(c *gin.Context) {
 		return
 	}
 	routing, routingDigest, err := s.resolveVersion(c, "routing", req.RoutingVersion)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	config, err := s.rehearsalConfig(c, req)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -424,6 +572,13 @@ func (s *Server) createRehearsal(c *gin.Context) {
 			for _, t := range r.Turns.V {
 				cs.Messages, cs.Expect = append(cs.Messages, t.Message), append(cs.Expect, t.Expect)
 			}
+			if r.Simulated() {
+				sim := r.Simulation.V
+				cs.Simulation = &sim
+				if !s.SimulatedCustomers {
+					cs.Skip = "a simulated customer needs a language model, and none is configured (LLM_BASE_URL)"
+				}
+			}
 			cases = append(cases, cs)
 		}
 	}
@@ -441,7 +596,8 @@ func (s *Server) createRehearsal(c *gin.Context) {
 	}
 	id := uuid.NewString()
 	row := models.Rehearsal{ID: id, WorkspaceID: p.WorkspaceID, Status: models.RehearsalRunning, HandoffVersion: handoff,
-		RoutingVersion: routing, HandoffDigest: handoffDigest, RoutingDigest: routingDigest, Plan: models.NewJSON(models.RehearsalPlan{Scenarios: req.Scenarios, Past: req.Past}),
+		RoutingVersion: routing, HandoffDigest: handoffDigest, RoutingDigest: routingDigest, Config: models.NewJSON(config),
+		Plan:  models.NewJSON(models.RehearsalPlan{Scenarios: req.Scenarios, Past: req.Past}),
 		Total: len(cases), WorkflowID: workflows.RehearsalWorkflowID(p.WorkspaceID, id), CreatedAt: time.Now().UTC()}
 	if err := s.DB.WithContext(c.Request.Context()).Create(&row).Error; err != nil {
 		s.fail(c, err)
@@ -449,7 +605,7 @@ func (s *Server) createRehearsal(c *gin.Context) {
 	}
 	_, err = s.Temporal.ExecuteWorkflow(c.Request.Context(), client.StartWorkflowOptions{ID: row.WorkflowID, TaskQueue: s.TaskQueue},
 		workflows.RehearsalWorkflow, workflows.RehearsalInput{
-			WorkspaceID: p.WorkspaceID, RehearsalID: id, Pins: workflows.RuleVersions{Handoff: handoff, Routing: routing},
+			WorkspaceID: p.WorkspaceID, RehearsalID: id, Pins: pins(row),
 			Cases: cases, Concurrency: req.Concurrency,
 		})
 	if err != nil {
@@ -522,6 +678,7 @@ type rehearsalJSON struct {
 	Status         string                  `json:"status"`
 	HandoffVersion int                     `json:"handoff_version"`
 	RoutingVersion int                     `json:"routing_version"`
+	Configuration  configurationJSON       `json:"configuration"`
 	Plan           models.RehearsalPlan    `json:"plan"`
 	Total          int                     `json:"total"`
 	Done           int                     `json:"done"`
@@ -530,9 +687,44 @@ type rehearsalJSON struct {
 	FinishedAt     *time.Time              `json:"finished_at"`
 }
 
+// configurationJSON is the configuration a rehearsal tried, in words a
+// report can show: each rule set "published" or its version (a draft's
+// marked so), the agent settings and issue types "workspace" or the draft
+// tried, and the content.
+type configurationJSON struct {
+	Handoff       string                     `json:"handoff"`
+	Routing       string                     `json:"routing"`
+	AgentSettings *models.AgentSettingsDraft `json:"agent_settings"`
+	IssueTypes    *models.IssueTypesDraft    `json:"issue_types"`
+	Content       string                     `json:"content"`
+}
+
+func versionTried(v int, digest string) string {
+	switch {
+	case v == 0:
+		return "published"
+	case digest != "":
+		return fmt.Sprintf("draft v%d", v)
+	}
+	return fmt.Sprintf("v%d", v)
+}
+
 func rehearsalOut(r models.Rehearsal, report *models.RehearsalReport) rehearsalJSON {
 	return rehearsalJSON{ID: r.ID, Status: r.Status, HandoffVersion: r.HandoffVersion, RoutingVersion: r.RoutingVersion,
+		Configuration: configurationJSON{Handoff: versionTried(r.HandoffVersion, r.HandoffDigest),
+			Routing: versionTried(r.RoutingVersion, r.RoutingDigest), AgentSettings: r.Config.V.AgentSettings,
+			IssueTypes: r.Config.V.IssueTypes, Content: ContentCurrent},
 		Plan: r.Plan.V, Total: r.Total, Done: r.Done, Report: report, CreatedAt: r.CreatedAt, FinishedAt: r.FinishedAt}
+}
+
+// pins is what a rehearsal's cases run under: its rule set versions, and
+// its stored drafts when it tries any.
+func pins(r models.Rehearsal) workflows.Pins {
+	p := workflows.Pins{RuleVersions: workflows.RuleVersions{Handoff: r.HandoffVersion, Routing: r.RoutingVersion}}
+	if cfg := r.Config.V; cfg.AgentSettings != nil || cfg.IssueTypes != nil {
+		p.Rehearsal = r.ID
+	}
+	return p
 }
 
 func (s *Server) listRehearsals(c *gin.Context) {

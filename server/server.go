@@ -57,6 +57,9 @@ type Server struct {
 	// ActionsAllowPrivate lets an action's test call reach private
 	// addresses (SWITCHBOARD_FETCH_PRIVATE), as the worker's calls do.
 	ActionsAllowPrivate bool
+	// SimulatedCustomers is set when a language model is configured to play
+	// rehearsals' simulated customers; without it they are skipped.
+	SimulatedCustomers bool
 
 	// closed is closed by CloseStreams (see closing).
 	makeClosed, closeOnce sync.Once

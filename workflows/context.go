@@ -41,6 +41,7 @@ func (c *conversation) enrich(ctx workflow.Context, msg CustomerMessage, receive
 		WorkspaceID: c.state.WorkspaceID, ConversationID: c.state.ConversationID,
 		WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, ChannelID: c.state.ChannelID, VerifiedEmail: c.verifiedEmail(),
 		Text: msg.Text, First: t.first, IssueType: c.state.IssueType, ConfigDigest: c.config.digest,
+		Rehearsal: c.rehearsal(),
 	})
 	// Retrieval needs only the message, the channel and the customer's tier
 	// known so far, so it runs alongside LoadContext.
@@ -95,6 +96,15 @@ func (c *conversation) enrich(ctx workflow.Context, msg CustomerMessage, receive
 	return t, nil
 }
 
+// rehearsal is the rehearsal whose configuration a test conversation runs
+// under, "" for the workspace's own.
+func (c *conversation) rehearsal() string {
+	if p := c.in.Pins; p != nil && c.state.Test {
+		return p.Rehearsal
+	}
+	return ""
+}
+
 // applyContext takes the verified contact and the issue type the context
 // found into the state.
 func (c *conversation) applyContext(cx activities.LoadContextResult) {
@@ -143,7 +153,7 @@ func (c *conversation) classify(ctx workflow.Context, msg CustomerMessage, cx ac
 	var a *activities.Activities
 	var res activities.ClassifyIssueResult
 	err = workflow.ExecuteLocalActivity(readOptions(ctx), a.ClassifyIssue, activities.ClassifyIssueInput{
-		WorkspaceID: c.state.WorkspaceID, Text: msg.Text,
+		WorkspaceID: c.state.WorkspaceID, Text: msg.Text, Rehearsal: c.rehearsal(),
 	}).Get(ctx, &res)
 	if err != nil {
 		return false, fmt.Errorf("classify issue: %w", err)

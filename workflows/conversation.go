@@ -88,7 +88,7 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 	// request leaves the conversation to end as it would.
 	waitCtx, _ := workflow.NewDisconnectedContext(ctx)
 
-	if len(c.in.Script) > 0 && c.in.Carried == nil && c.state.Test {
+	if (len(c.in.Script) > 0 || c.in.Simulation != nil) && c.in.Carried == nil && c.state.Test {
 		return c.play(ctx)
 	}
 	maxTurns := c.in.MaxTurnsPerRun
@@ -346,18 +346,26 @@ func readOptions(ctx workflow.Context) workflow.Context {
 	})
 }
 
-// play runs a scripted test conversation: each message a turn, in order,
-// then the end (a rehearsal's case). Nothing else reaches it: its workflow
-// ID is the rehearsal's own.
+// play runs a scripted or simulated test conversation (nextMessage): each
+// message a turn, in order, then the end (a rehearsal's case). Nothing else
+// reaches it: its workflow ID is the rehearsal's own.
 func (c *conversation) play(ctx workflow.Context) (ConversationResult, error) {
 	var replies []AgentReply
-	for _, msg := range c.in.Script[:min(len(c.in.Script), MaxScript)] {
+	var sent []string
+	for {
+		msg, ok, err := c.nextMessage(ctx, sent, replies)
+		if err != nil {
+			return ConversationResult{}, err
+		}
+		if !ok {
+			break
+		}
 		msg.ChannelID = c.state.ChannelID
 		reply, err := c.onCustomerMessage(ctx, msg)
 		if err != nil {
 			return ConversationResult{}, err
 		}
-		replies = append(replies, reply)
+		sent, replies = append(sent, msg.Text), append(replies, reply)
 	}
 	c.closed = true
 	res, err := c.end(ctx)

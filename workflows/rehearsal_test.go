@@ -30,7 +30,7 @@ func rehearsal(t *testing.T, n, concurrency int, cancelAfter time.Duration) (sta
 	env.OnWorkflow(workflows.ConversationWorkflow, mock.Anything, mock.Anything).Return(
 		func(ctx workflow.Context, in workflows.ConversationInput) (workflows.ConversationResult, error) {
 			require.True(t, in.Test, "a case is a test conversation")
-			require.Equal(t, &workflows.RuleVersions{Handoff: 7}, in.Pins)
+			require.Equal(t, &workflows.Pins{RuleVersions: workflows.RuleVersions{Handoff: 7}, Rehearsal: "r1"}, in.Pins)
 			mu.Lock()
 			running++
 			peak = max(peak, running)
@@ -57,7 +57,7 @@ func rehearsal(t *testing.T, n, concurrency int, cancelAfter time.Duration) (sta
 		cases[i] = activities.RehearsalCase{Kind: activities.CaseScenario, Messages: []string{"hi"}, ChannelID: "sandbox", ChannelType: "chat"}
 	}
 	env.ExecuteWorkflow(workflows.RehearsalWorkflow, workflows.RehearsalInput{WorkspaceID: "ws-1", RehearsalID: "r1",
-		Pins: workflows.RuleVersions{Handoff: 7}, Cases: cases, Concurrency: concurrency})
+		Pins: workflows.Pins{RuleVersions: workflows.RuleVersions{Handoff: 7}, Rehearsal: "r1"}, Cases: cases, Concurrency: concurrency})
 	require.True(t, env.IsWorkflowCompleted())
 	return status, judged, peak
 }

@@ -54,12 +54,36 @@ type ConversationInput struct {
 	// Unwritten are the records the previous run had not written to the
 	// read model yet, oldest first; this run writes them before its own.
 	Unwritten []UnwrittenRecord
-	// Pins, in a test conversation, are the rule set versions it runs
-	// under instead of the published ones (a rehearsal's draft).
-	Pins *RuleVersions `json:",omitempty"`
+	// Pins, in a test conversation, are the configuration it runs under
+	// instead of the workspace's (a rehearsal's drafts).
+	Pins *Pins `json:",omitempty"`
 	// Script, in a test conversation, are customer messages it plays one
 	// after another, then it ends (a rehearsal's case).
 	Script []CustomerMessage `json:",omitempty"`
+	// Simulation, in a test conversation, has a language model play the
+	// customer (SimulateCustomer), one message after each reply, then it
+	// ends (a rehearsal's simulated scenario).
+	Simulation *Simulation `json:",omitempty"`
+}
+
+// Pins are what a rehearsal's test conversation runs under: rule set
+// versions, and the rehearsal whose stored configuration (agent settings,
+// issue types) LoadContext and ClassifyIssue read instead of the
+// workspace's. RuleVersions is embedded: its fields cross Temporal at the
+// top level, as before Rehearsal was added.
+type Pins struct {
+	RuleVersions
+	Rehearsal string `json:",omitempty"`
+}
+
+// Simulation is a customer a language model plays in a test conversation.
+type Simulation struct {
+	Persona string
+	Goal    string
+	// MaxTurns bounds the customer's messages (at most MaxScript).
+	MaxTurns int
+	// ContactEmail, when set, is who the customer is, verified.
+	ContactEmail string `json:",omitempty"`
 }
 
 // DeliveryFailed is the argument of SignalDeliveryFailed.
