@@ -274,6 +274,7 @@
       showGaps(gaps);
       showSources(sources);
       showHandoffs(handoffs);
+      loadRehearsals().catch((e) => rstatus(e.message, true));
       status("From " + summary.from.slice(0, 10) + " to " + summary.to.slice(0, 19).replace("T", " ") + " UTC" +
         (summary.channel ? ", channel " + summary.channel : "") + ". Test conversations are not counted.");
     } catch (e) {
@@ -296,6 +297,183 @@
       status(e.message, true);
     }
   }
+
+  // Rehearsals: start one, follow it, read its report.
+  async function send(method, path, body) {
+    const key = sessionStorage.getItem(KEY);
+    if (!key) throw new Error("Enter an admin API key first.");
+    const init = { method, headers: { Authorization: "Bearer " + key }, cache: "no-store", credentials: "omit" };
+    if (body !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    const res = await fetch(path, init);
+    let data = null;
+    try { data = await res.json(); } catch (e) { /* no body */ }
+    if (!res.ok) throw new Error((data && data.error && data.error.message) || res.status + " " + res.statusText);
+    return data;
+  }
+
+  function rstatus(text, isError) {
+    const p = $("report-config");
+    $("rehearsal-report").hidden = false;
+    p.textContent = text;
+    p.className = isError ? "hint error" : "hint";
+  }
+
+  function tried(c) {
+    const parts = ["hand-off rules " + c.handoff, "routing rules " + c.routing];
+    parts.push(c.agent_settings ? "agent settings draft (agent " + c.agent_settings.agent_name + ")" : "saved agent settings");
+    if (c.issue_types) {
+      parts.push(c.issue_types.types ? "issue types draft (" + c.issue_types.types.length + " types)" : "saved issue types");
+      if (c.issue_types.threshold) parts[parts.length - 1] += ", threshold " + c.issue_types.threshold;
+    } else {
+      parts.push("saved issue types");
+    }
+    parts.push(c.content + " content");
+    return parts.join(", ");
+  }
+
+  async function loadRehearsals() {
+    const list = await send("GET", "/v1/rehearsals");
+    const rows = list.rehearsals.map((r) => {
+      const open = el("button", { type: "button", class: "open-report" }, "Report");
+      open.addEventListener("click", () => follow(r.id));
+      return el("tr", { "data-id": r.id }, cell(fmt.date(r.created_at)), cell(tried(r.configuration)), cell(r.status),
+        cell(fmt.n(r.done) + " of " + fmt.n(r.total), "num"), el("td", {}, open));
+    });
+    fill($("rehearsal-list"), rows, "No rehearsals yet.");
+  }
+
+  // outcome describes what a turn did, in a few words.
+  function outcome(o) {
+    if (!o) return el("span", {}, "–");
+    const words = [o.outcome.replace(/_/g, " ")];
+    if (o.rule) words.push("rule " + o.rule);
+    if (o.team) words.push("team " + o.team);
+    if (o.action) words.push("action " + o.action);
+    if (o.cites && o.cites.length) words.push("cites " + o.cites.join(", "));
+    if (o.issue_type) words.push("issue type " + o.issue_type);
+    return el("div", {}, words.join(" · "), el("div", { class: "reply" }, o.reply || ""));
+  }
+
+  function verdict(c) {
+    if (c.skipped) return "skipped: " + c.skipped;
+    if (c.error) return "error: " + c.error;
+    if (c.kind === "scenario") return c.passed ? "passed" : "failed";
+    return c.changed ? "changed" : "same";
+  }
+
+  function caseRows(c) {
+    const label = c.kind === "scenario" ? "Scenario: " + c.name : "Conversation " + c.conversation;
+    const cls = c.kind === "scenario" ? (c.passed ? "passed" : "failed") : (c.changed ? "changed" : "");
+    const turns = c.turns.length ? c.turns : [{ message: "", now: null }];
+    const rows = turns.map((t, i) => {
+      const notes = [].concat(t.failures || [], t.differs || []);
+      if (i === 0) notes.push(...(c.failures || []));
+      if (i === 0 && c.criterion) {
+        notes.push("criterion (judged by the model, apart): " + c.criterion.criterion + " — " +
+          (c.criterion.error ? "no verdict: " + c.criterion.error : (c.criterion.met ? "met" : "not met") + (c.criterion.reason ? ": " + c.criterion.reason : "")));
+      }
+      return el("tr", { class: cls + (i === 0 ? " case-first" : "") },
+        i === 0 ? cell(label) : cell(""),
+        i === 0 ? cell(verdict(c), "verdict") : cell(""),
+        cell(t.message),
+        el("td", { class: "then" }, c.kind === "past" ? outcome(t.then) : ""),
+        el("td", { class: "now" }, t.now ? outcome(t.now) : "–"),
+        el("td", { class: "diff" }, notes.length ? el("ul", {}, ...notes.map((n) => el("li", {}, n))) : ""));
+    });
+    return rows;
+  }
+
+  function showReport(r) {
+    $("rehearsal-report").hidden = false;
+    $("report-title").textContent = "Rehearsal of " + fmt.date(r.created_at) + ": " + r.status;
+    rstatus("Tried: " + tried(r.configuration) + ".");
+    const rep = r.report || { cases: [] };
+    const running = r.status === "running";
+    const cards = [card("Progress", fmt.n(r.done) + " of " + fmt.n(r.total), running ? "running…" : r.status)];
+    if (!running) {
+      cards.push(
+        card("Scenarios passed", fmt.n(rep.passed), fmt.n(rep.failed) + " failed, " + fmt.n(rep.skipped) + " skipped"),
+        card("Past conversations changed", fmt.n(rep.changed), "of " + fmt.n(rep.past_compared) + " compared"),
+        card("Resolution rate", fmt.pct(rep.resolution_rate_now), "then " + fmt.pct(rep.resolution_rate_then)),
+        card("Hand-off rate", fmt.pct(rep.handoff_rate_now), "then " + fmt.pct(rep.handoff_rate_then)),
+      );
+    }
+    $("report-cards").replaceChildren(...cards);
+    fill($("report-cases"), rep.cases.flatMap(caseRows), running ? "No case judged yet." : "No cases.");
+  }
+
+  let following = "";
+  async function follow(id) {
+    following = id;
+    for (;;) {
+      let r;
+      try {
+        r = await send("GET", "/v1/rehearsals/" + encodeURIComponent(id));
+      } catch (e) {
+        rstatus(e.message, true);
+        return;
+      }
+      if (following !== id) return;
+      showReport(r);
+      if (r.status !== "running") break;
+      await new Promise((done) => setTimeout(done, 1000));
+    }
+    loadRehearsals().catch((e) => rstatus(e.message, true));
+  }
+
+  async function startRehearsal() {
+    const body = {
+      handoff_version: $("r-handoff").value,
+      routing_version: $("r-routing").value,
+      scenarios: $("r-scenarios").checked,
+    };
+    if ($("r-past").checked) {
+      const to = new Date(($("to").value || isoDate(new Date())) + "T00:00:00Z");
+      body.past = {
+        from: ($("from").value || isoDate(new Date(to.getTime() - 29 * 86400000))) + "T00:00:00Z",
+        to: new Date(to.getTime() + 86400000).toISOString(),
+        count: Number($("r-count").value),
+      };
+      if ($("channel").value) body.past.channel = $("channel").value;
+    }
+    const settings = $("r-settings").value.trim();
+    if (settings) {
+      try {
+        body.agent_settings = JSON.parse(settings);
+      } catch (e) {
+        rstatus("The agent settings draft is not JSON: " + e.message, true);
+        return;
+      }
+      for (const k of Object.keys(body.agent_settings)) if (k.startsWith("effective_") || k === "updated_at") delete body.agent_settings[k];
+    }
+    $("r-start").disabled = true;
+    try {
+      const r = await send("POST", "/v1/rehearsals", body);
+      await loadRehearsals();
+      follow(r.id);
+    } catch (e) {
+      rstatus("Not started: " + e.message, true);
+    } finally {
+      $("r-start").disabled = false;
+    }
+  }
+
+  $("rehearsal-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    startRehearsal();
+  });
+  $("r-load-settings").addEventListener("click", async () => {
+    try {
+      const s = await send("GET", "/v1/agent/settings");
+      for (const k of Object.keys(s)) if (k.startsWith("effective_") || k === "updated_at") delete s[k];
+      $("r-settings").value = JSON.stringify(s, null, 2);
+    } catch (e) {
+      rstatus(e.message, true);
+    }
+  });
 
   const today = new Date();
   $("to").value = isoDate(today);

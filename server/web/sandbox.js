@@ -165,5 +165,20 @@
     $("end-test").disabled = false;
   });
 
+  $("scenario-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const name = $("scenario-name").value.trim();
+    if (!name) return;
+    $("save-scenario").disabled = true;
+    const r = await sb.api(key, "POST", "/v1/scenarios/from-conversation", { conversation_id: conversationID, name });
+    $("save-scenario").disabled = false;
+    if (r.status === 201) {
+      $("scenario-status").textContent = "Saved scenario “" + r.body.name + "” with " + r.body.turns.length + " turns.";
+      $("scenario-name").value = "";
+    } else {
+      $("scenario-status").textContent = "Not saved: " + sb.errorText(r);
+    }
+  });
+
   sb.keyForm("sb.sandbox.key", check, start);
 })();
