@@ -76,3 +76,34 @@ func TestCancelledRehearsalStopsAndSaysSo(t *testing.T) {
 	require.Equal(t, models.RehearsalCancelled, status)
 	require.Less(t, judged, 10, "the cases not run are not judged")
 }
+
+// A case to skip (a simulated customer without a language model) starts no
+// conversation: it is judged at once, with its reason.
+func TestSkippedCaseRunsNoConversation(t *testing.T) {
+	t.Parallel()
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestWorkflowEnvironment()
+	var a *activities.Activities
+	env.RegisterActivity(a)
+	env.RegisterWorkflow(workflows.ConversationWorkflow)
+	started := 0
+	env.OnWorkflow(workflows.ConversationWorkflow, mock.Anything, mock.Anything).Return(
+		func(workflow.Context, workflows.ConversationInput) (workflows.ConversationResult, error) {
+			started++
+			return workflows.ConversationResult{}, nil
+		})
+	var judged []activities.JudgeCaseInput
+	env.OnActivity(a.JudgeCase, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.JudgeCaseInput) error {
+		judged = append(judged, in)
+		return nil
+	})
+	env.OnActivity(a.FinishRehearsal, mock.Anything, mock.Anything).Return(nil)
+	env.ExecuteWorkflow(workflows.RehearsalWorkflow, workflows.RehearsalInput{WorkspaceID: "ws-1", RehearsalID: "r1",
+		Cases: []activities.RehearsalCase{{Kind: activities.CaseScenario, Name: "simulated",
+			Simulation: &models.Simulation{Persona: "p", Goal: "g"}, Skip: "no language model"}}})
+	require.True(t, env.IsWorkflowCompleted())
+	require.NoError(t, env.GetWorkflowError())
+	require.Zero(t, started)
+	require.Len(t, judged, 1)
+	require.Equal(t, "no language model", judged[0].Case.Skip)
+}
