@@ -42,7 +42,7 @@ func rehearsedConfig(db *gorm.DB, workspaceID, rehearsalID string, cfg *workspac
 			}
 		} else if len(d.EnabledActions) > 0 {
 			var rows []models.Action
-			if err := db.Where("workspace_id = ? AND name IN ?", workspaceID, d.EnabledActions).Find(&rows).Error; err != nil {
+			if err := db.Where("workspace_id = ? AND action IN ?", workspaceID, d.EnabledActions).Find(&rows).Error; err != nil {
 				return nil, fmt.Errorf("load the draft's actions: %w", err)
 			}
 			for _, row := range rows {

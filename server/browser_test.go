@@ -292,3 +292,55 @@ func TestBrowserDashboardShowsKnowledgeGapsWithTheirReasons(t *testing.T) {
 	p.waitText("#gaps tbody tr", "1 handed off, 1 not answered", 10*time.Second)
 	p.waitText("#gaps tbody tr", "Can you engrave my name on it?", time.Second)
 }
+
+// TestBrowserSandboxScenarioAndRehearsalView: a sandbox conversation is
+// saved as a scenario; on the dashboard an admin starts a rehearsal of a
+// draft rule that hands off shipping questions, follows it to its end, and
+// reads the report: the scenario it breaks failed, and the past
+// conversation about shipping changed, then and now side by side.
+func TestBrowserSandboxScenarioAndRehearsalView(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	browser := newBrowser(t)
+
+	sandbox := newPage(t, browser, "sandbox", false)
+	signIn(sandbox, app.URL+"/sandbox", app.Keys.Admin)
+	sandbox.do(chromedp.WaitVisible(chromedp.CSS("#message")))
+	say(sandbox, "How long does shipping take?")
+	sandbox.waitText(".turn-details .used-sources a", "Shipping times and costs", 30*time.Second)
+	sandbox.do(
+		chromedp.SendKeys(chromedp.CSS("#scenario-name"), "Shipping stays with the agent"),
+		chromedp.Click(chromedp.CSS("#save-scenario")),
+	)
+	sandbox.waitText("#scenario-status", "Saved scenario", 10*time.Second)
+	var scenario models.Scenario
+	require.NoError(t, app.DB.Where("name = ?", "Shipping stays with the agent").Take(&scenario).Error)
+	require.Len(t, scenario.Turns.V, 1)
+	require.Equal(t, false, *scenario.Turns.V[0].Expect.HandedOff)
+
+	r := do(t, "POST", app.URL+"/v1/conversations/conv-ship/messages", app.Keys.Widget,
+		[]byte(`{"id":"m1","text":"What does express shipping cost?"}`))
+	require.Equal(t, 200, r.Status, r.Raw)
+	body, _ := json.Marshal(map[string]any{"name": "Shipping goes to a person", "priority": 1, "enabled": true,
+		"condition": `containsAny(conversation.text, ["shipping"])`, "mode": "transfer_now", "team": "support", "message": "A person will help."})
+	r = do(t, "POST", app.URL+"/v1/rules/handoff/draft/rules", app.Keys.Admin, body)
+	require.Equal(t, 201, r.Status, r.Raw)
+
+	dash := newPage(t, browser, "dashboard", true)
+	signIn(dash, app.URL+"/admin/dashboard", app.Keys.Admin)
+	dash.waitText("#rehearsal-list tbody", "No rehearsals yet.", 10*time.Second)
+	dash.do(
+		chromedp.SetValue(chromedp.CSS("#r-handoff"), "draft"),
+		chromedp.Click(chromedp.CSS("#r-past")),
+		chromedp.Click(chromedp.CSS("#r-start")),
+	)
+	dash.waitText("#report-title", "done", 90*time.Second)
+	dash.waitText("#report-config", "hand-off rules draft v", time.Second)
+	dash.waitText("#report-cases tr.failed", "Shipping stays with the agent", time.Second)
+	dash.waitText("#report-cases tr.failed .diff", "expected handed_off false, got true", time.Second)
+	dash.waitText("#report-cases tr.changed", "conv-ship", time.Second)
+	dash.waitText("#report-cases tr.changed td.then", "answered", time.Second)
+	dash.waitText("#report-cases tr.changed td.now", "handed off · rule Shipping goes to a person", time.Second)
+	dash.waitText("#report-cards", "Past conversations changed", time.Second)
+	dash.waitText("#rehearsal-list tbody tr", "done", 10*time.Second)
+}

@@ -415,7 +415,7 @@ func (s *Server) rehearsalConfig(c *gin.Context, req rehearsalRequest) (models.R
 			for i, name := range *d.EnabledActions {
 				var n int64
 				if err := s.DB.WithContext(c.Request.Context()).Model(&models.Action{}).
-					Where("workspace_id = ? AND name = ?", ws, name).Count(&n).Error; err != nil {
+					Where("workspace_id = ? AND action = ?", ws, name).Count(&n).Error; err != nil {
 					return out, err
 				}
 				if n == 0 {

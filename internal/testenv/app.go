@@ -18,6 +18,7 @@ import (
 	"github.com/switchboardhq/switchboard/codec"
 	"github.com/switchboardhq/switchboard/demo"
 	"github.com/switchboardhq/switchboard/knowledge"
+	"github.com/switchboardhq/switchboard/rehearse"
 	"github.com/switchboardhq/switchboard/sealed"
 	"github.com/switchboardhq/switchboard/server"
 	"github.com/switchboardhq/switchboard/worker"
@@ -50,6 +51,9 @@ type AppOptions struct {
 	Generator answer.Generator
 	// Agent, when set, is the model that runs each turn with tools.
 	Agent answer.Agent
+	// Customer, when set, is the model that plays rehearsals' simulated
+	// customers (skipped without one).
+	Customer rehearse.Customer
 	// MaxBodyBytes defaults to 1 MiB.
 	MaxBodyBytes int64
 	// NoWorker leaves the worker to the test (for example a real
@@ -123,6 +127,7 @@ func NewApp(t *testing.T, o AppOptions) *App {
 			search = o.WorkerKnowledge
 		}
 		w := worker.New(c, a.TaskQueue, &activities.Activities{DB: a.DB, Knowledge: search, Generator: o.Generator, Secrets: a.Secrets, Agent: o.Agent})
+		w.RegisterActivity(&activities.Simulator{DB: a.DB, Customer: o.Customer})
 		if err := w.Start(); err != nil {
 			t.Fatalf("start worker: %v", err)
 		}
@@ -130,7 +135,7 @@ func NewApp(t *testing.T, o AppOptions) *App {
 	}
 	srv := &server.Server{
 		DB: a.DB, Temporal: c, Knowledge: a.Knowledge, TaskQueue: a.TaskQueue,
-		MaxBodyBytes: o.MaxBodyBytes, Log: quiet, Secrets: a.Secrets,
+		MaxBodyBytes: o.MaxBodyBytes, Log: quiet, Secrets: a.Secrets, SimulatedCustomers: o.Customer != nil,
 	}
 	if o.Codec != nil {
 		srv.Codec = codec.NewServer(o.Codec, codec.ServerOptions{AllowOrigins: o.CodecOrigins})
