@@ -26,3 +26,17 @@ func (d *Deps) Dispatcher() *delivery.Dispatcher {
 		Interval: d.cfg.Delivery.PollInterval, Log: d.log.With("component", "outbox"),
 	}
 }
+
+// Mailboxes are the IMAP polling activities: each email read goes into its
+// conversation through the API's own path (server.Server.AcceptEmail).
+func (d *Deps) Mailboxes() *delivery.MailboxActivities {
+	return &delivery.MailboxActivities{DB: d.DB, Secrets: d.Secrets, Accept: d.server().AcceptEmail}
+}
+
+// MailboxPollers keep a poller running for each email channel with an
+// IMAP mailbox.
+func (d *Deps) MailboxPollers() *delivery.MailboxPollers {
+	return &delivery.MailboxPollers{
+		DB: d.DB, Temporal: d.Temporal, TaskQueue: d.cfg.TaskQueue, Log: d.log.With("component", "imap"),
+	}
+}

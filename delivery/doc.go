@@ -12,6 +12,9 @@
 //
 // The package also reads what providers send: raw RFC 5322 emails
 // (ParseEmail) and the Cloud API's webhooks (ParseWhatsAppWebhook,
-// VerifyWhatsAppSignature). It must not import workflows or server: the
-// API feeds parsed messages into the conversation itself.
+// VerifyWhatsAppSignature), and polls the email channels' IMAP mailboxes
+// (PollMailboxWorkflow, one per channel), handing each email read to an
+// AcceptEmailFunc: the API server's own raw-email path, wired in by the
+// app. It must not import server: the API feeds parsed messages into the
+// conversation itself.
 package delivery

@@ -60,7 +60,71 @@ type ChannelProvider struct {
 	// ("" = such replies fail and the conversation needs a rep).
 	WhatsAppTemplate         string `gorm:"column:whatsapp_template;size:512"`
 	WhatsAppTemplateLanguage string `gorm:"column:whatsapp_template_language;size:16"`
-	UpdatedAt                time.Time
+	// IMAPHost ("" = the channel reads no mailbox), IMAPPort, IMAPTLS
+	// (IMAPImplicitTLS, IMAPStartTLS or IMAPNoTLS), IMAPUsername and
+	// IMAPPassword (sealed for IMAPPasswordPurpose) are the IMAP mailbox
+	// an email channel polls for its customers' emails: IMAPMailbox
+	// ("INBOX") every IMAPPollSeconds. IMAPPaused keeps the settings
+	// without polling.
+	IMAPHost        string `gorm:"column:imap_host;size:255"`
+	IMAPPort        int    `gorm:"column:imap_port;not null;default:0"`
+	IMAPTLS         string `gorm:"column:imap_tls;size:16"`
+	IMAPUsername    string `gorm:"column:imap_username;size:255"`
+	IMAPPassword    string `gorm:"column:imap_password;type:text"`
+	IMAPMailbox     string `gorm:"column:imap_mailbox;size:255"`
+	IMAPPollSeconds int    `gorm:"column:imap_poll_seconds;not null;default:0"`
+	IMAPPaused      bool   `gorm:"column:imap_paused;not null;default:false"`
+	UpdatedAt       time.Time
+}
+
+// How an email channel's IMAP connection is secured (ChannelProvider.IMAPTLS).
+const (
+	// IMAPImplicitTLS speaks TLS from the first byte (port 993).
+	IMAPImplicitTLS = "tls"
+	// IMAPStartTLS upgrades a plain connection (port 143) and refuses a
+	// server that does not offer STARTTLS.
+	IMAPStartTLS = "starttls"
+	// IMAPNoTLS reads in the clear: only for a server on the loopback
+	// interface.
+	IMAPNoTLS = "none"
+)
+
+// IMAPPasswordPurpose is the sealing purpose of a channel's IMAP password.
+func IMAPPasswordPurpose(channelID string) string { return "imap-password:" + channelID }
+
+// IMAPMailbox is how the polling of an email channel's IMAP mailbox is
+// going: where it has read to, and its last error, for the API. Every UID
+// up to LastUID of the mailbox of UIDValidity has been read (or left unread
+// on purpose, counted in Skipped); when the mailbox's UIDVALIDITY or Source
+// changes, reading starts again from its unread messages, and the emails'
+// Message-IDs keep those read before from becoming messages twice.
+type IMAPMailbox struct {
+	ChannelID   string `gorm:"primaryKey;size:36"`
+	WorkspaceID string `gorm:"not null;index;size:36"`
+	// Source is the server, user and mailbox the UIDs are of
+	// ("host:port/user/mailbox").
+	Source      string `gorm:"type:text"`
+	UIDValidity int64  `gorm:"column:uid_validity;not null;default:0"`
+	// Baseline is the mailbox's highest UID when it was first read: an
+	// earlier message already read (\Seen) then is old mail, never taken.
+	Baseline int64 `gorm:"not null;default:0"`
+	LastUID  int64 `gorm:"column:last_uid;not null;default:0"`
+	// Accepted, Ignored (automatic replies and bounces) and Skipped
+	// (unreadable or too large: left unread in the mailbox) count the
+	// messages read.
+	Accepted int64 `gorm:"not null;default:0"`
+	Ignored  int64 `gorm:"not null;default:0"`
+	Skipped  int64 `gorm:"not null;default:0"`
+	// LastSkipped says which message was last left unread, and why.
+	LastSkipped string `gorm:"type:text"`
+	// LastError is the last poll's failure ("" after a poll that went
+	// through); Failures counts the failed polls since the last good one.
+	LastError     string `gorm:"type:text"`
+	LastErrorAt   *time.Time
+	Failures      int `gorm:"not null;default:0"`
+	LastPollAt    *time.Time
+	LastSuccessAt *time.Time
+	UpdatedAt     time.Time
 }
 
 // SMTPPasswordPurpose is the sealing purpose of a channel's SMTP password.
@@ -98,5 +162,5 @@ type EmailThread struct {
 
 // deliveryModels lists the models of outbound delivery.
 func deliveryModels() []any {
-	return []any{&ChannelProvider{}, &EmailThread{}}
+	return []any{&ChannelProvider{}, &EmailThread{}, &IMAPMailbox{}}
 }

@@ -48,12 +48,7 @@ func (s *Server) inboundEmail(c *gin.Context) {
 		s.fail(c, apperr.Errorf(apperr.EINVALID, "body: could not be read"))
 		return
 	}
-	email, err := delivery.ParseEmail(raw)
-	var invalid *delivery.InvalidError
-	if errors.As(err, &invalid) {
-		s.fail(c, apperr.Invalid(invalid.Field, invalid.Reason))
-		return
-	}
+	email, resp, err := s.receiveEmail(ctx, ch.Channel, raw)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -62,22 +57,59 @@ func (s *Server) inboundEmail(c *gin.Context) {
 		c.JSON(http.StatusAccepted, gin.H{"ignored": true, "reason": email.AutoReply, "message_id": email.MessageID})
 		return
 	}
+	c.JSON(http.StatusOK, resp)
+}
+
+// receiveEmail takes a raw email sent to an email channel into its
+// conversation: the path of the raw-email route and of the channel's
+// polled IMAP mailbox. An automatic email (email.AutoReply) is ignored and
+// stores nothing. The same email taken twice is one message (its
+// Message-ID).
+func (s *Server) receiveEmail(ctx context.Context, ch models.Channel, raw []byte) (delivery.InboundEmail, inboundResponse, error) {
+	email, err := delivery.ParseEmail(raw)
+	var invalid *delivery.InvalidError
+	if errors.As(err, &invalid) {
+		return email, inboundResponse{}, apperr.Invalid(invalid.Field, invalid.Reason)
+	}
+	if err != nil || email.AutoReply != "" {
+		return email, inboundResponse{}, err
+	}
 	if len(email.MessageID) > maxProviderMessageID {
-		s.fail(c, apperr.Invalid("Message-ID", "longer than 998 characters"))
-		return
+		return email, inboundResponse{}, apperr.Invalid("Message-ID", "longer than 998 characters")
 	}
 	convID, err := s.emailConversation(ctx, ch.ID, email.Thread)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return email, inboundResponse{}, err
 	}
 	in := inboundMessage{MessageID: email.MessageID, From: email.From.Address, Name: email.From.Name, Subject: email.Subject, Text: email.Text}
-	resp, err := s.receiveInbound(ctx, ch.Channel, in, inboundThread{ConversationID: convID, Addresses: email.Addresses})
+	resp, err := s.receiveInbound(ctx, ch, in, inboundThread{ConversationID: convID, Addresses: email.Addresses})
+	return email, resp, err
+}
+
+// AcceptEmail takes a raw email read from an email channel's IMAP mailbox
+// into its conversation, as the raw-email route takes a posted one (the
+// worker's delivery.MailboxActivities call it). An email that can never be
+// taken (unreadable, no text, refused by the conversation) is a
+// *delivery.InvalidError; other errors (a limit, Temporal or the database
+// down) may pass on retry.
+func (s *Server) AcceptEmail(ctx context.Context, channelID string, raw []byte) (delivery.AcceptedEmail, error) {
+	ch, err := s.webhookChannel(ctx, channelID, models.ChannelEmail)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return delivery.AcceptedEmail{}, err
 	}
-	c.JSON(http.StatusOK, resp)
+	email, resp, err := s.receiveEmail(ctx, ch.Channel, raw)
+	switch apperr.Code(err) {
+	case apperr.EINVALID, apperr.ETOOLARGE, apperr.EUNPROCESSABLE, apperr.EFORBIDDEN:
+		field, reason, ok := strings.Cut(apperr.Message(err), ": ")
+		if !ok {
+			field, reason = "email", apperr.Message(err)
+		}
+		return delivery.AcceptedEmail{}, &delivery.InvalidError{Field: field, Reason: reason}
+	}
+	if err != nil {
+		return delivery.AcceptedEmail{}, err
+	}
+	return delivery.AcceptedEmail{MessageID: email.MessageID, ConversationID: resp.ConversationID, Ignored: email.AutoReply}, nil
 }
 
 // webhookChannelRow is an email or whatsapp channel with its webhook

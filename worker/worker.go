@@ -18,6 +18,7 @@ type Option func(*options)
 type options struct {
 	sources  *activities.Sources
 	delivery *delivery.Activities
+	mailbox  *delivery.MailboxActivities
 	tuning   sdkworker.Options
 }
 
@@ -32,6 +33,12 @@ func WithTuning(t sdkworker.Options) Option {
 // delivery fails).
 func WithDelivery(d *delivery.Activities) Option {
 	return func(o *options) { o.delivery = d }
+}
+
+// WithMailboxes registers these IMAP polling activities instead of the
+// default ones (acts' database and no inbound path: every poll fails).
+func WithMailboxes(m *delivery.MailboxActivities) Option {
+	return func(o *options) { o.mailbox = m }
 }
 
 // WithSources registers these content-source sync activities instead of the
@@ -54,6 +61,9 @@ func New(c client.Client, taskQueue string, acts *activities.Activities, opts ..
 	if o.delivery == nil {
 		o.delivery = &delivery.Activities{DB: acts.DB}
 	}
+	if o.mailbox == nil {
+		o.mailbox = &delivery.MailboxActivities{DB: acts.DB}
+	}
 	w := sdkworker.New(c, taskQueue, o.tuning)
 	w.RegisterWorkflow(workflows.ConversationWorkflow)
 	w.RegisterWorkflow(workflows.SyncSourceWorkflow)
@@ -62,5 +72,7 @@ func New(c client.Client, taskQueue string, acts *activities.Activities, opts ..
 	w.RegisterActivity(o.sources)
 	w.RegisterWorkflow(delivery.DeliverOutboxWorkflow)
 	w.RegisterActivity(o.delivery)
+	w.RegisterWorkflow(delivery.PollMailboxWorkflow)
+	w.RegisterActivity(o.mailbox)
 	return w
 }
