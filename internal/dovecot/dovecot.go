@@ -169,7 +169,9 @@ service imap-login {
 		cmd = exec.Command(bin, "-F", "-c", confPath)
 		cmd.Stdout, cmd.Stderr = &out, &out
 		// Its own process group: the cleanup stops Dovecot's children too.
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		// A test binary that dies without its cleanups (a panic) takes
+		// Dovecot with it.
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
 		if err := cmd.Start(); err != nil {
 			fail(t, s, "start dovecot: %v", err)
 		}
