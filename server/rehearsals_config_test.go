@@ -161,7 +161,8 @@ func TestRehearsalOfDraftConfigurations(t *testing.T) {
 			map[string]any{"message": "I want to talk to a human", "expect": map[string]any{"handed_off": true, "team": "support"}}}},
 		{"name": "A return is a dry run", "contact_email": "ada@example.com", "turns": []any{
 			map[string]any{"message": "I want to return order SP-1002"},
-			map[string]any{"message": "yes"}}},
+			map[string]any{"message": "yes", "expect": map[string]any{"action": "start_return",
+				"action_inputs": map[string]any{"order_number": "SP-1002"}, "contains": []any{"Nothing was changed"}}}}},
 	} {
 		r := b.post("/v1/scenarios", s)
 		require.Equal(t, http.StatusCreated, r.Status, r.Raw)
