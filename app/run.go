@@ -60,12 +60,15 @@ func RunWorker(ctx context.Context, cfg config.Config) error {
 		sdkworker.SetStickyWorkflowCacheSize(n)
 	}
 	w := worker.New(d.Temporal, cfg.TaskQueue, d.Activities(), worker.WithSources(d.Sources()),
-		worker.WithDelivery(d.Delivery()), worker.WithTuning(workerOptions(cfg)))
+		worker.WithDelivery(d.Delivery()), worker.WithMailboxes(d.Mailboxes()), worker.WithTuning(workerOptions(cfg)))
+	// Rehearsals' simulated customers, played by the configured model.
+	w.RegisterActivity(d.Simulator())
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	defer w.Stop()
 	go d.Dispatcher().Run(ctx)
+	go d.MailboxPollers().Run(ctx)
 	log.Info("switchboard worker polling", "task_queue", cfg.TaskQueue, "namespace", cfg.TemporalNamespace)
 	select {
 	case <-ctx.Done():
