@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/switchboardhq/switchboard/issuetypes"
 	"github.com/switchboardhq/switchboard/knowledge"
 	"github.com/switchboardhq/switchboard/models"
+	"github.com/switchboardhq/switchboard/replystream"
 	"github.com/switchboardhq/switchboard/rules"
 	"github.com/switchboardhq/switchboard/sealed"
 )
@@ -39,6 +41,9 @@ type Activities struct {
 	// (SWITCHBOARD_FETCH_PRIVATE, development); otherwise only the hosts on
 	// the workspace's allow-list may be private.
 	ActionsAllowPrivate bool
+	// Replies carries the model's reply, as it writes it, to the customer
+	// waiting on the API (no streaming when nil).
+	Replies *replystream.Hub
 
 	configs configCache
 }
@@ -201,6 +206,9 @@ type AgentStepInput struct {
 	Question     string
 	Steps        []answer.Exchange
 	Tools        []answer.Tool
+	// Stream is the reply stream the step's text goes to as the model
+	// writes it (replystream.Key); "" for none.
+	Stream string `json:",omitempty"`
 }
 
 // AgentStep asks the model for the turn's next step: tool calls, or the
@@ -210,7 +218,16 @@ func (a *Activities) AgentStep(ctx context.Context, in AgentStepInput) (answer.S
 	if a.Agent == nil {
 		return answer.Step{}, temporal.NewNonRetryableApplicationError("no model is configured", "NoModel", nil)
 	}
-	return a.Agent.Step(ctx, answer.StepRequest{
+	req := answer.StepRequest{
 		Instructions: in.Instructions, History: in.History, Question: in.Question, Steps: in.Steps, Tools: in.Tools,
-	})
+	}
+	if a.Replies != nil && in.Stream != "" {
+		w := replystream.NewWriter(a.Replies, in.Stream)
+		req.Stream = func(text string) {
+			if err := w.Write(ctx, text); err != nil {
+				activity.GetLogger(ctx).Warn("reply stream", "error", err)
+			}
+		}
+	}
+	return a.Agent.Step(ctx, req)
 }

@@ -95,26 +95,12 @@ func RunHTTP(ctx context.Context, cfg config.Config, out io.Writer, o HTTPOption
 			return err
 		}
 		defer d.Close()
-		queue := "switchboard-bench-http-" + runID()
-		w := worker.New(d.Temporal, queue, d.Activities())
-		if err := w.Start(); err != nil {
-			return fmt.Errorf("start worker: %w", err)
-		}
-		defer w.Stop()
-		// The bench is one client address and one key: the abuse limits
-		// would measure themselves.
-		unlimited := 1 << 30
-		srv := &server.Server{DB: d.DB, Temporal: d.Temporal, Knowledge: d.Knowledge, TaskQueue: queue, Log: app.Logger(cfg),
-			MaxBodyBytes: cfg.MaxBodyBytes, Limits: config.Limits{KeyMessages: unlimited, KeyConversations: unlimited,
-				AddressMessages: unlimited, AddressConversations: unlimited, ConversationMessages: unlimited, EventStreams: 10}}
-		l, err := net.Listen("tcp", "127.0.0.1:0")
+		url, stop, err := ownAPI(d, cfg, "switchboard-bench-http-"+runID())
 		if err != nil {
 			return err
 		}
-		hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
-		go hs.Serve(l)
-		defer hs.Close()
-		o.URL, o.Key = "http://"+l.Addr().String(), keys.Widget
+		defer stop()
+		o.URL, o.Key = url, keys.Widget
 		report.URL = o.URL + " (in-process)"
 		report.Database = cfg.EffectiveDatabaseURL()
 		if kind, _, err := config.ParseDatabaseURL(cfg.EffectiveDatabaseURL()); err == nil {
@@ -216,4 +202,27 @@ func postMessage(ctx context.Context, client *http.Client, url, key, conv, id, t
 		return d, fmt.Errorf("HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(raw))
 	}
 	return d, nil
+}
+
+// ownAPI runs a worker on queue and the API on a local port, on d's
+// connections, for a bench: it returns the API's URL and what stops both.
+// The bench is one client address and one key, so the abuse limits are
+// lifted: they would measure themselves.
+func ownAPI(d *app.Deps, cfg config.Config, queue string) (url string, stop func(), err error) {
+	w := worker.New(d.Temporal, queue, d.Activities())
+	if err := w.Start(); err != nil {
+		return "", nil, fmt.Errorf("start worker: %w", err)
+	}
+	unlimited := 1 << 30
+	srv := &server.Server{DB: d.DB, Temporal: d.Temporal, Knowledge: d.Knowledge, TaskQueue: queue, Log: app.Logger(cfg),
+		MaxBodyBytes: cfg.MaxBodyBytes, Replies: d.Replies, Limits: config.Limits{KeyMessages: unlimited, KeyConversations: unlimited,
+			AddressMessages: unlimited, AddressConversations: unlimited, ConversationMessages: unlimited, EventStreams: 10}}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		w.Stop()
+		return "", nil, err
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(l)
+	return "http://" + l.Addr().String(), func() { hs.Close(); w.Stop() }, nil
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/switchboardhq/switchboard/config"
 	"github.com/switchboardhq/switchboard/issuetypes"
 	"github.com/switchboardhq/switchboard/knowledge"
+	"github.com/switchboardhq/switchboard/replystream"
 	"github.com/switchboardhq/switchboard/sealed"
 )
 
@@ -57,6 +58,10 @@ type Server struct {
 	// ActionsAllowPrivate lets an action's test call reach private
 	// addresses (SWITCHBOARD_FETCH_PRIVATE), as the worker's calls do.
 	ActionsAllowPrivate bool
+	// Replies brings the model's reply, as it is written, to a customer
+	// who asks for it as a stream (Accept: text/event-stream); without it
+	// the stream carries the final reply only.
+	Replies *replystream.Hub
 
 	// closed is closed by CloseStreams (see closing).
 	makeClosed, closeOnce sync.Once
@@ -251,10 +256,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 	if code == apperr.EINTERNAL {
 		s.Log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "request_id", requestID(c), "err", err)
 	}
-	status, ok := statusOf[code]
-	if !ok {
-		status = http.StatusInternalServerError
-	}
+	status := statusFor(code)
 	var limited *limitError
 	if errors.As(err, &limited) {
 		c.Header("Retry-After", strconv.Itoa(limited.retryAfterSeconds()))
