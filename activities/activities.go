@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
@@ -75,6 +76,11 @@ type RetrieveInput struct {
 	// Offline asks for the extractive reply even when a model is
 	// configured: the fallback of a turn whose model failed.
 	Offline bool `json:",omitempty"`
+	// VerifiedEmail, when Tier is not known yet (a conversation's first
+	// turn, searched alongside LoadContext), is the email the customer
+	// proved: Retrieve reads the contact's tier itself and searches for it
+	// (RetrieveResult.Tier).
+	VerifiedEmail string `json:",omitempty"`
 }
 
 // RetrieveResult lists passages, best first, and the reply written from
@@ -85,6 +91,9 @@ type RetrieveInput struct {
 type RetrieveResult struct {
 	Passages []Passage
 	Answer   *GenerateResult `json:",omitempty"`
+	// Tier is the customer tier the search was for, when Retrieve read it
+	// (RetrieveInput.VerifiedEmail).
+	Tier string `json:",omitempty"`
 }
 
 // Retrieve searches the workspace's knowledge the conversation may be
@@ -94,6 +103,16 @@ func (a *Activities) Retrieve(ctx context.Context, in RetrieveInput) (RetrieveRe
 	if limit <= 0 {
 		limit = 5
 	}
+	var tier string
+	if in.Tier == "" && in.VerifiedEmail != "" {
+		err := a.DB.WithContext(ctx).Model(&models.Contact{}).Select("tier").
+			Where("workspace_id = ? AND email = ?", in.WorkspaceID, strings.ToLower(in.VerifiedEmail)).
+			Limit(1).Scan(&tier).Error
+		if err != nil {
+			return RetrieveResult{}, fmt.Errorf("contact tier: %w", err)
+		}
+		in.Tier = tier
+	}
 	hits, err := a.Knowledge.SearchWith(ctx, knowledge.SearchRequest{
 		WorkspaceID: in.WorkspaceID, Query: in.Query, Limit: limit,
 		Reader: &knowledge.Reader{Channel: in.Channel, Tier: in.Tier},
@@ -101,7 +120,7 @@ func (a *Activities) Retrieve(ctx context.Context, in RetrieveInput) (RetrieveRe
 	if err != nil {
 		return RetrieveResult{}, err
 	}
-	out := RetrieveResult{Passages: make([]Passage, len(hits))}
+	out := RetrieveResult{Passages: make([]Passage, len(hits)), Tier: tier}
 	for i, h := range hits {
 		out.Passages[i] = Passage{
 			SourceID: h.SourceID, Title: h.Title, URL: h.URL,
