@@ -37,7 +37,7 @@ type turnContext struct {
 func (c *conversation) enrich(ctx workflow.Context, msg CustomerMessage, received time.Time) (turnContext, error) {
 	var a *activities.Activities
 	t := turnContext{first: !c.state.Pinned}
-	oneStep := oneTaskTurns(ctx)
+	oneStep := c.in.Revision >= RevisionOneTaskTurns
 	loaded := workflow.ExecuteLocalActivity(readOptions(ctx), a.LoadContext, activities.LoadContextInput{
 		WorkspaceID: c.state.WorkspaceID, ConversationID: c.state.ConversationID,
 		WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, ChannelID: c.state.ChannelID, VerifiedEmail: c.verifiedEmail(),

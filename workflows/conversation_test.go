@@ -417,6 +417,9 @@ func (b *testBundle) query(delay time.Duration) *workflows.ConversationState {
 
 func (b *testBundle) run(t *testing.T, in workflows.ConversationInput) workflows.ConversationResult {
 	t.Helper()
+	if in.Revision == 0 {
+		in.Revision = workflows.CurrentRevision // as the API starts a conversation
+	}
 	b.env.ExecuteWorkflow(workflows.ConversationWorkflow, in)
 	require.True(t, b.env.IsWorkflowCompleted())
 	require.NoError(t, b.env.GetWorkflowError())

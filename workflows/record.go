@@ -104,20 +104,6 @@ func (c *conversation) take(ctx workflow.Context) activities.RecordTurnInput {
 	}
 }
 
-// versionOneTaskTurns marks the runs whose turns take fewer steps: the
-// message is classified within LoadContext, the first turn's search reads
-// the verified customer's tier itself, and the first record is written by a
-// local activity, all within the workflow task that replies. Runs started
-// before issue ClassifyIssue and the first record as steps of their own,
-// and search again once LoadContext found the tier.
-const versionOneTaskTurns = "one-task-turns"
-
-// oneTaskTurns reports whether this run takes the turn's fewer steps
-// (versionOneTaskTurns).
-func oneTaskTurns(ctx workflow.Context) bool {
-	return workflow.GetVersion(ctx, versionOneTaskTurns, workflow.DefaultVersion, 1) == 1
-}
-
 // commit writes the step's record (queued: the reply does not wait for it)
 // and then notifies team of a handoff in it.
 func (c *conversation) commit(ctx workflow.Context, team decide.Team) error {
@@ -136,7 +122,7 @@ func (c *conversation) commit(ctx workflow.Context, team decide.Team) error {
 	c.state.Recorded = true
 	var a *activities.Activities
 	var err error
-	if !oneTaskTurns(ctx) {
+	if c.in.Revision < RevisionOneTaskTurns {
 		fctx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 			StartToCloseTimeout:    10 * time.Second,
 			ScheduleToCloseTimeout: 20 * time.Second,
