@@ -2,7 +2,7 @@
 GO  ?= go
 BIN := bin/switchboard
 
-.PHONY: all build tools dev test lint bench bench-retrieval eval vet clean
+.PHONY: all build tools dev test lint bench bench-idle bench-stream bench-retrieval eval vet clean
 
 all: build
 
@@ -34,6 +34,17 @@ lint: tools
 # a missed target).
 bench: tools
 	./$(BIN) stack -- sh -c 'TEMPORAL_ADDRESS=$$SWITCHBOARD_TEST_TEMPORAL_ADDRESS WEAVIATE_URL=$$SWITCHBOARD_TEST_WEAVIATE_URL WEAVIATE_GRPC_ADDRESS=$$SWITCHBOARD_TEST_WEAVIATE_GRPC_ADDRESS DATABASE_URL=$$SWITCHBOARD_TEST_DATABASE_URL ./$(BIN) bench'
+
+# Streamed replies through the API and the worker (PostgreSQL's NOTIFY
+# between them), the model played by a scripted chat-completions server with
+# a fixed delay: what streaming adds to the model's time to first token.
+bench-stream: tools
+	./$(BIN) stack -- sh -c 'TEMPORAL_ADDRESS=$$SWITCHBOARD_TEST_TEMPORAL_ADDRESS WEAVIATE_URL=$$SWITCHBOARD_TEST_WEAVIATE_URL WEAVIATE_GRPC_ADDRESS=$$SWITCHBOARD_TEST_WEAVIATE_GRPC_ADDRESS DATABASE_URL=$$SWITCHBOARD_TEST_DATABASE_URL ./$(BIN) bench stream'
+
+# 10,000 open conversations waiting on their timers, and the resident memory
+# of the worker process that holds them (sticky cache 2,000). Takes minutes.
+bench-idle: tools
+	./$(BIN) stack -- sh -c 'TEMPORAL_ADDRESS=$$SWITCHBOARD_TEST_TEMPORAL_ADDRESS WEAVIATE_URL=$$SWITCHBOARD_TEST_WEAVIATE_URL WEAVIATE_GRPC_ADDRESS=$$SWITCHBOARD_TEST_WEAVIATE_GRPC_ADDRESS DATABASE_URL=$$SWITCHBOARD_TEST_DATABASE_URL ./$(BIN) bench idle'
 
 # Ingestion throughput (chunks/s) and retrieval latency (p50/p95) with
 # 10,000 chunks of CLINC150 text indexed, on a Weaviate started for this run.

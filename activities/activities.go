@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
 
@@ -13,6 +15,7 @@ import (
 	"github.com/switchboardhq/switchboard/issuetypes"
 	"github.com/switchboardhq/switchboard/knowledge"
 	"github.com/switchboardhq/switchboard/models"
+	"github.com/switchboardhq/switchboard/replystream"
 	"github.com/switchboardhq/switchboard/rules"
 	"github.com/switchboardhq/switchboard/sealed"
 )
@@ -39,6 +42,9 @@ type Activities struct {
 	// (SWITCHBOARD_FETCH_PRIVATE, development); otherwise only the hosts on
 	// the workspace's allow-list may be private.
 	ActionsAllowPrivate bool
+	// Replies carries the model's reply, as it writes it, to the customer
+	// waiting on the API (no streaming when nil).
+	Replies *replystream.Hub
 
 	configs configCache
 }
@@ -70,6 +76,11 @@ type RetrieveInput struct {
 	// Offline asks for the extractive reply even when a model is
 	// configured: the fallback of a turn whose model failed.
 	Offline bool `json:",omitempty"`
+	// VerifiedEmail, when Tier is not known yet (a conversation's first
+	// turn, searched alongside LoadContext), is the email the customer
+	// proved: Retrieve reads the contact's tier itself and searches for it
+	// (RetrieveResult.Tier).
+	VerifiedEmail string `json:",omitempty"`
 }
 
 // RetrieveResult lists passages, best first, and the reply written from
@@ -80,6 +91,9 @@ type RetrieveInput struct {
 type RetrieveResult struct {
 	Passages []Passage
 	Answer   *GenerateResult `json:",omitempty"`
+	// Tier is the customer tier the search was for, when Retrieve read it
+	// (RetrieveInput.VerifiedEmail).
+	Tier string `json:",omitempty"`
 }
 
 // Retrieve searches the workspace's knowledge the conversation may be
@@ -89,6 +103,16 @@ func (a *Activities) Retrieve(ctx context.Context, in RetrieveInput) (RetrieveRe
 	if limit <= 0 {
 		limit = 5
 	}
+	var tier string
+	if in.Tier == "" && in.VerifiedEmail != "" {
+		err := a.DB.WithContext(ctx).Model(&models.Contact{}).Select("tier").
+			Where("workspace_id = ? AND email = ?", in.WorkspaceID, strings.ToLower(in.VerifiedEmail)).
+			Limit(1).Scan(&tier).Error
+		if err != nil {
+			return RetrieveResult{}, fmt.Errorf("contact tier: %w", err)
+		}
+		in.Tier = tier
+	}
 	hits, err := a.Knowledge.SearchWith(ctx, knowledge.SearchRequest{
 		WorkspaceID: in.WorkspaceID, Query: in.Query, Limit: limit,
 		Reader: &knowledge.Reader{Channel: in.Channel, Tier: in.Tier},
@@ -96,7 +120,7 @@ func (a *Activities) Retrieve(ctx context.Context, in RetrieveInput) (RetrieveRe
 	if err != nil {
 		return RetrieveResult{}, err
 	}
-	out := RetrieveResult{Passages: make([]Passage, len(hits))}
+	out := RetrieveResult{Passages: make([]Passage, len(hits)), Tier: tier}
 	for i, h := range hits {
 		out.Passages[i] = Passage{
 			SourceID: h.SourceID, Title: h.Title, URL: h.URL,
@@ -201,6 +225,9 @@ type AgentStepInput struct {
 	Question     string
 	Steps        []answer.Exchange
 	Tools        []answer.Tool
+	// Stream is the reply stream the step's text goes to as the model
+	// writes it (replystream.Key); "" for none.
+	Stream string `json:",omitempty"`
 }
 
 // AgentStep asks the model for the turn's next step: tool calls, or the
@@ -210,7 +237,16 @@ func (a *Activities) AgentStep(ctx context.Context, in AgentStepInput) (answer.S
 	if a.Agent == nil {
 		return answer.Step{}, temporal.NewNonRetryableApplicationError("no model is configured", "NoModel", nil)
 	}
-	return a.Agent.Step(ctx, answer.StepRequest{
+	req := answer.StepRequest{
 		Instructions: in.Instructions, History: in.History, Question: in.Question, Steps: in.Steps, Tools: in.Tools,
-	})
+	}
+	if a.Replies != nil && in.Stream != "" {
+		w := replystream.NewWriter(a.Replies, in.Stream)
+		req.Stream = func(text string) {
+			if err := w.Write(ctx, text); err != nil {
+				activity.GetLogger(ctx).Warn("reply stream", "error", err)
+			}
+		}
+	}
+	return a.Agent.Step(ctx, req)
 }

@@ -49,6 +49,10 @@ type LoadContextInput struct {
 	// whose configuration drafts (agent settings, issue types) replace the
 	// workspace's.
 	Rehearsal string `json:",omitempty"`
+	// Classify asks for the message's issue type too, when the workspace
+	// has issue types (Issue): classified alongside the reads, the turn
+	// waits for one step instead of two.
+	Classify bool `json:",omitempty"`
 }
 
 // WorkspaceConfig is the part of a turn's context that an admin sets and
@@ -96,6 +100,10 @@ type LoadContextResult struct {
 	RoutingVersion int
 	CreditBalance  int
 	Previous       *PreviousConversation
+	// Issue is the message's issue type, when Classify asked for it and
+	// the workspace has issue types (nil otherwise).
+	Issue *ClassifyIssueResult `json:",omitempty"`
+
 	// Channel is what the channel's settings decided (whether the agent
 	// takes the conversation, what inactivity does); nil when the channel
 	// has none, which keeps the behaviour from before channel settings.
@@ -137,6 +145,17 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 			return out, err
 		}
 	}
+	// The issue type, alongside everything after the configuration.
+	var classified errgroup.Group
+	var issue *ClassifyIssueResult
+	if in.Classify && cfg.config.HasIssueTypes {
+		classified.Go(func() error {
+			res, err := a.ClassifyIssue(ctx, ClassifyIssueInput{WorkspaceID: in.WorkspaceID, Text: in.Text, Rehearsal: in.Rehearsal})
+			issue = &res
+			return err
+		})
+	}
+	defer classified.Wait() // on an early return
 	if err := a.loadCustomer(db, in, cfg.orderPrefixes, &out); err != nil {
 		return out, err
 	}
@@ -152,7 +171,9 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 			out.ConfigOmitted = true
 			out.WorkspaceConfig = WorkspaceConfig{}
 		}
-		return out, nil
+		err := classified.Wait()
+		out.Issue = issue
+		return out, err
 	}
 	// The first turn's own reads, side by side too.
 	var (
@@ -192,6 +213,10 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 	if err := first.Wait(); err != nil {
 		return out, err
 	}
+	if err := classified.Wait(); err != nil {
+		return out, err
+	}
+	out.Issue = issue
 	out.HandoffVersion, out.RoutingVersion, out.CreditBalance, out.Previous = handoff, route, balance.Total, previous
 	out.Channel = policy
 	if channelSettings != nil && channelSettings.InactivitySeconds > 0 {

@@ -12,9 +12,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboardhq/switchboard/activities"
+	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/internal/testenv"
 	"github.com/switchboardhq/switchboard/issuetypes"
 	"github.com/switchboardhq/switchboard/knowledge"
+	"github.com/switchboardhq/switchboard/models"
 )
 
 // TestClassifyIssueAsksTheLanguageModel runs the conversation's
@@ -69,4 +71,65 @@ func TestClassifyIssueAsksTheLanguageModel(t *testing.T) {
 	got, err = acts.ClassifyIssue(ctx, in)
 	require.NoError(t, err)
 	require.Equal(t, offline, got, "an answer naming no candidate: the offline decision stands")
+}
+
+// TestLoadContextClassifiesAlongside asks LoadContext for the issue type
+// (as a turn does, in one step): it is the same as ClassifyIssue's, and a
+// workspace without issue types gets none. Retrieve, given the verified
+// email of a customer whose tier LoadContext has not read yet, reads the
+// tier itself and searches for it.
+func TestLoadContextClassifiesAlongside(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store, err := knowledge.NewStore(testenv.Weaviate(t))
+	require.NoError(t, err)
+	require.NoError(t, store.EnsureSchema(ctx))
+	db := testenv.Open(t, testenv.PostgresURL(t))
+	ws := uuid.NewString()
+	require.NoError(t, db.Create(&models.Workspace{ID: ws, Name: "Shop"}).Error)
+	require.NoError(t, db.Create(&models.Contact{ID: uuid.NewString(), WorkspaceID: ws, Email: "ada@example.com", Tier: "premium"}).Error)
+	acts := &activities.Activities{DB: db, Knowledge: store, Generator: answer.Extractive{}}
+	in := activities.LoadContextInput{WorkspaceID: ws, ConversationID: "c", WorkflowID: "w", Text: "my parcel is late",
+		First: true, Classify: true}
+
+	out, err := acts.LoadContext(ctx, in)
+	require.NoError(t, err)
+	require.False(t, out.HasIssueTypes)
+	require.Nil(t, out.Issue, "no issue types: nothing to classify")
+
+	_, err = (&issuetypes.Service{DB: db, Knowledge: store}).Import(ctx, ws, []issuetypes.Row{
+		{Text: "where is my parcel", IssueType: "shipping"},
+		{Text: "my parcel is late", IssueType: "shipping"},
+		{Text: "I want my money back", IssueType: "refund"},
+		{Text: "refund my order", IssueType: "refund"},
+	})
+	require.NoError(t, err)
+	want, err := acts.ClassifyIssue(ctx, activities.ClassifyIssueInput{WorkspaceID: ws, Text: in.Text})
+	require.NoError(t, err)
+	require.Equal(t, "shipping", want.IssueType)
+	for _, first := range []bool{true, false} {
+		in.First = first
+		out, err = acts.LoadContext(ctx, in)
+		require.NoError(t, err)
+		require.True(t, out.HasIssueTypes)
+		require.Equal(t, &want, out.Issue, "first turn: %v", first)
+	}
+	in.Classify = false
+	out, err = acts.LoadContext(ctx, in)
+	require.NoError(t, err)
+	require.Nil(t, out.Issue, "not asked")
+
+	// Retrieve reads the tier of the verified customer it is given.
+	res, err := acts.Retrieve(ctx, activities.RetrieveInput{WorkspaceID: ws, Query: "parcel", Channel: "chat",
+		VerifiedEmail: "Ada@Example.com"})
+	require.NoError(t, err)
+	require.Equal(t, "premium", res.Tier)
+	res, err = acts.Retrieve(ctx, activities.RetrieveInput{WorkspaceID: ws, Query: "parcel", Channel: "chat",
+		VerifiedEmail: "nobody@example.com"})
+	require.NoError(t, err)
+	require.Empty(t, res.Tier, "no such contact: no tier")
+	res, err = acts.Retrieve(ctx, activities.RetrieveInput{WorkspaceID: ws, Query: "parcel", Channel: "chat", Tier: "standard",
+		VerifiedEmail: "ada@example.com"})
+	require.NoError(t, err)
+	require.Empty(t, res.Tier, "a tier already known is searched for as given")
 }

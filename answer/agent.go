@@ -100,6 +100,10 @@ type StepRequest struct {
 	Question     string
 	Steps        []Exchange
 	Tools        []Tool
+	// Stream, when set, asks for the reply as the model writes it: it
+	// gets each piece of the step's text as it arrives (the step's result
+	// is the same either way).
+	Stream func(text string) `json:"-"`
 }
 
 // Step is the model's answer to a step: either calls of tools or the reply
@@ -202,8 +206,15 @@ func (o *OpenAI) Step(ctx context.Context, req StepRequest) (Step, error) {
 			Name: t.Name, Description: openai.String(t.Description), Parameters: params,
 		}))
 	}
+	params := openai.ChatCompletionNewParams{Model: o.model, Messages: messages, Tools: tools}
 	start := time.Now()
-	resp, err := o.client.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{Model: o.model, Messages: messages, Tools: tools})
+	var resp *openai.ChatCompletion
+	var err error
+	if req.Stream != nil {
+		resp, err = o.stream(ctx, params, req.Stream)
+	} else {
+		resp, err = o.client.Chat.Completions.New(ctx, params)
+	}
 	o.observe(start, resp, err)
 	if err != nil {
 		return Step{}, fmt.Errorf("llm chat completion: %w", err)
@@ -222,6 +233,31 @@ func (o *OpenAI) Step(ctx context.Context, req StepRequest) (Step, error) {
 		out.Calls = append(out.Calls, call)
 	}
 	return out, nil
+}
+
+// stream runs a chat completion as a stream of chunks, handing each piece
+// of content to write as it arrives, and returns the completion they add up
+// to.
+func (o *OpenAI) stream(ctx context.Context, params openai.ChatCompletionNewParams, write func(string)) (*openai.ChatCompletion, error) {
+	params.StreamOptions = openai.ChatCompletionStreamOptionsParam{IncludeUsage: openai.Bool(true)}
+	s := o.client.Chat.Completions.NewStreaming(ctx, params)
+	defer s.Close()
+	var acc openai.ChatCompletionAccumulator
+	for s.Next() {
+		chunk := s.Current()
+		if !acc.AddChunk(chunk) {
+			return nil, fmt.Errorf("a stream chunk that does not follow the ones before it")
+		}
+		for _, c := range chunk.Choices {
+			if c.Index == 0 && c.Delta.Content != "" {
+				write(c.Delta.Content)
+			}
+		}
+	}
+	if err := s.Err(); err != nil {
+		return nil, err
+	}
+	return &acc.ChatCompletion, nil
 }
 
 // Cite reads the [n] references of a reply to numbered passages (1-based):

@@ -3,6 +3,7 @@ package answer_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -223,4 +224,70 @@ func TestOpenAITimeout(t *testing.T) {
 	_, err := answer.NewOpenAI(srv.URL+"/v1", "test-key", "m", 200*time.Millisecond).
 		Generate(context.Background(), answer.Request{Question: "q", Passages: passages})
 	require.Error(t, err)
+}
+
+// sse writes chat.completion.chunk events, then [DONE].
+func sse(w http.ResponseWriter, chunks ...map[string]any) {
+	w.Header().Set("Content-Type", "text/event-stream")
+	for _, c := range chunks {
+		c["id"], c["object"], c["created"], c["model"] = "chatcmpl-1", "chat.completion.chunk", 1, "m"
+		b, _ := json.Marshal(c)
+		fmt.Fprintf(w, "data: %s\n\n", b)
+		w.(http.Flusher).Flush()
+	}
+	fmt.Fprint(w, "data: [DONE]\n\n")
+}
+
+func choice(delta map[string]any, finish any) map[string]any {
+	return map[string]any{"choices": []any{map[string]any{"index": 0, "delta": delta, "finish_reason": finish}}}
+}
+
+// TestOpenAIStepStreams asks for a step as a stream: the reply's pieces go
+// to the writer as they come, and the step is what they add up to: the
+// text, the usage, and tool calls whose arguments came in pieces.
+func TestOpenAIStepStreams(t *testing.T) {
+	t.Parallel()
+	srv := chatServer(t, func(w http.ResponseWriter, req map[string]any) {
+		require.Equal(t, true, req["stream"])
+		require.Equal(t, map[string]any{"include_usage": true}, req["stream_options"])
+		msgs := req["messages"].([]any)
+		if msgs[len(msgs)-1].(map[string]any)["role"] == "tool" {
+			sse(w,
+				choice(map[string]any{"role": "assistant", "content": "Standard "}, nil),
+				choice(map[string]any{"content": "shipping takes "}, nil),
+				choice(map[string]any{"content": "3–5 days [1]."}, nil),
+				choice(map[string]any{}, "stop"),
+				map[string]any{"choices": []any{}, "usage": map[string]any{"prompt_tokens": 50, "completion_tokens": 9, "total_tokens": 59}},
+			)
+			return
+		}
+		call := func(args string, first bool) map[string]any {
+			c := map[string]any{"index": 0, "function": map[string]any{"arguments": args}}
+			if first {
+				c["id"], c["type"] = "call_1", "function"
+				c["function"].(map[string]any)["name"] = "search_knowledge"
+			}
+			return choice(map[string]any{"tool_calls": []any{c}}, nil)
+		}
+		sse(w, call(`{"query":`, true), call(`"shipping"}`, false), choice(map[string]any{}, "tool_calls"))
+	})
+	agent := answer.NewOpenAI(srv.URL+"/v1", "test-key", "m", 5*time.Second)
+	var pieces []string
+	req := answer.StepRequest{Question: "How long does shipping take?", Tools: []answer.Tool{{
+		Name: "search_knowledge", Description: "search", Parameters: json.RawMessage(`{"type":"object","properties":{"query":{"type":"string"}}}`),
+	}}, Stream: func(text string) { pieces = append(pieces, text) }}
+	step, err := agent.Step(context.Background(), req)
+	require.NoError(t, err)
+	require.Empty(t, pieces, "a step that calls tools writes nothing")
+	require.Len(t, step.Calls, 1)
+	require.Equal(t, "search_knowledge", step.Calls[0].Name)
+	require.Equal(t, `{"query":"shipping"}`, step.Calls[0].Arguments)
+
+	req.Steps = []answer.Exchange{{Calls: step.Calls, Results: []answer.ToolResult{{CallID: "call_1", Content: "[1] Shipping: 3–5 days"}}}}
+	step, err = agent.Step(context.Background(), req)
+	require.NoError(t, err)
+	require.Equal(t, []string{"Standard ", "shipping takes ", "3–5 days [1]."}, pieces)
+	require.Equal(t, "Standard shipping takes 3–5 days [1].", step.Text)
+	require.EqualValues(t, 50, step.TokensIn)
+	require.EqualValues(t, 9, step.TokensOut)
 }

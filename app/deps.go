@@ -22,6 +22,7 @@ import (
 	"github.com/switchboardhq/switchboard/knowledge"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/rehearse"
+	"github.com/switchboardhq/switchboard/replystream"
 	"github.com/switchboardhq/switchboard/sealed"
 	"github.com/switchboardhq/switchboard/server"
 	"github.com/switchboardhq/switchboard/workflows"
@@ -42,10 +43,19 @@ type Deps struct {
 	// Secrets seals the secrets stored in the database (nil when no key is
 	// configured).
 	Secrets *sealed.Box
+	// Replies carries replies, as the model writes them, from the worker
+	// to the API: through PostgreSQL's NOTIFY, or in memory on SQLite,
+	// where the API and the worker share a process (make dev).
+	Replies *replystream.Hub
+	// stop ends what Connect started in the background.
+	stop context.CancelFunc
 }
 
 // Close closes the connections.
 func (d *Deps) Close() {
+	if d.stop != nil {
+		d.stop()
+	}
 	if d.Temporal != nil {
 		d.Temporal.Close()
 	}
@@ -68,6 +78,14 @@ func Connect(cfg config.Config, log *slog.Logger) (*Deps, error) {
 		return nil, err
 	}
 	d.DB.Logger = gormLogger(cfg, log)
+	var background context.Context
+	background, d.stop = context.WithCancel(context.Background())
+	switch kind, dsn, _ := config.ParseDatabaseURL(cfg.EffectiveDatabaseURL()); kind {
+	case config.DatabasePostgres:
+		d.Replies = replystream.Postgres(background, d.DB, dsn, log)
+	default:
+		d.Replies = replystream.Local()
+	}
 	opts := client.Options{
 		HostPort:  cfg.TemporalAddress,
 		Namespace: cfg.TemporalNamespace,
@@ -161,7 +179,7 @@ func KnowledgeStore(cfg config.Config) (*knowledge.Store, error) {
 // with the configured generator.
 func (d *Deps) Activities() *activities.Activities {
 	a := &activities.Activities{DB: d.DB, Knowledge: d.Knowledge, Generator: answer.Extractive{},
-		Secrets: d.Secrets, ActionsAllowPrivate: d.cfg.FetchPrivate}
+		Secrets: d.Secrets, ActionsAllowPrivate: d.cfg.FetchPrivate, Replies: d.Replies}
 	if d.cfg.LLMBaseURL != "" {
 		a.Generator = answer.NewOpenAI(d.cfg.LLMBaseURL, d.cfg.LLMAPIKey, d.cfg.LLMModel, d.cfg.LLMTimeout)
 		a.IssueRefiner = issuetypes.NewOpenAIRefiner(d.cfg.LLMBaseURL, d.cfg.LLMAPIKey, d.cfg.LLMModel, d.cfg.LLMTimeout)
@@ -197,7 +215,7 @@ func (d *Deps) server() *server.Server {
 		DB: d.DB, Temporal: d.Temporal, Knowledge: d.Knowledge,
 		TaskQueue: d.cfg.TaskQueue, MaxBodyBytes: d.cfg.MaxBodyBytes, Log: d.log,
 		UploadMaxBytes: d.cfg.SourceMaxBytes, Limits: d.cfg.Limits, WidgetOrigins: d.cfg.Ops.WidgetOrigins,
-		Secrets: d.Secrets, ActionsAllowPrivate: d.cfg.FetchPrivate,
+		Secrets: d.Secrets, ActionsAllowPrivate: d.cfg.FetchPrivate, Replies: d.Replies,
 	}
 	if d.Codec != nil {
 		srv.Codec = codec.NewServer(d.Codec, codec.ServerOptions{AllowOrigins: d.cfg.CodecOrigins})

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"slices"
 	"sync"
 	"time"
@@ -33,11 +34,15 @@ type HTTPOptions struct {
 	// database, Temporal and Weaviate with the demo workspace.
 	URL, Key string
 	JSON     bool
+	// Warmup is how many conversations are opened, unmeasured, before the
+	// measured ones: a worker's first conversations of a workspace load
+	// what it then keeps (the issue-type model, the configuration).
+	Warmup int
 }
 
 // ParseHTTPFlags parses the flags of `switchboard bench http`.
 func ParseHTTPFlags(args []string, errOut io.Writer) (HTTPOptions, error) {
-	o := HTTPOptions{Customers: 16, Conversations: 300, FollowUps: 1}
+	o := HTTPOptions{Customers: 16, Conversations: 300, FollowUps: 1, Warmup: 16}
 	fs := flag.NewFlagSet("bench http", flag.ContinueOnError)
 	fs.SetOutput(errOut)
 	fs.IntVar(&o.Customers, "customers", o.Customers, "simulated customers writing at once")
@@ -46,10 +51,13 @@ func ParseHTTPFlags(args []string, errOut io.Writer) (HTTPOptions, error) {
 	fs.StringVar(&o.URL, "url", "", "a running API (default: the bench runs its own)")
 	fs.StringVar(&o.Key, "key", "", "a widget key of the API at -url")
 	fs.BoolVar(&o.JSON, "json", false, "print the report as JSON")
+	fs.IntVar(&o.Warmup, "warmup", o.Warmup, "conversations opened, unmeasured, before the measured ones")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	switch {
+	case o.Warmup < 0 || o.Warmup > 10_000:
+		return o, errors.New("-warmup: must be 0 to 10000")
 	case o.Customers < 1 || o.Customers > 1000:
 		return o, errors.New("-customers: must be 1 to 1000")
 	case o.Conversations < 1 || o.Conversations > 1_000_000:
@@ -95,26 +103,12 @@ func RunHTTP(ctx context.Context, cfg config.Config, out io.Writer, o HTTPOption
 			return err
 		}
 		defer d.Close()
-		queue := "switchboard-bench-http-" + runID()
-		w := worker.New(d.Temporal, queue, d.Activities())
-		if err := w.Start(); err != nil {
-			return fmt.Errorf("start worker: %w", err)
-		}
-		defer w.Stop()
-		// The bench is one client address and one key: the abuse limits
-		// would measure themselves.
-		unlimited := 1 << 30
-		srv := &server.Server{DB: d.DB, Temporal: d.Temporal, Knowledge: d.Knowledge, TaskQueue: queue, Log: app.Logger(cfg),
-			MaxBodyBytes: cfg.MaxBodyBytes, Limits: config.Limits{KeyMessages: unlimited, KeyConversations: unlimited,
-				AddressMessages: unlimited, AddressConversations: unlimited, ConversationMessages: unlimited, EventStreams: 10}}
-		l, err := net.Listen("tcp", "127.0.0.1:0")
+		url, stop, err := ownAPI(d, cfg, "switchboard-bench-http-"+runID())
 		if err != nil {
 			return err
 		}
-		hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
-		go hs.Serve(l)
-		defer hs.Close()
-		o.URL, o.Key = "http://"+l.Addr().String(), keys.Widget
+		defer stop()
+		o.URL, o.Key = url, keys.Widget
 		report.URL = o.URL + " (in-process)"
 		report.Database = cfg.EffectiveDatabaseURL()
 		if kind, _, err := config.ParseDatabaseURL(cfg.EffectiveDatabaseURL()); err == nil {
@@ -124,6 +118,20 @@ func RunHTTP(ctx context.Context, cfg config.Config, out io.Writer, o HTTPOption
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: o.Customers}, Timeout: benchCallTimeout}
 	run := runID()
+	if o.Warmup > 0 {
+		var wg sync.WaitGroup
+		for i := range o.Warmup {
+			wg.Go(func() {
+				conv := fmt.Sprintf("bench-http-warmup-%s-%d", run, i)
+				_, _ = postMessage(ctx, client, o.URL, o.Key, conv, "m0", benchQuestions[i%len(benchQuestions)])
+			})
+			if (i+1)%o.Customers == 0 {
+				wg.Wait()
+			}
+		}
+		wg.Wait()
+	}
+	fmt.Fprintln(os.Stderr, "bench http: measuring")
 	next := make(chan int)
 	go func() {
 		defer close(next)
@@ -216,4 +224,27 @@ func postMessage(ctx context.Context, client *http.Client, url, key, conv, id, t
 		return d, fmt.Errorf("HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(raw))
 	}
 	return d, nil
+}
+
+// ownAPI runs a worker on queue and the API on a local port, on d's
+// connections, for a bench: it returns the API's URL and what stops both.
+// The bench is one client address and one key, so the abuse limits are
+// lifted: they would measure themselves.
+func ownAPI(d *app.Deps, cfg config.Config, queue string) (url string, stop func(), err error) {
+	w := worker.New(d.Temporal, queue, d.Activities())
+	if err := w.Start(); err != nil {
+		return "", nil, fmt.Errorf("start worker: %w", err)
+	}
+	unlimited := 1 << 30
+	srv := &server.Server{DB: d.DB, Temporal: d.Temporal, Knowledge: d.Knowledge, TaskQueue: queue, Log: app.Logger(cfg),
+		MaxBodyBytes: cfg.MaxBodyBytes, Replies: d.Replies, Limits: config.Limits{KeyMessages: unlimited, KeyConversations: unlimited,
+			AddressMessages: unlimited, AddressConversations: unlimited, ConversationMessages: unlimited, EventStreams: 10}}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		w.Stop()
+		return "", nil, err
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(l)
+	return "http://" + l.Addr().String(), func() { hs.Close(); w.Stop() }, nil
 }

@@ -42,7 +42,7 @@ func TestParseHTTPFlags(t *testing.T) {
 	t.Parallel()
 	o, err := ParseHTTPFlags(nil, io.Discard)
 	require.NoError(t, err)
-	require.Equal(t, HTTPOptions{Customers: 16, Conversations: 300, FollowUps: 1}, o)
+	require.Equal(t, HTTPOptions{Customers: 16, Conversations: 300, FollowUps: 1, Warmup: 16}, o)
 	for _, args := range [][]string{{"-customers", "0"}, {"-followups", "21"}, {"-url", "http://x"}, {"-conversations", "0"}} {
 		_, err := ParseHTTPFlags(args, io.Discard)
 		require.Error(t, err, args)

@@ -13,9 +13,11 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/demo"
 	"github.com/switchboardhq/switchboard/internal/testenv"
 	"github.com/switchboardhq/switchboard/models"
+	"github.com/switchboardhq/switchboard/replystream"
 )
 
 // chromiumPath is Debian's chromium package.
@@ -183,6 +185,42 @@ func TestBrowserWidgetShowsAnswerWithSource(t *testing.T) {
 	require.Regexp(t, `^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`, id)
 	var conv models.Conversation
 	require.NoError(t, app.DB.Where("external_id = ?", id).Take(&conv).Error)
+}
+
+// TestBrowserChatShowsTheReplyAsItIsWritten has the chat page ask for the
+// reply as a stream, with the worker's model played by a scripted
+// chat-completions server that holds the rest of its answer until the page
+// shows its first words: the page shows them while the model is still
+// writing, then the recorded reply with its source.
+func TestBrowserChatShowsTheReplyAsItIsWritten(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	chat := newChatServer(t, func(req chatRequest) scripted {
+		last := req.Messages[len(req.Messages)-1]
+		if last["role"] == "tool" {
+			return scripted{content: "Returns are accepted within 30 days [1].", afterFirst: func() {
+				select {
+				case <-release:
+				case <-time.After(30 * time.Second): // the test fails below
+				}
+			}}
+		}
+		q, _ := json.Marshal(map[string]string{"query": last["content"].(string)})
+		return scripted{calls: [][2]string{{"search_knowledge", string(q)}}}
+	})
+	model := answer.NewOpenAI(chat.URL, "test-key", "scripted-model", 45*time.Second)
+	app := testenv.NewApp(t, testenv.AppOptions{Generator: model, Agent: model, Replies: replystream.Local()})
+	customer := newPage(t, newBrowser(t), "widget-stream", false)
+
+	openChat(customer, app)
+	say(customer, "What is your return window?")
+	customer.waitText(".msg-agent .text", "Returns", 30*time.Second)
+	require.NotContains(t, eval[string](customer, `document.querySelector(".msg-agent .text").textContent`), "30 days",
+		"only the first words, while the model holds the rest")
+	close(release)
+	customer.waitText(".msg-agent .text", "Returns are accepted within 30 days.", 30*time.Second)
+	customer.waitText(".msg-agent .sources a", "Returns and refunds", 10*time.Second)
+	require.Equal(t, 1, eval[int](customer, `document.querySelectorAll(".msg-agent").length`), "one reply, the draft replaced")
 }
 
 func TestBrowserHandoffReachesRepInboxLiveAndRepReplies(t *testing.T) {

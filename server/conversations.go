@@ -14,6 +14,7 @@ import (
 	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/apperr"
 	"github.com/switchboardhq/switchboard/models"
+	"github.com/switchboardhq/switchboard/replystream"
 	"github.com/switchboardhq/switchboard/workflows"
 )
 
@@ -134,17 +135,27 @@ func (s *Server) deliver(c *gin.Context, convID, channelID, channelType string, 
 		}
 	}
 	msg := workflows.CustomerMessage{ID: req.ID, Text: req.Text, ContactEmail: contact.Email, ChannelID: channelID, Verified: verified}
-	out, err := s.converse(c.Request.Context(), p.WorkspaceID, convID, channelType, test, msg)
+	turn := func(ctx context.Context) (messageResponse, error) {
+		out, err := s.converse(ctx, p.WorkspaceID, convID, channelType, test, msg)
+		if err != nil {
+			return out, err
+		}
+		if !test && contact != (models.ConversationContact{}) {
+			contact.WorkspaceID, contact.ChannelID = p.WorkspaceID, channelID
+			if err := s.saveContact(ctx, wfID, contact); err != nil {
+				return out, err
+			}
+		}
+		return out, nil
+	}
+	if wantsStream(c) {
+		s.streamedTurn(c, replystream.Key(wfID, msg.ID), turn)
+		return
+	}
+	out, err := turn(c.Request.Context())
 	if err != nil {
 		s.fail(c, err)
 		return
-	}
-	if !test && contact != (models.ConversationContact{}) {
-		contact.WorkspaceID, contact.ChannelID = p.WorkspaceID, channelID
-		if err := s.saveContact(c.Request.Context(), wfID, contact); err != nil {
-			s.fail(c, err)
-			return
-		}
 	}
 	c.JSON(http.StatusOK, out)
 }

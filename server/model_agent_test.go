@@ -1,8 +1,13 @@
 package server_test
 
 import (
+	"bufio"
+	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,7 +18,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboardhq/switchboard/answer"
+	"github.com/switchboardhq/switchboard/config"
 	"github.com/switchboardhq/switchboard/internal/testenv"
+	"github.com/switchboardhq/switchboard/replystream"
 )
 
 // chatServer speaks the chat-completions protocol, tool calls included,
@@ -27,6 +34,7 @@ type chatServer struct {
 }
 
 type chatRequest struct {
+	Stream   bool             `json:"stream"`
 	Messages []map[string]any `json:"messages"`
 	Tools    []struct {
 		Function struct {
@@ -41,6 +49,9 @@ type scripted struct {
 	delay   time.Duration
 	content string
 	calls   [][2]string // name, arguments
+	// afterFirst, for a streamed answer, runs once its first piece is
+	// sent, before the rest.
+	afterFirst func()
 }
 
 func newChatServer(t *testing.T, script func(chatRequest) scripted) *chatServer {
@@ -69,6 +80,10 @@ func newChatServer(t *testing.T, script func(chatRequest) scripted) *chatServer 
 		if len(calls) > 0 {
 			msg["tool_calls"], msg["content"], finish = calls, nil, "tool_calls"
 		}
+		if req.Stream {
+			streamChat(w, out, calls, finish)
+			return
+		}
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]any{
 			"id": "chatcmpl-1", "object": "chat.completion", "created": time.Now().Unix(), "model": "scripted-model",
@@ -78,6 +93,44 @@ func newChatServer(t *testing.T, script func(chatRequest) scripted) *chatServer 
 	}))
 	t.Cleanup(s.Close)
 	return s
+}
+
+// streamChat answers as the protocol streams: chat.completion.chunk events,
+// the content a word at a time (or the tool calls in one chunk), the finish
+// reason, the usage, then [DONE].
+func streamChat(w http.ResponseWriter, out scripted, calls []map[string]any, finish string) {
+	w.Header().Set("Content-Type", "text/event-stream")
+	flusher := w.(http.Flusher)
+	send := func(choices []any, usage any) {
+		chunk := map[string]any{"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": time.Now().Unix(),
+			"model": "scripted-model", "choices": choices}
+		if usage != nil {
+			chunk["usage"] = usage
+		}
+		b, _ := json.Marshal(chunk)
+		fmt.Fprintf(w, "data: %s\n\n", b)
+		flusher.Flush()
+	}
+	delta := func(d map[string]any) []any {
+		return []any{map[string]any{"index": 0, "delta": d, "finish_reason": nil}}
+	}
+	if len(calls) > 0 {
+		for i, c := range calls {
+			c["index"] = i
+		}
+		send(delta(map[string]any{"role": "assistant", "tool_calls": calls}), nil)
+	} else {
+		for i, word := range strings.SplitAfter(out.content, " ") {
+			send(delta(map[string]any{"role": "assistant", "content": word}), nil)
+			if i == 0 && out.afterFirst != nil {
+				out.afterFirst()
+			}
+		}
+	}
+	send([]any{map[string]any{"index": 0, "delta": map[string]any{}, "finish_reason": finish}}, nil)
+	send([]any{}, map[string]any{"prompt_tokens": 120, "completion_tokens": 12, "total_tokens": 132})
+	fmt.Fprint(w, "data: [DONE]\n\n")
+	flusher.Flush()
 }
 
 func (s *chatServer) seen() []chatRequest {
@@ -163,4 +216,100 @@ func TestModelAgentOverTheChatCompletionsProtocol(t *testing.T) {
 		require.False(t, strings.Contains(reply["text"].(string), "too late"), m)
 		require.Greater(t, len(chat.seen()), before, "%s: the model was asked", m)
 	}
+}
+
+// TestRepliesStreamAsTheModelWritesThem asks for a reply as server-sent
+// events with the worker and the API joined through PostgreSQL's NOTIFY, as
+// they are in separate processes. The scripted model holds the rest of its
+// answer until the customer has its first word: the text reaches the
+// customer while the model is still writing, and the stream ends with the
+// recorded reply, citations and all.
+func TestRepliesStreamAsTheModelWritesThem(t *testing.T) {
+	t.Parallel()
+	firstSeen := make(chan struct{})
+	chat := newChatServer(t, func(req chatRequest) scripted {
+		last := req.Messages[len(req.Messages)-1]
+		if last["role"] == "tool" {
+			return scripted{content: "Standard shipping takes a few business days [1].", afterFirst: func() {
+				select {
+				case <-firstSeen:
+				case <-time.After(20 * time.Second): // the test fails below
+				}
+			}}
+		}
+		q, _ := json.Marshal(map[string]string{"query": last["content"].(string)})
+		return scripted{calls: [][2]string{{"search_knowledge", string(q)}}}
+	})
+	model := answer.NewOpenAI(chat.URL, "test-key", "scripted-model", 30*time.Second)
+	databaseURL := testenv.PostgresURL(t)
+	_, dsn, err := config.ParseDatabaseURL(databaseURL)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	hub := replystream.Postgres(ctx, testenv.Open(t, databaseURL), dsn, slog.New(slog.DiscardHandler))
+	app := testenv.NewApp(t, testenv.AppOptions{DatabaseURL: databaseURL, Generator: model, Agent: model, Replies: hub})
+
+	body, _ := json.Marshal(map[string]any{"id": "m1", "text": "How long does shipping take?"})
+	req, err := http.NewRequest("POST", app.URL+"/v1/conversations/conv-stream/messages", bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+app.Keys.Widget)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Equal(t, "text/event-stream", resp.Header.Get("Content-Type"))
+
+	var events []string
+	var streamed strings.Builder
+	var reply map[string]any
+	scanner := bufio.NewScanner(resp.Body)
+	event := ""
+	for scanner.Scan() {
+		line := scanner.Text()
+		switch {
+		case strings.HasPrefix(line, "event: "):
+			event = strings.TrimPrefix(line, "event: ")
+			events = append(events, event)
+		case strings.HasPrefix(line, "data: "):
+			var data map[string]any
+			require.NoError(t, json.Unmarshal([]byte(strings.TrimPrefix(line, "data: ")), &data))
+			switch event {
+			case "delta":
+				if data["reset"] == true {
+					streamed.Reset()
+				}
+				streamed.WriteString(data["text"].(string))
+				if streamed.Len() > 0 {
+					select {
+					case <-firstSeen:
+					default:
+						close(firstSeen) // the model may go on
+					}
+				}
+			case "reply":
+				reply = data
+			}
+		}
+	}
+	require.NoError(t, scanner.Err())
+	require.NotNil(t, reply, "the stream ends with the reply; events: %v", events)
+	require.Equal(t, "delta", events[0], "the first words come before the reply")
+	require.Equal(t, "reply", events[len(events)-1])
+	require.Equal(t, "Standard shipping takes a few business days [1].", streamed.String(), "the deltas add up to what the model wrote")
+	r := reply["reply"].(map[string]any)
+	require.Equal(t, "Standard shipping takes a few business days.", r["text"], "the reply is the recorded one, citation marks read")
+	require.NotEmpty(t, r["citations"])
+
+	// The transcript holds the same reply.
+	got := do(t, "GET", app.URL+"/v1/conversations/conv-stream", app.Keys.Widget, nil)
+	require.Equal(t, http.StatusOK, got.Status, got.Raw)
+	msgs := got.Body["messages"].([]any)
+	require.Equal(t, r["text"], msgs[len(msgs)-1].(map[string]any)["text"])
+
+	// A plain request to the same conversation still gets JSON.
+	plain := do(t, "POST", app.URL+"/v1/conversations/conv-stream/messages", app.Keys.Widget,
+		[]byte(`{"id":"m2","text":"Thanks!"}`))
+	require.Equal(t, http.StatusOK, plain.Status, plain.Raw)
 }

@@ -61,7 +61,7 @@ var apiOperations = []apiOperation{
 	{"GET", "/admin/dashboard", "The analytics dashboard page", nil, "", 0, "text/html"},
 	{"GET", "/admin/static/:file", "A script or style of the dashboard", nil, "", 0, "*/*"},
 	// Customers.
-	{"POST", "/v1/conversations/:conversationID/messages", "A customer's message; returns the agent's reply", widgetOnly, "PostMessage", 0, "MessageReply"},
+	{"POST", "/v1/conversations/:conversationID/messages", "A customer's message; returns the agent's reply (with Accept: text/event-stream, as server-sent events: delta events while the model writes, then the reply)", widgetOnly, "PostMessage", 0, "MessageReply"},
 	{"OPTIONS", "/v1/conversations/:conversationID/messages", "CORS preflight of an allowed site", nil, "", 204, ""},
 	{"POST", "/v1/conversations/:conversationID/feedback", "The customer's feedback on the conversation", widgetOnly, "Object", 202, "Object"},
 	{"OPTIONS", "/v1/conversations/:conversationID/feedback", "CORS preflight of an allowed site", nil, "", 204, ""},
@@ -72,7 +72,7 @@ var apiOperations = []apiOperation{
 	{"GET", "/v1/conversations/:conversationID/suggestion", "A suggested reply to the customer's last message", repAdmin, "", 0, "Object"},
 	// Admins and auditors.
 	{"GET", "/v1/conversations", "The workspace's conversations, filtered by search attribute", adminAuditor, "", 0, "Object"},
-	{"POST", "/v1/test/conversations/:conversationID/messages", "A message in the sandbox: the real agent, no credits", adminOnly, "PostMessage", 0, "MessageReply"},
+	{"POST", "/v1/test/conversations/:conversationID/messages", "A message in the sandbox: the real agent, no credits (streams as a customer's does)", adminOnly, "PostMessage", 0, "MessageReply"},
 	// Reps.
 	{"GET", "/v1/rep/queue", "Hand-offs waiting for the key's team", repAdmin, "", 0, "Object"},
 	{"GET", "/v1/rep/events", "Server-sent events for the team (the key may be ?key=)", repAdmin, "", 0, "text/event-stream"},

@@ -19,6 +19,7 @@ import (
 	"github.com/switchboardhq/switchboard/config"
 	"github.com/switchboardhq/switchboard/issuetypes"
 	"github.com/switchboardhq/switchboard/knowledge"
+	"github.com/switchboardhq/switchboard/replystream"
 	"github.com/switchboardhq/switchboard/sealed"
 )
 
@@ -60,6 +61,10 @@ type Server struct {
 	// SimulatedCustomers is set when a language model is configured to play
 	// rehearsals' simulated customers; without it they are skipped.
 	SimulatedCustomers bool
+	// Replies brings the model's reply, as it is written, to a customer
+	// who asks for it as a stream (Accept: text/event-stream); without it
+	// the stream carries the final reply only.
+	Replies *replystream.Hub
 
 	// closed is closed by CloseStreams (see closing).
 	makeClosed, closeOnce sync.Once
@@ -254,10 +259,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 	if code == apperr.EINTERNAL {
 		s.Log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "request_id", requestID(c), "err", err)
 	}
-	status, ok := statusOf[code]
-	if !ok {
-		status = http.StatusInternalServerError
-	}
+	status := statusFor(code)
 	var limited *limitError
 	if errors.As(err, &limited) {
 		c.Header("Retry-After", strconv.Itoa(limited.retryAfterSeconds()))

@@ -14,6 +14,7 @@ import (
 	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/decide"
+	"github.com/switchboardhq/switchboard/replystream"
 )
 
 // The agent's own tools; the enabled actions are the others.
@@ -79,6 +80,8 @@ func (c *conversation) agent(ctx workflow.Context, msg CustomerMessage, t turnCo
 	in := activities.AgentStepInput{
 		WorkspaceID: c.state.WorkspaceID, Instructions: instructions(cx.Settings, c.state.Language),
 		History: c.state.Recent, Question: msg.Text, Tools: agentTools(cx.Settings.Actions),
+		// The customer waiting on the API sees the reply as it is written.
+		Stream: replystream.Key(workflow.GetInfo(ctx).WorkflowExecution.ID, msg.ID),
 	}
 	var passages []activities.Passage
 	mctx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{

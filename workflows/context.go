@@ -37,17 +37,19 @@ type turnContext struct {
 func (c *conversation) enrich(ctx workflow.Context, msg CustomerMessage, received time.Time) (turnContext, error) {
 	var a *activities.Activities
 	t := turnContext{first: !c.state.Pinned}
+	oneStep := c.in.Revision >= RevisionOneTaskTurns
 	loaded := workflow.ExecuteLocalActivity(readOptions(ctx), a.LoadContext, activities.LoadContextInput{
 		WorkspaceID: c.state.WorkspaceID, ConversationID: c.state.ConversationID,
 		WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, ChannelID: c.state.ChannelID, VerifiedEmail: c.verifiedEmail(),
 		Text: msg.Text, First: t.first, IssueType: c.state.IssueType, ConfigDigest: c.config.digest,
 		Rehearsal: c.rehearsal(),
+		Classify:  oneStep,
 	})
 	// Retrieval needs only the message, the channel and the customer's tier
 	// known so far, so it runs alongside LoadContext.
 	t.query, t.followUp = decide.FollowUpQuery(msg.Text, c.state.LastTopic)
 	t.smallTalk = decide.SmallTalkOf(msg.Text)
-	t.prefetch = c.startRetrieve(ctx, t.query)
+	t.prefetch = c.startRetrieveFor(ctx, t.query, false, oneStep)
 	if err := loaded.Get(ctx, &t.cx); err != nil {
 		return t, fmt.Errorf("load context: %w", err)
 	}
@@ -150,13 +152,17 @@ func (c *conversation) classify(ctx workflow.Context, msg CustomerMessage, cx ac
 	if !cx.HasIssueTypes {
 		return false, nil
 	}
-	var a *activities.Activities
 	var res activities.ClassifyIssueResult
-	err = workflow.ExecuteLocalActivity(readOptions(ctx), a.ClassifyIssue, activities.ClassifyIssueInput{
-		WorkspaceID: c.state.WorkspaceID, Text: msg.Text, Rehearsal: c.rehearsal(),
-	}).Get(ctx, &res)
-	if err != nil {
-		return false, fmt.Errorf("classify issue: %w", err)
+	if cx.Issue != nil {
+		res = *cx.Issue // classified by LoadContext
+	} else {
+		var a *activities.Activities
+		err = workflow.ExecuteLocalActivity(readOptions(ctx), a.ClassifyIssue, activities.ClassifyIssueInput{
+			WorkspaceID: c.state.WorkspaceID, Text: msg.Text, Rehearsal: c.rehearsal(),
+		}).Get(ctx, &res)
+		if err != nil {
+			return false, fmt.Errorf("classify issue: %w", err)
+		}
 	}
 	summary := "issue type: unknown"
 	if !res.Unknown {

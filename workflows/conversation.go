@@ -156,6 +156,8 @@ func (c *conversation) next() ConversationInput {
 	}
 	next.Carried = &carried
 	next.Unwritten = c.recorder.unwritten()
+	// A new run follows the current behaviour, whichever this one did.
+	next.Revision = CurrentRevision
 	return next
 }
 

@@ -103,7 +103,7 @@ func RehearsalWorkflow(ctx workflow.Context, in RehearsalInput) error {
 			var res ConversationResult
 			err := workflow.ExecuteChildWorkflow(cctx, ConversationWorkflow, ConversationInput{
 				WorkspaceID: in.WorkspaceID, ConversationID: convID, ChannelID: cs.ChannelID, ChannelType: cs.ChannelType,
-				Test: true, Pins: &pins, Script: script, Simulation: sim,
+				Test: true, Pins: &pins, Script: script, Simulation: sim, Revision: CurrentRevision,
 			}).Get(ctx, &res)
 			if ctx.Err() != nil {
 				return

@@ -18,7 +18,10 @@ import (
 // SWITCHBOARD_RECORD_HISTORIES=workflows/testdata (answers then feedback and
 // close; a handoff, a rep who accepts, writes and hands back; a return; two
 // unanswered questions and a handoff; a reopened conversation; a run that
-// continues as new and the next, which ends on inactivity), and
+// continues as new and the next, which ends on inactivity), histories of
+// runs started before a change whose old path is still in the code
+// (testdata/before_<change>_*.json: a run of an older
+// ConversationInput.Revision, kept until that path is retired), and
 // content-source syncs (testdata/sync_source_*.json: one ready, one whose
 // fetch failed after its retries, one whose extraction failed). A change that
 // makes ConversationWorkflow or SyncSourceWorkflow non-deterministic for

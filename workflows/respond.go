@@ -168,25 +168,30 @@ func (c *conversation) answered() {
 }
 
 // retrieval is a Retrieve local activity under way, and the customer tier
-// whose audience it searches.
+// whose audience it searches; byEmail when Retrieve reads the tier itself
+// (its result says which).
 type retrieval struct {
-	future workflow.Future
-	tier   string
-}
-
-func (c *conversation) startRetrieve(ctx workflow.Context, query string) *retrieval {
-	return c.startRetrieveFor(ctx, query, false)
+	future  workflow.Future
+	tier    string
+	byEmail bool
 }
 
 // startRetrieveFor starts Retrieve; offline asks for the extractive reply
-// even when a model is configured.
-func (c *conversation) startRetrieveFor(ctx workflow.Context, query string, offline bool) *retrieval {
+// even when a model is configured. byEmail, while the customer's tier is
+// not known yet, lets Retrieve read the verified customer's tier itself, so
+// a first turn's search alongside LoadContext is for the right audience.
+func (c *conversation) startRetrieveFor(ctx workflow.Context, query string, offline, byEmail bool) *retrieval {
 	var a *activities.Activities
-	f := workflow.ExecuteLocalActivity(readOptions(ctx), a.Retrieve, activities.RetrieveInput{
+	in := activities.RetrieveInput{
 		WorkspaceID: c.state.WorkspaceID, Query: query, Limit: 5,
 		Channel: c.state.ChannelType, Tier: c.state.CustomerTier, Answer: true, Offline: offline,
-	})
-	return &retrieval{future: f, tier: c.state.CustomerTier}
+	}
+	r := &retrieval{tier: c.state.CustomerTier}
+	if byEmail && in.Tier == "" && c.verifiedEmail() != "" {
+		in.VerifiedEmail, r.byEmail = c.verifiedEmail(), true
+	}
+	r.future = workflow.ExecuteLocalActivity(readOptions(ctx), a.Retrieve, in)
+	return r
 }
 
 // retrieve returns the passages for the query: those prefetched alongside
@@ -197,10 +202,17 @@ func (c *conversation) retrieve(ctx workflow.Context, query string, r *retrieval
 }
 
 func (c *conversation) retrieveFor(ctx workflow.Context, query string, r *retrieval, offline bool) (activities.RetrieveResult, error) {
-	if r == nil || r.tier != c.state.CustomerTier {
-		r = c.startRetrieveFor(ctx, query, offline)
-	}
 	var out activities.RetrieveResult
+	if r != nil && r.byEmail {
+		// The tier it searched for is known once it is done.
+		if err := r.future.Get(ctx, &out); err == nil && out.Tier == c.state.CustomerTier {
+			return out, nil
+		}
+		r = nil
+	}
+	if r == nil || r.tier != c.state.CustomerTier {
+		r = c.startRetrieveFor(ctx, query, offline, false)
+	}
 	err := r.future.Get(ctx, &out)
 	return out, err
 }

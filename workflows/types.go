@@ -64,6 +64,13 @@ type ConversationInput struct {
 	// customer (SimulateCustomer), one message after each reply, then it
 	// ends (a rehearsal's simulated scenario).
 	Simulation *Simulation `json:",omitempty"`
+	// Revision is the conversation behaviour the run follows: whoever
+	// starts a run (the API, continue-as-new, a rehearsal) sets
+	// CurrentRevision, and a run started before a change has a lower one
+	// and keeps the old path until it ends. Unlike workflow.GetVersion,
+	// it adds no marker and no search-attribute upsert to every
+	// conversation's first task.
+	Revision int `json:",omitempty"`
 }
 
 // Pins are what a rehearsal's test conversation runs under: rule set
@@ -91,6 +98,20 @@ type DeliveryFailed struct {
 	OutboxID string
 	Reason   string
 }
+
+// Revisions of the conversation's behaviour (ConversationInput.Revision).
+const (
+	// RevisionOneTaskTurns: the message is classified within LoadContext,
+	// the first turn's search reads the verified customer's tier itself,
+	// and the first record is written by a local activity, all in the
+	// workflow task that replies. Runs before it issue ClassifyIssue and
+	// the first record as steps of their own, and search again once
+	// LoadContext found the tier.
+	RevisionOneTaskTurns = 1
+
+	// CurrentRevision is the revision new runs follow.
+	CurrentRevision = RevisionOneTaskTurns
+)
 
 // RuleVersions are a handoff and a routing rule set version; 0 keeps the
 // published one.

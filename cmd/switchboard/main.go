@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -56,6 +57,13 @@ commands:
   bench [-turns N] [-warmup N] [-concurrency 1,10] [-json]
             measure conversation turns against a bare Update round trip on
             the configured Temporal, Weaviate and database (make bench)
+  bench stream [-replies 30] [-first-token 400ms] [-token 15ms] [-tokens 40] [-json]
+            streamed replies through the API and worker, the model played by a
+            scripted chat-completions server: what streaming adds to its time
+            to first token
+  bench idle [-conversations 10000] [-concurrency 16] [-cache 2000] [-json]
+            open conversations left waiting on their timers, and the memory of
+            the worker process holding them (make bench-idle)
   bench retrieval [-chunks 10000] [-per-source 100] [-queries 1000] [-data PATH] [-json]
             measure ingestion (chunks/s) and retrieval latency (p50/p95) on
             the configured Weaviate (make bench-retrieval)
@@ -109,49 +117,24 @@ func main() {
 		}
 		err = app.RunStack(ctx, cfg, args, os.Stderr)
 	case "bench":
-		if len(args) > 0 && args[0] == "http" {
-			var opts bench.HTTPOptions
-			if opts, err = bench.ParseHTTPFlags(args[1:], os.Stderr); err != nil {
-				if errors.Is(err, flag.ErrHelp) {
-					return
-				}
-				fmt.Fprintln(os.Stderr, "switchboard:", err)
-				os.Exit(2)
-			}
-			err = bench.RunHTTP(ctx, cfg, os.Stdout, opts)
-			break
+		sub := ""
+		if len(args) > 0 {
+			sub = args[0]
 		}
-		if len(args) > 0 && args[0] == "retrieval" {
-			var opts bench.RetrievalOptions
-			if opts, err = bench.ParseRetrievalFlags(args[1:], os.Stderr); err != nil {
-				if errors.Is(err, flag.ErrHelp) {
-					return
-				}
-				fmt.Fprintln(os.Stderr, "switchboard:", err)
-				os.Exit(2)
-			}
-			err = bench.RunRetrieval(ctx, cfg, os.Stdout, opts)
-			break
+		switch sub {
+		case "http":
+			err = bench.RunHTTP(ctx, cfg, os.Stdout, flags(bench.ParseHTTPFlags, args[1:]))
+		case "retrieval":
+			err = bench.RunRetrieval(ctx, cfg, os.Stdout, flags(bench.ParseRetrievalFlags, args[1:]))
+		case "idle":
+			err = bench.RunIdle(ctx, cfg, os.Stdout, flags(bench.ParseIdleFlags, args[1:]))
+		case "stream":
+			err = bench.RunStream(ctx, cfg, os.Stdout, flags(bench.ParseStreamFlags, args[1:]))
+		default:
+			err = bench.Run(ctx, cfg, os.Stdout, flags(bench.ParseFlags, args))
 		}
-		var opts bench.Options
-		if opts, err = bench.ParseFlags(args, os.Stderr); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return
-			}
-			fmt.Fprintln(os.Stderr, "switchboard:", err)
-			os.Exit(2)
-		}
-		err = bench.Run(ctx, cfg, os.Stdout, opts)
 	case "eval":
-		var opts bench.EvalOptions
-		if opts, err = bench.ParseEvalFlags(args, os.Stderr); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return
-			}
-			fmt.Fprintln(os.Stderr, "switchboard:", err)
-			os.Exit(2)
-		}
-		err = bench.RunEval(ctx, cfg, os.Stdout, opts)
+		err = bench.RunEval(ctx, cfg, os.Stdout, flags(bench.ParseEvalFlags, args))
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return
@@ -167,4 +150,18 @@ func main() {
 		fmt.Fprintln(os.Stderr, "switchboard:", err)
 		os.Exit(1)
 	}
+}
+
+// flags parses a command's flags with parse: -h prints their help and
+// exits, a bad flag exits with status 2.
+func flags[T any](parse func([]string, io.Writer) (T, error), args []string) T {
+	opts, err := parse(args, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "switchboard:", err)
+		os.Exit(2)
+	}
+	return opts
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/switchboardhq/switchboard/demo"
 	"github.com/switchboardhq/switchboard/knowledge"
 	"github.com/switchboardhq/switchboard/rehearse"
+	"github.com/switchboardhq/switchboard/replystream"
 	"github.com/switchboardhq/switchboard/sealed"
 	"github.com/switchboardhq/switchboard/server"
 	"github.com/switchboardhq/switchboard/worker"
@@ -68,6 +69,9 @@ type AppOptions struct {
 	// (for the origins in CodecOrigins).
 	Codec        *codec.Codec
 	CodecOrigins []string
+	// Replies, when set, carries the model's replies from the worker to
+	// customers who ask for a stream.
+	Replies *replystream.Hub
 }
 
 var quiet = slog.New(slog.DiscardHandler)
@@ -126,7 +130,7 @@ func NewApp(t *testing.T, o AppOptions) *App {
 		if o.WorkerKnowledge != nil {
 			search = o.WorkerKnowledge
 		}
-		w := worker.New(c, a.TaskQueue, &activities.Activities{DB: a.DB, Knowledge: search, Generator: o.Generator, Secrets: a.Secrets, Agent: o.Agent})
+		w := worker.New(c, a.TaskQueue, &activities.Activities{DB: a.DB, Knowledge: search, Generator: o.Generator, Secrets: a.Secrets, Agent: o.Agent, Replies: o.Replies})
 		w.RegisterActivity(&activities.Simulator{DB: a.DB, Customer: o.Customer})
 		if err := w.Start(); err != nil {
 			t.Fatalf("start worker: %v", err)
@@ -135,7 +139,7 @@ func NewApp(t *testing.T, o AppOptions) *App {
 	}
 	srv := &server.Server{
 		DB: a.DB, Temporal: c, Knowledge: a.Knowledge, TaskQueue: a.TaskQueue,
-		MaxBodyBytes: o.MaxBodyBytes, Log: quiet, Secrets: a.Secrets, SimulatedCustomers: o.Customer != nil,
+		MaxBodyBytes: o.MaxBodyBytes, Log: quiet, Secrets: a.Secrets, SimulatedCustomers: o.Customer != nil, Replies: o.Replies,
 	}
 	if o.Codec != nil {
 		srv.Codec = codec.NewServer(o.Codec, codec.ServerOptions{AllowOrigins: o.CodecOrigins})

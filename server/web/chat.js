@@ -59,8 +59,23 @@
     $("send").disabled = true;
     $("typing").hidden = false;
     $("send-error").textContent = "";
-    const r = await sb.api(key, "POST", "/v1/conversations/" + encodeURIComponent(conversationID) + "/messages",
-      { id, text, contact: contact(), identity_token: identityToken });
+    // The reply shows as the model writes it (citation marks are left for
+    // the final reply, which replaces it).
+    let draft = null;
+    const r = await sb.stream(key, "/v1/conversations/" + encodeURIComponent(conversationID) + "/messages",
+      { id, text, contact: contact(), identity_token: identityToken },
+      (piece, reset) => {
+        if (!draft || reset) {
+          pending = pending.filter((p) => p !== draft);
+          draft = { id: id + ":draft", role: "agent", text: "" };
+          pending.push(draft);
+        }
+        draft.text += piece;
+        draft.text = draft.text.replace(/\s*\[\d+\]/g, "");
+        $("typing").hidden = true;
+        render();
+      });
+    pending = pending.filter((p) => p !== draft);
     $("typing").hidden = true;
     $("send").disabled = false;
     if (r.status !== 200) {

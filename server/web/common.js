@@ -43,6 +43,65 @@ const sb = {
     return { status: resp.status, body: data };
   },
 
+  // stream posts body and reads the answer as server-sent events, calling
+  // onDelta(text, reset) for each piece of a reply being written; it returns
+  // {status, body} as api does, body being the final "reply" event's data
+  // (or the JSON error of a refused request, or an "error" event's).
+  async stream(key, path, body, onDelta) {
+    const init = {
+      method: "POST",
+      headers: { Authorization: "Bearer " + key, "Content-Type": "application/json", Accept: "text/event-stream" },
+      body: JSON.stringify(body),
+    };
+    let resp;
+    try {
+      resp = await fetch(path, init);
+    } catch (err) {
+      return { status: 0, body: { error: { message: "the server did not answer" } } };
+    }
+    if (!(resp.headers.get("Content-Type") || "").startsWith("text/event-stream")) {
+      let data = null;
+      try {
+        data = await resp.json();
+      } catch (err) {
+        data = null;
+      }
+      return { status: resp.status, body: data };
+    }
+    const reader = resp.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    let result = { status: 0, body: { error: { message: "the reply stream ended early" } } };
+    const handle = (block) => {
+      let event = "message";
+      let data = "";
+      block.split("\n").forEach((line) => {
+        if (line.startsWith("event: ")) event = line.slice(7);
+        else if (line.startsWith("data: ")) data += line.slice(6);
+      });
+      if (!data) return;
+      const value = JSON.parse(data);
+      if (event === "delta") onDelta(value.text || "", !!value.reset);
+      else if (event === "reply") result = { status: 200, body: value };
+      else if (event === "error") result = { status: value.status, body: { error: value.error } };
+    };
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        let cut;
+        while ((cut = buffer.indexOf("\n\n")) >= 0) {
+          handle(buffer.slice(0, cut));
+          buffer = buffer.slice(cut + 2);
+        }
+      }
+    } catch (err) {
+      // The connection dropped: the transcript still gets the reply.
+    }
+    return result;
+  },
+
   errorText(r) {
     return (r.body && r.body.error && r.body.error.message) || "request failed (" + r.status + ")";
   },
