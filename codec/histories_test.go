@@ -71,6 +71,13 @@ func setupEncryptedApp(t *testing.T) *encryptedApp {
 	require.NotEmpty(t, out.Reply.Text, "the worker and the API read the encrypted update and its result")
 	b.reply = out.Reply.Text
 	b.workflowID = workflows.ConversationWorkflowID(b.app.Demo.WorkspaceID, "quokka-1")
+	// A second message: its record is written by an activity task after
+	// the reply (the first is a local activity), so the history also holds
+	// an activity's input and result.
+	body, err = json.Marshal(map[string]any{"id": "m-2", "text": secretText})
+	require.NoError(t, err)
+	status, reply = post(t, b.app.URL+"/v1/conversations/quokka-1/messages", b.app.Keys.Widget, body)
+	require.Equal(t, http.StatusOK, status, reply)
 
 	// A client without the codec, as anyone with access to the Temporal
 	// server (its UI, its CLI, its database) reads histories.
@@ -79,12 +86,21 @@ func setupEncryptedApp(t *testing.T) *encryptedApp {
 	t.Cleanup(raw.Close)
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
-	it := raw.GetWorkflowHistory(ctx, b.workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	for it.HasNext() {
-		ev, err := it.Next()
-		require.NoError(t, err)
-		b.history = append(b.history, ev)
-		payloadsIn(ev.ProtoReflect(), func(p *commonpb.Payload) { b.payloads = append(b.payloads, p) })
+	for {
+		b.history, b.payloads = nil, nil
+		recorded := false
+		it := raw.GetWorkflowHistory(ctx, b.workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for it.HasNext() {
+			ev, err := it.Next()
+			require.NoError(t, err)
+			b.history = append(b.history, ev)
+			payloadsIn(ev.ProtoReflect(), func(p *commonpb.Payload) { b.payloads = append(b.payloads, p) })
+			recorded = recorded || ev.EventType == enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED
+		}
+		if recorded || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 	require.NotEmpty(t, b.history)
 	return b

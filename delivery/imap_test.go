@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -87,6 +88,18 @@ func (b *imapBundle) conversation(sender string) string {
 
 // customerTexts returns the customer messages of a conversation, as an
 // auditor reads them through the API (nil when it does not exist).
+// waitTexts waits until the conversation's customer messages are want: a
+// later turn's record is written after its reply (see "The agent's turn"),
+// so the transcript may lag the poll that answered it by a moment.
+func (b *imapBundle) waitTexts(t *testing.T, convID string, want []string, msgAndArgs ...any) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !slices.Equal(b.customerTexts(t, convID), want) && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	require.Equal(t, want, b.customerTexts(t, convID), msgAndArgs...)
+}
+
 func (b *imapBundle) customerTexts(t *testing.T, convID string) []string {
 	t.Helper()
 	req, err := http.NewRequest("GET", b.app.URL+"/v1/conversations/"+convID, nil)
@@ -186,7 +199,7 @@ func TestIMAPPollTakesEachEmailOnce(t *testing.T) {
 	require.Empty(t, res.Error)
 	require.Equal(t, 1, res.Accepted)
 	require.Equal(t, 1, res.Skipped)
-	require.Equal(t, []string{"How long does shipping take?", "And to Hawaii?"}, b.customerTexts(t, ada))
+	b.waitTexts(t, ada, []string{"How long does shipping take?", "And to Hawaii?"})
 	require.Nil(t, b.customerTexts(t, b.conversation("bob@example.com")), "the reply threads by In-Reply-To, not by its sender")
 	require.False(t, mail.Seen(t, "INBOX", broken), "an email that cannot be taken stays unread for a person")
 	require.True(t, mail.Seen(t, "INBOX", reply))
@@ -206,7 +219,7 @@ func TestIMAPPollTakesEachEmailOnce(t *testing.T) {
 	res = b.poll(t)
 	require.Empty(t, res.Error)
 	require.Equal(t, 2, res.Accepted, "both emails are read again")
-	require.Equal(t, []string{"How long does shipping take?", "And to Hawaii?"}, b.customerTexts(t, ada), "and add nothing")
+	b.waitTexts(t, ada, []string{"How long does shipping take?", "And to Hawaii?"}, "and add nothing")
 	require.EqualValues(t, 2, b.replies(t))
 	require.True(t, mail.Seen(t, "INBOX", first))
 	require.True(t, mail.Seen(t, "INBOX", reply))
@@ -276,7 +289,7 @@ func TestIMAPNewUIDValidity(t *testing.T) {
 	require.Empty(t, res.Error)
 	require.Equal(t, 2, res.Accepted)
 	require.NotEqual(t, before, b.state(t).UIDValidity)
-	require.Equal(t, []string{"How long does shipping take?", "And to Hawaii?"}, b.customerTexts(t, ada))
+	b.waitTexts(t, ada, []string{"How long does shipping take?", "And to Hawaii?"})
 	require.EqualValues(t, 2, b.replies(t))
 }
 
@@ -389,7 +402,7 @@ func TestIMAPPollerWorkflow(t *testing.T) {
 	require.Equal(t, http.StatusOK, code, body)
 	require.Eventually(t, func() bool { return status()["accepted"] == 2.0 }, time.Minute, 100*time.Millisecond)
 	require.True(t, mail.Seen(t, "INBOX", second))
-	require.Equal(t, []string{"How long does shipping take?", "And to Hawaii?"}, b.customerTexts(t, ada))
+	b.waitTexts(t, ada, []string{"How long does shipping take?", "And to Hawaii?"})
 	require.EqualValues(t, 2, b.replies(t))
 
 	// Without a mailbox, the workflow ends.

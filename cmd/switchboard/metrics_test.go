@@ -125,9 +125,16 @@ func TestMetricsEndpoints(t *testing.T) {
 	for _, want := range []string{
 		`switchboard_retrieval_duration_seconds_count{outcome="ok"}`,
 		"temporal_workflow_task_execution_latency_seconds_bucket{",
-		"temporal_activity_execution_latency_seconds_bucket{",
+		"temporal_local_activity_execution_latency_seconds_bucket{",
 		`task_queue="` + app.TaskQueue + `"`,
 	} {
 		require.Contains(t, workerMetrics, want)
 	}
+	// A second message's record is written by an activity task.
+	r = post(t, &testenv.App{URL: api, Keys: app.Keys}, "metrics-1", "m2", "Is shipping free?", "ada@example.com")
+	require.Equal(t, 200, r.Status, r.Raw)
+	require.Eventually(t, func() bool {
+		_, m, _ := get(t, workerURL+"/metrics")
+		return strings.Contains(m, "temporal_activity_execution_latency_seconds_bucket{")
+	}, 30*time.Second, 200*time.Millisecond, "the worker measures its activity tasks")
 }
