@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
 
 	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/answer"
@@ -19,24 +20,36 @@ import (
 	"github.com/switchboardhq/switchboard/models"
 )
 
-// TestClassifyIssueAsksTheLanguageModel runs the conversation's
-// classification with a language model behind an in-process server that
-// speaks the OpenAI chat completions protocol.
-func TestClassifyIssueAsksTheLanguageModel(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
+// classifierWorkspace is a fresh database, the Weaviate store and a new
+// workspace ID.
+func classifierWorkspace(t *testing.T) (*knowledge.Store, *gorm.DB, string) {
+	t.Helper()
 	store, err := knowledge.NewStore(testenv.Weaviate(t))
 	require.NoError(t, err)
-	require.NoError(t, store.EnsureSchema(ctx))
-	db := testenv.Open(t, testenv.PostgresURL(t))
-	ws := uuid.NewString()
-	_, err = (&issuetypes.Service{DB: db, Knowledge: store}).Import(ctx, ws, []issuetypes.Row{
+	require.NoError(t, store.EnsureSchema(context.Background()))
+	return store, testenv.Open(t, testenv.PostgresURL(t)), uuid.NewString()
+}
+
+// importExamples gives the workspace the shipping and refund examples.
+func importExamples(t *testing.T, db *gorm.DB, store *knowledge.Store, ws string) {
+	t.Helper()
+	_, err := (&issuetypes.Service{DB: db, Knowledge: store}).Import(context.Background(), ws, []issuetypes.Row{
 		{Text: "where is my parcel", IssueType: "shipping"},
 		{Text: "my parcel is late", IssueType: "shipping"},
 		{Text: "I want my money back", IssueType: "refund"},
 		{Text: "refund my order", IssueType: "refund"},
 	})
 	require.NoError(t, err)
+}
+
+// TestClassifyIssueAsksTheLanguageModel runs the conversation's
+// classification with a language model behind an in-process server that
+// speaks the OpenAI chat completions protocol.
+func TestClassifyIssueAsksTheLanguageModel(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store, db, ws := classifierWorkspace(t)
+	importExamples(t, db, store, ws)
 
 	answer := "refund"
 	llm := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -81,11 +94,7 @@ func TestClassifyIssueAsksTheLanguageModel(t *testing.T) {
 func TestLoadContextClassifiesAlongside(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	store, err := knowledge.NewStore(testenv.Weaviate(t))
-	require.NoError(t, err)
-	require.NoError(t, store.EnsureSchema(ctx))
-	db := testenv.Open(t, testenv.PostgresURL(t))
-	ws := uuid.NewString()
+	store, db, ws := classifierWorkspace(t)
 	require.NoError(t, db.Create(&models.Workspace{ID: ws, Name: "Shop"}).Error)
 	require.NoError(t, db.Create(&models.Contact{ID: uuid.NewString(), WorkspaceID: ws, Email: "ada@example.com", Tier: "premium"}).Error)
 	acts := &activities.Activities{DB: db, Knowledge: store, Generator: answer.Extractive{}}
@@ -97,13 +106,7 @@ func TestLoadContextClassifiesAlongside(t *testing.T) {
 	require.False(t, out.HasIssueTypes)
 	require.Nil(t, out.Issue, "no issue types: nothing to classify")
 
-	_, err = (&issuetypes.Service{DB: db, Knowledge: store}).Import(ctx, ws, []issuetypes.Row{
-		{Text: "where is my parcel", IssueType: "shipping"},
-		{Text: "my parcel is late", IssueType: "shipping"},
-		{Text: "I want my money back", IssueType: "refund"},
-		{Text: "refund my order", IssueType: "refund"},
-	})
-	require.NoError(t, err)
+	importExamples(t, db, store, ws)
 	want, err := acts.ClassifyIssue(ctx, activities.ClassifyIssueInput{WorkspaceID: ws, Text: in.Text})
 	require.NoError(t, err)
 	require.Equal(t, "shipping", want.IssueType)

@@ -177,6 +177,29 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
+// writeJSON prints a report as indented JSON (the commands' -json).
+func writeJSON(out io.Writer, report any) error {
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(report)
+}
+
+// verdict says whether a target was met.
+func verdict(met bool) string {
+	if met {
+		return "PASS"
+	}
+	return "MISS"
+}
+
+// quietLogs keeps the commands' logs to warnings unless
+// SWITCHBOARD_LOG_LEVEL says otherwise: the report is the output.
+func quietLogs(cfg *config.Config) {
+	if !cfg.IsSet("SWITCHBOARD_LOG_LEVEL") {
+		cfg.LogLevel = "warn"
+	}
+}
+
 // Level is what one concurrency level measured.
 type Level struct {
 	Concurrency int `json:"concurrency"`
@@ -289,9 +312,7 @@ func Run(ctx context.Context, cfg config.Config, out io.Writer, opts Options) er
 	if err := opts.validate(); err != nil {
 		return err
 	}
-	if !cfg.IsSet("SWITCHBOARD_LOG_LEVEL") {
-		cfg.LogLevel = "warn" // the report is the output
-	}
+	quietLogs(&cfg)
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
@@ -344,9 +365,7 @@ func Run(ctx context.Context, cfg config.Config, out io.Writer, opts Options) er
 	}
 	report.Targets = benchTargets(report.Levels)
 	if opts.JSON {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(report)
+		return writeJSON(out, report)
 	}
 	printBenchReport(out, report)
 	return nil
@@ -646,11 +665,7 @@ func printBenchReport(out io.Writer, r Report) {
 		fmt.Fprintf(out, "targets: none checked (they need concurrency levels %d and %d)\n", benchTargetRatioLevel, benchTargetRateLevel)
 	}
 	for _, t := range r.Targets {
-		verdict := "MISS"
-		if t.Met {
-			verdict = "PASS"
-		}
-		fmt.Fprintf(out, "%s  %s: %s\n", verdict, t.Name, t.Detail)
+		fmt.Fprintf(out, "%s  %s: %s\n", verdict(t.Met), t.Name, t.Detail)
 	}
 }
 

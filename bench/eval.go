@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -100,18 +99,14 @@ type EvalResult struct {
 // conversations through the API (see EvaluateConversations) and prints the
 // share of turns with the right outcome and every miss.
 func RunEval(ctx context.Context, cfg config.Config, out io.Writer, opts EvalOptions) error {
-	if !cfg.IsSet("SWITCHBOARD_LOG_LEVEL") {
-		cfg.LogLevel = "warn" // the report is the output
-	}
+	quietLogs(&cfg)
 	if opts.What == "conversations" {
 		report, err := EvaluateConversations(ctx, cfg)
 		if err != nil {
 			return err
 		}
 		if opts.JSON {
-			enc := json.NewEncoder(out)
-			enc.SetIndent("", "  ")
-			return enc.Encode(report)
+			return writeJSON(out, report)
 		}
 		printConversationReport(out, report)
 		return nil
@@ -121,9 +116,7 @@ func RunEval(ctx context.Context, cfg config.Config, out io.Writer, opts EvalOpt
 		return err
 	}
 	if opts.JSON {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(report)
+		return writeJSON(out, report)
 	}
 	printRetrievalReport(out, report)
 	return nil

@@ -95,9 +95,7 @@ type HTTPReport struct {
 func RunHTTP(ctx context.Context, cfg config.Config, out io.Writer, o HTTPOptions) error {
 	report := HTTPReport{Customers: o.Customers, Conversations: o.Conversations, URL: o.URL}
 	if o.URL == "" {
-		if !cfg.IsSet("SWITCHBOARD_LOG_LEVEL") {
-			cfg.LogLevel = "warn"
-		}
+		quietLogs(&cfg)
 		d, _, keys, err := demoStack(ctx, cfg)
 		if err != nil {
 			return err
@@ -187,9 +185,7 @@ func RunHTTP(ctx context.Context, cfg config.Config, out io.Writer, o HTTPOption
 	slices.Sort(follow)
 	report.P99FirstMs, report.P99FollowUpMs = ms(percentile(first, 99)), ms(percentile(follow, 99))
 	if o.JSON {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(report)
+		return writeJSON(out, report)
 	}
 	fmt.Fprintf(out, "bench http: %d customers, %d conversations of %d messages, against %s (%s)\n",
 		o.Customers, o.Conversations, o.FollowUps+1, report.URL, report.Database)

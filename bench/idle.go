@@ -3,7 +3,6 @@ package bench
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -100,9 +99,7 @@ type IdleReport struct {
 // them waiting on their inactivity timers, and reads the worker's memory.
 // The conversations are terminated at the end.
 func RunIdle(ctx context.Context, cfg config.Config, out io.Writer, o IdleOptions) error {
-	if !cfg.IsSet("SWITCHBOARD_LOG_LEVEL") {
-		cfg.LogLevel = "warn"
-	}
+	quietLogs(&cfg)
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
@@ -182,9 +179,7 @@ func RunIdle(ctx context.Context, cfg config.Config, out io.Writer, o IdleOption
 	}
 	report.Met = report.Open >= idleTargetConversations && report.PeakRSS <= idleTargetBytes
 	if o.JSON {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(report)
+		return writeJSON(out, report)
 	}
 	mb := func(n int64) float64 { return float64(n) / (1 << 20) }
 	fmt.Fprintf(out, "\n%d conversations opened in %.0f s (%.1f/s), %d open and waiting on their timers\n",
@@ -195,12 +190,8 @@ func RunIdle(ctx context.Context, cfg config.Config, out io.Writer, o IdleOption
 	if report.PerGB > 0 {
 		fmt.Fprintf(out, "  ≈ %.0f open conversations per GB of worker memory (from the peak)\n", report.PerGB)
 	}
-	verdict := "MISS"
-	if report.Met {
-		verdict = "PASS"
-	}
 	fmt.Fprintf(out, "%s  %d open conversations on one worker within 1 GB: %d open, peak %.0f MB\n",
-		verdict, idleTargetConversations, report.Open, mb(report.PeakRSS))
+		verdict(report.Met), idleTargetConversations, report.Open, mb(report.PeakRSS))
 	return nil
 }
 

@@ -196,9 +196,7 @@ func RunRetrieval(ctx context.Context, cfg config.Config, out io.Writer, opts Re
 	report.Retrieve = summarize(latencies, time.Since(start))
 
 	if opts.JSON {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(report)
+		return writeJSON(out, report)
 	}
 	fmt.Fprintf(out, "\nSwitchboard bench retrieval: Weaviate %s, search: %s\n", report.WeaviateURL, report.Search)
 	fmt.Fprintf(out, "%d chunks (CLINC150 utterances, six to a passage, %.0f characters on average) in %d sources\n\n",

@@ -85,9 +85,7 @@ type StreamReport struct {
 // before its first token and between tokens. The turn's first model call
 // asks for the knowledge search; the second writes the reply.
 func RunStream(ctx context.Context, cfg config.Config, out io.Writer, o StreamOptions) error {
-	if !cfg.IsSet("SWITCHBOARD_LOG_LEVEL") {
-		cfg.LogLevel = "warn"
-	}
+	quietLogs(&cfg)
 	model := newScriptedModel(o)
 	defer model.Close()
 	cfg.LLMBaseURL, cfg.LLMAPIKey, cfg.LLMModel, cfg.LLMTimeout = model.URL, "bench", "scripted-model", time.Minute
@@ -134,9 +132,7 @@ func RunStream(ctx context.Context, cfg config.Config, out io.Writer, o StreamOp
 	report.Reply = summarize(reply, 0)
 	report.Met = report.Delivery.P50Ms <= streamTargetAddedMs
 	if o.JSON {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(report)
+		return writeJSON(out, report)
 	}
 	fmt.Fprintf(out, "bench stream: %d replies of %d tokens, model first token after %v then one per %v, on %s\n",
 		o.Replies, o.Tokens, o.FirstToken, o.Token, report.Database)
@@ -147,12 +143,8 @@ func RunStream(ctx context.Context, cfg config.Config, out io.Writer, o StreamOp
 	row("first token, model to customer", report.Delivery)
 	row("customer's time to first token", report.CustomerFirstToken)
 	row("customer's time to the final reply", report.Reply)
-	verdict := "MISS"
-	if report.Met {
-		verdict = "PASS"
-	}
 	fmt.Fprintf(out, "%s  streaming adds ≤ %.0f ms to the model's time to first token: p50 %.1f ms\n",
-		verdict, streamTargetAddedMs, report.Delivery.P50Ms)
+		verdict(report.Met), streamTargetAddedMs, report.Delivery.P50Ms)
 	return nil
 }
 

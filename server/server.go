@@ -255,16 +255,21 @@ type errorDetail struct {
 
 // fail writes err as the error body; internal errors are logged, not shown.
 func (s *Server) fail(c *gin.Context, err error) {
-	code := apperr.Code(err)
-	if code == apperr.EINTERNAL {
-		s.Log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "request_id", requestID(c), "err", err)
-	}
-	status := statusFor(code)
+	status, detail := s.failure(c, err)
 	var limited *limitError
 	if errors.As(err, &limited) {
 		c.Header("Retry-After", strconv.Itoa(limited.retryAfterSeconds()))
 	}
-	c.AbortWithStatusJSON(status, errorBody{Error: errorDetail{Code: code, Message: apperr.Message(err)}})
+	c.AbortWithStatusJSON(status, errorBody{Error: detail})
+}
+
+// failure is err's status and body, logged when it is internal.
+func (s *Server) failure(c *gin.Context, err error) (int, errorDetail) {
+	code := apperr.Code(err)
+	if code == apperr.EINTERNAL {
+		s.Log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "request_id", requestID(c), "err", err)
+	}
+	return statusFor(code), errorDetail{Code: code, Message: apperr.Message(err)}
 }
 
 type healthBody struct {

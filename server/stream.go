@@ -9,7 +9,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/switchboardhq/switchboard/apperr"
 	"github.com/switchboardhq/switchboard/replystream"
 )
 
@@ -70,11 +69,8 @@ func (s *Server) streamedTurn(c *gin.Context, key string, turn func(ctx context.
 			case r.err != nil && !streaming:
 				s.fail(c, r.err)
 			case r.err != nil:
-				code := apperr.Code(r.err)
-				if code == apperr.EINTERNAL {
-					s.Log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "request_id", requestID(c), "err", r.err)
-				}
-				writeEvent(w, "error", streamError{Status: statusFor(code), Error: errorDetail{Code: code, Message: apperr.Message(r.err)}})
+				status, detail := s.failure(c, r.err)
+				writeEvent(w, "error", streamError{Status: status, Error: detail})
 			default:
 				start()
 				writeEvent(w, "reply", r.out)
