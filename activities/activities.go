@@ -81,6 +81,9 @@ type RetrieveInput struct {
 	// proved: Retrieve reads the contact's tier itself and searches for it
 	// (RetrieveResult.Tier).
 	VerifiedEmail string `json:",omitempty"`
+	// Snapshot, in a rehearsal's case, is the content snapshot searched
+	// instead of the current content.
+	Snapshot string `json:",omitempty"`
 }
 
 // RetrieveResult lists passages, best first, and the reply written from
@@ -115,7 +118,7 @@ func (a *Activities) Retrieve(ctx context.Context, in RetrieveInput) (RetrieveRe
 	}
 	hits, err := a.Knowledge.SearchWith(ctx, knowledge.SearchRequest{
 		WorkspaceID: in.WorkspaceID, Query: in.Query, Limit: limit,
-		Reader: &knowledge.Reader{Channel: in.Channel, Tier: in.Tier},
+		Reader: &knowledge.Reader{Channel: in.Channel, Tier: in.Tier}, Snapshot: in.Snapshot,
 	})
 	if err != nil {
 		return RetrieveResult{}, err

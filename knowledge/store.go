@@ -414,6 +414,9 @@ type SearchRequest struct {
 	// Reader, when set, keeps only the chunks of sources whose audience
 	// includes the reader's channel and tier.
 	Reader *Reader
+	// Snapshot, when set, is the ID of the content snapshot searched
+	// instead of the workspace's current chunks (a rehearsal's).
+	Snapshot string
 }
 
 // Reader is who an answer is for: the conversation's channel type ("chat",
@@ -477,7 +480,11 @@ func (s *Store) searchRequest(ctx context.Context, req SearchRequest) (*pb.Searc
 	if limit <= 0 {
 		limit = 5
 	}
-	search := &pb.SearchRequest{Collection: ClassName, Tenant: req.WorkspaceID, Limit: uint32(limit)}
+	tenant := req.WorkspaceID
+	if req.Snapshot != "" {
+		tenant = SnapshotTenant(req.Snapshot)
+	}
+	search := &pb.SearchRequest{Collection: ClassName, Tenant: tenant, Limit: uint32(limit)}
 	search.Properties, search.Metadata = properties(hitProperties...)
 	if s.embedder != nil {
 		vectors, err := s.embedder.Embed(ctx, []string{req.Query})

@@ -104,6 +104,9 @@ type Rehearsal struct {
 type RehearsalConfig struct {
 	AgentSettings *AgentSettingsDraft `json:"agent_settings,omitempty"`
 	IssueTypes    *IssueTypesDraft    `json:"issue_types,omitempty"`
+	// Snapshot, when set, is the ID of the content snapshot the cases
+	// search instead of the current content.
+	Snapshot string `json:"snapshot,omitempty"`
 }
 
 // AgentSettingsDraft is agent settings to try, in the shape of PUT
@@ -249,4 +252,18 @@ type RehearsalCase struct {
 	CreatedAt   time.Time
 }
 
-func rehearsalModels() []any { return []any{&Scenario{}, &Rehearsal{}, &RehearsalCase{}} }
+// ContentSnapshot is a copy of a workspace's knowledge-base chunks as they
+// were when it was taken, kept for rehearsals to answer from. Its chunks
+// live in Weaviate (knowledge.SnapshotTenant); the row says what it holds.
+type ContentSnapshot struct {
+	ID          string `gorm:"primaryKey;size:36"`
+	WorkspaceID string `gorm:"not null;size:36;index"`
+	Name        string `gorm:"not null;size:200;default:''"`
+	Chunks      int    `gorm:"not null;default:0"`
+	Sources     int    `gorm:"not null;default:0"`
+	CreatedAt   time.Time
+}
+
+func rehearsalModels() []any {
+	return []any{&Scenario{}, &Rehearsal{}, &RehearsalCase{}, &ContentSnapshot{}}
+}

@@ -335,7 +335,8 @@ func TestBrowserDashboardShowsKnowledgeGapsWithTheirReasons(t *testing.T) {
 // saved as a scenario; on the dashboard an admin starts a rehearsal of a
 // draft rule that hands off shipping questions, follows it to its end, and
 // reads the report: the scenario it breaks failed, and the past
-// conversation about shipping changed, then and now side by side.
+// conversation about shipping changed, then and now side by side; then
+// takes a content snapshot, which the form offers to rehearse on.
 func TestBrowserSandboxScenarioAndRehearsalView(t *testing.T) {
 	t.Parallel()
 	app := testenv.NewApp(t, testenv.AppOptions{})
@@ -381,4 +382,18 @@ func TestBrowserSandboxScenarioAndRehearsalView(t *testing.T) {
 	dash.waitText("#report-cases tr.changed td.now", "handed off · rule Shipping goes to a person", time.Second)
 	dash.waitText("#report-cards", "Past conversations changed", time.Second)
 	dash.waitText("#rehearsal-list tbody tr", "done", 10*time.Second)
+
+	// A content snapshot taken on the page is offered as the content to
+	// rehearse on.
+	dash.do(
+		chromedp.SendKeys(chromedp.CSS("#r-snapshot-name"), "Before the shipping edit"),
+		chromedp.Click(chromedp.CSS("#r-snapshot")),
+	)
+	dash.waitText("#report-config", "Snapshot taken", 30*time.Second)
+	dash.waitText("#r-content", "Before the shipping edit", time.Second)
+	var snap models.ContentSnapshot
+	require.NoError(t, app.DB.Where("name = ?", "Before the shipping edit").Take(&snap).Error)
+	chosen, err := chromedp.Run(dash.ctx, chromedp.Value(chromedp.CSS("#r-content")))
+	require.NoError(t, err)
+	require.Equal(t, snap.ID, chosen, "the new snapshot is chosen")
 }

@@ -367,8 +367,8 @@ type rehearsalRequest struct {
 	AgentSettings *settingsDraftJSON `json:"agent_settings"`
 	// IssueTypes are issue-type settings to try (nil: the workspace's).
 	IssueTypes *models.IssueTypesDraft `json:"issue_types"`
-	// Content is the content the cases search: "current" (the default)
-	// is the only one there is.
+	// Content is the content the cases search: "current" (the default),
+	// or the ID of a content snapshot (POST /v1/content/snapshots).
 	Content     string             `json:"content"`
 	Scenarios   bool               `json:"scenarios"`
 	Past        *models.PastSample `json:"past"`
@@ -383,20 +383,24 @@ type settingsDraftJSON struct {
 	EnabledActions *[]string `json:"enabled_actions"`
 }
 
-// ContentCurrent is the one content a rehearsal searches: the content as
-// it is while the cases run.
+// ContentCurrent is the content a rehearsal searches unless it names a
+// snapshot: the content as it is while the cases run.
 const ContentCurrent = "current"
 
 // rehearsalConfig validates the configuration drafts a rehearsal tries,
 // each field named within the request ("agent_settings.tone: …").
 func (s *Server) rehearsalConfig(c *gin.Context, req rehearsalRequest) (models.RehearsalConfig, error) {
 	var out models.RehearsalConfig
+	ws := principal(c).WorkspaceID
 	switch req.Content {
 	case "", ContentCurrent:
 	default:
-		return out, apperr.Invalid("content", `only "current" can be rehearsed: content snapshots are not kept`)
+		snap, err := s.snapshot(c.Request.Context(), ws, req.Content, "content")
+		if err != nil {
+			return out, err
+		}
+		out.Snapshot = snap.ID
 	}
-	ws := principal(c).WorkspaceID
 	if d := req.AgentSettings; d != nil {
 		if err := validateAgentSettings(&d.agentSettingsJSON); err != nil {
 			return out, inField("agent_settings", err)
@@ -490,7 +494,9 @@ func (s *Server) resolveVersion(c *gin.Context, kind, v string) (int, string, er
 }
 
 // rehearsed checks, for a workspace that requires it, that the kind's
-// draft as it is now had a rehearsal in which every scenario passed.
+// draft as it is now had a rehearsal in which every scenario passed, with
+// the workspace's own settings and current content (a run that also tried
+// draft settings or a content snapshot rehearsed something else).
 func (s *Server) rehearsed(c *gin.Context, kind string) error {
 	p := principal(c)
 	var ws models.Workspace
@@ -510,6 +516,9 @@ func (s *Server) rehearsed(c *gin.Context, kind string) error {
 		return err
 	}
 	for _, r := range runs {
+		if cfg := r.Config.V; cfg.AgentSettings != nil || cfg.IssueTypes != nil || cfg.Snapshot != "" {
+			continue // it tried more than the draft
+		}
 		if rep := r.Report.V; rep.ScenariosTried > 0 && rep.Failed == 0 && rep.Skipped == 0 {
 			return nil
 		}
@@ -713,14 +722,24 @@ func rehearsalOut(r models.Rehearsal, report *models.RehearsalReport) rehearsalJ
 	return rehearsalJSON{ID: r.ID, Status: r.Status, HandoffVersion: r.HandoffVersion, RoutingVersion: r.RoutingVersion,
 		Configuration: configurationJSON{Handoff: versionTried(r.HandoffVersion, r.HandoffDigest),
 			Routing: versionTried(r.RoutingVersion, r.RoutingDigest), AgentSettings: r.Config.V.AgentSettings,
-			IssueTypes: r.Config.V.IssueTypes, Content: ContentCurrent},
+			IssueTypes: r.Config.V.IssueTypes, Content: contentTried(r.Config.V)},
 		Plan: r.Plan.V, Total: r.Total, Done: r.Done, Report: report, CreatedAt: r.CreatedAt, FinishedAt: r.FinishedAt}
+}
+
+// contentTried is the content a rehearsal's cases search: "current", or
+// the snapshot's ID.
+func contentTried(cfg models.RehearsalConfig) string {
+	if cfg.Snapshot != "" {
+		return cfg.Snapshot
+	}
+	return ContentCurrent
 }
 
 // pins is what a rehearsal's cases run under: its rule set versions, and
 // its stored drafts when it tries any.
 func pins(r models.Rehearsal) workflows.Pins {
-	p := workflows.Pins{RuleVersions: workflows.RuleVersions{Handoff: r.HandoffVersion, Routing: r.RoutingVersion}}
+	p := workflows.Pins{RuleVersions: workflows.RuleVersions{Handoff: r.HandoffVersion, Routing: r.RoutingVersion},
+		Snapshot: r.Config.V.Snapshot}
 	if cfg := r.Config.V; cfg.AgentSettings != nil || cfg.IssueTypes != nil {
 		p.Rehearsal = r.ID
 	}

@@ -186,6 +186,9 @@ func (c *conversation) startRetrieveFor(ctx workflow.Context, query string, offl
 		WorkspaceID: c.state.WorkspaceID, Query: query, Limit: 5,
 		Channel: c.state.ChannelType, Tier: c.state.CustomerTier, Answer: true, Offline: offline,
 	}
+	if p := c.in.Pins; p != nil && c.state.Test {
+		in.Snapshot = p.Snapshot
+	}
 	r := &retrieval{tier: c.state.CustomerTier}
 	if byEmail && in.Tier == "" && c.verifiedEmail() != "" {
 		in.VerifiedEmail, r.byEmail = c.verifiedEmail(), true

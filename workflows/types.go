@@ -74,13 +74,16 @@ type ConversationInput struct {
 }
 
 // Pins are what a rehearsal's test conversation runs under: rule set
-// versions, and the rehearsal whose stored configuration (agent settings,
+// versions, the rehearsal whose stored configuration (agent settings,
 // issue types) LoadContext and ClassifyIssue read instead of the
-// workspace's. RuleVersions is embedded: its fields cross Temporal at the
+// workspace's, and the content snapshot it searches. RuleVersions is embedded: its fields cross Temporal at the
 // top level, as before Rehearsal was added.
 type Pins struct {
 	RuleVersions
 	Rehearsal string `json:",omitempty"`
+	// Snapshot is the content snapshot the case searches instead of the
+	// current content ("": the current content).
+	Snapshot string `json:",omitempty"`
 }
 
 // Simulation is a customer a language model plays in a test conversation.

@@ -330,11 +330,45 @@
     } else {
       parts.push("saved issue types");
     }
-    parts.push(c.content + " content");
+    parts.push(c.content === "current" ? "current content" : "content snapshot " + (snapshotNames[c.content] || c.content));
     return parts.join(", ");
   }
 
+  // Content snapshots: what a rehearsal may answer from besides the current
+  // content, by ID, with their names.
+  const snapshotNames = {};
+  async function loadSnapshots() {
+    const list = await send("GET", "/v1/content/snapshots");
+    const select = $("r-content");
+    const chosen = select.value;
+    const options = [el("option", { value: "current" }, "current")];
+    for (const s of list.snapshots) {
+      const label = (s.name || "snapshot") + " (" + fmt.date(s.created_at) + ", " + fmt.n(s.chunks) + " chunks)";
+      snapshotNames[s.id] = label;
+      options.push(el("option", { value: s.id }, label));
+    }
+    select.replaceChildren(...options);
+    if (chosen && snapshotNames[chosen]) select.value = chosen;
+  }
+
+  async function takeSnapshot() {
+    const name = $("r-snapshot-name").value.trim();
+    $("r-snapshot").disabled = true;
+    try {
+      const s = await send("POST", "/v1/content/snapshots", { name });
+      await loadSnapshots();
+      $("r-content").value = s.id;
+      $("r-snapshot-name").value = "";
+      rstatus("Snapshot taken: " + fmt.n(s.chunks) + " chunks of " + fmt.n(s.sources) + " sources.");
+    } catch (e) {
+      rstatus("No snapshot taken: " + e.message, true);
+    } finally {
+      $("r-snapshot").disabled = false;
+    }
+  }
+
   async function loadRehearsals() {
+    await loadSnapshots();
     const list = await send("GET", "/v1/rehearsals");
     const rows = list.rehearsals.map((r) => {
       const open = el("button", { type: "button", class: "open-report" }, "Report");
@@ -429,6 +463,7 @@
       handoff_version: $("r-handoff").value,
       routing_version: $("r-routing").value,
       scenarios: $("r-scenarios").checked,
+      content: $("r-content").value,
     };
     if ($("r-past").checked) {
       const to = new Date(($("to").value || isoDate(new Date())) + "T00:00:00Z");
@@ -465,6 +500,7 @@
     ev.preventDefault();
     startRehearsal();
   });
+  $("r-snapshot").addEventListener("click", takeSnapshot);
   $("r-load-settings").addEventListener("click", async () => {
     try {
       const s = await send("GET", "/v1/agent/settings");
