@@ -136,6 +136,24 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 			return err
 		})
 	}
+	// The issue type, alongside the rest. It is classified only for a
+	// workspace with issue types, which the configuration says; when the
+	// cached one says so (the configuration rarely changes), it starts
+	// before the configuration is read again.
+	var classified errgroup.Group
+	var issue *ClassifyIssueResult
+	classify := func() {
+		classified.Go(func() error {
+			res, err := a.ClassifyIssue(ctx, ClassifyIssueInput{WorkspaceID: in.WorkspaceID, Text: in.Text, Rehearsal: in.Rehearsal})
+			issue = &res
+			return err
+		})
+	}
+	early := in.Classify && in.Rehearsal == "" && a.configs.hasIssueTypes(in.WorkspaceID)
+	if early {
+		classify()
+	}
+	defer classified.Wait() // on an early return
 	if err := g.Wait(); err != nil {
 		return out, err
 	}
@@ -145,17 +163,9 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 			return out, err
 		}
 	}
-	// The issue type, alongside everything after the configuration.
-	var classified errgroup.Group
-	var issue *ClassifyIssueResult
-	if in.Classify && cfg.config.HasIssueTypes {
-		classified.Go(func() error {
-			res, err := a.ClassifyIssue(ctx, ClassifyIssueInput{WorkspaceID: in.WorkspaceID, Text: in.Text, Rehearsal: in.Rehearsal})
-			issue = &res
-			return err
-		})
+	if in.Classify && !early && cfg.config.HasIssueTypes {
+		classify()
 	}
-	defer classified.Wait() // on an early return
 	if err := a.loadCustomer(db, in, cfg.orderPrefixes, &out); err != nil {
 		return out, err
 	}
@@ -172,7 +182,9 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 			out.WorkspaceConfig = WorkspaceConfig{}
 		}
 		err := classified.Wait()
-		out.Issue = issue
+		if cfg.config.HasIssueTypes {
+			out.Issue = issue
+		}
 		return out, err
 	}
 	// The first turn's own reads, side by side too.
@@ -216,7 +228,9 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 	if err := classified.Wait(); err != nil {
 		return out, err
 	}
-	out.Issue = issue
+	if cfg.config.HasIssueTypes {
+		out.Issue = issue
+	}
 	out.HandoffVersion, out.RoutingVersion, out.CreditBalance, out.Previous = handoff, route, balance.Total, previous
 	out.Channel = policy
 	if channelSettings != nil && channelSettings.InactivitySeconds > 0 {

@@ -135,12 +135,14 @@ func (d *Deps) serveWorkerHTTP(ctx context.Context, addr string) (<-chan error, 
 }
 
 // workerOptions are the worker's limits from SWITCHBOARD_WORKER_* (zero:
-// the SDK's default).
+// the SDK's default, but for pollers, which then scale: see worker.New).
 func workerOptions(cfg config.Config) sdkworker.Options {
 	t := cfg.Ops.Worker
 	return sdkworker.Options{
 		MaxConcurrentActivityExecutionSize:     t.MaxConcurrentActivities,
 		MaxConcurrentWorkflowTaskExecutionSize: t.MaxConcurrentWorkflowTasks,
+		MaxConcurrentWorkflowTaskPollers:       t.Pollers,
+		MaxConcurrentActivityTaskPollers:       t.Pollers,
 		WorkerStopTimeout:                      t.StopTimeout,
 	}
 }

@@ -104,6 +104,10 @@ type WorkerTuning struct {
 	// MaxConcurrentWorkflowTasks bounds the workflow tasks one worker runs
 	// at once (SWITCHBOARD_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS).
 	MaxConcurrentWorkflowTasks int
+	// Pollers fixes how many requests for workflow tasks, and how many for
+	// activity tasks, the worker keeps open (SWITCHBOARD_WORKER_POLLERS; 0:
+	// as many as the tasks waiting need, from 1 to 100).
+	Pollers int
 	// StickyCacheSize is how many workflows the process keeps in memory
 	// between their tasks (SWITCHBOARD_WORKER_STICKY_CACHE_SIZE).
 	StickyCacheSize int
@@ -187,6 +191,7 @@ func readOperations(lookup func(string) (string, bool), o *Operations, set map[s
 	integer("SWITCHBOARD_WORKER_MAX_CONCURRENT_ACTIVITIES", &o.Worker.MaxConcurrentActivities)
 	integer("SWITCHBOARD_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS", &o.Worker.MaxConcurrentWorkflowTasks)
 	integer("SWITCHBOARD_WORKER_STICKY_CACHE_SIZE", &o.Worker.StickyCacheSize)
+	integer("SWITCHBOARD_WORKER_POLLERS", &o.Worker.Pollers)
 	if v, ok := get("SWITCHBOARD_WORKER_STOP_TIMEOUT"); ok {
 		d, err := time.ParseDuration(v)
 		if err != nil {
@@ -235,6 +240,10 @@ func (o Operations) validate() error {
 		if n < 0 || n > 100_000 {
 			return fmt.Errorf("%s: %d is not between 0 (the SDK's default) and 100000", name, n)
 		}
+	}
+	if p := o.Worker.Pollers; p == 1 || p < 0 || p > 1000 {
+		// The SDK needs two workflow task pollers: one for the sticky queue.
+		return fmt.Errorf("SWITCHBOARD_WORKER_POLLERS: %d is not 0 (as many as needed) or between 2 and 1000", p)
 	}
 	if o.Worker.MaxConcurrentWorkflowTasks == 1 {
 		// The SDK needs two pollers' worth of slots for workflow tasks.

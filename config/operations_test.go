@@ -115,6 +115,7 @@ func TestOperationsErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"SWITCHBOARD_WORKER_HTTP_ADDR": "8089"}, "SWITCHBOARD_WORKER_HTTP_ADDR:"},
 		{map[string]string{"SWITCHBOARD_WORKER_MAX_CONCURRENT_ACTIVITIES": "-1"}, "SWITCHBOARD_WORKER_MAX_CONCURRENT_ACTIVITIES:"},
 		{map[string]string{"SWITCHBOARD_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS": "1"}, "SWITCHBOARD_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: must be at least 2"},
+		{map[string]string{"SWITCHBOARD_WORKER_POLLERS": "1"}, "SWITCHBOARD_WORKER_POLLERS:"},
 		{map[string]string{"SWITCHBOARD_LOG_FORMAT": "xml"}, "SWITCHBOARD_LOG_FORMAT:"},
 		{map[string]string{"SWITCHBOARD_WIDGET_ORIGINS": "https://shop.example/"}, "SWITCHBOARD_WIDGET_ORIGINS:"},
 	}
@@ -132,6 +133,7 @@ func TestWorkerTuningAndLogs(t *testing.T) {
 		"SWITCHBOARD_WORKER_MAX_CONCURRENT_ACTIVITIES":     "50",
 		"SWITCHBOARD_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS": "20",
 		"SWITCHBOARD_WORKER_STICKY_CACHE_SIZE":             "2048",
+		"SWITCHBOARD_WORKER_POLLERS":                       "8",
 		"SWITCHBOARD_WORKER_STOP_TIMEOUT":                  "45s",
 		"SWITCHBOARD_LOG_FORMAT":                           "json",
 		"SWITCHBOARD_WIDGET_ORIGINS":                       "https://shop.example, http://localhost:3000",
@@ -140,7 +142,7 @@ func TestWorkerTuningAndLogs(t *testing.T) {
 	require.NoError(t, c.Validate())
 	require.Equal(t, WorkerTuning{
 		HTTPAddr: "0.0.0.0:8089", MaxConcurrentActivities: 50, MaxConcurrentWorkflowTasks: 20,
-		StickyCacheSize: 2048, StopTimeout: 45 * time.Second,
+		StickyCacheSize: 2048, Pollers: 8, StopTimeout: 45 * time.Second,
 	}, c.Ops.Worker)
 	require.Equal(t, "json", c.Ops.LogFormat)
 	require.Equal(t, []string{"https://shop.example", "http://localhost:3000"}, c.Ops.WidgetOrigins)
