@@ -1,12 +1,19 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -151,6 +158,17 @@ func openChat(p page, app *testenv.App) {
 	)
 }
 
+// openChatAt is openChat through base, a front of the app's server.
+func openChatAt(p page, app *testenv.App, base string) {
+	p.do(
+		chromedp.Navigate(base+"/chat/"+app.Demo.ChannelID+"#key="+app.Keys.Widget),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), "ada@example.com"),
+		chromedp.Click(chromedp.CSS("#contact-form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#message")),
+	)
+}
+
 // say sends a message from a page's compose box.
 func say(p page, text string) {
 	p.do(
@@ -185,6 +203,59 @@ func TestBrowserWidgetShowsAnswerWithSource(t *testing.T) {
 	require.Regexp(t, `^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`, id)
 	var conv models.Conversation
 	require.NoError(t, app.DB.Where("external_id = ?", id).Take(&conv).Error)
+}
+
+// TestBrowserChatSendsAgainWhatTheServerCouldNotTake puts a front before the
+// app that answers a message 503, as the API does while Temporal cannot be
+// reached: the page sends it again with the same id and shows the reply; a
+// message refused every time is back in the compose box, not lost.
+func TestBrowserChatSendsAgainWhatTheServerCouldNotTake(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	target, err := url.Parse(app.URL)
+	require.NoError(t, err)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var mu sync.Mutex
+	var ids []string
+	refuse := 1 // how many of the next messages to refuse
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/messages") {
+			body, err := io.ReadAll(r.Body)
+			require.NoError(t, err)
+			var msg struct{ ID, Text string }
+			require.NoError(t, json.Unmarshal(body, &msg))
+			mu.Lock()
+			ids = append(ids, msg.ID)
+			refused := refuse > 0 || strings.Contains(msg.Text, "never")
+			refuse--
+			mu.Unlock()
+			if refused {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusServiceUnavailable)
+				_, _ = w.Write([]byte(`{"error":{"code":"unavailable","message":"the agent cannot be reached just now; retry with the same message id"}}`))
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+
+	customer := newPage(t, newBrowser(t), "chat", false)
+	openChatAt(customer, app, front.URL)
+	say(customer, "What is your return window?")
+	customer.waitText(".msg-agent .text", "30 days", 30*time.Second)
+	mu.Lock()
+	require.Len(t, ids, 2, "refused once, then sent again")
+	require.Equal(t, ids[0], ids[1], "with the same message id")
+	mu.Unlock()
+
+	say(customer, "this one is never taken")
+	customer.waitText("#send-error", "Your message was not sent", 15*time.Second)
+	require.Equal(t, "this one is never taken", eval[string](customer, `document.getElementById("message").value`))
+	mu.Lock()
+	require.Len(t, ids, 5, "the refused message was tried three times")
+	mu.Unlock()
 }
 
 // TestBrowserChatShowsTheReplyAsItIsWritten has the chat page ask for the

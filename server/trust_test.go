@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -11,12 +12,15 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
 
 	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/internal/testenv"
 	"github.com/switchboardhq/switchboard/knowledge"
 	"github.com/switchboardhq/switchboard/models"
+	"github.com/switchboardhq/switchboard/server"
 )
 
 // Text PostgreSQL cannot store (a NUL character) is refused at the edge with
@@ -198,4 +202,28 @@ func TestShutdownEndsEventStreamsAndProbes(t *testing.T) {
 	ready := do(t, "GET", app.URL+"/readyz", "", nil)
 	require.Equal(t, 200, ready.Status, ready.Raw)
 	require.Equal(t, "ok", ready.Body["checks"].(map[string]any)["database"])
+}
+
+// With Temporal unreachable, a customer's message is answered 503 naming the
+// retry, never a 500, and nothing of it is written: the client keeps it and
+// sends it again with the same id.
+func TestUnreachableTemporalIsA503ToRetry(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{NoWorker: true})
+	down, err := client.NewLazyClient(client.Options{HostPort: downAddress(t), Logger: tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))})
+	require.NoError(t, err)
+	t.Cleanup(down.Close)
+	srv := &server.Server{DB: app.DB, Temporal: down, Knowledge: app.Knowledge, TaskQueue: app.TaskQueue,
+		MaxBodyBytes: 1 << 20, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Secrets: app.Secrets}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+
+	r := do(t, "POST", hs.URL+"/v1/conversations/unreachable-1/messages", app.Keys.Widget, []byte(`{"id":"m1","text":"How long does shipping take?"}`))
+	require.Equal(t, http.StatusServiceUnavailable, r.Status, r.Raw)
+	code, message := errorOf(r)
+	require.Equal(t, "unavailable", code)
+	require.Contains(t, message, "retry with the same message id")
+	var n int64
+	require.NoError(t, app.DB.Model(&models.Conversation{}).Where("external_id = ?", "unreachable-1").Count(&n).Error)
+	require.Zero(t, n)
 }

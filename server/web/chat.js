@@ -14,6 +14,9 @@
   const $ = (id) => document.getElementById(id);
   // The contact fields a chat can ask for before it starts.
   const fields = ["name", "email", "phone"];
+  // How long to wait before each new try of a message the server could not
+  // take just now, in milliseconds.
+  const RETRY_WAITS = [1000, 3000];
 
   if (!key) {
     $("chat-error").textContent = "This chat link has no widget key: open it as /chat/" + channelID + "#key=<widget key>.";
@@ -62,7 +65,7 @@
     // The reply shows as the model writes it (citation marks are left for
     // the final reply, which replaces it).
     let draft = null;
-    const r = await sb.stream(key, "/v1/conversations/" + encodeURIComponent(conversationID) + "/messages",
+    const post = () => sb.stream(key, "/v1/conversations/" + encodeURIComponent(conversationID) + "/messages",
       { id, text, contact: contact(), identity_token: identityToken },
       (piece, reset) => {
         if (!draft || reset) {
@@ -75,12 +78,25 @@
         $("typing").hidden = true;
         render();
       });
+    // A server that could not be reached, or answered that the agent cannot
+    // be reached just now (503), gets the same message again, with the same
+    // id, which is answered once however often it is sent.
+    let r = await post();
+    for (const wait of RETRY_WAITS) {
+      if (r.status !== 0 && r.status !== 503) break;
+      $("send-error").textContent = "Reconnecting…";
+      await new Promise((done) => setTimeout(done, wait));
+      r = await post();
+    }
     pending = pending.filter((p) => p !== draft);
     $("typing").hidden = true;
     $("send").disabled = false;
+    $("send-error").textContent = "";
     if (r.status !== 200) {
       pending = pending.filter((p) => p.id !== id);
       $("send-error").textContent = "Your message was not sent: " + sb.errorText(r);
+      // What the customer wrote is not lost: it is back in the box.
+      if (!$("message").value) $("message").value = text;
     } else if (r.body.reply && r.body.reply.text) {
       const reply = r.body.reply;
       pending.push({ id: reply.id || id, role: "agent", text: reply.text, citations: reply.citations || [] });
