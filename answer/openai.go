@@ -47,6 +47,25 @@ func NewClient(baseURL, apiKey string, timeout time.Duration) openai.Client {
 	)
 }
 
+// Complete asks the model for one reply to messages, counts the call in the
+// model metrics, and returns the first choice's text, trimmed.
+func Complete(ctx context.Context, client openai.Client, model string, messages []openai.ChatCompletionMessageParamUnion) (string, error) {
+	start := time.Now()
+	resp, err := client.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{Model: model, Messages: messages})
+	var in, out int64
+	if resp != nil {
+		in, out = resp.Usage.PromptTokens, resp.Usage.CompletionTokens
+	}
+	metrics.ModelCall(model, metrics.OutcomeOf(err), in, out, time.Since(start))
+	if err != nil {
+		return "", fmt.Errorf("llm chat completion: %w", err)
+	}
+	if len(resp.Choices) == 0 {
+		return "", fmt.Errorf("llm chat completion: no choices in the response")
+	}
+	return strings.TrimSpace(resp.Choices[0].Message.Content), nil
+}
+
 var citationRef = regexp.MustCompile(`\s*\[(\d+)\]`)
 
 // Generate implements Generator. The model sees the passages numbered and is

@@ -9,7 +9,6 @@ import (
 	"github.com/openai/openai-go/v3"
 
 	"github.com/switchboardhq/switchboard/answer"
-	"github.com/switchboardhq/switchboard/metrics"
 )
 
 // Refiner lets a language model decide among the offline classifier's
@@ -50,26 +49,14 @@ func NewOpenAIRefiner(baseURL, apiKey, model string, timeout time.Duration) *Ope
 // descriptions and nearest examples and asked for one name or "unknown"; an
 // answer that is neither is an error.
 func (o *OpenAIRefiner) Refine(ctx context.Context, req RefineRequest) (string, error) {
-	start := time.Now()
-	resp, err := o.client.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{
-		Model: o.model,
-		Messages: []openai.ChatCompletionMessageParamUnion{
-			openai.SystemMessage(refinePrompt(req.Options)),
-			openai.UserMessage(req.Text),
-		},
+	choice, err := answer.Complete(ctx, o.client, o.model, []openai.ChatCompletionMessageParamUnion{
+		openai.SystemMessage(refinePrompt(req.Options)),
+		openai.UserMessage(req.Text),
 	})
-	var in, out int64
-	if resp != nil {
-		in, out = resp.Usage.PromptTokens, resp.Usage.CompletionTokens
-	}
-	metrics.ModelCall(o.model, metrics.OutcomeOf(err), in, out, time.Since(start))
 	if err != nil {
-		return "", fmt.Errorf("llm chat completion: %w", err)
+		return "", err
 	}
-	if len(resp.Choices) == 0 {
-		return "", fmt.Errorf("llm chat completion: no choices in the response")
-	}
-	return parseChoice(resp.Choices[0].Message.Content, req.Options)
+	return parseChoice(choice, req.Options)
 }
 
 func refinePrompt(options []Option) string {

@@ -9,7 +9,6 @@ import (
 	"github.com/openai/openai-go/v3"
 
 	"github.com/switchboardhq/switchboard/answer"
-	"github.com/switchboardhq/switchboard/metrics"
 )
 
 // Exchange is one customer message of a simulated conversation and the
@@ -104,20 +103,7 @@ func (o *OpenAICustomer) Judge(ctx context.Context, criterion string, transcript
 }
 
 func (o *OpenAICustomer) complete(ctx context.Context, messages []openai.ChatCompletionMessageParamUnion) (string, error) {
-	start := time.Now()
-	resp, err := o.client.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{Model: o.model, Messages: messages})
-	var in, out int64
-	if resp != nil {
-		in, out = resp.Usage.PromptTokens, resp.Usage.CompletionTokens
-	}
-	metrics.ModelCall(o.model, metrics.OutcomeOf(err), in, out, time.Since(start))
-	if err != nil {
-		return "", fmt.Errorf("llm chat completion: %w", err)
-	}
-	if len(resp.Choices) == 0 {
-		return "", fmt.Errorf("llm chat completion: no choices in the response")
-	}
-	return strings.TrimSpace(resp.Choices[0].Message.Content), nil
+	return answer.Complete(ctx, o.client, o.model, messages)
 }
 
 // orNone is an agent's reply as the model reads it: an empty one (a person
