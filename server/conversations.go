@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
 
@@ -263,16 +262,6 @@ func turnError(err error) error {
 		return apperr.Errorf(apperr.EUNAVAILABLE, "the agent cannot be reached just now; retry with the same message id")
 	}
 	return fmt.Errorf("customer message update: %w", err)
-}
-
-// temporalUnreachable reports an error of a Temporal server that could not
-// be reached or refused the call for now (after the SDK's own retries,
-// when there were any).
-func temporalUnreachable(err error) bool {
-	var unavailable *serviceerror.Unavailable
-	var exhausted *serviceerror.ResourceExhausted
-	var deadline *serviceerror.DeadlineExceeded
-	return errors.As(err, &unavailable) || errors.As(err, &exhausted) || errors.As(err, &deadline)
 }
 
 // citations is in, or an empty list for none (never null in JSON).

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
@@ -267,9 +268,15 @@ func (s *Server) fail(c *gin.Context, err error) {
 	c.AbortWithStatusJSON(status, errorBody{Error: detail})
 }
 
-// failure is err's status and body, logged when it is internal.
+// failure is err's status and body, logged when it is internal. A Temporal
+// server that cannot be reached is 503 on every route, not an internal
+// error (a customer's message says more: see turnError).
 func (s *Server) failure(c *gin.Context, err error) (int, errorDetail) {
 	code := apperr.Code(err)
+	if code == apperr.EINTERNAL && temporalUnreachable(err) {
+		s.Log.Warn("temporal unreachable", "method", c.Request.Method, "path", c.FullPath(), "request_id", requestID(c), "err", err)
+		return statusFor(apperr.EUNAVAILABLE), errorDetail{Code: apperr.EUNAVAILABLE, Message: "the workflow service cannot be reached just now; try again"}
+	}
 	if code == apperr.EINTERNAL {
 		s.Log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "request_id", requestID(c), "err", err)
 	}
@@ -312,6 +319,16 @@ func (s *Server) health(c *gin.Context) {
 }
 
 // isTimeout reports a deadline or cancellation, which the client sees as 503.
+// temporalUnreachable reports an error of a Temporal server that could not
+// be reached or refused the call for now (after the SDK's own retries,
+// when there were any).
+func temporalUnreachable(err error) bool {
+	var unavailable *serviceerror.Unavailable
+	var exhausted *serviceerror.ResourceExhausted
+	var deadline *serviceerror.DeadlineExceeded
+	return errors.As(err, &unavailable) || errors.As(err, &exhausted) || errors.As(err, &deadline)
+}
+
 func isTimeout(err error) bool {
 	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
 }

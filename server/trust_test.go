@@ -206,7 +206,8 @@ func TestShutdownEndsEventStreamsAndProbes(t *testing.T) {
 
 // With Temporal unreachable, a customer's message is answered 503 naming the
 // retry, never a 500, and nothing of it is written: the client keeps it and
-// sends it again with the same id.
+// sends it again with the same id. Other routes that need Temporal answer
+// 503 as well.
 func TestUnreachableTemporalIsA503ToRetry(t *testing.T) {
 	t.Parallel()
 	app := testenv.NewApp(t, testenv.AppOptions{NoWorker: true})
@@ -226,4 +227,10 @@ func TestUnreachableTemporalIsA503ToRetry(t *testing.T) {
 	var n int64
 	require.NoError(t, app.DB.Model(&models.Conversation{}).Where("external_id = ?", "unreachable-1").Count(&n).Error)
 	require.Zero(t, n)
+
+	// Any other route that needs Temporal says so too, as a 503.
+	r = do(t, "GET", hs.URL+"/v1/conversations", app.Keys.Auditor, nil)
+	require.Equal(t, http.StatusServiceUnavailable, r.Status, r.Raw)
+	code, _ = errorOf(r)
+	require.Equal(t, "unavailable", code)
 }
