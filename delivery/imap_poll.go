@@ -54,6 +54,12 @@ const (
 	// MaxIMAPMessageBytes is the largest email read: a larger one is left
 	// unread in the mailbox and counted as skipped.
 	MaxIMAPMessageBytes = 25 << 20
+	// MaxStuckPolls is how many polls in a row may fail on one message
+	// before it stops holding back the mail behind it: the next poll that
+	// fails on it tries the message after it, and if that one is taken in,
+	// the stuck one is left unread and counted as skipped. When every
+	// message fails (the database or Temporal down), none is skipped.
+	MaxStuckPolls = 5
 	// firstFailureWait is the wait after a failed poll; it doubles with
 	// each failure in a row, up to maxFailureWait.
 	firstFailureWait = 10 * time.Second
@@ -222,11 +228,63 @@ func (a *MailboxActivities) poll(ctx context.Context, channelID string, s IMAPSe
 	if len(uids) > MaxMessagesPerPoll {
 		uids, res.More = uids[:MaxMessagesPerPoll], true
 	}
-	for _, uid := range uids {
-		if err := a.take(ctx, channelID, m, uid, res); err != nil {
+	for i := 0; i < len(uids); i++ {
+		err := a.take(ctx, channelID, m, uids[i], res)
+		if err == nil {
+			continue
+		}
+		if ctx.Err() != nil {
 			res.More = false
 			return err
 		}
+		polls, serr := a.stuck(ctx, channelID, uids[i])
+		if serr != nil {
+			res.More = false
+			return errors.Join(err, serr)
+		}
+		// Stuck: the message after it shows whether the failure is this
+		// message's own. Taken in, it moved the read position past the
+		// stuck one, which is left unread for a person.
+		if polls < MaxStuckPolls || i == len(uids)-1 || a.take(ctx, channelID, m, uids[i+1], res) != nil {
+			res.More = false
+			return err
+		}
+		res.Skipped++
+		if serr := a.skipStuck(ctx, channelID, uids[i], polls, err); serr != nil {
+			return serr
+		}
+		i++
+	}
+	return nil
+}
+
+// stuck counts a poll that failed to take the message in and returns how
+// many polls in a row have failed on it.
+func (a *MailboxActivities) stuck(ctx context.Context, channelID string, uid imap.UID) (int, error) {
+	db := a.DB.WithContext(ctx)
+	err := db.Model(&models.IMAPMailbox{}).Where("channel_id = ?", channelID).Updates(map[string]any{
+		"stuck_polls": gorm.Expr("CASE WHEN stuck_uid = ? THEN stuck_polls + 1 ELSE 1 END", int64(uid)),
+		"stuck_uid":   int64(uid),
+	}).Error
+	if err != nil {
+		return 0, fmt.Errorf("record the stuck message: %w", err)
+	}
+	var state models.IMAPMailbox
+	if err := db.Where("channel_id = ?", channelID).Take(&state).Error; err != nil {
+		return 0, fmt.Errorf("load the stuck message: %w", err)
+	}
+	return state.StuckPolls, nil
+}
+
+// skipStuck counts the stuck message as skipped, and why.
+func (a *MailboxActivities) skipStuck(ctx context.Context, channelID string, uid imap.UID, polls int, cause error) error {
+	err := a.DB.WithContext(ctx).Model(&models.IMAPMailbox{}).Where("channel_id = ?", channelID).Updates(map[string]any{
+		"skipped": gorm.Expr("skipped + 1"),
+		"last_skipped": fmt.Sprintf("UID %d: could not be taken in %d polls in a row while later mail was (%v); left unread",
+			uid, polls, cause),
+	}).Error
+	if err != nil {
+		return fmt.Errorf("record the skipped message: %w", err)
 	}
 	return nil
 }
@@ -258,7 +316,7 @@ func (a *MailboxActivities) position(ctx context.Context, channelID string, s IM
 	}
 	err := db.Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "channel_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"source", "uid_validity", "baseline", "last_uid", "updated_at"}),
+		DoUpdates: clause.AssignmentColumns([]string{"source", "uid_validity", "baseline", "last_uid", "stuck_uid", "stuck_polls", "updated_at"}),
 	}).Create(&start).Error
 	if err != nil {
 		return state, fmt.Errorf("start mailbox position: %w", err)
@@ -308,7 +366,8 @@ func (a *MailboxActivities) take(ctx context.Context, channelID string, m *mailb
 // advance moves the read position past uid (never back) and counts the
 // message as accepted, ignored or skipped ("": not counted).
 func (a *MailboxActivities) advance(ctx context.Context, channelID string, uid imap.UID, counter, skipped string) error {
-	updates := map[string]any{"last_uid": int64(uid), "updated_at": a.now()}
+	// Past the stuck message, if any: none is stuck any more.
+	updates := map[string]any{"last_uid": int64(uid), "updated_at": a.now(), "stuck_uid": 0, "stuck_polls": 0}
 	if counter != "" {
 		updates[counter] = gorm.Expr(counter + " + 1")
 	}

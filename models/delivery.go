@@ -110,13 +110,18 @@ type IMAPMailbox struct {
 	Baseline int64 `gorm:"not null;default:0"`
 	LastUID  int64 `gorm:"column:last_uid;not null;default:0"`
 	// Accepted, Ignored (automatic replies and bounces) and Skipped
-	// (unreadable or too large: left unread in the mailbox) count the
-	// messages read.
+	// (unreadable, too large, or failing poll after poll while later
+	// mail went through: left unread in the mailbox) count the messages
+	// read.
 	Accepted int64 `gorm:"not null;default:0"`
 	Ignored  int64 `gorm:"not null;default:0"`
 	Skipped  int64 `gorm:"not null;default:0"`
 	// LastSkipped says which message was last left unread, and why.
 	LastSkipped string `gorm:"type:text"`
+	// StuckUID is the message the last poll failed to take in, and
+	// StuckPolls how many polls in a row failed on it (0: none is stuck).
+	StuckUID   int64 `gorm:"column:stuck_uid;not null;default:0"`
+	StuckPolls int   `gorm:"not null;default:0"`
 	// LastError is the last poll's failure ("" after a poll that went
 	// through); Failures counts the failed polls since the last good one.
 	LastError     string `gorm:"type:text"`
