@@ -228,9 +228,48 @@ func (a *Activities) FinishRehearsal(ctx context.Context, in FinishRehearsalInpu
 		report.HandedOffThen, report.HandedOffNow = float64(handedThen)/n, float64(handedNow)/n
 	}
 	at := in.At
-	return a.DB.WithContext(ctx).Model(&models.Rehearsal{}).Where("id = ?", in.RehearsalID).Updates(map[string]any{
+	err := a.DB.WithContext(ctx).Model(&models.Rehearsal{}).Where("id = ?", in.RehearsalID).Updates(map[string]any{
 		"status": in.Status, "report": models.NewJSON(report), "done": len(rows), "finished_at": &at,
 	}).Error
+	if err != nil {
+		return err
+	}
+	a.parkSnapshot(ctx, in.WorkspaceID, in.RehearsalID)
+	return nil
+}
+
+// parkSnapshot sends the content snapshot the rehearsal searched, if any,
+// out of Weaviate's memory, unless another running rehearsal searches it.
+// It only saves memory: a failure is logged, and the next search of the
+// snapshot, or the next rehearsal's end, does the same.
+func (a *Activities) parkSnapshot(ctx context.Context, workspaceID, rehearsalID string) {
+	if a.Knowledge == nil {
+		return
+	}
+	var rows []models.Rehearsal
+	err := a.DB.WithContext(ctx).Select("id", "status", "config").
+		Where("workspace_id = ? AND (id = ? OR status = ?)", workspaceID, rehearsalID, models.RehearsalRunning).Find(&rows).Error
+	if err != nil {
+		slog.Warn("content snapshot not parked", "rehearsal", rehearsalID, "error", err)
+		return
+	}
+	snapshot := ""
+	for _, r := range rows {
+		if r.ID == rehearsalID {
+			snapshot = r.Config.V.Snapshot
+		}
+	}
+	if snapshot == "" {
+		return
+	}
+	for _, r := range rows {
+		if r.ID != rehearsalID && r.Status == models.RehearsalRunning && r.Config.V.Snapshot == snapshot {
+			return
+		}
+	}
+	if err := a.Knowledge.ParkSnapshot(ctx, snapshot); err != nil {
+		slog.Warn("content snapshot not parked", "rehearsal", rehearsalID, "snapshot", snapshot, "error", err)
+	}
 }
 
 type ending struct{ resolved, handed int }

@@ -12,6 +12,11 @@ import (
 // content as it was. A copy keeps the chunks' IDs, properties and vectors:
 // searched in its tenant, it scores as the workspace's tenant did when the
 // copy was taken, since BM25's term statistics are a tenant's own.
+//
+// A snapshot is searched only while a rehearsal uses it, so its tenant is
+// kept inactive (on disk, out of Weaviate's memory) the rest of the time:
+// the chunk collection activates a tenant when it is searched, and the
+// copy, and each rehearsal's end, park it again (ParkSnapshot).
 
 // snapshotTenantPrefix starts every snapshot's tenant name. A workspace's
 // tenant is its ID, a UUID, which never starts so.
@@ -43,6 +48,9 @@ func (s *Store) Snapshot(ctx context.Context, workspaceID, snapshotID string) (S
 	counts, err := s.copyChunks(ctx, workspaceID, tenant)
 	if err == nil {
 		err = s.settle(ctx, ClassName, tenant)
+	}
+	if err == nil {
+		err = s.ParkSnapshot(ctx, snapshotID)
 	}
 	if err != nil {
 		if delErr := s.DeleteSnapshot(context.WithoutCancel(ctx), snapshotID); delErr != nil {
@@ -97,6 +105,41 @@ func (s *Store) copyChunks(ctx context.Context, workspaceID, tenant string) (Sna
 		counts.Sources = len(sources)
 		after = page[len(page)-1].ID.String()
 	}
+}
+
+// ParkSnapshot makes a snapshot's tenant inactive: its chunks leave
+// Weaviate's memory until it is searched again. A snapshot that does not
+// exist is no error.
+func (s *Store) ParkSnapshot(ctx context.Context, snapshotID string) error {
+	tenant := SnapshotTenant(snapshotID)
+	exists, err := s.client.Schema().TenantsExists().WithClassName(ClassName).WithTenant(tenant).Do(ctx)
+	if err != nil {
+		return fmt.Errorf("check snapshot tenant: %w", describe(err))
+	}
+	if !exists {
+		return nil
+	}
+	err = s.client.Schema().TenantsUpdater().WithClassName(ClassName).
+		WithTenants(models.Tenant{Name: tenant, ActivityStatus: models.TenantActivityStatusINACTIVE}).Do(ctx)
+	if err != nil {
+		return fmt.Errorf("park snapshot tenant: %w", describe(err))
+	}
+	return nil
+}
+
+// SnapshotActive reports whether a snapshot's tenant is in Weaviate's
+// memory.
+func (s *Store) SnapshotActive(ctx context.Context, snapshotID string) (bool, error) {
+	tenants, err := s.client.Schema().TenantsGetter().WithClassName(ClassName).Do(ctx)
+	if err != nil {
+		return false, fmt.Errorf("read tenants: %w", describe(err))
+	}
+	for _, t := range tenants {
+		if t.Name == SnapshotTenant(snapshotID) {
+			return t.ActivityStatus == models.TenantActivityStatusACTIVE || t.ActivityStatus == models.TenantActivityStatusHOT, nil
+		}
+	}
+	return false, nil
 }
 
 // DeleteSnapshot deletes a snapshot's chunks; one that does not exist is no

@@ -74,9 +74,22 @@ func TestSnapshotKeepsChunksAndVectors(t *testing.T) {
 		require.Len(t, hits, 1)
 		return hits[0].Text
 	}
+	// Taken, the snapshot waits out of Weaviate's memory; a search brings
+	// it back, and parking it sends it out again.
+	active := func() bool {
+		t.Helper()
+		on, err := store.SnapshotActive(ctx, snap)
+		require.NoError(t, err)
+		return on
+	}
+	require.False(t, active(), "a snapshot is parked once taken")
 	require.Contains(t, search(store, ""), "four euros")
 	require.Contains(t, search(store, snap), "for free")
+	require.True(t, active(), "searching a parked snapshot activates it")
+	require.NoError(t, store.ParkSnapshot(ctx, snap))
+	require.False(t, active())
 	require.Contains(t, search(vectorsOnly, snap), "for free", "the snapshot's chunks kept their vectors")
+	require.NoError(t, store.ParkSnapshot(ctx, uuid.NewString()), "parking a snapshot that does not exist is no error")
 
 	require.NoError(t, store.DeleteSnapshot(ctx, snap))
 	require.NoError(t, store.DeleteSnapshot(ctx, snap), "deleting a deleted snapshot is no error")
@@ -90,4 +103,17 @@ func TestSnapshotKeepsChunksAndVectors(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, counts.Chunks)
 	require.NoError(t, store.DeleteSnapshot(ctx, empty))
+}
+
+// A chunk collection created before snapshots were parked learns to
+// activate a tenant when searched.
+func TestEnsureSchemaActivatesTenantsWhenSearched(t *testing.T) {
+	t.Parallel()
+	store, err := knowledge.NewStore(testenv.Weaviate(t))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = store.Close() })
+	require.NoError(t, store.Ready(context.Background()))
+	on, err := store.AutoActivatesTenants(context.Background(), "UpgradeCheck"+strings.ReplaceAll(uuid.NewString(), "-", ""))
+	require.NoError(t, err)
+	require.True(t, on)
 }

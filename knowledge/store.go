@@ -154,10 +154,12 @@ func textProperty(name string, searchable bool) *models.Property {
 func chunkClass() *models.Class {
 	yes := true
 	return &models.Class{
-		Class:              ClassName,
-		Description:        "Chunks of a workspace's content sources",
-		Vectorizer:         "none",
-		MultiTenancyConfig: &models.MultiTenancyConfig{Enabled: true},
+		Class:       ClassName,
+		Description: "Chunks of a workspace's content sources",
+		Vectorizer:  "none",
+		// A tenant made inactive (a content snapshot no rehearsal is
+		// using) is activated by the search that needs it.
+		MultiTenancyConfig: &models.MultiTenancyConfig{Enabled: true, AutoTenantActivation: true},
 		Properties: []*models.Property{
 			textProperty("sourceId", false),
 			textProperty("title", true),
@@ -202,6 +204,14 @@ func (s *Store) ensureClass(ctx context.Context, class *models.Class) error {
 	have, err := s.client.Schema().ClassGetter().WithClassName(class.Class).Do(ctx)
 	if err != nil {
 		return fmt.Errorf("read weaviate class %s: %w", class.Class, describe(err))
+	}
+	if want := class.MultiTenancyConfig; want != nil && want.AutoTenantActivation &&
+		have.MultiTenancyConfig != nil && !have.MultiTenancyConfig.AutoTenantActivation {
+		// A collection created before it activated tenants when searched.
+		have.MultiTenancyConfig.AutoTenantActivation = true
+		if err := s.client.Schema().ClassUpdater().WithClass(have).Do(ctx); err != nil {
+			return fmt.Errorf("update weaviate class %s: %w", class.Class, describe(err))
+		}
 	}
 	names := map[string]bool{}
 	for _, p := range have.Properties {

@@ -71,6 +71,12 @@ func TestRehearsalOnAContentSnapshot(t *testing.T) {
 	then := r.run(map[string]any{"scenarios": true, "content": snap})
 	require.Empty(t, failedScenarios(then), "the snapshot has the old article: %v", then)
 	require.Equal(t, snap, then["configuration"].(map[string]any)["content"])
+	// Its end sends the snapshot out of Weaviate's memory again (right
+	// after the report is written).
+	require.Eventually(t, func() bool {
+		on, err := b.app.Knowledge.SnapshotActive(ctx, snap)
+		return err == nil && !on
+	}, 10*time.Second, 50*time.Millisecond, "the rehearsal's end parks the snapshot")
 
 	list := do(t, "GET", b.app.URL+"/v1/content/snapshots", b.app.Keys.Auditor, nil)
 	require.Equal(t, http.StatusOK, list.Status, list.Raw)
