@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/switchboardhq/switchboard/apperr"
 	"github.com/switchboardhq/switchboard/crm"
@@ -84,34 +85,26 @@ func (s *Server) conversationStarted(ctx context.Context, wfID string) (bool, er
 }
 
 // saveContact keeps what the customer told about themselves, adding to what
-// an earlier message told.
+// an earlier message told: in one statement, a field given replaces the
+// one kept, and a thread keeps the subject it started with.
 func (s *Server) saveContact(ctx context.Context, wfID string, given models.ConversationContact) error {
-	rowID := models.ConversationRowID(wfID)
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var row models.ConversationContact
-		if err := tx.Where("conversation_id = ?", rowID).Limit(1).Find(&row).Error; err != nil {
-			return err
-		}
-		row.ConversationID, row.WorkspaceID, row.ChannelID = rowID, given.WorkspaceID, given.ChannelID
-		if given.Email != "" {
-			row.Email = given.Email
-		}
-		if given.Name != "" {
-			row.Name = given.Name
-		}
-		if given.Phone != "" {
-			row.Phone = given.Phone
-		}
-		// A thread keeps the subject it started with.
-		if row.Subject == "" {
-			row.Subject = given.Subject
-		}
-		row.UpdatedAt = time.Now().UTC()
-		if err := tx.Save(&row).Error; err != nil {
-			return fmt.Errorf("save conversation contact: %w", err)
-		}
-		return nil
-	})
+	given.ConversationID, given.UpdatedAt = models.ConversationRowID(wfID), time.Now().UTC()
+	keep := func(col string) clause.Expr {
+		return gorm.Expr(fmt.Sprintf("CASE WHEN excluded.%[1]s <> '' THEN excluded.%[1]s ELSE conversation_contacts.%[1]s END", col))
+	}
+	err := s.DB.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns: []clause.Column{{Name: "conversation_id"}},
+		DoUpdates: clause.Assignments(map[string]any{
+			"workspace_id": gorm.Expr("excluded.workspace_id"), "channel_id": gorm.Expr("excluded.channel_id"),
+			"email": keep("email"), "name": keep("name"), "phone": keep("phone"),
+			"subject":    gorm.Expr("CASE WHEN COALESCE(conversation_contacts.subject, '') = '' THEN excluded.subject ELSE conversation_contacts.subject END"),
+			"updated_at": gorm.Expr("excluded.updated_at"),
+		}),
+	}).Create(&given).Error
+	if err != nil {
+		return fmt.Errorf("save conversation contact: %w", err)
+	}
+	return nil
 }
 
 type contactJSON struct {

@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"net"
+	"slices"
 	"strings"
 	"time"
 
@@ -146,30 +147,30 @@ func addressOf(clientIP string) string {
 	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
-// takeTokens takes a token from each bucket in turn, in one transaction, and
-// stops at the first that has none, with a *limitError naming its limit:
-// then no bucket loses a token. The buckets are rate state, not records: on
+// takeTokens takes a token from each bucket, in one statement of one
+// transaction; when one has none, the first such in order is named by a
+// *limitError and no bucket loses a token. The buckets are rate state, not records: on
 // PostgreSQL the transaction does not wait for its commit to reach the disk
 // (a crash forgets at most the last moment's takes), so the hot rows every
 // customer of a key shares are held for a statement, not for a disk flush.
 func (s *Server) takeTokens(ctx context.Context, buckets []bucket) error {
 	var refused *bucket
-	var wait time.Duration
 	errRefused := errors.New("refused")
+	sql, args := takeTokensStatement(buckets)
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if s.DB.Dialector.Name() == "postgres" {
 			if err := tx.Exec("SET LOCAL synchronous_commit TO OFF").Error; err != nil {
 				return err
 			}
 		}
+		var taken []string
+		if err := tx.Raw(s.sql(sql), args).Scan(&taken).Error; err != nil {
+			return fmt.Errorf("take tokens: %w", err)
+		}
 		for i, b := range buckets {
-			w, ok, err := s.takeTokenIn(tx, b.limit+"/"+b.subject, b.perMinute)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				refused, wait = &buckets[i], w
-				return errRefused
+			if !slices.Contains(taken, b.name()) {
+				refused = &buckets[i]
+				return errRefused // rolled back: no bucket loses a token
 			}
 		}
 		return nil
@@ -178,11 +179,40 @@ func (s *Server) takeTokens(ctx context.Context, buckets []bucket) error {
 	if refused == nil {
 		return err
 	}
+	wait, err := s.tokenWait(s.DB.WithContext(ctx), refused.name(), refused.perMinute)
+	if err != nil {
+		return err
+	}
 	metrics.RateLimited(refused.limit)
 	e := &limitError{retryAfter: wait}
 	e.err = apperr.Errorf(apperr.ERATELIMITED, "%s: more than %d %s; retry after %d s",
 		refused.limit, refused.perMinute, refused.what, e.retryAfterSeconds())
 	return e
+}
+
+// name is the bucket's row in rate_buckets.
+func (b bucket) name() string { return b.limit + "/" + b.subject }
+
+// takeTokensStatement takes a token from every bucket in one statement: a
+// new bucket starts full less the token taken; an existing one is refilled
+// and loses a token only when it has one. A bucket's capacity travels in
+// its proposed row, as tokens + 1, and it refills at its capacity a minute.
+// The rows that come back name the buckets a token was taken from.
+// Concurrent takes of one bucket queue on its row, so none reads a stale
+// count.
+func takeTokensStatement(buckets []bucket) (string, map[string]any) {
+	available := `{least}(excluded.tokens + 1,
+	rate_buckets.tokens + {greatest}(0, {now} - rate_buckets.refilled_at) * (excluded.tokens + 1) / 60)`
+	args := map[string]any{}
+	rows := make([]string, len(buckets))
+	for i, b := range buckets {
+		rows[i] = fmt.Sprintf("(@bucket%d, CAST(@capacity%d AS DOUBLE PRECISION) - 1, {now})", i, i)
+		args[fmt.Sprintf("bucket%d", i)], args[fmt.Sprintf("capacity%d", i)] = b.name(), float64(b.perMinute)
+	}
+	return `INSERT INTO rate_buckets (bucket, tokens, refilled_at) VALUES ` + strings.Join(rows, ", ") + `
+ON CONFLICT (bucket) DO UPDATE SET tokens = ` + available + ` - 1, refilled_at = {now}
+WHERE ` + available + ` >= 1
+RETURNING bucket`, args
 }
 
 // sqlDialect holds the SQL that differs between PostgreSQL and SQLite: the
@@ -211,16 +241,6 @@ func (s *Server) sql(q string) string {
 const bucketAvailable = `{least}(CAST(@capacity AS DOUBLE PRECISION),
 	rate_buckets.tokens + {greatest}(0, {now} - rate_buckets.refilled_at) * CAST(@rate AS DOUBLE PRECISION))`
 
-// takeTokenSQL takes a token in one statement: a new bucket starts full less
-// the token taken; an existing one is refilled and loses a token only when
-// it has one. The row comes back only when a token was taken. Concurrent
-// takes of one bucket queue on its row, so none reads a stale count.
-const takeTokenSQL = `INSERT INTO rate_buckets (bucket, tokens, refilled_at)
-VALUES (@bucket, CAST(@capacity AS DOUBLE PRECISION) - 1, {now})
-ON CONFLICT (bucket) DO UPDATE SET tokens = ` + bucketAvailable + ` - 1, refilled_at = {now}
-WHERE ` + bucketAvailable + ` >= 1
-RETURNING tokens`
-
 // bucketSweepAge is how long a bucket stays after its last token was taken.
 // A bucket refills completely within a minute, so one left alone longer
 // than that is full, and deleting it changes nothing.
@@ -230,36 +250,21 @@ const bucketSweepAge = 10 * time.Minute
 // left alone for bucketSweepAge, so the table holds only recent ones.
 const bucketSweepEvery = 1000
 
-// takeToken takes a token from the named bucket, which holds perMinute
-// tokens and refills at perMinute a minute. When it has none, ok is false
-// and wait is how long until it has one.
-func (s *Server) takeToken(ctx context.Context, name string, perMinute int) (wait time.Duration, ok bool, err error) {
-	defer s.sweepBuckets(ctx)
-	return s.takeTokenIn(s.DB.WithContext(ctx), name, perMinute)
-}
-
-// takeTokenIn is takeToken on db (a transaction of takeTokens).
-func (s *Server) takeTokenIn(db *gorm.DB, name string, perMinute int) (wait time.Duration, ok bool, err error) {
+// tokenWait is how long until the named bucket has a token again: advice
+// to a refused client, which a take by another request meanwhile does not
+// make wrong by much.
+func (s *Server) tokenWait(db *gorm.DB, name string, perMinute int) (time.Duration, error) {
 	args := map[string]any{"bucket": name, "capacity": float64(perMinute), "rate": float64(perMinute) / 60}
-	var left []float64
-	if err := db.Raw(s.sql(takeTokenSQL), args).Scan(&left).Error; err != nil {
-		return 0, false, fmt.Errorf("take a token of %s: %w", name, err)
-	}
-	if len(left) > 0 {
-		return 0, true, nil
-	}
-	// Refused. How long until a token is back is advice to the client; a
-	// take by another request meanwhile does not make it wrong by much.
 	var available []float64
-	err = db.Raw(s.sql("SELECT "+bucketAvailable+" FROM rate_buckets WHERE bucket = @bucket"), args).Scan(&available).Error
+	err := db.Raw(s.sql("SELECT "+bucketAvailable+" FROM rate_buckets WHERE bucket = @bucket"), args).Scan(&available).Error
 	if err != nil {
-		return 0, false, fmt.Errorf("read bucket %s: %w", name, err)
+		return 0, fmt.Errorf("read bucket %s: %w", name, err)
 	}
-	wait = time.Second
+	wait := time.Second
 	if len(available) > 0 && available[0] < 1 {
 		wait = time.Duration((1 - available[0]) / (float64(perMinute) / 60) * float64(time.Second))
 	}
-	return wait, false, nil
+	return wait, nil
 }
 
 // sweepBuckets, about once in bucketSweepEvery calls, deletes the buckets

@@ -184,6 +184,20 @@ func TestTokenBucketsTakeOneTokenAtATime(t *testing.T) {
 		require.NoError(t, err)
 		require.True(t, ok, "another bucket is full")
 
+		// Several buckets at once: one empty, and none loses a token.
+		_, ok, err = server.TakeTokens(s, ctx, []string{"test/d", "test/e"}, 1)
+		require.NoError(t, err)
+		require.True(t, ok)
+		_, ok, err = server.TakeTokens(s, ctx, []string{"test/f", "test/d"}, 1)
+		require.NoError(t, err)
+		require.False(t, ok, "test/d is empty")
+		_, ok, err = server.TakeToken(s, ctx, "test/f", 1)
+		require.NoError(t, err)
+		require.True(t, ok, "the refused take left test/f its token")
+		_, ok, err = server.TakeToken(s, ctx, "test/e", 1)
+		require.NoError(t, err)
+		require.False(t, ok, "test/e gave its token with test/d")
+
 		// Many takes at once, through two servers: exactly the bucket's
 		// tokens are given (one comes back only after 30 s).
 		other := &server.Server{DB: db, Log: slog.New(slog.DiscardHandler)}
