@@ -149,10 +149,11 @@ func addressOf(clientIP string) string {
 
 // takeTokens takes a token from each bucket, in one statement of one
 // transaction; when one has none, the first such in order is named by a
-// *limitError and no bucket loses a token. The buckets are rate state, not records: on
-// PostgreSQL the transaction does not wait for its commit to reach the disk
-// (a crash forgets at most the last moment's takes), so the hot rows every
-// customer of a key shares are held for a statement, not for a disk flush.
+// *limitError and no bucket loses a token. The buckets are rate state, not
+// records: on PostgreSQL the transaction does not wait for its commit to
+// reach the disk (a crash forgets at most the last moment's takes), so the
+// hot rows every customer of a key shares are held for a statement, not for
+// a disk flush.
 func (s *Server) takeTokens(ctx context.Context, buckets []bucket) error {
 	var refused *bucket
 	errRefused := errors.New("refused")
