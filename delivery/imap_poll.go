@@ -55,10 +55,11 @@ const (
 	// unread in the mailbox and counted as skipped.
 	MaxIMAPMessageBytes = 25 << 20
 	// MaxStuckPolls is how many polls in a row may fail on one message
-	// before it stops holding back the mail behind it: the next poll that
-	// fails on it tries the message after it, and if that one is taken in,
-	// the stuck one is left unread and counted as skipped. When every
-	// message fails (the database or Temporal down), none is skipped.
+	// before it stops holding back the mail behind it: a poll that fails on
+	// it again goes on to the messages after it, and once one of those is
+	// taken in, the stuck ones before it are left unread and counted as
+	// skipped. When every message fails (the database or Temporal down),
+	// none is skipped.
 	MaxStuckPolls = 5
 	// firstFailureWait is the wait after a failed poll; it doubles with
 	// each failure in a row, up to maxFailureWait.
@@ -228,63 +229,84 @@ func (a *MailboxActivities) poll(ctx context.Context, channelID string, s IMAPSe
 	if len(uids) > MaxMessagesPerPoll {
 		uids, res.More = uids[:MaxMessagesPerPoll], true
 	}
-	for i := 0; i < len(uids); i++ {
-		err := a.take(ctx, channelID, m, uids[i], res)
+	stuck := state.Stuck.V
+	if stuck == nil {
+		stuck = map[int64]int{}
+	}
+	// passed are the stuck messages this poll went past, waiting for a
+	// later one to be taken in.
+	var passed []stuckMessage
+	for _, uid := range uids {
+		err := a.take(ctx, channelID, m, uid, res)
 		if err == nil {
+			if len(passed) > 0 || len(stuck) > 0 {
+				if err := a.passStuck(ctx, channelID, uid, stuck, passed, res); err != nil {
+					return err
+				}
+				passed = nil
+			}
 			continue
 		}
 		if ctx.Err() != nil {
 			res.More = false
 			return err
 		}
-		polls, serr := a.stuck(ctx, channelID, uids[i])
-		if serr != nil {
+		stuck[int64(uid)]++
+		if serr := a.saveStuck(ctx, channelID, stuck); serr != nil {
 			res.More = false
 			return errors.Join(err, serr)
 		}
-		// Stuck: the message after it shows whether the failure is this
-		// message's own. Taken in, it moved the read position past the
-		// stuck one, which is left unread for a person.
-		if polls < MaxStuckPolls || i == len(uids)-1 || a.take(ctx, channelID, m, uids[i+1], res) != nil {
+		if stuck[int64(uid)] <= MaxStuckPolls {
 			res.More = false
 			return err
 		}
-		res.Skipped++
-		if serr := a.skipStuck(ctx, channelID, uids[i], polls, err); serr != nil {
-			return serr
-		}
-		i++
+		passed = append(passed, stuckMessage{uid, stuck[int64(uid)], err})
+	}
+	if len(passed) > 0 {
+		// Nothing after them was taken in: they wait for the next poll.
+		res.More = false
+		return passed[0].err
 	}
 	return nil
 }
 
-// stuck counts a poll that failed to take the message in and returns how
-// many polls in a row have failed on it.
-func (a *MailboxActivities) stuck(ctx context.Context, channelID string, uid imap.UID) (int, error) {
-	db := a.DB.WithContext(ctx)
-	err := db.Model(&models.IMAPMailbox{}).Where("channel_id = ?", channelID).Updates(map[string]any{
-		"stuck_polls": gorm.Expr("CASE WHEN stuck_uid = ? THEN stuck_polls + 1 ELSE 1 END", int64(uid)),
-		"stuck_uid":   int64(uid),
-	}).Error
-	if err != nil {
-		return 0, fmt.Errorf("record the stuck message: %w", err)
-	}
-	var state models.IMAPMailbox
-	if err := db.Where("channel_id = ?", channelID).Take(&state).Error; err != nil {
-		return 0, fmt.Errorf("load the stuck message: %w", err)
-	}
-	return state.StuckPolls, nil
+// stuckMessage is a message that failed to be taken in polls polls in a
+// row, the last time with err.
+type stuckMessage struct {
+	uid   imap.UID
+	polls int
+	err   error
 }
 
-// skipStuck counts the stuck message as skipped, and why.
-func (a *MailboxActivities) skipStuck(ctx context.Context, channelID string, uid imap.UID, polls int, cause error) error {
-	err := a.DB.WithContext(ctx).Model(&models.IMAPMailbox{}).Where("channel_id = ?", channelID).Updates(map[string]any{
-		"skipped": gorm.Expr("skipped + 1"),
-		"last_skipped": fmt.Sprintf("UID %d: could not be taken in %d polls in a row while later mail was (%v); left unread",
-			uid, polls, cause),
-	}).Error
+// saveStuck records the failed polls of the messages that failed.
+func (a *MailboxActivities) saveStuck(ctx context.Context, channelID string, stuck map[int64]int) error {
+	err := a.DB.WithContext(ctx).Model(&models.IMAPMailbox{}).Where("channel_id = ?", channelID).
+		Update("stuck", models.NewJSON(stuck)).Error
 	if err != nil {
-		return fmt.Errorf("record the skipped message: %w", err)
+		return fmt.Errorf("record the stuck messages: %w", err)
+	}
+	return nil
+}
+
+// passStuck, once the message uid was taken in (the read position is past
+// it), counts the stuck messages the poll went past as skipped, and forgets
+// the failures of every message up to uid.
+func (a *MailboxActivities) passStuck(ctx context.Context, channelID string, uid imap.UID, stuck map[int64]int, passed []stuckMessage, res *PollMailboxResult) error {
+	for u := range stuck {
+		if u <= int64(uid) {
+			delete(stuck, u)
+		}
+	}
+	updates := map[string]any{"stuck": models.NewJSON(stuck)}
+	if len(passed) > 0 {
+		last := passed[len(passed)-1]
+		updates["skipped"] = gorm.Expr("skipped + ?", len(passed))
+		updates["last_skipped"] = fmt.Sprintf("UID %d: could not be taken in %d polls in a row while later mail was (%v); left unread",
+			last.uid, last.polls, last.err)
+		res.Skipped += len(passed)
+	}
+	if err := a.DB.WithContext(ctx).Model(&models.IMAPMailbox{}).Where("channel_id = ?", channelID).Updates(updates).Error; err != nil {
+		return fmt.Errorf("record the skipped messages: %w", err)
 	}
 	return nil
 }
@@ -316,7 +338,7 @@ func (a *MailboxActivities) position(ctx context.Context, channelID string, s IM
 	}
 	err := db.Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "channel_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"source", "uid_validity", "baseline", "last_uid", "stuck_uid", "stuck_polls", "updated_at"}),
+		DoUpdates: clause.AssignmentColumns([]string{"source", "uid_validity", "baseline", "last_uid", "stuck", "updated_at"}),
 	}).Create(&start).Error
 	if err != nil {
 		return state, fmt.Errorf("start mailbox position: %w", err)
@@ -366,8 +388,7 @@ func (a *MailboxActivities) take(ctx context.Context, channelID string, m *mailb
 // advance moves the read position past uid (never back) and counts the
 // message as accepted, ignored or skipped ("": not counted).
 func (a *MailboxActivities) advance(ctx context.Context, channelID string, uid imap.UID, counter, skipped string) error {
-	// Past the stuck message, if any: none is stuck any more.
-	updates := map[string]any{"last_uid": int64(uid), "updated_at": a.now(), "stuck_uid": 0, "stuck_polls": 0}
+	updates := map[string]any{"last_uid": int64(uid), "updated_at": a.now()}
 	if counter != "" {
 		updates[counter] = gorm.Expr(counter + " + 1")
 	}

@@ -118,10 +118,9 @@ type IMAPMailbox struct {
 	Skipped  int64 `gorm:"not null;default:0"`
 	// LastSkipped says which message was last left unread, and why.
 	LastSkipped string `gorm:"type:text"`
-	// StuckUID is the message the last poll failed to take in, and
-	// StuckPolls how many polls in a row failed on it (0: none is stuck).
-	StuckUID   int64 `gorm:"column:stuck_uid;not null;default:0"`
-	StuckPolls int   `gorm:"not null;default:0"`
+	// Stuck counts, for each message after the read position that failed
+	// to be taken in, the polls in a row that failed on it.
+	Stuck JSON[map[int64]int]
 	// LastError is the last poll's failure ("" after a poll that went
 	// through); Failures counts the failed polls since the last good one.
 	LastError     string `gorm:"type:text"`
