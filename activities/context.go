@@ -197,11 +197,7 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 		channelSettings *models.ChannelSettings
 	)
 	first.Go(func() (err error) {
-		handoff, err = publishedVersion(db, in.WorkspaceID, "handoff")
-		return err
-	})
-	first.Go(func() (err error) {
-		route, err = publishedVersion(db, in.WorkspaceID, "routing")
+		handoff, route, err = publishedVersions(db, in.WorkspaceID)
 		return err
 	})
 	first.Go(func() error {
@@ -321,14 +317,24 @@ func (a *Activities) reopenable(db *gorm.DB, in LoadContextInput, ctx LoadContex
 	return &PreviousConversation{RowID: prev.ID, ExternalID: prev.ExternalID, EndedAt: *prev.EndedAt}, nil
 }
 
-func publishedVersion(db *gorm.DB, workspaceID, kind string) (int, error) {
-	var v models.RuleSetVersion
-	err := db.Where("workspace_id = ? AND kind = ? AND state = ?", workspaceID, kind, models.RuleSetPublished).
-		Limit(1).Find(&v).Error
+// publishedVersions reads the published hand-off and routing rule set
+// versions (0 for none) in one query.
+func publishedVersions(db *gorm.DB, workspaceID string) (handoff, routing int, err error) {
+	var vs []models.RuleSetVersion
+	err = db.Select("kind", "version").Where("workspace_id = ? AND kind IN ? AND state = ?", workspaceID,
+		[]string{"handoff", "routing"}, models.RuleSetPublished).Find(&vs).Error
 	if err != nil {
-		return 0, fmt.Errorf("published %s rules: %w", kind, err)
+		return 0, 0, fmt.Errorf("published rules: %w", err)
 	}
-	return v.Version, nil
+	for _, v := range vs {
+		switch v.Kind {
+		case "handoff":
+			handoff = v.Version
+		case "routing":
+			routing = v.Version
+		}
+	}
+	return handoff, routing, nil
 }
 
 // orderPrefixes are the workspace's order-number prefixes ("SP" of "SP-1001").
