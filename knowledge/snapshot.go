@@ -112,14 +112,10 @@ func (s *Store) copyChunks(ctx context.Context, workspaceID, tenant string) (Sna
 // exist is no error.
 func (s *Store) ParkSnapshot(ctx context.Context, snapshotID string) error {
 	tenant := SnapshotTenant(snapshotID)
-	exists, err := s.client.Schema().TenantsExists().WithClassName(ClassName).WithTenant(tenant).Do(ctx)
-	if err != nil {
-		return fmt.Errorf("check snapshot tenant: %w", describe(err))
+	if exists, err := s.snapshotExists(ctx, tenant); err != nil || !exists {
+		return err
 	}
-	if !exists {
-		return nil
-	}
-	err = s.client.Schema().TenantsUpdater().WithClassName(ClassName).
+	err := s.client.Schema().TenantsUpdater().WithClassName(ClassName).
 		WithTenants(models.Tenant{Name: tenant, ActivityStatus: models.TenantActivityStatusINACTIVE}).Do(ctx)
 	if err != nil {
 		return fmt.Errorf("park snapshot tenant: %w", describe(err))
@@ -146,15 +142,20 @@ func (s *Store) SnapshotActive(ctx context.Context, snapshotID string) (bool, er
 // error.
 func (s *Store) DeleteSnapshot(ctx context.Context, snapshotID string) error {
 	tenant := SnapshotTenant(snapshotID)
-	exists, err := s.client.Schema().TenantsExists().WithClassName(ClassName).WithTenant(tenant).Do(ctx)
-	if err != nil {
-		return fmt.Errorf("check snapshot tenant: %w", describe(err))
-	}
-	if !exists {
-		return nil
+	if exists, err := s.snapshotExists(ctx, tenant); err != nil || !exists {
+		return err
 	}
 	if err := s.client.Schema().TenantsDeleter().WithClassName(ClassName).WithTenants(tenant).Do(ctx); err != nil {
 		return fmt.Errorf("delete snapshot tenant: %w", describe(err))
 	}
 	return nil
+}
+
+// snapshotExists reports whether the snapshot tenant exists.
+func (s *Store) snapshotExists(ctx context.Context, tenant string) (bool, error) {
+	exists, err := s.client.Schema().TenantsExists().WithClassName(ClassName).WithTenant(tenant).Do(ctx)
+	if err != nil {
+		return false, fmt.Errorf("check snapshot tenant: %w", describe(err))
+	}
+	return exists, nil
 }
