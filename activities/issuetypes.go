@@ -46,7 +46,7 @@ type ClassifyIssueResult struct {
 // POST /v1/issue-types/classify. A failed language model call is logged and
 // the offline decision stands.
 func (a *Activities) ClassifyIssue(ctx context.Context, in ClassifyIssueInput) (ClassifyIssueResult, error) {
-	svc := issuetypes.Service{DB: a.DB, Knowledge: a.Knowledge, Refiner: a.IssueRefiner}
+	svc := issuetypes.Service{DB: a.DB, Refiner: a.IssueRefiner}
 	var res issuetypes.Result
 	var err error
 	var draft *models.IssueTypesDraft

@@ -204,7 +204,7 @@ func TestIssueTypeDetectionOnCLINC150(t *testing.T) {
 		return &clincRun{
 			t: t, ctx: ctx, data: data, ws: uuid.NewString(),
 			acts: &activities.Activities{DB: db, Knowledge: store},
-			svc:  issuetypes.Service{DB: db, Knowledge: store},
+			svc:  issuetypes.Service{DB: db},
 		}
 	}
 

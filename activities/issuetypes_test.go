@@ -33,7 +33,7 @@ func classifierWorkspace(t *testing.T) (*knowledge.Store, *gorm.DB, string) {
 // importExamples gives the workspace the shipping and refund examples.
 func importExamples(t *testing.T, db *gorm.DB, store *knowledge.Store, ws string) {
 	t.Helper()
-	_, err := (&issuetypes.Service{DB: db, Knowledge: store}).Import(context.Background(), ws, []issuetypes.Row{
+	_, err := (&issuetypes.Service{DB: db}).Import(context.Background(), ws, []issuetypes.Row{
 		{Text: "where is my parcel", IssueType: "shipping"},
 		{Text: "my parcel is late", IssueType: "shipping"},
 		{Text: "I want my money back", IssueType: "refund"},

@@ -259,26 +259,10 @@ func CreateKeys(tx *gorm.DB, workspaceID, channelID string, now time.Time) (Keys
 	return keys, nil
 }
 
-// Index (re)indexes the workspace's knowledge-base articles and issue-type
-// examples in Weaviate and records each source's status and chunk count.
+// Index (re)indexes the workspace's knowledge-base articles in Weaviate and
+// records each source's status and chunk count.
 // Indexing is idempotent.
 func Index(ctx context.Context, db *gorm.DB, store *knowledge.Store, workspaceID string) error {
-	var examples []knowledge.Example
-	if err := db.WithContext(ctx).Table("issue_examples").
-		Select("issue_examples.id, issue_types.name AS issue_type, issue_examples.text").
-		Joins("JOIN issue_types ON issue_types.id = issue_examples.issue_type_id").
-		Where("issue_examples.workspace_id = ?", workspaceID).
-		Order("issue_examples.id").Scan(&examples).Error; err != nil {
-		return fmt.Errorf("load issue examples: %w", err)
-	}
-	if err := store.IndexExamples(ctx, workspaceID, examples); err != nil {
-		return fmt.Errorf("index issue examples: %w", err)
-	}
-	if len(examples) > 0 {
-		if err := store.SettleExamples(ctx, workspaceID); err != nil {
-			return fmt.Errorf("index issue examples: %w", err)
-		}
-	}
 	var sources []models.ContentSource
 	if err := db.WithContext(ctx).Where("workspace_id = ? AND kind = ?", workspaceID, models.SourceKBArticle).
 		Order("created_at, id").Find(&sources).Error; err != nil {

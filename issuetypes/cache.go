@@ -51,12 +51,13 @@ func NewModelCache(maxBytes int) *ModelCache {
 var defaultModels = NewModelCache(0)
 
 // model returns the workspace's model for the examples db holds now,
-// training it when they changed. Training goes on when ctx ends, so that a
-// caller that gave up (or the next attempt of an activity) finds it done.
-func (c *ModelCache) model(ctx context.Context, db *gorm.DB, workspaceID string) (*model, error) {
-	version, err := examplesVersion(ctx, db, workspaceID)
+// training it when they changed, and the workspace's threshold, both from one
+// read. Training goes on when ctx ends, so that a caller that gave up (or
+// the next attempt of an activity) finds it done.
+func (c *ModelCache) model(ctx context.Context, db *gorm.DB, workspaceID string) (*model, float64, error) {
+	version, threshold, err := examplesVersion(ctx, db, workspaceID)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	c.mu.Lock()
 	c.clock++
@@ -72,12 +73,12 @@ func (c *ModelCache) model(ctx context.Context, db *gorm.DB, workspaceID string)
 	select {
 	case <-e.ready:
 	case <-ctx.Done():
-		return nil, fmt.Errorf("train the issue type model: %w", ctx.Err())
+		return nil, 0, fmt.Errorf("train the issue type model: %w", ctx.Err())
 	}
 	if e.err != nil {
-		return nil, e.err
+		return nil, 0, e.err
 	}
-	return e.model, nil
+	return e.model, threshold, nil
 }
 
 func (c *ModelCache) build(ctx context.Context, db *gorm.DB, workspaceID string, e *cachedModel) {
@@ -137,13 +138,22 @@ func (c *ModelCache) evict() {
 // number of types and the latest updated_at change with every change. (Two
 // writes to one workspace whose commits cross, the later-timed committing
 // first, can hide the earlier one from the version until the next change.)
-func examplesVersion(ctx context.Context, db *gorm.DB, workspaceID string) (string, error) {
+// The workspace's threshold (DefaultThreshold when it sets none) comes with
+// it, in the same statement.
+func examplesVersion(ctx context.Context, db *gorm.DB, workspaceID string) (string, float64, error) {
 	var n int64
 	var latest sql.NullString
-	err := db.WithContext(ctx).Model(&models.IssueType{}).Select("COUNT(*), MAX(updated_at)").
-		Where("workspace_id = ?", workspaceID).Row().Scan(&n, &latest)
+	var threshold sql.NullFloat64
+	err := db.WithContext(ctx).Model(&models.IssueType{}).
+		Select("COUNT(*), MAX(updated_at), (?)",
+			db.Model(&models.IssueTypeSettings{}).Select("threshold").Where("workspace_id = ?", workspaceID).Limit(1)).
+		Where("workspace_id = ?", workspaceID).Row().Scan(&n, &latest, &threshold)
 	if err != nil {
-		return "", fmt.Errorf("check issue types: %w", err)
+		return "", 0, fmt.Errorf("check issue types: %w", err)
 	}
-	return strconv.FormatInt(n, 10) + "@" + latest.String, nil
+	th := threshold.Float64
+	if th <= 0 {
+		th = DefaultThreshold
+	}
+	return strconv.FormatInt(n, 10) + "@" + latest.String, th, nil
 }

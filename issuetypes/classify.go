@@ -6,8 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/switchboardhq/switchboard/knowledge"
 	"github.com/switchboardhq/switchboard/models"
 )
@@ -32,39 +30,20 @@ const (
 // candidates (unless the message is out of scope); if it fails, the offline
 // decision stands (and RefineErr says why).
 func (s *Service) Classify(ctx context.Context, workspaceID, text string) (Result, error) {
-	// The threshold, the nearest examples and the model are read side by
-	// side: a turn waits for the slowest of the three reads, not their sum.
+	// One read checks that the cached model is the examples' and reads the
+	// threshold; the nearest examples are searched in memory.
 	cache := s.Models
 	if cache == nil {
 		cache = defaultModels
 	}
-	threshold := s.DraftThreshold
-	var (
-		hits []knowledge.ExampleHit
-		m    *model
-		g    errgroup.Group
-	)
-	if threshold <= 0 {
-		g.Go(func() (err error) {
-			threshold, err = s.Threshold(ctx, workspaceID)
-			return err
-		})
+	m, threshold, err := cache.model(ctx, s.DB, workspaceID)
+	if err != nil {
+		return Result{}, fmt.Errorf("classify: %w", err)
 	}
-	g.Go(func() (err error) {
-		if hits, err = s.Knowledge.SearchExamples(ctx, workspaceID, text, Candidates); err != nil {
-			return fmt.Errorf("classify: %w", err)
-		}
-		return nil
-	})
-	g.Go(func() (err error) {
-		if m, err = cache.model(ctx, s.DB, workspaceID); err != nil {
-			return fmt.Errorf("classify: %w", err)
-		}
-		return nil
-	})
-	if err := g.Wait(); err != nil {
-		return Result{}, err
+	if s.DraftThreshold > 0 {
+		threshold = s.DraftThreshold
 	}
+	hits := m.examples.nearest(text, Candidates)
 	res := Result{IssueType: Unknown, Unknown: true, Threshold: threshold}
 	if len(hits) == 0 {
 		return res, nil

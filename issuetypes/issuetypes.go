@@ -100,8 +100,7 @@ type Result struct {
 
 // Service manages issue types.
 type Service struct {
-	DB        *gorm.DB
-	Knowledge *knowledge.Store
+	DB *gorm.DB
 	// Refiner, when set, lets a language model decide among the offline
 	// candidates.
 	Refiner Refiner
@@ -237,77 +236,9 @@ func find(db *gorm.DB, workspaceID, name string) (models.IssueType, error) {
 	return t, nil
 }
 
-// change is what one write does in Weaviate, decided inside the database
-// transaction and applied before it commits.
-type change struct {
-	add    []knowledge.Example
-	remove []knowledge.Example
-	// removeType deletes every example of the type in Weaviate.
-	removeType string
-}
-
-// write runs fn in a transaction, applies the change it returns to Weaviate,
-// and commits. If Weaviate fails, the transaction is rolled back; if the
-// commit fails, the Weaviate change is undone.
-func (s *Service) write(ctx context.Context, workspaceID string, fn func(tx *gorm.DB) (change, error)) error {
-	var ch change
-	applied := false
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var err error
-		if ch, err = fn(tx); err != nil {
-			return err
-		}
-		if err := s.apply(ctx, workspaceID, ch); err != nil {
-			s.undo(ctx, workspaceID, ch)
-			return unavailable("index the examples", err)
-		}
-		applied = true
-		return nil
-	})
-	if err != nil && applied {
-		s.undo(ctx, workspaceID, ch)
-	}
-	return err
-}
-
-func (s *Service) apply(ctx context.Context, workspaceID string, ch change) error {
-	if ch.removeType == "" && len(ch.remove) == 0 && len(ch.add) == 0 {
-		return nil
-	}
-	if ch.removeType != "" {
-		if err := s.Knowledge.DeleteIssueType(ctx, workspaceID, ch.removeType); err != nil {
-			return err
-		}
-	}
-	if len(ch.remove) > 0 {
-		if err := s.Knowledge.DeleteExamples(ctx, workspaceID, ids(ch.remove)); err != nil {
-			return err
-		}
-	}
-	if err := s.Knowledge.IndexExamples(ctx, workspaceID, ch.add); err != nil {
-		return err
-	}
-	return s.Knowledge.SettleExamples(ctx, workspaceID)
-}
-
-// undo reverses a change as far as it can: the examples added are deleted,
-// the ones removed written again.
-func (s *Service) undo(ctx context.Context, workspaceID string, ch change) {
-	ctx = context.WithoutCancel(ctx)
-	_ = s.Knowledge.DeleteExamples(ctx, workspaceID, ids(ch.add))
-	_ = s.Knowledge.IndexExamples(ctx, workspaceID, ch.remove)
-}
-
-func ids(examples []knowledge.Example) []string {
-	out := make([]string, len(examples))
-	for i, e := range examples {
-		out[i] = e.ID
-	}
-	return out
-}
-
-func unavailable(what string, err error) error {
-	return fmt.Errorf("%w: %w", apperr.Errorf(apperr.EUNAVAILABLE, "could not %s; nothing was saved, try again", what), err)
+// write runs fn in one transaction: a write is saved whole or not at all.
+func (s *Service) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.DB.WithContext(ctx).Transaction(fn)
 }
 
 // Create adds an issue type with its examples.
@@ -324,19 +255,19 @@ func (s *Service) Create(ctx context.Context, workspaceID, name, description str
 	}
 	now := time.Now().UTC()
 	t := models.IssueType{ID: uuid.NewString(), WorkspaceID: workspaceID, Name: name, Description: description, CreatedAt: now, UpdatedAt: now}
-	err = s.write(ctx, workspaceID, func(tx *gorm.DB) (change, error) {
+	err = s.write(ctx, func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&models.IssueType{}).Where("workspace_id = ? AND name = ?", workspaceID, name).Count(&n).Error; err != nil {
-			return change{}, fmt.Errorf("check issue type: %w", err)
+			return fmt.Errorf("check issue type: %w", err)
 		}
 		if n > 0 {
-			return change{}, apperr.Errorf(apperr.ECONFLICT, "name: issue type %q exists already", name)
+			return apperr.Errorf(apperr.ECONFLICT, "name: issue type %q exists already", name)
 		}
 		if err := tx.Create(&t).Error; err != nil {
-			return change{}, fmt.Errorf("create issue type: %w", err)
+			return fmt.Errorf("create issue type: %w", err)
 		}
-		add, err := insertExamples(tx, workspaceID, t, texts, now)
-		return change{add: add}, err
+		_, err := insertExamples(tx, workspaceID, t, texts, now)
+		return err
 	})
 	if err != nil {
 		return Type{}, err
@@ -360,44 +291,42 @@ func (s *Service) Update(ctx context.Context, workspaceID, name string, descript
 		}
 	}
 	now := time.Now().UTC()
-	err := s.write(ctx, workspaceID, func(tx *gorm.DB) (change, error) {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		t, err := find(tx, workspaceID, name)
 		if err != nil {
-			return change{}, err
+			return err
 		}
 		updates := map[string]any{"updated_at": now}
 		if description != nil {
 			updates["description"] = *description
 		}
 		if err := tx.Model(&t).Updates(updates).Error; err != nil {
-			return change{}, fmt.Errorf("update issue type: %w", err)
+			return fmt.Errorf("update issue type: %w", err)
 		}
 		if examples == nil {
-			return change{}, nil
+			return nil
 		}
 		var old []models.IssueExample
 		if err := tx.Where("issue_type_id = ?", t.ID).Find(&old).Error; err != nil {
-			return change{}, fmt.Errorf("load examples: %w", err)
+			return fmt.Errorf("load examples: %w", err)
 		}
 		keep := map[string]bool{}
 		for _, text := range texts {
 			keep[knowledge.ExampleID(workspaceID, name, text)] = true
 		}
-		var ch change
 		var gone []string
 		for _, e := range old {
 			if !keep[e.ID] {
 				gone = append(gone, e.ID)
-				ch.remove = append(ch.remove, knowledge.Example{ID: e.ID, IssueType: name, Text: e.Text})
 			}
 		}
 		for start := 0; start < len(gone); start += 1000 {
 			if err := tx.Where("id IN ?", gone[start:min(start+1000, len(gone))]).Delete(&models.IssueExample{}).Error; err != nil {
-				return change{}, fmt.Errorf("delete examples: %w", err)
+				return fmt.Errorf("delete examples: %w", err)
 			}
 		}
-		ch.add, err = insertExamples(tx, workspaceID, t, texts, now)
-		return ch, err
+		_, err = insertExamples(tx, workspaceID, t, texts, now)
+		return err
 	})
 	if err != nil {
 		return Type{}, err
@@ -407,26 +336,18 @@ func (s *Service) Update(ctx context.Context, workspaceID, name string, descript
 
 // Delete deletes an issue type and its examples.
 func (s *Service) Delete(ctx context.Context, workspaceID, name string) error {
-	return s.write(ctx, workspaceID, func(tx *gorm.DB) (change, error) {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		t, err := find(tx, workspaceID, name)
 		if err != nil {
-			return change{}, err
-		}
-		var old []models.IssueExample
-		if err := tx.Where("issue_type_id = ?", t.ID).Find(&old).Error; err != nil {
-			return change{}, fmt.Errorf("load examples: %w", err)
-		}
-		ch := change{removeType: name}
-		for _, e := range old {
-			ch.remove = append(ch.remove, knowledge.Example{ID: e.ID, IssueType: name, Text: e.Text})
+			return err
 		}
 		if err := tx.Where("issue_type_id = ?", t.ID).Delete(&models.IssueExample{}).Error; err != nil {
-			return change{}, fmt.Errorf("delete examples: %w", err)
+			return fmt.Errorf("delete examples: %w", err)
 		}
 		if err := tx.Delete(&t).Error; err != nil {
-			return change{}, fmt.Errorf("delete issue type: %w", err)
+			return fmt.Errorf("delete issue type: %w", err)
 		}
-		return ch, nil
+		return nil
 	})
 }
 
@@ -447,40 +368,38 @@ func (s *Service) Import(ctx context.Context, workspaceID string, rows []Row) (I
 		byType[r.IssueType] = append(byType[r.IssueType], r.Text)
 	}
 	now := time.Now().UTC()
-	err = s.write(ctx, workspaceID, func(tx *gorm.DB) (change, error) {
+	err = s.write(ctx, func(tx *gorm.DB) error {
 		res.Added, res.CreatedTypes = 0, []string{}
 		var existing []models.IssueType
 		if err := tx.Where("workspace_id = ? AND name IN ?", workspaceID, order).Find(&existing).Error; err != nil {
-			return change{}, fmt.Errorf("load issue types: %w", err)
+			return fmt.Errorf("load issue types: %w", err)
 		}
 		types := map[string]models.IssueType{}
 		for _, t := range existing {
 			types[t.Name] = t
 		}
-		var ch change
 		for _, name := range order {
 			t, ok := types[name]
 			if !ok {
 				t = models.IssueType{ID: uuid.NewString(), WorkspaceID: workspaceID, Name: name, CreatedAt: now, UpdatedAt: now}
 				if err := tx.Create(&t).Error; err != nil {
-					return change{}, fmt.Errorf("create issue type %q: %w", name, err)
+					return fmt.Errorf("create issue type %q: %w", name, err)
 				}
 				res.CreatedTypes = append(res.CreatedTypes, name)
 			}
 			added, err := insertExamples(tx, workspaceID, t, byType[name], now)
 			if err != nil {
-				return change{}, err
+				return err
 			}
-			if ok && len(added) > 0 {
+			if ok && added > 0 {
 				// A type's updated_at follows its examples (see examplesVersion).
 				if err := tx.Model(&t).Update("updated_at", now).Error; err != nil {
-					return change{}, fmt.Errorf("update issue type %q: %w", name, err)
+					return fmt.Errorf("update issue type %q: %w", name, err)
 				}
 			}
-			ch.add = append(ch.add, added...)
+			res.Added += added
 		}
-		res.Added = len(ch.add)
-		return ch, nil
+		return nil
 	})
 	if err != nil {
 		return ImportResult{}, err
@@ -490,8 +409,8 @@ func (s *Service) Import(ctx context.Context, workspaceID string, rows []Row) (I
 }
 
 // insertExamples stores the texts of t that it does not have yet and
-// returns them as Weaviate examples.
-func insertExamples(tx *gorm.DB, workspaceID string, t models.IssueType, texts []string, now time.Time) ([]knowledge.Example, error) {
+// returns how many it stored.
+func insertExamples(tx *gorm.DB, workspaceID string, t models.IssueType, texts []string, now time.Time) (int, error) {
 	candidates := map[string]string{}
 	var idList []string
 	for _, text := range texts {
@@ -506,27 +425,24 @@ func insertExamples(tx *gorm.DB, workspaceID string, t models.IssueType, texts [
 		var found []string
 		err := tx.Model(&models.IssueExample{}).Where("id IN ?", idList[start:min(start+1000, len(idList))]).Pluck("id", &found).Error
 		if err != nil {
-			return nil, fmt.Errorf("look up examples: %w", err)
+			return 0, fmt.Errorf("look up examples: %w", err)
 		}
 		for _, id := range found {
 			have[id] = true
 		}
 	}
 	var rows []models.IssueExample
-	var added []knowledge.Example
 	for _, id := range idList {
-		if have[id] {
-			continue
+		if !have[id] {
+			rows = append(rows, models.IssueExample{ID: id, WorkspaceID: workspaceID, IssueTypeID: t.ID, Text: candidates[id], CreatedAt: now})
 		}
-		rows = append(rows, models.IssueExample{ID: id, WorkspaceID: workspaceID, IssueTypeID: t.ID, Text: candidates[id], CreatedAt: now})
-		added = append(added, knowledge.Example{ID: id, IssueType: t.Name, Text: candidates[id]})
 	}
 	if len(rows) > 0 {
 		if err := tx.CreateInBatches(rows, 500).Error; err != nil {
-			return nil, fmt.Errorf("store examples: %w", err)
+			return 0, fmt.Errorf("store examples: %w", err)
 		}
 	}
-	return added, nil
+	return len(rows), nil
 }
 
 func checkDescription(d string) error {

@@ -12,8 +12,8 @@ import (
 	"github.com/switchboardhq/switchboard/textfold"
 )
 
-// The offline classifier. Weaviate finds a message's nearest examples (BM25
-// over stemmed words); their issue types are the candidates. Two small
+// The offline classifier. A message's nearest examples (BM25 over stemmed
+// words, searched in memory: exampleIndex) name the candidates. Two small
 // models trained on the workspace's examples over words, word pairs and
 // character 4-grams, a multinomial logistic regression and a neural network
 // with one hidden layer, give each type a probability (the mean of theirs),
@@ -103,6 +103,8 @@ type model struct {
 	unseenIDF float64
 	// vocab[t] holds the stemmed words of type t's examples.
 	vocab []map[string]bool
+	// examples finds a message's nearest examples.
+	examples *exampleIndex
 }
 
 // Candidate is a candidate issue type for a message.
@@ -205,6 +207,7 @@ func train(examples []example) *model {
 		}
 	}
 	m.coverageStats(examples)
+	m.examples = newExampleIndex(examples)
 	if len(m.types) == 0 {
 		return m
 	}
@@ -598,5 +601,5 @@ func (m *model) coverage(words []string, t int) float64 {
 // size is the model's approximate size in bytes, for the cache's budget.
 func (m *model) size() int {
 	return 4*(len(m.weights)+len(m.bias)+len(m.hidden)+len(m.hiddenBias)+len(m.out)+len(m.outBias)) +
-		48*len(m.features) + 48*len(m.idf)
+		48*len(m.features) + 48*len(m.idf) + m.examples.size()
 }

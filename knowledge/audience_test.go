@@ -115,53 +115,6 @@ func TestIndexSourceReportsProgressAndReplaces(t *testing.T) {
 	require.Empty(t, hits)
 }
 
-func TestExamplesIndexSearchDelete(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	store := newStore(t)
-	ws := uuid.NewString()
-	var ex []knowledge.Example
-	for typ, texts := range map[string][]string{
-		"refund":   {"I want my money back", "how do I get a refund", "refund my order please"},
-		"shipping": {"where is my parcel", "when will my order arrive", "tracking number for my shipment"},
-	} {
-		for _, text := range texts {
-			ex = append(ex, knowledge.Example{ID: knowledge.ExampleID(ws, typ, text), IssueType: typ, Text: text})
-		}
-	}
-	require.NoError(t, store.IndexExamples(ctx, ws, ex))
-	require.NoError(t, store.IndexExamples(ctx, ws, ex), "idempotent")
-
-	hits, err := store.SearchExamples(ctx, ws, "Can I get a refund for my order?", 10)
-	require.NoError(t, err)
-	require.Equal(t, "refund", hits[0].IssueType)
-	require.Greater(t, hits[0].Score, 0.0)
-
-	hits, err = store.SearchExamples(ctx, ws, "my parcels are not arriving", 10)
-	require.NoError(t, err)
-	require.Equal(t, "shipping", hits[0].IssueType, "stemming: parcels/parcel, arriving/arrive")
-
-	hits, err = store.SearchExamples(ctx, ws, "what is the capital of peru", 10)
-	require.NoError(t, err)
-	require.Empty(t, hits, "no shared word")
-
-	require.NoError(t, store.DeleteIssueType(ctx, ws, "refund"))
-	hits, err = store.SearchExamples(ctx, ws, "refund money back", 10)
-	require.NoError(t, err)
-	for _, h := range hits {
-		require.Equal(t, "shipping", h.IssueType)
-	}
-	require.NoError(t, store.DeleteExamples(ctx, ws, []string{knowledge.ExampleID(ws, "shipping", "where is my parcel")}))
-	hits, err = store.SearchExamples(ctx, ws, "parcel", 10)
-	require.NoError(t, err)
-	require.Empty(t, hits)
-
-	// Another workspace has no examples (and no tenant) at all.
-	hits, err = store.SearchExamples(ctx, uuid.NewString(), "refund", 10)
-	require.NoError(t, err)
-	require.Empty(t, hits)
-}
-
 func TestSearchForAReaderFindsWhatTheFilteredSearchFinds(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

@@ -37,3 +37,23 @@ func (s *Store) AutoActivatesTenants(ctx context.Context, className string) (boo
 	}
 	return have.MultiTenancyConfig.AutoTenantActivation, nil
 }
+
+// CreateLegacyExamples creates the collection issue-type examples were once
+// searched in, as it was then, unless it is there.
+func (s *Store) CreateLegacyExamples(ctx context.Context) error {
+	class := &models.Class{
+		Class: legacyExampleClass, Vectorizer: "none",
+		MultiTenancyConfig: &models.MultiTenancyConfig{Enabled: true},
+		Properties:         []*models.Property{textProperty("issueType", false), textProperty("stems", true)},
+	}
+	err := s.client.Schema().ClassCreator().WithClass(class).Do(ctx)
+	if exists, _ := s.LegacyExamplesExist(ctx); err != nil && !exists {
+		return err
+	}
+	return nil
+}
+
+// LegacyExamplesExist reports whether that collection is there.
+func (s *Store) LegacyExamplesExist(ctx context.Context) (bool, error) {
+	return s.client.Schema().ClassExistenceChecker().WithClassName(legacyExampleClass).Do(ctx)
+}

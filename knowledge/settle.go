@@ -50,11 +50,6 @@ func (s *Store) settle(ctx context.Context, class, tenant string) error {
 	return fmt.Errorf("reactivate %s tenant: %w", class, describe(err))
 }
 
-// SettleExamples makes examples just written findable (see settle).
-func (s *Store) SettleExamples(ctx context.Context, workspaceID string) error {
-	return s.settle(ctx, ExampleClassName, workspaceID)
-}
-
 // usesBlockMax reports whether class's inverted index uses BlockMax WAND, a
 // setting the client's models predate: read from the schema's JSON.
 func (s *Store) usesBlockMax(ctx context.Context, class string) (bool, error) {

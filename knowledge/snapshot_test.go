@@ -117,3 +117,22 @@ func TestEnsureSchemaActivatesTenantsWhenSearched(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, on)
 }
+
+// TestEnsureSchemaDropsTheLegacyExamples: the collection issue-type
+// examples were searched in before the search moved into the worker's
+// memory holds nothing the database does not, so ensuring the schema
+// deletes it.
+func TestEnsureSchemaDropsTheLegacyExamples(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store, err := knowledge.NewStore(testenv.Weaviate(t))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = store.Close() })
+	require.NoError(t, store.Ready(ctx))
+	require.NoError(t, store.CreateLegacyExamples(ctx))
+	require.NoError(t, store.EnsureSchema(ctx))
+	exists, err := store.LegacyExamplesExist(ctx)
+	require.NoError(t, err)
+	require.False(t, exists)
+	require.NoError(t, store.EnsureSchema(ctx), "nothing to delete is no error")
+}

@@ -29,9 +29,6 @@ func StemmedWords(text string) []string {
 	return out
 }
 
-// stems is text as the examples' "stems" property holds it.
-func stems(text string) string { return strings.Join(StemmedWords(text), " ") }
-
 // Stem strips the commonest English inflections from a lower-case word
 // ("flights" → "flight", "booked" → "book", "cancelling" → "cancell",
 // "replies" → "reply"), so that an example and a message using another form

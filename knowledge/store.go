@@ -137,7 +137,7 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	if err := s.ensureClass(ctx, chunkClass()); err != nil {
 		return err
 	}
-	return s.ensureClass(ctx, exampleClass())
+	return s.dropLegacyExamples(ctx)
 }
 
 func textProperty(name string, searchable bool) *models.Property {
@@ -242,13 +242,10 @@ func hasProperty(c *models.Class, name string) bool {
 	return false
 }
 
-// EnsureTenant creates the workspace's tenant in the chunk and example
-// collections if it does not exist.
+// EnsureTenant creates the workspace's tenant in the chunk collection if it
+// does not exist.
 func (s *Store) EnsureTenant(ctx context.Context, workspaceID string) error {
-	if err := s.ensureTenant(ctx, ClassName, workspaceID); err != nil {
-		return err
-	}
-	return s.ensureTenant(ctx, ExampleClassName, workspaceID)
+	return s.ensureTenant(ctx, ClassName, workspaceID)
 }
 
 func (s *Store) ensureTenant(ctx context.Context, class, workspaceID string) error {
@@ -267,21 +264,18 @@ func (s *Store) ensureTenant(ctx context.Context, class, workspaceID string) err
 	return nil
 }
 
-// DeleteTenant deletes the workspace's tenant, with every chunk and example
-// in it, from the chunk and example collections. A tenant that does not
-// exist is no error.
+// DeleteTenant deletes the workspace's tenant, with every chunk in it, from
+// the chunk collection. A tenant that does not exist is no error.
 func (s *Store) DeleteTenant(ctx context.Context, workspaceID string) error {
-	for _, class := range []string{ClassName, ExampleClassName} {
-		exists, err := s.client.Schema().TenantsExists().WithClassName(class).WithTenant(workspaceID).Do(ctx)
-		if err != nil {
-			return fmt.Errorf("check weaviate tenant: %w", describe(err))
-		}
-		if !exists {
-			continue
-		}
-		if err := s.client.Schema().TenantsDeleter().WithClassName(class).WithTenants(workspaceID).Do(ctx); err != nil {
-			return fmt.Errorf("delete weaviate tenant: %w", describe(err))
-		}
+	exists, err := s.client.Schema().TenantsExists().WithClassName(ClassName).WithTenant(workspaceID).Do(ctx)
+	if err != nil {
+		return fmt.Errorf("check weaviate tenant: %w", describe(err))
+	}
+	if !exists {
+		return nil
+	}
+	if err := s.client.Schema().TenantsDeleter().WithClassName(ClassName).WithTenants(workspaceID).Do(ctx); err != nil {
+		return fmt.Errorf("delete weaviate tenant: %w", describe(err))
 	}
 	return nil
 }

@@ -21,7 +21,7 @@ import (
 // valid and how examples are kept is package issuetypes' business.
 
 func (s *Server) issueTypes() *issuetypes.Service {
-	return &issuetypes.Service{DB: s.DB, Knowledge: s.Knowledge, Refiner: s.IssueRefiner}
+	return &issuetypes.Service{DB: s.DB, Refiner: s.IssueRefiner}
 }
 
 type issueTypeJSON struct {

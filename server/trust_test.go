@@ -89,9 +89,10 @@ func TestFailingDependencyIsAnApologyAndAHandoffNeverA500(t *testing.T) {
 		opts testenv.AppOptions
 		step string
 	}{
-		// The demo has issue types: classifying the message, part of the
-		// turn's context, is the first step that reads Weaviate.
-		{"weaviate down", testenv.AppOptions{WorkerKnowledge: deadWeaviate}, "context"},
+		// Classifying the message's issue type reads no Weaviate (its
+		// examples are searched in memory): searching the knowledge is the
+		// step that fails.
+		{"weaviate down", testenv.AppOptions{WorkerKnowledge: deadWeaviate}, "retrieval"},
 		{"model failing", testenv.AppOptions{Generator: answer.NewOpenAI(model.URL+"/v1", "test-key", "test-model", 5*time.Second)}, "model"},
 	}
 	for _, tc := range cases {
