@@ -201,8 +201,8 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 		return err
 	})
 	first.Go(func() error {
-		if err := db.Model(&models.CreditEntry{}).Select("COALESCE(SUM(amount), 0) AS total").
-			Where("workspace_id = ?", in.WorkspaceID).Scan(&balance).Error; err != nil {
+		if err := db.Model(&models.Workspace{}).Select("credit_balance AS total").
+			Where("id = ?", in.WorkspaceID).Scan(&balance).Error; err != nil {
 			return fmt.Errorf("credit balance: %w", err)
 		}
 		return nil

@@ -85,6 +85,9 @@ func Migrate(db *gorm.DB) error {
 	if err := createConfigTriggers(db); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	if err := createCreditTriggers(db); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
 	// "match_email" trusted an email the customer typed; such actions now
 	// need a verified customer.
 	if err := db.Model(&Action{}).Where("protection = ?", "match_email").

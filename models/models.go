@@ -29,6 +29,10 @@ type Workspace struct {
 	// changes (a trigger does it, in the same transaction), so a cache of
 	// the workspace's configuration knows when it is stale.
 	ConfigVersion int64 `gorm:"not null;default:0"`
+	// CreditBalance is the sum of the workspace's credit entries, kept by a
+	// trigger in the transaction that writes one (see createCreditTriggers),
+	// so a new conversation reads one row instead of summing the ledger.
+	CreditBalance int64 `gorm:"not null;default:0"`
 	// ActionHosts are hosts the company's actions may call although they
 	// resolve to private addresses (an on-premise order system).
 	ActionHosts JSON[[]string]

@@ -128,3 +128,58 @@ func TestConfigChangesRaiseTheWorkspaceConfigVersion(t *testing.T) {
 		require.Equal(t, before, version("w1"))
 	})
 }
+
+// A workspace's CreditBalance is the sum of its ledger whatever writes it,
+// and a database migrated before the balance was kept gets it computed.
+func TestCreditBalanceFollowsTheLedger(t *testing.T) {
+	t.Parallel()
+	testenv.EachDatabase(t, func(t *testing.T, db *gorm.DB) {
+		for _, id := range []string{"w1", "w2"} {
+			require.NoError(t, db.Create(&models.Workspace{ID: id, Name: id}).Error)
+		}
+		entry := func(id, ws string, amount int) {
+			t.Helper()
+			require.NoError(t, db.Create(&models.CreditEntry{ID: id, WorkspaceID: ws, Amount: amount,
+				Reason: "grant", IdempotencyKey: id}).Error)
+		}
+		balance := func(ws string) int64 {
+			t.Helper()
+			var w models.Workspace
+			require.NoError(t, db.Where("id = ?", ws).Take(&w).Error)
+			return w.CreditBalance
+		}
+
+		entry("e1", "w1", 100)
+		entry("e2", "w1", -30)
+		entry("e3", "w2", 7)
+		require.EqualValues(t, 70, balance("w1"))
+		require.EqualValues(t, 7, balance("w2"))
+		require.NoError(t, db.Model(&models.CreditEntry{}).Where("id = ?", "e2").Update("amount", -40).Error)
+		require.EqualValues(t, 60, balance("w1"))
+		require.NoError(t, db.Model(&models.CreditEntry{}).Where("id = ?", "e3").Update("workspace_id", "w1").Error)
+		require.EqualValues(t, 67, balance("w1"), "an entry moved to another workspace")
+		require.EqualValues(t, 0, balance("w2"))
+		require.NoError(t, db.Delete(&models.CreditEntry{}, "id = ?", "e1").Error)
+		require.EqualValues(t, -33, balance("w1"))
+		err := db.Transaction(func(tx *gorm.DB) error {
+			if err := tx.Create(&models.CreditEntry{ID: "e4", WorkspaceID: "w1", Amount: 500, Reason: "grant", IdempotencyKey: "e4"}).Error; err != nil {
+				return err
+			}
+			return errors.New("rolled back")
+		})
+		require.Error(t, err)
+		require.EqualValues(t, -33, balance("w1"), "a rolled-back entry counts for nothing")
+
+		// Migrated before the balance was kept: entries written then are
+		// summed when the triggers are created.
+		require.NoError(t, models.DropCreditTriggers(db))
+		entry("e5", "w2", 500)
+		require.NoError(t, db.Model(&models.Workspace{}).Where("1 = 1").Update("credit_balance", 0).Error)
+		require.NoError(t, models.Migrate(db))
+		require.EqualValues(t, -33, balance("w1"))
+		require.EqualValues(t, 500, balance("w2"))
+		require.NoError(t, models.Migrate(db), "migrating again changes nothing")
+		entry("e6", "w2", 1)
+		require.EqualValues(t, 501, balance("w2"), "counted once")
+	})
+}

@@ -54,15 +54,14 @@ func grant(tx *gorm.DB, workspaceID string, amount int, now time.Time) error {
 	return nil
 }
 
-// CreditBalance sums a workspace's ledger.
+// CreditBalance is the sum of a workspace's ledger (Workspace.CreditBalance).
 func CreditBalance(ctx context.Context, db *gorm.DB, workspaceID string) (Balance, error) {
-	if _, err := Get(ctx, db, workspaceID); err != nil {
-		return Balance{}, err
-	}
-	var total int64
-	if err := db.WithContext(ctx).Model(&models.CreditEntry{}).Where("workspace_id = ?", workspaceID).
-		Select("COALESCE(SUM(amount), 0)").Scan(&total).Error; err != nil {
+	var w models.Workspace
+	if err := db.WithContext(ctx).Select("id", "credit_balance").Where("id = ?", workspaceID).Limit(1).Find(&w).Error; err != nil {
 		return Balance{}, fmt.Errorf("credit balance: %w", err)
 	}
-	return Balance{WorkspaceID: workspaceID, Credits: total}, nil
+	if w.ID == "" {
+		return Balance{}, apperr.Errorf(apperr.ENOTFOUND, "workspace %s not found", workspaceID)
+	}
+	return Balance{WorkspaceID: workspaceID, Credits: w.CreditBalance}, nil
 }
