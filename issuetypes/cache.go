@@ -151,9 +151,5 @@ func examplesVersion(ctx context.Context, db *gorm.DB, workspaceID string) (stri
 	if err != nil {
 		return "", 0, fmt.Errorf("check issue types: %w", err)
 	}
-	th := threshold.Float64
-	if th <= 0 {
-		th = DefaultThreshold
-	}
-	return strconv.FormatInt(n, 10) + "@" + latest.String, th, nil
+	return strconv.FormatInt(n, 10) + "@" + latest.String, thresholdOr(threshold.Float64), nil
 }

@@ -478,10 +478,16 @@ func (s *Service) Threshold(ctx context.Context, workspaceID string) (float64, e
 	if err := s.DB.WithContext(ctx).Where("workspace_id = ?", workspaceID).Limit(1).Find(&st).Error; err != nil {
 		return 0, fmt.Errorf("load issue type settings: %w", err)
 	}
-	if st.Threshold <= 0 {
-		return DefaultThreshold, nil
+	return thresholdOr(st.Threshold), nil
+}
+
+// thresholdOr is a workspace's stored threshold, or DefaultThreshold when it
+// stores none (0).
+func thresholdOr(stored float64) float64 {
+	if stored <= 0 {
+		return DefaultThreshold
 	}
-	return st.Threshold, nil
+	return stored
 }
 
 // SetThreshold sets the workspace's classification threshold (0 < t ≤ 1).
