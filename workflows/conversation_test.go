@@ -1208,6 +1208,94 @@ func TestIssueTypeIsDetectedAndUnknownIsAGap(t *testing.T) {
 	require.Equal(t, "shipping", b.fake.last().Conversation.IssueType)
 }
 
+// TestSearchAttributesComeWithTheRecords: from RevisionSearchWithRecords
+// on, a turn the agent answers alone updates the search attributes with
+// the write of its record, so turns sent within the record interval of one
+// another are upserted once, after their replies, and the last upsert has
+// the conversation as the last turn left it. A run of the revision before
+// upserts in each turn that changes an attribute.
+func TestSearchAttributesComeWithTheRecords(t *testing.T) {
+	t.Parallel()
+	type upsert struct {
+		issueType string
+		at        time.Time
+	}
+	topics := []struct{ id, text, issueType string }{
+		{"m1", "How long does shipping take?", "shipping"},
+		{"m2", "Is return shipping free?", "returns"},
+		{"m3", "Do you offer express shipping?", "shipping"},
+		{"m4", "Is shipping billed to my card?", "billing"},
+	}
+	for _, tc := range []struct {
+		name     string
+		revision int
+		want     []string // the issue type of each upsert while the customer writes
+	}{
+		{"before", workflows.RevisionOneTaskTurns, []string{"shipping", "returns", "shipping", "billing"}},
+		// The third turn's issue type is never upserted: the fourth's
+		// replaced it before the records were written.
+		{"with records", workflows.RevisionSearchWithRecords, []string{"shipping", "returns", "billing"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			b.fake.context = func(in activities.LoadContextInput) activities.LoadContextResult {
+				out := defaultContext(in)
+				out.HasIssueTypes = true
+				for _, tp := range topics {
+					if tp.text == in.Text {
+						out.Issue = &activities.ClassifyIssueResult{IssueType: tp.issueType, Confidence: 0.9}
+					}
+				}
+				return out
+			}
+			var upserts []upsert
+			b.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
+				sa := args.Get(0).(temporal.SearchAttributes)
+				if v, ok := sa.GetKeyword(workflows.SearchIssueType); ok {
+					upserts = append(upserts, upsert{v, b.env.Now()})
+				}
+			}).Return(nil)
+			// Four messages 100 ms apart, each on another topic, each
+			// answered by the agent (the fake answers about shipping).
+			replies := make([]*updateResult, len(topics))
+			replied := make([]time.Time, len(topics))
+			for i, tp := range topics {
+				replies[i] = b.send(time.Minute+time.Duration(i)*100*time.Millisecond, msg(tp.id, tp.text))
+			}
+			for i := range topics {
+				b.env.RegisterDelayedCallback(func() { replied[i] = b.env.Now() }, time.Minute+time.Duration(i)*100*time.Millisecond+time.Millisecond)
+			}
+			b.signal(time.Hour, workflows.SignalClose, workflows.Close{})
+			in := input
+			in.Revision = tc.revision
+			start := b.env.Now()
+			b.run(t, in)
+
+			for i, r := range replies {
+				require.True(t, r.done, topics[i].id)
+				require.NoError(t, r.err)
+				require.Equal(t, topics[i].issueType, r.reply.IssueType, "the reply says the turn's issue type at once")
+				require.True(t, r.reply.Known && !r.reply.HandedOff, topics[i].id)
+			}
+			// Upserts while the customer writes, before the close.
+			var got []string
+			var last upsert
+			for _, u := range upserts {
+				if u.at.Before(start.Add(time.Hour)) {
+					got = append(got, u.issueType)
+					last = u
+				}
+			}
+			require.Equal(t, tc.want, got)
+			require.Equal(t, "billing", last.issueType, "the attributes end as the last turn left them")
+			if tc.revision >= workflows.RevisionSearchWithRecords {
+				require.False(t, last.at.Before(replied[3]), "the last two turns are upserted once, after both replies")
+			}
+		})
+	}
+}
+
 func TestLaterTurnsFollowTheConfigurationTheRunHolds(t *testing.T) {
 	t.Parallel()
 	b := setup(t)

@@ -120,6 +120,7 @@ func (c *conversation) commit(ctx workflow.Context, team decide.Team) error {
 	// hold the reply back: the record goes first in the queue, which the
 	// recorder writes once the database is back.
 	c.state.Recorded = true
+	c.searchWithRecords(ctx)
 	var a *activities.Activities
 	var err error
 	if c.in.Revision < RevisionOneTaskTurns {
@@ -243,6 +244,7 @@ func (c *conversation) startRecorder(ctx workflow.Context) {
 			n := min(len(r.queue), maxBatch)
 			last = workflow.Now(ctx)
 			r.writing = true
+			c.searchWithRecords(ctx)
 			c.writeRecords(ctx, r.queue[:n])
 			r.queue = r.queue[n:]
 			r.writing = false
@@ -295,6 +297,22 @@ func (c *conversation) notifyHandoffs(ctx workflow.Context, p pendingRecord) {
 		if ev.Kind == decide.EventHandoff {
 			c.notifyTeam(ctx, p.team, ev)
 		}
+	}
+}
+
+// searchWithRecords brings the search attributes up to date as records
+// are written, in runs of RevisionSearchWithRecords on. A turn the agent
+// answers alone then carries no upsert among its reply's commands: the
+// server applies the reply sooner, and the upserts of turns sent within
+// recordInterval of each other are made once. The attributes lag the
+// conversation no more than its records do. Steps that hand off or end
+// the conversation still upsert at once, and their records cannot wait.
+func (c *conversation) searchWithRecords(ctx workflow.Context) {
+	if c.in.Revision < RevisionSearchWithRecords {
+		return
+	}
+	if err := c.upsertSearch(ctx); err != nil {
+		workflow.GetLogger(ctx).Error("search attributes not upserted", "error", err)
 	}
 }
 

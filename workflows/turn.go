@@ -174,8 +174,10 @@ func (c *conversation) finish(ctx workflow.Context, msg CustomerMessage, receive
 	c.note(msg.ID, decide.Entry{Kind: decide.KindReply, Summary: "replied", Detail: map[string]any{
 		"time_to_answer_ms": ms, "known": out.Known, "citations": len(out.Citations), "handed_off": out.HandedOff,
 	}})
-	if err := c.upsertSearch(ctx); err != nil {
-		return AgentReply{}, err
+	if c.in.Revision < RevisionSearchWithRecords {
+		if err := c.upsertSearch(ctx); err != nil {
+			return AgentReply{}, err
+		}
 	}
 	if !out.HandedOff {
 		team = decide.Team{}

@@ -111,9 +111,16 @@ const (
 	// the first record as steps of their own, and search again once
 	// LoadContext found the tier.
 	RevisionOneTaskTurns = 1
+	// RevisionSearchWithRecords: a turn the agent answers alone updates
+	// the search attributes with the write of its record, not in the
+	// reply's own commands, so a customer who writes faster than
+	// recordInterval has the upserts of several turns made as one, after
+	// the replies (see conversation.upsertSearch). Runs before it upsert in
+	// every turn that changes an attribute.
+	RevisionSearchWithRecords = 2
 
 	// CurrentRevision is the revision new runs follow.
-	CurrentRevision = RevisionOneTaskTurns
+	CurrentRevision = RevisionSearchWithRecords
 )
 
 // RuleVersions are a handoff and a routing rule set version; 0 keeps the
