@@ -8,6 +8,7 @@ import (
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
+	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 
 	"github.com/switchboardhq/switchboard/answer"
@@ -46,7 +47,8 @@ type Activities struct {
 	// waiting on the API (no streaming when nil).
 	Replies *replystream.Hub
 
-	configs configCache
+	configs   configCache
+	citations citationCounts
 }
 
 // Passage is a retrieved chunk, as it crosses Temporal.
@@ -106,20 +108,34 @@ func (a *Activities) Retrieve(ctx context.Context, in RetrieveInput) (RetrieveRe
 	if limit <= 0 {
 		limit = 5
 	}
-	var tier string
-	if in.Tier == "" && in.VerifiedEmail != "" {
-		err := a.DB.WithContext(ctx).Model(&models.Contact{}).Select("tier").
-			Where("workspace_id = ? AND email = ?", in.WorkspaceID, strings.ToLower(in.VerifiedEmail)).
-			Limit(1).Scan(&tier).Error
-		if err != nil {
-			return RetrieveResult{}, fmt.Errorf("contact tier: %w", err)
-		}
-		in.Tier = tier
-	}
-	hits, err := a.Knowledge.SearchWith(ctx, knowledge.SearchRequest{
+	req := knowledge.SearchRequest{
 		WorkspaceID: in.WorkspaceID, Query: in.Query, Limit: limit,
 		Reader: &knowledge.Reader{Channel: in.Channel, Tier: in.Tier}, Snapshot: in.Snapshot,
-	})
+	}
+	// The customer's tier, when it must be read, is read while the search
+	// runs; only the check of the hits' audience waits for it.
+	var tier string
+	var read errgroup.Group
+	if in.Tier == "" && in.VerifiedEmail != "" {
+		read.Go(func() error {
+			err := a.DB.WithContext(ctx).Model(&models.Contact{}).Select("tier").
+				Where("workspace_id = ? AND email = ?", in.WorkspaceID, strings.ToLower(in.VerifiedEmail)).
+				Limit(1).Scan(&tier).Error
+			if err != nil {
+				return fmt.Errorf("contact tier: %w", err)
+			}
+			return nil
+		})
+		req.Reader = nil
+		req.ReaderFrom = func() (knowledge.Reader, error) {
+			err := read.Wait()
+			return knowledge.Reader{Channel: in.Channel, Tier: tier}, err
+		}
+	}
+	hits, err := a.Knowledge.SearchWith(ctx, req)
+	if rerr := read.Wait(); rerr != nil {
+		return RetrieveResult{}, rerr
+	}
 	if err != nil {
 		return RetrieveResult{}, err
 	}

@@ -2,10 +2,12 @@ package activities_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 
 	"github.com/switchboardhq/switchboard/activities"
@@ -50,6 +52,49 @@ func TestRecordTurnIsIdempotentOnBothDatabases(t *testing.T) {
 		require.Equal(t, "resolved", conv.Status)
 		require.Equal(t, models.ConversationRowID("conversation:ws-1:c-1"), conv.ID)
 		require.True(t, conv.StartedAt.Equal(at))
+	})
+}
+
+// TestCitationCountsAddUpAfterTheRecords: the citations of replies recorded
+// at once, by conversations citing the same sources, are all counted once
+// the counts written in the background are flushed; a record written again
+// counts nothing more.
+func TestCitationCountsAddUpAfterTheRecords(t *testing.T) {
+	t.Parallel()
+	testenv.EachDatabase(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		a := &activities.Activities{DB: db}
+		for _, id := range []string{"src-a", "src-b"} {
+			require.NoError(t, db.Create(&models.ContentSource{ID: id, WorkspaceID: "ws-1", Kind: "kb_article", Title: id, Status: "ready"}).Error)
+		}
+		at := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
+		record := func(conv int) activities.RecordTurnInput {
+			id := fmt.Sprintf("c-%d", conv)
+			cites := []answer.Citation{{SourceID: "src-a"}}
+			if conv%2 == 0 {
+				cites = append(cites, answer.Citation{SourceID: "src-b"})
+			}
+			return activities.RecordTurnInput{
+				WorkspaceID: "ws-1", ConversationID: id, WorkflowID: "conversation:ws-1:" + id, StartedAt: at,
+				Conversation: activities.ConversationSnapshot{Status: "ai_active"},
+				Messages: []activities.TranscriptMessage{
+					{ClientID: "m1", Role: "customer", Text: "question", At: at},
+					{ClientID: "m1", Role: "agent", Text: "answer", At: at, Citations: cites},
+				},
+			}
+		}
+		const conversations = 12
+		var g errgroup.Group
+		for i := range conversations {
+			g.Go(func() error { _, err := a.RecordTurn(ctx, record(i)); return err })
+		}
+		require.NoError(t, g.Wait())
+		_, err := a.RecordTurn(ctx, record(0)) // written again: counted once
+		require.NoError(t, err)
+		require.NoError(t, a.FlushCitations(ctx))
+		var sources []models.ContentSource
+		require.NoError(t, db.Order("id").Find(&sources).Error)
+		require.Equal(t, []int{conversations, conversations / 2}, []int{sources[0].CitedCount, sources[1].CitedCount})
 	})
 }
 
@@ -106,6 +151,7 @@ func TestRecordTurnsWritesABatchInOrderOnce(t *testing.T) {
 		require.NoError(t, db.Take(&conv).Error)
 		require.Equal(t, "handed_off", conv.Status)
 		require.Equal(t, "m4", conv.IssueType)
+		require.NoError(t, a.FlushCitations(ctx))
 		var sources []models.ContentSource
 		require.NoError(t, db.Order("id").Find(&sources).Error)
 		require.Equal(t, []int{3, 3}, []int{sources[0].CitedCount, sources[1].CitedCount}, "each reply counted once")

@@ -231,6 +231,10 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 	out.Channel = policy
 	if channelSettings != nil && channelSettings.InactivitySeconds > 0 {
 		out.Settings.Inactivity = time.Duration(channelSettings.InactivitySeconds) * time.Second
+	} else {
+		// The configuration as read, which the conversation may hold: its
+		// second turn then leaves it out too.
+		out.ConfigDigest = cfg.digest
 	}
 	return out, nil
 }

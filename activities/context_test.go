@@ -122,12 +122,23 @@ func TestLoadContextLeavesOutTheConfigurationTheTurnHolds(t *testing.T) {
 		require.Zero(t, same.Settings.ConfidenceThreshold)
 		require.Nil(t, same.Teams)
 
-		// A first turn's settings carry its channel's inactivity: never
-		// left out, and not to be held.
+		// A first turn's configuration is never left out; its digest lets
+		// the second turn leave it out.
 		first := load(true, full.ConfigDigest)
 		require.False(t, first.ConfigOmitted)
-		require.Empty(t, first.ConfigDigest)
+		require.Equal(t, full.ConfigDigest, first.ConfigDigest)
 		require.Equal(t, 0.6, first.Settings.ConfidenceThreshold)
+		require.True(t, load(false, first.ConfigDigest).ConfigOmitted)
+
+		// A channel that sets its own inactivity changes the first turn's
+		// settings: they are not to be held, and carry no digest.
+		require.NoError(t, db.Create(&models.Channel{ID: "ch-1", WorkspaceID: "ws-1", Type: "chat", Name: "Chat"}).Error)
+		require.NoError(t, db.Create(&models.ChannelSettings{ChannelID: "ch-1", WorkspaceID: "ws-1", InactivitySeconds: 600}).Error)
+		onChannel, err := a.LoadContext(ctx, activities.LoadContextInput{WorkspaceID: "ws-1", ConversationID: "c", WorkflowID: "w",
+			ChannelID: "ch-1", Text: "Hello", First: true})
+		require.NoError(t, err)
+		require.Equal(t, 10*time.Minute, onChannel.Settings.Inactivity)
+		require.Empty(t, onChannel.ConfigDigest)
 
 		require.NoError(t, db.Model(&models.AgentSettings{}).Where("workspace_id = ?", "ws-1").
 			Update("confidence_threshold", 0.7).Error)

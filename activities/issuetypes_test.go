@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 
@@ -122,15 +123,39 @@ func TestLoadContextClassifiesAlongside(t *testing.T) {
 	require.NoError(t, err)
 	require.Nil(t, out.Issue, "not asked")
 
-	// Retrieve reads the tier of the verified customer it is given.
+	// Retrieve reads the tier of the verified customer it is given, while
+	// it searches, and finds what that tier may read.
+	for _, src := range []struct {
+		id, body string
+		tiers    []string
+	}{
+		{"parcels", "## Parcels\nA parcel is tracked from the day it ships.", nil},
+		{"insured-parcels", "## Insured parcels\nA premium customer's parcel is insured in full.", []string{"premium"}},
+	} {
+		chunks := knowledge.SplitMarkdown(src.id, src.id, "", src.body)
+		for i := range chunks {
+			chunks[i].Audience.Tiers = src.tiers
+		}
+		require.NoError(t, store.ReplaceSource(ctx, ws, src.id, chunks))
+	}
+	sources := func(res activities.RetrieveResult) []string {
+		var ids []string
+		for _, p := range res.Passages {
+			ids = append(ids, p.SourceID)
+		}
+		slices.Sort(ids)
+		return ids
+	}
 	res, err := acts.Retrieve(ctx, activities.RetrieveInput{WorkspaceID: ws, Query: "parcel", Channel: "chat",
 		VerifiedEmail: "Ada@Example.com"})
 	require.NoError(t, err)
 	require.Equal(t, "premium", res.Tier)
+	require.Equal(t, []string{"insured-parcels", "parcels"}, sources(res))
 	res, err = acts.Retrieve(ctx, activities.RetrieveInput{WorkspaceID: ws, Query: "parcel", Channel: "chat",
 		VerifiedEmail: "nobody@example.com"})
 	require.NoError(t, err)
 	require.Empty(t, res.Tier, "no such contact: no tier")
+	require.Equal(t, []string{"parcels"}, sources(res), "no tier: nothing restricted to one")
 	res, err = acts.Retrieve(ctx, activities.RetrieveInput{WorkspaceID: ws, Query: "parcel", Channel: "chat", Tier: "standard",
 		VerifiedEmail: "ada@example.com"})
 	require.NoError(t, err)

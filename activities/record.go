@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
-	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -163,13 +162,12 @@ func (a *Activities) record(ctx context.Context, recs []RecordTurnInput) error {
 		countTurn(rec)
 	}
 	// The sources' citation counters are every conversation's hot rows:
-	// counted after the record, in a transaction of their own that does not
-	// wait for the disk, so a record never waits on other conversations'
-	// counts. A crash between the two loses a count, never a record (the
-	// record is not written again, so nothing is counted twice).
-	if err := countCitations(a.DB.WithContext(ctx), recs[0].WorkspaceID, cited); err != nil && activity.IsActivity(ctx) {
-		activity.GetLogger(ctx).Warn("citation counts not updated", "error", err)
-	}
+	// counted after the record, in the background and in transactions of
+	// their own that do not wait for the disk, so neither a record nor the
+	// reply waiting on it waits on the counts (see citationCounts). A crash
+	// before they are written loses counts, never a record (the record is
+	// not written again, so nothing is counted twice).
+	a.citations.add(a.DB, recs[0].WorkspaceID, cited)
 	return nil
 }
 

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"sort"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -151,6 +153,20 @@ func TestSearchForAReaderFindsWhatTheFilteredSearchFinds(t *testing.T) {
 			require.NoError(t, err)
 			require.NotEmpty(t, want, "%q for %+v", q, r)
 			require.Equal(t, want, got, "%q for %+v", q, r)
+
+			// The reader found out while the search runs: the same hits.
+			later := knowledge.SearchRequest{WorkspaceID: ws, Query: q, Limit: 2, ReaderFrom: func() (knowledge.Reader, error) {
+				time.Sleep(5 * time.Millisecond)
+				return r, nil
+			}}
+			got, err = store.SearchWith(ctx, later)
+			require.NoError(t, err)
+			require.Equal(t, want, got, "%q for %+v found out during the search", q, r)
 		}
 	}
+	// A reader who cannot be found out fails the search.
+	failed := errors.New("contact tier: database down")
+	_, err := store.SearchWith(ctx, knowledge.SearchRequest{WorkspaceID: ws, Query: "warranty claims", Limit: 2,
+		ReaderFrom: func() (knowledge.Reader, error) { return knowledge.Reader{}, failed }})
+	require.ErrorIs(t, err, failed)
 }

@@ -418,6 +418,11 @@ type SearchRequest struct {
 	// Reader, when set, keeps only the chunks of sources whose audience
 	// includes the reader's channel and tier.
 	Reader *Reader
+	// ReaderFrom, set instead of Reader, waits for who the answer is for
+	// while it is being found out (a customer's tier read from the
+	// database). A BM25 search runs meanwhile and keeps its hits when that
+	// reader may read them all; a hybrid search waits for it.
+	ReaderFrom func() (Reader, error)
 	// Snapshot, when set, is the ID of the content snapshot searched
 	// instead of the workspace's current chunks (a rehearsal's).
 	Snapshot string
@@ -442,7 +447,8 @@ type Reader struct {
 // filtered search run. Most knowledge bases restrict little or nothing, and
 // Weaviate spends about a fifth of a search on the filter. A hybrid search
 // always filters: its fused scores are normalised over the candidates the
-// filter leaves.
+// filter leaves. With ReaderFrom, the unfiltered BM25 search runs while the
+// reader is found out, and only its check waits for it.
 func (s *Store) SearchWith(ctx context.Context, req SearchRequest) ([]Hit, error) {
 	start := time.Now()
 	hits, err := s.searchWith(ctx, req)
@@ -455,19 +461,34 @@ func (s *Store) searchWith(ctx context.Context, req SearchRequest) ([]Hit, error
 	if search == nil || err != nil {
 		return nil, err
 	}
-	if req.Reader == nil || search.HybridSearch != nil {
-		return s.searchFiltered(ctx, search, req.Reader)
+	reader := req.Reader
+	readerFound := func() error {
+		if req.ReaderFrom == nil {
+			return nil
+		}
+		r, err := req.ReaderFrom()
+		reader = &r
+		return err
+	}
+	if search.HybridSearch != nil || (reader == nil && req.ReaderFrom == nil) {
+		if err := readerFound(); err != nil {
+			return nil, err
+		}
+		return s.searchFiltered(ctx, search, reader)
 	}
 	search.Properties, _ = properties(slices.Concat(hitProperties, audienceProperties)...)
 	results, err := s.search.run(ctx, search)
 	if err != nil {
 		return nil, fmt.Errorf("search chunks: %w", err)
 	}
-	if !slices.ContainsFunc(results, func(r *pb.SearchResult) bool { return !req.Reader.mayRead(r) }) {
+	if err := readerFound(); err != nil {
+		return nil, err
+	}
+	if !slices.ContainsFunc(results, func(r *pb.SearchResult) bool { return !reader.mayRead(r) }) {
 		return toHits(results), nil
 	}
 	search.Properties, _ = properties(hitProperties...)
-	return s.searchFiltered(ctx, search, req.Reader)
+	return s.searchFiltered(ctx, search, reader)
 }
 
 // hitProperties are the chunk properties a Hit carries.

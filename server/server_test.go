@@ -67,6 +67,8 @@ func TestCustomerGetsCitedAnswerAndRetryIsIdempotent(t *testing.T) {
 	again := do(t, "POST", url, app.Keys.Widget, body)
 	require.Equal(t, http.StatusOK, again.Status, again.Raw)
 	require.Equal(t, first.Body["reply"], again.Body["reply"])
+	// The counts are written after the record, in the background.
+	require.NoError(t, app.Activities.FlushCitations(t.Context()))
 	var src models.ContentSource
 	require.NoError(t, app.DB.Where("title = ?", "Shipping times and costs").Take(&src).Error)
 	require.Equal(t, 1, src.CitedCount, "the retried request did not count the citation twice")

@@ -42,6 +42,8 @@ type App struct {
 	Server *server.Server
 	// Secrets seals the actions' secret headers, in the API and the worker.
 	Secrets *sealed.Box
+	// Activities are the worker's (nil with AppOptions.NoWorker).
+	Activities *activities.Activities
 }
 
 // AppOptions tune NewApp.
@@ -130,11 +132,14 @@ func NewApp(t *testing.T, o AppOptions) *App {
 		if o.WorkerKnowledge != nil {
 			search = o.WorkerKnowledge
 		}
-		w := worker.New(c, a.TaskQueue, &activities.Activities{DB: a.DB, Knowledge: search, Generator: o.Generator, Secrets: a.Secrets, Agent: o.Agent, Replies: o.Replies})
+		a.Activities = &activities.Activities{DB: a.DB, Knowledge: search, Generator: o.Generator, Secrets: a.Secrets, Agent: o.Agent, Replies: o.Replies}
+		w := worker.New(c, a.TaskQueue, a.Activities)
 		w.RegisterActivity(&activities.Simulator{DB: a.DB, Customer: o.Customer})
 		if err := w.Start(); err != nil {
 			t.Fatalf("start worker: %v", err)
 		}
+		// After the worker stops, as the worker process does.
+		t.Cleanup(func() { _ = a.Activities.FlushCitations(context.Background()) })
 		t.Cleanup(w.Stop)
 	}
 	srv := &server.Server{
