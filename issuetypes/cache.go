@@ -90,6 +90,7 @@ func (c *ModelCache) build(ctx context.Context, db *gorm.DB, workspaceID string,
 	var m *model
 	if err == nil {
 		m = train(rows)
+		m.examples = newExampleIndex(rows)
 	}
 
 	c.mu.Lock()

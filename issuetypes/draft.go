@@ -28,9 +28,9 @@ var draftModels = struct {
 // ClassifyDraft classifies text among a draft set of issue types (a
 // rehearsal's) at threshold (DefaultThreshold when 0), in-process: the
 // model is trained on the draft's examples, and the candidates are the types
-// with an example that shares a stemmed word with text, where Classify asks
-// Weaviate for the nearest 30 examples of the workspace's. No language
-// model refines the decision.
+// with an example that shares a stemmed word with text, where Classify
+// takes the types of the 30 examples nearest to it (BM25, in memory). No
+// language model refines the decision.
 func ClassifyDraft(types []models.IssueTypeDraft, threshold float64, text string) Result {
 	if threshold <= 0 {
 		threshold = DefaultThreshold

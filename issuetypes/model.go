@@ -103,7 +103,9 @@ type model struct {
 	unseenIDF float64
 	// vocab[t] holds the stemmed words of type t's examples.
 	vocab []map[string]bool
-	// examples finds a message's nearest examples.
+	// examples finds a message's nearest examples: built with a
+	// workspace's model (ModelCache), nil in a rehearsal draft's, whose
+	// candidates are the types sharing a word with the message.
 	examples *exampleIndex
 }
 
@@ -207,7 +209,6 @@ func train(examples []example) *model {
 		}
 	}
 	m.coverageStats(examples)
-	m.examples = newExampleIndex(examples)
 	if len(m.types) == 0 {
 		return m
 	}
