@@ -48,6 +48,11 @@ func WithSources(s *activities.Sources) Option {
 	return func(o *options) { o.sources = s }
 }
 
+// minWorkflowPollers is the least number of requests for workflow tasks a
+// worker keeps open when its pollers scale (README, Speed: "The occasional
+// two-second first message").
+const minWorkflowPollers = 8
+
 // New returns a worker polling taskQueue with every workflow and activity
 // registered. The caller starts and stops it.
 func New(c client.Client, taskQueue string, acts *activities.Activities, opts ...Option) sdkworker.Worker {
@@ -67,10 +72,16 @@ func New(c client.Client, taskQueue string, acts *activities.Activities, opts ..
 	// Pollers scale with the tasks waiting unless the tuning fixes their
 	// number. The SDK's fixed two left new conversations' first workflow
 	// tasks waiting in the task queue under load: 221 ms p50 from
-	// scheduled to started at 16 customers at once (README, Speed).
+	// scheduled to started at 16 customers at once (README, Speed). Scaled
+	// down to the SDK's minimum of one while the open conversations' turns
+	// kept the pollers on their sticky queues, a new conversation's first
+	// task now and then waited about 2 s in the task queue before a poller
+	// took it; at least minWorkflowPollers it did not.
 	t := &o.tuning
 	if t.WorkflowTaskPollerBehavior == nil && t.MaxConcurrentWorkflowTaskPollers == 0 {
-		t.WorkflowTaskPollerBehavior = sdkworker.NewPollerBehaviorAutoscaling(sdkworker.PollerBehaviorAutoscalingOptions{})
+		t.WorkflowTaskPollerBehavior = sdkworker.NewPollerBehaviorAutoscaling(sdkworker.PollerBehaviorAutoscalingOptions{
+			MinimumNumberOfPollers: minWorkflowPollers,
+		})
 	}
 	if t.ActivityTaskPollerBehavior == nil && t.MaxConcurrentActivityTaskPollers == 0 {
 		t.ActivityTaskPollerBehavior = sdkworker.NewPollerBehaviorAutoscaling(sdkworker.PollerBehaviorAutoscalingOptions{})
