@@ -72,11 +72,10 @@ func New(c client.Client, taskQueue string, acts *activities.Activities, opts ..
 	// Pollers scale with the tasks waiting unless the tuning fixes their
 	// number. The SDK's fixed two left new conversations' first workflow
 	// tasks waiting in the task queue under load: 221 ms p50 from
-	// scheduled to started at 16 customers at once (README, Speed). Scaled
-	// down to the SDK's minimum of one while the open conversations' turns
-	// kept the pollers on their sticky queues, a new conversation's first
-	// task now and then waited about 2 s in the task queue before a poller
-	// took it; at least minWorkflowPollers it did not.
+	// scheduled to started at 16 customers at once (README, Speed). With
+	// the SDK's least number of one, a new conversation's first task now
+	// and then waited about 2 s in the task queue at 10 conversations at
+	// once; with at least minWorkflowPollers, no run showed it.
 	t := &o.tuning
 	if t.WorkflowTaskPollerBehavior == nil && t.MaxConcurrentWorkflowTaskPollers == 0 {
 		t.WorkflowTaskPollerBehavior = sdkworker.NewPollerBehaviorAutoscaling(sdkworker.PollerBehaviorAutoscalingOptions{
