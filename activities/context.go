@@ -125,9 +125,10 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 	// version stays) is read side by side with what depends on the
 	// message: the contact, and the order it names.
 	var cfg *workspaceConfig
+	var balance int64 // read with the configuration's version
 	var g errgroup.Group
 	g.Go(func() (err error) {
-		cfg, err = a.configs.load(db, in.WorkspaceID)
+		cfg, balance, err = a.configs.load(db, in.WorkspaceID)
 		return err
 	})
 	if in.VerifiedEmail != "" {
@@ -191,7 +192,6 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 	var (
 		first           errgroup.Group
 		handoff, route  int
-		balance         struct{ Total int }
 		previous        *PreviousConversation
 		policy          *decide.ChannelPolicy
 		channelSettings *models.ChannelSettings
@@ -199,13 +199,6 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 	first.Go(func() (err error) {
 		handoff, route, err = publishedVersions(db, in.WorkspaceID)
 		return err
-	})
-	first.Go(func() error {
-		if err := db.Model(&models.Workspace{}).Select("credit_balance AS total").
-			Where("id = ?", in.WorkspaceID).Scan(&balance).Error; err != nil {
-			return fmt.Errorf("credit balance: %w", err)
-		}
-		return nil
 	})
 	sofar := out
 	first.Go(func() (err error) {
@@ -227,7 +220,7 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 	if cfg.config.HasIssueTypes {
 		out.Issue = issue
 	}
-	out.HandoffVersion, out.RoutingVersion, out.CreditBalance, out.Previous = handoff, route, balance.Total, previous
+	out.HandoffVersion, out.RoutingVersion, out.CreditBalance, out.Previous = handoff, route, int(balance), previous
 	out.Channel = policy
 	if channelSettings != nil && channelSettings.InactivitySeconds > 0 {
 		out.Settings.Inactivity = time.Duration(channelSettings.InactivitySeconds) * time.Second

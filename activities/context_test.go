@@ -130,6 +130,14 @@ func TestLoadContextLeavesOutTheConfigurationTheTurnHolds(t *testing.T) {
 		require.Equal(t, 0.6, first.Settings.ConfidenceThreshold)
 		require.True(t, load(false, first.ConfigDigest).ConfigOmitted)
 
+		// A first turn reads the credit balance with the configuration's
+		// version, as it is now, though the configuration is cached.
+		require.Zero(t, first.CreditBalance)
+		require.NoError(t, db.Create(&models.CreditEntry{ID: "e-1", WorkspaceID: "ws-1", Amount: 5, Reason: "grant", IdempotencyKey: "e-1"}).Error)
+		granted := load(true, "")
+		require.Equal(t, 5, granted.CreditBalance)
+		require.Equal(t, full.ConfigDigest, granted.ConfigDigest, "the configuration did not change")
+
 		// A channel that sets its own inactivity changes the first turn's
 		// settings: they are not to be held, and carry no digest.
 		require.NoError(t, db.Create(&models.Channel{ID: "ch-1", WorkspaceID: "ws-1", Type: "chat", Name: "Chat"}).Error)

@@ -139,15 +139,13 @@ func RunDev(ctx context.Context, cfg config.Config, out io.Writer) (err error) {
 		return err
 	}
 
-	acts := d.Activities()
-	w := worker.New(d.Temporal, cfg.TaskQueue, acts, worker.WithSources(d.Sources()),
+	w := worker.New(d.Temporal, cfg.TaskQueue, d.Activities(), worker.WithSources(d.Sources()),
 		worker.WithDelivery(d.Delivery()), worker.WithMailboxes(d.Mailboxes()))
 	// Rehearsals' simulated customers, played by the configured model.
 	w.RegisterActivity(d.Simulator())
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
-	defer flushCitations(acts, log)
 	defer w.Stop()
 	go d.Dispatcher().Run(ctx)
 	go d.MailboxPollers().Run(ctx)

@@ -6,14 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"time"
 
 	sdkworker "go.temporal.io/sdk/worker"
 
-	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/config"
 	"github.com/switchboardhq/switchboard/worker"
 )
@@ -61,15 +59,13 @@ func RunWorker(ctx context.Context, cfg config.Config) error {
 	if n := cfg.Ops.Worker.StickyCacheSize; n > 0 {
 		sdkworker.SetStickyWorkflowCacheSize(n)
 	}
-	acts := d.Activities()
-	w := worker.New(d.Temporal, cfg.TaskQueue, acts, worker.WithSources(d.Sources()),
+	w := worker.New(d.Temporal, cfg.TaskQueue, d.Activities(), worker.WithSources(d.Sources()),
 		worker.WithDelivery(d.Delivery()), worker.WithMailboxes(d.Mailboxes()), worker.WithTuning(workerOptions(cfg)))
 	// Rehearsals' simulated customers, played by the configured model.
 	w.RegisterActivity(d.Simulator())
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
-	defer flushCitations(acts, log)
 	defer w.Stop()
 	go d.Dispatcher().Run(ctx)
 	go d.MailboxPollers().Run(ctx)
@@ -137,14 +133,4 @@ func serveHTTP(ctx context.Context, l net.Listener, h http.Handler, onShutdown f
 		return err
 	}
 	return nil
-}
-
-// flushCitations writes the citation counts the worker's last records left
-// pending (activities.Activities.FlushCitations), once it has stopped.
-func flushCitations(a *activities.Activities, log *slog.Logger) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := a.FlushCitations(ctx); err != nil {
-		log.Warn("citation counts not all written", "error", err)
-	}
 }

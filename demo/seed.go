@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/switchboardhq/switchboard/actions"
+	"github.com/switchboardhq/switchboard/issuetypes"
 	"github.com/switchboardhq/switchboard/knowledge"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/server"
@@ -207,7 +208,7 @@ func Seed(ctx context.Context, db *gorm.DB, now time.Time) (Seeded, Keys, error)
 				return err
 			}
 			for _, text := range it.Examples {
-				ex := models.IssueExample{ID: knowledge.ExampleID(wsID, it.Name, text), WorkspaceID: wsID,
+				ex := models.IssueExample{ID: issuetypes.ExampleID(wsID, it.Name, text), WorkspaceID: wsID,
 					IssueTypeID: row.ID, Text: text, CreatedAt: now}
 				if err := tx.Create(&ex).Error; err != nil {
 					return err

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/switchboardhq/switchboard/knowledge"
 	"github.com/switchboardhq/switchboard/models"
 )
 
@@ -87,7 +86,7 @@ func decideAmong(ranked []Candidate, res *Result) []Candidate {
 
 // refine asks the language model to decide among the candidates and
 // records its decision in res, or why it could not.
-func (s *Service) refine(ctx context.Context, workspaceID, text string, candidates []Candidate, hits []knowledge.ExampleHit, res *Result) {
+func (s *Service) refine(ctx context.Context, workspaceID, text string, candidates []Candidate, hits []ExampleHit, res *Result) {
 	names := make([]string, len(candidates))
 	for i, c := range candidates {
 		names[i] = c.Type

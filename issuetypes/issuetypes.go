@@ -14,7 +14,6 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/switchboardhq/switchboard/apperr"
-	"github.com/switchboardhq/switchboard/knowledge"
 	"github.com/switchboardhq/switchboard/models"
 )
 
@@ -96,6 +95,15 @@ type Result struct {
 	// RefineErr is why the language model could not decide, when it was
 	// asked and failed; the offline decision stands. For the log only.
 	RefineErr error
+}
+
+// exampleNamespace seeds the name-based UUIDs of examples.
+var exampleNamespace = uuid.MustParse("0b8f3f7e-5a43-4c1e-9d2a-7c6f0e4b9a11")
+
+// ExampleID is the database ID of an example: the same text labelled with
+// the same type in the same workspace is one example.
+func ExampleID(workspaceID, issueType, text string) string {
+	return uuid.NewSHA1(exampleNamespace, []byte(workspaceID+"\x00"+issueType+"\x00"+text)).String()
 }
 
 // Service manages issue types.
@@ -312,7 +320,7 @@ func (s *Service) Update(ctx context.Context, workspaceID, name string, descript
 		}
 		keep := map[string]bool{}
 		for _, text := range texts {
-			keep[knowledge.ExampleID(workspaceID, name, text)] = true
+			keep[ExampleID(workspaceID, name, text)] = true
 		}
 		var gone []string
 		for _, e := range old {
@@ -414,7 +422,7 @@ func insertExamples(tx *gorm.DB, workspaceID string, t models.IssueType, texts [
 	candidates := map[string]string{}
 	var idList []string
 	for _, text := range texts {
-		id := knowledge.ExampleID(workspaceID, t.Name, text)
+		id := ExampleID(workspaceID, t.Name, text)
 		if _, ok := candidates[id]; !ok {
 			candidates[id] = text
 			idList = append(idList, id)

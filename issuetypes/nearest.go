@@ -17,6 +17,14 @@ const (
 	bm25B  = 0.75
 )
 
+// ExampleHit is an issue-type example found near a message, with its BM25
+// score.
+type ExampleHit struct {
+	IssueType string
+	Text      string
+	Score     float64
+}
+
 // exampleIndex finds a message's nearest examples in the worker's memory:
 // BM25 over the examples' stemmed words, as Weaviate scored them, without a
 // search's round trip on every turn. It is built with the model, from the
@@ -70,7 +78,7 @@ func newExampleIndex(examples []example) *exampleIndex {
 // nearest returns the limit examples that score highest for text, best
 // first (ties in the examples' order); none when no example shares a term
 // with it. A term the text repeats counts as many times.
-func (x *exampleIndex) nearest(text string, limit int) []knowledge.ExampleHit {
+func (x *exampleIndex) nearest(text string, limit int) []ExampleHit {
 	if x == nil || limit <= 0 {
 		return nil
 	}
@@ -100,10 +108,10 @@ func (x *exampleIndex) nearest(text string, limit int) []knowledge.ExampleHit {
 	slices.SortFunc(ranked, func(a, b int32) int {
 		return cmp.Or(cmp.Compare(scores[b], scores[a]), cmp.Compare(a, b))
 	})
-	hits := make([]knowledge.ExampleHit, 0, min(limit, len(ranked)))
+	hits := make([]ExampleHit, 0, min(limit, len(ranked)))
 	for _, i := range ranked[:min(limit, len(ranked))] {
 		e := x.examples[i]
-		hits = append(hits, knowledge.ExampleHit{IssueType: e.IssueType, Text: e.Text, Score: scores[i]})
+		hits = append(hits, ExampleHit{IssueType: e.IssueType, Text: e.Text, Score: scores[i]})
 	}
 	return hits
 }

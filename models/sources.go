@@ -64,7 +64,7 @@ type IssueType struct {
 
 // IssueExample is one labelled example phrase of an issue type. Its ID is
 // derived from the workspace, the issue type and the text
-// (knowledge.ExampleID), so importing the same example twice is a no-op.
+// (issuetypes.ExampleID), so importing the same example twice is a no-op.
 type IssueExample struct {
 	ID          string `gorm:"primaryKey;size:36"`
 	WorkspaceID string `gorm:"not null;size:36;index"`

@@ -3,6 +3,10 @@
 package worker
 
 import (
+	"context"
+	"log/slog"
+	"time"
+
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
 
@@ -54,7 +58,9 @@ func WithSources(s *activities.Sources) Option {
 const minWorkflowPollers = 8
 
 // New returns a worker polling taskQueue with every workflow and activity
-// registered. The caller starts and stops it.
+// registered. The caller starts and stops it; once stopped, it writes the
+// citation counts its last records left pending (see
+// activities.Activities.FlushCitations).
 func New(c client.Client, taskQueue string, acts *activities.Activities, opts ...Option) sdkworker.Worker {
 	o := options{}
 	for _, opt := range opts {
@@ -95,5 +101,25 @@ func New(c client.Client, taskQueue string, acts *activities.Activities, opts ..
 	w.RegisterActivity(o.delivery)
 	w.RegisterWorkflow(delivery.PollMailboxWorkflow)
 	w.RegisterActivity(o.mailbox)
-	return w
+	return &flushingWorker{Worker: w, acts: acts}
+}
+
+// flushTimeout bounds the wait for pending citation counts when a worker
+// stops.
+const flushTimeout = 10 * time.Second
+
+// flushingWorker is a worker that writes its activities' pending citation
+// counts once it has stopped.
+type flushingWorker struct {
+	sdkworker.Worker
+	acts *activities.Activities
+}
+
+func (w *flushingWorker) Stop() {
+	w.Worker.Stop()
+	ctx, cancel := context.WithTimeout(context.Background(), flushTimeout)
+	defer cancel()
+	if err := w.acts.FlushCitations(ctx); err != nil {
+		slog.Warn("citation counts not all written", "error", err)
+	}
 }

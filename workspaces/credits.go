@@ -56,12 +56,9 @@ func grant(tx *gorm.DB, workspaceID string, amount int, now time.Time) error {
 
 // CreditBalance is the sum of a workspace's ledger (Workspace.CreditBalance).
 func CreditBalance(ctx context.Context, db *gorm.DB, workspaceID string) (Balance, error) {
-	var w models.Workspace
-	if err := db.WithContext(ctx).Select("id", "credit_balance").Where("id = ?", workspaceID).Limit(1).Find(&w).Error; err != nil {
-		return Balance{}, fmt.Errorf("credit balance: %w", err)
-	}
-	if w.ID == "" {
-		return Balance{}, apperr.Errorf(apperr.ENOTFOUND, "workspace %s not found", workspaceID)
+	w, err := lookUp(ctx, db, workspaceID, "credit_balance")
+	if err != nil {
+		return Balance{}, err
 	}
 	return Balance{WorkspaceID: workspaceID, Credits: w.CreditBalance}, nil
 }

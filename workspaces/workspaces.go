@@ -219,14 +219,28 @@ func insertWorkspace(tx *gorm.DB, in SettingsInput) (Created, error) {
 
 // Get returns a workspace's settings.
 func Get(ctx context.Context, db *gorm.DB, id string) (Settings, error) {
-	var w models.Workspace
-	if err := db.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&w).Error; err != nil {
+	w, err := lookUp(ctx, db, id)
+	if err != nil {
 		return Settings{}, err
 	}
-	if w.ID == "" {
-		return Settings{}, apperr.Errorf(apperr.ENOTFOUND, "workspace %s not found", id)
-	}
 	return settingsOf(w), nil
+}
+
+// lookUp reads workspace id's row, or only its columns when some are named;
+// a workspace that does not exist is ENOTFOUND.
+func lookUp(ctx context.Context, db *gorm.DB, id string, columns ...string) (models.Workspace, error) {
+	var w models.Workspace
+	q := db.WithContext(ctx)
+	if len(columns) > 0 {
+		q = q.Select(append([]string{"id"}, columns...))
+	}
+	if err := q.Where("id = ?", id).Limit(1).Find(&w).Error; err != nil {
+		return w, err
+	}
+	if w.ID == "" {
+		return w, apperr.Errorf(apperr.ENOTFOUND, "workspace %s not found", id)
+	}
+	return w, nil
 }
 
 // Update replaces a workspace's name, time zone and default language.

@@ -138,8 +138,6 @@ func NewApp(t *testing.T, o AppOptions) *App {
 		if err := w.Start(); err != nil {
 			t.Fatalf("start worker: %v", err)
 		}
-		// After the worker stops, as the worker process does.
-		t.Cleanup(func() { _ = a.Activities.FlushCitations(context.Background()) })
 		t.Cleanup(w.Stop)
 	}
 	srv := &server.Server{
