@@ -259,13 +259,20 @@ func (a *Activities) AgentStep(ctx context.Context, in AgentStepInput) (answer.S
 	req := answer.StepRequest{
 		Instructions: in.Instructions, History: in.History, Question: in.Question, Steps: in.Steps, Tools: in.Tools,
 	}
-	if a.Replies != nil && in.Stream != "" {
-		w := replystream.NewWriter(a.Replies, in.Stream)
-		req.Stream = func(text string) {
-			if err := w.Write(ctx, text); err != nil {
-				activity.GetLogger(ctx).Warn("reply stream", "error", err)
-			}
+	if a.Replies == nil || in.Stream == "" {
+		return a.Agent.Step(ctx, req)
+	}
+	w := replystream.NewWriter(a.Replies, in.Stream)
+	req.Stream = func(text string) {
+		if err := w.Write(ctx, text); err != nil {
+			activity.GetLogger(ctx).Warn("reply stream", "error", err)
 		}
 	}
-	return a.Agent.Step(ctx, req)
+	step, err := a.Agent.Step(ctx, req)
+	// The text that waits goes before the step's result, and so before the
+	// reply that ends the customer's stream.
+	if ferr := w.Flush(ctx); ferr != nil {
+		activity.GetLogger(ctx).Warn("reply stream", "error", ferr)
+	}
+	return step, err
 }

@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -186,28 +187,90 @@ func (h *Hub) listenOnce(ctx context.Context, dsn string, connected func()) erro
 	}
 }
 
+// Interval is how long a Writer lets text wait after it sent a chunk. A
+// model writes a token at a time, a few characters every few milliseconds:
+// one chunk per token would cost a NOTIFY per token, which PostgreSQL
+// serialises across all its sessions, for a difference the customer does not
+// see. The first chunk of a step is sent at once.
+const Interval = 40 * time.Millisecond
+
 // Writer publishes one model step's text as it comes: its first chunk
 // resets the reply, so a step tried again, or the turn's next step, starts
-// the text afresh. A Writer is not safe for concurrent use.
+// the text afresh. Text written less than Interval after the last chunk
+// waits, and goes with the text after it, at most Interval later; Flush
+// sends what waits at once. A Writer is safe for concurrent use.
 type Writer struct {
-	hub     *Hub
-	key     string
+	hub *Hub
+	key string
+
+	mu      sync.Mutex
 	started bool
+	// pending is the text written and not sent yet; sent is when the last
+	// chunk was, and timer sends pending when Interval has passed since.
+	pending strings.Builder
+	sent    time.Time
+	timer   *time.Timer
 	// failed stops publishing after the first error: the stream is a
-	// courtesy and the model's answer matters more.
+	// courtesy and the model's answer matters more. late is an error of a
+	// chunk the timer sent, for Flush to report.
 	failed bool
+	late   error
 }
 
 // NewWriter is a Writer of key's reply to hub.
 func NewWriter(hub *Hub, key string) *Writer { return &Writer{hub: hub, key: key} }
 
-// Write publishes text; errors are reported once and then ignored.
+// Write publishes text, or keeps it to send with what follows within
+// Interval. Errors are reported once and then ignored.
 func (w *Writer) Write(ctx context.Context, text string) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	if w.failed || text == "" {
 		return nil
 	}
+	w.pending.WriteString(text)
+	wait := Interval - time.Since(w.sent)
+	if !w.started || wait <= 0 {
+		return w.send(ctx)
+	}
+	if w.timer == nil {
+		w.timer = time.AfterFunc(wait, func() {
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			w.timer = nil
+			if err := w.send(ctx); err != nil {
+				w.late = err
+			}
+		})
+	}
+	return nil
+}
+
+// Flush sends the text that waits, and reports an error of a chunk sent
+// after its Write returned. Call it when the step ends.
+func (w *Writer) Flush(ctx context.Context) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	err := w.send(ctx)
+	if w.late != nil {
+		err, w.late = w.late, nil
+	}
+	return err
+}
+
+// send publishes the pending text; w.mu is held.
+func (w *Writer) send(ctx context.Context) error {
+	if w.timer != nil {
+		w.timer.Stop()
+		w.timer = nil
+	}
+	if w.failed || w.pending.Len() == 0 {
+		return nil
+	}
+	text := w.pending.String()
+	w.pending.Reset()
 	err := w.hub.Publish(ctx, Chunk{Key: w.key, Reset: !w.started, Text: text})
-	w.started = true
+	w.started, w.sent = true, time.Now()
 	if err != nil {
 		w.failed = true
 	}

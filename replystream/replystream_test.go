@@ -2,6 +2,7 @@ package replystream_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -68,6 +69,45 @@ func TestLocalHubDeliversToTheKeysSubscribers(t *testing.T) {
 	again := replystream.NewWriter(hub, replystream.Key("wf", "m1"))
 	require.NoError(t, again.Write(ctx, "Hi."))
 	require.True(t, next(t, mine).Reset)
+}
+
+// A model's tokens written back to back travel together: the first at once,
+// the rest in far fewer chunks, Interval later without a Flush, and at once
+// with one.
+func TestWriterSendsTokensTogether(t *testing.T) {
+	t.Parallel()
+	hub := replystream.Local()
+	key := replystream.Key("wf", "m1")
+	chunks, cancel := hub.Subscribe(key)
+	defer cancel()
+	ctx := context.Background()
+
+	w := replystream.NewWriter(hub, key)
+	var want strings.Builder
+	for i := range 200 {
+		token := fmt.Sprintf("t%d ", i)
+		want.WriteString(token)
+		require.NoError(t, w.Write(ctx, token))
+	}
+	first := next(t, chunks)
+	require.Equal(t, "t0 ", first.Text, "the first token is sent at once")
+	got, sent := first.Text, 1
+	for len(got) < want.Len() {
+		got += next(t, chunks).Text
+		sent++
+	}
+	require.Equal(t, want.String(), got)
+	require.Less(t, sent, 10, "200 tokens written back to back")
+
+	// Flush sends what waits without waiting for the interval.
+	w = replystream.NewWriter(hub, key)
+	require.NoError(t, w.Write(ctx, "Your parcel "))
+	require.NoError(t, w.Write(ctx, "arrives."))
+	require.Len(t, chunks, 1, "the second piece waits")
+	require.NoError(t, w.Flush(ctx))
+	require.Len(t, chunks, 2)
+	require.Equal(t, "Your parcel ", next(t, chunks).Text)
+	require.Equal(t, "arrives.", next(t, chunks).Text)
 }
 
 // TestPostgresHubCarriesChunksAcrossProcesses joins two hubs, as the worker
