@@ -3,18 +3,24 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"strconv"
 	"time"
 
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
 	"github.com/switchboardhq/switchboard/config"
+	"github.com/switchboardhq/switchboard/delivery"
 	"github.com/switchboardhq/switchboard/demo"
 	"github.com/switchboardhq/switchboard/devstack"
 	"github.com/switchboardhq/switchboard/mailcatcher"
@@ -34,9 +40,12 @@ type DemoInfo struct {
 	WeaviateURL   string `json:"weaviate_url"`
 	// MailURL lists the emails the agent sent, caught by the dev SMTP
 	// server at SMTPAddress (when SWITCHBOARD_SMTP_ADDR is not set).
-	MailURL     string    `json:"mail_url,omitempty"`
-	SMTPAddress string    `json:"smtp_address,omitempty"`
-	Keys        demo.Keys `json:"keys"`
+	MailURL     string `json:"mail_url,omitempty"`
+	SMTPAddress string `json:"smtp_address,omitempty"`
+	// Mailbox is the support mailbox the demo's email channel reads (IMAP,
+	// in memory), which the mail page writes customers' emails into.
+	Mailbox *DemoMailbox `json:"mailbox,omitempty"`
+	Keys    demo.Keys    `json:"keys"`
 	// Webhooks are the demo's email and whatsapp channels: where a provider
 	// posts inbound messages, and the secret that signs them.
 	Webhooks []DemoWebhook `json:"webhooks,omitempty"`
@@ -49,6 +58,15 @@ type DemoWebhook struct {
 	// InboundEmailURL takes raw emails for an email channel (the secret as
 	// bearer token).
 	InboundEmailURL string `json:"inbound_email_url,omitempty"`
+}
+
+// DemoMailbox is dev's support mailbox: an IMAP server on Address, read by
+// the email channel ChannelID, for emails to To.
+type DemoMailbox struct {
+	ChannelID string `json:"channel_id"`
+	Address   string `json:"imap_address"`
+	Username  string `json:"username"`
+	To        string `json:"to"`
 }
 
 // RunDev runs the whole product on one machine until ctx ends: the Temporal
@@ -139,6 +157,18 @@ func RunDev(ctx context.Context, cfg config.Config, out io.Writer) (err error) {
 		return err
 	}
 
+	// The demo's email channel reads a support mailbox of dev's own, which
+	// the mail page writes into, unless an SMTP server is configured.
+	var inbox *mailcatcher.Inbox
+	if catcher != nil {
+		if inbox, info.Mailbox, err = devMailbox(ctx, d, cfg.TaskQueue, info); err != nil {
+			return err
+		}
+		if inbox != nil {
+			defer inbox.Mailbox.Close()
+		}
+	}
+
 	w := worker.New(d.Temporal, cfg.TaskQueue, d.Activities(), worker.WithSources(d.Sources()),
 		worker.WithDelivery(d.Delivery()), worker.WithMailboxes(d.Mailboxes()))
 	// Rehearsals' simulated customers, played by the configured model.
@@ -178,7 +208,7 @@ func RunDev(ctx context.Context, cfg config.Config, out io.Writer) (err error) {
 	srv := d.server()
 	handler := srv.Handler()
 	if catcher != nil {
-		handler = withMailPage(handler, catcher)
+		handler = withMailPage(handler, catcher, inbox)
 	}
 	go func() { errCh <- serveHTTP(ctx, l, handler, srv.CloseStreams) }()
 	select {
@@ -229,6 +259,7 @@ Switchboard is running — demo workspace %q
   Temporal      %s
   Weaviate      %s
   Mail          %s
+  Support mail  %s
 
   Demo API keys (also in %s):
     admin    %s
@@ -242,13 +273,23 @@ Try it:
     -d '{"id":"m1","text":"How long does shipping take?","contact":{"email":"ada@example.com"}}'
 
 Press Ctrl-C to stop everything.
-`, info.WorkspaceName, info.APIURL, orNone(info.TemporalUIURL), info.TemporalAddr, info.WeaviateURL, orNone(info.MailURL), infoPath,
+`, info.WorkspaceName, info.APIURL, orElse(info.TemporalUIURL, "(external Temporal: see its own UI)"), info.TemporalAddr, info.WeaviateURL, orElse(info.MailURL, "(none: SWITCHBOARD_SMTP_ADDR is set)"), mailboxLine(info), infoPath,
 		info.Keys.Admin, info.Keys.Rep, info.Keys.Auditor, info.Keys.Widget, info.APIURL, info.Keys.Widget)
 }
 
-func orNone(s string) string {
+// mailboxLine says where the support mailbox is and how to write to it.
+func mailboxLine(info DemoInfo) string {
+	if info.Mailbox == nil {
+		return "(none: SWITCHBOARD_SMTP_ADDR is set)"
+	}
+	return fmt.Sprintf("imap://%s@%s, read by the email channel: write to %s on the Mail page",
+		info.Mailbox.Username, info.Mailbox.Address, info.Mailbox.To)
+}
+
+// orElse is s, or none when s is "".
+func orElse(s, none string) string {
 	if s == "" {
-		return "(external Temporal: see its own UI)"
+		return none
 	}
 	return s
 }
@@ -301,11 +342,82 @@ func devSecretsKey(dataDir string) ([]config.CodecKey, error) {
 // devMailFrom is the sender of dev's emails.
 const devMailFrom = "Switchboard dev <agent@switchboard.localhost>"
 
-// withMailPage serves the mail catcher's page at /dev/mail next to the API.
-func withMailPage(api http.Handler, catcher *mailcatcher.Catcher) http.Handler {
+// withMailPage serves the mail catcher's page at /dev/mail next to the API,
+// with the form that writes into the support mailbox (inbox, when set).
+func withMailPage(api http.Handler, catcher *mailcatcher.Catcher, inbox *mailcatcher.Inbox) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/dev/mail", catcher.Handler("/dev/mail"))
-	mux.Handle("/dev/mail/", catcher.Handler("/dev/mail"))
+	page := catcher.Handler("/dev/mail", inbox)
+	mux.Handle("/dev/mail", page)
+	mux.Handle("/dev/mail/", page)
 	mux.Handle("/", api)
 	return mux
+}
+
+// devPollInterval is how often the demo's email channel reads dev's
+// mailbox (the least the API takes); a written email has it read at once.
+const devPollInterval = 10 * time.Second
+
+// devMailbox starts the support mailbox of the demo's email channel and
+// points the channel at it, as an admin does with PUT
+// /v1/channels/{id}/provider: an IMAP server in memory, without TLS on the
+// loopback interface, with a password made for this run. The mailbox starts
+// empty every run, so the channel's read position starts again too. Nil
+// when the demo has no email channel.
+func devMailbox(ctx context.Context, d *Deps, taskQueue string, info DemoInfo) (*mailcatcher.Inbox, *DemoMailbox, error) {
+	channelID := ""
+	for _, w := range info.Webhooks {
+		if w.Type == models.ChannelEmail {
+			channelID = w.ChannelID
+		}
+	}
+	if channelID == "" {
+		return nil, nil, nil
+	}
+	secret := make([]byte, 16)
+	if _, err := rand.Read(secret); err != nil {
+		return nil, nil, err
+	}
+	password := hex.EncodeToString(secret)
+	sealedPassword, err := d.Secrets.Seal(password, models.IMAPPasswordPurpose(channelID))
+	if err != nil {
+		return nil, nil, fmt.Errorf("dev mailbox: %w", err)
+	}
+	m, err := mailcatcher.StartMailbox("127.0.0.1:0", "support", password)
+	if err != nil {
+		return nil, nil, err
+	}
+	host, port, _ := net.SplitHostPort(m.Addr())
+	portNumber, _ := strconv.Atoi(port)
+	var p models.ChannelProvider
+	err = d.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("channel_id = ?", channelID).Limit(1).Find(&p).Error; err != nil {
+			return err
+		}
+		p.ChannelID, p.WorkspaceID, p.UpdatedAt = channelID, info.WorkspaceID, time.Now().UTC()
+		p.IMAPHost, p.IMAPPort, p.IMAPTLS, p.IMAPUsername, p.IMAPPassword = host, portNumber, models.IMAPNoTLS, m.Username, sealedPassword
+		p.IMAPMailbox, p.IMAPPollSeconds, p.IMAPPaused = "INBOX", int(devPollInterval/time.Second), false
+		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&p).Error; err != nil {
+			return err
+		}
+		return tx.Where("channel_id = ?", channelID).Delete(&models.IMAPMailbox{}).Error
+	})
+	if err != nil {
+		m.Close()
+		return nil, nil, fmt.Errorf("dev mailbox: point the email channel at it: %w", err)
+	}
+	to := p.EmailFrom
+	if to == "" {
+		to = devMailFrom
+	}
+	if a, err := mail.ParseAddress(to); err == nil {
+		to = a.Address
+	}
+	inbox := &mailcatcher.Inbox{Mailbox: m, Address: to, Written: func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := delivery.StartMailboxPolling(ctx, d.Temporal, taskQueue, channelID); err != nil {
+			d.log.Warn("dev mailbox: the channel will read it at its next poll", "err", err)
+		}
+	}}
+	return inbox, &DemoMailbox{ChannelID: channelID, Address: m.Addr(), Username: m.Username, To: to}, nil
 }

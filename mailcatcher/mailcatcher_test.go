@@ -1,12 +1,19 @@
 package mailcatcher_test
 
 import (
+	"bytes"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 
+	goimap "github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+	"github.com/emersion/go-message/mail"
 	"github.com/emersion/go-smtp"
 	"github.com/stretchr/testify/require"
 
@@ -45,7 +52,7 @@ func TestCatchesListsAndKeeps(t *testing.T) {
 	require.Len(t, msgs, 1)
 	require.Equal(t, []string{"ada@example.com"}, msgs[0].To)
 
-	web := httptest.NewServer(c.Handler("/dev/mail"))
+	web := httptest.NewServer(c.Handler("/dev/mail", nil))
 	defer web.Close()
 	status, page := get(t, web.URL+"/dev/mail")
 	require.Equal(t, 200, status)
@@ -66,4 +73,97 @@ func TestCatchesListsAndKeeps(t *testing.T) {
 	require.Len(t, kept, 1)
 	require.Equal(t, msgs[0].ID, kept[0].ID)
 	require.Equal(t, "agent@shop.example", kept[0].From)
+}
+
+// TestMailboxTakesTheFormsEmail: the page's form puts a customer's email in
+// the mailbox, unread, where an IMAP client logging in finds it; a wrong
+// field is refused by name and writes nothing, and another site's page may
+// not post the form.
+func TestMailboxTakesTheFormsEmail(t *testing.T) {
+	t.Parallel()
+	c, err := mailcatcher.Start("127.0.0.1:0", "")
+	require.NoError(t, err)
+	defer c.Close()
+	box, err := mailcatcher.StartMailbox("127.0.0.1:0", "support", "s3cret")
+	require.NoError(t, err)
+	defer box.Close()
+	var written atomic.Int32
+	web := httptest.NewServer(c.Handler("/dev/mail", &mailcatcher.Inbox{Mailbox: box, Address: "help@shop.example", Written: func() { written.Add(1) }}))
+	defer web.Close()
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	post := func(form url.Values, origin string) (int, string) {
+		req, err := http.NewRequest("POST", web.URL+"/dev/mail/write", strings.NewReader(form.Encode()))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+		}
+		resp, err := noRedirect.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp.StatusCode, string(b)
+	}
+
+	_, page := get(t, web.URL+"/dev/mail")
+	require.Contains(t, page, `action="/dev/mail/write"`)
+	require.Contains(t, page, "help@shop.example")
+
+	status, body := post(url.Values{"name": {"Zoë Quill"}, "from": {"zoe@mail.example"}, "subject": {"Où est mon colis ?"},
+		"text": {"Hello,\nwhere is my parcel?"}}, web.URL)
+	require.Equal(t, http.StatusSeeOther, status, body)
+	require.Equal(t, int32(1), written.Load())
+
+	status, body = post(url.Values{"from": {"not an address"}, "text": {"hi"}}, "")
+	require.Equal(t, http.StatusBadRequest, status)
+	require.Contains(t, body, "from:")
+	status, _ = post(url.Values{"from": {"eve@mail.example"}, "text": {"hi"}}, "https://elsewhere.example")
+	require.Equal(t, http.StatusForbidden, status)
+	status, _ = get(t, web.URL+"/dev/mail/write")
+	require.Equal(t, http.StatusMethodNotAllowed, status)
+	require.Equal(t, int32(1), written.Load())
+
+	imap := imapclient.New(dial(t, box.Addr()), nil)
+	defer imap.Close()
+	require.NoError(t, imap.Login("support", "s3cret").Wait())
+	sel, err := imap.Select("INBOX", nil).Wait()
+	require.NoError(t, err)
+	require.Equal(t, uint32(1), sel.NumMessages, "only the valid email was written")
+	msgs, err := imap.Fetch(goimap.SeqSetNum(1), &goimap.FetchOptions{
+		Flags: true, BodySection: []*goimap.FetchItemBodySection{{Peek: true}},
+	}).Collect()
+	require.NoError(t, err)
+	require.Len(t, msgs, 1)
+	require.NotContains(t, msgs[0].Flags, goimap.FlagSeen, "delivered unread")
+	var raw []byte
+	for _, b := range msgs[0].BodySection {
+		raw = b.Bytes
+	}
+	r, err := mail.CreateReader(bytes.NewReader(raw))
+	require.NoError(t, err)
+	from, err := r.Header.AddressList("From")
+	require.NoError(t, err)
+	require.Equal(t, []*mail.Address{{Name: "Zoë Quill", Address: "zoe@mail.example"}}, from)
+	to, err := r.Header.AddressList("To")
+	require.NoError(t, err)
+	require.Equal(t, "help@shop.example", to[0].Address)
+	subject, err := r.Header.Subject()
+	require.NoError(t, err)
+	require.Equal(t, "Où est mon colis ?", subject)
+	id, err := r.Header.MessageID()
+	require.NoError(t, err)
+	require.NotEmpty(t, id)
+	part, err := r.NextPart()
+	require.NoError(t, err)
+	text, err := io.ReadAll(part.Body)
+	require.NoError(t, err)
+	require.Equal(t, "Hello,\r\nwhere is my parcel?", string(text))
+}
+
+func dial(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	return conn
 }

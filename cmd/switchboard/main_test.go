@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -124,7 +125,11 @@ type demoInfo struct {
 		Widget  string `json:"widget"`
 		Auditor string `json:"auditor"`
 	} `json:"keys"`
-	MailURL  string `json:"mail_url"`
+	MailURL string `json:"mail_url"`
+	Mailbox struct {
+		Address string `json:"imap_address"`
+		To      string `json:"to"`
+	} `json:"mailbox"`
 	Webhooks []struct {
 		Type            string `json:"type"`
 		Secret          string `json:"secret"`
@@ -151,6 +156,21 @@ func devMail(t *testing.T, info demoInfo) {
 	require.Equal(t, 200, resp.StatusCode)
 	require.Eventually(t, func() bool { return strings.Contains(mailPage(t, info), "Re: Shipping") }, 30*time.Second, 200*time.Millisecond,
 		"the agent's reply reaches the mail catcher")
+}
+
+// devMailbox writes an email on the mail page's form, into the support
+// mailbox the demo's email channel reads over IMAP, and waits for the
+// agent's reply on the page.
+func devMailbox(t *testing.T, info demoInfo, subject, text string) {
+	t.Helper()
+	require.NotEmpty(t, info.Mailbox.Address, "dev runs a support mailbox")
+	form := url.Values{"name": {"Grace Hopper"}, "from": {"grace@mail.example"}, "subject": {subject}, "text": {text}}
+	resp, err := http.PostForm(info.MailURL+"/write", form)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, 200, resp.StatusCode, "the form goes back to the page")
+	require.Eventually(t, func() bool { return strings.Contains(mailPage(t, info), "Re: "+subject) }, 60*time.Second, 250*time.Millisecond,
+		"the agent reads the mailbox and its reply reaches the mail catcher")
 }
 
 func mailPage(t *testing.T, info demoInfo) string {
@@ -268,6 +288,9 @@ func TestDevEndToEnd(t *testing.T) {
 	// An email to the demo's email channel is answered by email, caught
 	// and listed at /dev/mail.
 	devMail(t, info)
+	// So is one written into the support mailbox, which the channel reads
+	// over IMAP.
+	devMailbox(t, info, "Returns", "What is your return window?")
 
 	// The Web UI answers, and the workflow is found by its WorkspaceId.
 	resp, err := http.Get(info.TemporalUIURL)
@@ -310,6 +333,9 @@ func TestDevEndToEnd(t *testing.T) {
 	require.Equal(t, 200, status, next)
 	require.Equal(t, "Returns and refunds", next["reply"].(map[string]any)["citations"].([]any)[0].(map[string]any)["title"])
 	require.Contains(t, mailPage(t, info), "Re: Shipping", "the caught email is kept")
+	// The support mailbox starts empty again, its UIDs from 1: the channel
+	// reads it from its start.
+	devMailbox(t, readDemo(t, dataDir), "Notebooks", "What sizes do notebooks come in?")
 	run.stop(t)
 	require.Empty(t, toolProcesses(t, ports))
 }
