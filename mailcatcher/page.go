@@ -170,7 +170,7 @@ form textarea { min-height: 6em; } form button { grid-column: 2; justify-self: s
 <script>
 setInterval(() => {
   const typing = [...document.querySelectorAll("input, textarea")].some(f => f.value !== "");
-  if (!typing) location.reload();
+  if (!typing) location.replace(location.pathname);
 }, 10000);
 </script>
 </body></html>
