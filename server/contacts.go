@@ -68,20 +68,17 @@ func (s *Server) checkMandatoryFields(ctx context.Context, workspaceID, channelI
 
 // conversationStarted reports whether the server knows conversation wfID:
 // it has a record, or the contact its first message gave. A message to a
-// conversation not started yet starts one.
+// conversation not started yet starts one. One statement: every message
+// asks it.
 func (s *Server) conversationStarted(ctx context.Context, wfID string) (bool, error) {
 	rowID := models.ConversationRowID(wfID)
 	db := s.DB.WithContext(ctx)
-	var known int64
-	if err := db.Model(&models.Conversation{}).Where("id = ?", rowID).Count(&known).Error; err != nil {
-		return false, err
-	}
-	if known == 0 {
-		if err := db.Model(&models.ConversationContact{}).Where("conversation_id = ?", rowID).Count(&known).Error; err != nil {
-			return false, err
-		}
-	}
-	return known > 0, nil
+	var known bool
+	err := db.Raw("SELECT EXISTS (?) OR EXISTS (?)",
+		db.Model(&models.Conversation{}).Select("1").Where("id = ?", rowID),
+		db.Model(&models.ConversationContact{}).Select("1").Where("conversation_id = ?", rowID),
+	).Scan(&known).Error
+	return known, err
 }
 
 // saveContact keeps what the customer told about themselves, adding to what

@@ -115,7 +115,8 @@ func (s *Server) deliver(c *gin.Context, convID, channelID, channelType string, 
 	}
 	wfID := workflows.ConversationWorkflowID(p.WorkspaceID, convID)
 	// A message an abuse limit refuses never reaches the workflow.
-	if err := s.limitCustomerMessage(c, wfID); err != nil {
+	started, err := s.limitCustomerMessage(c, wfID)
+	if err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -136,7 +137,7 @@ func (s *Server) deliver(c *gin.Context, convID, channelID, channelType string, 
 	}
 	msg := workflows.CustomerMessage{ID: req.ID, Text: req.Text, ContactEmail: contact.Email, ChannelID: channelID, Verified: verified}
 	turn := func(ctx context.Context) (messageResponse, error) {
-		out, err := s.converse(ctx, p.WorkspaceID, convID, channelType, test, msg)
+		out, err := s.converse(ctx, p.WorkspaceID, convID, channelType, test, started, msg)
 		if err != nil {
 			return out, err
 		}
@@ -163,12 +164,18 @@ func (s *Server) deliver(c *gin.Context, convID, channelID, channelType string, 
 // converse runs a customer message through the conversation's workflow and
 // returns the agent's reply. A message already answered (in this run or an
 // earlier one) gets its recorded reply without touching the workflow; a
-// message to a conversation that has ended reopens it.
-func (s *Server) converse(ctx context.Context, workspaceID, convID, channelType string, test bool,
+// message to a conversation that has ended reopens it. started says whether
+// the conversation had started when the message arrived
+// (conversationStarted): one that had not has no recorded reply to look
+// for, and the same message sent twice at once is answered once by the
+// workflow.
+func (s *Server) converse(ctx context.Context, workspaceID, convID, channelType string, test, started bool,
 	msg workflows.CustomerMessage) (messageResponse, error) {
 	wfID := workflows.ConversationWorkflowID(workspaceID, convID)
-	if out, ok, err := s.recordedReply(ctx, wfID, convID, msg.ChannelID, msg.ID); err != nil || ok {
-		return out, err
+	if started {
+		if out, ok, err := s.recordedReply(ctx, wfID, convID, msg.ChannelID, msg.ID); err != nil || ok {
+			return out, err
+		}
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, turnTimeout)

@@ -95,13 +95,13 @@ type bucket struct {
 // the key's; a new conversation also takes the address's and the key's
 // new-conversation tokens. The narrowest come first, so one address spends
 // its own tokens before the key's, which every customer of the site shares.
-func (s *Server) limitCustomerMessage(c *gin.Context, wfID string) error {
+// It reports whether the conversation had started (conversationStarted).
+func (s *Server) limitCustomerMessage(c *gin.Context, wfID string) (started bool, err error) {
 	ctx := c.Request.Context()
 	p := principal(c)
 	l := s.limits()
-	started, err := s.conversationStarted(ctx, wfID)
-	if err != nil {
-		return err
+	if started, err = s.conversationStarted(ctx, wfID); err != nil {
+		return false, err
 	}
 	address := p.WorkspaceID + "/" + addressOf(c.ClientIP())
 	buckets := []bucket{
@@ -115,17 +115,17 @@ func (s *Server) limitCustomerMessage(c *gin.Context, wfID string) error {
 	if !started {
 		buckets = append(buckets, bucket{limitKeyConversations, p.KeyID, l.KeyConversations, "new conversations a minute with this key"})
 	}
-	return s.takeTokens(ctx, buckets)
+	return started, s.takeTokens(ctx, buckets)
 }
 
 // limitWebhookMessage takes the tokens of an inbound message to conversation
 // wfID on a webhook channel: the conversation's (one sender's), then the
 // channel's, with the key limits' rates (the channel's secret is its key).
-func (s *Server) limitWebhookMessage(ctx context.Context, channelID, wfID string) error {
+// It reports whether the conversation had started (conversationStarted).
+func (s *Server) limitWebhookMessage(ctx context.Context, channelID, wfID string) (started bool, err error) {
 	l := s.limits()
-	started, err := s.conversationStarted(ctx, wfID)
-	if err != nil {
-		return err
+	if started, err = s.conversationStarted(ctx, wfID); err != nil {
+		return false, err
 	}
 	buckets := []bucket{
 		{limitConversationMessages, wfID, l.ConversationMessages, "messages a minute in this conversation"},
@@ -134,7 +134,7 @@ func (s *Server) limitWebhookMessage(ctx context.Context, channelID, wfID string
 	if !started {
 		buckets = append(buckets, bucket{limitChannelConversations, channelID, l.KeyConversations, "new conversations a minute on this channel"})
 	}
-	return s.takeTokens(ctx, buckets)
+	return started, s.takeTokens(ctx, buckets)
 }
 
 // addressOf is the address an address limit counts: an IPv4 address, or an
