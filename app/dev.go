@@ -167,6 +167,8 @@ func RunDev(ctx context.Context, cfg config.Config, out io.Writer) (err error) {
 		if inbox != nil {
 			defer inbox.Mailbox.Close()
 		}
+	} else if err := forgetDevMailbox(ctx, d, cfg.DataDir); err != nil {
+		return err
 	}
 
 	w := worker.New(d.Temporal, cfg.TaskQueue, d.Activities(), worker.WithSources(d.Sources()),
@@ -351,6 +353,32 @@ func withMailPage(api http.Handler, catcher *mailcatcher.Catcher, inbox *mailcat
 	mux.Handle("/dev/mail/", page)
 	mux.Handle("/", api)
 	return mux
+}
+
+// forgetDevMailbox removes the mailbox settings the last run gave the demo's
+// email channel (as demo.json tells) while they still name that run's
+// mailbox, which is gone: this run has none, and the channel's poller would
+// fail at every poll. Settings an admin changed since are left alone.
+func forgetDevMailbox(ctx context.Context, d *Deps, dataDir string) error {
+	var last DemoInfo
+	if err := readJSONFile(filepath.Join(dataDir, "demo.json"), &last); err != nil || last.Mailbox == nil {
+		return nil
+	}
+	m := last.Mailbox
+	host, port, err := net.SplitHostPort(m.Address)
+	if err != nil {
+		return nil
+	}
+	err = d.DB.WithContext(ctx).Model(&models.ChannelProvider{}).
+		Where("channel_id = ? AND imap_host = ? AND imap_port = ? AND imap_username = ?", m.ChannelID, host, port, m.Username).
+		Updates(map[string]any{
+			"imap_host": "", "imap_port": 0, "imap_tls": "", "imap_username": "", "imap_password": "",
+			"imap_mailbox": "", "imap_poll_seconds": 0, "imap_paused": false, "updated_at": time.Now().UTC(),
+		}).Error
+	if err != nil {
+		return fmt.Errorf("dev mailbox: forget the last run's: %w", err)
+	}
+	return nil
 }
 
 // devPollInterval is how often the demo's email channel reads dev's

@@ -24,6 +24,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/devstack"
 	"github.com/switchboardhq/switchboard/internal/testenv"
+	"github.com/switchboardhq/switchboard/mailcatcher"
 )
 
 // syncBuffer collects a child's output safely.
@@ -60,8 +61,9 @@ func freePort(t *testing.T, n int) int {
 	return p
 }
 
-// startDev runs `switchboard dev` on dataDir and waits for its banner.
-func startDev(t *testing.T, bin, dataDir string, ports devPorts) *devRun {
+// startDev runs `switchboard dev` on dataDir, with env added to its
+// environment, and waits for its banner.
+func startDev(t *testing.T, bin, dataDir string, ports devPorts, env ...string) *devRun {
 	t.Helper()
 	cmd := exec.Command(bin, "dev")
 	// The dev command starts its own Temporal and Weaviate and uses SQLite:
@@ -82,6 +84,7 @@ func startDev(t *testing.T, bin, dataDir string, ports devPorts) *devRun {
 		"SWITCHBOARD_DEV_WEAVIATE_PORT="+strconv.Itoa(ports.weaviate),
 		"SWITCHBOARD_LOG_LEVEL=warn",
 	)
+	cmd.Env = append(cmd.Env, env...)
 	out := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	require.NoError(t, cmd.Start())
@@ -122,13 +125,15 @@ type demoInfo struct {
 	TemporalUIURL string `json:"temporal_ui_url"`
 	TemporalAddr  string `json:"temporal_address"`
 	Keys          struct {
+		Admin   string `json:"admin"`
 		Widget  string `json:"widget"`
 		Auditor string `json:"auditor"`
 	} `json:"keys"`
 	MailURL string `json:"mail_url"`
 	Mailbox struct {
-		Address string `json:"imap_address"`
-		To      string `json:"to"`
+		ChannelID string `json:"channel_id"`
+		Address   string `json:"imap_address"`
+		To        string `json:"to"`
 	} `json:"mailbox"`
 	Webhooks []struct {
 		Type            string `json:"type"`
@@ -335,7 +340,22 @@ func TestDevEndToEnd(t *testing.T) {
 	require.Contains(t, mailPage(t, info), "Re: Shipping", "the caught email is kept")
 	// The support mailbox starts empty again, its UIDs from 1: the channel
 	// reads it from its start.
-	devMailbox(t, readDemo(t, dataDir), "Notebooks", "What sizes do notebooks come in?")
+	restarted := readDemo(t, dataDir)
+	devMailbox(t, restarted, "Notebooks", "What sizes do notebooks come in?")
+	run.stop(t)
+	require.Empty(t, toolProcesses(t, ports))
+
+	// With an SMTP server of the user's, dev runs no mailbox, and the email
+	// channel no longer names the last run's.
+	smtpServer, err := mailcatcher.Start("127.0.0.1:0", "")
+	require.NoError(t, err)
+	defer smtpServer.Close()
+	run = startDev(t, bin, dataDir, ports, "SWITCHBOARD_SMTP_ADDR="+smtpServer.Addr(), "SWITCHBOARD_SMTP_TLS=none",
+		"SWITCHBOARD_SMTP_FROM=support@shop.example")
+	require.Contains(t, run.out.String(), "Support mail  (none")
+	status, provider := call(t, "GET", info.APIURL+"/v1/channels/"+restarted.Mailbox.ChannelID+"/provider", info.Keys.Admin, "")
+	require.Equal(t, 200, status, provider)
+	require.Nil(t, provider["email"].(map[string]any)["imap"], "the last run's mailbox is forgotten")
 	run.stop(t)
 	require.Empty(t, toolProcesses(t, ports))
 }
