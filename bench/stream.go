@@ -243,7 +243,14 @@ func (m *scriptedModel) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !req.Stream {
-		http.Error(w, `{"error":{"message":"this scripted model only streams"}}`, http.StatusBadRequest)
+		// The issue-type refiner asks without streaming, for a name or
+		// "unknown": this model knows no issue type.
+		w.Header().Set("Content-Type", "application/json")
+		b, _ := json.Marshal(map[string]any{"id": "chatcmpl-bench", "object": "chat.completion",
+			"created": asked.Unix(), "model": "scripted-model",
+			"choices": []any{map[string]any{"index": 0, "finish_reason": "stop",
+				"message": map[string]any{"role": "assistant", "content": "unknown"}}}})
+		_, _ = w.Write(b)
 		return
 	}
 	if last.Role != "tool" {
