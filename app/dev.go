@@ -369,8 +369,12 @@ func forgetDevMailbox(ctx context.Context, d *Deps, dataDir string) error {
 	if err != nil {
 		return nil
 	}
+	portNumber, err := strconv.Atoi(port)
+	if err != nil {
+		return nil
+	}
 	err = d.DB.WithContext(ctx).Model(&models.ChannelProvider{}).
-		Where("channel_id = ? AND imap_host = ? AND imap_port = ? AND imap_username = ?", m.ChannelID, host, port, m.Username).
+		Where("channel_id = ? AND imap_host = ? AND imap_port = ? AND imap_username = ?", m.ChannelID, host, portNumber, m.Username).
 		Updates(map[string]any{
 			"imap_host": "", "imap_port": 0, "imap_tls": "", "imap_username": "", "imap_password": "",
 			"imap_mailbox": "", "imap_poll_seconds": 0, "imap_paused": false, "updated_at": time.Now().UTC(),
