@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"strings"
@@ -45,7 +46,7 @@ func StartMailbox(addr, username, password string) (*Mailbox, error) {
 		},
 		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}},
 		InsecureAuth: true,
-		Logger:       log.New(discard{}, "", 0),
+		Logger:       log.New(io.Discard, "", 0),
 	})
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -56,10 +57,6 @@ func StartMailbox(addr, username, password string) (*Mailbox, error) {
 	return m, nil
 }
 
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }
-
 // Addr is the address it listens on.
 func (m *Mailbox) Addr() string { return m.l.Addr().String() }
 
@@ -69,13 +66,9 @@ func (m *Mailbox) Close() error { return m.srv.Close() }
 // Deliver puts a raw message (RFC 5322) in the INBOX, unread, as a mail
 // server delivers one.
 func (m *Mailbox) Deliver(raw []byte) error {
-	_, err := m.user.Append("INBOX", literal{bytes.NewReader(raw)}, &imap.AppendOptions{Time: time.Now()})
+	_, err := m.user.Append("INBOX", bytes.NewReader(raw), &imap.AppendOptions{Time: time.Now()})
 	return err
 }
-
-type literal struct{ *bytes.Reader }
-
-func (l literal) Size() int64 { return l.Reader.Size() }
 
 // Email is what a customer writes on the mail page.
 type Email struct {

@@ -32,6 +32,12 @@ func send(t *testing.T, addr, to, raw string) {
 func get(t *testing.T, url string) (int, string) {
 	t.Helper()
 	resp, err := http.Get(url)
+	return read(t, resp, err)
+}
+
+// read is a response's status and body.
+func read(t *testing.T, resp *http.Response, err error) (int, string) {
+	t.Helper()
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
@@ -99,11 +105,7 @@ func TestMailboxTakesTheFormsEmail(t *testing.T) {
 			req.Header.Set("Origin", origin)
 		}
 		resp, err := noRedirect.Do(req)
-		require.NoError(t, err)
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		require.NoError(t, err)
-		return resp.StatusCode, string(b)
+		return read(t, resp, err)
 	}
 
 	_, page := get(t, web.URL+"/dev/mail")

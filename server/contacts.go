@@ -40,9 +40,13 @@ func contactOf(req *contactRequest) (models.ConversationContact, error) {
 	return out, nil
 }
 
-// checkMandatoryFields rejects the first message of a new conversation that
-// lacks a field its channel asks for before a chat starts.
-func (s *Server) checkMandatoryFields(ctx context.Context, workspaceID, channelID, wfID string, given models.ConversationContact) error {
+// checkMandatoryFields rejects the first message of a new conversation (one
+// not started, see conversationStarted) that lacks a field its channel asks
+// for before a chat starts.
+func (s *Server) checkMandatoryFields(ctx context.Context, workspaceID, channelID string, started bool, given models.ConversationContact) error {
+	if started {
+		return nil // only the first message must carry them
+	}
 	st, err := s.channelSettings(ctx, workspaceID, channelID)
 	if err != nil {
 		return err
@@ -57,11 +61,6 @@ func (s *Server) checkMandatoryFields(ctx context.Context, workspaceID, channelI
 	}
 	if missing == "" {
 		return nil
-	}
-	// Only the first message must carry them.
-	started, err := s.conversationStarted(ctx, wfID)
-	if err != nil || started {
-		return err
 	}
 	return apperr.Invalid("contact."+missing, "this channel asks for it before a chat starts")
 }

@@ -130,7 +130,7 @@ func (s *Server) deliver(c *gin.Context, convID, channelID, channelType string, 
 		}
 	}
 	if !test {
-		if err := s.checkMandatoryFields(c.Request.Context(), p.WorkspaceID, channelID, wfID, contact); err != nil {
+		if err := s.checkMandatoryFields(c.Request.Context(), p.WorkspaceID, channelID, started, contact); err != nil {
 			s.fail(c, err)
 			return
 		}
