@@ -301,6 +301,26 @@ const benchContact = "ada@example.com"
 // benchCallTimeout bounds one measured call, as the API bounds a turn.
 const benchCallTimeout = 2 * time.Minute
 
+// startCPUProfile writes a CPU profile of this process to path until stop
+// is called; with no path it does nothing.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
+}
+
 // runID names one run's task queue and workflows apart from any other's.
 func runID() string { return fmt.Sprintf("%08x", rand.Uint32()) }
 
@@ -322,17 +342,11 @@ func Run(ctx context.Context, cfg config.Config, out io.Writer, opts Options) er
 	}
 	defer d.Close()
 
-	if opts.CPUProfile != "" {
-		f, err := os.Create(opts.CPUProfile)
-		if err != nil {
-			return fmt.Errorf("-cpuprofile: %w", err)
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return fmt.Errorf("-cpuprofile: %w", err)
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startCPUProfile(opts.CPUProfile)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 
 	run := runID()
 	b := &bench{c: d.Temporal, queue: "switchboard-bench-" + run, run: run, workspaceID: seeded.WorkspaceID, opts: opts}

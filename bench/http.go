@@ -38,6 +38,10 @@ type HTTPOptions struct {
 	// measured ones: a worker's first conversations of a workspace load
 	// what it then keeps (the issue-type model, the configuration).
 	Warmup int
+	// CPUProfile, when set, is a file to write a CPU profile of the
+	// measured conversations to (the in-process API and worker, and the
+	// simulated customers).
+	CPUProfile string
 }
 
 // ParseHTTPFlags parses the flags of `switchboard bench http`.
@@ -52,6 +56,7 @@ func ParseHTTPFlags(args []string, errOut io.Writer) (HTTPOptions, error) {
 	fs.StringVar(&o.Key, "key", "", "a widget key of the API at -url")
 	fs.BoolVar(&o.JSON, "json", false, "print the report as JSON")
 	fs.IntVar(&o.Warmup, "warmup", o.Warmup, "conversations opened, unmeasured, before the measured ones")
+	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the measured conversations to this file")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -130,6 +135,10 @@ func RunHTTP(ctx context.Context, cfg config.Config, out io.Writer, o HTTPOption
 		wg.Wait()
 	}
 	fmt.Fprintln(os.Stderr, "bench http: measuring")
+	stopProfile, err := startCPUProfile(o.CPUProfile)
+	if err != nil {
+		return err
+	}
 	next := make(chan int)
 	go func() {
 		defer close(next)
@@ -177,6 +186,7 @@ func RunHTTP(ctx context.Context, cfg config.Config, out io.Writer, o HTTPOption
 	}
 	wg.Wait()
 	wall := time.Since(start)
+	stopProfile()
 	report.WallSeconds = wall.Seconds()
 	report.FirstMessage, report.FollowUp = summarize(first, wall), summarize(follow, wall)
 	report.ConversationsSec = float64(len(first)) / wall.Seconds()
