@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
 	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 
@@ -53,6 +54,46 @@ func TestRecordTurnIsIdempotentOnBothDatabases(t *testing.T) {
 		require.Equal(t, models.ConversationRowID("conversation:ws-1:c-1"), conv.ID)
 		require.True(t, conv.StartedAt.Equal(at))
 	})
+}
+
+// TestARefusedRecordWritesNothing: on PostgreSQL a record's statements go
+// in one batch; when the database refuses one of them (a NUL in a
+// message's text), none is written, the ones before it included, and the
+// error says retrying cannot help. A record written after it is whole.
+func TestARefusedRecordWritesNothing(t *testing.T) {
+	t.Parallel()
+	db := testenv.Open(t, testenv.PostgresURL(t))
+	a := &activities.Activities{DB: db}
+	at := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
+	in := activities.RecordTurnInput{
+		WorkspaceID: "ws-1", ConversationID: "c-1", WorkflowID: "conversation:ws-1:c-1",
+		ChannelID: "ch-1", StartedAt: at,
+		Conversation: activities.ConversationSnapshot{Status: "ai_active"},
+		Messages: []activities.TranscriptMessage{
+			{ClientID: "m1", Role: "customer", Text: "Hi", At: at},
+			{ClientID: "m1", Role: "agent", Text: "Hello\x00", At: at.Add(time.Second)},
+		},
+		Decisions: []activities.DecisionRecord{{MessageID: "m1", Kind: "reply", Summary: "replied", At: at}},
+	}
+	_, err := a.RecordTurn(context.Background(), in)
+	var app *temporal.ApplicationError
+	require.ErrorAs(t, err, &app)
+	require.Equal(t, activities.ErrUnwritableRecord, app.Type())
+	require.True(t, app.NonRetryable())
+	for _, table := range []any{&models.Conversation{}, &models.Message{}, &models.Decision{}} {
+		var n int64
+		require.NoError(t, db.Model(table).Count(&n).Error)
+		require.Zero(t, n, "%T", table)
+	}
+
+	in.Messages[1].Text = "Hello"
+	_, err = a.RecordTurn(context.Background(), in)
+	require.NoError(t, err)
+	for table, want := range map[any]int64{&models.Conversation{}: 1, &models.Message{}: 2, &models.Decision{}: 1} {
+		var n int64
+		require.NoError(t, db.Model(table).Count(&n).Error)
+		require.Equal(t, want, n, "%T", table)
+	}
 }
 
 // TestCitationCountsAddUpAfterTheRecords: the citations of replies recorded
