@@ -258,6 +258,8 @@ func writeAtomically(db *gorm.DB, write func(*writes) error) error {
 	if db.Dialector.Name() != "postgres" {
 		return db.Transaction(func(tx *gorm.DB) error { return write(&writes{tx: tx}) })
 	}
+	// A dry run still runs GORM's default transaction around each
+	// statement it builds: a BEGIN and a COMMIT sent to the server.
 	w := &writes{tx: db.Session(&gorm.Session{DryRun: true, SkipDefaultTransaction: true}), batch: &pgx.Batch{}}
 	if err := write(w); err != nil || w.batch.Len() == 0 {
 		return err
