@@ -52,7 +52,8 @@ type Options struct {
 	// Rounds splits each phase's measured turns into this many blocks, the
 	// bare Update's and the turns' alternating (bare, turns, turns, bare,
 	// …), so that a machine whose speed drifts during the run slows both
-	// alike and the ratio compares like with like.
+	// alike and the ratio compares like with like. 0 chooses (see
+	// bench.rounds).
 	Rounds int
 	// Concurrency lists the numbers of concurrent conversations to measure.
 	Concurrency []int
@@ -77,7 +78,7 @@ const maxEchoUpdates = 1900
 
 // DefaultOptions are the options of a plain `switchboard bench`.
 func DefaultOptions() Options {
-	return Options{Turns: 200, Warmup: 20, Rounds: 4, Concurrency: []int{1, 10}, Firsts: 40}
+	return Options{Turns: 200, Warmup: 20, Concurrency: []int{1, 10}, Firsts: 40}
 }
 
 // ParseFlags parses the flags of `switchboard bench`.
@@ -87,7 +88,7 @@ func ParseFlags(args []string, errOut io.Writer) (Options, error) {
 	fs.SetOutput(errOut)
 	fs.IntVar(&opts.Turns, "turns", opts.Turns, "measured turns per phase and concurrency level")
 	fs.IntVar(&opts.Warmup, "warmup", opts.Warmup, "unmeasured turns per phase before measuring")
-	fs.IntVar(&opts.Rounds, "rounds", opts.Rounds, "blocks each phase's measured turns are split into, the phases alternating")
+	fs.IntVar(&opts.Rounds, "rounds", opts.Rounds, "blocks each phase's measured turns are split into, the phases alternating (0: as many as give each block 4 calls per concurrent conversation, at most 50)")
 	levels := fs.String("concurrency", "1,10", "comma-separated numbers of concurrent conversations")
 	fs.BoolVar(&opts.JSON, "json", false, "print the report as JSON")
 	fs.DurationVar(&opts.Pause, "pause", 0, "pause after each reply before a conversation's next message (e.g. 100ms)")
@@ -116,8 +117,8 @@ func (o Options) validate() error {
 		return fmt.Errorf("-turns: must be at least 1")
 	case o.Warmup < 0:
 		return fmt.Errorf("-warmup: must not be negative")
-	case o.Rounds < 1 || o.Rounds > o.Turns:
-		return fmt.Errorf("-rounds: must be between 1 and -turns (%d)", o.Turns)
+	case o.Rounds < 0 || o.Rounds > o.Turns:
+		return fmt.Errorf("-rounds: must be between 0 and -turns (%d)", o.Turns)
 	case o.Turns+o.Warmup > maxEchoUpdates:
 		// Temporal takes at most 2,000 distinct updates per workflow run.
 		return fmt.Errorf("-turns: at most %d with -warmup %d: the bare Update's workflow takes %d updates at most", maxEchoUpdates-o.Warmup, o.Warmup, maxEchoUpdates)
@@ -219,6 +220,10 @@ type Level struct {
 	FirstRatio float64 `json:"first_message_p50_ratio"`
 	// Ratio is Turn.P50Ms / Bare.P50Ms.
 	Ratio float64 `json:"p50_ratio"`
+	// Rounds and FirstRounds are how many alternating rounds the turns and
+	// the first messages were measured in.
+	Rounds      int `json:"rounds"`
+	FirstRounds int `json:"first_rounds"`
 	// Replies counts the level's replies by outcome, as a check that the
 	// agent answered from content rather than taking a shorter path.
 	Replies Replies `json:"replies"`
@@ -319,6 +324,23 @@ func startCPUProfile(path string) (stop func(), err error) {
 		pprof.StopCPUProfile()
 		f.Close()
 	}, nil
+}
+
+// autoRounds is the most alternating rounds a phase is split into when
+// Options.Rounds is 0.
+const autoRounds = 50
+
+// rounds is how many alternating rounds a phase of calls calls at
+// concurrency n is split into: Options.Rounds (at most one call each), or
+// when it is 0 as many as give each round 4 calls per concurrent caller, at
+// most autoRounds. Short rounds compare like with like on a machine whose
+// speed drifts from second to second; a round shorter than the callers
+// would not run them all at once.
+func (b *bench) rounds(n, calls int) int {
+	if b.opts.Rounds > 0 {
+		return min(b.opts.Rounds, calls)
+	}
+	return max(1, min(autoRounds, calls/(4*n)))
 }
 
 // runID names one run's task queue and workflows apart from any other's.
@@ -452,8 +474,9 @@ func (b *bench) level(ctx context.Context, n int) (Level, error) {
 	}
 
 	var bare, turns phaseTimes
-	for r := range b.opts.Rounds {
-		calls := b.opts.Turns/b.opts.Rounds + btoi(r < b.opts.Turns%b.opts.Rounds)
+	level.Rounds = b.rounds(n, b.opts.Turns)
+	for r := range level.Rounds {
+		calls := b.opts.Turns/level.Rounds + btoi(r < b.opts.Turns%level.Rounds)
 		phases := [2]struct {
 			times *phaseTimes
 			call  func(context.Context, int) error
@@ -647,8 +670,8 @@ func benchTargets(levels []Level) []Target {
 func printBenchReport(out io.Writer, r Report) {
 	fmt.Fprintf(out, "\nSwitchboard bench: Temporal %s (namespace %s), task queue %s, answers: %s\n",
 		r.TemporalAddress, r.Namespace, r.TaskQueue, r.Generator)
-	fmt.Fprintf(out, "%d measured calls per phase after %d warm-up calls, in %d alternating rounds; latency from the client call to the reply",
-		r.Turns, r.Warmup, r.Rounds)
+	fmt.Fprintf(out, "%d measured calls per phase after %d warm-up calls, in alternating rounds (see each level); latency from the client call to the reply",
+		r.Turns, r.Warmup)
 	if r.PauseMs > 0 {
 		fmt.Fprintf(out, "; each conversation pauses %.0f ms after a reply", r.PauseMs)
 	}
@@ -670,9 +693,10 @@ func printBenchReport(out io.Writer, r Report) {
 	}
 	fmt.Fprintln(out)
 	for _, l := range r.Levels {
-		fmt.Fprintf(out, "%d conversation(s): first message p50 / bare Update-With-Start p50 = %.1f×\n", l.Concurrency, l.FirstRatio)
-		fmt.Fprintf(out, "%d conversation(s): turn p50 / bare Update p50 = %.1f×; replies: %d answered from content, %d not known, %d handed off\n",
-			l.Concurrency, l.Ratio, l.Replies.Answered, l.Replies.Unknown, l.Replies.HandedOff)
+		fmt.Fprintf(out, "%d conversation(s): first message p50 / bare Update-With-Start p50 = %.1f× (%d rounds)\n",
+			l.Concurrency, l.FirstRatio, l.FirstRounds)
+		fmt.Fprintf(out, "%d conversation(s): turn p50 / bare Update p50 = %.1f× (%d rounds); replies: %d answered from content, %d not known, %d handed off\n",
+			l.Concurrency, l.Ratio, l.Rounds, l.Replies.Answered, l.Replies.Unknown, l.Replies.HandedOff)
 	}
 	fmt.Fprintln(out)
 	if len(r.Targets) == 0 {
@@ -717,7 +741,8 @@ func (b *bench) firsts(ctx context.Context, n int, level *Level, seq *atomic.Int
 		return b.send(ctx, conv)
 	}
 	var bare, firsts phaseTimes
-	rounds := min(b.opts.Rounds, b.opts.Firsts)
+	rounds := b.rounds(n, b.opts.Firsts)
+	level.FirstRounds = rounds
 	for r := range rounds {
 		calls := b.opts.Firsts/rounds + btoi(r < b.opts.Firsts%rounds)
 		phases := [2]struct {

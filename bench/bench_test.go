@@ -75,9 +75,25 @@ func TestParseFlags(t *testing.T) {
 
 	for _, args := range [][]string{
 		{"-turns", "0"}, {"-turns", "1900"}, {"-warmup", "-1"}, {"-concurrency", "1,x"}, {"-concurrency", "0"}, {"extra"},
-		{"-rounds", "0"}, {"-turns", "3", "-rounds", "4"},
+		{"-rounds", "-1"}, {"-turns", "3", "-rounds", "4"},
 	} {
 		_, err := ParseFlags(args, io.Discard)
 		require.Error(t, err, "%v", args)
 	}
+}
+
+// TestRoundsGiveEachCallerCalls: with -rounds unset, a phase is split into
+// as many alternating rounds as give each round 4 calls per concurrent
+// caller, at most 50; a -rounds given is kept, at most a call a round.
+func TestRoundsGiveEachCallerCalls(t *testing.T) {
+	t.Parallel()
+	auto := &bench{opts: DefaultOptions()}
+	for _, c := range []struct{ n, calls, want int }{
+		{1, 200, 50}, {1, 1800, 50}, {1, 40, 10}, {10, 200, 5}, {10, 40, 1}, {16, 20, 1},
+	} {
+		require.Equal(t, c.want, auto.rounds(c.n, c.calls), "%d callers, %d calls", c.n, c.calls)
+	}
+	fixed := &bench{opts: Options{Rounds: 4}}
+	require.Equal(t, 4, fixed.rounds(10, 200))
+	require.Equal(t, 3, fixed.rounds(1, 3))
 }
