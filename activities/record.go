@@ -241,11 +241,12 @@ func validRecord(in RecordTurnInput) error {
 	return nil
 }
 
-// writes are statements written all or none: on PostgreSQL queued and sent
-// in one batch, which the server runs as one implicit transaction, in one
-// round trip instead of one per statement (with BEGIN and COMMIT, six for a
-// conversation's first turn, before its reply); elsewhere (SQLite, in the
-// process) run at once in a transaction.
+// writes are statements written all or none. On PostgreSQL they are queued
+// and sent in one batch, which the server runs as one implicit transaction:
+// one round trip, where a transaction takes one per statement plus BEGIN and
+// COMMIT (six for a conversation's first record, which its first reply waits
+// for). Elsewhere (SQLite, in the process) they run at once in a
+// transaction.
 type writes struct {
 	tx *gorm.DB
 	// batch, when set, queues the statements instead (tx then builds them
@@ -279,7 +280,10 @@ func writeAtomically(db *gorm.DB, write func(*writes) error) error {
 		if !ok {
 			return fmt.Errorf("write: a PostgreSQL connection of %T, not pgx's", driverConn)
 		}
-		return c.Conn().SendBatch(ctx, w.batch).Close()
+		if err := c.Conn().SendBatch(ctx, w.batch).Close(); err != nil {
+			return fmt.Errorf("write %d statements: %w", w.batch.Len(), err)
+		}
+		return nil
 	})
 }
 
