@@ -32,6 +32,9 @@ func ConversationWorkflow(ctx workflow.Context, in ConversationInput) (Conversat
 	if in.InactivityTimeout > 0 {
 		c.state.Inactivity = in.InactivityTimeout
 	}
+	if in.StartAttributes && in.Carried == nil && in.Revision >= RevisionStartAttributes {
+		c.searchSent = searchKey(StatusAIActive, "", "", "")
+	}
 	return c.run(ctx)
 }
 
@@ -156,6 +159,9 @@ func (c *conversation) next() ConversationInput {
 	}
 	next.Carried = &carried
 	next.Unwritten = c.recorder.unwritten()
+	// The new run upserts its attributes at its first step, as the run
+	// before this revision did.
+	next.StartAttributes = false
 	// A new run follows the current behaviour, whichever this one did.
 	next.Revision = CurrentRevision
 	return next

@@ -1296,6 +1296,61 @@ func TestSearchAttributesComeWithTheRecords(t *testing.T) {
 	}
 }
 
+// TestAFirstTurnUpsertsOnlyWhatItLearns: from RevisionStartAttributes on, a
+// run the API started with a new conversation's search attributes counts
+// them as upserted, so a first turn that learns no attribute (no tier, no
+// issue type) upserts nothing, and the next turn upserts the issue type it
+// learns. A run of the revision before, or one started otherwise (a
+// rehearsal's), upserts at the first turn.
+func TestAFirstTurnUpsertsOnlyWhatItLearns(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		revision int
+		started  bool
+		want     []string // the issue type of each upsert while the customer writes ("" for none)
+	}{
+		{"started by the API", workflows.RevisionStartAttributes, true, []string{"shipping"}},
+		{"before", workflows.RevisionSearchWithRecords, true, []string{"", "shipping"}},
+		{"started otherwise", workflows.RevisionStartAttributes, false, []string{"", "shipping"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			b.fake.context = func(in activities.LoadContextInput) activities.LoadContextResult {
+				out := defaultContext(in)
+				out.HasIssueTypes = true
+				if in.Text == "How long does shipping take?" {
+					out.Issue = &activities.ClassifyIssueResult{IssueType: "shipping", Confidence: 0.9}
+				}
+				return out
+			}
+			var got []string
+			var start time.Time
+			b.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
+				if b.env.Now().Before(start.Add(time.Hour)) {
+					issueType, _ := args.Get(0).(temporal.SearchAttributes).GetKeyword(workflows.SearchIssueType)
+					got = append(got, issueType)
+				}
+			}).Return(nil)
+			// A customer who did not verify: no tier to learn.
+			first := b.send(time.Minute, anon("m1", "Hello there"))
+			second := b.send(2*time.Minute, anon("m2", "How long does shipping take?"))
+			b.signal(time.Hour, workflows.SignalClose, workflows.Close{})
+			in := input
+			in.Revision, in.StartAttributes = tc.revision, tc.started
+			start = b.env.Now()
+			b.run(t, in)
+
+			for _, r := range []*updateResult{first, second} {
+				require.True(t, r.done)
+				require.NoError(t, r.err)
+			}
+			require.Equal(t, tc.want, got)
+		})
+	}
+}
+
 func TestLaterTurnsFollowTheConfigurationTheRunHolds(t *testing.T) {
 	t.Parallel()
 	b := setup(t)

@@ -316,6 +316,12 @@ func (c *conversation) searchWithRecords(ctx workflow.Context) {
 	}
 }
 
+// searchKey is what upsertSearch compares to know whether the attributes
+// changed.
+func searchKey(status, tier, issueType, trigger string) string {
+	return strings.Join([]string{status, tier, issueType, trigger}, "\x00")
+}
+
 // upsertSearch brings the search attributes up to date.
 func (c *conversation) upsertSearch(ctx workflow.Context) error {
 	s := c.state
@@ -334,7 +340,7 @@ func (c *conversation) upsertSearch(ctx workflow.Context) error {
 		trigger = s.Handoff.Trigger
 		updates = append(updates, SearchHandoffReason.ValueSet(trigger))
 	}
-	sent := strings.Join([]string{s.Status, s.CustomerTier, s.IssueType, trigger}, "\x00")
+	sent := searchKey(s.Status, s.CustomerTier, s.IssueType, trigger)
 	if sent == c.searchSent {
 		return nil
 	}

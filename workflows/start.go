@@ -11,15 +11,16 @@ import (
 // conversation joins it, and one to a conversation that has ended, or never
 // began, starts it again (a reopened conversation). The workflow ID is
 // ConversationWorkflowID(in.WorkspaceID, in.ConversationID); the search
-// attributes say the workspace, in.ChannelType, the ai_active status and
-// in.Test; the run follows CurrentRevision. The update is UpdateCustomerMessage with msg.ID as its update ID,
+// attributes say the workspace, in.ChannelType, the ai_active status, not
+// resolved, and in.Test (in.StartAttributes); the run follows
+// CurrentRevision. The update is UpdateCustomerMessage with msg.ID as its update ID,
 // so a message sent twice gets one turn (see CustomerMessageUpdate).
 //
 // It is called by the API for every customer message and by the bench for a
 // conversation's first, so that the bench measures what the API sends. c only
 // builds the start operation; nothing is sent until UpdateWithStartWorkflow.
 func CustomerMessageStart(c client.Client, in ConversationInput, msg CustomerMessage, taskQueue string) client.UpdateWithStartWorkflowOptions {
-	in.Revision = CurrentRevision
+	in.Revision, in.StartAttributes = CurrentRevision, true
 	start := c.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
 		ID:                       ConversationWorkflowID(in.WorkspaceID, in.ConversationID),
 		TaskQueue:                taskQueue,
@@ -29,6 +30,7 @@ func CustomerMessageStart(c client.Client, in ConversationInput, msg CustomerMes
 			SearchWorkspaceID.ValueSet(in.WorkspaceID),
 			SearchChannel.ValueSet(in.ChannelType),
 			SearchStatus.ValueSet(StatusAIActive),
+			SearchResolved.ValueSet(false),
 			SearchTestConversation.ValueSet(in.Test),
 		),
 	}, ConversationWorkflow, in)

@@ -71,6 +71,11 @@ type ConversationInput struct {
 	// it adds no marker and no search-attribute upsert to every
 	// conversation's first task.
 	Revision int `json:",omitempty"`
+	// StartAttributes is set when the run was started with the search
+	// attributes of a new conversation (CustomerMessageStart): the
+	// workspace, the channel, the test flag, the ai_active status and not
+	// resolved, with no customer tier, issue type or hand-off reason.
+	StartAttributes bool `json:",omitempty"`
 }
 
 // Pins are what a rehearsal's test conversation runs under: rule set
@@ -118,9 +123,15 @@ const (
 	// the replies (see conversation.upsertSearch). Runs before it upsert in
 	// every turn that changes an attribute.
 	RevisionSearchWithRecords = 2
+	// RevisionStartAttributes: a run started with a new conversation's
+	// search attributes (ConversationInput.StartAttributes) counts them as
+	// upserted, so a first turn that changes none of them (a customer who
+	// did not verify, a message of no issue type) upserts nothing. Runs
+	// before it upsert at their first step whatever it changed.
+	RevisionStartAttributes = 3
 
 	// CurrentRevision is the revision new runs follow.
-	CurrentRevision = RevisionSearchWithRecords
+	CurrentRevision = RevisionStartAttributes
 )
 
 // RuleVersions are a handoff and a routing rule set version; 0 keeps the
