@@ -20,21 +20,27 @@ import (
 	"github.com/switchboardhq/switchboard/models"
 )
 
+// firstRecord is a conversation's first record: the customer's "Hi" at at,
+// and the agent's "Hello", citing a source, a second later.
+func firstRecord(at time.Time) activities.RecordTurnInput {
+	return activities.RecordTurnInput{
+		WorkspaceID: "ws-1", ConversationID: "c-1", WorkflowID: "conversation:ws-1:c-1",
+		ChannelID: "ch-1", StartedAt: at,
+		Conversation: activities.ConversationSnapshot{Status: "ai_active"},
+		Messages: []activities.TranscriptMessage{
+			{ClientID: "m1", Role: "customer", Text: "Hi", At: at},
+			{ClientID: "m1", Role: "agent", Text: "Hello", At: at.Add(time.Second),
+				Citations: []answer.Citation{{SourceID: "s", Title: "T", URL: "u"}}},
+		},
+	}
+}
+
 func TestRecordTurnIsIdempotentOnBothDatabases(t *testing.T) {
 	t.Parallel()
 	testenv.EachDatabase(t, func(t *testing.T, db *gorm.DB) {
 		a := &activities.Activities{DB: db}
 		at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
-		in := activities.RecordTurnInput{
-			WorkspaceID: "ws-1", ConversationID: "c-1", WorkflowID: "conversation:ws-1:c-1",
-			ChannelID: "ch-1", StartedAt: at,
-			Conversation: activities.ConversationSnapshot{Status: "ai_active"},
-			Messages: []activities.TranscriptMessage{
-				{ClientID: "m1", Role: "customer", Text: "Hi", At: at},
-				{ClientID: "m1", Role: "agent", Text: "Hello", At: at.Add(time.Second),
-					Citations: []answer.Citation{{SourceID: "s", Title: "T", URL: "u"}}},
-			},
-		}
+		in := firstRecord(at)
 		for i := 0; i < 2; i++ {
 			_, err := a.RecordTurn(context.Background(), in)
 			require.NoError(t, err)
@@ -65,16 +71,9 @@ func TestARefusedRecordWritesNothing(t *testing.T) {
 	db := testenv.Open(t, testenv.PostgresURL(t))
 	a := &activities.Activities{DB: db}
 	at := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
-	in := activities.RecordTurnInput{
-		WorkspaceID: "ws-1", ConversationID: "c-1", WorkflowID: "conversation:ws-1:c-1",
-		ChannelID: "ch-1", StartedAt: at,
-		Conversation: activities.ConversationSnapshot{Status: "ai_active"},
-		Messages: []activities.TranscriptMessage{
-			{ClientID: "m1", Role: "customer", Text: "Hi", At: at},
-			{ClientID: "m1", Role: "agent", Text: "Hello\x00", At: at.Add(time.Second)},
-		},
-		Decisions: []activities.DecisionRecord{{MessageID: "m1", Kind: "reply", Summary: "replied", At: at}},
-	}
+	in := firstRecord(at)
+	in.Messages[1].Text = "Hello\x00"
+	in.Decisions = []activities.DecisionRecord{{MessageID: "m1", Kind: "reply", Summary: "replied", At: at}}
 	_, err := a.RecordTurn(context.Background(), in)
 	var app *temporal.ApplicationError
 	require.ErrorAs(t, err, &app)

@@ -32,7 +32,7 @@ func ConversationWorkflow(ctx workflow.Context, in ConversationInput) (Conversat
 	if in.InactivityTimeout > 0 {
 		c.state.Inactivity = in.InactivityTimeout
 	}
-	if in.StartAttributes && in.Carried == nil && in.Revision >= RevisionStartAttributes {
+	if in.StartAttributes && in.Revision >= RevisionStartAttributes {
 		c.searchSent = searchKey(StatusAIActive, "", "", "")
 	}
 	return c.run(ctx)

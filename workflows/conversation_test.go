@@ -1208,6 +1208,19 @@ func TestIssueTypeIsDetectedAndUnknownIsAGap(t *testing.T) {
 	require.Equal(t, "shipping", b.fake.last().Conversation.IssueType)
 }
 
+// classifying is the default context of a workspace with issue types,
+// where each text of issueTypes is of its issue type and any other of none.
+func classifying(issueTypes map[string]string) func(activities.LoadContextInput) activities.LoadContextResult {
+	return func(in activities.LoadContextInput) activities.LoadContextResult {
+		out := defaultContext(in)
+		out.HasIssueTypes = true
+		if it, ok := issueTypes[in.Text]; ok {
+			out.Issue = &activities.ClassifyIssueResult{IssueType: it, Confidence: 0.9}
+		}
+		return out
+	}
+}
+
 // TestSearchAttributesComeWithTheRecords: from RevisionSearchWithRecords
 // on, a turn the agent answers alone updates the search attributes with
 // the write of its record, so turns sent within the record interval of one
@@ -1239,16 +1252,11 @@ func TestSearchAttributesComeWithTheRecords(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			b := setup(t)
-			b.fake.context = func(in activities.LoadContextInput) activities.LoadContextResult {
-				out := defaultContext(in)
-				out.HasIssueTypes = true
-				for _, tp := range topics {
-					if tp.text == in.Text {
-						out.Issue = &activities.ClassifyIssueResult{IssueType: tp.issueType, Confidence: 0.9}
-					}
-				}
-				return out
+			issueTypes := map[string]string{}
+			for _, tp := range topics {
+				issueTypes[tp.text] = tp.issueType
 			}
+			b.fake.context = classifying(issueTypes)
 			var upserts []upsert
 			b.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
 				sa := args.Get(0).(temporal.SearchAttributes)
@@ -1317,14 +1325,7 @@ func TestAFirstTurnUpsertsOnlyWhatItLearns(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			b := setup(t)
-			b.fake.context = func(in activities.LoadContextInput) activities.LoadContextResult {
-				out := defaultContext(in)
-				out.HasIssueTypes = true
-				if in.Text == "How long does shipping take?" {
-					out.Issue = &activities.ClassifyIssueResult{IssueType: "shipping", Confidence: 0.9}
-				}
-				return out
-			}
+			b.fake.context = classifying(map[string]string{"How long does shipping take?": "shipping"})
 			var got []string
 			var start time.Time
 			b.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
