@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -87,15 +88,7 @@ func TestCatchesListsAndKeeps(t *testing.T) {
 // not post the form.
 func TestMailboxTakesTheFormsEmail(t *testing.T) {
 	t.Parallel()
-	c, err := mailcatcher.Start("127.0.0.1:0", "")
-	require.NoError(t, err)
-	defer c.Close()
-	box, err := mailcatcher.StartMailbox("127.0.0.1:0", "support", "s3cret")
-	require.NoError(t, err)
-	defer box.Close()
-	var written atomic.Int32
-	web := httptest.NewServer(c.Handler("/dev/mail", &mailcatcher.Inbox{Mailbox: box, Address: "help@shop.example", Written: func() { written.Add(1) }}))
-	defer web.Close()
+	web, box, written := formPage(t)
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	post := func(form url.Values, origin string) (int, string) {
 		req, err := http.NewRequest("POST", web.URL+"/dev/mail/write", strings.NewReader(form.Encode()))
@@ -112,7 +105,7 @@ func TestMailboxTakesTheFormsEmail(t *testing.T) {
 	require.Contains(t, page, `action="/dev/mail/write"`)
 	require.Contains(t, page, "help@shop.example")
 
-	status, body := post(url.Values{"name": {"Zoë Quill"}, "from": {"zoe@mail.example"}, "subject": {"Où est mon colis ?"},
+	status, body := post(url.Values{"name": {"Zoë Quill"}, "from": {"zoe@mail.example"}, "subject": {wroteZoe.Subject},
 		"text": {"Hello,\nwhere is my parcel?"}}, web.URL)
 	require.Equal(t, http.StatusSeeOther, status, body)
 	require.Equal(t, int32(1), written.Load())
@@ -126,41 +119,81 @@ func TestMailboxTakesTheFormsEmail(t *testing.T) {
 	require.Equal(t, http.StatusMethodNotAllowed, status)
 	require.Equal(t, int32(1), written.Load())
 
+	require.Equal(t, wroteZoe, onlyEmail(t, box), "only the valid email was written")
+}
+
+// formPage serves a catcher's page at /dev/mail, with the form writing to
+// help@shop.example in a mailbox of its own (user support, password
+// s3cret); written counts the emails the form wrote.
+func formPage(t *testing.T) (web *httptest.Server, box *mailcatcher.Mailbox, written *atomic.Int32) {
+	t.Helper()
+	c, err := mailcatcher.Start("127.0.0.1:0", "")
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	box, err = mailcatcher.StartMailbox("127.0.0.1:0", "support", "s3cret")
+	require.NoError(t, err)
+	t.Cleanup(func() { box.Close() })
+	written = new(atomic.Int32)
+	web = httptest.NewServer(c.Handler("/dev/mail", &mailcatcher.Inbox{Mailbox: box, Address: "help@shop.example", Written: func() { written.Add(1) }}))
+	t.Cleanup(web.Close)
+	return web, box, written
+}
+
+// wroteZoe is the email written in the tests' form: from Zoë, in French.
+var wroteZoe = caughtEmail{
+	From: []*mail.Address{{Name: "Zoë Quill", Address: "zoe@mail.example"}}, To: "help@shop.example",
+	Subject: "Où est mon colis ?", Text: "Hello,\r\nwhere is my parcel?", HasMessageID: true,
+}
+
+// caughtEmail is what the tests check of an email in the mailbox.
+type caughtEmail struct {
+	From         []*mail.Address
+	To, Subject  string
+	Text         string
+	HasMessageID bool
+	Seen         bool
+}
+
+// onlyEmail reads, over IMAP, the one email the mailbox holds without
+// marking it read.
+func onlyEmail(t *testing.T, box *mailcatcher.Mailbox) caughtEmail {
+	t.Helper()
 	imap := imapclient.New(dial(t, box.Addr()), nil)
 	defer imap.Close()
 	require.NoError(t, imap.Login("support", "s3cret").Wait())
 	sel, err := imap.Select("INBOX", nil).Wait()
 	require.NoError(t, err)
-	require.Equal(t, uint32(1), sel.NumMessages, "only the valid email was written")
+	require.Equal(t, uint32(1), sel.NumMessages, "one email in the mailbox")
 	msgs, err := imap.Fetch(goimap.SeqSetNum(1), &goimap.FetchOptions{
 		Flags: true, BodySection: []*goimap.FetchItemBodySection{{Peek: true}},
 	}).Collect()
 	require.NoError(t, err)
 	require.Len(t, msgs, 1)
-	require.NotContains(t, msgs[0].Flags, goimap.FlagSeen, "delivered unread")
 	var raw []byte
 	for _, b := range msgs[0].BodySection {
 		raw = b.Bytes
 	}
 	r, err := mail.CreateReader(bytes.NewReader(raw))
 	require.NoError(t, err)
-	from, err := r.Header.AddressList("From")
+	var out caughtEmail
+	out.Seen = slices.Contains(msgs[0].Flags, goimap.FlagSeen)
+	out.From, err = r.Header.AddressList("From")
 	require.NoError(t, err)
-	require.Equal(t, []*mail.Address{{Name: "Zoë Quill", Address: "zoe@mail.example"}}, from)
 	to, err := r.Header.AddressList("To")
 	require.NoError(t, err)
-	require.Equal(t, "help@shop.example", to[0].Address)
-	subject, err := r.Header.Subject()
+	require.Len(t, to, 1)
+	out.To = to[0].Address
+	out.Subject, err = r.Header.Subject()
 	require.NoError(t, err)
-	require.Equal(t, "Où est mon colis ?", subject)
 	id, err := r.Header.MessageID()
 	require.NoError(t, err)
-	require.NotEmpty(t, id)
+	out.HasMessageID = id != ""
 	part, err := r.NextPart()
 	require.NoError(t, err)
 	text, err := io.ReadAll(part.Body)
 	require.NoError(t, err)
-	require.Equal(t, "Hello,\r\nwhere is my parcel?", string(text))
+	out.Text = string(text)
+	return out
 }
 
 func dial(t *testing.T, addr string) net.Conn {

@@ -22,46 +22,11 @@ import (
 
 	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/demo"
+	"github.com/switchboardhq/switchboard/internal/browsertest"
 	"github.com/switchboardhq/switchboard/internal/testenv"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/replystream"
 )
-
-// chromiumPath is Debian's chromium package.
-const chromiumPath = "/usr/bin/chromium"
-
-// newBrowser starts a headless Chromium for the test, with a fresh profile and
-// no traffic of its own (it must work offline). Without Chromium the test is
-// skipped, except in CI, where it fails.
-func newBrowser(t *testing.T) context.Context {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is missing: in CI the browser tests need Debian's chromium (see .ci/run)", chromiumPath)
-		}
-		t.Skipf("%s is missing: apt-get install chromium to run the browser tests", chromiumPath)
-	}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	t.Cleanup(cancelAlloc)
-	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(cancel)
-	// The first action starts the browser, which lives as long as ctx: no
-	// timeout here.
-	require.NoError(t, chromedp.Do(ctx), "start chromium")
-	return ctx
-}
 
 // page is one browser tab; on failure its screenshot is saved.
 type page struct {
@@ -190,7 +155,7 @@ func signIn(p page, url, key string) {
 func TestBrowserWidgetShowsAnswerWithSource(t *testing.T) {
 	t.Parallel()
 	app := testenv.NewApp(t, testenv.AppOptions{})
-	customer := newPage(t, newBrowser(t), "widget", false)
+	customer := newPage(t, browsertest.New(t), "widget", false)
 
 	openChat(customer, app)
 	say(customer, "What is your return window?")
@@ -241,7 +206,7 @@ func TestBrowserChatSendsAgainWhatTheServerCouldNotTake(t *testing.T) {
 	}))
 	t.Cleanup(front.Close)
 
-	customer := newPage(t, newBrowser(t), "chat", false)
+	customer := newPage(t, browsertest.New(t), "chat", false)
 	openChatAt(customer, app, front.URL)
 	say(customer, "What is your return window?")
 	customer.waitText(".msg-agent .text", "30 days", 30*time.Second)
@@ -281,7 +246,7 @@ func TestBrowserChatShowsTheReplyAsItIsWritten(t *testing.T) {
 	})
 	model := answer.NewOpenAI(chat.URL, "test-key", "scripted-model", 45*time.Second)
 	app := testenv.NewApp(t, testenv.AppOptions{Generator: model, Agent: model, Replies: replystream.Local()})
-	customer := newPage(t, newBrowser(t), "widget-stream", false)
+	customer := newPage(t, browsertest.New(t), "widget-stream", false)
 
 	openChat(customer, app)
 	say(customer, "What is your return window?")
@@ -297,7 +262,7 @@ func TestBrowserChatShowsTheReplyAsItIsWritten(t *testing.T) {
 func TestBrowserHandoffReachesRepInboxLiveAndRepReplies(t *testing.T) {
 	t.Parallel()
 	app := testenv.NewApp(t, testenv.AppOptions{})
-	browser := newBrowser(t)
+	browser := browsertest.New(t)
 	customer := newPage(t, browser, "widget", false)
 	rep := newPage(t, browser, "rep-inbox", true)
 
@@ -346,7 +311,7 @@ func TestBrowserHandoffReachesRepInboxLiveAndRepReplies(t *testing.T) {
 func TestBrowserSandboxShowsFiredRuleAndSpendsNoCredit(t *testing.T) {
 	t.Parallel()
 	app := testenv.NewApp(t, testenv.AppOptions{})
-	sandbox := newPage(t, newBrowser(t), "sandbox", false)
+	sandbox := newPage(t, browsertest.New(t), "sandbox", false)
 	var before []models.CreditEntry
 	require.NoError(t, app.DB.Find(&before).Error)
 
@@ -391,7 +356,7 @@ func TestBrowserDashboardShowsKnowledgeGapsWithTheirReasons(t *testing.T) {
 		return n == 2
 	}, 10*time.Second, 50*time.Millisecond)
 
-	p := newPage(t, newBrowser(t), "dashboard", false)
+	p := newPage(t, browsertest.New(t), "dashboard", false)
 	p.do(
 		chromedp.Navigate(app.URL+"/admin/dashboard"),
 		chromedp.WaitVisible(chromedp.CSS("#api-key")),
@@ -411,7 +376,7 @@ func TestBrowserDashboardShowsKnowledgeGapsWithTheirReasons(t *testing.T) {
 func TestBrowserSandboxScenarioAndRehearsalView(t *testing.T) {
 	t.Parallel()
 	app := testenv.NewApp(t, testenv.AppOptions{})
-	browser := newBrowser(t)
+	browser := browsertest.New(t)
 
 	sandbox := newPage(t, browser, "sandbox", false)
 	signIn(sandbox, app.URL+"/sandbox", app.Keys.Admin)

@@ -16,6 +16,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/switchboardhq/switchboard/apperr"
+	"github.com/switchboardhq/switchboard/internal/browsertest"
 	"github.com/switchboardhq/switchboard/internal/testenv"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/server"
@@ -261,7 +262,7 @@ func TestBrowserWidgetSendsTheSitesIdentityToken(t *testing.T) {
 	created := do(t, "POST", app.URL+"/v1/channels/"+app.Demo.ChannelID+"/identity-secret", app.Keys.Admin, nil)
 	require.Equal(t, http.StatusOK, created.Status, created.Raw)
 	token := identityToken(t, jwt.SigningMethodHS256, []byte(created.Body["secret"].(string)), identityClaims())
-	customer := newPage(t, newBrowser(t), "widget", false)
+	customer := newPage(t, browsertest.New(t), "widget", false)
 
 	customer.do(
 		chromedp.Navigate(app.URL+"/chat/"+app.Demo.ChannelID+"#key="+app.Keys.Widget+"&identity_token="+token),
