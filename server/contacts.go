@@ -41,7 +41,7 @@ func contactOf(req *contactRequest) (models.ConversationContact, error) {
 }
 
 // checkMandatoryFields rejects the first message of a new conversation (one
-// not started, see conversationStarted) that lacks a field its channel asks
+// not started, see arrival) that lacks a field its channel asks
 // for before a chat starts.
 func (s *Server) checkMandatoryFields(ctx context.Context, workspaceID, channelID string, started bool, given models.ConversationContact) error {
 	if started {
@@ -65,25 +65,52 @@ func (s *Server) checkMandatoryFields(ctx context.Context, workspaceID, channelI
 	return apperr.Invalid("contact."+missing, "this channel asks for it before a chat starts")
 }
 
-// conversationStarted reports whether the server knows conversation wfID:
-// it has a record, or the contact its first message gave. A message to a
-// conversation not started yet starts one. One statement: every message
-// asks it.
-func (s *Server) conversationStarted(ctx context.Context, wfID string) (bool, error) {
+// arrival is what the server knows of a conversation when a customer's
+// message to it arrives.
+type arrival struct {
+	// started: the conversation has a record, or the contact its first
+	// message gave. A message to a conversation not started starts one.
+	started bool
+	// kept is the contact kept for it (saveContact), nil for none.
+	kept *models.ConversationContact
+}
+
+// arrival reads what the server knows of conversation wfID, in one
+// statement: every message asks.
+func (s *Server) arrival(ctx context.Context, wfID string) (arrival, error) {
 	rowID := models.ConversationRowID(wfID)
-	db := s.DB.WithContext(ctx)
-	var known bool
-	err := db.Raw("SELECT EXISTS (?) OR EXISTS (?)",
-		db.Model(&models.Conversation{}).Select("1").Where("id = ?", rowID),
-		db.Model(&models.ConversationContact{}).Select("1").Where("conversation_id = ?", rowID),
-	).Scan(&known).Error
-	return known, err
+	var row struct {
+		Recorded, HasContact                                bool
+		WorkspaceID, ChannelID, Email, Name, Phone, Subject string
+	}
+	err := s.DB.WithContext(ctx).Raw(`SELECT EXISTS (SELECT 1 FROM conversations WHERE id = @id) AS recorded,
+	cc.conversation_id IS NOT NULL AS has_contact, COALESCE(cc.workspace_id, '') AS workspace_id,
+	COALESCE(cc.channel_id, '') AS channel_id, COALESCE(cc.email, '') AS email, COALESCE(cc.name, '') AS name,
+	COALESCE(cc.phone, '') AS phone, COALESCE(cc.subject, '') AS subject
+FROM (SELECT 1 AS one) AS arrival LEFT JOIN conversation_contacts cc ON cc.conversation_id = @id`,
+		map[string]any{"id": rowID}).Scan(&row).Error
+	if err != nil {
+		return arrival{}, fmt.Errorf("read conversation: %w", err)
+	}
+	out := arrival{started: row.Recorded || row.HasContact}
+	if row.HasContact {
+		out.kept = &models.ConversationContact{
+			ConversationID: rowID, WorkspaceID: row.WorkspaceID, ChannelID: row.ChannelID,
+			Email: row.Email, Name: row.Name, Phone: row.Phone, Subject: row.Subject,
+		}
+	}
+	return out, nil
 }
 
 // saveContact keeps what the customer told about themselves, adding to what
 // an earlier message told: in one statement, a field given replaces the
-// one kept, and a thread keeps the subject it started with.
-func (s *Server) saveContact(ctx context.Context, wfID string, given models.ConversationContact) error {
+// one kept, and a thread keeps the subject it started with. A message that
+// tells nothing new beside kept, the contact its arrival read (the chat
+// sends the customer's details with every message), writes nothing.
+func (s *Server) saveContact(ctx context.Context, wfID string, given models.ConversationContact, kept *models.ConversationContact) error {
+	if !addsTo(kept, given) {
+		return nil
+	}
 	given.ConversationID, given.UpdatedAt = models.ConversationRowID(wfID), time.Now().UTC()
 	keep := func(col string) clause.Expr {
 		return gorm.Expr(fmt.Sprintf("CASE WHEN excluded.%[1]s <> '' THEN excluded.%[1]s ELSE conversation_contacts.%[1]s END", col))
@@ -101,6 +128,17 @@ func (s *Server) saveContact(ctx context.Context, wfID string, given models.Conv
 		return fmt.Errorf("save conversation contact: %w", err)
 	}
 	return nil
+}
+
+// addsTo reports whether saving given would change kept (nil: nothing
+// kept yet).
+func addsTo(kept *models.ConversationContact, given models.ConversationContact) bool {
+	if kept == nil || kept.WorkspaceID != given.WorkspaceID || kept.ChannelID != given.ChannelID {
+		return true
+	}
+	replaces := func(g, k string) bool { return g != "" && g != k }
+	return replaces(given.Email, kept.Email) || replaces(given.Name, kept.Name) || replaces(given.Phone, kept.Phone) ||
+		(kept.Subject == "" && given.Subject != "")
 }
 
 type contactJSON struct {

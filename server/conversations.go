@@ -115,11 +115,12 @@ func (s *Server) deliver(c *gin.Context, convID, channelID, channelType string, 
 	}
 	wfID := workflows.ConversationWorkflowID(p.WorkspaceID, convID)
 	// A message an abuse limit refuses never reaches the workflow.
-	started, err := s.limitCustomerMessage(c, wfID)
+	known, err := s.limitCustomerMessage(c, wfID)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	started := known.started
 	// Only a valid identity token verifies the customer; contact.email is
 	// what they say.
 	var verified *workflows.Identity
@@ -143,7 +144,7 @@ func (s *Server) deliver(c *gin.Context, convID, channelID, channelType string, 
 		}
 		if !test && contact != (models.ConversationContact{}) {
 			contact.WorkspaceID, contact.ChannelID = p.WorkspaceID, channelID
-			if err := s.saveContact(ctx, wfID, contact); err != nil {
+			if err := s.saveContact(ctx, wfID, contact, known.kept); err != nil {
 				return out, err
 			}
 		}
@@ -166,7 +167,7 @@ func (s *Server) deliver(c *gin.Context, convID, channelID, channelType string, 
 // earlier one) gets its recorded reply without touching the workflow; a
 // message to a conversation that has ended reopens it. started says whether
 // the conversation had started when the message arrived
-// (conversationStarted): one that had not has no recorded reply to look
+// (arrival): one that had not has no recorded reply to look
 // for, and the same message sent twice at once is answered once by the
 // workflow.
 func (s *Server) converse(ctx context.Context, workspaceID, convID, channelType string, test, started bool,

@@ -32,7 +32,12 @@ func TakeTokens(s *Server, ctx context.Context, names []string, perMinute int) (
 	return 0, err == nil, err
 }
 
-// SaveContact is saveContact, for tests of what it keeps.
+// SaveContact is what a message's arrival and its saveContact do with the
+// contact it gives, for tests of what is kept.
 func SaveContact(s *Server, ctx context.Context, wfID string, given models.ConversationContact) error {
-	return s.saveContact(ctx, wfID, given)
+	known, err := s.arrival(ctx, wfID)
+	if err != nil {
+		return err
+	}
+	return s.saveContact(ctx, wfID, given, known.kept)
 }

@@ -95,14 +95,16 @@ type bucket struct {
 // the key's; a new conversation also takes the address's and the key's
 // new-conversation tokens. The narrowest come first, so one address spends
 // its own tokens before the key's, which every customer of the site shares.
-// It reports whether the conversation had started (conversationStarted).
-func (s *Server) limitCustomerMessage(c *gin.Context, wfID string) (started bool, err error) {
+// It returns what the server knew of the conversation (arrival).
+func (s *Server) limitCustomerMessage(c *gin.Context, wfID string) (arrival, error) {
 	ctx := c.Request.Context()
 	p := principal(c)
 	l := s.limits()
-	if started, err = s.conversationStarted(ctx, wfID); err != nil {
-		return false, err
+	known, err := s.arrival(ctx, wfID)
+	if err != nil {
+		return known, err
 	}
+	started := known.started
 	address := p.WorkspaceID + "/" + addressOf(c.ClientIP())
 	buckets := []bucket{
 		{limitConversationMessages, wfID, l.ConversationMessages, "messages a minute in this conversation"},
@@ -115,18 +117,20 @@ func (s *Server) limitCustomerMessage(c *gin.Context, wfID string) (started bool
 	if !started {
 		buckets = append(buckets, bucket{limitKeyConversations, p.KeyID, l.KeyConversations, "new conversations a minute with this key"})
 	}
-	return started, s.takeTokens(ctx, buckets)
+	return known, s.takeTokens(ctx, buckets)
 }
 
 // limitWebhookMessage takes the tokens of an inbound message to conversation
 // wfID on a webhook channel: the conversation's (one sender's), then the
 // channel's, with the key limits' rates (the channel's secret is its key).
-// It reports whether the conversation had started (conversationStarted).
-func (s *Server) limitWebhookMessage(ctx context.Context, channelID, wfID string) (started bool, err error) {
+// It returns what the server knew of the conversation (arrival).
+func (s *Server) limitWebhookMessage(ctx context.Context, channelID, wfID string) (arrival, error) {
 	l := s.limits()
-	if started, err = s.conversationStarted(ctx, wfID); err != nil {
-		return false, err
+	known, err := s.arrival(ctx, wfID)
+	if err != nil {
+		return known, err
 	}
+	started := known.started
 	buckets := []bucket{
 		{limitConversationMessages, wfID, l.ConversationMessages, "messages a minute in this conversation"},
 		{limitChannelMessages, channelID, l.KeyMessages, "messages a minute to this channel"},
@@ -134,7 +138,7 @@ func (s *Server) limitWebhookMessage(ctx context.Context, channelID, wfID string
 	if !started {
 		buckets = append(buckets, bucket{limitChannelConversations, channelID, l.KeyConversations, "new conversations a minute on this channel"})
 	}
-	return started, s.takeTokens(ctx, buckets)
+	return known, s.takeTokens(ctx, buckets)
 }
 
 // addressOf is the address an address limit counts: an IPv4 address, or an

@@ -159,19 +159,19 @@ func (s *Server) receiveInbound(ctx context.Context, ch models.Channel, in inbou
 	}
 	wfID := workflows.ConversationWorkflowID(ch.WorkspaceID, convID)
 	// A message an abuse limit refuses never reaches the workflow.
-	started, err := s.limitWebhookMessage(ctx, ch.ID, wfID)
+	known, err := s.limitWebhookMessage(ctx, ch.ID, wfID)
 	if err != nil {
 		return inboundResponse{}, err
 	}
 	msg := workflows.CustomerMessage{
 		ID: inboundMessageID(ch.ID, in.MessageID), Text: text, ContactEmail: contact.Email, ChannelID: ch.ID,
 	}
-	out, err := s.converse(ctx, ch.WorkspaceID, convID, ch.Type, false, started, msg)
+	out, err := s.converse(ctx, ch.WorkspaceID, convID, ch.Type, false, known.started, msg)
 	if err != nil {
 		return inboundResponse{}, err
 	}
 	contact.WorkspaceID, contact.ChannelID = ch.WorkspaceID, ch.ID
-	if err := s.saveContact(ctx, wfID, contact); err != nil {
+	if err := s.saveContact(ctx, wfID, contact, known.kept); err != nil {
 		return inboundResponse{}, err
 	}
 	if ch.Type == models.ChannelEmail {
