@@ -41,8 +41,8 @@ func contactOf(req *contactRequest) (models.ConversationContact, error) {
 }
 
 // checkMandatoryFields rejects the first message of a new conversation (one
-// not started, see arrival) that lacks a field its channel asks
-// for before a chat starts.
+// not started, see arrival) that lacks a field its channel asks for before
+// a chat starts.
 func (s *Server) checkMandatoryFields(ctx context.Context, workspaceID, channelID string, started bool, given models.ConversationContact) error {
 	if started {
 		return nil // only the first message must carry them

@@ -166,10 +166,9 @@ func (s *Server) deliver(c *gin.Context, convID, channelID, channelType string, 
 // returns the agent's reply. A message already answered (in this run or an
 // earlier one) gets its recorded reply without touching the workflow; a
 // message to a conversation that has ended reopens it. started says whether
-// the conversation had started when the message arrived
-// (arrival): one that had not has no recorded reply to look
-// for, and the same message sent twice at once is answered once by the
-// workflow.
+// the conversation had started when the message arrived (arrival): one that
+// had not has no recorded reply to look for, and the same message sent twice
+// at once is answered once by the workflow.
 func (s *Server) converse(ctx context.Context, workspaceID, convID, channelType string, test, started bool,
 	msg workflows.CustomerMessage) (messageResponse, error) {
 	wfID := workflows.ConversationWorkflowID(workspaceID, convID)
