@@ -151,7 +151,8 @@ type caughtEmail struct {
 	To, Subject  string
 	Text         string
 	HasMessageID bool
-	Seen         bool
+	// Seen is set once the email was read: the form's is delivered unread.
+	Seen bool
 }
 
 // onlyEmail reads, over IMAP, the one email the mailbox holds without
