@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/apperr"
 	"github.com/switchboardhq/switchboard/crm"
 	"github.com/switchboardhq/switchboard/models"
@@ -73,26 +74,50 @@ type arrival struct {
 	started bool
 	// kept is the contact kept for it (saveContact), nil for none.
 	kept *models.ConversationContact
+	// recorded is its record, nil for none.
+	recorded *recordedConversation
 }
 
-// arrival reads what the server knows of conversation wfID, in one
-// statement: every message asks.
-func (s *Server) arrival(ctx context.Context, wfID string) (arrival, error) {
+// recordedConversation is what a conversation's record tells a message
+// arriving: the conversation's channel, status and issue type, and the
+// agent's reply to that message when one is recorded.
+type recordedConversation struct {
+	channelID, status, issueType string
+	// reply is the agent's recorded reply to the message, nil for none.
+	reply *models.Message
+}
+
+// arrival reads, in one statement (every message asks), what the server
+// knows of conversation wfID when message messageID arrives.
+func (s *Server) arrival(ctx context.Context, wfID, messageID string) (arrival, error) {
 	rowID := models.ConversationRowID(wfID)
 	var row struct {
-		Recorded, HasContact                                bool
+		Recorded, Answered, HasContact                      bool
+		RecordedChannel, Status, IssueType, ReplyText       string
+		ReplyCitations                                      models.JSON[[]answer.Citation]
 		WorkspaceID, ChannelID, Email, Name, Phone, Subject string
 	}
-	err := s.DB.WithContext(ctx).Raw(`SELECT EXISTS (SELECT 1 FROM conversations WHERE id = @id) AS recorded,
+	err := s.DB.WithContext(ctx).Raw(`SELECT c.id IS NOT NULL AS recorded, COALESCE(c.channel_id, '') AS recorded_channel,
+	COALESCE(c.status, '') AS status, COALESCE(c.issue_type, '') AS issue_type,
+	m.id IS NOT NULL AS answered, COALESCE(m.text, '') AS reply_text, m.citations AS reply_citations,
 	cc.conversation_id IS NOT NULL AS has_contact, COALESCE(cc.workspace_id, '') AS workspace_id,
 	COALESCE(cc.channel_id, '') AS channel_id, COALESCE(cc.email, '') AS email, COALESCE(cc.name, '') AS name,
 	COALESCE(cc.phone, '') AS phone, COALESCE(cc.subject, '') AS subject
-FROM (SELECT 1 AS one) AS arrival LEFT JOIN conversation_contacts cc ON cc.conversation_id = @id`,
-		map[string]any{"id": rowID}).Scan(&row).Error
+FROM (SELECT 1 AS one) AS arrival
+LEFT JOIN conversations c ON c.id = @id
+LEFT JOIN messages m ON m.conversation_id = c.id AND m.client_id = @message AND m.role = @agent
+LEFT JOIN conversation_contacts cc ON cc.conversation_id = @id`,
+		map[string]any{"id": rowID, "message": messageID, "agent": models.MessageAgent}).Scan(&row).Error
 	if err != nil {
 		return arrival{}, fmt.Errorf("read conversation: %w", err)
 	}
 	out := arrival{started: row.Recorded || row.HasContact}
+	if row.Recorded {
+		out.recorded = &recordedConversation{channelID: row.RecordedChannel, status: row.Status, issueType: row.IssueType}
+		if row.Answered {
+			out.recorded.reply = &models.Message{ClientID: messageID, Text: row.ReplyText, Citations: row.ReplyCitations}
+		}
+	}
 	if row.HasContact {
 		out.kept = &models.ConversationContact{
 			ConversationID: rowID, WorkspaceID: row.WorkspaceID, ChannelID: row.ChannelID,
@@ -100,6 +125,27 @@ FROM (SELECT 1 AS one) AS arrival LEFT JOIN conversation_contacts cc ON cc.conve
 		}
 	}
 	return out, nil
+}
+
+// recordedReply is the agent's recorded reply to the message that
+// arrived, if any, as the API answers it. A conversation recorded on
+// another channel is not this one's.
+func (a arrival) recordedReply(convID, channelID string) (messageResponse, bool, error) {
+	r := a.recorded
+	if r == nil {
+		return messageResponse{}, false, nil
+	}
+	if r.channelID != channelID {
+		return messageResponse{}, false, apperr.Errorf(apperr.ENOTFOUND, "conversation not found")
+	}
+	if r.reply == nil {
+		return messageResponse{}, false, nil
+	}
+	return messageResponse{
+		ConversationID: convID,
+		Reply:          replyJSON{ID: r.reply.ClientID, Text: r.reply.Text, Citations: citations(r.reply.Citations.V)},
+		Status:         r.status, IssueType: r.issueType,
+	}, true, nil
 }
 
 // saveContact keeps what the customer told about themselves, adding to what

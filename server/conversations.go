@@ -115,7 +115,7 @@ func (s *Server) deliver(c *gin.Context, convID, channelID, channelType string, 
 	}
 	wfID := workflows.ConversationWorkflowID(p.WorkspaceID, convID)
 	// A message an abuse limit refuses never reaches the workflow.
-	known, err := s.limitCustomerMessage(c, wfID)
+	known, err := s.limitCustomerMessage(c, wfID, req.ID)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -138,7 +138,7 @@ func (s *Server) deliver(c *gin.Context, convID, channelID, channelType string, 
 	}
 	msg := workflows.CustomerMessage{ID: req.ID, Text: req.Text, ContactEmail: contact.Email, ChannelID: channelID, Verified: verified}
 	turn := func(ctx context.Context) (messageResponse, error) {
-		out, err := s.converse(ctx, p.WorkspaceID, convID, channelType, test, started, msg)
+		out, err := s.converse(ctx, p.WorkspaceID, convID, channelType, test, known, msg)
 		if err != nil {
 			return out, err
 		}
@@ -165,17 +165,15 @@ func (s *Server) deliver(c *gin.Context, convID, channelID, channelType string, 
 // converse runs a customer message through the conversation's workflow and
 // returns the agent's reply. A message already answered (in this run or an
 // earlier one) gets its recorded reply without touching the workflow; a
-// message to a conversation that has ended reopens it. started says whether
-// the conversation had started when the message arrived (arrival): one that
-// had not has no recorded reply to look for, and the same message sent twice
-// at once is answered once by the workflow.
-func (s *Server) converse(ctx context.Context, workspaceID, convID, channelType string, test, started bool,
+// message to a conversation that has ended reopens it. known is what the
+// server knew of the conversation when the message arrived: one not
+// recorded has no recorded reply to look for, and the same message sent
+// twice at once is answered once by the workflow.
+func (s *Server) converse(ctx context.Context, workspaceID, convID, channelType string, test bool, known arrival,
 	msg workflows.CustomerMessage) (messageResponse, error) {
 	wfID := workflows.ConversationWorkflowID(workspaceID, convID)
-	if started {
-		if out, ok, err := s.recordedReply(ctx, wfID, convID, msg.ChannelID, msg.ID); err != nil || ok {
-			return out, err
-		}
+	if out, ok, err := known.recordedReply(convID, msg.ChannelID); err != nil || ok {
+		return out, err
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, turnTimeout)
@@ -216,32 +214,6 @@ func (s *Server) customerTurn(ctx context.Context, input workflows.ConversationI
 		err = handle.Get(ctx, &reply)
 	}
 	return reply, err
-}
-
-// recordedReply finds the agent's recorded reply to a message.
-func (s *Server) recordedReply(ctx context.Context, wfID, convID, channelID, messageID string) (messageResponse, bool, error) {
-	db := s.DB.WithContext(ctx)
-	var conv models.Conversation
-	if err := db.Where("id = ?", models.ConversationRowID(wfID)).Limit(1).Find(&conv).Error; err != nil {
-		return messageResponse{}, false, err
-	}
-	if conv.ID == "" {
-		return messageResponse{}, false, nil
-	}
-	if conv.ChannelID != channelID {
-		return messageResponse{}, false, apperr.Errorf(apperr.ENOTFOUND, "conversation not found")
-	}
-	var msg models.Message
-	err := db.Where("conversation_id = ? AND client_id = ? AND role = ?", conv.ID, messageID, models.MessageAgent).
-		Limit(1).Find(&msg).Error
-	if err != nil || msg.ID == "" {
-		return messageResponse{}, false, err
-	}
-	return messageResponse{
-		ConversationID: convID,
-		Reply:          replyJSON{ID: messageID, Text: msg.Text, Citations: citations(msg.Citations.V)},
-		Status:         conv.Status, IssueType: conv.IssueType,
-	}, true, nil
 }
 
 // turnError maps a failed update to an API error.

@@ -35,7 +35,7 @@ func TakeTokens(s *Server, ctx context.Context, names []string, perMinute int) (
 // SaveContact is what a message's arrival and its saveContact do with the
 // contact it gives, for tests of what is kept.
 func SaveContact(s *Server, ctx context.Context, wfID string, given models.ConversationContact) error {
-	known, err := s.arrival(ctx, wfID)
+	known, err := s.arrival(ctx, wfID, "")
 	if err != nil {
 		return err
 	}

@@ -90,17 +90,18 @@ type bucket struct {
 	what string
 }
 
-// limitCustomerMessage takes the tokens of a message to conversation wfID
-// from the principal's key: the conversation's, the client address's, then
-// the key's; a new conversation also takes the address's and the key's
-// new-conversation tokens. The narrowest come first, so one address spends
-// its own tokens before the key's, which every customer of the site shares.
-// It returns what the server knew of the conversation (arrival).
-func (s *Server) limitCustomerMessage(c *gin.Context, wfID string) (arrival, error) {
+// limitCustomerMessage takes the tokens of message messageID to
+// conversation wfID from the principal's key: the conversation's, the client
+// address's, then the key's; a new conversation also takes the address's and
+// the key's new-conversation tokens. The narrowest come first, so one
+// address spends its own tokens before the key's, which every customer of
+// the site shares. It returns what the server knew of the conversation when
+// the message arrived (arrival).
+func (s *Server) limitCustomerMessage(c *gin.Context, wfID, messageID string) (arrival, error) {
 	ctx := c.Request.Context()
 	p := principal(c)
 	l := s.limits()
-	known, err := s.arrival(ctx, wfID)
+	known, err := s.arrival(ctx, wfID, messageID)
 	if err != nil {
 		return known, err
 	}
@@ -123,10 +124,11 @@ func (s *Server) limitCustomerMessage(c *gin.Context, wfID string) (arrival, err
 // limitWebhookMessage takes the tokens of an inbound message to conversation
 // wfID on a webhook channel: the conversation's (one sender's), then the
 // channel's, with the key limits' rates (the channel's secret is its key).
-// It returns what the server knew of the conversation (arrival).
-func (s *Server) limitWebhookMessage(ctx context.Context, channelID, wfID string) (arrival, error) {
+// It returns what the server knew of the conversation when the message
+// arrived (arrival).
+func (s *Server) limitWebhookMessage(ctx context.Context, channelID, wfID, messageID string) (arrival, error) {
 	l := s.limits()
-	known, err := s.arrival(ctx, wfID)
+	known, err := s.arrival(ctx, wfID, messageID)
 	if err != nil {
 		return known, err
 	}

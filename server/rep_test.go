@@ -10,9 +10,11 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	enumspb "go.temporal.io/api/enums/v1"
 
 	"github.com/switchboardhq/switchboard/internal/testenv"
 	"github.com/switchboardhq/switchboard/models"
+	"github.com/switchboardhq/switchboard/workflows"
 )
 
 type sseEvent struct {
@@ -278,4 +280,29 @@ func TestMessageRightAfterCloseReopensAndReversesTheCharge(t *testing.T) {
 	// The transcript goes on in the same conversation.
 	staff := do(t, "GET", conv, app.Keys.Auditor, nil)
 	require.Len(t, staff.Body["messages"], 4)
+}
+
+// A message sent again after its conversation's run has ended gets the
+// reply recorded for it, and no new run starts: only a new message reopens
+// the conversation.
+func TestMessageSentAgainAfterCloseGetsItsRecordedReply(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	conv := app.URL + "/v1/conversations/recorded-1"
+	body := []byte(`{"id":"m1","text":"How long does shipping take?","contact":{"email":"ada@example.com"}}`)
+	first := do(t, "POST", conv+"/messages", app.Keys.Widget, body)
+	require.Equal(t, 200, first.Status, first.Raw)
+	require.Equal(t, 202, do(t, "POST", app.URL+"/v1/rep/conversations/recorded-1/close", app.Keys.Admin, nil).Status)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	wfID := workflows.ConversationWorkflowID(app.Demo.WorkspaceID, "recorded-1")
+	require.NoError(t, app.Temporal.GetWorkflow(ctx, wfID, "").Get(ctx, nil), "the run ends")
+
+	again := do(t, "POST", conv+"/messages", app.Keys.Widget, body)
+	require.Equal(t, 200, again.Status, again.Raw)
+	require.Equal(t, first.Body["reply"], again.Body["reply"])
+	require.Equal(t, "resolved", again.Body["status"], "as recorded")
+	desc, err := app.Temporal.DescribeWorkflowExecution(ctx, wfID, "")
+	require.NoError(t, err)
+	require.NotEqual(t, enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING, desc.GetWorkflowExecutionInfo().GetStatus(), "no new run")
 }

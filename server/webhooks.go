@@ -159,14 +159,14 @@ func (s *Server) receiveInbound(ctx context.Context, ch models.Channel, in inbou
 	}
 	wfID := workflows.ConversationWorkflowID(ch.WorkspaceID, convID)
 	// A message an abuse limit refuses never reaches the workflow.
-	known, err := s.limitWebhookMessage(ctx, ch.ID, wfID)
-	if err != nil {
-		return inboundResponse{}, err
-	}
 	msg := workflows.CustomerMessage{
 		ID: inboundMessageID(ch.ID, in.MessageID), Text: text, ContactEmail: contact.Email, ChannelID: ch.ID,
 	}
-	out, err := s.converse(ctx, ch.WorkspaceID, convID, ch.Type, false, known.started, msg)
+	known, err := s.limitWebhookMessage(ctx, ch.ID, wfID, msg.ID)
+	if err != nil {
+		return inboundResponse{}, err
+	}
+	out, err := s.converse(ctx, ch.WorkspaceID, convID, ch.Type, false, known, msg)
 	if err != nil {
 		return inboundResponse{}, err
 	}
