@@ -247,16 +247,18 @@ type Target struct {
 
 // Report is everything `switchboard bench` measured.
 type Report struct {
-	TemporalAddress string   `json:"temporal_address"`
-	Namespace       string   `json:"namespace"`
-	TaskQueue       string   `json:"task_queue"`
-	Generator       string   `json:"generator"`
-	Turns           int      `json:"turns"`
-	Warmup          int      `json:"warmup"`
-	Rounds          int      `json:"rounds"`
-	PauseMs         float64  `json:"pause_ms"`
-	Levels          []Level  `json:"levels"`
-	Targets         []Target `json:"targets"`
+	TemporalAddress string `json:"temporal_address"`
+	Namespace       string `json:"namespace"`
+	TaskQueue       string `json:"task_queue"`
+	Generator       string `json:"generator"`
+	Turns           int    `json:"turns"`
+	Warmup          int    `json:"warmup"`
+	// Rounds is the -rounds asked for, 0 when each level chose its own
+	// (Level.Rounds and Level.FirstRounds are the rounds run).
+	Rounds  int      `json:"rounds"`
+	PauseMs float64  `json:"pause_ms"`
+	Levels  []Level  `json:"levels"`
+	Targets []Target `json:"targets"`
 }
 
 // The bare workflow measured next to the conversation: no activities, an

@@ -13,8 +13,9 @@ import (
 // ConversationWorkflowID(in.WorkspaceID, in.ConversationID); the search
 // attributes say the workspace, in.ChannelType, the ai_active status, not
 // resolved, and in.Test (in.StartAttributes); the run follows
-// CurrentRevision. The update is UpdateCustomerMessage with msg.ID as its update ID,
-// so a message sent twice gets one turn (see CustomerMessageUpdate).
+// CurrentRevision. The update is UpdateCustomerMessage with msg.ID as its
+// update ID, so a message sent twice gets one turn (see
+// CustomerMessageUpdate).
 //
 // It is called by the API for every customer message and by the bench for a
 // conversation's first, so that the bench measures what the API sends. c only
