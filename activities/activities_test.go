@@ -79,19 +79,20 @@ func TestARefusedRecordWritesNothing(t *testing.T) {
 	require.ErrorAs(t, err, &app)
 	require.Equal(t, activities.ErrUnwritableRecord, app.Type())
 	require.True(t, app.NonRetryable())
-	for _, table := range []any{&models.Conversation{}, &models.Message{}, &models.Decision{}} {
+	rows := func(table any) int64 {
 		var n int64
 		require.NoError(t, db.Model(table).Count(&n).Error)
-		require.Zero(t, n, "%T", table)
+		return n
+	}
+	for _, table := range []any{&models.Conversation{}, &models.Message{}, &models.Decision{}} {
+		require.Zero(t, rows(table), "%T", table)
 	}
 
 	in.Messages[1].Text = "Hello"
 	_, err = a.RecordTurn(context.Background(), in)
 	require.NoError(t, err)
 	for table, want := range map[any]int64{&models.Conversation{}: 1, &models.Message{}: 2, &models.Decision{}: 1} {
-		var n int64
-		require.NoError(t, db.Model(table).Count(&n).Error)
-		require.Equal(t, want, n, "%T", table)
+		require.Equal(t, want, rows(table), "%T", table)
 	}
 }
 
