@@ -20,7 +20,9 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/temporal"
+	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/switchboardhq/switchboard/app"
@@ -70,6 +72,10 @@ type Options struct {
 	// CPUProfile, when set, is a file to write a CPU profile of this
 	// process (the worker and the client) to, over the whole run.
 	CPUProfile string
+	// Alone is how many times a later turn's two reads are called by the
+	// bench itself before the levels, to compare with their time inside
+	// the turns (0: not at all).
+	Alone int
 }
 
 // maxEchoUpdates is how many updates one echo workflow takes (the
@@ -78,7 +84,7 @@ const maxEchoUpdates = 1900
 
 // DefaultOptions are the options of a plain `switchboard bench`.
 func DefaultOptions() Options {
-	return Options{Turns: 200, Warmup: 20, Concurrency: []int{1, 10}, Firsts: 40}
+	return Options{Turns: 200, Warmup: 20, Concurrency: []int{1, 10}, Firsts: 40, Alone: 100}
 }
 
 // ParseFlags parses the flags of `switchboard bench`.
@@ -94,6 +100,7 @@ func ParseFlags(args []string, errOut io.Writer) (Options, error) {
 	fs.DurationVar(&opts.Pause, "pause", 0, "pause after each reply before a conversation's next message (e.g. 100ms)")
 	fs.IntVar(&opts.Firsts, "firsts", opts.Firsts, "new conversations whose first message each level measures")
 	fs.StringVar(&opts.CPUProfile, "cpuprofile", "", "write a CPU profile of the worker and client to this file")
+	fs.IntVar(&opts.Alone, "alone", opts.Alone, "times a later turn's two reads are called alone before the levels (0: none)")
 	if err := fs.Parse(args); err != nil {
 		return opts, err
 	}
@@ -126,6 +133,8 @@ func (o Options) validate() error {
 		return fmt.Errorf("-pause: must be between 0 and 1m")
 	case o.Firsts < 0:
 		return fmt.Errorf("-firsts: must not be negative")
+	case o.Alone < 0:
+		return fmt.Errorf("-alone: must not be negative")
 	case len(o.Concurrency) == 0:
 		return fmt.Errorf("-concurrency: give at least one level")
 	}
@@ -227,6 +236,11 @@ type Level struct {
 	// Replies counts the level's replies by outcome, as a check that the
 	// agent answered from content rather than taking a shorter path.
 	Replies Replies `json:"replies"`
+	// TurnSteps and FirstSteps are the activities the worker ran while the
+	// turns and the first messages were measured, timed by activity type
+	// (the turn's local activities, and the records written meanwhile).
+	TurnSteps  map[string]LatencySummary `json:"turn_steps,omitempty"`
+	FirstSteps map[string]LatencySummary `json:"first_message_steps,omitempty"`
 }
 
 // Replies counts the agent's replies of a level.
@@ -259,6 +273,10 @@ type Report struct {
 	PauseMs float64  `json:"pause_ms"`
 	Levels  []Level  `json:"levels"`
 	Targets []Target `json:"targets"`
+	// Alone is a later turn's two reads, LoadContext and Retrieve, called
+	// by the bench itself before the levels (Options.Alone pairs, side by
+	// side, 5 ms apart): their time with the stack otherwise idle.
+	Alone map[string]LatencySummary `json:"reads_alone,omitempty"`
 }
 
 // The bare workflow measured next to the conversation: no activities, an
@@ -373,8 +391,10 @@ func Run(ctx context.Context, cfg config.Config, out io.Writer, opts Options) er
 	defer stopProfile()
 
 	run := runID()
-	b := &bench{c: d.Temporal, queue: "switchboard-bench-" + run, run: run, workspaceID: seeded.WorkspaceID, opts: opts}
-	w := worker.New(d.Temporal, b.queue, d.Activities())
+	b := &bench{c: d.Temporal, queue: "switchboard-bench-" + run, run: run, workspaceID: seeded.WorkspaceID, opts: opts, steps: newStepTimer()}
+	acts := d.Activities()
+	w := worker.New(d.Temporal, b.queue, acts,
+		worker.WithTuning(sdkworker.Options{Interceptors: []interceptor.WorkerInterceptor{b.steps}}))
 	w.RegisterWorkflowWithOptions(benchEchoWorkflow, workflow.RegisterOptions{Name: benchEchoWorkflowName})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
@@ -390,6 +410,11 @@ func Run(ctx context.Context, cfg config.Config, out io.Writer, opts Options) er
 	}
 	if cfg.LLMBaseURL != "" {
 		report.Generator = "LLM " + cfg.LLMModel + " at " + cfg.LLMBaseURL
+	}
+	// Before the levels, whose closing conversations' last records would
+	// run alongside.
+	if report.Alone, err = b.alone(ctx, acts, opts.Alone); err != nil {
+		return err
 	}
 	for _, n := range opts.Concurrency {
 		if !opts.JSON {
@@ -415,6 +440,7 @@ type bench struct {
 	run         string
 	workspaceID string
 	opts        Options
+	steps       *stepTimer
 
 	mu   sync.Mutex
 	open []string // workflow IDs to close
@@ -482,12 +508,15 @@ func (b *bench) level(ctx context.Context, n int) (Level, error) {
 		phases := [2]struct {
 			times *phaseTimes
 			call  func(context.Context, int) error
-		}{{&bare, bareCall}, {&turns, turnCall}}
+			steps string
+		}{{&bare, bareCall, ""}, {&turns, turnCall, phaseTurn}}
 		if r%2 == 1 {
 			phases[0], phases[1] = phases[1], phases[0]
 		}
 		for _, p := range phases {
+			b.steps.measure(p.steps)
 			latencies, wall, err := b.loop(ctx, n, calls, p.call)
+			b.steps.measure("")
 			if err != nil {
 				return level, err
 			}
@@ -497,6 +526,7 @@ func (b *bench) level(ctx context.Context, n int) (Level, error) {
 	}
 	level.Bare = summarize(bare.latencies, bare.wall)
 	level.Turn = summarize(turns.latencies, turns.wall)
+	level.TurnSteps = b.steps.take(phaseTurn)
 	if level.Bare.P50Ms > 0 {
 		level.Ratio = level.Turn.P50Ms / level.Bare.P50Ms
 	}
@@ -699,7 +729,10 @@ func printBenchReport(out io.Writer, r Report) {
 			l.Concurrency, l.FirstRatio, l.FirstRounds)
 		fmt.Fprintf(out, "%d conversation(s): turn p50 / bare Update p50 = %.1f× (%d rounds); replies: %d answered from content, %d not known, %d handed off\n",
 			l.Concurrency, l.Ratio, l.Rounds, l.Replies.Answered, l.Replies.Unknown, l.Replies.HandedOff)
+		printSteps(out, fmt.Sprintf("%d conversation(s): activities run while first messages were measured", l.Concurrency), l.FirstSteps)
+		printSteps(out, fmt.Sprintf("%d conversation(s): activities run while later turns were measured", l.Concurrency), l.TurnSteps)
 	}
+	printSteps(out, fmt.Sprintf("a later turn's two reads called alone, side by side, %d ms apart", aloneGap.Milliseconds()), r.Alone)
 	fmt.Fprintln(out)
 	if len(r.Targets) == 0 {
 		fmt.Fprintf(out, "targets: none checked (they need concurrency levels %d and %d)\n", benchTargetRatioLevel, benchTargetRateLevel)
@@ -750,12 +783,15 @@ func (b *bench) firsts(ctx context.Context, n int, level *Level, seq *atomic.Int
 		phases := [2]struct {
 			times *phaseTimes
 			call  func(context.Context, int) error
-		}{{&bare, bareStart}, {&firsts, first}}
+			steps string
+		}{{&bare, bareStart, ""}, {&firsts, first, phaseFirst}}
 		if r%2 == 1 {
 			phases[0], phases[1] = phases[1], phases[0]
 		}
 		for _, p := range phases {
+			b.steps.measure(p.steps)
 			latencies, wall, err := b.loop(ctx, n, calls, p.call)
+			b.steps.measure("")
 			if err != nil {
 				return err
 			}
@@ -765,6 +801,7 @@ func (b *bench) firsts(ctx context.Context, n int, level *Level, seq *atomic.Int
 	}
 	level.BareStart = summarize(bare.latencies, bare.wall)
 	level.FirstMessage = summarize(firsts.latencies, firsts.wall)
+	level.FirstSteps = b.steps.take(phaseFirst)
 	if level.BareStart.P50Ms > 0 {
 		level.FirstRatio = level.FirstMessage.P50Ms / level.BareStart.P50Ms
 	}

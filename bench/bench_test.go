@@ -69,13 +69,13 @@ func TestParseFlags(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, DefaultOptions(), opts)
 
-	opts, err = ParseFlags([]string{"-turns", "50", "-warmup", "0", "-rounds", "5", "-concurrency", "1, 4,10", "-json"}, io.Discard)
+	opts, err = ParseFlags([]string{"-turns", "50", "-warmup", "0", "-rounds", "5", "-concurrency", "1, 4,10", "-json", "-alone", "0"}, io.Discard)
 	require.NoError(t, err)
 	require.Equal(t, Options{Turns: 50, Warmup: 0, Rounds: 5, Concurrency: []int{1, 4, 10}, JSON: true, Firsts: 40}, opts)
 
 	for _, args := range [][]string{
 		{"-turns", "0"}, {"-turns", "1900"}, {"-warmup", "-1"}, {"-concurrency", "1,x"}, {"-concurrency", "0"}, {"extra"},
-		{"-rounds", "-1"}, {"-turns", "3", "-rounds", "4"},
+		{"-rounds", "-1"}, {"-turns", "3", "-rounds", "4"}, {"-alone", "-1"},
 	} {
 		_, err := ParseFlags(args, io.Discard)
 		require.Error(t, err, "%v", args)

@@ -1,0 +1,50 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchboardhq/switchboard/config"
+	"github.com/switchboardhq/switchboard/internal/testenv"
+)
+
+// TestBenchSteps runs `switchboard bench` small on the real stack: every
+// call is answered, and the worker's activities are timed by the phase
+// they ran in (each measured later turn ran LoadContext and Retrieve once,
+// each first message also its first record), next to the two reads called
+// alone. It measures nothing (speed is the bench command's).
+func TestBenchSteps(t *testing.T) {
+	t.Parallel()
+	cfg := config.Default()
+	cfg.TemporalAddress = testenv.TemporalAddress(t)
+	cfg.WeaviateURL = testenv.WeaviateURL(t)
+	cfg.WeaviateGRPCAddress = testenv.Weaviate(t).GRPCAddress
+	cfg.DatabaseURL = testenv.SQLiteURL(t)
+	cfg.LogLevel = "error"
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	var out bytes.Buffer
+	opts := Options{Turns: 6, Warmup: 2, Concurrency: []int{1}, Firsts: 3, Alone: 4, JSON: true}
+	require.NoError(t, Run(ctx, cfg, &out, opts))
+	var r Report
+	require.NoError(t, json.Unmarshal(out.Bytes(), &r), out.String())
+	require.Len(t, r.Levels, 1)
+	l := r.Levels[0]
+	require.Equal(t, 6, l.Turn.Count)
+	require.Equal(t, 3, l.FirstMessage.Count)
+	require.Equal(t, 1+2+6, l.Replies.Answered, "the turns' conversation: its first message, the warm-up and the measured turns")
+
+	for _, name := range []string{"LoadContext", "Retrieve"} {
+		require.Equal(t, 6, l.TurnSteps[name].Count, "%s once a measured turn, none for the warm-up", name)
+		require.Positive(t, l.TurnSteps[name].P50Ms, name)
+		require.Equal(t, 3, l.FirstSteps[name].Count, name)
+		require.Equal(t, 4, r.Alone[name].Count, name)
+		require.Positive(t, r.Alone[name].P50Ms, name)
+	}
+	require.Equal(t, 3, l.FirstSteps["RecordTurn"].Count, "a first message's record is written before its reply")
+}
