@@ -83,13 +83,16 @@ func TestCatchesListsAndKeeps(t *testing.T) {
 }
 
 // TestMailboxTakesTheFormsEmail: the page's form puts a customer's email in
-// the mailbox, unread, where an IMAP client logging in finds it; a wrong
-// field is refused by name and writes nothing, and another site's page may
-// not post the form.
+// the mailbox, unread, where an IMAP client logging in finds it, and the
+// page it goes back to awaits the answer (it looks again sooner) until the
+// next email is caught; a wrong field is refused by name and writes
+// nothing, and another site's page may not post the form.
 func TestMailboxTakesTheFormsEmail(t *testing.T) {
 	t.Parallel()
-	web, box, written := formPage(t)
+	f := formPage(t)
+	web, box, written := f.web, f.box, f.written
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	var location string
 	post := func(form url.Values, origin string) (int, string) {
 		req, err := http.NewRequest("POST", web.URL+"/dev/mail/write", strings.NewReader(form.Encode()))
 		require.NoError(t, err)
@@ -98,17 +101,28 @@ func TestMailboxTakesTheFormsEmail(t *testing.T) {
 			req.Header.Set("Origin", origin)
 		}
 		resp, err := noRedirect.Do(req)
+		if err == nil {
+			location = resp.Header.Get("Location")
+		}
 		return read(t, resp, err)
 	}
 
 	_, page := get(t, web.URL+"/dev/mail")
 	require.Contains(t, page, `action="/dev/mail/write"`)
 	require.Contains(t, page, "help@shop.example")
+	require.Contains(t, page, `data-awaiting="false"`)
 
 	status, body := post(url.Values{"name": {"Zoë Quill"}, "from": {"zoe@mail.example"}, "subject": {wroteZoe.Subject},
 		"text": {"Hello,\nwhere is my parcel?"}}, web.URL)
 	require.Equal(t, http.StatusSeeOther, status, body)
 	require.Equal(t, int32(1), written.Load())
+	require.True(t, strings.HasPrefix(location, "/dev/mail?written=0&at="), location)
+	_, page = get(t, web.URL+location)
+	require.Contains(t, page, "Written: the answer shows below")
+	require.Contains(t, page, `data-awaiting="true"`, "no email caught since the write: the answer is awaited")
+	send(t, f.catcher.Addr(), "zoe@mail.example", "Subject: Re: "+wroteZoe.Subject+"\r\n\r\nIn the post.\r\n")
+	_, page = get(t, web.URL+location)
+	require.Contains(t, page, `data-awaiting="false"`, "the answer came")
 
 	status, body = post(url.Values{"from": {"not an address"}, "text": {"hi"}}, "")
 	require.Equal(t, http.StatusBadRequest, status)
@@ -122,21 +136,28 @@ func TestMailboxTakesTheFormsEmail(t *testing.T) {
 	require.Equal(t, wroteZoe, onlyEmail(t, box), "only the valid email was written")
 }
 
-// formPage serves a catcher's page at /dev/mail, with the form writing to
+// form is a catcher's page at /dev/mail, with the form writing to
 // help@shop.example in a mailbox of its own (user support, password
 // s3cret); written counts the emails the form wrote.
-func formPage(t *testing.T) (web *httptest.Server, box *mailcatcher.Mailbox, written *atomic.Int32) {
+type form struct {
+	web     *httptest.Server
+	catcher *mailcatcher.Catcher
+	box     *mailcatcher.Mailbox
+	written *atomic.Int32
+}
+
+func formPage(t *testing.T) form {
 	t.Helper()
 	c, err := mailcatcher.Start("127.0.0.1:0", "")
 	require.NoError(t, err)
 	t.Cleanup(func() { c.Close() })
-	box, err = mailcatcher.StartMailbox("127.0.0.1:0", "support", "s3cret")
+	box, err := mailcatcher.StartMailbox("127.0.0.1:0", "support", "s3cret")
 	require.NoError(t, err)
 	t.Cleanup(func() { box.Close() })
-	written = new(atomic.Int32)
-	web = httptest.NewServer(c.Handler("/dev/mail", &mailcatcher.Inbox{Mailbox: box, Address: "help@shop.example", Written: func() { written.Add(1) }}))
+	written := new(atomic.Int32)
+	web := httptest.NewServer(c.Handler("/dev/mail", &mailcatcher.Inbox{Mailbox: box, Address: "help@shop.example", Written: func() { written.Add(1) }}))
 	t.Cleanup(web.Close)
-	return web, box, written
+	return form{web: web, catcher: c, box: box, written: written}
 }
 
 // wroteZoe is the email written in the tests' form: from Zoë, in French.

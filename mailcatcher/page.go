@@ -1,10 +1,12 @@
 package mailcatcher
 
 import (
+	"fmt"
 	"html/template"
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,7 +30,7 @@ func (c *Catcher) Handler(prefix string, inbox *Inbox) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rest := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, prefix), "/")
 		if rest == "write" && inbox != nil {
-			inbox.write(w, r, prefix)
+			inbox.write(w, r, prefix, len(c.Messages()))
 			return
 		}
 		if id, ok := strings.CutSuffix(rest, ".eml"); ok {
@@ -52,7 +54,9 @@ func (c *Catcher) Handler(prefix string, inbox *Inbox) http.Handler {
 			rows = append(rows, rowOf(msgs[i], prefix))
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		data := pageData{Addr: c.Addr(), Rows: rows, Prefix: prefix, Written: r.URL.Query().Has("written")}
+		q := r.URL.Query()
+		data := pageData{Addr: c.Addr(), Rows: rows, Prefix: prefix, Written: q.Has("written")}
+		data.Awaiting = awaiting(q, len(msgs), time.Now())
 		if inbox != nil {
 			data.Inbox, data.MailboxAddr = inbox.Address, inbox.Mailbox.Addr()
 		}
@@ -66,11 +70,35 @@ type pageData struct {
 	// Inbox is the support address the form writes to, "" for no form.
 	Inbox, MailboxAddr string
 	Written            bool
+	// Awaiting is set just after the form wrote an email, until the next
+	// one is caught (the agent's answer, as a rule) or answerWait has
+	// passed: the page then looks again sooner.
+	Awaiting bool
 }
 
-// write puts the form's email in the mailbox and goes back to the page; a
-// field that is wrong gets a 400 naming it, and nothing is written.
-func (in *Inbox) write(w http.ResponseWriter, r *http.Request, prefix string) {
+// answerWait is how long after the form wrote an email the page looks for
+// the answer every 2 seconds rather than every 10.
+const answerWait = time.Minute
+
+// awaiting reads the page's query as write left it ("written" the emails
+// caught then, "at" the Unix time) and reports whether the answer is still
+// awaited, with caught emails caught now.
+func awaiting(q url.Values, caught int, now time.Time) bool {
+	before, err := strconv.Atoi(q.Get("written"))
+	if err != nil {
+		return false
+	}
+	at, err := strconv.ParseInt(q.Get("at"), 10, 64)
+	if err != nil {
+		return false
+	}
+	return caught <= before && now.Sub(time.Unix(at, 0)) < answerWait
+}
+
+// write puts the form's email in the mailbox and goes back to the page,
+// telling it how many emails were caught before (caught) and when; a field
+// that is wrong gets a 400 naming it, and nothing is written.
+func (in *Inbox) write(w http.ResponseWriter, r *http.Request, prefix string, caught int) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "POST the form", http.StatusMethodNotAllowed)
@@ -104,7 +132,7 @@ func (in *Inbox) write(w http.ResponseWriter, r *http.Request, prefix string) {
 	if in.Written != nil {
 		in.Written()
 	}
-	http.Redirect(w, r, prefix+"?written", http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("%s?written=%d&at=%d", prefix, caught, time.Now().Unix()), http.StatusSeeOther)
 }
 
 type pageRow struct {
@@ -148,9 +176,9 @@ dt { color: #666; } dd { margin: 0; }
 pre { white-space: pre-wrap; background: #f7f7f7; padding: 0.5em; }
 form { display: grid; grid-template-columns: 8em 1fr; gap: 0.4em; background: #f3f6fb; padding: 1em; border-radius: 6px; }
 form textarea { min-height: 6em; } form button { grid-column: 2; justify-self: start; }
-</style></head><body>
+</style></head><body data-awaiting="{{.Awaiting}}">
 <h1>Mail caught by <code>make dev</code></h1>
-<p>Every email the agent sends in development goes to the SMTP server on <code>{{.Addr}}</code> and shows here, newest first ({{len .Rows}}). The page refreshes every 10 seconds while the form below is empty.</p>
+<p>Every email the agent sends in development goes to the SMTP server on <code>{{.Addr}}</code> and shows here, newest first ({{len .Rows}}). The page refreshes every 10 seconds while the form below is empty (every 2 seconds just after it wrote an email, until the answer comes).</p>
 {{if .Inbox}}<h2>Write to support as a customer</h2>
 <p>This puts an email to <code>{{.Inbox}}</code> in the support mailbox, an IMAP server on <code>{{.MailboxAddr}}</code> that the email channel reads. The agent's answer comes back here.{{if .Written}} <strong>Written: the answer shows below in a few seconds.</strong>{{end}}</p>
 <form method="post" action="{{.Prefix}}/write">
@@ -168,10 +196,12 @@ form textarea { min-height: 6em; } form button { grid-column: 2; justify-self: s
 <a href="{{.Raw}}">raw message</a>
 </article>{{else}}<p>No email yet.</p>{{end}}
 <script>
+// Awaiting an answer, the page keeps its query, which says since when.
+const awaiting = document.body.dataset.awaiting === "true";
 setInterval(() => {
   const typing = [...document.querySelectorAll("input, textarea")].some(f => f.value !== "");
-  if (!typing) location.replace(location.pathname);
-}, 10000);
+  if (!typing) location.replace(awaiting ? location.href : location.pathname);
+}, awaiting ? 2000 : 10000);
 </script>
 </body></html>
 `))
