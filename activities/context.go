@@ -232,9 +232,9 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 	return out, nil
 }
 
-// loadCustomer analyses the message and, unless LoadContext read it by the
-// email given, reads the contact whose email the message contains; then the
-// order the message names, if any.
+// loadCustomer analyses the message and reads the order it names, if any.
+// The contact is read by the verified email alone (LoadContext), never by
+// an email the message contains.
 func (a *Activities) loadCustomer(db *gorm.DB, in LoadContextInput, prefixes []string, out *LoadContextResult) error {
 	out.Analysis = understand.Analyze(in.Text, understand.Options{OrderPrefixes: prefixes})
 	if out.Analysis.OrderNumber != "" {

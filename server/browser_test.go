@@ -280,6 +280,8 @@ func TestBrowserHandoffReachesRepInboxLiveAndRepReplies(t *testing.T) {
 	require.Less(t, seen.Sub(handoff.CreatedAt), time.Second, "the inbox shows the handoff within a second")
 	require.True(t, eval[bool](rep, `window.notReloaded === true`), "the inbox did not reload")
 	customer.waitText(".msg-agent .text", "support team", 10*time.Second)
+	rep.waitText("#queue .queue-item button.open", "ada@example.com", 5*time.Second)
+	rep.waitText("#queue .queue-item .last-message", "I want a refund", 5*time.Second)
 
 	rep.do(chromedp.Click(chromedp.CSS("#queue .queue-item button.open")))
 	rep.waitText("#conv-reason", demo.RefundRuleName, 10*time.Second)

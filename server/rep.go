@@ -30,6 +30,28 @@ type queueItem struct {
 	CustomerTier   string     `json:"customer_tier,omitempty"`
 	IssueType      string     `json:"issue_type,omitempty"`
 	ChannelType    string     `json:"channel,omitempty"`
+	// Contact is who the customer said they are, and Subject the subject
+	// of the email that started the thread: what a rep tells handoffs apart
+	// by. Nothing here is verified.
+	Contact *contactJSON `json:"contact,omitempty"`
+	Subject string       `json:"subject,omitempty"`
+	// LastCustomerMessage is the start of the customer's latest message,
+	// at most queuePreview characters.
+	LastCustomerMessage string `json:"last_customer_message,omitempty"`
+}
+
+// queuePreview bounds the customer's message a queue item quotes.
+const queuePreview = 280
+
+// queueRow is a waiting conversation with its contact and the customer's
+// latest message.
+type queueRow struct {
+	models.Conversation `gorm:"embedded"`
+	ContactEmail        string
+	ContactName         string
+	ContactPhone        string
+	ContactSubject      string
+	LastCustomerMessage string
 }
 
 // repTeam is the team a rep request is about: the key's team, or for a key
@@ -54,23 +76,34 @@ func (s *Server) repQueue(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	q := s.DB.WithContext(c.Request.Context()).
-		Where("workspace_id = ? AND status = ? AND test = ?", p.WorkspaceID, workflows.StatusHandedOff, false)
+	q := s.DB.WithContext(c.Request.Context()).Table("conversations").
+		Select(`conversations.*, cc.email AS contact_email, cc.name AS contact_name, cc.phone AS contact_phone,
+			cc.subject AS contact_subject,
+			(SELECT m.text FROM messages m WHERE m.conversation_id = conversations.id AND m.role = ?
+				ORDER BY m.created_at DESC, m.id DESC LIMIT 1) AS last_customer_message`, workflows.RoleCustomer).
+		Joins("LEFT JOIN conversation_contacts cc ON cc.conversation_id = conversations.id").
+		Where("conversations.workspace_id = ? AND conversations.status = ? AND conversations.test = ?",
+			p.WorkspaceID, workflows.StatusHandedOff, false)
 	if team != "" {
-		q = q.Where("team = ?", team)
+		q = q.Where("conversations.team = ?", team)
 	}
-	var rows []models.Conversation
-	if err := q.Order("handed_off_at").Limit(200).Find(&rows).Error; err != nil {
+	var rows []queueRow
+	if err := q.Order("conversations.handed_off_at").Limit(200).Find(&rows).Error; err != nil {
 		s.fail(c, err)
 		return
 	}
 	out := make([]queueItem, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, queueItem{
+		item := queueItem{
 			ConversationID: r.ExternalID, Status: r.Status, Team: r.Team, HandoffReason: r.HandoffReason,
 			HandoffMode: r.HandoffMode, HandedOffAt: r.HandedOffAt, Flagged: r.Flagged,
 			CustomerTier: r.CustomerTier, IssueType: r.IssueType, ChannelType: r.ChannelType,
-		})
+			Subject: r.ContactSubject, LastCustomerMessage: preview(r.LastCustomerMessage, queuePreview),
+		}
+		if r.ContactEmail != "" || r.ContactName != "" || r.ContactPhone != "" {
+			item.Contact = &contactJSON{Email: r.ContactEmail, Name: r.ContactName, Phone: r.ContactPhone}
+		}
+		out = append(out, item)
 	}
 	c.JSON(http.StatusOK, gin.H{"conversations": out})
 }
@@ -381,4 +414,12 @@ func firstNonEmpty(values ...string) string {
 		}
 	}
 	return ""
+}
+
+// preview is text's first n characters, with "…" when it goes on.
+func preview(text string, n int) string {
+	if utf8.RuneCountInString(text) <= n {
+		return text
+	}
+	return string([]rune(text)[:n]) + "…"
 }

@@ -95,13 +95,19 @@ func TestHandoffReachesRepLiveAndRepTakesOver(t *testing.T) {
 	require.Equal(t, 200, q.Status, q.Raw)
 	queue := q.Body["conversations"].([]any)
 	require.Len(t, queue, 1)
-	require.Contains(t, queue[0].(map[string]any)["handoff_reason"], "Refunds")
+	item := queue[0].(map[string]any)
+	require.Contains(t, item["handoff_reason"], "Refunds")
+	require.Equal(t, map[string]any{"email": "ada@example.com"}, item["contact"], "the rep sees who is waiting")
+	require.Equal(t, "I want a refund for my notebook", item["last_customer_message"])
 
 	// While no rep has accepted, the agent stays silent ("transfer now").
 	r = do(t, "POST", conv+"/messages", app.Keys.Widget, []byte(`{"id":"m2","text":"Hello?"}`))
 	require.Equal(t, 200, r.Status, r.Raw)
 	require.Empty(t, r.Body["reply"].(map[string]any)["text"])
 	waitFor(t, events, "customer_message", 5*time.Second)
+	q = do(t, "GET", app.URL+"/v1/rep/queue", app.Keys.Rep, nil)
+	require.Equal(t, "Hello?", q.Body["conversations"].([]any)[0].(map[string]any)["last_customer_message"],
+		"the queue quotes the customer's latest message")
 
 	require.Equal(t, 202, do(t, "POST", app.URL+"/v1/rep/conversations/refund-1/accept", app.Keys.Rep, nil).Status)
 	waitFor(t, events, "accepted", 5*time.Second)

@@ -45,11 +45,15 @@
     $("queue").replaceChildren(...items.map((it) => {
       const li = sb.el("li", "queue-item" + (it.flagged ? " flagged" : ""));
       li.dataset.conversation = it.conversation_id;
-      const b = sb.el("button", "open", it.conversation_id);
+      // The customer, as they named themselves, tells handoffs apart.
+      const who = it.contact ? it.contact.name || it.contact.email || it.contact.phone : "";
+      const b = sb.el("button", "open", who || it.conversation_id);
       b.type = "button";
       b.addEventListener("click", () => open(it.conversation_id));
       li.append(b, sb.el("div", "reason", it.handoff_reason));
-      const meta = [it.team, it.customer_tier, it.issue_type, it.flagged ? "no rep in time" : "",
+      if (it.subject) li.append(sb.el("div", "subject", it.subject));
+      if (it.last_customer_message) li.append(sb.el("blockquote", "last-message", it.last_customer_message));
+      const meta = [it.channel, it.team, it.customer_tier, it.issue_type, it.flagged ? "no rep in time" : "",
         it.handed_off_at ? new Date(it.handed_off_at).toLocaleTimeString() : ""].filter(Boolean).join(" · ");
       li.append(sb.el("div", "muted", meta));
       return li;
