@@ -284,6 +284,8 @@ func TestBrowserHandoffReachesRepInboxLiveAndRepReplies(t *testing.T) {
 	rep.waitText("#queue .queue-item .last-message", "I want a refund", 5*time.Second)
 
 	rep.do(chromedp.Click(chromedp.CSS("#queue .queue-item button.open")))
+	rep.waitText("#conv-title", "Conversation with ada@example.com", 5*time.Second)
+	rep.waitText("#opened .queue-item button.open", "ada@example.com", 5*time.Second)
 	rep.waitText("#conv-reason", demo.RefundRuleName, 10*time.Second)
 	rep.waitText("#transcript .msg-customer", "I want a refund", 5*time.Second)
 	rep.waitText("#decision-list", "handoff rules", 5*time.Second)

@@ -49,7 +49,7 @@
       const who = it.contact ? it.contact.name || it.contact.email || it.contact.phone : "";
       const b = sb.el("button", "open", who || it.conversation_id);
       b.type = "button";
-      b.addEventListener("click", () => open(it.conversation_id));
+      b.addEventListener("click", () => open(it.conversation_id, who));
       li.append(b, sb.el("div", "reason", it.handoff_reason));
       if (it.subject) li.append(sb.el("div", "subject", it.subject));
       if (it.last_customer_message) li.append(sb.el("blockquote", "last-message", it.last_customer_message));
@@ -60,30 +60,34 @@
     }));
   }
 
+  // openedList is the conversations opened in this tab, newest first, each
+  // {id, who}: who is the customer as the queue named them ("" unknown).
   function openedList() {
-    return JSON.parse(sessionStorage.getItem("sb.rep.opened") || "[]");
+    return JSON.parse(sessionStorage.getItem("sb.rep.opened") || "[]")
+      .map((o) => (typeof o === "string" ? { id: o, who: "" } : o));
   }
 
   function renderOpened() {
-    $("opened").replaceChildren(...openedList().map((id) => {
+    $("opened").replaceChildren(...openedList().map((o) => {
       const li = sb.el("li", "queue-item");
-      const b = sb.el("button", "open", id);
+      li.dataset.conversation = o.id;
+      const b = sb.el("button", "open", o.who || o.id);
       b.type = "button";
-      b.addEventListener("click", () => open(id));
+      b.addEventListener("click", () => open(o.id, o.who));
       li.append(b);
       return li;
     }));
   }
 
-  function open(id) {
+  function open(id, who) {
     current = id;
     shown = "";
-    const list = openedList().filter((x) => x !== id);
-    list.unshift(id);
+    const list = openedList().filter((o) => o.id !== id);
+    list.unshift({ id, who: who || "" });
     sessionStorage.setItem("sb.rep.opened", JSON.stringify(list.slice(0, 20)));
     renderOpened();
     $("conversation").hidden = false;
-    $("conv-title").textContent = "Conversation " + id;
+    $("conv-title").textContent = who ? "Conversation with " + who : "Conversation " + id;
     $("reply").value = "";
     $("suggest-sources").textContent = "";
     $("conv-status").textContent = "";
