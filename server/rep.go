@@ -43,8 +43,9 @@ type queueItem struct {
 // queuePreview bounds the customer's message a queue item quotes.
 const queuePreview = 280
 
-// queueRow is a waiting conversation with its contact and the customer's
-// latest message.
+// queueRow is a waiting conversation with its contact and the start of the
+// customer's latest message (one character more than a preview keeps, so
+// that preview knows it goes on).
 type queueRow struct {
 	models.Conversation `gorm:"embedded"`
 	ContactEmail        string
@@ -79,8 +80,9 @@ func (s *Server) repQueue(c *gin.Context) {
 	q := s.DB.WithContext(c.Request.Context()).Table("conversations").
 		Select(`conversations.*, cc.email AS contact_email, cc.name AS contact_name, cc.phone AS contact_phone,
 			cc.subject AS contact_subject,
-			(SELECT m.text FROM messages m WHERE m.conversation_id = conversations.id AND m.role = ?
-				ORDER BY m.created_at DESC, m.id DESC LIMIT 1) AS last_customer_message`, workflows.RoleCustomer).
+			(SELECT SUBSTR(m.text, 1, ?) FROM messages m WHERE m.conversation_id = conversations.id AND m.role = ?
+				ORDER BY m.created_at DESC, m.id DESC LIMIT 1) AS last_customer_message`,
+			queuePreview+1, workflows.RoleCustomer).
 		Joins("LEFT JOIN conversation_contacts cc ON cc.conversation_id = conversations.id").
 		Where("conversations.workspace_id = ? AND conversations.status = ? AND conversations.test = ?",
 			p.WorkspaceID, workflows.StatusHandedOff, false)

@@ -312,3 +312,28 @@ func TestMessageSentAgainAfterCloseGetsItsRecordedReply(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEqual(t, enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING, desc.GetWorkflowExecutionInfo().GetStatus(), "no new run")
 }
+
+// TestQueueQuotesTheStartOfALongMessage: a waiting handoff quotes the first
+// 280 characters of the customer's message, then "…", on PostgreSQL and on
+// SQLite.
+func TestQueueQuotesTheStartOfALongMessage(t *testing.T) {
+	t.Parallel()
+	for name, dbURL := range map[string]string{"postgres": "", "sqlite": testenv.SQLiteURL(t)} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			app := testenv.NewApp(t, testenv.AppOptions{DatabaseURL: dbURL})
+			text := "I want a refund for my notebook. " + strings.Repeat("Its cover came torn, and the pages are creased. ", 10)
+			body, err := json.Marshal(map[string]any{"id": "m1", "text": text, "contact": map[string]string{"name": "Zoë Quill"}})
+			require.NoError(t, err)
+			r := do(t, "POST", app.URL+"/v1/conversations/long-1/messages", app.Keys.Widget, body)
+			require.Equal(t, 200, r.Status, r.Raw)
+			require.Equal(t, "handed_off", r.Body["status"])
+
+			q := do(t, "GET", app.URL+"/v1/rep/queue", app.Keys.Rep, nil)
+			require.Equal(t, 200, q.Status, q.Raw)
+			item := q.Body["conversations"].([]any)[0].(map[string]any)
+			require.Equal(t, map[string]any{"name": "Zoë Quill"}, item["contact"])
+			require.Equal(t, string([]rune(text)[:280])+"…", item["last_customer_message"])
+		})
+	}
+}
