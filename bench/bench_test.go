@@ -6,6 +6,9 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/switchboardhq/switchboard/config"
+	"github.com/switchboardhq/switchboard/internal/testenv"
 )
 
 func TestSummarize(t *testing.T) {
@@ -96,4 +99,20 @@ func TestRoundsGiveEachCallerCalls(t *testing.T) {
 	fixed := &bench{opts: Options{Rounds: 4}}
 	require.Equal(t, 4, fixed.rounds(10, 200))
 	require.Equal(t, 3, fixed.rounds(1, 3))
+}
+
+// stackConfig is the configuration of a test that runs a bench command on
+// the real stack: this run's Temporal and Weaviate, databaseURL when set
+// (the default otherwise), and only errors logged.
+func stackConfig(t *testing.T, databaseURL string) config.Config {
+	t.Helper()
+	cfg := config.Default()
+	cfg.TemporalAddress = testenv.TemporalAddress(t)
+	cfg.WeaviateURL = testenv.WeaviateURL(t)
+	cfg.WeaviateGRPCAddress = testenv.Weaviate(t).GRPCAddress
+	if databaseURL != "" {
+		cfg.DatabaseURL = databaseURL
+	}
+	cfg.LogLevel = "error"
+	return cfg
 }

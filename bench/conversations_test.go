@@ -7,9 +7,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/switchboardhq/switchboard/config"
-	"github.com/switchboardhq/switchboard/internal/testenv"
 )
 
 // conversationFloor is the share of scripted turns that must get the right
@@ -22,11 +19,7 @@ const conversationFloor = 0.96
 // stack and logs every miss.
 func TestConversationQuality(t *testing.T) {
 	t.Parallel()
-	cfg := config.Default()
-	cfg.TemporalAddress = testenv.TemporalAddress(t)
-	cfg.WeaviateURL = testenv.WeaviateURL(t)
-	cfg.WeaviateGRPCAddress = testenv.Weaviate(t).GRPCAddress
-	cfg.LogLevel = "error"
+	cfg := stackConfig(t, "")
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 

@@ -9,9 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboardhq/switchboard/activities"
-	"github.com/switchboardhq/switchboard/config"
 	"github.com/switchboardhq/switchboard/demo"
-	"github.com/switchboardhq/switchboard/internal/testenv"
 )
 
 // Floors of the retrieval evaluation over the demo knowledge base, a few
@@ -27,11 +25,7 @@ const (
 // questions asked through the Retrieve activity.
 func TestRetrievalQuality(t *testing.T) {
 	t.Parallel()
-	cfg := config.Default()
-	cfg.TemporalAddress = testenv.TemporalAddress(t)
-	cfg.WeaviateURL = testenv.WeaviateURL(t)
-	cfg.WeaviateGRPCAddress = testenv.Weaviate(t).GRPCAddress
-	cfg.LogLevel = "error"
+	cfg := stackConfig(t, "")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 

@@ -9,7 +9,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/switchboardhq/switchboard/config"
 	"github.com/switchboardhq/switchboard/internal/testenv"
 )
 
@@ -20,12 +19,7 @@ import (
 // alone. It measures nothing (speed is the bench command's).
 func TestBenchSteps(t *testing.T) {
 	t.Parallel()
-	cfg := config.Default()
-	cfg.TemporalAddress = testenv.TemporalAddress(t)
-	cfg.WeaviateURL = testenv.WeaviateURL(t)
-	cfg.WeaviateGRPCAddress = testenv.Weaviate(t).GRPCAddress
-	cfg.DatabaseURL = testenv.SQLiteURL(t)
-	cfg.LogLevel = "error"
+	cfg := stackConfig(t, testenv.SQLiteURL(t))
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	var out bytes.Buffer

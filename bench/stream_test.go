@@ -10,7 +10,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/switchboardhq/switchboard/config"
 	"github.com/switchboardhq/switchboard/internal/testenv"
 )
 
@@ -20,12 +19,7 @@ import (
 // measures nothing (speed is the bench command's).
 func TestBenchStream(t *testing.T) {
 	t.Parallel()
-	cfg := config.Default()
-	cfg.TemporalAddress = testenv.TemporalAddress(t)
-	cfg.WeaviateURL = testenv.WeaviateURL(t)
-	cfg.WeaviateGRPCAddress = testenv.Weaviate(t).GRPCAddress
-	cfg.DatabaseURL = testenv.PostgresURL(t)
-	cfg.LogLevel = "error"
+	cfg := stackConfig(t, testenv.PostgresURL(t))
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	var out bytes.Buffer
