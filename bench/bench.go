@@ -241,6 +241,17 @@ type Level struct {
 	// (the turn's local activities, and the records written meanwhile).
 	TurnSteps  map[string]LatencySummary `json:"turn_steps,omitempty"`
 	FirstSteps map[string]LatencySummary `json:"first_message_steps,omitempty"`
+	// CPU is the CPU time every process on the machine spent per measured
+	// call of each phase (Linux only; see cpu.go).
+	CPU PhasesCPU `json:"cpu_per_call"`
+}
+
+// PhasesCPU is a level's CPU per call by phase, nil where it was not read.
+type PhasesCPU struct {
+	Bare         *CPUPerCall `json:"bare_update,omitempty"`
+	Turn         *CPUPerCall `json:"conversation_turn,omitempty"`
+	BareStart    *CPUPerCall `json:"bare_update_with_start,omitempty"`
+	FirstMessage *CPUPerCall `json:"first_message,omitempty"`
 }
 
 // Replies counts the agent's replies of a level.
@@ -514,18 +525,14 @@ func (b *bench) level(ctx context.Context, n int) (Level, error) {
 			phases[0], phases[1] = phases[1], phases[0]
 		}
 		for _, p := range phases {
-			b.steps.measure(p.steps)
-			latencies, wall, err := b.loop(ctx, n, calls, p.call)
-			b.steps.measure("")
-			if err != nil {
+			if err := b.block(ctx, n, calls, p.times, p.call, p.steps); err != nil {
 				return level, err
 			}
-			p.times.latencies = append(p.times.latencies, latencies...)
-			p.times.wall += wall
 		}
 	}
 	level.Bare = summarize(bare.latencies, bare.wall)
 	level.Turn = summarize(turns.latencies, turns.wall)
+	level.CPU.Bare, level.CPU.Turn = bare.cpu.perCall(), turns.cpu.perCall()
 	level.TurnSteps = b.steps.take(phaseTurn)
 	if level.Bare.P50Ms > 0 {
 		level.Ratio = level.Turn.P50Ms / level.Bare.P50Ms
@@ -539,11 +546,31 @@ func (b *bench) level(ctx context.Context, n int) (Level, error) {
 	return level, nil
 }
 
-// phaseTimes are one phase's measured latencies and the wall time they
-// took, over every round.
+// phaseTimes are one phase's measured latencies, the wall time they took
+// and the CPU time the machine's processes spent meanwhile, over every
+// round.
 type phaseTimes struct {
 	latencies []time.Duration
 	wall      time.Duration
+	cpu       cpuUse
+}
+
+// block measures one round's block of a phase: calls calls over n
+// concurrent callers, the activities they run counted for steps.
+func (b *bench) block(ctx context.Context, n, calls int, times *phaseTimes, call func(context.Context, int) error, steps string) error {
+	b.steps.measure(steps)
+	defer b.steps.measure("")
+	before, cpuRead := readCPUTimes(false)
+	latencies, wall, err := b.loop(ctx, n, calls, call)
+	if err != nil {
+		return err
+	}
+	if after, ok := readCPUTimes(true); ok && cpuRead {
+		times.cpu.add(before, after, calls)
+	}
+	times.latencies = append(times.latencies, latencies...)
+	times.wall += wall
+	return nil
 }
 
 // loop runs total calls of call, spread over n workers that each call one
@@ -699,6 +726,12 @@ func benchTargets(levels []Level) []Target {
 	return out
 }
 
+// phaseNames are the phases as the report names them.
+var phaseNames = struct{ bare, turn, bareStart, first string }{
+	"bare Update (echo workflow)", "conversation turn (Update)",
+	"bare Update-With-Start (echo)", "first message (Update-With-Start)",
+}
+
 func printBenchReport(out io.Writer, r Report) {
 	fmt.Fprintf(out, "\nSwitchboard bench: Temporal %s (namespace %s), task queue %s, answers: %s\n",
 		r.TemporalAddress, r.Namespace, r.TaskQueue, r.Generator)
@@ -714,10 +747,10 @@ func printBenchReport(out io.Writer, r Report) {
 			name string
 			s    LatencySummary
 		}{
-			{"bare Update (echo workflow)", l.Bare},
-			{"conversation turn (Update)", l.Turn},
-			{"bare Update-With-Start (echo)", l.BareStart},
-			{"first message (Update-With-Start)", l.FirstMessage},
+			{phaseNames.bare, l.Bare},
+			{phaseNames.turn, l.Turn},
+			{phaseNames.bareStart, l.BareStart},
+			{phaseNames.first, l.FirstMessage},
 		} {
 			fmt.Fprintf(out, "%13d  %-34s %6d %8.1f %8.1f %8.1f %8.1f\n",
 				l.Concurrency, row.name, row.s.Count, row.s.P50Ms, row.s.P95Ms, row.s.MaxMs, row.s.PerSecond)
@@ -731,6 +764,13 @@ func printBenchReport(out io.Writer, r Report) {
 			l.Concurrency, l.Ratio, l.Rounds, l.Replies.Answered, l.Replies.Unknown, l.Replies.HandedOff)
 		printSteps(out, fmt.Sprintf("%d conversation(s): activities run while first messages were measured", l.Concurrency), l.FirstSteps)
 		printSteps(out, fmt.Sprintf("%d conversation(s): activities run while later turns were measured", l.Concurrency), l.TurnSteps)
+		if c := l.CPU; c != (PhasesCPU{}) {
+			fmt.Fprintf(out, "%d conversation(s): CPU time per call, every process on this machine:\n", l.Concurrency)
+			printCPU(out, phaseNames.bare, c.Bare)
+			printCPU(out, phaseNames.turn, c.Turn)
+			printCPU(out, phaseNames.bareStart, c.BareStart)
+			printCPU(out, phaseNames.first, c.FirstMessage)
+		}
 	}
 	printSteps(out, fmt.Sprintf("a later turn's two reads called alone, side by side, %d ms apart", aloneGap.Milliseconds()), r.Alone)
 	fmt.Fprintln(out)
@@ -789,18 +829,14 @@ func (b *bench) firsts(ctx context.Context, n int, level *Level, seq *atomic.Int
 			phases[0], phases[1] = phases[1], phases[0]
 		}
 		for _, p := range phases {
-			b.steps.measure(p.steps)
-			latencies, wall, err := b.loop(ctx, n, calls, p.call)
-			b.steps.measure("")
-			if err != nil {
+			if err := b.block(ctx, n, calls, p.times, p.call, p.steps); err != nil {
 				return err
 			}
-			p.times.latencies = append(p.times.latencies, latencies...)
-			p.times.wall += wall
 		}
 	}
 	level.BareStart = summarize(bare.latencies, bare.wall)
 	level.FirstMessage = summarize(firsts.latencies, firsts.wall)
+	level.CPU.BareStart, level.CPU.FirstMessage = bare.cpu.perCall(), firsts.cpu.perCall()
 	level.FirstSteps = b.steps.take(phaseFirst)
 	if level.BareStart.P50Ms > 0 {
 		level.FirstRatio = level.FirstMessage.P50Ms / level.BareStart.P50Ms

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"testing"
 	"time"
 
@@ -41,4 +42,18 @@ func TestBenchSteps(t *testing.T) {
 		require.Positive(t, r.Alone[name].P50Ms, name)
 	}
 	require.Equal(t, 3, l.FirstSteps["RecordTurn"].Count, "a first message's record is written before its reply")
+
+	// The CPU time per call, where /proc tells it: the worker runs in this
+	// process, so it is among the processes that spent CPU on the turns.
+	self, ok := readCPUTimes(false)
+	if !ok {
+		t.Log("no /proc: CPU per call not read")
+		return
+	}
+	name := self.names[os.Getpid()]
+	for phase, c := range map[string]*CPUPerCall{"bare": l.CPU.Bare, "turn": l.CPU.Turn, "bare start": l.CPU.BareStart, "first": l.CPU.FirstMessage} {
+		require.NotNil(t, c, phase)
+		require.Positive(t, c.TotalMs, phase)
+	}
+	require.Positive(t, l.CPU.Turn.ByProcess[name], "this process (%s) ran the turns' worker: %v", name, l.CPU.Turn.ByProcess)
 }
