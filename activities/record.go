@@ -35,9 +35,13 @@ type TranscriptMessage struct {
 
 // ConversationSnapshot is the conversation's state as the read model keeps it.
 type ConversationSnapshot struct {
-	Status         string
-	ChannelType    string
-	ContactID      string
+	Status      string
+	ChannelType string
+	ContactID   string
+	// VerifiedEmail and VerifiedBy are the identity the customer proved
+	// (workflows.Identity), "" for none.
+	VerifiedEmail  string
+	VerifiedBy     string
 	CustomerTier   string
 	IssueType      string
 	Team           string
@@ -317,6 +321,7 @@ func recordTurn(w *writes, in RecordTurnInput, cited map[string]int) error {
 	conv := models.Conversation{
 		ID: convID, WorkspaceID: in.WorkspaceID, ExternalID: in.ConversationID,
 		ChannelID: in.ChannelID, ChannelType: s.ChannelType, ContactID: s.ContactID, WorkflowID: in.WorkflowID,
+		VerifiedEmail: s.VerifiedEmail, VerifiedBy: s.VerifiedBy,
 		Status: s.Status, Test: in.Test, CustomerTier: s.CustomerTier, IssueType: s.IssueType,
 		Team: s.Team, HandoffReason: s.HandoffReason, HandoffRuleID: s.HandoffRuleID, HandoffMode: s.HandoffMode,
 		HandedOffAt: utc(s.HandedOffAt), AcceptedAt: utc(s.AcceptedAt), RepKeyID: s.RepKeyID,
@@ -328,7 +333,7 @@ func recordTurn(w *writes, in RecordTurnInput, cited map[string]int) error {
 		return tx.Clauses(clause.OnConflict{
 			Columns: []clause.Column{{Name: "id"}},
 			DoUpdates: clause.AssignmentColumns([]string{
-				"status", "channel_type", "contact_id", "customer_tier", "issue_type", "team", "handoff_reason",
+				"status", "channel_type", "contact_id", "verified_email", "verified_by", "customer_tier", "issue_type", "team", "handoff_reason",
 				"handoff_rule_id", "handoff_mode", "handed_off_at", "accepted_at", "rep_key_id", "flagged",
 				"resolved", "feedback", "first_answer_ms", "rule_set_version", "started_at", "ended_at", "updated_at",
 			}),

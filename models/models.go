@@ -347,9 +347,15 @@ type Conversation struct {
 	ChannelID   string `gorm:"size:36;index"`
 	ChannelType string `gorm:"size:16"`
 	ContactID   string `gorm:"size:36;index"`
-	WorkflowID  string `gorm:"not null"`
-	Status      string `gorm:"not null;size:32;index"`
-	Test        bool   `gorm:"not null;default:false"`
+	// VerifiedEmail is the email the customer proved, with an identity
+	// token or a code the agent emailed (VerifiedBy says which: "token" or
+	// "email_code"); "" while they proved none. The contact details a
+	// customer types are never verified.
+	VerifiedEmail string `gorm:"size:320"`
+	VerifiedBy    string `gorm:"size:16"`
+	WorkflowID    string `gorm:"not null"`
+	Status        string `gorm:"not null;size:32;index"`
+	Test          bool   `gorm:"not null;default:false"`
 	// CustomerTier and IssueType are the values the agent used.
 	CustomerTier string `gorm:"size:32"`
 	IssueType    string `gorm:"size:64"`

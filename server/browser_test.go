@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/golang-jwt/jwt/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboardhq/switchboard/answer"
@@ -282,11 +283,14 @@ func TestBrowserHandoffReachesRepInboxLiveAndRepReplies(t *testing.T) {
 	customer.waitText(".msg-agent .text", "support team", 10*time.Second)
 	rep.waitText("#queue .queue-item button.open", "ada@example.com", 5*time.Second)
 	rep.waitText("#queue .queue-item .last-message", "I want a refund", 5*time.Second)
+	// The chat page's typed email proves nothing, and the rep is told so.
+	rep.waitText("#queue .queue-item .identity.unverified", "Identity not verified", 5*time.Second)
 
 	rep.do(chromedp.Click(chromedp.CSS("#queue .queue-item button.open")))
 	rep.waitText("#conv-title", "Conversation with ada@example.com", 5*time.Second)
 	rep.waitText("#opened .queue-item button.open", "ada@example.com", 5*time.Second)
 	rep.waitText("#conv-reason", demo.RefundRuleName, 10*time.Second)
+	rep.waitText("#conv-identity .identity.unverified", "Identity not verified", 5*time.Second)
 	rep.waitText("#transcript .msg-customer", "I want a refund", 5*time.Second)
 	rep.waitText("#decision-list", "handoff rules", 5*time.Second)
 	rep.do(chromedp.Click(chromedp.CSS("#suggest")))
@@ -310,6 +314,18 @@ func TestBrowserHandoffReachesRepInboxLiveAndRepReplies(t *testing.T) {
 
 	rep.do(chromedp.Click(chromedp.CSS("#close")))
 	rep.waitText("#conv-status", "Closed.", 10*time.Second)
+
+	// A customer signed in on the company's site is marked verified.
+	secret := do(t, "POST", app.URL+"/v1/channels/"+app.Demo.ChannelID+"/identity-secret", app.Keys.Admin, nil)
+	require.Equal(t, 200, secret.Status, secret.Raw)
+	body, err := json.Marshal(map[string]any{"id": "m1", "text": "I want a refund for my notebook",
+		"identity_token": identityToken(t, jwt.SigningMethodHS256, []byte(secret.Body["secret"].(string)), identityClaims())})
+	require.NoError(t, err)
+	r := do(t, "POST", app.URL+"/v1/conversations/refund-signed-in/messages", app.Keys.Widget, body)
+	require.Equal(t, 200, r.Status, r.Raw)
+	rep.waitText("#queue .queue-item .identity.verified", "Verified: ada@example.com (signed in on your site)", 10*time.Second)
+	rep.do(chromedp.Click(chromedp.CSS("#queue .queue-item button.open")))
+	rep.waitText("#conv-identity .identity.verified", "Verified: ada@example.com (signed in on your site)", 5*time.Second)
 }
 
 func TestBrowserSandboxShowsFiredRuleAndSpendsNoCredit(t *testing.T) {

@@ -192,3 +192,19 @@ type contactJSON struct {
 	Name  string `json:"name,omitempty"`
 	Phone string `json:"phone,omitempty"`
 }
+
+// verifiedJSON is the identity a conversation's customer proved: the email,
+// and how ("token": the site's identity token; "email_code": a code the
+// agent emailed to it).
+type verifiedJSON struct {
+	Email  string `json:"email"`
+	Method string `json:"method"`
+}
+
+// verifiedOf is the identity conv's customer proved, nil for none.
+func verifiedOf(conv models.Conversation) *verifiedJSON {
+	if conv.VerifiedEmail == "" {
+		return nil
+	}
+	return &verifiedJSON{Email: conv.VerifiedEmail, Method: conv.VerifiedBy}
+}

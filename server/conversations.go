@@ -286,6 +286,9 @@ type conversationResponse struct {
 	// reply) are shown to staff roles too.
 	Contact          *contactJSON `json:"contact,omitempty"`
 	ReplySuggestions *bool        `json:"reply_suggestions,omitempty"`
+	// Verified is the identity the customer proved, unlike Contact (staff
+	// roles; omitted while they proved none).
+	Verified *verifiedJSON `json:"verified,omitempty"`
 	// Deliveries are the messages sent to the customer by email or
 	// whatsapp, with their delivery status (staff roles).
 	Deliveries []outboxJSON `json:"deliveries,omitempty"`
@@ -338,7 +341,7 @@ func (s *Server) getConversation(c *gin.Context) {
 		Messages: []transcriptMessage{}, NextPageToken: page.next,
 	}
 	if p.Role != roleWidget {
-		out.Team, out.HandoffReason = conv.Team, conv.HandoffReason
+		out.Team, out.HandoffReason, out.Verified = conv.Team, conv.HandoffReason, verifiedOf(conv)
 		var decisions []models.Decision
 		if err := page.decisionsOf(db, conv.ID).Order("created_at").Find(&decisions).Error; err != nil {
 			s.fail(c, err)

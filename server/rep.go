@@ -32,9 +32,11 @@ type queueItem struct {
 	ChannelType    string     `json:"channel,omitempty"`
 	// Contact is who the customer said they are, and Subject the subject
 	// of the email that started the thread: what a rep tells handoffs apart
-	// by. Nothing here is verified.
-	Contact *contactJSON `json:"contact,omitempty"`
-	Subject string       `json:"subject,omitempty"`
+	// by. Nothing here is verified; Verified is the identity the customer
+	// proved, omitted while they proved none.
+	Contact  *contactJSON  `json:"contact,omitempty"`
+	Subject  string        `json:"subject,omitempty"`
+	Verified *verifiedJSON `json:"verified,omitempty"`
 	// LastCustomerMessage is the start of the customer's latest message,
 	// at most queuePreview characters.
 	LastCustomerMessage string `json:"last_customer_message,omitempty"`
@@ -101,6 +103,7 @@ func (s *Server) repQueue(c *gin.Context) {
 			HandoffMode: r.HandoffMode, HandedOffAt: r.HandedOffAt, Flagged: r.Flagged,
 			CustomerTier: r.CustomerTier, IssueType: r.IssueType, ChannelType: r.ChannelType,
 			Subject: r.ContactSubject, LastCustomerMessage: preview(r.LastCustomerMessage, queuePreview),
+			Verified: verifiedOf(r.Conversation),
 		}
 		if r.ContactEmail != "" || r.ContactName != "" || r.ContactPhone != "" {
 			item.Contact = &contactJSON{Email: r.ContactEmail, Name: r.ContactName, Phone: r.ContactPhone}

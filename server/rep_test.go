@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
 	"github.com/stretchr/testify/require"
 	enumspb "go.temporal.io/api/enums/v1"
 
@@ -98,6 +99,7 @@ func TestHandoffReachesRepLiveAndRepTakesOver(t *testing.T) {
 	item := queue[0].(map[string]any)
 	require.Contains(t, item["handoff_reason"], "Refunds")
 	require.Equal(t, map[string]any{"email": "ada@example.com"}, item["contact"], "the rep sees who is waiting")
+	require.NotContains(t, item, "verified", "a typed email proves nothing")
 	require.Equal(t, "I want a refund for my notebook", item["last_customer_message"])
 
 	// While no rep has accepted, the agent stays silent ("transfer now").
@@ -118,6 +120,7 @@ func TestHandoffReachesRepLiveAndRepTakesOver(t *testing.T) {
 	staff := do(t, "GET", conv, app.Keys.Auditor, nil)
 	require.Equal(t, 200, staff.Status)
 	require.Equal(t, "rep_active", staff.Body["status"])
+	require.NotContains(t, staff.Body, "verified", "a typed email proves nothing")
 	roles := []string{}
 	for _, m := range staff.Body["messages"].([]any) {
 		roles = append(roles, m.(map[string]any)["role"].(string))
@@ -148,6 +151,41 @@ func TestHandoffReachesRepLiveAndRepTakesOver(t *testing.T) {
 	require.Zero(t, charges)
 	// Rep actions on an ended conversation are refused.
 	require.Equal(t, 409, do(t, "POST", app.URL+"/v1/rep/conversations/refund-1/accept", app.Keys.Rep, nil).Status)
+}
+
+// TestRepSeesWhetherTheCustomerProvedWhoTheyAre: a customer signed in on the
+// company's site (an identity token) is marked verified in the rep's queue
+// and conversation, with the email they proved; the contact they type next
+// changes nothing of it.
+func TestRepSeesWhetherTheCustomerProvedWhoTheyAre(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	secret := do(t, "POST", app.URL+"/v1/channels/"+app.Demo.ChannelID+"/identity-secret", app.Keys.Admin, nil)
+	require.Equal(t, 200, secret.Status, secret.Raw)
+	token := identityToken(t, jwt.SigningMethodHS256, []byte(secret.Body["secret"].(string)), identityClaims())
+	body, err := json.Marshal(map[string]any{"id": "m1", "text": "I want a refund for my notebook", "identity_token": token,
+		"contact": map[string]any{"email": "someone.else@example.com", "name": "Grace"}})
+	require.NoError(t, err)
+	conv := app.URL + "/v1/conversations/refund-verified"
+	r := do(t, "POST", conv+"/messages", app.Keys.Widget, body)
+	require.Equal(t, 200, r.Status, r.Raw)
+	require.Equal(t, "handed_off", r.Body["status"])
+
+	proved := map[string]any{"email": "ada@example.com", "method": "token"}
+	q := do(t, "GET", app.URL+"/v1/rep/queue", app.Keys.Rep, nil)
+	require.Equal(t, 200, q.Status, q.Raw)
+	queue := q.Body["conversations"].([]any)
+	require.Len(t, queue, 1)
+	item := queue[0].(map[string]any)
+	require.Equal(t, proved, item["verified"], "the token's email, lower-cased, and how it was proved")
+	require.Equal(t, "someone.else@example.com", item["contact"].(map[string]any)["email"], "the contact as typed, apart")
+
+	staff := do(t, "GET", conv, app.Keys.Rep, nil)
+	require.Equal(t, 200, staff.Status, staff.Raw)
+	require.Equal(t, proved, staff.Body["verified"])
+	widget := do(t, "GET", conv, app.Keys.Widget, nil)
+	require.Equal(t, 200, widget.Status, widget.Raw)
+	require.NotContains(t, widget.Body, "verified", "staff roles only")
 }
 
 func TestResolvedConversationIsChargedOnceAndTestConversationsNever(t *testing.T) {

@@ -89,6 +89,9 @@ func (c *conversation) take(ctx workflow.Context) activities.RecordTurnInput {
 		Status: s.Status, ChannelType: s.ChannelType, ContactID: s.ContactID, CustomerTier: s.CustomerTier,
 		IssueType: s.IssueType, Feedback: s.Feedback, FirstAnswerMs: s.FirstAnswerMs, RuleSetVersion: s.HandoffVersion,
 	}
+	if v := s.Verified; v != nil {
+		snap.VerifiedEmail, snap.VerifiedBy = v.Email, v.Method
+	}
 	if h := s.Handoff; h != nil {
 		at := h.At
 		snap.Team, snap.HandoffReason, snap.HandoffRuleID, snap.HandoffMode = h.Team, h.Reason, h.RuleID, h.Mode

@@ -50,7 +50,7 @@
       const b = sb.el("button", "open", who || it.conversation_id);
       b.type = "button";
       b.addEventListener("click", () => open(it.conversation_id, who));
-      li.append(b, sb.el("div", "reason", it.handoff_reason));
+      li.append(b, identity(it.verified), sb.el("div", "reason", it.handoff_reason));
       if (it.subject) li.append(sb.el("div", "subject", it.subject));
       if (it.last_customer_message) li.append(sb.el("blockquote", "last-message", it.last_customer_message));
       const meta = [it.channel, it.team, it.customer_tier, it.issue_type, it.flagged ? "no rep in time" : "",
@@ -58,6 +58,15 @@
       li.append(sb.el("div", "muted", meta));
       return li;
     }));
+  }
+
+  // identity says whether the customer proved who they are: a rep reads
+  // or changes account details only for a verified customer, and a name or
+  // email the customer typed proves nothing.
+  function identity(verified) {
+    if (!verified) return sb.el("div", "identity unverified", "Identity not verified");
+    const how = verified.method === "token" ? "signed in on your site" : "code sent to the email";
+    return sb.el("div", "identity verified", "Verified: " + verified.email + " (" + how + ")");
   }
 
   // openedList is the conversations opened in this tab, newest first, each
@@ -109,6 +118,7 @@
     const who = c.contact ? [c.contact.name, c.contact.email, c.contact.phone].filter(Boolean).join(", ") : "";
     $("conv-meta").textContent = ["status: " + c.status, c.team ? "team: " + c.team : "", who ? "customer: " + who : ""]
       .filter(Boolean).join(" · ");
+    $("conv-identity").replaceChildren(identity(c.verified));
     // The channel may have turned suggested replies off.
     $("suggest").hidden = c.reply_suggestions === false;
     $("conv-reason").textContent = c.handoff_reason ? "Handed off: " + c.handoff_reason : "";
