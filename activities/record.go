@@ -333,9 +333,10 @@ func recordTurn(w *writes, in RecordTurnInput, cited map[string]int) error {
 		return tx.Clauses(clause.OnConflict{
 			Columns: []clause.Column{{Name: "id"}},
 			DoUpdates: clause.AssignmentColumns([]string{
-				"status", "channel_type", "contact_id", "verified_email", "verified_by", "customer_tier", "issue_type", "team", "handoff_reason",
-				"handoff_rule_id", "handoff_mode", "handed_off_at", "accepted_at", "rep_key_id", "flagged",
-				"resolved", "feedback", "first_answer_ms", "rule_set_version", "started_at", "ended_at", "updated_at",
+				"status", "channel_type", "contact_id", "verified_email", "verified_by", "customer_tier", "issue_type",
+				"team", "handoff_reason", "handoff_rule_id", "handoff_mode", "handed_off_at", "accepted_at", "rep_key_id",
+				"flagged", "resolved", "feedback", "first_answer_ms", "rule_set_version", "started_at", "ended_at",
+				"updated_at",
 			}),
 		}).Create(&conv)
 	}, nil)

@@ -155,8 +155,8 @@ func TestHandoffReachesRepLiveAndRepTakesOver(t *testing.T) {
 
 // TestRepSeesWhetherTheCustomerProvedWhoTheyAre: a customer signed in on the
 // company's site (an identity token) is marked verified in the rep's queue
-// and conversation, with the email they proved; the contact they type next
-// changes nothing of it.
+// and conversation, with the email they proved; the contact details they
+// type beside it change nothing of it.
 func TestRepSeesWhetherTheCustomerProvedWhoTheyAre(t *testing.T) {
 	t.Parallel()
 	app := testenv.NewApp(t, testenv.AppOptions{})
