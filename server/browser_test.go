@@ -324,7 +324,9 @@ func TestBrowserHandoffReachesRepInboxLiveAndRepReplies(t *testing.T) {
 	r := do(t, "POST", app.URL+"/v1/conversations/refund-signed-in/messages", app.Keys.Widget, body)
 	require.Equal(t, 200, r.Status, r.Raw)
 	rep.waitText("#queue .queue-item .identity.verified", "Verified: ada@example.com (signed in on your site)", 10*time.Second)
+	rep.waitText("#queue .queue-item button.open", "ada@example.com", 5*time.Second) // named by the email proved
 	rep.do(chromedp.Click(chromedp.CSS("#queue .queue-item button.open")))
+	rep.waitText("#conv-title", "Conversation with ada@example.com", 5*time.Second)
 	rep.waitText("#conv-identity .identity.verified", "Verified: ada@example.com (signed in on your site)", 5*time.Second)
 }
 

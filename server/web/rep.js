@@ -45,8 +45,10 @@
     $("queue").replaceChildren(...items.map((it) => {
       const li = sb.el("li", "queue-item" + (it.flagged ? " flagged" : ""));
       li.dataset.conversation = it.conversation_id;
-      // The customer, as they named themselves, tells handoffs apart.
-      const who = it.contact ? it.contact.name || it.contact.email || it.contact.phone : "";
+      // The customer tells handoffs apart: their name as they gave it, else
+      // the email they proved, else what they typed.
+      const c = it.contact || {};
+      const who = c.name || (it.verified && it.verified.email) || c.email || c.phone || "";
       const b = sb.el("button", "open", who || it.conversation_id);
       b.type = "button";
       b.addEventListener("click", () => open(it.conversation_id, who));
