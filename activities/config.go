@@ -84,15 +84,6 @@ func (c *configCache) load(db *gorm.DB, workspaceID string) (*workspaceConfig, i
 	return cfg, ws.CreditBalance, nil
 }
 
-// hasIssueTypes reports whether the workspace's cached configuration, if
-// any, has issue types: a hint read before the configuration is.
-func (c *configCache) hasIssueTypes(workspaceID string) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	cached := c.entries[workspaceID]
-	return cached != nil && cached.config.HasIssueTypes
-}
-
 // put caches cfg unless a turn cached a later version meanwhile.
 func (c *configCache) put(workspaceID string, cfg *workspaceConfig) {
 	c.mu.Lock()

@@ -126,9 +126,27 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 	// message: the contact, and the order it names.
 	var cfg *workspaceConfig
 	var balance int64 // read with the configuration's version
+	// The issue type, alongside the rest. It is classified only for a
+	// workspace with issue types, which the configuration says; the
+	// configuration's version says whether the examples changed.
+	var classified errgroup.Group
+	var issue *ClassifyIssueResult
+	classify := func(configVersion int64) {
+		classified.Go(func() error {
+			res, err := a.classifyIssue(ctx, ClassifyIssueInput{
+				WorkspaceID: in.WorkspaceID, Text: in.Text, Rehearsal: in.Rehearsal,
+			}, configVersion)
+			issue = &res
+			return err
+		})
+	}
+	defer classified.Wait() // on an early return
 	var g errgroup.Group
 	g.Go(func() (err error) {
 		cfg, balance, err = a.configs.load(db, in.WorkspaceID)
+		if err == nil && in.Classify && in.Rehearsal == "" && cfg.config.HasIssueTypes {
+			classify(cfg.version)
+		}
 		return err
 	})
 	if in.VerifiedEmail != "" {
@@ -137,35 +155,18 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 			return err
 		})
 	}
-	// The issue type, alongside the rest. It is classified only for a
-	// workspace with issue types, which the configuration says; when the
-	// cached one says so (the configuration rarely changes), it starts
-	// before the configuration is read again.
-	var classified errgroup.Group
-	var issue *ClassifyIssueResult
-	classify := func() {
-		classified.Go(func() error {
-			res, err := a.ClassifyIssue(ctx, ClassifyIssueInput{WorkspaceID: in.WorkspaceID, Text: in.Text, Rehearsal: in.Rehearsal})
-			issue = &res
-			return err
-		})
-	}
-	early := in.Classify && in.Rehearsal == "" && a.configs.hasIssueTypes(in.WorkspaceID)
-	if early {
-		classify()
-	}
-	defer classified.Wait() // on an early return
 	if err := g.Wait(); err != nil {
 		return out, err
 	}
 	if in.Rehearsal != "" {
+		version := cfg.version
 		var err error
 		if cfg, err = rehearsedConfig(db, in.WorkspaceID, in.Rehearsal, cfg); err != nil {
 			return out, err
 		}
-	}
-	if in.Classify && !early && cfg.config.HasIssueTypes {
-		classify()
+		if in.Classify && cfg.config.HasIssueTypes {
+			classify(version)
+		}
 	}
 	if err := a.loadCustomer(db, in, cfg.orderPrefixes, &out); err != nil {
 		return out, err

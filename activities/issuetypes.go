@@ -46,7 +46,13 @@ type ClassifyIssueResult struct {
 // POST /v1/issue-types/classify. A failed language model call is logged and
 // the offline decision stands.
 func (a *Activities) ClassifyIssue(ctx context.Context, in ClassifyIssueInput) (ClassifyIssueResult, error) {
-	svc := issuetypes.Service{DB: a.DB, Refiner: a.IssueRefiner}
+	return a.classifyIssue(ctx, in, 0)
+}
+
+// classifyIssue is ClassifyIssue for a caller that read the workspace's
+// configuration version (0 for none): see issuetypes.Service.ConfigVersion.
+func (a *Activities) classifyIssue(ctx context.Context, in ClassifyIssueInput, configVersion int64) (ClassifyIssueResult, error) {
+	svc := issuetypes.Service{DB: a.DB, Refiner: a.IssueRefiner, ConfigVersion: configVersion}
 	var res issuetypes.Result
 	var err error
 	var draft *models.IssueTypesDraft

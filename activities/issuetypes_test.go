@@ -118,6 +118,14 @@ func TestLoadContextClassifiesAlongside(t *testing.T) {
 		require.True(t, out.HasIssueTypes)
 		require.Equal(t, &want, out.Issue, "first turn: %v", first)
 	}
+	// A new threshold holds from the next turn: it raises the
+	// configuration's version, which the turn's classification follows.
+	require.NoError(t, (&issuetypes.Service{DB: db}).SetThreshold(ctx, ws, 1))
+	out, err = acts.LoadContext(ctx, in)
+	require.NoError(t, err)
+	require.NotNil(t, out.Issue)
+	require.True(t, out.Issue.Unknown, "%+v", *out.Issue)
+	require.Equal(t, want.IssueType, out.Issue.BestGuess)
 	in.Classify = false
 	out, err = acts.LoadContext(ctx, in)
 	require.NoError(t, err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -21,7 +22,9 @@ const DefaultModelCacheBytes = 256 << 20
 // first classification after the workspace's examples changed (a few
 // seconds for 15,000 examples), so every server and worker process uses a
 // model of the examples the database holds: the cache checks their version
-// (how many types there are and when one last changed) before each use.
+// (how many types there are and when one last changed) before each use, or
+// once per move of the workspace's configuration version when the caller
+// read it (Service.ConfigVersion).
 type ModelCache struct {
 	maxBytes int
 
@@ -36,7 +39,18 @@ type cachedModel struct {
 	model   *model
 	err     error
 	used    uint64
+	// checked is the workspace's configuration version when the examples
+	// were last found to be version's, threshold the workspace's threshold
+	// then, and checkedAt when.
+	checked   int64
+	threshold float64
+	checkedAt time.Time
 }
+
+// maxCheckAge bounds how long a model checked at a configuration version
+// is used without reading its examples' version again, whatever the
+// configuration's version says (as the activities' configuration cache).
+const maxCheckAge = time.Minute
 
 // NewModelCache returns a cache keeping its models under maxBytes (at least
 // the newest one), DefaultModelCacheBytes when maxBytes is 0.
@@ -54,21 +68,43 @@ var defaultModels = NewModelCache(0)
 // training it when they changed, and the workspace's threshold, both from one
 // read. Training goes on when ctx ends, so that a caller that gave up (or
 // the next attempt of an activity) finds it done.
-func (c *ModelCache) model(ctx context.Context, db *gorm.DB, workspaceID string) (*model, float64, error) {
-	version, threshold, err := examplesVersion(ctx, db, workspaceID)
-	if err != nil {
-		return nil, 0, err
-	}
+//
+// configVersion, when above 0, is the workspace's configuration version
+// (models.Workspace.ConfigVersion) as the caller read it before this call:
+// a change to the examples or the threshold raises it, so a model already
+// checked at that version is used without the read.
+func (c *ModelCache) model(ctx context.Context, db *gorm.DB, workspaceID string, configVersion int64) (*model, float64, error) {
 	c.mu.Lock()
-	c.clock++
 	e := c.entries[workspaceID]
-	if e == nil || e.version != version {
-		e = &cachedModel{version: version, ready: make(chan struct{})}
-		c.entries[workspaceID] = e
-		go c.build(context.WithoutCancel(ctx), db, workspaceID, e)
+	known := configVersion > 0 && e != nil && e.checked == configVersion && time.Since(e.checkedAt) < maxCheckAge
+	var threshold float64
+	if known {
+		c.clock++
+		e.used = c.clock
+		threshold = e.threshold
 	}
-	e.used = c.clock
 	c.mu.Unlock()
+	if !known {
+		checkedAt := time.Now()
+		version, t, err := examplesVersion(ctx, db, workspaceID)
+		if err != nil {
+			return nil, 0, err
+		}
+		threshold = t
+		c.mu.Lock()
+		c.clock++
+		e = c.entries[workspaceID]
+		if e == nil || e.version != version {
+			e = &cachedModel{version: version, ready: make(chan struct{})}
+			c.entries[workspaceID] = e
+			go c.build(context.WithoutCancel(ctx), db, workspaceID, e)
+		}
+		e.used = c.clock
+		if configVersion > 0 && configVersion >= e.checked {
+			e.checked, e.threshold, e.checkedAt = configVersion, threshold, checkedAt
+		}
+		c.mu.Unlock()
+	}
 
 	select {
 	case <-e.ready:

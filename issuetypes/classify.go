@@ -30,12 +30,13 @@ const (
 // decision stands (and RefineErr says why).
 func (s *Service) Classify(ctx context.Context, workspaceID, text string) (Result, error) {
 	// One read checks that the cached model is the examples' and reads the
-	// threshold; the nearest examples are searched in memory.
+	// threshold, none when the configuration's version says nothing changed;
+	// the nearest examples are searched in memory.
 	cache := s.Models
 	if cache == nil {
 		cache = defaultModels
 	}
-	m, threshold, err := cache.model(ctx, s.DB, workspaceID)
+	m, threshold, err := cache.model(ctx, s.DB, workspaceID, s.ConfigVersion)
 	if err != nil {
 		return Result{}, fmt.Errorf("classify: %w", err)
 	}

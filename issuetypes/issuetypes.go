@@ -118,6 +118,10 @@ type Service struct {
 	// DraftThreshold, when above 0, is used instead of the workspace's
 	// threshold (a rehearsal's draft issue-type settings).
 	DraftThreshold float64
+	// ConfigVersion, when above 0, is the workspace's configuration version
+	// as the caller read it: Classify then reads whether the examples
+	// changed only when the version moved on since it last did.
+	ConfigVersion int64
 }
 
 // CheckName returns an EINVALID error for field unless name is 1–64 lower

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -152,6 +153,65 @@ func TestIssueTypesLifecycle(t *testing.T) {
 		var n int64
 		require.NoError(t, db.Model(&models.IssueExample{}).Where("workspace_id = ?", ws).Count(&n).Error)
 		require.EqualValues(t, 1, n)
+	})
+}
+
+// A caller that read the workspace's configuration version has the
+// examples' version read once per version: a change to the examples or the
+// threshold raises the configuration's version, and the next classification
+// at it sees the change.
+func TestClassifyChecksTheExamplesOncePerConfigVersion(t *testing.T) {
+	t.Parallel()
+	testenv.EachDatabase(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		ws := uuid.NewString()
+		require.NoError(t, db.Create(&models.Workspace{ID: ws, Name: "W"}).Error)
+		// The check counts the types and reads their latest change.
+		var checks atomic.Int64
+		require.NoError(t, db.Callback().Row().After("gorm:row").Register("test:count_checks", func(tx *gorm.DB) {
+			if q := tx.Statement.SQL.String(); strings.Contains(q, "issue_types") && strings.Contains(q, "MAX(updated_at)") {
+				checks.Add(1)
+			}
+		}))
+		admin := &issuetypes.Service{DB: db, Models: issuetypes.NewModelCache(0)}
+		_, err := admin.Import(ctx, ws, []issuetypes.Row{
+			{Text: "where is my parcel", IssueType: "shipping"},
+			{Text: "when will my order arrive", IssueType: "shipping"},
+			{Text: "refund my order", IssueType: "refund"},
+		})
+		require.NoError(t, err)
+		version := func() int64 {
+			var w models.Workspace
+			require.NoError(t, db.Take(&w, "id = ?", ws).Error)
+			return w.ConfigVersion
+		}
+		classify := func(text string) issuetypes.Result {
+			t.Helper()
+			svc := &issuetypes.Service{DB: db, Models: admin.Models, ConfigVersion: version()}
+			got, err := svc.Classify(ctx, ws, text)
+			require.NoError(t, err)
+			return got
+		}
+		require.Equal(t, "shipping", classify("When will my parcel arrive?").IssueType)
+		require.EqualValues(t, 1, checks.Load(), "the first classification reads the examples' version")
+		require.Equal(t, "refund", classify("Please refund my order").IssueType)
+		require.EqualValues(t, 1, checks.Load(), "the configuration's version did not move")
+
+		_, err = admin.Create(ctx, ws, "returns", "", []string{"how do I send an item back"})
+		require.NoError(t, err)
+		before := checks.Load()
+		require.Equal(t, "returns", classify("How do I send this item back?").BestGuess, "a new type is found")
+		require.Equal(t, before+1, checks.Load())
+
+		require.NoError(t, admin.SetThreshold(ctx, ws, 0.99))
+		got := classify("where is my parcel please")
+		require.Equal(t, 0.99, got.Threshold, "a new threshold holds")
+		require.Equal(t, before+2, checks.Load())
+
+		// Without a version, every classification reads it.
+		_, err = (&issuetypes.Service{DB: db, Models: admin.Models}).Classify(ctx, ws, "where is my parcel")
+		require.NoError(t, err)
+		require.Equal(t, before+3, checks.Load())
 	})
 }
 

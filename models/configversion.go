@@ -9,9 +9,9 @@ import (
 
 // ConfigTables hold a workspace's agent configuration as a conversation
 // turn reads it: the agent settings, the enabled actions, the teams, lead
-// qualification and the issue types. A change to any of their rows raises
-// the workspace's ConfigVersion.
-var ConfigTables = []string{"agent_settings", "action_settings", "teams", "lead_settings", "issue_types"}
+// qualification, the issue types and their threshold. A change to any of
+// their rows raises the workspace's ConfigVersion.
+var ConfigTables = []string{"agent_settings", "action_settings", "teams", "lead_settings", "issue_types", "issue_type_settings"}
 
 // configLock serializes createConfigTriggers across processes that migrate
 // at once (the server and the worker both do when they start).

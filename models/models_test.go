@@ -105,6 +105,12 @@ func TestConfigChangesRaiseTheWorkspaceConfigVersion(t *testing.T) {
 			{"issue type created", func(tx *gorm.DB) error {
 				return tx.Create(&models.IssueType{ID: "i1", WorkspaceID: "w1", Name: "billing"}).Error
 			}},
+			{"issue type threshold set", func(tx *gorm.DB) error {
+				return tx.Create(&models.IssueTypeSettings{WorkspaceID: "w1", Threshold: 0.5}).Error
+			}},
+			{"issue type threshold changed", func(tx *gorm.DB) error {
+				return tx.Model(&models.IssueTypeSettings{}).Where("workspace_id = ?", "w1").Update("threshold", 0.6).Error
+			}},
 			{"team deleted", func(tx *gorm.DB) error {
 				return tx.Delete(&models.Team{}, "id = ?", "t1").Error
 			}},
