@@ -74,38 +74,13 @@ var defaultModels = NewModelCache(0)
 // a change to the examples or the threshold raises it, so a model already
 // checked at that version is used without the read.
 func (c *ModelCache) model(ctx context.Context, db *gorm.DB, workspaceID string, configVersion int64) (*model, float64, error) {
-	c.mu.Lock()
-	e := c.entries[workspaceID]
-	known := configVersion > 0 && e != nil && e.checked == configVersion && time.Since(e.checkedAt) < maxCheckAge
-	var threshold float64
-	if known {
-		c.clock++
-		e.used = c.clock
-		threshold = e.threshold
-	}
-	c.mu.Unlock()
-	if !known {
-		checkedAt := time.Now()
-		version, t, err := examplesVersion(ctx, db, workspaceID)
-		if err != nil {
+	e, threshold, ok := c.known(workspaceID, configVersion)
+	if !ok {
+		var err error
+		if e, threshold, err = c.check(ctx, db, workspaceID, configVersion); err != nil {
 			return nil, 0, err
 		}
-		threshold = t
-		c.mu.Lock()
-		c.clock++
-		e = c.entries[workspaceID]
-		if e == nil || e.version != version {
-			e = &cachedModel{version: version, ready: make(chan struct{})}
-			c.entries[workspaceID] = e
-			go c.build(context.WithoutCancel(ctx), db, workspaceID, e)
-		}
-		e.used = c.clock
-		if configVersion > 0 && configVersion >= e.checked {
-			e.checked, e.threshold, e.checkedAt = configVersion, threshold, checkedAt
-		}
-		c.mu.Unlock()
 	}
-
 	select {
 	case <-e.ready:
 	case <-ctx.Done():
@@ -115,6 +90,45 @@ func (c *ModelCache) model(ctx context.Context, db *gorm.DB, workspaceID string,
 		return nil, 0, e.err
 	}
 	return e.model, threshold, nil
+}
+
+// known returns the workspace's entry and threshold when they were checked
+// at configVersion (above 0) less than maxCheckAge ago.
+func (c *ModelCache) known(workspaceID string, configVersion int64) (*cachedModel, float64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.entries[workspaceID]
+	if configVersion <= 0 || e == nil || e.checked != configVersion || time.Since(e.checkedAt) >= maxCheckAge {
+		return nil, 0, false
+	}
+	c.clock++
+	e.used = c.clock
+	return e, e.threshold, true
+}
+
+// check reads the examples' version and the threshold, and returns the
+// entry of those examples, training their model when it is new; the entry
+// is then known at configVersion.
+func (c *ModelCache) check(ctx context.Context, db *gorm.DB, workspaceID string, configVersion int64) (*cachedModel, float64, error) {
+	checkedAt := time.Now()
+	version, threshold, err := examplesVersion(ctx, db, workspaceID)
+	if err != nil {
+		return nil, 0, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.clock++
+	e := c.entries[workspaceID]
+	if e == nil || e.version != version {
+		e = &cachedModel{version: version, ready: make(chan struct{})}
+		c.entries[workspaceID] = e
+		go c.build(context.WithoutCancel(ctx), db, workspaceID, e)
+	}
+	e.used = c.clock
+	if configVersion > 0 && configVersion >= e.checked {
+		e.checked, e.threshold, e.checkedAt = configVersion, threshold, checkedAt
+	}
+	return e, threshold, nil
 }
 
 func (c *ModelCache) build(ctx context.Context, db *gorm.DB, workspaceID string, e *cachedModel) {
