@@ -20,8 +20,8 @@ import (
 // workspaceConfig is a workspace's WorkspaceConfig as cached, with its
 // version. The order-number prefixes come with it: they change when a shop
 // numbers its orders differently, which no trigger sees, so a new prefix is
-// recognised once the cached configuration is read again (maxConfigAge at
-// most).
+// recognised once the cached configuration is read again
+// (models.MaxConfigAge at most).
 type workspaceConfig struct {
 	version       int64
 	readAt        time.Time
@@ -35,12 +35,6 @@ type workspaceConfig struct {
 // maxCachedConfigs bounds configCache: past it, the cache starts again
 // empty.
 const maxCachedConfigs = 10_000
-
-// maxConfigAge is how long a cached configuration is used before it is read
-// again, whatever its version says: a bound on what a version that did not
-// move could hide (a database restored from a backup, a trigger dropped by
-// hand).
-const maxConfigAge = time.Minute
 
 // configCache keeps each workspace's configuration between turns, keyed by
 // the workspace's ConfigVersion. A turn reads the version (one indexed row)
@@ -68,7 +62,7 @@ func (c *configCache) load(db *gorm.DB, workspaceID string) (*workspaceConfig, i
 		c.mu.Lock()
 		cached := c.entries[workspaceID]
 		c.mu.Unlock()
-		if cached != nil && cached.version == ws.ConfigVersion && time.Since(cached.readAt) < maxConfigAge {
+		if cached != nil && cached.version == ws.ConfigVersion && time.Since(cached.readAt) < models.MaxConfigAge {
 			return cached, ws.CreditBalance, nil
 		}
 	}

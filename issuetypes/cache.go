@@ -47,11 +47,6 @@ type cachedModel struct {
 	checkedAt time.Time
 }
 
-// maxCheckAge bounds how long a model checked at a configuration version
-// is used without reading its examples' version again, whatever the
-// configuration's version says (as the activities' configuration cache).
-const maxCheckAge = time.Minute
-
 // NewModelCache returns a cache keeping its models under maxBytes (at least
 // the newest one), DefaultModelCacheBytes when maxBytes is 0.
 func NewModelCache(maxBytes int) *ModelCache {
@@ -93,12 +88,12 @@ func (c *ModelCache) model(ctx context.Context, db *gorm.DB, workspaceID string,
 }
 
 // known returns the workspace's entry and threshold when they were checked
-// at configVersion (above 0) less than maxCheckAge ago.
+// at configVersion (above 0) less than models.MaxConfigAge ago.
 func (c *ModelCache) known(workspaceID string, configVersion int64) (*cachedModel, float64, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e := c.entries[workspaceID]
-	if configVersion <= 0 || e == nil || e.checked != configVersion || time.Since(e.checkedAt) >= maxCheckAge {
+	if configVersion <= 0 || e == nil || e.checked != configVersion || time.Since(e.checkedAt) >= models.MaxConfigAge {
 		return nil, 0, false
 	}
 	c.clock++

@@ -3,6 +3,7 @@ package models
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -12,6 +13,12 @@ import (
 // qualification, the issue types and their threshold. A change to any of
 // their rows raises the workspace's ConfigVersion.
 var ConfigTables = []string{"agent_settings", "action_settings", "teams", "lead_settings", "issue_types", "issue_type_settings"}
+
+// MaxConfigAge is how long a process uses what it cached under a
+// workspace's ConfigVersion before it reads it again, whatever the version
+// says: a bound on what a version that did not move could hide (a database
+// restored from a backup, a trigger dropped by hand).
+const MaxConfigAge = time.Minute
 
 // configLock serializes createConfigTriggers across processes that migrate
 // at once (the server and the worker both do when they start).
