@@ -189,6 +189,24 @@ func (d *Deps) Activities() *activities.Activities {
 	return a
 }
 
+// WarmIssueTypeModels trains the issue-type models of the workspaces with
+// issue types, the most recently active first, so that the first customers
+// after a worker starts do not wait for training (see
+// issuetypes.ModelCache.Warm). Run it in the background.
+func (d *Deps) WarmIssueTypeModels(ctx context.Context) {
+	start := time.Now()
+	n, err := issuetypes.WarmModels(ctx, d.DB)
+	if err != nil {
+		if ctx.Err() == nil {
+			d.log.Warn("issue type models not trained ahead; each trains on its first classification", "error", err)
+		}
+		return
+	}
+	if n > 0 {
+		d.log.Info("issue type models trained ahead", "workspaces", n, "took", time.Since(start).Round(time.Millisecond))
+	}
+}
+
 // Simulator is the rehearsals' simulated customers, played by the
 // configured language model (none: they fail for good).
 func (d *Deps) Simulator() *activities.Simulator {

@@ -181,6 +181,7 @@ func RunDev(ctx context.Context, cfg config.Config, out io.Writer) (err error) {
 	defer w.Stop()
 	go d.Dispatcher().Run(ctx)
 	go d.MailboxPollers().Run(ctx)
+	go d.WarmIssueTypeModels(ctx)
 
 	l, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {

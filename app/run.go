@@ -69,6 +69,7 @@ func RunWorker(ctx context.Context, cfg config.Config) error {
 	defer w.Stop()
 	go d.Dispatcher().Run(ctx)
 	go d.MailboxPollers().Run(ctx)
+	go d.WarmIssueTypeModels(ctx)
 	log.Info("switchboard worker polling", "task_queue", cfg.TaskQueue, "namespace", cfg.TemporalNamespace)
 	select {
 	case <-ctx.Done():

@@ -199,3 +199,71 @@ func examplesVersion(ctx context.Context, db *gorm.DB, workspaceID string) (stri
 	}
 	return strconv.FormatInt(n, 10) + "@" + latest.String, thresholdOr(threshold.Float64), nil
 }
+
+// ActiveWorkspaces lists the workspaces that have issue types, the one
+// whose latest conversation started last first; workspaces without a
+// conversation come last.
+func ActiveWorkspaces(ctx context.Context, db *gorm.DB) ([]string, error) {
+	var ids []string
+	err := db.WithContext(ctx).Raw(`SELECT w.id FROM workspaces AS w
+WHERE EXISTS (SELECT 1 FROM issue_types AS t WHERE t.workspace_id = w.id)
+ORDER BY COALESCE((SELECT MAX(c.started_at) FROM conversations AS c WHERE c.workspace_id = w.id), ?) DESC, w.id`,
+		time.Time{}).Scan(&ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("workspaces with issue types: %w", err)
+	}
+	return ids, nil
+}
+
+// Warm trains the models of workspaceIDs, one after the other and in their
+// order, so that a process that just started does not keep the first
+// customer of each workspace waiting for training. Once the trained models
+// take half the cache's size it trains no more (at least one), leaving the
+// rest to the workspaces classified meanwhile; it stops when ctx ends too.
+// It returns how many models it made ready. A workspace whose examples
+// cannot be read is left to its first classification.
+func (c *ModelCache) Warm(ctx context.Context, db *gorm.DB, workspaceIDs []string) (int, error) {
+	warmed := 0
+	for _, id := range workspaceIDs {
+		if used := c.readyBytes(); used > 0 && used >= c.maxBytes/2 {
+			break
+		}
+		e, _, err := c.check(ctx, db, id, 0)
+		if err != nil {
+			return warmed, err
+		}
+		select {
+		case <-e.ready:
+		case <-ctx.Done():
+			return warmed, ctx.Err()
+		}
+		if e.err == nil {
+			warmed++
+		}
+	}
+	return warmed, nil
+}
+
+// readyBytes is the size of the cache's trained models.
+func (c *ModelCache) readyBytes() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	total := 0
+	for _, e := range c.entries {
+		if e.model != nil {
+			total += e.model.size()
+		}
+	}
+	return total
+}
+
+// WarmModels trains, in the process's model cache, the models of the
+// workspaces with issue types, the most recently active first (see
+// ModelCache.Warm).
+func WarmModels(ctx context.Context, db *gorm.DB) (int, error) {
+	ids, err := ActiveWorkspaces(ctx, db)
+	if err != nil {
+		return 0, err
+	}
+	return defaultModels.Warm(ctx, db, ids)
+}

@@ -2,6 +2,7 @@ package issuetypes_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -364,5 +365,69 @@ func TestClassifyWithALanguageModel(t *testing.T) {
 		require.True(t, got.Unknown)
 		require.False(t, got.Refined)
 		require.Zero(t, llm.calls.Load())
+	})
+}
+
+func TestWarmTrainsTheMostRecentlyActiveWorkspacesFirst(t *testing.T) {
+	t.Parallel()
+	testenv.EachDatabase(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		// Three workspaces with issue types (one never had a conversation)
+		// and one without.
+		idle, older, recent, without := uuid.NewString(), uuid.NewString(), uuid.NewString(), uuid.NewString()
+		admin := &issuetypes.Service{DB: db, Models: issuetypes.NewModelCache(0)}
+		for _, ws := range []string{idle, older, recent, without} {
+			require.NoError(t, db.Create(&models.Workspace{ID: ws, Name: "W"}).Error)
+			if ws == without {
+				continue
+			}
+			_, err := admin.Import(ctx, ws, []issuetypes.Row{
+				{Text: "where is my parcel", IssueType: "shipping"},
+				{Text: "when will my order arrive", IssueType: "shipping"},
+				{Text: "refund my order", IssueType: "refund"},
+			})
+			require.NoError(t, err)
+		}
+		now := time.Now().UTC()
+		for i, c := range []struct {
+			ws      string
+			started time.Time
+		}{{older, now.Add(-time.Hour)}, {recent, now}, {without, now.Add(time.Minute)}, {older, now.Add(-2 * time.Hour)}} {
+			require.NoError(t, db.Create(&models.Conversation{
+				ID: uuid.NewString(), WorkspaceID: c.ws, ExternalID: fmt.Sprint("c", i), Status: "ai_active", StartedAt: c.started,
+			}).Error)
+		}
+		ids, err := issuetypes.ActiveWorkspaces(ctx, db)
+		require.NoError(t, err)
+		require.Equal(t, []string{recent, older, idle}, ids, "latest conversation first, none last, no workspace without types")
+
+		// Training reads the examples.
+		var trainings atomic.Int64
+		require.NoError(t, db.Callback().Row().After("gorm:row").Register("test:count_trainings", func(tx *gorm.DB) {
+			if strings.Contains(tx.Statement.SQL.String(), "issue_examples") {
+				trainings.Add(1)
+			}
+		}))
+		cache := issuetypes.NewModelCache(0)
+		warmed, err := cache.Warm(ctx, db, ids)
+		require.NoError(t, err)
+		require.Equal(t, 3, warmed)
+		require.EqualValues(t, 3, trainings.Load())
+		for _, ws := range ids {
+			got, err := (&issuetypes.Service{DB: db, Models: cache}).Classify(ctx, ws, "Where is my parcel?")
+			require.NoError(t, err)
+			require.Equal(t, "shipping", got.BestGuess)
+		}
+		require.EqualValues(t, 3, trainings.Load(), "classifications use the models trained ahead")
+
+		// A cache too small for more takes the most recently active one.
+		small := issuetypes.NewModelCache(1)
+		warmed, err = small.Warm(ctx, db, ids)
+		require.NoError(t, err)
+		require.Equal(t, 1, warmed)
+		require.EqualValues(t, 4, trainings.Load())
+		_, err = (&issuetypes.Service{DB: db, Models: small}).Classify(ctx, recent, "Where is my parcel?")
+		require.NoError(t, err)
+		require.EqualValues(t, 4, trainings.Load(), "the most recently active workspace's model was trained")
 	})
 }
