@@ -219,29 +219,19 @@ ORDER BY COALESCE((SELECT MAX(c.started_at) FROM conversations AS c WHERE c.work
 // order, so that a process that just started does not keep the first
 // customer of each workspace waiting for training. Once the trained models
 // take half the cache's size it trains no more (at least one), leaving the
-// rest to the workspaces classified meanwhile; it stops when ctx ends too.
-// It returns how many models it made ready. A workspace whose examples
-// cannot be read is left to its first classification.
+// rest to the workspaces classified meanwhile. It stops at the first error
+// (the workspaces left train on their first classification, as before) or
+// when ctx ends, and returns how many models it made ready.
 func (c *ModelCache) Warm(ctx context.Context, db *gorm.DB, workspaceIDs []string) (int, error) {
-	warmed := 0
-	for _, id := range workspaceIDs {
+	for i, id := range workspaceIDs {
 		if used := c.readyBytes(); used > 0 && used >= c.maxBytes/2 {
-			break
+			return i, nil
 		}
-		e, _, err := c.check(ctx, db, id, 0)
-		if err != nil {
-			return warmed, err
-		}
-		select {
-		case <-e.ready:
-		case <-ctx.Done():
-			return warmed, ctx.Err()
-		}
-		if e.err == nil {
-			warmed++
+		if _, _, err := c.model(ctx, db, id, 0); err != nil {
+			return i, err
 		}
 	}
-	return warmed, nil
+	return len(workspaceIDs), nil
 }
 
 // readyBytes is the size of the cache's trained models.
