@@ -74,7 +74,8 @@ type Options struct {
 	CPUProfile string
 	// Alone is how many times a later turn's two reads are called by the
 	// bench itself before the levels, to compare with their time inside
-	// the turns (0: not at all).
+	// the turns, and how many round trips to each service are timed back
+	// to back and after idleness (0: not at all).
 	Alone int
 }
 
@@ -100,7 +101,7 @@ func ParseFlags(args []string, errOut io.Writer) (Options, error) {
 	fs.DurationVar(&opts.Pause, "pause", 0, "pause after each reply before a conversation's next message (e.g. 100ms)")
 	fs.IntVar(&opts.Firsts, "firsts", opts.Firsts, "new conversations whose first message each level measures")
 	fs.StringVar(&opts.CPUProfile, "cpuprofile", "", "write a CPU profile of the worker and client to this file")
-	fs.IntVar(&opts.Alone, "alone", opts.Alone, "times a later turn's two reads are called alone before the levels (0: none)")
+	fs.IntVar(&opts.Alone, "alone", opts.Alone, "times a later turn's two reads are called alone before the levels, and each service's round trip is timed back to back and after idleness (0: none)")
 	if err := fs.Parse(args); err != nil {
 		return opts, err
 	}
@@ -288,6 +289,9 @@ type Report struct {
 	// by the bench itself before the levels (Options.Alone pairs, side by
 	// side, 5 ms apart): their time with the stack otherwise idle.
 	Alone map[string]LatencySummary `json:"reads_alone,omitempty"`
+	// RoundTrips are PostgreSQL's and Weaviate's round trips, back to back
+	// and after idleness (Options.Alone of each), before the levels.
+	RoundTrips map[string]RoundTrip `json:"round_trips,omitempty"`
 }
 
 // The bare workflow measured next to the conversation: no activities, an
@@ -425,6 +429,9 @@ func Run(ctx context.Context, cfg config.Config, out io.Writer, opts Options) er
 	// Before the levels, whose closing conversations' last records would
 	// run alongside.
 	if report.Alone, err = b.alone(ctx, acts, opts.Alone); err != nil {
+		return err
+	}
+	if report.RoundTrips, err = b.roundTrips(ctx, acts, opts.Alone); err != nil {
 		return err
 	}
 	for _, n := range opts.Concurrency {
@@ -773,6 +780,7 @@ func printBenchReport(out io.Writer, r Report) {
 		}
 	}
 	printSteps(out, fmt.Sprintf("a later turn's two reads called alone, side by side, %d ms apart", aloneGap.Milliseconds()), r.Alone)
+	printRoundTrips(out, r.RoundTrips)
 	fmt.Fprintln(out)
 	if len(r.Targets) == 0 {
 		fmt.Fprintf(out, "targets: none checked (they need concurrency levels %d and %d)\n", benchTargetRatioLevel, benchTargetRateLevel)

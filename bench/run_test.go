@@ -42,6 +42,12 @@ func TestBenchSteps(t *testing.T) {
 		require.Positive(t, r.Alone[name].P50Ms, name)
 	}
 	require.Equal(t, 3, l.FirstSteps["RecordTurn"].Count, "a first message's record is written before its reply")
+	require.Len(t, r.RoundTrips, 2, "PostgreSQL's and Weaviate's")
+	for name, trip := range r.RoundTrips {
+		require.Equal(t, 4, trip.Count, name)
+		require.Positive(t, trip.BackToBackMs, name)
+		require.Positive(t, trip.AfterIdleMs, name)
+	}
 
 	// The CPU time per call, where /proc tells it: the worker runs in this
 	// process, so it is among the processes that spent CPU on the turns.

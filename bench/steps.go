@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -15,6 +16,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/switchboardhq/switchboard/activities"
+	"github.com/switchboardhq/switchboard/knowledge"
 	"github.com/switchboardhq/switchboard/server"
 )
 
@@ -162,4 +164,77 @@ func printSteps(out io.Writer, label string, steps map[string]LatencySummary) {
 		parts = append(parts, fmt.Sprintf("%s %.2f (%d)", name, steps[name].P50Ms, steps[name].Count))
 	}
 	fmt.Fprintf(out, "%s, p50 ms (calls): %s\n", label, strings.Join(parts, ", "))
+}
+
+// idleGap is the idle time before each round trip roundTrips times after
+// idle: about the time a service waits between two turns in a closed loop.
+const idleGap = 20 * time.Millisecond
+
+// RoundTrip is one service's round trip, timed back to back and after
+// idleGap of idleness.
+type RoundTrip struct {
+	BackToBackMs float64 `json:"back_to_back_p50_ms"`
+	AfterIdleMs  float64 `json:"after_idle_p50_ms"`
+	Count        int     `json:"count"`
+}
+
+// roundTrips times n round trips to PostgreSQL (SELECT 1) and to Weaviate
+// (a turn's search) back to back, then n more each after idleGap. On a
+// machine whose processes wake slowly from idleness (a virtual machine
+// whose idle CPUs halt), the difference is what each service a turn calls,
+// and a bare Update does not, adds beyond its work (README, Speed).
+func (b *bench) roundTrips(ctx context.Context, acts *activities.Activities, n int) (map[string]RoundTrip, error) {
+	if n == 0 {
+		return nil, nil
+	}
+	sqlDB, err := acts.DB.DB()
+	if err != nil {
+		return nil, err
+	}
+	calls := map[string]func(i int) error{
+		"PostgreSQL SELECT 1": func(int) error {
+			var one int
+			return sqlDB.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+		},
+		"Weaviate search": func(i int) error {
+			hits, err := acts.Knowledge.SearchWith(ctx, knowledge.SearchRequest{
+				WorkspaceID: b.workspaceID, Query: benchQuestions[i%len(benchQuestions)], Limit: 5})
+			if err == nil && len(hits) == 0 {
+				err = errors.New("no hits: the demo store is not indexed")
+			}
+			return err
+		},
+	}
+	out := map[string]RoundTrip{}
+	for name, call := range calls {
+		var times [2][]time.Duration
+		for k, gap := range []time.Duration{0, idleGap} {
+			for i := range n {
+				time.Sleep(gap)
+				start := time.Now()
+				if err := call(i); err != nil {
+					return nil, fmt.Errorf("round trip, %s: %w", name, err)
+				}
+				times[k] = append(times[k], time.Since(start))
+			}
+		}
+		out[name] = RoundTrip{
+			BackToBackMs: summarize(times[0], 0).P50Ms, AfterIdleMs: summarize(times[1], 0).P50Ms, Count: n,
+		}
+	}
+	return out, nil
+}
+
+// printRoundTrips writes one line of the services' round trips.
+func printRoundTrips(out io.Writer, trips map[string]RoundTrip) {
+	if len(trips) == 0 {
+		return
+	}
+	parts := make([]string, 0, len(trips))
+	for _, name := range slices.Sorted(maps.Keys(trips)) {
+		t := trips[name]
+		parts = append(parts, fmt.Sprintf("%s %.2f / %.2f (%d each)", name, t.BackToBackMs, t.AfterIdleMs, t.Count))
+	}
+	fmt.Fprintf(out, "round trips to the stack's services, p50 ms back to back / after %d ms idle: %s\n",
+		idleGap.Milliseconds(), strings.Join(parts, ", "))
 }
