@@ -180,12 +180,16 @@ var issueTypes = []issueType{
 		"Do you deliver to Australia?", "What do you charge for postage?", "How many days is standard delivery?",
 		"Is express delivery available?", "Which warehouse sends the orders?", "Do international orders pay import tax?",
 		"Can I follow my parcel online?", "Where do I find the tracking number for a delivery?", "Is shipping free above a certain amount?", "How quickly do orders go out?",
+		"How long does it take for an order to be delivered?", "What are your delivery times?", "How many business days does shipping need?",
+		"How soon does express get here?",
 	}},
 	{"returns_question", "A question about returns and refunds: the window, the conditions, how, how long the money takes.", []string{
 		"How long is the return window?", "Are personalised items returnable?", "Who pays the postage on a return?",
 		"When does a refund reach my bank?", "Do refunds go back to the card I paid with?", "Can returns be exchanged for credit?",
 		"Does the item have to be unused to return it?", "What happens if something arrives broken?",
 		"Is there a time limit for returning a damaged item?", "How do returns work for wholesale customers?",
+		"How long does a refund take to come through?", "How many days until the refund shows on my card?",
+		"When will I see the money for my return?",
 	}},
 	{"small_talk", "Greetings, thanks, goodbyes and short acknowledgements.", []string{
 		"Hey there", "Good afternoon!", "Hello, anyone around?", "Thanks a lot", "Cheers, that helps", "Great, thank you",
