@@ -178,24 +178,17 @@ type RoundTrip struct {
 	Count        int     `json:"count"`
 }
 
-// roundTrips times n round trips to PostgreSQL (SELECT 1) and to Weaviate
-// (a turn's search) back to back, then n more each after idleGap. On a
-// machine whose processes wake slowly from idleness (a virtual machine
-// whose idle CPUs halt), the difference is what each service a turn calls,
-// and a bare Update does not, adds beyond its work (README, Speed).
+// roundTrips times n round trips to PostgreSQL (SELECT 1; none on SQLite)
+// and to Weaviate (a turn's search) back to back, then n more each after
+// idleGap. On a machine whose processes wake slowly from idleness (a
+// virtual machine whose idle CPUs halt), the difference is what each
+// service a turn calls, and a bare Update does not, adds beyond its work
+// (README, Speed).
 func (b *bench) roundTrips(ctx context.Context, acts *activities.Activities, n int) (map[string]RoundTrip, error) {
 	if n == 0 {
 		return nil, nil
 	}
-	sqlDB, err := acts.DB.DB()
-	if err != nil {
-		return nil, err
-	}
 	calls := map[string]func(i int) error{
-		"PostgreSQL SELECT 1": func(int) error {
-			var one int
-			return sqlDB.QueryRowContext(ctx, "SELECT 1").Scan(&one)
-		},
 		"Weaviate search": func(i int) error {
 			hits, err := acts.Knowledge.SearchWith(ctx, knowledge.SearchRequest{
 				WorkspaceID: b.workspaceID, Query: benchQuestions[i%len(benchQuestions)], Limit: 5})
@@ -204,6 +197,17 @@ func (b *bench) roundTrips(ctx context.Context, acts *activities.Activities, n i
 			}
 			return err
 		},
+	}
+	// SQLite runs in the process: no service to reach.
+	if acts.DB.Dialector.Name() == "postgres" {
+		sqlDB, err := acts.DB.DB()
+		if err != nil {
+			return nil, err
+		}
+		calls["PostgreSQL SELECT 1"] = func(int) error {
+			var one int
+			return sqlDB.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+		}
 	}
 	out := map[string]RoundTrip{}
 	for name, call := range calls {
