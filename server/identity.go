@@ -58,7 +58,7 @@ const identityHowTo = "Keep this secret on your server. For each logged-in custo
 	"A token verifies the first conversation it is used in and no other."
 
 // identitySweepEvery: about one binding in this many also deletes the
-// bindings of expired tokens.
+// bindings of expired tokens (see bindIdentity).
 const identitySweepEvery = 100
 
 type identitySecretJSON struct {
@@ -240,34 +240,57 @@ func identityTokenError(parsed *jwt.Token, claims identityClaims, err error) err
 
 // bindIdentityToken binds the token's jti to conversation convID, unless it
 // is bound to another conversation already. A binding outlives its token by
-// identityLeeway; after that the jti is free again.
+// identityLeeway; after that the jti is free again. About one call in
+// identitySweepEvery also deletes the bindings of expired tokens.
 func (s *Server) bindIdentityToken(ctx context.Context, workspaceID, convID string, claims identityClaims, now time.Time) error {
+	return s.bindIdentity(ctx, workspaceID, convID, claims, now, mathrand.IntN(identitySweepEvery) == 0)
+}
+
+// bindIdentity is bindIdentityToken, which sweeps expired bindings when
+// sweep is set: after its own binding, which the sweep then cannot take
+// from under it.
+func (s *Server) bindIdentity(ctx context.Context, workspaceID, convID string, claims identityClaims, now time.Time, sweep bool) error {
 	db := s.DB.WithContext(ctx)
 	use := models.IdentityTokenUse{
 		WorkspaceID: workspaceID, JTI: claims.ID, ConversationID: convID,
 		ExpiresAt: claims.ExpiresAt.Add(identityLeeway).Unix(), CreatedAt: now.UTC(),
 	}
-	if err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&use).Error; err != nil {
-		return fmt.Errorf("bind identity token: %w", err)
-	}
-	var bound models.IdentityTokenUse
-	if err := db.Where("workspace_id = ? AND jti = ?", workspaceID, claims.ID).Take(&bound).Error; err != nil {
-		return fmt.Errorf("read identity token binding: %w", err)
-	}
-	if mathrand.IntN(identitySweepEvery) == 0 {
+	err := bindIdentityUse(db, use, now)
+	if sweep {
 		if err := db.Where("expires_at < ?", now.Unix()).Delete(&models.IdentityTokenUse{}).Error; err != nil {
 			s.Log.Warn("sweep identity token bindings", "err", err)
 		}
 	}
-	if bound.ConversationID == convID {
-		return nil
-	}
-	if bound.ExpiresAt < now.Unix() {
+	return err
+}
+
+// bindIdentityUse writes use unless a live binding holds its jti for another
+// conversation. An expired binding it reads may be swept or taken by another
+// call before this one replaces it: it then looks again.
+func bindIdentityUse(db *gorm.DB, use models.IdentityTokenUse, now time.Time) error {
+	for range 3 {
+		if err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&use).Error; err != nil {
+			return fmt.Errorf("bind identity token: %w", err)
+		}
+		var bound models.IdentityTokenUse
+		err := db.Where("workspace_id = ? AND jti = ?", use.WorkspaceID, use.JTI).Take(&bound).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			continue // swept since the insert
+		}
+		if err != nil {
+			return fmt.Errorf("read identity token binding: %w", err)
+		}
+		if bound.ConversationID == use.ConversationID {
+			return nil
+		}
+		if bound.ExpiresAt >= now.Unix() {
+			break
+		}
 		// An earlier token with this jti, expired: this one takes its
 		// place (once, should two ask at the same time).
 		res := db.Model(&models.IdentityTokenUse{}).
-			Where("workspace_id = ? AND jti = ? AND expires_at = ?", workspaceID, claims.ID, bound.ExpiresAt).
-			Updates(map[string]any{"conversation_id": convID, "expires_at": use.ExpiresAt, "created_at": use.CreatedAt})
+			Where("workspace_id = ? AND jti = ? AND expires_at = ?", use.WorkspaceID, use.JTI, bound.ExpiresAt).
+			Updates(map[string]any{"conversation_id": use.ConversationID, "expires_at": use.ExpiresAt, "created_at": use.CreatedAt})
 		if res.Error != nil {
 			return fmt.Errorf("rebind identity token: %w", res.Error)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"testing"
@@ -221,37 +222,54 @@ func identityTokenScript(t *testing.T, app *testenv.App) {
 }
 
 // A token is bound to the first conversation it is used in, in each
-// workspace, until it expires; then its jti is free again.
+// workspace, until it expires; then its jti is free again. In the sweeping
+// runs every call also deletes expired bindings, as one call in a hundred
+// does: the sweep deletes those of other tokens, never the expired one a
+// call is replacing.
 func TestIdentityTokenBindsToItsFirstConversation(t *testing.T) {
 	t.Parallel()
-	testenv.EachDatabase(t, func(t *testing.T, db *gorm.DB) {
-		s := &server.Server{DB: db, Log: slog.New(slog.DiscardHandler)}
-		ctx := context.Background()
-		now := time.Now()
-		bind := func(workspaceID, convID, jti string, expires, at time.Time) error {
-			return server.BindIdentityToken(s, ctx, workspaceID, convID, jti, expires, at)
-		}
-		replayed := func(err error) {
-			t.Helper()
-			require.Equal(t, apperr.EUNAUTHORIZED, apperr.Code(err), "%v", err)
-			require.Equal(t, "identity_token: already used for another conversation", apperr.Message(err))
-		}
+	for _, sweep := range []bool{false, true} {
+		t.Run(fmt.Sprintf("sweeping=%v", sweep), func(t *testing.T) {
+			t.Parallel()
+			testenv.EachDatabase(t, func(t *testing.T, db *gorm.DB) {
+				s := &server.Server{DB: db, Log: slog.New(slog.DiscardHandler)}
+				ctx := context.Background()
+				now := time.Now()
+				bind := func(workspaceID, convID, jti string, expires, at time.Time) error {
+					return server.BindIdentityToken(s, ctx, workspaceID, convID, jti, expires, at, sweep)
+				}
+				replayed := func(err error) {
+					t.Helper()
+					require.Equal(t, apperr.EUNAUTHORIZED, apperr.Code(err), "%v", err)
+					require.Equal(t, "identity_token: already used for another conversation", apperr.Message(err))
+				}
 
-		require.NoError(t, bind("ws-1", "conv-a", "jti-1", now.Add(time.Hour), now))
-		require.NoError(t, bind("ws-1", "conv-a", "jti-1", now.Add(time.Hour), now), "again in its conversation")
-		replayed(bind("ws-1", "conv-b", "jti-1", now.Add(time.Hour), now))
-		require.NoError(t, bind("ws-2", "conv-b", "jti-1", now.Add(time.Hour), now), "another workspace's jti is another token")
+				require.NoError(t, bind("ws-1", "conv-a", "jti-1", now.Add(time.Hour), now))
+				require.NoError(t, bind("ws-1", "conv-a", "jti-1", now.Add(time.Hour), now), "again in its conversation")
+				replayed(bind("ws-1", "conv-b", "jti-1", now.Add(time.Hour), now))
+				require.NoError(t, bind("ws-2", "conv-b", "jti-1", now.Add(time.Hour), now), "another workspace's jti is another token")
 
-		// Once the first token has expired (leeway included), a new token
-		// with its jti binds afresh.
-		later := now.Add(time.Hour + time.Minute)
-		require.NoError(t, bind("ws-1", "conv-c", "jti-1", later.Add(time.Hour), later))
-		replayed(bind("ws-1", "conv-a", "jti-1", later.Add(time.Hour), later))
-		var use models.IdentityTokenUse
-		require.NoError(t, db.Where("workspace_id = ? AND jti = ?", "ws-1", "jti-1").Take(&use).Error)
-		require.Equal(t, "conv-c", use.ConversationID)
-		require.Equal(t, later.Add(time.Hour+30*time.Second).Unix(), use.ExpiresAt)
-	})
+				// Once the first token has expired (leeway included), a new
+				// token with its jti binds afresh.
+				later := now.Add(time.Hour + time.Minute)
+				require.NoError(t, bind("ws-1", "conv-c", "jti-1", later.Add(time.Hour), later))
+				replayed(bind("ws-1", "conv-a", "jti-1", later.Add(time.Hour), later))
+				var use models.IdentityTokenUse
+				require.NoError(t, db.Where("workspace_id = ? AND jti = ?", "ws-1", "jti-1").Take(&use).Error)
+				require.Equal(t, "conv-c", use.ConversationID)
+				require.Equal(t, later.Add(time.Hour+30*time.Second).Unix(), use.ExpiresAt)
+
+				// The other workspace's binding had expired by then too.
+				var kept int64
+				require.NoError(t, db.Model(&models.IdentityTokenUse{}).Where("workspace_id = ?", "ws-2").Count(&kept).Error)
+				want := int64(1)
+				if sweep {
+					want = 0
+				}
+				require.Equal(t, want, kept, "swept only by the sweeping runs")
+			})
+		})
+	}
 }
 
 // The chat page takes the site's token from its address and sends it with
