@@ -643,27 +643,22 @@ func (b *bench) send(ctx context.Context, conv *benchConversation) error {
 		Verified:  &workflows.Identity{Email: benchContact, Method: workflows.IdentityToken},
 		ChannelID: server.TestChannelID,
 	}
-	var (
-		h   client.WorkflowUpdateHandle
-		err error
-	)
-	if conv.sent == 1 {
-		// The same Update-With-Start the API sends for a test conversation.
-		input := workflows.ConversationInput{
-			WorkspaceID: b.workspaceID, ConversationID: conv.id,
-			ChannelID: server.TestChannelID, ChannelType: "chat", Test: true,
+	send := func(ctx context.Context) (client.WorkflowUpdateHandle, error) {
+		if conv.sent == 1 {
+			// The same Update-With-Start the API sends for a test conversation.
+			input := workflows.ConversationInput{
+				WorkspaceID: b.workspaceID, ConversationID: conv.id,
+				ChannelID: server.TestChannelID, ChannelType: "chat", Test: true,
+			}
+			return b.c.UpdateWithStartWorkflow(ctx, workflows.CustomerMessageStart(b.c, input, msg, b.queue))
 		}
-		h, err = b.c.UpdateWithStartWorkflow(ctx, workflows.CustomerMessageStart(b.c, input, msg, b.queue))
-	} else {
 		update := workflows.CustomerMessageUpdate(msg)
 		update.WorkflowID = conv.workflowID
-		h, err = b.c.UpdateWorkflow(ctx, update)
+		return b.c.UpdateWorkflow(ctx, update)
 	}
+	// As the API does, an update the server dropped unrun is sent again.
 	var reply workflows.AgentReply
-	if err == nil {
-		err = h.Get(ctx, &reply)
-	}
-	if err != nil {
+	if err := workflows.AwaitUpdate(ctx, send, &reply); err != nil {
 		return fmt.Errorf("conversation %s, message %d: %w", conv.id, conv.sent, err)
 	}
 	switch {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
 
@@ -206,13 +207,13 @@ func (s *Server) converse(ctx context.Context, workspaceID, convID, channelType 
 
 // customerTurn runs one customer message through the conversation's workflow
 // with Update-With-Start (workflows.CustomerMessageStart) and returns the
-// agent's reply.
+// agent's reply; an update the server dropped unrun is sent again
+// (workflows.AwaitUpdate).
 func (s *Server) customerTurn(ctx context.Context, input workflows.ConversationInput, msg workflows.CustomerMessage) (workflows.AgentReply, error) {
-	handle, err := s.Temporal.UpdateWithStartWorkflow(ctx, workflows.CustomerMessageStart(s.Temporal, input, msg, s.TaskQueue))
 	var reply workflows.AgentReply
-	if err == nil {
-		err = handle.Get(ctx, &reply)
-	}
+	err := workflows.AwaitUpdate(ctx, func(ctx context.Context) (client.WorkflowUpdateHandle, error) {
+		return s.Temporal.UpdateWithStartWorkflow(ctx, workflows.CustomerMessageStart(s.Temporal, input, msg, s.TaskQueue))
+	}, &reply)
 	return reply, err
 }
 

@@ -1,7 +1,12 @@
 package workflows
 
 import (
+	"context"
+	"errors"
+	"time"
+
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 )
@@ -51,3 +56,42 @@ func CustomerMessageUpdate(msg CustomerMessage) client.UpdateWorkflowOptions {
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	}
 }
+
+// AwaitUpdate sends an update with send and waits for its result in out,
+// sending it again while the server drops it unrun. The server drops an
+// update it delivered in a workflow task that it then refuses: when a timer
+// fires or a signal arrives while the run is continuing as new (or ending)
+// in the task that also answers the update, the task fails
+// (UnhandledCommand) with the update's turn, and the caller is told
+// serviceerror.WorkflowNotReady, "unexpected workflow task failure". Nothing
+// of that task is kept, so sending the update again (the same update ID: a
+// message answered once) loses nothing; the run it reaches answers it.
+// send is called once per attempt, since an Update-With-Start's start
+// operation runs once.
+func AwaitUpdate(ctx context.Context, send func(context.Context) (client.WorkflowUpdateHandle, error), out any) error {
+	wait := updateRetryWait
+	for attempt := 1; ; attempt++ {
+		h, err := send(ctx)
+		if err == nil {
+			err = h.Get(ctx, out)
+		}
+		var notReady *serviceerror.WorkflowNotReady
+		if !errors.As(err, &notReady) || attempt == updateAttempts {
+			return err
+		}
+		select {
+		case <-time.After(wait):
+			wait *= 2
+		case <-ctx.Done():
+			return err
+		}
+	}
+}
+
+// updateAttempts and updateRetryWait bound AwaitUpdate: the task after a
+// refused one takes the signal or timer that came in first, and the next
+// attempt finds the run ready.
+const (
+	updateAttempts  = 5
+	updateRetryWait = 20 * time.Millisecond
+)
