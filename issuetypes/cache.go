@@ -159,23 +159,29 @@ func (c *ModelCache) build(ctx context.Context, db *gorm.DB, workspaceID string,
 // maxBytes, keeping the newest.
 func (c *ModelCache) evict() {
 	for {
-		total, oldest, oldestID := 0, uint64(0), ""
-		ready := 0
-		for id, e := range c.entries {
-			if e.model == nil {
-				continue
-			}
-			ready++
-			total += e.model.size()
-			if oldestID == "" || e.used < oldest {
-				oldest, oldestID = e.used, id
-			}
-		}
+		total, ready, oldestID := c.ready()
 		if total <= c.maxBytes || ready <= 1 {
 			return
 		}
 		delete(c.entries, oldestID)
 	}
+}
+
+// ready sums the sizes of the cache's trained models and names the least
+// recently used of them; c.mu is held.
+func (c *ModelCache) ready() (total, count int, oldestID string) {
+	var oldest uint64
+	for id, e := range c.entries {
+		if e.model == nil {
+			continue
+		}
+		count++
+		total += e.model.size()
+		if oldestID == "" || e.used < oldest {
+			oldest, oldestID = e.used, id
+		}
+	}
+	return total, count, oldestID
 }
 
 // examplesVersion names the state of a workspace's examples. Every write
@@ -238,12 +244,7 @@ func (c *ModelCache) Warm(ctx context.Context, db *gorm.DB, workspaceIDs []strin
 func (c *ModelCache) readyBytes() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	total := 0
-	for _, e := range c.entries {
-		if e.model != nil {
-			total += e.model.size()
-		}
-	}
+	total, _, _ := c.ready()
 	return total
 }
 
