@@ -47,6 +47,9 @@ type conversation struct {
 	closed bool
 	// turns counts this run's turns, for continue-as-new.
 	turns int
+	// answeredIn is the history length of the workflow task in which this
+	// run last answered a message (RevisionContinueAlone).
+	answeredIn int
 	// wake is sent to on every step, to re-arm the timers.
 	wake workflow.Channel
 	// idle and accept are the inactivity and accept timers.
@@ -103,6 +106,13 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 			// Let every handler finish, then start afresh with the state.
 			if err := c.quiesce(ctx); err != nil {
 				return ConversationResult{}, err
+			}
+			if c.in.Revision >= RevisionContinueAlone && c.answeredIn == workflow.GetInfo(ctx).GetCurrentHistoryLength() {
+				// This task answers a message: continue in the next.
+				if err := workflow.Sleep(ctx, continueAloneDelay); err != nil {
+					return ConversationResult{}, err
+				}
+				continue
 			}
 			// A signal that came in meanwhile would be lost with this run:
 			// the selector below takes it first.
@@ -237,6 +247,7 @@ func (c *conversation) validateCustomerMessage(_ workflow.Context, msg CustomerM
 }
 
 func (c *conversation) onCustomerMessage(ctx workflow.Context, msg CustomerMessage) (AgentReply, error) {
+	defer func() { c.answeredIn = workflow.GetInfo(ctx).GetCurrentHistoryLength() }()
 	if r, ok := c.reply(msg.ID); ok {
 		return r, nil
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
@@ -131,6 +132,7 @@ func TestLiveHistoriesReplay(t *testing.T) {
 		runs := histories(ctx, t, app.Temporal, workflows.ConversationWorkflowID(app.Demo.WorkspaceID, conv))
 		if conv == "long" {
 			require.Len(t, runs, 2, "the conversation continued as new once")
+			requireContinuesAlone(t, runs[0])
 		}
 		for i, h := range runs {
 			name := fmt.Sprintf("%s_run%d.json", conv, i+1)
@@ -143,6 +145,21 @@ func TestLiveHistoriesReplay(t *testing.T) {
 				require.NoError(t, os.WriteFile(filepath.Join(dir, name), b, 0o644))
 			}
 		}
+	}
+}
+
+// requireContinuesAlone checks that a run continued as new in a workflow
+// task that answered no message: Temporal drops the update a refused task
+// answered, and refuses a task that continues as new while an event comes
+// in (RevisionContinueAlone).
+func requireContinuesAlone(t *testing.T, h *historypb.History) {
+	t.Helper()
+	events := h.GetEvents()
+	last := events[len(events)-1]
+	require.Equal(t, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW, last.GetEventType())
+	for i := len(events) - 2; i >= 0 && events[i].GetEventType() != enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED; i-- {
+		require.NotEqual(t, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED, events[i].GetEventType(),
+			"the task that continued as new answered a message (event %d)", events[i].GetEventId())
 	}
 }
 

@@ -29,6 +29,11 @@ const (
 // conversation continues as new (sooner when the server suggests it).
 const DefaultMaxTurnsPerRun = 200
 
+// continueAloneDelay is the timer a run of RevisionContinueAlone waits on
+// before it continues as new, when the task it would do so in answers a
+// message.
+const continueAloneDelay = time.Millisecond
+
 // recentTurns bounds ConversationState.Recent.
 const recentTurns = 12
 
@@ -129,9 +134,17 @@ const (
 	// did not verify, a message of no issue type) upserts nothing. Runs
 	// before it upsert at their first step whatever it changed.
 	RevisionStartAttributes = 3
+	// RevisionContinueAlone: a run continues as new in a workflow task that
+	// answers no message. Temporal refuses a task that continues as new
+	// while a timer fires or a signal comes in, and drops the update that
+	// task answered (the caller must send it again, see AwaitUpdate); a run
+	// that reaches its turns in the task answering a message first waits
+	// continueAloneDelay, so that the continue-as-new comes in a task of its
+	// own. Runs before it continue as new in that task.
+	RevisionContinueAlone = 4
 
 	// CurrentRevision is the revision new runs follow.
-	CurrentRevision = RevisionStartAttributes
+	CurrentRevision = RevisionContinueAlone
 )
 
 // RuleVersions are a handoff and a routing rule set version; 0 keeps the
