@@ -153,38 +153,34 @@ func addressOf(clientIP string) string {
 	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
-// takeTokens takes a token from each bucket, in one statement of one
-// transaction; when one has none, the first such in order is named by a
-// *limitError and no bucket loses a token. The buckets are rate state, not
-// records: on PostgreSQL the transaction does not wait for its commit to
-// reach the disk (a crash forgets at most the last moment's takes), so the
-// hot rows every customer of a key shares are held for a statement, not for
-// a disk flush.
+// takeTokens takes a token from each bucket in one statement; when one has
+// none, the first such in order is named by a *limitError and the tokens
+// taken from the others are given back, so no bucket loses one (a take
+// running meanwhile may find one of them short for that moment). The
+// buckets are rate state, not records: on PostgreSQL the statement's
+// transaction does not wait for its commit to reach the disk (a crash
+// forgets at most the last moment's takes), so the hot rows every customer
+// of a key shares are held for a statement, not for a disk flush.
 func (s *Server) takeTokens(ctx context.Context, buckets []bucket) error {
-	var refused *bucket
-	errRefused := errors.New("refused")
 	sql, args := takeTokensStatement(buckets)
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if s.DB.Dialector.Name() == "postgres" {
-			if err := tx.Exec("SET LOCAL synchronous_commit TO OFF").Error; err != nil {
-				return err
-			}
-		}
-		var taken []string
-		if err := tx.Raw(s.sql(sql), args).Scan(&taken).Error; err != nil {
-			return fmt.Errorf("take tokens: %w", err)
-		}
-		for i, b := range buckets {
-			if !slices.Contains(taken, b.name()) {
-				refused = &buckets[i]
-				return errRefused // rolled back: no bucket loses a token
-			}
-		}
-		return nil
-	})
+	var taken []takenBucket
+	if err := s.DB.WithContext(ctx).Raw(s.sql(sql), args).Scan(&taken).Error; err != nil {
+		return fmt.Errorf("take tokens: %w", err)
+	}
 	s.sweepBuckets(ctx)
-	if refused == nil {
-		return err
+	names := make([]string, len(taken))
+	for i, t := range taken {
+		names[i] = t.Bucket
+	}
+	i := slices.IndexFunc(buckets, func(b bucket) bool { return !slices.Contains(names, b.name()) })
+	if i < 0 {
+		return nil
+	}
+	refused := buckets[i]
+	if len(names) > 0 {
+		if err := s.DB.WithContext(ctx).Exec("UPDATE rate_buckets SET tokens = tokens + 1 WHERE bucket IN ?", names).Error; err != nil {
+			return fmt.Errorf("give back tokens: %w", err)
+		}
 	}
 	wait, err := s.tokenWait(s.DB.WithContext(ctx), refused.name(), refused.perMinute)
 	if err != nil {
@@ -197,6 +193,9 @@ func (s *Server) takeTokens(ctx context.Context, buckets []bucket) error {
 	return e
 }
 
+// takenBucket is a row takeTokensStatement returns.
+type takenBucket struct{ Bucket string }
+
 // name is the bucket's row in rate_buckets.
 func (b bucket) name() string { return b.limit + "/" + b.subject }
 
@@ -204,7 +203,9 @@ func (b bucket) name() string { return b.limit + "/" + b.subject }
 // new bucket starts full less the token taken; an existing one is refilled
 // and loses a token only when it has one. A bucket's capacity travels in
 // its proposed row, as tokens + 1, and it refills at its capacity a minute.
-// The rows that come back name the buckets a token was taken from.
+// The rows that come back name the buckets a token was taken from; on
+// PostgreSQL each also turns synchronous_commit off for the statement's
+// transaction ({async}), which a take that changed no row does not need.
 // Concurrent takes of one bucket queue on its row, so none reads a stale
 // count.
 func takeTokensStatement(buckets []bucket) (string, map[string]any) {
@@ -219,17 +220,18 @@ func takeTokensStatement(buckets []bucket) (string, map[string]any) {
 	return `INSERT INTO rate_buckets (bucket, tokens, refilled_at) VALUES ` + strings.Join(rows, ", ") + `
 ON CONFLICT (bucket) DO UPDATE SET tokens = ` + available + ` - 1, refilled_at = {now}
 WHERE ` + available + ` >= 1
-RETURNING bucket`, args
+RETURNING bucket{async}`, args
 }
 
 // sqlDialect holds the SQL that differs between PostgreSQL and SQLite: the
-// database clock in Unix seconds, and the two-argument minimum and maximum.
-type sqlDialect struct{ now, least, greatest string }
+// database clock in Unix seconds, the two-argument minimum and maximum, and
+// a column that has the transaction commit without waiting for the disk.
+type sqlDialect struct{ now, least, greatest, async string }
 
 var (
 	postgresDialect = sqlDialect{
 		now:   "CAST(EXTRACT(EPOCH FROM statement_timestamp()) AS DOUBLE PRECISION)",
-		least: "LEAST", greatest: "GREATEST",
+		least: "LEAST", greatest: "GREATEST", async: ", set_config('synchronous_commit', 'off', true)",
 	}
 	sqliteDialect = sqlDialect{now: "((julianday('now') - 2440587.5) * 86400.0)", least: "MIN", greatest: "MAX"}
 )
@@ -240,7 +242,7 @@ func (s *Server) sql(q string) string {
 	if s.DB.Dialector.Name() == "sqlite" {
 		d = sqliteDialect
 	}
-	return strings.NewReplacer("{now}", d.now, "{least}", d.least, "{greatest}", d.greatest).Replace(q)
+	return strings.NewReplacer("{now}", d.now, "{least}", d.least, "{greatest}", d.greatest, "{async}", d.async).Replace(q)
 }
 
 // bucketAvailable is a bucket's tokens now: what was left, plus the refill
