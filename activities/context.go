@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 
+	"github.com/switchboardhq/switchboard/actions"
 	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/understand"
@@ -53,6 +54,10 @@ type LoadContextInput struct {
 	// has issue types (Issue): classified alongside the reads, the turn
 	// waits for one step instead of two.
 	Classify bool `json:",omitempty"`
+	// ConversationOrder is the order the conversation is about, the last
+	// one a message named: a message asking for an action on an order
+	// ("can I return it?") that names none is about that one.
+	ConversationOrder string `json:",omitempty"`
 }
 
 // WorkspaceConfig is the part of a turn's context that an admin sets and
@@ -72,6 +77,10 @@ type LoadContextResult struct {
 	Contact  *decide.Contact
 	Order    *decide.Order
 	Analysis understand.Analysis
+	// OrderFromConversation is set when the message names no order but
+	// asks for an action on one: Analysis.OrderNumber and Order are then
+	// the conversation's (LoadContextInput.ConversationOrder).
+	OrderFromConversation bool `json:",omitempty"`
 	// IssueType comes from the CRM (the contact's latest ticket) until issue
 	// detection lands; empty when unknown.
 	IssueType string
@@ -233,11 +242,16 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 	return out, nil
 }
 
-// loadCustomer analyses the message and reads the order it names, if any.
-// The contact is read by the verified email alone (LoadContext), never by
-// an email the message contains.
+// loadCustomer analyses the message and reads the order it is about, if
+// any: the one it names, or the conversation's when it asks for an action
+// on an order without naming one. The contact is read by the verified email
+// alone (LoadContext), never by an email the message contains.
 func (a *Activities) loadCustomer(db *gorm.DB, in LoadContextInput, prefixes []string, out *LoadContextResult) error {
 	out.Analysis = understand.Analyze(in.Text, understand.Options{OrderPrefixes: prefixes})
+	intent := actions.Spec{Kind: actions.KindBuiltin, Name: string(out.Analysis.Intent)}
+	if out.Analysis.OrderNumber == "" && in.ConversationOrder != "" && actions.NeedsOrder(intent) {
+		out.Analysis.OrderNumber, out.OrderFromConversation = in.ConversationOrder, true
+	}
 	if out.Analysis.OrderNumber != "" {
 		var o struct {
 			models.Order

@@ -157,3 +157,48 @@ func TestLoadContextLeavesOutTheConfigurationTheTurnHolds(t *testing.T) {
 		require.True(t, load(false, changed.ConfigDigest).ConfigOmitted)
 	})
 }
+
+// A message asking for an action on an order without naming one is about
+// the conversation's order; one that names an order, or asks for no such
+// action, is not.
+func TestLoadContextReadsTheConversationsOrder(t *testing.T) {
+	t.Parallel()
+	testenv.EachDatabase(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		require.NoError(t, db.Create(&models.Workspace{ID: "ws-1", Name: "Shop"}).Error)
+		require.NoError(t, db.Create(&models.Contact{ID: "c-1", WorkspaceID: "ws-1", Email: "ada@example.com"}).Error)
+		for _, o := range []models.Order{
+			{ID: "o-1", Number: "SP-1001", ContactID: "c-1", Status: models.OrderShipped},
+			{ID: "o-2", Number: "SP-1002", ContactID: "c-1", Status: models.OrderDelivered},
+		} {
+			o.WorkspaceID, o.PlacedAt = "ws-1", time.Now().UTC()
+			require.NoError(t, db.Create(&o).Error)
+		}
+		a := &activities.Activities{DB: db, Generator: answer.Extractive{}}
+		load := func(text string) activities.LoadContextResult {
+			t.Helper()
+			out, err := a.LoadContext(ctx, activities.LoadContextInput{WorkspaceID: "ws-1", ConversationID: "c", WorkflowID: "w",
+				Text: text, ConversationOrder: "SP-1002"})
+			require.NoError(t, err)
+			return out
+		}
+
+		for _, text := range []string{"Can I return it?", "Is it shipped yet?"} {
+			out := load(text)
+			require.True(t, out.OrderFromConversation, text)
+			require.Equal(t, "SP-1002", out.Analysis.OrderNumber, text)
+			require.NotNil(t, out.Order, text)
+			require.Equal(t, "SP-1002", out.Order.Number, text)
+			require.Equal(t, "ada@example.com", out.Order.ContactEmail, "the order's own contact, for the identity check")
+		}
+
+		named := load("Can I return SP-1001?")
+		require.False(t, named.OrderFromConversation)
+		require.Equal(t, "SP-1001", named.Order.Number, "the order the message names")
+
+		other := load("How long does shipping take?")
+		require.False(t, other.OrderFromConversation)
+		require.Empty(t, other.Analysis.OrderNumber)
+		require.Nil(t, other.Order, "a message about no order action reads no order")
+	})
+}

@@ -43,7 +43,7 @@ func (c *conversation) enrich(ctx workflow.Context, msg CustomerMessage, receive
 		WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, ChannelID: c.state.ChannelID, VerifiedEmail: c.verifiedEmail(),
 		Text: msg.Text, First: t.first, IssueType: c.state.IssueType, ConfigDigest: c.config.digest,
 		Rehearsal: c.rehearsal(),
-		Classify:  oneStep,
+		Classify:  oneStep, ConversationOrder: c.conversationOrder(),
 	})
 	// Retrieval needs only the message, the channel and the customer's tier
 	// known so far, so it runs alongside LoadContext.
@@ -89,11 +89,16 @@ func (c *conversation) enrich(ctx workflow.Context, msg CustomerMessage, receive
 			}
 		}
 	}
-	c.note(msg.ID, decide.Entry{Kind: decide.KindEnrich, Summary: "message analysed", Detail: map[string]any{
+	analysed := map[string]any{
 		"sentiment": cx.Analysis.Sentiment, "language": cx.Analysis.Language, "intent": string(cx.Analysis.Intent),
 		"asked_for_human": cx.Analysis.AskedForHuman, "issue_type": c.state.IssueType,
 		"customer_tier": c.state.CustomerTier, "contact_known": cx.Contact != nil, "order": cx.Analysis.OrderNumber,
-	}})
+	}
+	if cx.OrderFromConversation {
+		// Named by an earlier message, not this one.
+		analysed["order_from"] = "conversation"
+	}
+	c.note(msg.ID, decide.Entry{Kind: decide.KindEnrich, Summary: "message analysed", Detail: analysed})
 	t.env = c.env(msg, cx, received)
 	return t, nil
 }
@@ -120,6 +125,18 @@ func (c *conversation) applyContext(cx activities.LoadContextResult) {
 	if cx.IssueType != "" {
 		c.state.IssueType = cx.IssueType
 	}
+	if cx.Analysis.OrderNumber != "" {
+		c.state.Order = cx.Analysis.OrderNumber
+	}
+}
+
+// conversationOrder is the order a message that names none is about, for
+// LoadContext: the conversation's, in runs of RevisionConversationOrder on.
+func (c *conversation) conversationOrder() string {
+	if c.in.Revision < RevisionConversationOrder {
+		return ""
+	}
+	return c.state.Order
 }
 
 // heldConfig is the workspace configuration a run keeps between turns, and

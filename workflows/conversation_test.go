@@ -132,6 +132,10 @@ func defaultContext(in activities.LoadContextInput) activities.LoadContextResult
 	if strings.EqualFold(in.VerifiedEmail, ada.Email) {
 		out.Contact = ada
 	}
+	if out.Analysis.OrderNumber == "" && in.ConversationOrder != "" &&
+		actions.NeedsOrder(actions.Spec{Kind: actions.KindBuiltin, Name: string(out.Analysis.Intent)}) {
+		out.Analysis.OrderNumber, out.OrderFromConversation = in.ConversationOrder, true
+	}
 	switch out.Analysis.OrderNumber {
 	case "SP-1002":
 		delivered := time.Now().Add(-5 * 24 * time.Hour)
@@ -864,6 +868,34 @@ func TestReturnWithinPolicy(t *testing.T) {
 	require.Equal(t, "Return started.", r1.reply.Text)
 	require.Zero(t, b.fake.count("CancelReturn:ret-1"))
 	require.Equal(t, workflows.StatusResolved, res.Status, "an action the agent completed resolves the conversation")
+}
+
+// "Where is my order SP-1002?", then "Can I return it?": the return is
+// for SP-1002, in runs of RevisionConversationOrder on; a run before it
+// asks which order.
+func TestAFollowUpIsAboutTheConversationsOrder(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		revision int
+		want     string
+	}{
+		{workflows.RevisionConversationOrder, "I'll start a return for order SP-1002 and email its return label. Shall I go ahead? (yes or no)"},
+		{workflows.RevisionConversationOrder - 1, decide.NeedOrderText},
+	} {
+		t.Run(fmt.Sprint("revision ", tc.revision), func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			status := b.send(time.Minute, msg("m1", "Where is my order SP-1002?"))
+			asked := b.send(2*time.Minute, msg("m2", "Can I return it?"))
+			b.signal(3*time.Minute, workflows.SignalClose, workflows.Close{})
+			in := input
+			in.Revision = tc.revision
+			b.run(t, in)
+			require.Equal(t, "Order SP-1002 was delivered.", status.reply.Text)
+			require.Equal(t, tc.want, asked.reply.Text)
+			require.Zero(t, b.fake.count("CreateReturn"), "nothing changes before a yes")
+		})
+	}
 }
 
 func TestTestConversationNeverConsumesCredits(t *testing.T) {

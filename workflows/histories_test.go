@@ -85,12 +85,15 @@ func TestLiveHistoriesReplay(t *testing.T) {
 	rep("handoff", "close", "")
 	ended("handoff")
 
-	// An action: a return, after the customer proved who they are with
-	// the code emailed to them, and said yes to it.
+	// Actions: an order's status, after the customer proved who they are
+	// with the code emailed to them; then a return of "it", the order the
+	// conversation is about, which the customer says yes to.
 	post("/v1/conversations/return/messages", app.Keys.Widget,
-		`{"id":"m1","text":"I want to return order SP-1002","contact":{"email":"ada@example.com"}}`, 200)
+		`{"id":"m1","text":"Where is my order SP-1002?","contact":{"email":"ada@example.com"}}`, 200)
 	say("return", "m2", app.LatestCode(t, "ada@example.com"))
-	say("return", "m3", "yes")
+	confirm := say("return", "m3", "Can I return it?")
+	require.Contains(t, confirm["reply"].(map[string]any)["text"], "return for order SP-1002", "the order the conversation is about")
+	say("return", "m4", "yes")
 	rep("return", "close", "")
 	ended("return")
 

@@ -142,9 +142,15 @@ const (
 	// continueAloneDelay, so that the continue-as-new comes in a task of its
 	// own. Runs before it continue as new in that task.
 	RevisionContinueAlone = 4
+	// RevisionConversationOrder: the conversation remembers the last order
+	// a message named (ConversationState.Order), and a message asking for
+	// an action on an order without naming one ("can I return it?") is
+	// about that one (LoadContextInput.ConversationOrder). Runs before it
+	// ask which order.
+	RevisionConversationOrder = 5
 
 	// CurrentRevision is the revision new runs follow.
-	CurrentRevision = RevisionContinueAlone
+	CurrentRevision = RevisionConversationOrder
 )
 
 // RuleVersions are a handoff and a routing rule set version; 0 keeps the
@@ -335,6 +341,9 @@ type ConversationState struct {
 	LastTopic string `json:",omitempty"`
 	// OrderFor is an action waiting for the customer to say which order.
 	OrderFor *PendingAction `json:",omitempty"`
+	// Order is the order the conversation is about: the last one a
+	// customer message named (RevisionConversationOrder).
+	Order string `json:",omitempty"`
 	// InputFor is a company action waiting for one of its inputs.
 	InputFor     *PendingInput `json:",omitempty"`
 	ContactID    string

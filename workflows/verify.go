@@ -126,7 +126,7 @@ func (c *conversation) resume(ctx workflow.Context, messageID string, p PendingA
 	err := workflow.ExecuteLocalActivity(readOptions(ctx), a.LoadContext, activities.LoadContextInput{
 		WorkspaceID: c.state.WorkspaceID, ConversationID: c.state.ConversationID,
 		WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, ChannelID: c.state.ChannelID, VerifiedEmail: c.verifiedEmail(),
-		Text: p.Text, IssueType: c.state.IssueType, ConfigDigest: c.config.digest,
+		Text: p.Text, IssueType: c.state.IssueType, ConfigDigest: c.config.digest, ConversationOrder: c.conversationOrder(),
 	}).Get(ctx, &cx)
 	if err != nil {
 		return AgentReply{}, fmt.Errorf("load context: %w", err)
