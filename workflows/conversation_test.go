@@ -898,6 +898,23 @@ func TestAFollowUpIsAboutTheConversationsOrder(t *testing.T) {
 	}
 }
 
+// An action about the conversation's order that waits for the customer to
+// verify stays about that order, though a message in between names another.
+func TestAWaitingActionKeepsTheConversationsOrder(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.send(time.Minute, anon("m1", "I have a question about SP-1002"))
+	asked := b.send(2*time.Minute, anon("m2", "Can I return it? I am ada@example.com"))
+	b.send(3*time.Minute, anon("m3", "My other order SP-1005 is late too"))
+	code := b.send(4*time.Minute, anon("m4", "424242"))
+	b.signal(5*time.Minute, workflows.SignalClose, workflows.Close{})
+	in := input
+	in.Revision = workflows.RevisionConversationOrder
+	b.run(t, in)
+	require.Equal(t, decide.CodeSentText("ada@example.com"), asked.reply.Text)
+	require.Equal(t, "I'll start a return for order SP-1002 and email its return label. Shall I go ahead? (yes or no)", code.reply.Text)
+}
+
 func TestTestConversationNeverConsumesCredits(t *testing.T) {
 	t.Parallel()
 	b := setup(t)

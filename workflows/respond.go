@@ -256,7 +256,13 @@ const maxInputTries = 2
 func (c *conversation) act(ctx workflow.Context, msg CustomerMessage, cx activities.LoadContextResult, spec actions.Spec,
 	inputs map[string]string, confirmed bool, tries int) (AgentReply, error) {
 	pending := func() PendingAction {
-		return PendingAction{MessageID: msg.ID, Text: msg.Text, Action: spec.Name, At: workflow.Now(ctx), Inputs: inputs}
+		text := msg.Text
+		if cx.OrderFromConversation {
+			// The action stays about this order, whichever one a message
+			// names before it resumes.
+			text += "\n" + cx.Analysis.OrderNumber
+		}
+		return PendingAction{MessageID: msg.ID, Text: text, Action: spec.Name, At: workflow.Now(ctx), Inputs: inputs}
 	}
 	if spec.Kind == actions.KindHTTP {
 		if reply, asked := c.gather(ctx, msg, spec, inputs, tries, pending); asked {
