@@ -85,6 +85,16 @@ var translations = []translation{
 		"de": "Gern geschehen! Kann ich Ihnen sonst noch helfen?", "pt": "De nada! Posso ajudar em mais alguma coisa?",
 		"it": "Prego! Posso aiutarla in qualcos'altro?", "nl": "Graag gedaan! Kan ik u ergens anders mee helpen?",
 	}},
+	{agreeReply, map[string]string{
+		"es": "Claro. ¿En qué puedo ayudarle?", "fr": "Bien sûr. En quoi puis-je vous aider ?",
+		"de": "Gern. Wobei kann ich Ihnen helfen?", "pt": "Claro. Em que posso ajudar?",
+		"it": "Certo. In che cosa posso aiutarla?", "nl": "Zeker. Waarmee kan ik u helpen?",
+	}},
+	{declineReply, map[string]string{
+		"es": "De acuerdo. Si surge algo más, escríbame aquí.", "fr": "Très bien. Si vous avez besoin d'autre chose, écrivez-moi ici.",
+		"de": "In Ordnung. Wenn noch etwas ist, schreiben Sie einfach hier.", "pt": "Muito bem. Se precisar de mais alguma coisa, escreva aqui.",
+		"it": "D'accordo. Se le serve altro, mi scriva qui.", "nl": "Goed. Als er nog iets is, schrijf het dan hier.",
+	}},
 	{goodbyeReply, map[string]string{
 		"es": "Me alegra haber ayudado. ¡Que tenga un buen día!", "fr": "Ravi d'avoir pu vous aider. Bonne journée !",
 		"de": "Schön, dass ich helfen konnte. Einen schönen Tag noch!", "pt": "Ainda bem que pude ajudar. Tenha um bom dia!",

@@ -6,7 +6,8 @@ import (
 	"github.com/switchboardhq/switchboard/textfold"
 )
 
-// SmallTalk is a message that is only a greeting, thanks or a goodbye.
+// SmallTalk is a message that is only a greeting, thanks, a goodbye, or a
+// bare yes or no when the agent asked nothing that waits for one.
 type SmallTalk string
 
 // The kinds of small talk.
@@ -14,7 +15,15 @@ const (
 	Greeting SmallTalk = "greeting"
 	Thanks   SmallTalk = "thanks"
 	Goodbye  SmallTalk = "goodbye"
+	// Agree is a bare yes or ok; Decline a bare no ("no thanks").
+	Agree   SmallTalk = "agree"
+	Decline SmallTalk = "decline"
 )
+
+// YesOrNo reports whether k is a bare yes or no, which only the agent's
+// own question gives a meaning (a confirmation, a lead question, a
+// model's question).
+func (k SmallTalk) YesOrNo() bool { return k == Agree || k == Decline }
 
 // smallTalkWords are the words a small-talk message may be made of, by the
 // kind each word makes it (folded: lower case, no accents), in the languages
@@ -27,20 +36,24 @@ var smallTalkWords = map[string]SmallTalk{
 	"thanks": Thanks, "thank": Thanks, "thx": Thanks, "ty": Thanks, "cheers": Thanks, "gracias": Thanks,
 	"danke": Thanks, "dank": Thanks, "merci": Thanks, "grazie": Thanks, "obrigado": Thanks, "obrigada": Thanks, "appreciate": Thanks,
 	"bye": Goodbye, "goodbye": Goodbye, "adios": Goodbye, "tschuss": Goodbye, "revoir": Goodbye,
+	"yes": Agree, "yeah": Agree, "yep": Agree, "yup": Agree, "sure": Agree, "ok": Agree, "okay": Agree, "alright": Agree,
+	"si": Agree, "oui": Agree, "ja": Agree, "sim": Agree,
+	"no": Decline, "nope": Decline, "nah": Decline, "non": Decline, "nein": Decline, "nee": Decline, "nao": Decline,
 }
 
 // fillers may stand between small-talk words.
 var fillers = map[string]bool{
 	"good": true, "you": true, "so": true, "very": true, "much": true, "a": true, "lot": true, "there": true,
-	"that": true, "s": true, "thats": true, "it": true, "is": true, "for": true, "now": true, "ok": true, "okay": true,
+	"that": true, "s": true, "thats": true, "it": true, "is": true, "for": true, "now": true, "please": true,
 	"great": true, "perfect": true, "the": true, "help": true, "your": true, "again": true, "and": true, "oh": true,
 	"dias": true, "tardes": true, "noches": true, "au": true, "vielen": true, "muchas": true, "mil": true,
 	"de": true, "nada": true, "schon": true, "beaucoup": true, "mille": true, "mas": true, "everyone": true, "team": true, "guys": true, "well": true, "see": true, "later": true,
 }
 
 // SmallTalkOf returns what small talk a message is, "" when it says
-// anything more. A goodbye wins over thanks, and thanks over a greeting:
-// "thanks, that's all!" ends the conversation's business.
+// anything more. A goodbye wins over a no, a no over thanks, thanks over a
+// yes and a yes over a greeting: "thanks, that's all!" ends the
+// conversation's business, and "no thanks" declines.
 func SmallTalkOf(text string) SmallTalk {
 	words := textfold.Words(text)
 	if len(words) == 0 || len(words) > 8 {
@@ -70,10 +83,14 @@ func rank(k SmallTalk) int {
 	switch k {
 	case Greeting:
 		return 1
-	case Thanks:
+	case Agree:
 		return 2
-	case Goodbye:
+	case Thanks:
 		return 3
+	case Decline:
+		return 4
+	case Goodbye:
+		return 5
 	}
 	return 0
 }
@@ -83,6 +100,8 @@ const (
 	greetingReply = "Hi! How can I help you today?"
 	thanksReply   = "You're welcome! Is there anything else I can help you with?"
 	goodbyeReply  = "Glad I could help. Have a great day!"
+	agreeReply    = "Sure. What can I help you with?"
+	declineReply  = "All right. If anything else comes up, just write here."
 )
 
 // SmallTalkReply is the agent's answer to small talk. It is no answer to a
@@ -99,6 +118,10 @@ func SmallTalkReply(kind SmallTalk, afterAnswer bool) (reply string, entry Entry
 			summary = "thanks after an answer: the customer confirmed it helped"
 		}
 		return thanksReply, Entry{Kind: KindSmallTalk, Summary: summary, Detail: detail}
+	case Agree:
+		return agreeReply, Entry{Kind: KindSmallTalk, Summary: "a yes with no question waiting for one", Detail: detail}
+	case Decline:
+		return declineReply, Entry{Kind: KindSmallTalk, Summary: "a no with no question waiting for one", Detail: detail}
 	}
 	summary := "goodbye"
 	if afterAnswer {
@@ -115,6 +138,7 @@ var smallTalkLanguage = map[string]string{
 	"bonjour": "fr", "salut": "fr", "merci": "fr", "revoir": "fr",
 	"obrigado": "pt", "obrigada": "pt", "ola": "pt",
 	"grazie": "it", "ciao": "it",
+	"oui": "fr", "nein": "de", "nee": "nl", "sim": "pt", "nao": "pt",
 }
 
 // SmallTalkLanguage is the language of a small-talk message's words (a code

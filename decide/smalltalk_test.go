@@ -24,6 +24,16 @@ func TestSmallTalkOf(t *testing.T) {
 		"bye":                         decide.Goodbye,
 		"that's all":                  decide.Goodbye,
 		"hi, where is my order?":      "",
+		"ok":                          decide.Agree,
+		"Yes please":                  decide.Agree,
+		"yep, sure":                   decide.Agree,
+		"no":                          decide.Decline,
+		"No thanks":                   decide.Decline,
+		"nein danke":                  decide.Decline,
+		"no, that's all":              decide.Goodbye,
+		"yes, where is my order?":     "",
+		"no it did not arrive":        "",
+		"please":                      "",
 		"thanks, and for wholesale?":  "",
 		"all good?":                   "",
 		"How long does shipping take": "",
@@ -44,6 +54,12 @@ func TestSmallTalkReply(t *testing.T) {
 	reply, e = decide.SmallTalkReply(decide.Goodbye, true)
 	require.Equal(t, "Glad I could help. Have a great day!", reply)
 	require.Contains(t, e.Summary, "confirmed it helped")
+	reply, _ = decide.SmallTalkReply(decide.Agree, true)
+	require.Equal(t, "Sure. What can I help you with?", reply)
+	reply, _ = decide.SmallTalkReply(decide.Decline, true)
+	require.Equal(t, "All right. If anything else comes up, just write here.", reply)
+	require.True(t, decide.Agree.YesOrNo())
+	require.False(t, decide.Thanks.YesOrNo())
 }
 
 func TestSmallTalkLanguage(t *testing.T) {

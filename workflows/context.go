@@ -57,6 +57,11 @@ func (c *conversation) enrich(ctx workflow.Context, msg CustomerMessage, receive
 		return t, err
 	}
 	cx := t.cx
+	if t.smallTalk.YesOrNo() && (c.in.Revision < RevisionYesNo || cx.ModelAgent) {
+		// A model reads a bare yes or no against its own question; runs
+		// before RevisionYesNo search the content for it.
+		t.smallTalk = ""
+	}
 	c.applyContext(cx)
 	if cx.Analysis.Language != "" {
 		c.state.Language = cx.Analysis.Language

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboardhq/switchboard/activities"
+	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/workflows"
 )
@@ -162,6 +163,46 @@ func TestSmallTalk(t *testing.T) {
 	talk := b.fake.decisions(string(decide.KindSmallTalk))
 	require.Len(t, talk, 1)
 	require.Contains(t, talk[0].Summary, "confirmed it helped")
+}
+
+// A bare yes or no that no question waits for is small talk, in runs of
+// RevisionYesNo on; before, it was answered from the content. A model reads
+// it itself.
+func TestABareYesOrNoIsSmallTalk(t *testing.T) {
+	t.Parallel()
+	const agree, decline = "Sure. What can I help you with?", "All right. If anything else comes up, just write here."
+	in := input
+	in.Revision = workflows.RevisionYesNo
+	b := setup(t)
+	b.send(time.Minute, msg("m1", "How long does shipping take?"))
+	ok := b.send(2*time.Minute, msg("m2", "ok"))
+	no := b.send(3*time.Minute, msg("m3", "no thanks"))
+	b.signal(4*time.Minute, workflows.SignalClose, workflows.Close{})
+	res := b.run(t, in)
+	require.Equal(t, agree, ok.reply.Text)
+	require.Equal(t, decline, no.reply.Text)
+	require.True(t, res.Resolved, "the answer before stands")
+	require.Len(t, b.fake.decisions(string(decide.KindSmallTalk)), 2)
+
+	b = setup(t)
+	before := b.send(time.Minute, msg("m1", "no thanks"))
+	b.signal(2*time.Minute, workflows.SignalClose, workflows.Close{})
+	old := in
+	old.Revision = workflows.RevisionYesNo - 1
+	b.run(t, old)
+	require.NotEqual(t, decline, before.reply.Text)
+	require.Empty(t, b.fake.decisions(string(decide.KindSmallTalk)))
+
+	b = setup(t)
+	withModel(b, func(activities.AgentStepInput) (answer.Step, error) {
+		return answer.Step{Model: "scripted", Text: "Then I'll leave it there."}, nil
+	})
+	modelNo := b.send(time.Minute, msg("m1", "no"))
+	b.signal(2*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, in)
+	require.Len(t, b.fake.steps, 1, "the model read it")
+	require.NotEqual(t, decline, modelNo.reply.Text)
+	require.Empty(t, b.fake.decisions(string(decide.KindSmallTalk)))
 }
 
 // An action that changes data waits for a yes to exactly what it will do:

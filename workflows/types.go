@@ -148,9 +148,15 @@ const (
 	// about that one (LoadContextInput.ConversationOrder). Runs before it
 	// ask which order.
 	RevisionConversationOrder = 5
+	// RevisionYesNo: a bare yes or no ("ok", "no thanks") that no question
+	// of the agent waits for is small talk (decide.Agree, decide.Decline),
+	// answered with a set reply, not from the content (no knowledge gap),
+	// unless a model runs the turn. Runs before it answer it from the
+	// content.
+	RevisionYesNo = 6
 
 	// CurrentRevision is the revision new runs follow.
-	CurrentRevision = RevisionConversationOrder
+	CurrentRevision = RevisionYesNo
 )
 
 // RuleVersions are a handoff and a routing rule set version; 0 keeps the
