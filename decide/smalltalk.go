@@ -37,7 +37,7 @@ var smallTalkWords = map[string]SmallTalk{
 	"danke": Thanks, "dank": Thanks, "merci": Thanks, "grazie": Thanks, "obrigado": Thanks, "obrigada": Thanks, "appreciate": Thanks,
 	"bye": Goodbye, "goodbye": Goodbye, "adios": Goodbye, "tschuss": Goodbye, "revoir": Goodbye,
 	"yes": Agree, "yeah": Agree, "yep": Agree, "yup": Agree, "sure": Agree, "ok": Agree, "okay": Agree, "alright": Agree,
-	"si": Agree, "oui": Agree, "ja": Agree, "sim": Agree,
+	"si": Agree, "oui": Agree, "ja": Agree, "sim": Agree, "vale": Agree, "claro": Agree, "certo": Agree,
 	"no": Decline, "nope": Decline, "nah": Decline, "non": Decline, "nein": Decline, "nee": Decline, "nao": Decline,
 }
 
@@ -53,8 +53,11 @@ var fillers = map[string]bool{
 // SmallTalkOf returns what small talk a message is, "" when it says
 // anything more. A goodbye wins over a no, a no over thanks, thanks over a
 // yes and a yes over a greeting: "thanks, that's all!" ends the
-// conversation's business, and "no thanks" declines.
-func SmallTalkOf(text string) SmallTalk {
+// conversation's business, and "no thanks" declines. With yesNo false it
+// reads the message as the agent did before it took a bare yes or no for
+// small talk: "ok" and "okay" are fillers, and any other yes or no word, or
+// "please", makes the message more than small talk.
+func SmallTalkOf(text string, yesNo bool) SmallTalk {
 	words := textfold.Words(text)
 	if len(words) == 0 || len(words) > 8 {
 		return ""
@@ -68,6 +71,12 @@ func SmallTalkOf(text string) SmallTalk {
 	}
 	for _, w := range words {
 		k, ok := smallTalkWords[w]
+		if !yesNo && (k.YesOrNo() || w == "please") {
+			if w != "ok" && w != "okay" {
+				return ""
+			}
+			continue
+		}
 		switch {
 		case ok && rank(k) > rank(kind):
 			kind = k

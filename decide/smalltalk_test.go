@@ -30,6 +30,8 @@ func TestSmallTalkOf(t *testing.T) {
 		"no":                          decide.Decline,
 		"No thanks":                   decide.Decline,
 		"nein danke":                  decide.Decline,
+		"vale, gracias":               decide.Thanks,
+		"yes thanks":                  decide.Thanks,
 		"no, that's all":              decide.Goodbye,
 		"yes, where is my order?":     "",
 		"no it did not arrive":        "",
@@ -40,7 +42,22 @@ func TestSmallTalkOf(t *testing.T) {
 		"":                            "",
 	}
 	for text, want := range cases {
-		require.Equal(t, want, decide.SmallTalkOf(text), text)
+		require.Equal(t, want, decide.SmallTalkOf(text, true), text)
+	}
+
+	// As before a bare yes or no was small talk.
+	before := map[string]decide.SmallTalk{
+		"ok":          "",
+		"ok thanks":   decide.Thanks,
+		"yes thanks":  "",
+		"no thanks":   "",
+		"vale":        "",
+		"please":      "",
+		"hi":          decide.Greeting,
+		"thanks, bye": decide.Goodbye,
+	}
+	for text, want := range before {
+		require.Equal(t, want, decide.SmallTalkOf(text, false), text)
 	}
 }
 

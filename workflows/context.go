@@ -48,7 +48,6 @@ func (c *conversation) enrich(ctx workflow.Context, msg CustomerMessage, receive
 	// Retrieval needs only the message, the channel and the customer's tier
 	// known so far, so it runs alongside LoadContext.
 	t.query, t.followUp = decide.FollowUpQuery(msg.Text, c.state.LastTopic)
-	t.smallTalk = decide.SmallTalkOf(msg.Text)
 	t.prefetch = c.startRetrieveFor(ctx, t.query, false, oneStep)
 	if err := loaded.Get(ctx, &t.cx); err != nil {
 		return t, fmt.Errorf("load context: %w", err)
@@ -57,11 +56,9 @@ func (c *conversation) enrich(ctx workflow.Context, msg CustomerMessage, receive
 		return t, err
 	}
 	cx := t.cx
-	if t.smallTalk.YesOrNo() && (c.in.Revision < RevisionYesNo || cx.ModelAgent) {
-		// A model reads a bare yes or no against its own question; runs
-		// before RevisionYesNo search the content for it.
-		t.smallTalk = ""
-	}
+	// A model reads a bare yes or no against its own question; runs before
+	// RevisionYesNo answer it from the content.
+	t.smallTalk = decide.SmallTalkOf(msg.Text, c.in.Revision >= RevisionYesNo && !cx.ModelAgent)
 	c.applyContext(cx)
 	if cx.Analysis.Language != "" {
 		c.state.Language = cx.Analysis.Language
