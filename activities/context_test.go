@@ -183,7 +183,7 @@ func TestLoadContextReadsTheConversationsOrder(t *testing.T) {
 			return out
 		}
 
-		for _, text := range []string{"Can I return it?", "Is it shipped yet?"} {
+		for _, text := range []string{"Can I return it?", "Is it shipped yet?", "Where is it now?"} {
 			out := load(text)
 			require.True(t, out.OrderFromConversation, text)
 			require.Equal(t, "SP-1002", out.Analysis.OrderNumber, text)

@@ -37,7 +37,9 @@ const (
 // orderStatusPhrases ask where an order is.
 var orderStatusPhrases = mustPhrases(
 	"where|wheres …3 "+orderNouns,
-	"status …3 "+orderNouns,
+	// "Where is it now?", "the status of it": the order the conversation
+	// is about.
+	"where|wheres …1 it", "status …1 it",
 	"order|package|parcel|delivery|shipping|shipment|tracking status",
 	"update|updates|news on|about|regarding|for …2 "+orderNouns,
 	"track|trace …2 it|"+orderNouns,
