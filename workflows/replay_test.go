@@ -15,10 +15,11 @@ import (
 // TestReplayCommittedHistories replays histories recorded from real runs
 // against the real stack (testdata/*.json): conversations, one per behaviour
 // the workflow has now, recorded by TestLiveHistoriesReplay with
-// SWITCHBOARD_RECORD_HISTORIES=workflows/testdata (answers then feedback and
-// close; a handoff, a rep who accepts, writes and hands back; a return; two
-// unanswered questions and a handoff; a reopened conversation; a run that
-// continues as new and the next, which ends on inactivity), histories of
+// SWITCHBOARD_RECORD_HISTORIES=workflows/testdata (answers, a bare ok, then
+// feedback and close; a handoff, a rep who accepts, writes and hands back; an
+// order's status, then a return of "it"; two unanswered questions and a
+// handoff; a reopened conversation; a run that continues as new, in a task
+// of its own, and the next, which ends on inactivity), histories of
 // runs started before a change whose old path is still in the code
 // (testdata/before_<change>_*.json: a run of an older
 // ConversationInput.Revision, kept until that path is retired), and
