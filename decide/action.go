@@ -143,8 +143,36 @@ func extractOne(text, folded string, in actions.Input, orderNumber string, numbe
 			return numbers[0]
 		}
 		return ""
-	case strings.Contains(in.Name, "order") && in.Type == "string":
+	case isOrderInput(in):
 		return orderNumber
+	}
+	return ""
+}
+
+// isOrderInput reports whether an input is named for an order, and so takes
+// an order number.
+func isOrderInput(in actions.Input) bool {
+	return strings.Contains(in.Name, "order") && in.Type == "string"
+}
+
+// ConversationOrderInput fills, in inputs, the first input of a company
+// action named for an order that the message left out with the order the
+// conversation is about, when that order is a valid value for it. It
+// returns the input filled, "" for none. The customer sees the value in the
+// confirmation before anything runs.
+func ConversationOrderInput(s actions.Spec, inputs map[string]string, order string) string {
+	if order == "" {
+		return ""
+	}
+	for _, in := range s.Inputs {
+		if !isOrderInput(in) || inputs[in.Name] != "" {
+			continue
+		}
+		if actions.Check(s, map[string]string{in.Name: order}) != nil {
+			return ""
+		}
+		inputs[in.Name] = order
+		return in.Name
 	}
 	return ""
 }

@@ -52,6 +52,10 @@ func newPointsSystem(t *testing.T) *pointsSystem {
 			}
 			io.WriteString(w, `{"voucher":"V-`+r.Header.Get("Idempotency-Key")[len(r.Header.Get("Idempotency-Key"))-2:]+`"}`)
 		default:
+			if order, ok := strings.CutPrefix(r.URL.Path, "/orders/"); ok && r.Method == http.MethodPost {
+				io.WriteString(w, `{"order":"`+strings.TrimSuffix(order, "/gift-wrap")+`"}`)
+				return
+			}
 			w.WriteHeader(http.StatusNotFound)
 		}
 	}))
@@ -82,6 +86,15 @@ const redeemAction = `{
 	"method": "POST", "url": "%s/redeem", "changes_data": true,
 	"secret_headers": {"Authorization": "Bearer pts-secret"},
 	"reply_template": "Done: your voucher is {{response.voucher}}."
+}`
+
+const giftWrapAction = `{
+	"name": "gift_wrap", "description": "Gift wrap an order",
+	"inputs": {"type":"object","properties":{"order_number":{"type":"string","description":"the order's number"}},"required":["order_number"]},
+	"triggers": ["gift wrap"],
+	"method": "POST", "url": "%s/orders/{{inputs.order_number}}/gift-wrap", "changes_data": true,
+	"secret_headers": {"Authorization": "Bearer pts-secret"},
+	"reply_template": "Order {{response.order}} will be gift wrapped."
 }`
 
 // TestCompanyActions defines actions through the API, tests one against the
@@ -186,6 +199,15 @@ func TestCompanyActions(t *testing.T) {
 	last := sys.requests[len(sys.requests)-1]
 	require.NotEmpty(t, last.Header.Get("Idempotency-Key"))
 	require.JSONEq(t, `{"points":1000}`, sys.bodies[len(sys.bodies)-1])
+
+	// A company action asked for without naming an order is about the
+	// order the conversation is about.
+	r = do(t, "POST", base, app.Keys.Admin, []byte(strings.ReplaceAll(giftWrapAction, "%s", sys.URL)))
+	require.Equal(t, http.StatusCreated, r.Status, r.Raw)
+	require.Contains(t, say("m7", "Where is my order SP-1002?"), "SP-1002")
+	require.Equal(t, "I'll gift wrap an order (order number: SP-1002). Shall I go ahead? (yes or no)", say("m8", "Could you gift wrap it?"))
+	require.Equal(t, "Order SP-1002 will be gift wrapped.", say("m9", "yes"))
+	require.Equal(t, "/orders/SP-1002/gift-wrap", sys.requests[len(sys.requests)-1].URL.Path)
 
 	// Deleting: a built-in one is disabled instead; a company one goes.
 	r = do(t, "DELETE", base+"/order_status", app.Keys.Admin, nil)

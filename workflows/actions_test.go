@@ -2,6 +2,7 @@ package workflows_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -32,16 +33,80 @@ func changeSize(t *testing.T) actions.Spec {
 	return s
 }
 
-func withCompanyAction(t *testing.T, b *testBundle) {
-	spec := changeSize(t)
+// cancelOrder is a company action whose one input is named for an order.
+func cancelOrder(t *testing.T) actions.Spec {
+	t.Helper()
+	d := actions.Definition{Name: "cancel_order", Description: "Cancel an order",
+		Inputs: json.RawMessage(`{"type":"object","properties":{
+			"order_number":{"type":"string","description":"The order's number","pattern":"^SP-[0-9]+$"}},
+			"required":["order_number"]}`),
+		Triggers: []string{"cancel"}, Method: "POST", URL: "https://shop.example/o/{{inputs.order_number}}/cancel", ChangesData: true}
+	require.NoError(t, d.Check())
+	row, err := d.Row("ws-1", nil, nil)
+	require.NoError(t, err)
+	s, err := actions.SpecOf(row)
+	require.NoError(t, err)
+	return s
+}
+
+func withCompanyAction(t *testing.T, b *testBundle, more ...actions.Spec) {
+	specs := append([]actions.Spec{changeSize(t)}, more...)
 	b.fake.context = func(in activities.LoadContextInput) activities.LoadContextResult {
 		out := defaultContext(in)
-		acts := map[string]actions.Spec{spec.Name: spec}
+		acts := map[string]actions.Spec{}
+		for _, s := range specs {
+			acts[s.Name] = s
+		}
 		for k, v := range out.Settings.Actions {
 			acts[k] = v
 		}
 		out.Settings.Actions = acts
 		return out
+	}
+}
+
+// A company action asked for without naming an order is about the
+// conversation's, when that order fits the action's input; the customer
+// sees it in the confirmation.
+func TestACompanyActionTakesTheConversationsOrder(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		revision     int
+		cancel, size string
+	}{
+		{workflows.RevisionCompanyActionOrder,
+			"I'll cancel an order (order number: SP-1002). Shall I go ahead? (yes or no)",
+			"To do that I need the order reference from the confirmation email. What is it?"},
+		{workflows.RevisionCompanyActionOrder - 1,
+			"To do that I need the order's number. What is it?",
+			"To do that I need the order reference from the confirmation email. What is it?"},
+	} {
+		t.Run(fmt.Sprint("revision ", tc.revision), func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			withCompanyAction(t, b, cancelOrder(t))
+			b.send(time.Minute, msg("m1", "Where is my order SP-1002?"))
+			cancel := b.send(2*time.Minute, msg("m2", "Please cancel it"))
+			b.send(3*time.Minute, msg("m3", "no"))
+			size := b.send(4*time.Minute, msg("m4", "Can I change the size of it to Large?"))
+			b.signal(5*time.Minute, workflows.SignalClose, workflows.Close{})
+			in := input
+			in.Revision = tc.revision
+			b.run(t, in)
+			require.Equal(t, tc.cancel, cancel.reply.Text)
+			require.Equal(t, tc.size, size.reply.Text, "an order that does not fit the input is not given to it")
+			require.Zero(t, b.fake.count("CallAction"), "nothing runs before a yes")
+			if tc.revision < workflows.RevisionCompanyActionOrder {
+				return
+			}
+			var from []any
+			for _, d := range b.fake.decisions(string(decide.KindAction)) {
+				if d.Detail["order_from"] != nil {
+					from = append(from, d.Detail["order_from"], d.Detail["input"])
+				}
+			}
+			require.Equal(t, []any{"conversation", "order_number"}, from, "the log says where the order came from")
+		})
 	}
 }
 

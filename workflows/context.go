@@ -6,6 +6,7 @@ import (
 
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/switchboardhq/switchboard/actions"
 	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/rules"
@@ -139,6 +140,17 @@ func (c *conversation) conversationOrder() string {
 		return ""
 	}
 	return c.state.Order
+}
+
+// companyActionOrder fills a company action's order input the message left
+// out with the conversation's order, in runs of RevisionCompanyActionOrder
+// on, and returns the input filled ("" for none). A message that names an
+// order has it filled already.
+func (c *conversation) companyActionOrder(s actions.Spec, inputs map[string]string, cx activities.LoadContextResult) string {
+	if c.in.Revision < RevisionCompanyActionOrder || cx.Analysis.OrderNumber != "" {
+		return ""
+	}
+	return decide.ConversationOrderInput(s, inputs, c.state.Order)
 }
 
 // heldConfig is the workspace configuration a run keeps between turns, and

@@ -91,8 +91,11 @@ func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, t turn
 		inputs := decide.BuiltinInputs(cx.Analysis)
 		if s.Action.Kind == actions.KindHTTP {
 			inputs = decide.ExtractInputs(msg.Text, s.Action, cx.Analysis.OrderNumber)
-			c.note(msg.ID, decide.ActionEntry(s.Action.Name, s.Action.Protection, "matched "+s.Action.Name,
-				map[string]any{"matched": s.Matched}))
+			detail := map[string]any{"matched": s.Matched}
+			if name := c.companyActionOrder(s.Action, inputs, cx); name != "" {
+				detail["order_from"], detail["input"] = "conversation", name
+			}
+			c.note(msg.ID, decide.ActionEntry(s.Action.Name, s.Action.Protection, "matched "+s.Action.Name, detail))
 		}
 		out, err := c.act(ctx, msg, cx, s.Action, inputs, false, 0)
 		if err != nil {

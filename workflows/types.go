@@ -154,9 +154,14 @@ const (
 	// unless a model runs the turn. Runs before it answer it from the
 	// content.
 	RevisionYesNo = 6
+	// RevisionCompanyActionOrder: a company action's input named for an
+	// order that the message leaves out ("cancel it") takes the
+	// conversation's order, when that is a valid value for it; the
+	// confirmation names it. Runs before it ask the customer for it.
+	RevisionCompanyActionOrder = 7
 
 	// CurrentRevision is the revision new runs follow.
-	CurrentRevision = RevisionYesNo
+	CurrentRevision = RevisionCompanyActionOrder
 )
 
 // RuleVersions are a handoff and a routing rule set version; 0 keeps the
