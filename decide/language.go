@@ -27,6 +27,14 @@ var translations = []translation{
 		"it": "Mi dispiace, non lo trovo nei nostri contenuti di aiuto e non voglio tirare a indovinare. Può riformulare la domanda o chiedere di parlare con una persona del nostro team?",
 		"nl": "Sorry, dat kan ik niet vinden in onze hulpinformatie en ik wil niet gokken. Kunt u de vraag anders stellen, of vragen naar iemand van ons team?",
 	}},
+	{DontKnowAgainText, map[string]string{
+		"es": "Lo siento, tampoco encuentro eso en nuestra ayuda.",
+		"fr": "Désolé, je ne trouve pas cela non plus dans notre aide.",
+		"de": "Das finde ich leider auch nicht in unseren Hilfeinhalten.",
+		"pt": "Desculpe, também não encontro isso na nossa ajuda.",
+		"it": "Mi dispiace, non trovo neanche questo nei nostri contenuti di aiuto.",
+		"nl": "Sorry, dat kan ik ook niet vinden in onze hulpinformatie.",
+	}},
 	{TransferText, map[string]string{
 		"es": "Le paso con una persona de nuestro equipo, que le responderá aquí en breve.",
 		"fr": "Je fais appel à un membre de notre équipe, qui vous répondra ici sous peu.",

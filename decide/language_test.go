@@ -22,7 +22,7 @@ func TestLocalize(t *testing.T) {
 	require.Equal(t, "Our own words.", decide.Localize("fr", "Our own words."))
 	for _, lang := range []string{"es", "fr", "de", "pt", "it", "nl"} {
 		for _, text := range []string{decide.ClarifyText, answer.DontKnow, decide.TransferText, decide.NeedOrderText,
-			decide.NeedEmailText, decide.ApologyText, decide.DeclinedText, decide.AvoidTopicText} {
+			decide.NeedEmailText, decide.ApologyText, decide.DeclinedText, decide.AvoidTopicText, decide.DontKnowAgainText} {
 			require.NotEqual(t, text, decide.Localize(lang, text), "%s: %q", lang, text)
 		}
 		for _, kind := range []decide.SmallTalk{decide.Greeting, decide.Thanks, decide.Goodbye} {

@@ -24,6 +24,10 @@ const (
 	ApologyText = "I'm sorry — something went wrong on our side and I can't answer that right now. I've passed your message to our team, and a person will reply here."
 	// HandedBackText tells the customer the agent has the conversation again.
 	HandedBackText = "You're back with our assistant."
+	// DontKnowAgainText is the second "I don't know" in a row, which a
+	// person's joining follows: the customer is not asked to rephrase or
+	// to ask for a person (answer.DontKnow), since one is coming.
+	DontKnowAgainText = "I'm sorry, I couldn't find that in our help content either."
 	// ReturnUndoneText: a return whose label could not be sent was cancelled.
 	ReturnUndoneText = "I'm sorry, I couldn't complete the return just now, so I've cancelled it — nothing has changed on your order. Please try again in a little while."
 )

@@ -8,7 +8,10 @@ var salesPhrases = mustPhrases(
 	"pricing|prices for … business|businesses|enterprise|teams|volume|schools",
 	"buy|order|purchase … in bulk", "for … my|our company|office|team|business|school|employees|staff",
 	"talk|speak|chat … to|with sales", "sales team|rep|representative", "become … reseller|distributor",
-	"do you offer … discount|discounts|invoicing|invoices", "net 30", "price list", "seats|licenses|units for",
+	"do you offer … invoicing|invoices", "net 30", "price list", "seats|licenses|units for",
+	// A discount is a buyer's question only for an organisation: a student
+	// or a first order's discount is a shopper's.
+	"discount|discounts for … businesses|companies|schools|teams|organisations|organizations|charities|resellers",
 )
 
 // IsSalesInquiry reports whether the message is a prospective buyer's

@@ -23,6 +23,9 @@ func TestIsSalesInquiry(t *testing.T) {
 		{"Where is my order?", false},
 		{"Thanks, that's all", false},
 		{"I don't need a quote", false},
+		{"Do you offer student discounts?", false},
+		{"Do you offer a discount on my first order?", false},
+		{"Do you give discounts for schools?", true},
 	}
 	for _, tc := range cases {
 		require.Equal(t, tc.want, IsSalesInquiry(tc.text), tc.text)

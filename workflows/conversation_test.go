@@ -575,6 +575,8 @@ func TestClarifyThenDontKnowThenHandOffAfterTwoUnknowns(t *testing.T) {
 	require.Equal(t, answer.DontKnow, r2.reply.Text)
 	require.False(t, r2.reply.HandedOff)
 	require.True(t, r3.reply.HandedOff)
+	require.Equal(t, decide.JoinSentences(decide.DontKnowAgainText, decide.TransferText), r3.reply.Text,
+		"a person is coming: the customer is not asked to rephrase")
 	require.Equal(t, workflows.StatusHandedOff, r3.reply.Status)
 	require.Equal(t, decide.TriggerUnansweredTwice, state.Handoff.Trigger)
 	// The clarifying question and each "I don't know" recorded a knowledge

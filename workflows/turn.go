@@ -91,6 +91,9 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 	if joining != nil {
 		team = cx.Teams[joining.Team]
 		c.handOff(ctx, *joining, team, msg.ID)
+		if joining.Trigger == decide.TriggerUnansweredTwice && out.Text == answer.DontKnow {
+			out.Text = decide.DontKnowAgainText
+		}
 		out.Text = decide.JoinSentences(out.Text, c.state.Handoff.Message)
 		out.HandedOff = true
 	}
