@@ -100,9 +100,14 @@ func TestExtractiveAnswersFromTheSectionThatAnswers(t *testing.T) {
 		{"Do you ship to the UK?", "United Kingdom"},
 		{"Can you send batteries to Europe?", "batteries"},
 		{"Which countries do you ship to?", "Canada"},
+		// A country of a region the content names.
+		{"Do you deliver to Germany?", "European Union"},
 		// The clause that asks, and the rest of the message as context.
 		{"My pen arrived faulty, can I still send it back after two months?", "within a year"},
 		{"Once you receive my return, how long until the money is back on my card?", "5–7"},
+		// "Show up": money on a statement, a parcel at the door.
+		{"When will my refund show up?", "5–7"},
+		{"When will my order show up?", "3–5"},
 		// Another language.
 		{"¿Cuánto tarda el envío a Canadá?", "7–14"},
 		{"Wie lange dauert der Versand?", "3–5"},
@@ -129,6 +134,7 @@ func TestExtractiveDoesNotAnswerFromANearbySentence(t *testing.T) {
 		"Do you have a physical shop I can visit?",
 		"What's your customer service phone number?",
 		"Do you sell laptops?",
+		"Do you ship to Japan?",
 		"¿Puedo pagar con una cabra?",
 	} {
 		ans, err := answer.Extractive{}.Generate(context.Background(), answer.Request{Question: question, Passages: store})

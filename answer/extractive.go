@@ -20,7 +20,8 @@ import (
 // faulty") and the question words ("how long", "how much", "where … from")
 // help choose among the sections that do. Words of the same meaning in
 // support questions ("delivery" and "shipping", "send back" and "return",
-// "UK" and "United Kingdom") match each other.
+// "UK" and "United Kingdom") match each other, and a country matches its
+// region ("Germany" the content's "European Union", understand.Region).
 //
 // When no section covers enough of the question, the answer is not Known:
 // Text is DontKnow with Confidence 0 when a word the question asks about is

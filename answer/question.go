@@ -68,8 +68,11 @@ func (q question) uncovered(passages []Passage, covers []map[string]bool) bool {
 var (
 	sendBack  = regexp.MustCompile(`\b(send|give|bring|take|ship|post|mail|get)( it| them| this| that| these| those| the \w+| my \w+)? back\b`)
 	moneyBack = regexp.MustCompile(`\b(money|cash) back\b`)
-	// showUp: "show up", "turn up" are arrivals.
-	showUp = regexp.MustCompile(`\b(show|shows|turn|turns) up\b`)
+	// showUp: "show up", "turn up" are arrivals, except of money ("when
+	// will my refund show up?"), which appears on a statement: they then
+	// say nothing of what is asked.
+	showUp  = regexp.MustCompile(`\b(show|shows|turn|turns) up\b`)
+	moneyUp = regexp.MustCompile(`\b(refund|refunds|money|credit|payment|charge|charges)\b`)
 )
 
 // readQuestion reads text (a message, or a follow-up after the question it
@@ -78,7 +81,11 @@ func readQuestion(text string) question {
 	text = strings.ToLower(understand.Gloss(text))
 	text = moneyBack.ReplaceAllString(text, "refund")
 	text = sendBack.ReplaceAllString(text, "return")
-	text = showUp.ReplaceAllString(text, "arrive")
+	if moneyUp.MatchString(text) {
+		text = showUp.ReplaceAllString(text, "")
+	} else {
+		text = showUp.ReplaceAllString(text, "arrive")
+	}
 
 	// The clause that asks: the last one that ends with a question mark,
 	// else the last that starts with a question word, else all of it.
@@ -203,6 +210,11 @@ func termOf(w string) term {
 					t.stems = append(t.stems, o)
 				}
 			}
+		}
+	}
+	for _, r := range understand.Region(w) {
+		if r = stem(r); !slices.Contains(t.stems, r) {
+			t.stems = append(t.stems, r)
 		}
 	}
 	return t

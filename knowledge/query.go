@@ -34,8 +34,9 @@ func init() {
 }
 
 // queryTerms are the words a search looks for: the query's words, its stop
-// words left out (unless nothing else is left), each followed by its stem
-// when that differs, so that the stemmed properties match too.
+// words left out (unless nothing else is left), and the words of the region
+// of a country it names (understand.Region), each followed by its stem when
+// that differs, so that the stemmed properties match too.
 func queryTerms(query string) string {
 	words := textfold.LowerWords(understand.Gloss(query))
 	var kept []string
@@ -47,6 +48,13 @@ func queryTerms(query string) string {
 	if len(kept) == 0 {
 		kept = words
 	}
+	// A country is looked for by its region's words too: content that
+	// answers may name the region ("the European Union").
+	var regions []string
+	for _, w := range kept {
+		regions = append(regions, understand.Region(w)...)
+	}
+	kept = append(kept, regions...)
 	out := make([]string, 0, 2*len(kept))
 	for _, w := range kept {
 		out = append(out, w)

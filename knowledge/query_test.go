@@ -12,6 +12,8 @@ func TestQueryTerms(t *testing.T) {
 		{"Where do you ship orders from?", "ship orders order"},
 		{"How long does shipping take?", "long shipping shipp take"},
 		{"what are the desk organizers made out of", "desk organizers organizer made"},
+		// A country: its region's words too.
+		{"Do you deliver to Germany?", "deliver germany europe european eu"},
 		{"  ", ""},
 		// Nothing but stop words: better some words than none.
 		{"How are you?", "how are you"},

@@ -1,0 +1,16 @@
+package understand
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestRegion(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, []string{"europe", "european", "eu"}, Region("germany"))
+	require.Equal(t, []string{"europe", "european", "eu"}, Region("holland"))
+	require.Nil(t, Region("europe"), "a region is not one of its countries")
+	require.Nil(t, Region("japan"))
+	require.Nil(t, Region("Germany"), "words come lower-case")
+}
