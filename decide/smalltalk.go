@@ -41,6 +41,24 @@ var smallTalkWords = map[string]SmallTalk{
 	"no": Decline, "nope": Decline, "nah": Decline, "non": Decline, "nein": Decline, "nee": Decline, "nao": Decline,
 }
 
+// moreSmallTalkWords are the words SmallTalkReading.MoreWords adds: the
+// greetings, thanks and goodbyes of Italian, Portuguese, Dutch and French
+// that smallTalkWords lacked ("Buongiorno!", "bom dia", "dank je wel").
+var moreSmallTalkWords = map[string]SmallTalk{
+	"buongiorno": Greeting, "buonasera": Greeting, "salve": Greeting, "bonsoir": Greeting, "bom": Greeting,
+	"boa": Greeting, "goedemorgen": Greeting, "goedemiddag": Greeting, "goedenavond": Greeting, "hoi": Greeting,
+	"bedankt": Thanks, "dankjewel": Thanks, "dankuwel": Thanks,
+	"arrivederci": Goodbye, "tchau": Goodbye, "doei": Goodbye,
+}
+
+// moreFillers are the fillers SmallTalkReading.MoreWords adds: how a
+// customer addresses the agent ("cheers mate"), and the days and times of
+// the greetings above.
+var moreFillers = map[string]bool{
+	"mate": true, "buddy": true, "pal": true, "folks": true, "dia": true, "tarde": true, "noite": true,
+	"je": true, "wel": true, "u": true,
+}
+
 // fillers may stand between small-talk words.
 var fillers = map[string]bool{
 	"good": true, "you": true, "so": true, "very": true, "much": true, "a": true, "lot": true, "there": true,
@@ -50,14 +68,23 @@ var fillers = map[string]bool{
 	"de": true, "nada": true, "schon": true, "beaucoup": true, "mille": true, "mas": true, "everyone": true, "team": true, "guys": true, "well": true, "see": true, "later": true,
 }
 
+// SmallTalkReading is how SmallTalkOf reads a message. The agent's reading
+// grew, and a conversation's run keeps the one it started with, so that
+// its history replays.
+type SmallTalkReading struct {
+	// YesNo: a bare yes or no is small talk. Without it, the message is
+	// read as before that: "ok" and "okay" are fillers, and any other yes or
+	// no word, or "please", makes the message more than small talk.
+	YesNo bool
+	// MoreWords: the words of moreSmallTalkWords and moreFillers count too.
+	MoreWords bool
+}
+
 // SmallTalkOf returns what small talk a message is, "" when it says
 // anything more. A goodbye wins over a no, a no over thanks, thanks over a
 // yes and a yes over a greeting: "thanks, that's all!" ends the
-// conversation's business, and "no thanks" declines. With yesNo false it
-// reads the message as the agent did before it took a bare yes or no for
-// small talk: "ok" and "okay" are fillers, and any other yes or no word, or
-// "please", makes the message more than small talk.
-func SmallTalkOf(text string, yesNo bool) SmallTalk {
+// conversation's business, and "no thanks" declines.
+func SmallTalkOf(text string, r SmallTalkReading) SmallTalk {
 	words := textfold.Words(text)
 	if len(words) == 0 || len(words) > 8 {
 		return ""
@@ -71,7 +98,10 @@ func SmallTalkOf(text string, yesNo bool) SmallTalk {
 	}
 	for _, w := range words {
 		k, ok := smallTalkWords[w]
-		if !yesNo && (k.YesOrNo() || w == "please") {
+		if !ok && r.MoreWords {
+			k, ok = moreSmallTalkWords[w]
+		}
+		if !r.YesNo && (k.YesOrNo() || w == "please") {
 			if w != "ok" && w != "okay" {
 				return ""
 			}
@@ -80,7 +110,7 @@ func SmallTalkOf(text string, yesNo bool) SmallTalk {
 		switch {
 		case ok && rank(k) > rank(kind):
 			kind = k
-		case ok || fillers[w]:
+		case ok || fillers[w] || r.MoreWords && moreFillers[w]:
 		default:
 			return ""
 		}
@@ -146,7 +176,10 @@ var smallTalkLanguage = map[string]string{
 	"guten": "de", "danke": "de", "dank": "de", "tschuss": "de",
 	"bonjour": "fr", "salut": "fr", "merci": "fr", "revoir": "fr",
 	"obrigado": "pt", "obrigada": "pt", "ola": "pt",
-	"grazie": "it", "ciao": "it",
+	"grazie": "it", "ciao": "it", "buongiorno": "it", "buonasera": "it", "salve": "it", "arrivederci": "it",
+	"bonsoir": "fr", "bom": "pt", "boa": "pt", "tchau": "pt",
+	"goedemorgen": "nl", "goedemiddag": "nl", "goedenavond": "nl", "hoi": "nl", "bedankt": "nl", "dankjewel": "nl",
+	"dankuwel": "nl", "doei": "nl",
 	"oui": "fr", "nein": "de", "nee": "nl", "sim": "pt", "nao": "pt",
 }
 

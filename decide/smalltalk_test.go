@@ -40,9 +40,30 @@ func TestSmallTalkOf(t *testing.T) {
 		"all good?":                   "",
 		"How long does shipping take": "",
 		"":                            "",
+		"Buongiorno!":                 decide.Greeting,
+		"bom dia":                     decide.Greeting,
+		"Goedemorgen":                 decide.Greeting,
+		"Bonsoir":                     decide.Greeting,
+		"dankjewel":                   decide.Thanks,
+		"grazie, arrivederci":         decide.Goodbye,
+		"cheers mate":                 decide.Thanks,
+		"thanks buddy":                decide.Thanks,
+		"mate, where is my order?":    "",
 	}
 	for text, want := range cases {
-		require.Equal(t, want, decide.SmallTalkOf(text, true), text)
+		require.Equal(t, want, decide.SmallTalkOf(text, decide.SmallTalkReading{YesNo: true, MoreWords: true}), text)
+	}
+
+	// Without the words added later.
+	fewer := map[string]decide.SmallTalk{
+		"Buongiorno!": "",
+		"bom dia":     "",
+		"cheers mate": "",
+		"hi":          decide.Greeting,
+		"ok":          decide.Agree,
+	}
+	for text, want := range fewer {
+		require.Equal(t, want, decide.SmallTalkOf(text, decide.SmallTalkReading{YesNo: true}), text)
 	}
 
 	// As before a bare yes or no was small talk.
@@ -57,7 +78,7 @@ func TestSmallTalkOf(t *testing.T) {
 		"thanks, bye": decide.Goodbye,
 	}
 	for text, want := range before {
-		require.Equal(t, want, decide.SmallTalkOf(text, false), text)
+		require.Equal(t, want, decide.SmallTalkOf(text, decide.SmallTalkReading{}), text)
 	}
 }
 
@@ -83,6 +104,9 @@ func TestSmallTalkLanguage(t *testing.T) {
 	t.Parallel()
 	require.Equal(t, "es", decide.SmallTalkLanguage("¡Hola!"))
 	require.Equal(t, "de", decide.SmallTalkLanguage("Vielen Dank, tschüss"))
+	require.Equal(t, "it", decide.SmallTalkLanguage("Buongiorno!"))
+	require.Equal(t, "pt", decide.SmallTalkLanguage("Bom dia"))
+	require.Equal(t, "nl", decide.SmallTalkLanguage("Goedemorgen"))
 	require.Equal(t, "fr", decide.SmallTalkLanguage("merci beaucoup"))
 	require.Equal(t, "", decide.SmallTalkLanguage("thanks!"))
 }

@@ -40,7 +40,8 @@ var glossaries = map[string]map[string]string{
 		produkte=product artikel=item tage=days tagen=days tag=day wochen=weeks woche=week monate=months
 		monaten=months schnell=fast express=express verfugbar=available lager=stock lieferbar=available
 		grosse=size grossen=sizes farbe=colour farben=colours sendungsverfolgung=tracking verfolgen=track
-		zoll=customs steuern=taxes international=international land=country lander=countries
+		zoll=customs steuern=taxes international=international land=country lander=countries zeit=time
+		zuruckschicken=return zuruckzuschicken=return zuruckzusenden=return zuruckzugeben=return etwas=something
 	`),
 	"pt": glossary(`envio=shipping enviar=ship entrega=delivery entregar=deliver demora=take leva=take
 		quanto=how quantos=how quantas=how custa=cost custo=cost preco=price frete=shipping gratis=free

@@ -130,6 +130,14 @@ var conditionals = map[string]bool{
 	"wenn": true, "falls": true, "ob": true, "se": true, "quando": true, "als": true, "wanneer": true,
 }
 
+// costWords before a return request turn it into a question about what a
+// return costs: "do I have to pay to send it back?", "is it free to return
+// it?".
+var costWords = map[string]bool{
+	"pay": true, "pays": true, "paying": true, "paid": true, "cost": true, "costs": true, "charge": true,
+	"charged": true, "fee": true, "free": true,
+}
+
 // policyQuestions before a wish to return turn it into a question about
 // the policy: "Do I need to return the charger?".
 var policyQuestions = map[string]bool{
@@ -302,11 +310,12 @@ func (m message) asksIfAllowed(sp span) bool {
 }
 
 // asksToReturn reports whether m has a return request that is not negated,
-// not hypothetical and not followed by a word such as "policy".
+// not hypothetical, not about its cost and not followed by a word such as
+// "policy".
 func (m message) asksToReturn() bool {
 	ok := func(sp span) bool {
 		s := m.sentences[sp.sentence]
-		return !m.negated(sp) && !m.preceded(sp, conditionals) && !m.asksIfAllowed(sp) &&
+		return !m.negated(sp) && !m.preceded(sp, conditionals) && !m.preceded(sp, costWords) && !m.asksIfAllowed(sp) &&
 			(sp.end == len(s) || !notReturnObjects[s[sp.end].text])
 	}
 	for _, sp := range m.find(returnWishPhrases) {

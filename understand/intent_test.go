@@ -64,6 +64,8 @@ func TestDetectIntent(t *testing.T) {
 		{"wish for the policy", "I'd like the return policy please", IntentNone},
 		{"do I need to return", "Do I need to return the charger too?", IntentNone},
 		{"hypothetical", "If I return my order, do I pay for shipping?", IntentNone},
+		{"what a return costs", "If my pen is faulty, do I have to pay to send it back?", IntentNone},
+		{"is it free", "Is it free to send it back?", IntentNone},
 		{"negated return", "I don't want to return it, I want a replacement", IntentNone},
 		{"past return", "I returned my order last week", IntentNone},
 		{"return to homepage", "I want to return to the homepage", IntentNone},

@@ -59,7 +59,10 @@ func (c *conversation) enrich(ctx workflow.Context, msg CustomerMessage, receive
 	cx := t.cx
 	// A model reads a bare yes or no against its own question; runs before
 	// RevisionYesNo answer it from the content.
-	t.smallTalk = decide.SmallTalkOf(msg.Text, c.in.Revision >= RevisionYesNo && !cx.ModelAgent)
+	t.smallTalk = decide.SmallTalkOf(msg.Text, decide.SmallTalkReading{
+		YesNo:     c.in.Revision >= RevisionYesNo && !cx.ModelAgent,
+		MoreWords: c.in.Revision >= RevisionMoreSmallTalk,
+	})
 	c.applyContext(cx)
 	if cx.Analysis.Language != "" {
 		c.state.Language = cx.Analysis.Language

@@ -1,6 +1,7 @@
 package workflows_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -203,6 +204,35 @@ func TestABareYesOrNoIsSmallTalk(t *testing.T) {
 	require.Len(t, b.fake.steps, 1, "the model read it")
 	require.NotEqual(t, decline, modelNo.reply.Text)
 	require.Empty(t, b.fake.decisions(string(decide.KindSmallTalk)))
+}
+
+// A greeting in Italian, Portuguese or Dutch, and thanks with a form of
+// address, are small talk in runs of RevisionMoreSmallTalk on, and
+// answered from the content before.
+func TestMoreGreetingsAreSmallTalk(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		revision int
+		small    int
+	}{
+		{workflows.RevisionMoreSmallTalk, 2},
+		{workflows.RevisionMoreSmallTalk - 1, 0},
+	} {
+		t.Run(fmt.Sprint("revision ", tc.revision), func(t *testing.T) {
+			t.Parallel()
+			in := input
+			in.Revision = tc.revision
+			b := setup(t)
+			hello := b.send(time.Minute, msg("m1", "Buongiorno!"))
+			b.send(2*time.Minute, msg("m2", "cheers mate"))
+			b.signal(3*time.Minute, workflows.SignalClose, workflows.Close{})
+			b.run(t, in)
+			require.Len(t, b.fake.decisions(string(decide.KindSmallTalk)), tc.small)
+			if tc.small > 0 {
+				require.Equal(t, decide.Localize("it", "Hi! How can I help you today?"), hello.reply.Text, "greeted in Italian")
+			}
+		})
+	}
 }
 
 // An action that changes data waits for a yes to exactly what it will do:

@@ -159,9 +159,15 @@ const (
 	// conversation's order, when that is a valid value for it; the
 	// confirmation names it. Runs before it ask the customer for it.
 	RevisionCompanyActionOrder = 7
+	// RevisionMoreSmallTalk: the greetings, thanks and goodbyes of Italian,
+	// Portuguese, Dutch and French that small talk lacked ("Buongiorno!",
+	// "bom dia") and a form of address ("cheers mate") are small talk
+	// (decide.SmallTalkReading.MoreWords). Runs before it answer them from
+	// the content.
+	RevisionMoreSmallTalk = 8
 
 	// CurrentRevision is the revision new runs follow.
-	CurrentRevision = RevisionCompanyActionOrder
+	CurrentRevision = RevisionMoreSmallTalk
 )
 
 // RuleVersions are a handoff and a routing rule set version; 0 keeps the
