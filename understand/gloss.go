@@ -51,7 +51,8 @@ var glossaries = map[string]map[string]string{
 		estoque=stock tamanho=size tamanhos=sizes cor=colour cores=colours rastreio=tracking rastrear=track
 		alfandega=customs impostos=taxes internacional=international pais=country paises=countries
 	 politica=policy`),
-	"it": glossary(`spedizione=shipping spedizioni=shipping spedire=ship consegna=delivery consegnare=deliver
+	"it": glossary(`spedizione=shipping spedizioni=shipping spedire=ship spedite=ship spedisci=ship spedisce=ship
+		consegna=delivery consegnare=deliver
 		quanto=how quanti=how quante=how tempo=time vuole=take costa=cost costo=cost prezzo=price
 		gratis=free gratuita=free reso=return restituire=return rimborso=refund soldi=money denaro=money
 		pagare=pay pagamento=payment carta=card pacco=parcel prodotto=product prodotti=product articolo=item

@@ -10,6 +10,8 @@ func TestRegion(t *testing.T) {
 	t.Parallel()
 	require.Equal(t, []string{"europe", "european", "eu"}, Region("germany"))
 	require.Equal(t, []string{"europe", "european", "eu"}, Region("holland"))
+	require.Equal(t, []string{"europe", "european", "eu"}, Region("italia"))
+	require.Equal(t, []string{"europe", "european", "eu"}, Region("espana"), "folded")
 	require.Nil(t, Region("europe"), "a region is not one of its countries")
 	require.Nil(t, Region("japan"))
 	require.Nil(t, Region("Germany"), "words come lower-case")
