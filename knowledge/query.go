@@ -50,11 +50,15 @@ func queryTerms(query string) string {
 	}
 	// A country is looked for by its region's words too: content that
 	// answers may name the region ("the European Union").
-	var regions []string
-	for _, w := range kept {
-		regions = append(regions, understand.Region(w)...)
+	added := map[string]bool{}
+	for _, w := range kept { // the words as they were: range reads kept once
+		for _, r := range understand.Region(w) {
+			if !added[r] {
+				added[r] = true
+				kept = append(kept, r)
+			}
+		}
 	}
-	kept = append(kept, regions...)
 	out := make([]string, 0, 2*len(kept))
 	for _, w := range kept {
 		out = append(out, w)

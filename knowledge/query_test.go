@@ -14,6 +14,7 @@ func TestQueryTerms(t *testing.T) {
 		{"what are the desk organizers made out of", "desk organizers organizer made"},
 		// A country: its region's words too.
 		{"Do you deliver to Germany?", "deliver germany europe european eu"},
+		{"Germany or France?", "germany france europe european eu"},
 		{"  ", ""},
 		// Nothing but stop words: better some words than none.
 		{"How are you?", "how are you"},
