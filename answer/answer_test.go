@@ -103,6 +103,7 @@ func TestExtractiveAnswersFromTheSectionThatAnswers(t *testing.T) {
 		// A country of a region the content names.
 		{"Do you deliver to Germany?", "European Union"},
 		{"Hola, ¿hacéis envíos a España?", "European Union"},
+		{"¿Envían a España?", "European Union"},
 		// The clause that asks, and the rest of the message as context.
 		{"My pen arrived faulty, can I still send it back after two months?", "within a year"},
 		{"Once you receive my return, how long until the money is back on my card?", "5–7"},

@@ -132,13 +132,17 @@ func Gloss(text string) string {
 // glossLanguage is the language of a short message Language is unsure of
 // ("Combien coûte la livraison ?"): the one whose glossary holds at least
 // two of its words that are not English too, and more than any other's; ""
-// when none does.
+// when none does. An inverted question or exclamation mark counts as such a
+// word for Spanish ("¿Envían a España?").
 func glossLanguage(text string) string {
 	words := textfold.Words(text)
 	best, bestHits, tie := "", 0, false
 	for _, l := range languages { // fixed order: the same answer every time
 		g := glossaries[l.code]
 		hits := 0
+		if l.code == "es" && strings.ContainsAny(text, "¿¡") {
+			hits++
+		}
 		for _, w := range words {
 			if e := g[w]; e != "" && e != w {
 				hits++

@@ -15,6 +15,7 @@ func TestGloss(t *testing.T) {
 		{"Wie lange dauert der Versand?", "long take shipping ?"},
 		{"¿Cuántos días tengo para devolver un producto?", "how days return product ?"},
 		{"Combien coûte la livraison ?", "how cost delivery ?"},
+		{"¿Envían a España?", "ship espana ?"},
 		{"How long does shipping take?", "How long does shipping take?"},
 		{"SP-1003", "SP-1003"},
 	}
