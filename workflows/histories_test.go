@@ -65,12 +65,16 @@ func TestLiveHistoriesReplay(t *testing.T) {
 		}, 20*time.Second, 50*time.Millisecond)
 	}
 
-	// Answers in a row, a bare ok, feedback, close: resolved and charged.
+	// Answers in a row, a bare ok, thanks with a form of address, feedback,
+	// close: resolved and charged.
 	say("answers", "m1", "How long does shipping take?")
 	say("answers", "m2", "Is shipping free?")
 	say("answers", "m3", "What is your return policy?")
 	ok := say("answers", "m4", "ok")
 	require.Equal(t, "Sure. What can I help you with?", ok["reply"].(map[string]any)["text"], "a bare ok is small talk")
+	cheers := say("answers", "m5", "cheers mate")
+	require.Equal(t, "You're welcome! Is there anything else I can help you with?", cheers["reply"].(map[string]any)["text"],
+		"thanks with a form of address are small talk")
 	post("/v1/conversations/answers/feedback", app.Keys.Widget, `{"helpful":true}`, 202)
 	rep("answers", "close", "")
 	ended("answers")

@@ -15,8 +15,8 @@ import (
 // TestReplayCommittedHistories replays histories recorded from real runs
 // against the real stack (testdata/*.json): conversations, one per behaviour
 // the workflow has now, recorded by TestLiveHistoriesReplay with
-// SWITCHBOARD_RECORD_HISTORIES=workflows/testdata (answers, a bare ok, then
-// feedback and close; a handoff, a rep who accepts, writes and hands back; an
+// SWITCHBOARD_RECORD_HISTORIES=workflows/testdata (answers, a bare ok,
+// "cheers mate", then feedback and close; a handoff, a rep who accepts, writes and hands back; an
 // order's status, then a return of "it"; two unanswered questions and a
 // handoff; a reopened conversation; a run that continues as new, in a task
 // of its own, and the next, which ends on inactivity), histories of
