@@ -25,12 +25,7 @@ func changeSize(t *testing.T) actions.Spec {
 			"size":{"type":"string","description":"The new size","enum":["Small","Medium","Large"]}},
 			"required":["order_ref","size"]}`),
 		Triggers: []string{"change the size"}, Method: "POST", URL: "https://shop.example/o/{{inputs.order_ref}}", ChangesData: true}
-	require.NoError(t, d.Check())
-	row, err := d.Row("ws-1", nil, nil)
-	require.NoError(t, err)
-	s, err := actions.SpecOf(row)
-	require.NoError(t, err)
-	return s
+	return specOf(t, d)
 }
 
 // cancelOrder is a company action whose one input is named for an order.
@@ -41,6 +36,13 @@ func cancelOrder(t *testing.T) actions.Spec {
 			"order_number":{"type":"string","description":"The order's number","pattern":"^SP-[0-9]+$"}},
 			"required":["order_number"]}`),
 		Triggers: []string{"cancel"}, Method: "POST", URL: "https://shop.example/o/{{inputs.order_number}}/cancel", ChangesData: true}
+	return specOf(t, d)
+}
+
+// specOf is a company action's spec as the workflow gets it: checked,
+// stored as a row, read back.
+func specOf(t *testing.T, d actions.Definition) actions.Spec {
+	t.Helper()
 	require.NoError(t, d.Check())
 	row, err := d.Row("ws-1", nil, nil)
 	require.NoError(t, err)
