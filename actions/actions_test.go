@@ -17,6 +17,7 @@ import (
 	"github.com/switchboardhq/switchboard/actions"
 	"github.com/switchboardhq/switchboard/apperr"
 	"github.com/switchboardhq/switchboard/fetch"
+	"github.com/switchboardhq/switchboard/models"
 )
 
 const sizeSchema = `{"type":"object","properties":{
@@ -144,6 +145,35 @@ func TestDefinitionCheck(t *testing.T) {
 		require.Error(t, err, c.name)
 		require.Equal(t, apperr.EINVALID, apperr.Code(err), c.name)
 		require.True(t, strings.HasPrefix(apperr.Message(err), c.field+":"), "%s: %q should name %s", c.name, apperr.Message(err), c.field)
+	}
+}
+
+func TestCheckOptions(t *testing.T) {
+	t.Parallel()
+	type opts = models.BuiltinOptions
+	require.NoError(t, actions.CheckOptions("order_status", true, opts{StatusNotes: map[string]string{"delayed": "We look into it."}}))
+	require.NoError(t, actions.CheckOptions("start_return", true, opts{}))
+	require.NoError(t, actions.CheckOptions("password_reset", false, opts{}), "a disabled reset needs no page")
+	require.NoError(t, actions.CheckOptions("password_reset", true, opts{ResetURL: "https://shop.example/reset"}))
+	for _, c := range []struct {
+		action string
+		o      opts
+		field  string
+	}{
+		{"start_return", opts{StatusNotes: map[string]string{"lost": "x"}}, "status_notes"},
+		{"order_status", opts{ReturnInstructions: "x"}, "return_instructions"},
+		{"start_return", opts{ResetURL: "https://shop.example/reset"}, "reset_url"},
+		{"order_status", opts{StatusNotes: map[string]string{"late": "x"}}, "status_notes.late"},
+		{"order_status", opts{StatusNotes: map[string]string{"lost": "\t"}}, "status_notes.lost"},
+		{"start_return", opts{ReturnInstructions: strings.Repeat("x", 2001)}, "return_instructions"},
+		{"password_reset", opts{}, "reset_url"},
+		{"password_reset", opts{ResetURL: "shop.example/reset"}, "reset_url"},
+		{"password_reset", opts{ResetURL: "https://u:p@shop.example/reset"}, "reset_url"},
+	} {
+		err := actions.CheckOptions(c.action, true, c.o)
+		require.Error(t, err, c.field)
+		require.Equal(t, apperr.EINVALID, apperr.Code(err), c.field)
+		require.True(t, strings.HasPrefix(apperr.Message(err), c.field+":"), "%q should name %s", apperr.Message(err), c.field)
 	}
 }
 

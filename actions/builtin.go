@@ -2,8 +2,13 @@ package actions
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
+	"net/url"
 	"slices"
+	"strings"
 
+	"github.com/switchboardhq/switchboard/apperr"
 	"github.com/switchboardhq/switchboard/models"
 )
 
@@ -16,7 +21,7 @@ var builtins = []Spec{
 	},
 	{
 		Name: StartReturn, ChangesData: true,
-		Description: "Start a return of a delivered order within the return window, and email the customer a prepaid return label.",
+		Description: "Start a return of a delivered order within the return window, and email the customer how to send it back.",
 		Schema:      json.RawMessage(`{"type":"object","properties":{"order_number":{"type":"string","description":"The number of the delivered order to return."}},"required":["order_number"]}`),
 	},
 	{
@@ -74,4 +79,53 @@ func NeedsOrder(s Spec) bool {
 // runs only for a verified contact.
 func ChangesContact(s Spec) bool {
 	return s.Kind == KindBuiltin && (s.Name == UpdateContact || s.Name == PasswordReset)
+}
+
+// CheckOptions checks a built-in action's options (models.BuiltinOptions)
+// as an admin sets them: each belongs to one action, a status note to a
+// status an order may have, and the password reset is enabled only with the
+// page it sends the customer to.
+func CheckOptions(name string, enabled bool, o models.BuiltinOptions) error {
+	only := func(field, action string) error {
+		return apperr.Invalid(field, "only "+action+" takes it")
+	}
+	switch {
+	case len(o.StatusNotes) > 0 && name != OrderStatus:
+		return only("status_notes", OrderStatus)
+	case o.ReturnInstructions != "" && name != StartReturn:
+		return only("return_instructions", StartReturn)
+	case o.ResetURL != "" && name != PasswordReset:
+		return only("reset_url", PasswordReset)
+	}
+	for _, status := range slices.Sorted(maps.Keys(o.StatusNotes)) {
+		field := "status_notes." + status
+		if !slices.Contains(models.OrderStatuses, status) {
+			return apperr.Invalid(field, fmt.Sprintf("not an order status (%s)", strings.Join(models.OrderStatuses, ", ")))
+		}
+		if err := checkText(field, o.StatusNotes[status]); err != nil {
+			return err
+		}
+	}
+	if o.ReturnInstructions != "" {
+		if err := checkText("return_instructions", o.ReturnInstructions); err != nil {
+			return err
+		}
+	}
+	if name == PasswordReset && enabled && o.ResetURL == "" {
+		return apperr.Invalid("reset_url", "is required to enable password_reset: the page of your site where a customer sets a new password, which the email links to")
+	}
+	if o.ResetURL != "" {
+		u, err := url.Parse(o.ResetURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
+			return apperr.Invalid("reset_url", fmt.Sprintf("%q is not an http or https URL without credentials", o.ResetURL))
+		}
+	}
+	return nil
+}
+
+func checkText(field, text string) error {
+	if strings.TrimSpace(text) == "" || len(text) > maxTextChars {
+		return apperr.Invalid(field, fmt.Sprintf("must be 1 to %d characters", maxTextChars))
+	}
+	return nil
 }

@@ -67,6 +67,10 @@ type Spec struct {
 	Timeout       time.Duration     `json:"timeout,omitempty"`
 	Reply         string            `json:"reply,omitempty"`
 	ReplyFallback string            `json:"reply_fallback,omitempty"`
+
+	// Options are a built-in action's words for the company's own ways
+	// (models.BuiltinOptions); nil when it has none.
+	Options *models.BuiltinOptions `json:"options,omitempty"`
 }
 
 // Input returns the named input, false when the action has none.
@@ -98,6 +102,9 @@ func SpecOf(row models.Action) (Spec, error) {
 			return Spec{}, &UnknownBuiltinError{Name: row.Name}
 		}
 		s.Protection = row.Protection
+		if o := row.Options.V; o.ResetURL != "" || o.ReturnInstructions != "" || len(o.StatusNotes) > 0 {
+			s.Options = &o
+		}
 		return s, nil
 	}
 	schema := json.RawMessage(row.Inputs.V)

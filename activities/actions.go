@@ -39,7 +39,10 @@ type ActionInput struct {
 	// ReturnWindows are the workspace's return windows in days by tier
 	// (decide.Settings.ReturnWindows).
 	ReturnWindows map[string]int `json:",omitempty"`
-	Now           time.Time
+	// Options are the action's words for the company's own ways
+	// (actions.Spec.Options).
+	Options *models.BuiltinOptions `json:",omitempty"`
+	Now     time.Time
 }
 
 // ActionResult says what the action did, in words for the customer, and the
@@ -76,24 +79,51 @@ func (a *Activities) OrderStatus(ctx context.Context, in ActionInput) (_ ActionR
 		return ActionResult{}, err
 	}
 	day := func(t *time.Time) string { return t.Format("January 2") }
-	var text string
+	var text, track string
 	switch o.Status {
 	case models.OrderProcessing:
 		text = fmt.Sprintf("Order %s was placed on %s and is being prepared; it has not shipped yet.", o.Number, day(&o.PlacedAt))
 	case models.OrderShipped:
-		text = fmt.Sprintf("Order %s shipped on %s and is on its way; the tracking link is in your shipping email.", o.Number, day(o.ShippedAt))
+		text, track = fmt.Sprintf("Order %s shipped on %s and is on its way.", o.Number, day(o.ShippedAt)), trackingText(o.Tracking.V)
 	case models.OrderDelivered:
 		text = fmt.Sprintf("Order %s was delivered on %s.", o.Number, day(o.DeliveredAt))
 	case models.OrderDelayed:
-		text = fmt.Sprintf("Order %s shipped on %s and is delayed in transit. It is still on its way; if it has not moved for 10 business days we send a replacement or a refund.", o.Number, day(o.ShippedAt))
+		text, track = fmt.Sprintf("Order %s shipped on %s and is delayed in transit.", o.Number, day(o.ShippedAt)), trackingText(o.Tracking.V)
 	case models.OrderLost:
-		text = fmt.Sprintf("Order %s is marked as lost in transit. We will send a replacement or a refund.", o.Number)
+		text = fmt.Sprintf("Order %s is marked as lost in transit.", o.Number)
 	case models.OrderReturnRequested:
-		text = fmt.Sprintf("A return has been started for order %s; the prepaid label was emailed to you.", o.Number)
+		text = fmt.Sprintf("A return has been started for order %s.", o.Number)
 	default:
 		text = fmt.Sprintf("Order %s is %s.", o.Number, o.Status)
 	}
+	// What the company does about such an order is its own to say.
+	if in.Options != nil {
+		text = decide.JoinSentences(text, in.Options.StatusNotes[o.Status])
+	}
+	text = decide.JoinSentences(text, track)
 	return ActionResult{Text: text}, nil
+}
+
+// trackingText says where a parcel can be followed, as far as the order's
+// tracking says: "It's with UPS, tracking number 1Z999. Track it here:
+// https://…".
+func trackingText(t *models.OrderTracking) string {
+	if t == nil {
+		return ""
+	}
+	var s string
+	switch {
+	case t.Carrier != "" && t.Number != "":
+		s = "It's with " + t.Carrier + ", tracking number " + t.Number + "."
+	case t.Carrier != "":
+		s = "It's with " + t.Carrier + "."
+	case t.Number != "":
+		s = "Its tracking number is " + t.Number + "."
+	}
+	if t.URL != "" {
+		s = decide.JoinSentences(s, "Track it here: "+t.URL)
+	}
+	return s
 }
 
 func (a *Activities) order(ctx context.Context, in ActionInput) (models.Order, error) {
@@ -150,8 +180,10 @@ func (a *Activities) CreateReturn(ctx context.Context, in ActionInput) (_ Action
 	return ActionResult{ReturnID: ret.ID}, nil
 }
 
-// SendReturnLabel is the second step of a return: it queues the email with
-// the prepaid label. Idempotent by Key.
+// SendReturnLabel is the second step of a return: it queues the email that
+// confirms it, with the company's instructions for sending the items back
+// (models.BuiltinOptions.ReturnInstructions). Idempotent by Key. (Its name
+// is the one workflow histories know it by.)
 func (a *Activities) SendReturnLabel(ctx context.Context, in ActionInput) (ActionResult, error) {
 	o, err := a.order(ctx, in)
 	if err != nil {
@@ -161,20 +193,24 @@ func (a *Activities) SendReturnLabel(ctx context.Context, in ActionInput) (Actio
 	if err := a.DB.WithContext(ctx).Where("id = ?", o.ContactID).Take(&contact).Error; err != nil {
 		return ActionResult{}, fmt.Errorf("load contact: %w", err)
 	}
+	var instructions string
+	if in.Options != nil {
+		instructions = in.Options.ReturnInstructions
+	}
+	started := fmt.Sprintf("We've started a return for order %s.", o.Number)
 	err = a.queueEmail(ctx, models.OutboxMessage{
 		WorkspaceID: in.WorkspaceID, Kind: "return_label", Recipient: contact.Email,
-		Subject:        "Your return label for order " + o.Number,
-		Body:           "Print the attached prepaid label and drop the parcel at any carrier point. Return shipping costs $5, taken from your refund unless the item was faulty.",
+		Subject: "Your return for order " + o.Number, Body: strings.TrimSpace(started + "\n\n" + instructions),
 		IdempotencyKey: "return_label:" + in.Key, CreatedAt: in.Now,
 	})
 	if err != nil {
 		return ActionResult{}, err
 	}
-	return ActionResult{
-		ReturnID: in.ReturnID,
-		Text: fmt.Sprintf("I've started a return for order %s. A prepaid return label is on its way to %s; your refund goes back to your original payment method within 5–7 business days after the parcel reaches us.",
-			o.Number, decide.MaskEmail(contact.Email)),
-	}, nil
+	text := fmt.Sprintf("I've started a return for order %s and emailed a confirmation to %s.", o.Number, decide.MaskEmail(contact.Email))
+	if instructions != "" {
+		text = fmt.Sprintf("I've started a return for order %s. %s I've emailed this to %s too.", o.Number, instructions, decide.MaskEmail(contact.Email))
+	}
+	return ActionResult{ReturnID: in.ReturnID, Text: text}, nil
 }
 
 // CancelReturn compensates CreateReturn: it cancels the return and restores
@@ -247,19 +283,24 @@ func (a *Activities) PasswordReset(ctx context.Context, in ActionInput) (_ Actio
 	if in.ContactID == "" {
 		return ActionResult{}, actionFailed("Tell me the email address of your account and I'll send a reset link to it.")
 	}
+	if in.Options == nil || in.Options.ResetURL == "" {
+		// A workspace that enabled the action before it needed the page.
+		return ActionResult{}, actionFailed("I can't send a password reset from here. A member of our team can help.")
+	}
 	var c models.Contact
 	if err := a.DB.WithContext(ctx).Where("id = ?", in.ContactID).Take(&c).Error; err != nil {
 		return ActionResult{}, fmt.Errorf("load contact: %w", err)
 	}
 	err = a.queueEmail(ctx, models.OutboxMessage{
-		WorkspaceID: in.WorkspaceID, Kind: "password_reset", Recipient: c.Email,
-		Subject: "Reset your password", Body: "Use the link in this email within an hour to choose a new password.",
+		WorkspaceID: in.WorkspaceID, Kind: "password_reset", Recipient: c.Email, Subject: "Reset your password",
+		Body: "We were asked to reset the password of your account. Set a new password here:\n\n" + in.Options.ResetURL +
+			"\n\nIf you did not ask for this, ignore this email: your password stays as it is.",
 		IdempotencyKey: "password_reset:" + in.Key, CreatedAt: in.Now,
 	})
 	if err != nil {
 		return ActionResult{}, err
 	}
-	return ActionResult{Text: "I've sent a password-reset link to " + decide.MaskEmail(c.Email) + ". It works for one hour."}, nil
+	return ActionResult{Text: "I've emailed a link to reset your password to " + decide.MaskEmail(c.Email) + "."}, nil
 }
 
 func (a *Activities) queueEmail(ctx context.Context, m models.OutboxMessage) error {

@@ -57,12 +57,6 @@ type ProductRecord struct {
 	Variants     []models.ProductVariant `json:"variants"`
 }
 
-// OrderStatuses are the statuses an order may have.
-var OrderStatuses = []string{
-	models.OrderProcessing, models.OrderShipped, models.OrderDelivered,
-	models.OrderDelayed, models.OrderLost, models.OrderReturnRequested,
-}
-
 // Availabilities are the availabilities a product or variant may have.
 var Availabilities = []string{
 	models.AvailabilityInStock, models.AvailabilityOutOfStock,
@@ -176,7 +170,7 @@ func (r *OrderRecord) normalize() error {
 	if err := ValidExternalID("contact", r.Contact); err != nil {
 		return err
 	}
-	if err := firstError(maxLen("number", r.Number, 128), oneOf("status", r.Status, OrderStatuses),
+	if err := firstError(maxLen("number", r.Number, 128), oneOf("status", r.Status, models.OrderStatuses),
 		validCurrency("currency", r.Currency)); err != nil {
 		return err
 	}

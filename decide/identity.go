@@ -156,7 +156,7 @@ func actionWords(s actions.Spec, inputs map[string]string) string {
 	orderNumber := inputs[InputOrderNumber]
 	switch s.Name {
 	case ActionStartReturn:
-		return "start a return for order " + orderNumber + " and email its return label"
+		return "start a return for order " + orderNumber + " and email you the details"
 	case ActionUpdateContact:
 		fields := make([]string, 0, len(inputs))
 		for _, f := range []string{understand.FieldName, understand.FieldPhone, understand.FieldAddress} {

@@ -1,6 +1,9 @@
 package demo
 
-import "github.com/switchboardhq/switchboard/models"
+import (
+	"github.com/switchboardhq/switchboard/actions"
+	"github.com/switchboardhq/switchboard/models"
+)
 
 // article is a knowledge-base article of the demo store.
 type article struct {
@@ -98,6 +101,24 @@ var orders = []order{
 	{"SP-1004", "bram@example.com", "delayed", 3200, 12, 9, 0, []item{{"NB-A4", "A4 recycled notebook", 4}}},
 	{"SP-1005", "purchasing@greenleaf-offices.example", "lost", 128000, 30, 27, 0, []item{{"PAP-LTR", "Recycled letter paper, ream", 200}}},
 	{"SP-1006", "it@northwind-enterprise.example", "delivered", 452000, 45, 42, 40, []item{{"ORG-CORK", "Cork desk organiser", 400}}},
+}
+
+// tracking is where the demo's parcels on their way can be followed.
+var tracking = map[string]models.OrderTracking{
+	"SP-1003": {Carrier: "UPS", Number: "1Z999AA10123456784", URL: "https://sprocketsupply.example/track/SP-1003"},
+	"SP-1004": {Carrier: "USPS", Number: "9400111899223100001234", URL: "https://sprocketsupply.example/track/SP-1004"},
+}
+
+// builtinOptions are the demo store's own ways, as the built-in actions'
+// replies tell them (its shipping and returns articles say the same).
+var builtinOptions = map[string]models.BuiltinOptions{
+	actions.OrderStatus: {StatusNotes: map[string]string{
+		models.OrderDelayed: "It is still on its way; if it has not moved for 10 business days, we send a replacement or a refund.",
+		models.OrderLost:    "We will send a replacement or a refund.",
+	}},
+	actions.StartReturn: {ReturnInstructions: "Your prepaid return label is on your order page: print it and drop the parcel at any carrier point. " +
+		"Return shipping costs $5, taken from your refund unless the item was faulty; the refund goes back to your original payment method within 5–7 business days after the parcel reaches us."},
+	actions.PasswordReset: {ResetURL: "https://sprocketsupply.example/account/reset-password"},
 }
 
 // product is a demo catalogue item.

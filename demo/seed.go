@@ -139,7 +139,8 @@ func Seed(ctx context.Context, db *gorm.DB, now time.Time) (Seeded, Keys, error)
 			}
 		}
 		for _, b := range actions.Builtins() {
-			row := models.Action{WorkspaceID: wsID, Name: b.Name, Kind: actions.KindBuiltin, Enabled: true, Protection: models.ProtectionVerified}
+			row := models.Action{WorkspaceID: wsID, Name: b.Name, Kind: actions.KindBuiltin, Enabled: true, Protection: models.ProtectionVerified,
+				Options: models.NewJSON(builtinOptions[b.Name])}
 			if err := tx.Create(&row).Error; err != nil {
 				return err
 			}
@@ -187,6 +188,9 @@ func Seed(ctx context.Context, db *gorm.DB, now time.Time) (Seeded, Keys, error)
 			if o.DeliveredDaysAgo > 0 {
 				t := now.Add(-time.Duration(o.DeliveredDaysAgo) * day)
 				row.DeliveredAt = &t
+			}
+			if t, ok := tracking[o.Number]; ok {
+				row.Tracking = models.NewJSON(&t)
 			}
 			if err := tx.Create(&row).Error; err != nil {
 				return err

@@ -140,8 +140,9 @@ const (
 )
 
 // Action is one thing the agent can do: a built-in action over the CRM
-// tables (its row only enables it and sets its protection) or a call to the
-// company's own system. SecretHeaders hold sealed values (package sealed),
+// tables (its row enables it, sets its protection and says, in the
+// company's words, what the agent cannot know: BuiltinOptions) or a call to
+// the company's own system. SecretHeaders hold sealed values (package sealed),
 // never returned by the API. Its table keeps the name it had when only the
 // built-ins existed.
 type Action struct {
@@ -163,8 +164,25 @@ type Action struct {
 	TimeoutSeconds int    `gorm:"not null;default:0"`
 	ReplyTemplate  string `gorm:"type:text;not null;default:''"`
 	ReplyFallback  string `gorm:"type:text;not null;default:''"`
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// Options are a built-in action's; empty for the others.
+	Options   JSON[BuiltinOptions]
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// BuiltinOptions are what a built-in action tells the customer of the
+// company's own ways, which only the company knows. Each is optional: without
+// it the agent says nothing of it, and the password reset is not sent.
+type BuiltinOptions struct {
+	// StatusNotes (order_status) are sentences added to an order's status,
+	// by status ("delayed": what the company does about a late parcel).
+	StatusNotes map[string]string `json:"status_notes,omitempty"`
+	// ReturnInstructions (start_return) say how the customer sends the
+	// items back and what follows; the reply and the email carry them.
+	ReturnInstructions string `json:"return_instructions,omitempty"`
+	// ResetURL (password_reset) is the company's page where a customer
+	// sets a new password; the email links to it.
+	ResetURL string `json:"reset_url,omitempty"`
 }
 
 // TableName keeps the table the built-in actions' settings were in.
@@ -254,6 +272,11 @@ const (
 	// OrderReturnRequested is set when the agent starts a return.
 	OrderReturnRequested = "return_requested"
 )
+
+// OrderStatuses are the statuses an order may have.
+var OrderStatuses = []string{
+	OrderProcessing, OrderShipped, OrderDelivered, OrderDelayed, OrderLost, OrderReturnRequested,
+}
 
 // Order is a customer's order in the CRM.
 type Order struct {

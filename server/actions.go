@@ -41,16 +41,24 @@ type actionJSON struct {
 	TimeoutSeconds int               `json:"timeout_seconds,omitempty"`
 	ReplyTemplate  string            `json:"reply_template,omitempty"`
 	ReplyFallback  string            `json:"reply_fallback,omitempty"`
+	// A built-in action's options (models.BuiltinOptions).
+	StatusNotes        map[string]string `json:"status_notes,omitempty"`
+	ReturnInstructions string            `json:"return_instructions,omitempty"`
+	ResetURL           string            `json:"reset_url,omitempty"`
 }
 
 // actionOut shows a spec with its row's enabled flag.
 func actionOut(s actions.Spec, enabled bool) actionJSON {
-	return actionJSON{
+	out := actionJSON{
 		Action: s.Name, Name: s.Name, Kind: s.Kind, Description: s.Description, Enabled: enabled, Protection: s.Protection,
 		ChangesData: s.ChangesData, Inputs: s.Schema, Triggers: s.Triggers, Examples: s.Examples, Method: s.Method,
 		URL: s.URL, Headers: s.Headers, SecretHeaders: s.SecretHeaders, TimeoutSeconds: int(s.Timeout / time.Second),
 		ReplyTemplate: s.Reply, ReplyFallback: s.ReplyFallback,
 	}
+	if o := s.Options; o != nil {
+		out.StatusNotes, out.ReturnInstructions, out.ResetURL = o.StatusNotes, o.ReturnInstructions, o.ResetURL
+	}
+	return out
 }
 
 // listActions lists the built-in actions (one never set is disabled and
@@ -203,6 +211,7 @@ func (s *Server) putBuiltinAction(c *gin.Context, row models.Action) {
 	var req struct {
 		Enabled    *bool  `json:"enabled"`
 		Protection string `json:"protection"`
+		models.BuiltinOptions
 	}
 	if err := s.readJSON(c, &req); err != nil {
 		s.fail(c, err)
@@ -216,7 +225,12 @@ func (s *Server) putBuiltinAction(c *gin.Context, row models.Action) {
 		s.fail(c, apperr.Invalid("protection", fmt.Sprintf("must be %q or %q", models.ProtectionNone, models.ProtectionVerified)))
 		return
 	}
+	if err := actions.CheckOptions(row.Name, *req.Enabled, req.BuiltinOptions); err != nil {
+		s.fail(c, err)
+		return
+	}
 	row.Kind, row.Enabled, row.Protection = actions.KindBuiltin, *req.Enabled, req.Protection
+	row.Options = models.NewJSON(req.BuiltinOptions)
 	if err := s.DB.WithContext(c.Request.Context()).Clauses(clause.OnConflict{UpdateAll: true}).Create(&row).Error; err != nil {
 		s.fail(c, err)
 		return

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/stretchr/testify/require"
@@ -227,4 +228,68 @@ func TestCompanyActions(t *testing.T) {
 	require.Equal(t, "You now have 1250 points (gold tier).", test.Body["reply"], test.Raw)
 	r = do(t, "PUT", base+"/loyalty_points", app.Keys.Admin, []byte(strings.Replace(upd, `"loyalty_points"`, `"points2"`, 1)))
 	require.Equal(t, http.StatusBadRequest, r.Status, r.Raw)
+}
+
+// The built-in actions tell the customer what the company says of its own
+// ways (a late parcel, sending a return back, where a password is reset)
+// and where its parcel can be followed, as the company's records say; the
+// admin's options are checked, and one refused changes nothing.
+func TestBuiltinActionsSayTheCompanysOwnWays(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	base := app.URL + "/v1/agent/actions/"
+	put := func(action, body string) response {
+		return do(t, "PUT", base+action, app.Keys.Admin, []byte(body))
+	}
+	for _, c := range []struct{ action, body, field string }{
+		{"password_reset", `{"enabled":true,"protection":"verified"}`, "reset_url:"},
+		{"password_reset", `{"enabled":true,"protection":"verified","reset_url":"ftp://shop.example/reset"}`, "reset_url:"},
+		{"start_return", `{"enabled":true,"protection":"verified","status_notes":{"delayed":"x"}}`, "status_notes:"},
+		{"order_status", `{"enabled":true,"protection":"verified","status_notes":{"late":"x"}}`, "status_notes.late:"},
+		{"order_status", `{"enabled":true,"protection":"verified","status_notes":{"lost":" "}}`, "status_notes.lost:"},
+		{"order_status", `{"enabled":true,"protection":"verified","return_instructions":"x"}`, "return_instructions:"},
+	} {
+		before := do(t, "GET", base+c.action, app.Keys.Admin, nil)
+		r := put(c.action, c.body)
+		require.Equal(t, http.StatusBadRequest, r.Status, r.Raw)
+		_, msg := errorOf(r)
+		require.True(t, strings.HasPrefix(msg, c.field), "%s should name %s", msg, c.field)
+		require.Equal(t, before.Body, do(t, "GET", base+c.action, app.Keys.Admin, nil).Body, "nothing refused is written")
+	}
+
+	// The company's own customer and orders, one late with its tracking.
+	for _, rec := range [][2]string{
+		{"contacts/C-GR", `{"email":"grace@example.com","name":"Grace"}`},
+		{"orders/GR-2001", `{"contact":"C-GR","status":"delayed","placed_at":"2026-11-20T10:00:00Z","shipped_at":"2026-11-21T10:00:00Z",
+			"tracking":{"carrier":"DHL","number":"JJD0042","url":"https://track.example/JJD0042"}}`},
+		{"orders/GR-2002", `{"contact":"C-GR","status":"delivered","placed_at":"` + time.Now().AddDate(0, 0, -6).UTC().Format(time.RFC3339) +
+			`","delivered_at":"` + time.Now().AddDate(0, 0, -3).UTC().Format(time.RFC3339) + `"}`},
+	} {
+		r := do(t, "PUT", app.URL+"/v1/crm/"+rec[0], app.Keys.Admin, []byte(rec[1]))
+		require.Contains(t, []int{http.StatusOK, http.StatusCreated}, r.Status, r.Raw)
+	}
+	note := "We look into every late parcel within a day."
+	r := put("order_status", `{"enabled":true,"protection":"verified","status_notes":{"delayed":"`+note+`"}}`)
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	require.Equal(t, map[string]any{"delayed": note}, r.Body["status_notes"])
+	status := askVerified(t, app, "gr-1", "Where is my order GR-2001?", "grace@example.com")
+	require.Contains(t, status, "delayed in transit")
+	require.Contains(t, status, "It's with DHL, tracking number JJD0042. Track it here: https://track.example/JJD0042")
+	require.Contains(t, status, note)
+
+	instructions := "Bring the items to any of our shops; we refund you there."
+	r = put("start_return", `{"enabled":true,"protection":"verified","return_instructions":"`+instructions+`"}`)
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	require.Contains(t, askVerified(t, app, "gr-2", "I want to return order GR-2002", "grace@example.com"), instructions)
+	var mail models.OutboxMessage
+	require.NoError(t, app.DB.Where("kind = ? AND recipient = ?", "return_label", "grace@example.com").Take(&mail).Error)
+	require.Equal(t, "Your return for order GR-2002", mail.Subject)
+	require.Contains(t, mail.Body, instructions)
+
+	r = put("password_reset", `{"enabled":true,"protection":"verified","reset_url":"https://shop.example/account/reset"}`)
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	require.Contains(t, askVerified(t, app, "gr-3", "Please reset my password", "grace@example.com"), "a link to reset your password")
+	var reset models.OutboxMessage
+	require.NoError(t, app.DB.Where("kind = ? AND recipient = ?", "password_reset", "grace@example.com").Take(&reset).Error)
+	require.Contains(t, reset.Body, "https://shop.example/account/reset")
 }

@@ -224,29 +224,37 @@ func TestResolvedConversationIsChargedOnceAndTestConversationsNever(t *testing.T
 	require.Equal(t, 400, do(t, "GET", app.URL+"/v1/conversations?resolved=maybe", app.Keys.Auditor, nil).Status)
 }
 
+// customerSays sends a customer's message through the widget key, with the
+// email the customer gives (none for ""), and returns the reply's text.
+func customerSays(t *testing.T, app *testenv.App, conv, id, text, email string) string {
+	t.Helper()
+	body := `{"id":"` + id + `","text":"` + text + `"`
+	if email != "" {
+		body += `,"contact":{"email":"` + email + `"}`
+	}
+	r := do(t, "POST", app.URL+"/v1/conversations/"+conv+"/messages", app.Keys.Widget, []byte(body+"}"))
+	require.Equal(t, 200, r.Status, r.Raw)
+	return r.Body["reply"].(map[string]any)["text"].(string)
+}
+
+// askVerified asks for an action as a customer who gives an email, reads
+// the code emailed there, and types it; an action that changes data then
+// asks for a yes, which the customer gives. It returns the last reply.
+func askVerified(t *testing.T, app *testenv.App, conv, text, email string) string {
+	t.Helper()
+	require.Contains(t, customerSays(t, app, conv, "m1", text, email), "6-digit code")
+	reply := customerSays(t, app, conv, "m2", app.LatestCode(t, email), "")
+	if strings.Contains(reply, "Shall I go ahead?") {
+		reply = customerSays(t, app, conv, "m3", "yes", "")
+	}
+	return reply
+}
+
 func TestActionsCheckIdentityAndChangeTheCRM(t *testing.T) {
 	t.Parallel()
 	app := testenv.NewApp(t, testenv.AppOptions{})
-	post := func(conv, id, text, email string) string {
-		body := `{"id":"` + id + `","text":"` + text + `"`
-		if email != "" {
-			body += `,"contact":{"email":"` + email + `"}`
-		}
-		r := do(t, "POST", app.URL+"/v1/conversations/"+conv+"/messages", app.Keys.Widget, []byte(body+"}"))
-		require.Equal(t, 200, r.Status, r.Raw)
-		return r.Body["reply"].(map[string]any)["text"].(string)
-	}
-	// verified asks for an action as a customer who gives an email, reads
-	// the code emailed there, and types it; an action that changes data
-	// then asks for a yes. The reply is the action's.
-	verified := func(conv, text, email string) string {
-		require.Contains(t, post(conv, "m1", text, email), "6-digit code")
-		reply := post(conv, "m2", app.LatestCode(t, email), "")
-		if strings.Contains(reply, "Shall I go ahead?") {
-			reply = post(conv, "m3", "yes", "")
-		}
-		return reply
-	}
+	post := func(conv, id, text, email string) string { return customerSays(t, app, conv, id, text, email) }
+	verified := func(conv, text, email string) string { return askVerified(t, app, conv, text, email) }
 	require.Contains(t, post("a1", "m1", "Where is my order SP-1003?", ""), "email address")
 	// An email typed or given is not proof: the order stays hidden.
 	require.Contains(t, post("a2", "m1", "Where is my order SP-1003?", "bram@example.com"), "6-digit code")
@@ -268,7 +276,7 @@ func TestActionsCheckIdentityAndChangeTheCRM(t *testing.T) {
 	require.NoError(t, app.DB.Model(&models.Return{}).Count(&returns).Error)
 	require.EqualValues(t, 1, returns)
 
-	require.Contains(t, verified("a7", "Please reset my password", "bram@example.com"), "password-reset link")
+	require.Contains(t, verified("a7", "Please reset my password", "bram@example.com"), "a link to reset your password")
 	require.NoError(t, app.DB.Where("kind = ?", "password_reset").Find(&outbox).Error)
 	require.Len(t, outbox, 1)
 }

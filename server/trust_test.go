@@ -143,7 +143,7 @@ func TestSandboxChangesNothing(t *testing.T) {
 	require.Contains(t, asked["reply"].(map[string]any)["text"], "Test conversation: a 6-digit code would be emailed")
 	require.Contains(t, post("m2", "123456")["reply"].(map[string]any)["text"], "Shall I go ahead?")
 	done := post("m2y", "yes")
-	require.Equal(t, "Test conversation: I would start a return for order SP-1002 and email its return label. Nothing was changed.",
+	require.Equal(t, "Test conversation: I would start a return for order SP-1002 and email you the details. Nothing was changed.",
 		done["reply"].(map[string]any)["text"])
 	human := post("m3", "I want to talk to a human")
 	require.Equal(t, true, human["handed_off"])

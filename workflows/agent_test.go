@@ -139,7 +139,7 @@ func TestModelActionWaitsForTheCustomersYes(t *testing.T) {
 	yes := b.send(2*time.Minute, msg("m2", "yes"))
 	b.signal(3*time.Minute, workflows.SignalClose, workflows.Close{})
 	b.run(t, input)
-	require.Equal(t, "I'll start a return for order SP-1002 and email its return label. Shall I go ahead? (yes or no)", asked.reply.Text)
+	require.Equal(t, "I'll start a return for order SP-1002 and email you the details. Shall I go ahead? (yes or no)", asked.reply.Text)
 	require.Equal(t, "Return started.", yes.reply.Text)
 	require.Equal(t, 1, b.fake.count("AgentStep"), "the yes is the code's to read, not the model's")
 }

@@ -866,7 +866,7 @@ func TestReturnWithinPolicy(t *testing.T) {
 	r1 := b.send(2*time.Minute, msg("m2", "Yes please, go ahead"))
 	b.signal(3*time.Minute, workflows.SignalClose, workflows.Close{})
 	res := b.run(t, input)
-	require.Equal(t, "I'll start a return for order SP-1002 and email its return label. Shall I go ahead? (yes or no)", asked.reply.Text)
+	require.Equal(t, "I'll start a return for order SP-1002 and email you the details. Shall I go ahead? (yes or no)", asked.reply.Text)
 	require.Equal(t, "Return started.", r1.reply.Text)
 	require.Zero(t, b.fake.count("CancelReturn:ret-1"))
 	require.Equal(t, workflows.StatusResolved, res.Status, "an action the agent completed resolves the conversation")
@@ -881,7 +881,7 @@ func TestAFollowUpIsAboutTheConversationsOrder(t *testing.T) {
 		revision int
 		want     string
 	}{
-		{workflows.RevisionConversationOrder, "I'll start a return for order SP-1002 and email its return label. Shall I go ahead? (yes or no)"},
+		{workflows.RevisionConversationOrder, "I'll start a return for order SP-1002 and email you the details. Shall I go ahead? (yes or no)"},
 		{workflows.RevisionConversationOrder - 1, decide.NeedOrderText},
 	} {
 		t.Run(fmt.Sprint("revision ", tc.revision), func(t *testing.T) {
@@ -914,7 +914,7 @@ func TestAWaitingActionKeepsTheConversationsOrder(t *testing.T) {
 	in.Revision = workflows.RevisionConversationOrder
 	b.run(t, in)
 	require.Equal(t, decide.CodeSentText("ada@example.com"), asked.reply.Text)
-	require.Equal(t, "I'll start a return for order SP-1002 and email its return label. Shall I go ahead? (yes or no)", code.reply.Text)
+	require.Equal(t, "I'll start a return for order SP-1002 and email you the details. Shall I go ahead? (yes or no)", code.reply.Text)
 }
 
 func TestTestConversationNeverConsumesCredits(t *testing.T) {

@@ -108,7 +108,7 @@ func TestTestConversationChangesNothing(t *testing.T) {
 	b.signal(5*time.Minute, workflows.SignalClose, workflows.Close{})
 	b.run(t, in)
 
-	require.Equal(t, "Test conversation: I would start a return for order SP-1002 and email its return label. Nothing was changed.", ret.reply.Text)
+	require.Equal(t, "Test conversation: I would start a return for order SP-1002 and email you the details. Nothing was changed.", ret.reply.Text)
 	require.Zero(t, b.fake.count("CreateReturn"))
 	require.Zero(t, b.fake.count("SendReturnLabel"))
 	require.Equal(t, "Order SP-1002 was delivered.", status.reply.Text, "reading an order is no change")
@@ -134,7 +134,7 @@ func TestTestConversationSimulatesVerification(t *testing.T) {
 	require.Contains(t, asked.reply.Text, "Test conversation: a 6-digit code would be emailed to a••@example.com")
 	require.Zero(t, b.fake.count("SendVerificationCode:ada@example.com"))
 	require.Zero(t, b.fake.count("CheckVerificationCode"))
-	require.Equal(t, "Test conversation: I would start a return for order SP-1002 and email its return label. Nothing was changed.", code.reply.Text)
+	require.Equal(t, "Test conversation: I would start a return for order SP-1002 and email you the details. Nothing was changed.", code.reply.Text)
 	require.Zero(t, b.fake.count("CreateReturn"))
 }
 
