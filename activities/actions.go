@@ -78,52 +78,11 @@ func (a *Activities) OrderStatus(ctx context.Context, in ActionInput) (_ ActionR
 	if err != nil {
 		return ActionResult{}, err
 	}
-	day := func(t *time.Time) string { return t.Format("January 2") }
-	var text, track string
-	switch o.Status {
-	case models.OrderProcessing:
-		text = fmt.Sprintf("Order %s was placed on %s and is being prepared; it has not shipped yet.", o.Number, day(&o.PlacedAt))
-	case models.OrderShipped:
-		text, track = fmt.Sprintf("Order %s shipped on %s and is on its way.", o.Number, day(o.ShippedAt)), trackingText(o.Tracking.V)
-	case models.OrderDelivered:
-		text = fmt.Sprintf("Order %s was delivered on %s.", o.Number, day(o.DeliveredAt))
-	case models.OrderDelayed:
-		text, track = fmt.Sprintf("Order %s shipped on %s and is delayed in transit.", o.Number, day(o.ShippedAt)), trackingText(o.Tracking.V)
-	case models.OrderLost:
-		text = fmt.Sprintf("Order %s is marked as lost in transit.", o.Number)
-	case models.OrderReturnRequested:
-		text = fmt.Sprintf("A return has been started for order %s.", o.Number)
-	default:
-		text = fmt.Sprintf("Order %s is %s.", o.Number, o.Status)
-	}
-	// What the company does about such an order is its own to say.
+	var note string
 	if in.Options != nil {
-		text = decide.JoinSentences(text, in.Options.StatusNotes[o.Status])
+		note = in.Options.StatusNotes[o.Status]
 	}
-	text = decide.JoinSentences(text, track)
-	return ActionResult{Text: text}, nil
-}
-
-// trackingText says where a parcel can be followed, as far as the order's
-// tracking says: "It's with UPS, tracking number 1Z999. Track it here:
-// https://…".
-func trackingText(t *models.OrderTracking) string {
-	if t == nil {
-		return ""
-	}
-	var s string
-	switch {
-	case t.Carrier != "" && t.Number != "":
-		s = "It's with " + t.Carrier + ", tracking number " + t.Number + "."
-	case t.Carrier != "":
-		s = "It's with " + t.Carrier + "."
-	case t.Number != "":
-		s = "Its tracking number is " + t.Number + "."
-	}
-	if t.URL != "" {
-		s = decide.JoinSentences(s, "Track it here: "+t.URL)
-	}
-	return s
+	return ActionResult{Text: decide.OrderStatusText(o, note)}, nil
 }
 
 func (a *Activities) order(ctx context.Context, in ActionInput) (models.Order, error) {
@@ -206,11 +165,7 @@ func (a *Activities) SendReturnLabel(ctx context.Context, in ActionInput) (Actio
 	if err != nil {
 		return ActionResult{}, err
 	}
-	text := fmt.Sprintf("I've started a return for order %s and emailed a confirmation to %s.", o.Number, decide.MaskEmail(contact.Email))
-	if instructions != "" {
-		text = fmt.Sprintf("I've started a return for order %s. %s I've emailed this to %s too.", o.Number, instructions, decide.MaskEmail(contact.Email))
-	}
-	return ActionResult{ReturnID: in.ReturnID, Text: text}, nil
+	return ActionResult{ReturnID: in.ReturnID, Text: decide.ReturnStartedText(o.Number, contact.Email, instructions)}, nil
 }
 
 // CancelReturn compensates CreateReturn: it cancels the return and restores
@@ -300,7 +255,7 @@ func (a *Activities) PasswordReset(ctx context.Context, in ActionInput) (_ Actio
 	if err != nil {
 		return ActionResult{}, err
 	}
-	return ActionResult{Text: "I've emailed a link to reset your password to " + decide.MaskEmail(c.Email) + "."}, nil
+	return ActionResult{Text: decide.PasswordResetSentText(c.Email)}, nil
 }
 
 func (a *Activities) queueEmail(ctx context.Context, m models.OutboxMessage) error {

@@ -83,6 +83,72 @@ var translations = []translation{
 		"it": "Mi dispiace, non posso aiutarla con questo qui.",
 		"nl": "Sorry, daar kan ik u hier niet mee helpen.",
 	}},
+	{MismatchText, map[string]string{
+		"es": "Solo puedo mostrar o cambiar datos de su propia cuenta y sus pedidos, y este no está vinculado a la cuenta que ha verificado.",
+		"fr": "Je ne peux communiquer ou modifier que les informations de votre propre compte et de vos commandes, et celle-ci n'est pas liée au compte que vous avez vérifié.",
+		"de": "Ich kann nur Angaben zu Ihrem eigenen Konto und Ihren Bestellungen zeigen oder ändern, und diese ist nicht mit dem Konto verknüpft, das Sie bestätigt haben.",
+		"pt": "Só posso mostrar ou alterar dados da sua própria conta e encomendas, e esta não está associada à conta que verificou.",
+		"it": "Posso mostrare o modificare solo i dati del suo account e dei suoi ordini, e questo non è collegato all'account che ha verificato.",
+		"nl": "Ik kan alleen gegevens van uw eigen account en bestellingen tonen of wijzigen, en deze is niet gekoppeld aan het account dat u hebt bevestigd.",
+	}},
+	{CodeLockedText, map[string]string{
+		"es": "Ese código no coincide y no quedan intentos. Por su seguridad no puedo continuar con esta solicitud; pídamelo de nuevo más tarde y le enviaré un código nuevo, o pida hablar con una persona.",
+		"fr": "Ce code ne correspond pas et il ne reste aucun essai. Pour votre sécurité, je ne peux pas poursuivre cette demande ; redemandez-moi plus tard et je vous enverrai un nouveau code, ou demandez à parler à une personne.",
+		"de": "Dieser Code stimmt nicht, und es sind keine Versuche mehr übrig. Zu Ihrer Sicherheit kann ich diese Anfrage nicht fortsetzen; fragen Sie mich später noch einmal, dann schicke ich einen neuen Code, oder fragen Sie nach einer Person.",
+		"pt": "Esse código não corresponde e não restam tentativas. Para sua segurança não posso continuar com este pedido; peça-me novamente mais tarde e envio-lhe um código novo, ou peça para falar com uma pessoa.",
+		"it": "Il codice non corrisponde e non restano tentativi. Per la sua sicurezza non posso proseguire con questa richiesta; me lo chieda di nuovo più tardi e le invierò un nuovo codice, oppure chieda di parlare con una persona.",
+		"nl": "Die code klopt niet en er zijn geen pogingen meer over. Voor uw veiligheid kan ik niet verder met dit verzoek; vraag het me later opnieuw, dan stuur ik een nieuwe code, of vraag naar een persoon.",
+	}},
+	{CodeExpiredText, map[string]string{
+		"es": "Ese código ha caducado. Pídamelo de nuevo y le enviaré uno nuevo.",
+		"fr": "Ce code a expiré. Redemandez-moi et je vous en enverrai un nouveau.",
+		"de": "Dieser Code ist abgelaufen. Fragen Sie mich noch einmal, dann schicke ich Ihnen einen neuen.",
+		"pt": "Esse código expirou. Peça-me novamente e envio-lhe um novo.",
+		"it": "Il codice è scaduto. Me lo chieda di nuovo e gliene invierò uno nuovo.",
+		"nl": "Die code is verlopen. Vraag het me opnieuw, dan stuur ik u een nieuwe.",
+	}},
+	{NoLongerText, map[string]string{
+		"es": "Eso ya no puedo hacerlo aquí; una persona de nuestro equipo puede ayudarle.",
+		"fr": "Ce n'est plus quelque chose que je peux faire ici ; un membre de notre équipe peut vous aider.",
+		"de": "Das kann ich hier nicht mehr tun; ein Mitglied unseres Teams kann Ihnen helfen.",
+		"pt": "Isso já não é algo que eu possa fazer aqui; um membro da nossa equipa pode ajudar.",
+		"it": "Non è più qualcosa che posso fare qui; un membro del nostro team può aiutarla.",
+		"nl": "Dat kan ik hier niet meer doen; iemand van ons team kan u helpen.",
+	}},
+	{InputRefusedText, map[string]string{
+		"es": "No he podido usar los datos indicados, así que no he hecho nada. Una persona de nuestro equipo puede ayudarle si lo necesita.",
+		"fr": "Je n'ai pas pu utiliser les informations données, je n'ai donc rien fait. Un membre de notre équipe peut vous aider si besoin.",
+		"de": "Ich konnte die angegebenen Daten nicht verwenden und habe deshalb nichts getan. Ein Mitglied unseres Teams hilft Ihnen bei Bedarf.",
+		"pt": "Não consegui usar os dados indicados, por isso não fiz nada. Um membro da nossa equipa pode ajudar, se precisar.",
+		"it": "Non ho potuto usare i dati indicati, quindi non ho fatto nulla. Un membro del nostro team può aiutarla se serve.",
+		"nl": "Ik kon de opgegeven gegevens niet gebruiken, dus ik heb niets gedaan. Iemand van ons team kan u helpen als dat nodig is.",
+	}},
+	{ReturnUndoneText, map[string]string{
+		"es": "Lo siento, ahora no he podido completar la devolución, así que la he cancelado: su pedido no ha cambiado. Inténtelo de nuevo dentro de un rato.",
+		"fr": "Désolé, je n'ai pas pu finaliser le retour pour le moment, je l'ai donc annulé : rien n'a changé sur votre commande. Réessayez dans un petit moment.",
+		"de": "Entschuldigung, ich konnte die Rücksendung gerade nicht abschließen und habe sie deshalb storniert – an Ihrer Bestellung hat sich nichts geändert. Bitte versuchen Sie es in Kürze noch einmal.",
+		"pt": "Desculpe, não consegui concluir a devolução agora, por isso cancelei-a: nada mudou na sua encomenda. Tente novamente daqui a pouco.",
+		"it": "Mi dispiace, non sono riuscito a completare il reso ora, quindi l'ho annullato: sul suo ordine non è cambiato nulla. Riprovi tra poco.",
+		"nl": "Sorry, ik kon de retour nu niet afronden, dus ik heb hem geannuleerd; er is niets veranderd aan uw bestelling. Probeer het over een poosje opnieuw.",
+	}},
+	{DefaultFallback, map[string]string{
+		"es": "Nuestro equipo está ocupado en este momento. Una persona del equipo le responderá por correo lo antes posible.",
+		"fr": "Notre équipe est occupée pour le moment. Un membre de l'équipe vous répondra par e-mail dès que possible.",
+		"de": "Unser Team ist gerade ausgelastet. Ein Mitglied des Teams meldet sich so bald wie möglich per E-Mail bei Ihnen.",
+		"pt": "A nossa equipa está ocupada neste momento. Um membro da equipa vai responder-lhe por email o mais depressa possível.",
+		"it": "Il nostro team è occupato in questo momento. Un membro del team le risponderà via email il prima possibile.",
+		"nl": "Ons team is op dit moment bezet. Iemand van het team neemt zo snel mogelijk per e-mail contact met u op.",
+	}},
+	{HandedBackText, map[string]string{
+		"es": "Vuelve a hablar con nuestro asistente.", "fr": "Vous êtes de nouveau avec notre assistant.",
+		"de": "Sie sind wieder bei unserem Assistenten.", "pt": "Está de novo a falar com o nosso assistente.",
+		"it": "È di nuovo con il nostro assistente.", "nl": "U bent weer in gesprek met onze assistent.",
+	}},
+	{RepName("") + " has joined the conversation.", map[string]string{
+		"es": "Una persona de nuestro equipo se ha unido a la conversación.", "fr": "Un membre de notre équipe a rejoint la conversation.",
+		"de": "Ein Mitglied unseres Teams ist dem Gespräch beigetreten.", "pt": "Um membro da nossa equipa juntou-se à conversa.",
+		"it": "Un membro del nostro team partecipa ora alla conversazione.", "nl": "Iemand van ons team neemt nu deel aan het gesprek.",
+	}},
 	{greetingReply, map[string]string{
 		"es": "¡Hola! ¿En qué puedo ayudarle?", "fr": "Bonjour ! Comment puis-je vous aider ?",
 		"de": "Hallo! Wie kann ich Ihnen helfen?", "pt": "Olá! Como posso ajudar?",
@@ -118,7 +184,8 @@ type translation struct {
 
 // Localize says a reply in the customer's language (a code understand
 // recognises): each set text in it, alone or joined to others, is replaced
-// by its translation. Anything else — the company's content, an admin's
+// by its translation, and so is each text of templates, its filled-in parts
+// kept (an order's number) or said the language's way (a date). Anything else — the company's content, an admin's
 // message — stays as written, and so does all of it for English or a
 // language without translations.
 func Localize(lang, reply string) string {
@@ -130,5 +197,5 @@ func Localize(lang, reply string) string {
 			reply = strings.Replace(reply, tr.english, t, 1)
 		}
 	}
-	return reply
+	return localizeTemplates(lang, reply)
 }

@@ -1,6 +1,12 @@
 package decide
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/switchboardhq/switchboard/models"
+)
 
 // Texts the agent says in set situations.
 const (
@@ -74,3 +80,71 @@ const NoLongerText = "That is something I can no longer do here; a member of our
 // InputRefusedText ends the gathering of an action's input after values the
 // action refused.
 const InputRefusedText = "I couldn't use the details given for that, so I haven't done anything. A member of our team can help if you need it."
+
+// OrderStatusText says an order's status as the company's records have it,
+// then the company's note for that status ("" for none:
+// models.BuiltinOptions.StatusNotes), then, for a parcel on its way, where
+// it can be followed. A date the records lack is left out.
+func OrderStatusText(o models.Order, note string) string {
+	on := func(t *time.Time) string {
+		if t == nil || t.IsZero() {
+			return ""
+		}
+		return " on " + t.Format("January 2")
+	}
+	var text, track string
+	switch o.Status {
+	case models.OrderProcessing:
+		text = fmt.Sprintf("Order %s was placed%s and is being prepared; it has not shipped yet.", o.Number, on(&o.PlacedAt))
+	case models.OrderShipped:
+		text, track = fmt.Sprintf("Order %s shipped%s and is on its way.", o.Number, on(o.ShippedAt)), trackingText(o.Tracking.V)
+	case models.OrderDelivered:
+		text = fmt.Sprintf("Order %s was delivered%s.", o.Number, on(o.DeliveredAt))
+	case models.OrderDelayed:
+		text, track = fmt.Sprintf("Order %s shipped%s and is delayed in transit.", o.Number, on(o.ShippedAt)), trackingText(o.Tracking.V)
+	case models.OrderLost:
+		text = fmt.Sprintf("Order %s is marked as lost in transit.", o.Number)
+	case models.OrderReturnRequested:
+		text = fmt.Sprintf("A return has been started for order %s.", o.Number)
+	default:
+		text = fmt.Sprintf("Order %s is %s.", o.Number, o.Status)
+	}
+	return JoinSentences(JoinSentences(text, note), track)
+}
+
+// trackingText says where a parcel can be followed, as far as the order's
+// tracking says: "It's with UPS, tracking number 1Z999. Track it here:
+// https://…".
+func trackingText(t *models.OrderTracking) string {
+	if t == nil {
+		return ""
+	}
+	var s string
+	switch {
+	case t.Carrier != "" && t.Number != "":
+		s = "It's with " + t.Carrier + ", tracking number " + t.Number + "."
+	case t.Carrier != "":
+		s = "It's with " + t.Carrier + "."
+	case t.Number != "":
+		s = "Its tracking number is " + t.Number + "."
+	}
+	if t.URL != "" {
+		s = JoinSentences(s, "Track it here: "+t.URL)
+	}
+	return s
+}
+
+// ReturnStartedText confirms a return started for an order, with the
+// company's instructions for sending the items back ("" for none:
+// models.BuiltinOptions.ReturnInstructions), which were emailed to email.
+func ReturnStartedText(orderNumber, email, instructions string) string {
+	if instructions == "" {
+		return fmt.Sprintf("I've started a return for order %s and emailed a confirmation to %s.", orderNumber, MaskEmail(email))
+	}
+	return fmt.Sprintf("I've started a return for order %s. %s I've emailed this to %s too.", orderNumber, instructions, MaskEmail(email))
+}
+
+// PasswordResetSentText says where the password-reset link went.
+func PasswordResetSentText(email string) string {
+	return "I've emailed a link to reset your password to " + MaskEmail(email) + "."
+}

@@ -276,6 +276,12 @@ func TestBuiltinActionsSayTheCompanysOwnWays(t *testing.T) {
 	require.Contains(t, status, "delayed in transit")
 	require.Contains(t, status, "It's with DHL, tracking number JJD0042. Track it here: https://track.example/JJD0042")
 	require.Contains(t, status, note)
+	// In the customer's language: the code request and the status; the
+	// company's note and the tracking as written.
+	require.Contains(t, customerSays(t, app, "gr-es", "m1", "¿Dónde está mi pedido GR-2001?", "grace@example.com"), "código de 6 dígitos")
+	status = customerSays(t, app, "gr-es", "m2", app.LatestCode(t, "grace@example.com"), "")
+	require.Equal(t, "El pedido GR-2001 se envió el 21 de noviembre y lleva retraso en el transporte. "+note+
+		" Lo transporta DHL, con el número de seguimiento JJD0042. Puede seguirlo aquí: https://track.example/JJD0042", status)
 
 	instructions := "Bring the items to any of our shops; we refund you there."
 	r = put("start_return", `{"enabled":true,"protection":"verified","return_instructions":"`+instructions+`"}`)
