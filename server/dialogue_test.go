@@ -108,27 +108,33 @@ func TestTheModelSeesTheConversation(t *testing.T) {
 	require.Contains(t, texts[3], "How long does that take?")
 }
 
-// Reps are named people: the transcript says who joined, from which team.
+// Reps are named people: the transcript says who joined, from which team,
+// in the customer's language.
 func TestTheTranscriptSaysWhichRepJoined(t *testing.T) {
 	t.Parallel()
 	app := testenv.NewApp(t, testenv.AppOptions{})
 	k := do(t, "POST", app.URL+"/v1/keys", app.Keys.Admin, []byte(`{"role":"rep","name":"Ada","team":"support"}`))
 	require.Equal(t, 201, k.Status, k.Raw)
 	ada := k.Body["key"].(string)
-	r := do(t, "POST", app.URL+"/v1/conversations/named-1/messages", app.Keys.Widget, []byte(`{"id":"m1","text":"I want to talk to a human"}`))
-	require.Equal(t, 200, r.Status, r.Raw)
-	require.Equal(t, true, r.Body["handed_off"])
-	require.Eventually(t, func() bool {
-		return do(t, "POST", app.URL+"/v1/rep/conversations/named-1/accept", ada, nil).Status == 202
-	}, 10*time.Second, 100*time.Millisecond)
-	require.Eventually(t, func() bool {
-		got := do(t, "GET", app.URL+"/v1/conversations/named-1", app.Keys.Auditor, nil)
-		msgs, _ := got.Body["messages"].([]any)
-		for _, m := range msgs {
-			if m.(map[string]any)["text"] == "Ada from Customer support has joined the conversation." {
-				return true
+	for _, c := range []struct{ conv, text, joined string }{
+		{"named-1", "I want to talk to a human", "Ada from Customer support has joined the conversation."},
+		{"named-es", "Quiero hablar con una persona, por favor", "Ada, del equipo Customer support, se ha unido a la conversación."},
+	} {
+		r := do(t, "POST", app.URL+"/v1/conversations/"+c.conv+"/messages", app.Keys.Widget, []byte(`{"id":"m1","text":"`+c.text+`"}`))
+		require.Equal(t, 200, r.Status, r.Raw)
+		require.Equal(t, true, r.Body["handed_off"])
+		require.Eventually(t, func() bool {
+			return do(t, "POST", app.URL+"/v1/rep/conversations/"+c.conv+"/accept", ada, nil).Status == 202
+		}, 10*time.Second, 100*time.Millisecond)
+		require.Eventually(t, func() bool {
+			got := do(t, "GET", app.URL+"/v1/conversations/"+c.conv, app.Keys.Auditor, nil)
+			msgs, _ := got.Body["messages"].([]any)
+			for _, m := range msgs {
+				if m.(map[string]any)["text"] == c.joined {
+					return true
+				}
 			}
-		}
-		return false
-	}, 10*time.Second, 100*time.Millisecond)
+			return false
+		}, 10*time.Second, 100*time.Millisecond, c.joined)
+	}
 }

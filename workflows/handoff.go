@@ -60,7 +60,7 @@ func (c *conversation) onNoRepInTime(ctx workflow.Context) {
 	h.Flagged = true
 	now := workflow.Now(ctx)
 	c.state.LastActivity = now
-	c.say(c.systemMessageID("fallback"), RoleSystem, h.Fallback, now)
+	c.say(c.systemMessageID("fallback"), RoleSystem, decide.Localize(c.state.Language, h.Fallback), now)
 	c.note("", decide.Entry{Kind: decide.KindHandoffTimeout, Summary: "no rep accepted in time: customer told, conversation flagged",
 		Detail: map[string]any{"team": h.Team, "accept_by": h.AcceptBy}})
 	c.emit(ctx, decide.EventFlagged, map[string]any{"team": h.Team})
@@ -91,7 +91,7 @@ func (c *conversation) accepted(ctx workflow.Context, sig RepAccepted) {
 	h.AcceptedAt, h.RepKeyID, h.RepName = &now, sig.RepKeyID, sig.RepName
 	c.state.Status = StatusRepActive
 	c.state.LastActivity = now
-	c.say(c.systemMessageID("joined"), RoleSystem, decide.RepJoinedText(sig.RepName, sig.RepTeam), now)
+	c.say(c.systemMessageID("joined"), RoleSystem, decide.Localize(c.state.Language, decide.RepJoinedText(sig.RepName, sig.RepTeam)), now)
 	c.note("", decide.Entry{Kind: decide.KindRepAccepted, Summary: decide.RepName(sig.RepName) + " accepted",
 		Detail: decide.RepAcceptedDetail{RepKeyID: sig.RepKeyID, WaitedMs: now.Sub(h.At).Milliseconds()}.Map()})
 	c.emit(ctx, decide.EventAccepted, map[string]any{"rep": sig.RepName})
@@ -137,7 +137,7 @@ func (c *conversation) onHandBack(ctx workflow.Context, sig HandBack) {
 	c.state.Status = StatusAIActive
 	c.state.ConsecutiveUnknown = 0
 	c.state.LastActivity = now
-	c.say(c.systemMessageID("handback"), RoleSystem, decide.HandedBackText, now)
+	c.say(c.systemMessageID("handback"), RoleSystem, decide.Localize(c.state.Language, decide.HandedBackText), now)
 	if err := c.upsertSearch(ctx); err != nil {
 		workflow.GetLogger(ctx).Error("search attributes", "error", err)
 	}
