@@ -161,15 +161,15 @@ func actionWords(s actions.Spec, inputs map[string]string) string {
 		fields := make([]string, 0, len(inputs))
 		for _, f := range []string{understand.FieldName, understand.FieldPhone, understand.FieldAddress} {
 			if v, ok := inputs[f]; ok {
-				fields = append(fields, f+" to "+v)
+				fields = append(fields, strings.Replace(f, understand.FieldPhone, "phone number", 1)+" to "+v)
 			}
 		}
 		if len(fields) == 0 {
-			return "update the contact's details"
+			return "update your details"
 		}
-		return "update the contact's " + strings.Join(fields, ", ")
+		return "change your " + strings.Join(fields, ", ")
 	case ActionPasswordReset:
-		return "email a password-reset link to the contact"
+		return "email you a link to reset your password"
 	}
 	return "run the action " + s.Name
 }

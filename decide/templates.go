@@ -212,7 +212,7 @@ var templates = compileTemplates([]translation{
 		"de": "{text} ist dem Gespräch beigetreten.", "pt": "{text} juntou-se à conversa.",
 		"it": "{text} partecipa ora alla conversazione.", "nl": "{text} neemt nu deel aan het gesprek.",
 	}},
-	{"I'll email a password-reset link to the contact. Shall I go ahead? (yes or no)", map[string]string{
+	{"I'll email you a link to reset your password. Shall I go ahead? (yes or no)", map[string]string{
 		"es": "Le enviaré por correo un enlace para restablecer la contraseña. ¿Sigo adelante? (sí o no)",
 		"fr": "Je vais vous envoyer par e-mail un lien de réinitialisation du mot de passe. Je continue ? (oui ou non)",
 		"de": "Ich schicke Ihnen per E-Mail einen Link zum Zurücksetzen des Passworts. Soll ich fortfahren? (ja oder nein)",
