@@ -54,6 +54,9 @@ func TestExtractiveSaysItDoesNotKnow(t *testing.T) {
 			{Heading: "Conditions", Text: "Paper must be in its sealed wrap."},
 		}, answer.DontKnow, true},
 		{"nothing to look up", "how do you do?", passages, "", false},
+		// The content speaks of payment methods, not of which are accepted.
+		{"the verb asked about", "What payment methods do you accept?", store, answer.DontKnow, true},
+		{"take for accept", "Which cards do you take?", store, answer.DontKnow, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -108,6 +108,14 @@ func (e Extractive) Generate(_ context.Context, req Request) (Answer, error) {
 	}
 	// A section scores by all its words, by its sentence that holds most
 	// of the question, and by its heading.
+	// A section that does not hold the verb the question asks about
+	// answers none of it.
+	answering := func(i int) float64 {
+		if q.predicate != nil && !q.predicate.in(covers[i]) {
+			return 0
+		}
+		return coverage(i)
+	}
 	best, bestScore, bestCoverage := 0, -1.0, -1.0
 	for i, p := range req.Passages {
 		score := match(sections[i]) + match(headings[i])/2
@@ -116,11 +124,11 @@ func (e Extractive) Generate(_ context.Context, req Request) (Answer, error) {
 			top = max(top, match(termSet(s)))
 		}
 		score += top
-		if c := coverage(i); c > bestCoverage || (c == bestCoverage && score > bestScore) { // ties go to the retrieval rank
+		if c := answering(i); c > bestCoverage || (c == bestCoverage && score > bestScore) { // ties go to the retrieval rank
 			best, bestScore, bestCoverage = i, score, c
 		}
 	}
-	if c := coverage(best); c < minCoverage {
+	if bestCoverage < minCoverage {
 		if q.uncovered(req.Passages, covers) {
 			return Answer{Text: DontKnow}, nil
 		}

@@ -38,12 +38,20 @@ type question struct {
 	// pairs are asked words written side by side ("gift wrapping"), which
 	// content that answers has in one sentence.
 	pairs [][2]term
+	// predicate, when the question asks what its subject does ("What
+	// payment methods do you accept?"), is that verb: a section that speaks
+	// of the things asked about but not of it ("refunds go back to the
+	// original payment method") does not answer. nil for other questions.
+	predicate *term
 }
 
 // uncovered reports whether the passages do not speak of what the question
 // asks: an asked word is in none of them, or two asked words written side
 // by side are in no sentence together.
 func (q question) uncovered(passages []Passage, covers []map[string]bool) bool {
+	if q.predicate != nil && !slices.ContainsFunc(covers, q.predicate.in) {
+		return true
+	}
 	for _, t := range q.asked {
 		if !slices.ContainsFunc(covers, t.in) {
 			return true
@@ -161,8 +169,41 @@ func readQuestion(text string) question {
 		q.asked, q.context, q.pairs = q.context, nil, nil
 	}
 	q.asked = distinct(q.asked)
+	if asking >= 0 {
+		q.predicate = predicateOf(words(clauses[asking].text))
+	}
 	return q
 }
+
+// predicateOf is the verb of a clause that asks "what (which) … do you
+// (we, I, they, it) <verb>", nil for another clause or a verb that says
+// nothing of the subject ("have", "sell", "get"). "Take" there is
+// "accept" (content says "takes" of time).
+func predicateOf(ws []string) *term {
+	if len(ws) < 4 || (ws[0] != "what" && ws[0] != "which") {
+		return nil
+	}
+	for k := 1; k+2 < len(ws); k++ {
+		if !auxiliaries[ws[k]] || !subjects[ws[k+1]] {
+			continue
+		}
+		verb := ws[k+2]
+		if verb == "take" {
+			return &term{stems: stems("accept accepts accepted")}
+		}
+		if stopWords[verb] || genericWords[verb] || timeWords[verb] || len(verb) < 2 {
+			return nil
+		}
+		t := termOf(verb)
+		return &t
+	}
+	return nil
+}
+
+var (
+	auxiliaries = wordSet(`do does did can could will would`)
+	subjects    = wordSet(`you we i they it`)
+)
 
 // distinct is terms without repeats, in order.
 func distinct(terms []term) []term {
