@@ -8,11 +8,16 @@ import (
 )
 
 // searchProperties are the chunk properties a search matches, with their
-// weights: a chunk's title and heading say what all of it is about. Each
-// is searched as written and stemmed, so that a word in the form the chunk
+// weights: a chunk's heading says what all of it is about. Its article's
+// title, which every chunk of the article shares, counts as its text does:
+// Weaviate's BM25F divides a word's weighted count by the lengths of the
+// properties it is found in, so a word of a doubled title alone outscored
+// the section that has it in its heading and text too ("cost": every
+// chunk of "Shipping times and costs" above its "Shipping costs"). Each is
+// searched as written and stemmed, so that a word in the form the chunk
 // uses counts more than another form of it; chunks written before the
 // stemmed properties existed are still found by their words as written.
-var searchProperties = []string{"title^2", "heading^2", "text", "titleStems^2", "headingStems^2", "textStems"}
+var searchProperties = []string{"title", "heading^2", "text", "titleStems", "headingStems^2", "textStems"}
 
 // queryStopWords are the words of customers' questions that say nothing of
 // what they ask ("how", "can", "my", "you"): a search leaves them out, so
