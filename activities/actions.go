@@ -229,7 +229,7 @@ func (a *Activities) UpdateContact(ctx context.Context, in ActionInput) (_ Actio
 	if len(fields) == 0 {
 		return ActionResult{}, actionFailed("I can change your name, phone number or address; tell me which and the new value.")
 	}
-	return ActionResult{Text: "Done: I've updated your " + strings.Join(fields, " and ") + "."}, nil
+	return ActionResult{Text: decide.ContactUpdatedText(fields)}, nil
 }
 
 // PasswordReset queues a password-reset email to the contact's own address.

@@ -82,10 +82,14 @@ func TestLocalizeFilledInTexts(t *testing.T) {
 		}
 	}
 	produced = append(produced, decide.ReturnStartedText("A-7", "g@shop.example", ""), decide.ReturnStartedText("A-7", "g@shop.example", "Words."),
-		decide.ConfirmText(ret, map[string]string{decide.InputOrderNumber: "A-8"}))
+		decide.ConfirmText(ret, map[string]string{decide.InputOrderNumber: "A-8"}), decide.ContactUpdatedText([]string{"phone"}))
 	if reset, ok := actions.Builtin(actions.PasswordReset); ok {
 		produced = append(produced, decide.ConfirmText(reset, nil))
 	}
+	contact, _ := actions.Builtin(actions.UpdateContact)
+	require.Equal(t, "Ich ändere Ihre Telefonnummer in +1 555 0100. Soll ich fortfahren? (ja oder nein)",
+		decide.Localize("de", decide.ConfirmText(contact, map[string]string{"phone": "+1 555 0100"})))
+	require.Equal(t, "Hecho: he actualizado su nombre y su dirección.", decide.Localize("es", decide.ContactUpdatedText([]string{"name", "address"})))
 	for _, lang := range []string{"es", "fr", "de", "pt", "it", "nl"} {
 		for _, text := range produced {
 			said := decide.Localize(lang, text)

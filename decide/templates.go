@@ -15,6 +15,8 @@ import (
 //   - {order}: an order's number, said as it is;
 //   - {date}: a date written "January 2", said the language's way;
 //   - {status}: an order's status, said in the language's words;
+//   - {field}: a contact's detail ("phone number"), said in the language's
+//     words with "your" (the English has it before the placeholder);
 //   - {n}: a number; {email}: an address (masked or not); {id}: a tracking
 //     number; {url}: a link, which ends the text;
 //   - {text}: the company's own words (a carrier, its return instructions),
@@ -220,6 +222,24 @@ var templates = compileTemplates([]translation{
 		"it": "Le invio via email un link per reimpostare la password. Procedo? (sì o no)",
 		"nl": "Ik stuur u per e-mail een link om het wachtwoord opnieuw in te stellen. Zal ik doorgaan? (ja of nee)",
 	}},
+	{"I'll change your {field} to {text}. Shall I go ahead? (yes or no)", map[string]string{
+		"es": "Voy a cambiar {field} por {text}. ¿Sigo adelante? (sí o no)",
+		"fr": "Je vais remplacer {field} par {text}. Je continue ? (oui ou non)",
+		"de": "Ich ändere {field} in {text}. Soll ich fortfahren? (ja oder nein)",
+		"pt": "Vou alterar {field} para {text}. Posso avançar? (sim ou não)",
+		"it": "Cambio {field} in {text}. Procedo? (sì o no)",
+		"nl": "Ik wijzig {field} in {text}. Zal ik doorgaan? (ja of nee)",
+	}},
+	{"Done: I've updated your {field} and {field}.", map[string]string{
+		"es": "Hecho: he actualizado {field} y {field}.", "fr": "C'est fait : j'ai mis à jour {field} et {field}.",
+		"de": "Erledigt: Ich habe {field} und {field} aktualisiert.", "pt": "Feito: atualizei {field} e {field}.",
+		"it": "Fatto: ho aggiornato {field} e {field}.", "nl": "Klaar: ik heb {field} en {field} bijgewerkt.",
+	}},
+	{"Done: I've updated your {field}.", map[string]string{
+		"es": "Hecho: he actualizado {field}.", "fr": "C'est fait : j'ai mis à jour {field}.",
+		"de": "Erledigt: Ich habe {field} aktualisiert.", "pt": "Feito: atualizei {field}.",
+		"it": "Fatto: ho aggiornato {field}.", "nl": "Klaar: ik heb {field} bijgewerkt.",
+	}},
 	{"I'll start a return for order {order} and email you the details. Shall I go ahead? (yes or no)", map[string]string{
 		"es": "Voy a iniciar la devolución del pedido {order} y a enviarle los detalles por correo. ¿Sigo adelante? (sí o no)",
 		"fr": "Je vais lancer le retour de la commande {order} et vous envoyer les détails par e-mail. Je continue ? (oui ou non)",
@@ -235,6 +255,7 @@ var placeholders = map[string]string{
 	"order":  `(\S+?)`,
 	"date":   `((?:January|February|March|April|May|June|July|August|September|October|November|December) [0-9]{1,2})`,
 	"status": `([a-z_]+)`,
+	"field":  `(name|phone number|phone|address)`,
 	"n":      `([0-9]+)`,
 	"email":  `(\S+@[\w.-]*\w)`,
 	"id":     `(\S+?)`,
@@ -307,6 +328,10 @@ func localizeValue(lang, name, v string) string {
 		if s, ok := statusWords[v][lang]; ok {
 			return s
 		}
+	case "field":
+		if s, ok := fieldWords[strings.TrimSuffix(v, " number")][lang]; ok {
+			return s
+		}
 	}
 	return v
 }
@@ -349,4 +374,11 @@ var statusWords = map[string]map[string]string{
 	models.OrderLost:       {"es": "perdido", "fr": "perdue", "de": "verloren", "pt": "perdida", "it": "smarrito", "nl": "verloren"},
 	models.OrderReturnRequested: {"es": "con una devolución en curso", "fr": "en cours de retour", "de": "Rücksendung angefragt",
 		"pt": "com devolução pedida", "it": "con un reso richiesto", "nl": "retour aangevraagd"},
+}
+
+// fieldWords are a contact's details with "your", in each language's words.
+var fieldWords = map[string]map[string]string{
+	"name":    {"es": "su nombre", "fr": "votre nom", "de": "Ihren Namen", "pt": "o seu nome", "it": "il suo nome", "nl": "uw naam"},
+	"phone":   {"es": "su número de teléfono", "fr": "votre numéro de téléphone", "de": "Ihre Telefonnummer", "pt": "o seu número de telefone", "it": "il suo numero di telefono", "nl": "uw telefoonnummer"},
+	"address": {"es": "su dirección", "fr": "votre adresse", "de": "Ihre Adresse", "pt": "a sua morada", "it": "il suo indirizzo", "nl": "uw adres"},
 }

@@ -14,7 +14,7 @@ func TestTemplatesTranslateWhole(t *testing.T) {
 	t.Parallel()
 	samples := map[string]string{
 		"order": "A-77", "date": "March 3", "status": "processing", "n": "2", "email": "g***@shop.example",
-		"id": "JJD0042", "url": "https://track.example/JJD0042", "text": "Our own words.",
+		"id": "JJD0042", "url": "https://track.example/JJD0042", "text": "Our own words.", "field": "phone number",
 	}
 	require.ElementsMatch(t, slices.Collect(maps.Keys(placeholders)), slices.Collect(maps.Keys(samples)))
 	kept := []string{"order", "email", "id", "url", "text"}

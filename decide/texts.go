@@ -144,6 +144,12 @@ func ReturnStartedText(orderNumber, email, instructions string) string {
 	return fmt.Sprintf("I've started a return for order %s. %s I've emailed this to %s too.", orderNumber, instructions, MaskEmail(email))
 }
 
+// ContactUpdatedText confirms the contact's details that changed ("name",
+// "phone", "address").
+func ContactUpdatedText(fields []string) string {
+	return "Done: I've updated your " + strings.Join(fields, " and ") + "."
+}
+
 // PasswordResetSentText says where the password-reset link went.
 func PasswordResetSentText(email string) string {
 	return "I've emailed a link to reset your password to " + MaskEmail(email) + "."
