@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -42,7 +41,9 @@ type ActionInput struct {
 	// Options are the action's words for the company's own ways
 	// (actions.Spec.Options).
 	Options *models.BuiltinOptions `json:",omitempty"`
-	Now     time.Time
+	// Language is the customer's, which an email is written in.
+	Language string `json:",omitempty"`
+	Now      time.Time
 }
 
 // ActionResult says what the action did, in words for the customer, and the
@@ -156,10 +157,9 @@ func (a *Activities) SendReturnLabel(ctx context.Context, in ActionInput) (Actio
 	if in.Options != nil {
 		instructions = in.Options.ReturnInstructions
 	}
-	started := fmt.Sprintf("We've started a return for order %s.", o.Number)
+	mail := decide.ReturnEmail(in.Language, o.Number, instructions)
 	err = a.queueEmail(ctx, models.OutboxMessage{
-		WorkspaceID: in.WorkspaceID, Kind: "return_label", Recipient: contact.Email,
-		Subject: "Your return for order " + o.Number, Body: strings.TrimSpace(started + "\n\n" + instructions),
+		WorkspaceID: in.WorkspaceID, Kind: "return_label", Recipient: contact.Email, Subject: mail.Subject, Body: mail.Body,
 		IdempotencyKey: "return_label:" + in.Key, CreatedAt: in.Now,
 	})
 	if err != nil {
@@ -246,10 +246,9 @@ func (a *Activities) PasswordReset(ctx context.Context, in ActionInput) (_ Actio
 	if err := a.DB.WithContext(ctx).Where("id = ?", in.ContactID).Take(&c).Error; err != nil {
 		return ActionResult{}, fmt.Errorf("load contact: %w", err)
 	}
+	mail := decide.ResetEmail(in.Language, in.Options.ResetURL)
 	err = a.queueEmail(ctx, models.OutboxMessage{
-		WorkspaceID: in.WorkspaceID, Kind: "password_reset", Recipient: c.Email, Subject: "Reset your password",
-		Body: "We were asked to reset the password of your account. Set a new password here:\n\n" + in.Options.ResetURL +
-			"\n\nIf you did not ask for this, ignore this email: your password stays as it is.",
+		WorkspaceID: in.WorkspaceID, Kind: "password_reset", Recipient: c.Email, Subject: mail.Subject, Body: mail.Body,
 		IdempotencyKey: "password_reset:" + in.Key, CreatedAt: in.Now,
 	})
 	if err != nil {

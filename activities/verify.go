@@ -29,7 +29,9 @@ type SendCodeInput struct {
 	// Key (conversation + message) makes a retried send find the code it
 	// already made.
 	Key string
-	Now time.Time
+	// Language is the customer's, which the email is written in.
+	Language string `json:",omitempty"`
+	Now      time.Time
 }
 
 // SendCodeResult says whether a code went out: false when no contact has
@@ -82,11 +84,10 @@ func (a *Activities) SendVerificationCode(ctx context.Context, in SendCodeInput)
 		if err := tx.Create(&row).Error; err != nil {
 			return fmt.Errorf("store code: %w", err)
 		}
+		text := decide.CodeEmail(in.Language, code)
 		mail := models.OutboxMessage{
 			ID: models.DerivedID("verification-mail", in.Key), WorkspaceID: in.WorkspaceID, Kind: "verification_code",
-			Recipient: email, Subject: "Your verification code",
-			Body: "Your verification code is " + code + ". It is valid for 10 minutes.\n\n" +
-				"If you did not ask for it, you can ignore this email: nobody can use your account without the code.",
+			Recipient: email, Subject: text.Subject, Body: text.Body,
 			IdempotencyKey: "verification:" + in.Key, CreatedAt: in.Now.UTC(),
 		}
 		if err := tx.Create(&mail).Error; err != nil {

@@ -149,6 +149,38 @@ var translations = []translation{
 		"de": "Ein Mitglied unseres Teams ist dem Gespräch beigetreten.", "pt": "Um membro da nossa equipa juntou-se à conversa.",
 		"it": "Un membro del nostro team partecipa ora alla conversazione.", "nl": "Iemand van ons team neemt nu deel aan het gesprek.",
 	}},
+	{codeEmailSubject, map[string]string{
+		"es": "Código de verificación", "fr": "Code de vérification", "de": "Bestätigungscode",
+		"pt": "Código de verificação", "it": "Codice di verifica", "nl": "Verificatiecode",
+	}},
+	{codeEmailIgnore, map[string]string{
+		"es": "Si no lo ha pedido, puede ignorar este correo: nadie puede usar su cuenta sin el código.",
+		"fr": "Si vous ne l'avez pas demandé, vous pouvez ignorer cet e-mail : personne ne peut utiliser votre compte sans le code.",
+		"de": "Wenn Sie ihn nicht angefordert haben, können Sie diese E-Mail ignorieren: Ohne den Code kann niemand Ihr Konto verwenden.",
+		"pt": "Se não o pediu, pode ignorar este email: ninguém pode usar a sua conta sem o código.",
+		"it": "Se non l'ha richiesto, può ignorare questa email: nessuno può usare il suo account senza il codice.",
+		"nl": "Als u hier niet om hebt gevraagd, kunt u deze e-mail negeren: niemand kan uw account gebruiken zonder de code.",
+	}},
+	{resetEmailSubject, map[string]string{
+		"es": "Restablezca su contraseña", "fr": "Réinitialisez votre mot de passe", "de": "Setzen Sie Ihr Passwort zurück",
+		"pt": "Redefina a sua palavra-passe", "it": "Reimposti la password", "nl": "Stel uw wachtwoord opnieuw in",
+	}},
+	{resetEmailAsked, map[string]string{
+		"es": "Nos han pedido restablecer la contraseña de su cuenta. Elija una nueva aquí:",
+		"fr": "On nous a demandé de réinitialiser le mot de passe de votre compte. Choisissez-en un nouveau ici :",
+		"de": "Wir wurden gebeten, das Passwort Ihres Kontos zurückzusetzen. Legen Sie hier ein neues fest:",
+		"pt": "Foi-nos pedido que redefiníssemos a palavra-passe da sua conta. Escolha uma nova aqui:",
+		"it": "Ci è stato chiesto di reimpostare la password del suo account. Ne scelga una nuova qui:",
+		"nl": "Er is gevraagd het wachtwoord van uw account opnieuw in te stellen. Kies hier een nieuw wachtwoord:",
+	}},
+	{resetEmailIgnore, map[string]string{
+		"es": "Si no lo ha pedido usted, ignore este correo: su contraseña no cambia.",
+		"fr": "Si vous n'êtes pas à l'origine de cette demande, ignorez cet e-mail : votre mot de passe reste inchangé.",
+		"de": "Wenn Sie das nicht angefordert haben, ignorieren Sie diese E-Mail: Ihr Passwort bleibt unverändert.",
+		"pt": "Se não foi você que pediu, ignore este email: a sua palavra-passe mantém-se.",
+		"it": "Se non l'ha richiesto lei, ignori questa email: la password resta invariata.",
+		"nl": "Hebt u hier niet om gevraagd, negeer deze e-mail dan: uw wachtwoord blijft zoals het is.",
+	}},
 	{greetingReply, map[string]string{
 		"es": "¡Hola! ¿En qué puedo ayudarle?", "fr": "Bonjour ! Comment puis-je vous aider ?",
 		"de": "Hallo! Wie kann ich Ihnen helfen?", "pt": "Olá! Como posso ajudar?",

@@ -86,6 +86,22 @@ func TestLocalizeFilledInTexts(t *testing.T) {
 	if reset, ok := actions.Builtin(actions.PasswordReset); ok {
 		produced = append(produced, decide.ConfirmText(reset, nil))
 	}
+	// The emails too, the code and the company's words kept.
+	require.Equal(t, decide.Email{Subject: "Code de vérification", Body: "Votre code de vérification est 012345. Il est valable 10 minutes.\n\n" +
+		"Si vous ne l'avez pas demandé, vous pouvez ignorer cet e-mail : personne ne peut utiliser votre compte sans le code."}, decide.CodeEmail("fr", "012345"))
+	require.Equal(t, decide.Email{Subject: "Bestellung A-8: Ihre Rücksendung ist eingeleitet",
+		Body: "Wir haben die Rücksendung der Bestellung A-8 eingeleitet.\n\nBring it to a shop."}, decide.ReturnEmail("de", "A-8", "Bring it to a shop."))
+	reset := decide.ResetEmail("nl", "https://shop.example/reset")
+	require.Equal(t, "Stel uw wachtwoord opnieuw in", reset.Subject)
+	require.Contains(t, reset.Body, "\n\nhttps://shop.example/reset\n\nHebt u hier niet om gevraagd")
+	require.Equal(t, decide.Email{Subject: "Order A-8: your return has started", Body: "We've started a return for order A-8."}, decide.ReturnEmail("", "A-8", ""))
+	for _, lang := range []string{"es", "fr", "de", "pt", "it", "nl"} {
+		for _, e := range []decide.Email{decide.CodeEmail(lang, "123456"), decide.ReturnEmail(lang, "A-8", ""), decide.ResetEmail(lang, "https://shop.example/r")} {
+			for _, english := range []string{"Your ", "your ", "We've", "We were", "If you"} {
+				require.NotContains(t, e.Subject+e.Body, english, lang)
+			}
+		}
+	}
 	contact, _ := actions.Builtin(actions.UpdateContact)
 	require.Equal(t, "Ich ändere Ihre Telefonnummer in +1 555 0100. Soll ich fortfahren? (ja oder nein)",
 		decide.Localize("de", decide.ConfirmText(contact, map[string]string{"phone": "+1 555 0100"})))

@@ -222,6 +222,24 @@ var templates = compileTemplates([]translation{
 		"it": "Le invio via email un link per reimpostare la password. Procedo? (sì o no)",
 		"nl": "Ik stuur u per e-mail een link om het wachtwoord opnieuw in te stellen. Zal ik doorgaan? (ja of nee)",
 	}},
+	{"Your verification code is {n}. It is valid for 10 minutes.", map[string]string{
+		"es": "Su código de verificación es {n}. Es válido durante 10 minutos.",
+		"fr": "Votre code de vérification est {n}. Il est valable 10 minutes.",
+		"de": "Ihr Bestätigungscode lautet {n}. Er ist 10 Minuten gültig.",
+		"pt": "O seu código de verificação é {n}. É válido durante 10 minutos.",
+		"it": "Il suo codice di verifica è {n}. È valido per 10 minuti.",
+		"nl": "Uw verificatiecode is {n}. De code is 10 minuten geldig.",
+	}},
+	{"Order {order}: your return has started", map[string]string{
+		"es": "Pedido {order}: su devolución está en marcha", "fr": "Commande {order} : votre retour est lancé",
+		"de": "Bestellung {order}: Ihre Rücksendung ist eingeleitet", "pt": "Encomenda {order}: a sua devolução foi iniciada",
+		"it": "Ordine {order}: il suo reso è stato avviato", "nl": "Bestelling {order}: uw retour is gestart",
+	}},
+	{"We've started a return for order {order}.", map[string]string{
+		"es": "Hemos iniciado la devolución del pedido {order}.", "fr": "Nous avons lancé le retour de la commande {order}.",
+		"de": "Wir haben die Rücksendung der Bestellung {order} eingeleitet.", "pt": "Iniciámos a devolução da encomenda {order}.",
+		"it": "Abbiamo avviato il reso dell'ordine {order}.", "nl": "We hebben de retour van bestelling {order} gestart.",
+	}},
 	{"I'll change your {field} to {text}. Shall I go ahead? (yes or no)", map[string]string{
 		"es": "Voy a cambiar {field} por {text}. ¿Sigo adelante? (sí o no)",
 		"fr": "Je vais remplacer {field} par {text}. Je continue ? (oui ou non)",

@@ -150,6 +150,43 @@ func ContactUpdatedText(fields []string) string {
 	return "Done: I've updated your " + strings.Join(fields, " and ") + "."
 }
 
+// Email is an email the agent sends the customer, in lang (a code
+// understand recognises; "" or "en" for English).
+type Email struct{ Subject, Body string }
+
+// Texts of the emails the agent sends.
+const (
+	codeEmailSubject  = "Verification code"
+	codeEmailIgnore   = "If you did not ask for it, you can ignore this email: nobody can use your account without the code."
+	resetEmailSubject = "Reset your password"
+	resetEmailAsked   = "We were asked to reset the password of your account. Set a new password here:"
+	resetEmailIgnore  = "If you did not ask for this, ignore this email: your password stays as it is."
+)
+
+// CodeEmail carries a verification code.
+func CodeEmail(lang, code string) Email {
+	return localEmail(lang, codeEmailSubject, "Your verification code is "+code+". It is valid for 10 minutes.\n\n"+codeEmailIgnore)
+}
+
+// ReturnEmail confirms a return started for an order, with the company's
+// instructions for sending the items back ("" for none), as written.
+func ReturnEmail(lang, orderNumber, instructions string) Email {
+	body := fmt.Sprintf("We've started a return for order %s.", orderNumber)
+	if instructions != "" {
+		body += "\n\n" + instructions
+	}
+	return localEmail(lang, fmt.Sprintf("Order %s: your return has started", orderNumber), body)
+}
+
+// ResetEmail links to the company's page where a password is reset.
+func ResetEmail(lang, url string) Email {
+	return localEmail(lang, resetEmailSubject, resetEmailAsked+"\n\n"+url+"\n\n"+resetEmailIgnore)
+}
+
+func localEmail(lang, subject, body string) Email {
+	return Email{Subject: Localize(lang, subject), Body: Localize(lang, body)}
+}
+
 // PasswordResetSentText says where the password-reset link went.
 func PasswordResetSentText(email string) string {
 	return "I've emailed a link to reset your password to " + MaskEmail(email) + "."

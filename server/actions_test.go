@@ -279,6 +279,9 @@ func TestBuiltinActionsSayTheCompanysOwnWays(t *testing.T) {
 	// In the customer's language: the code request and the status; the
 	// company's note and the tracking as written.
 	require.Contains(t, customerSays(t, app, "gr-es", "m1", "¿Dónde está mi pedido GR-2001?", "grace@example.com"), "código de 6 dígitos")
+	var code models.OutboxMessage
+	require.NoError(t, app.DB.Where("kind = ? AND recipient = ?", "verification_code", "grace@example.com").Order("created_at DESC").Take(&code).Error)
+	require.Equal(t, "Código de verificación", code.Subject, "the email in the customer's language too")
 	status = customerSays(t, app, "gr-es", "m2", app.LatestCode(t, "grace@example.com"), "")
 	require.Equal(t, "El pedido GR-2001 se envió el 21 de noviembre y lleva retraso en el transporte. "+note+
 		" Lo transporta DHL, con el número de seguimiento JJD0042. Puede seguirlo aquí: https://track.example/JJD0042", status)
@@ -289,7 +292,7 @@ func TestBuiltinActionsSayTheCompanysOwnWays(t *testing.T) {
 	require.Contains(t, askVerified(t, app, "gr-2", "I want to return order GR-2002", "grace@example.com"), instructions)
 	var mail models.OutboxMessage
 	require.NoError(t, app.DB.Where("kind = ? AND recipient = ?", "return_label", "grace@example.com").Take(&mail).Error)
-	require.Equal(t, "Your return for order GR-2002", mail.Subject)
+	require.Equal(t, "Order GR-2002: your return has started", mail.Subject)
 	require.Contains(t, mail.Body, instructions)
 
 	r = put("password_reset", `{"enabled":true,"protection":"verified","reset_url":"https://shop.example/account/reset"}`)

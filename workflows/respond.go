@@ -327,7 +327,7 @@ func (c *conversation) act(ctx workflow.Context, msg CustomerMessage, cx activit
 	in := activities.ActionInput{
 		WorkspaceID: c.state.WorkspaceID, ConversationID: models.ConversationRowID(wfID),
 		Key: key, Action: spec.Name, OrderNumber: orderNumber, Update: update, Now: workflow.Now(ctx),
-		ReturnWindows: cx.Settings.ReturnWindows, Options: spec.Options,
+		ReturnWindows: cx.Settings.ReturnWindows, Options: spec.Options, Language: c.state.Language,
 	}
 	if decide.ActsForContact(spec) {
 		in.ContactID = c.state.ContactID

@@ -186,7 +186,7 @@ func (c *conversation) sendCode(ctx workflow.Context, messageID, email string, a
 	var res activities.SendCodeResult
 	err := workflow.ExecuteActivity(verifyOptions(ctx), a.SendVerificationCode, activities.SendCodeInput{
 		WorkspaceID: c.state.WorkspaceID, ConversationID: models.ConversationRowID(wfID), Email: email,
-		Key: wfID + "/" + messageID, Now: workflow.Now(ctx),
+		Key: wfID + "/" + messageID, Language: c.state.Language, Now: workflow.Now(ctx),
 	}).Get(ctx, &res)
 	if err != nil {
 		return AgentReply{}, fmt.Errorf("send verification code: %w", err)
