@@ -102,7 +102,7 @@ func SpecOf(row models.Action) (Spec, error) {
 			return Spec{}, &UnknownBuiltinError{Name: row.Name}
 		}
 		s.Protection = row.Protection
-		if o := row.Options.V; o.ResetURL != "" || o.ReturnInstructions != "" || len(o.StatusNotes) > 0 {
+		if o := row.Options.V; !o.Empty() {
 			s.Options = &o
 		}
 		return s, nil

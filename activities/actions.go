@@ -240,7 +240,7 @@ func (a *Activities) PasswordReset(ctx context.Context, in ActionInput) (_ Actio
 	}
 	if in.Options == nil || in.Options.ResetURL == "" {
 		// A workspace that enabled the action before it needed the page.
-		return ActionResult{}, actionFailed("I can't send a password reset from here. A member of our team can help.")
+		return ActionResult{}, actionFailed("%s", decide.ResetUnavailableText)
 	}
 	var c models.Contact
 	if err := a.DB.WithContext(ctx).Where("id = ?", in.ContactID).Take(&c).Error; err != nil {

@@ -181,6 +181,14 @@ var translations = []translation{
 		"it": "Se non l'ha richiesto lei, ignori questa email: la password resta invariata.",
 		"nl": "Hebt u hier niet om gevraagd, negeer deze e-mail dan: uw wachtwoord blijft zoals het is.",
 	}},
+	{ResetUnavailableText, map[string]string{
+		"es": "Desde aquí no puedo enviar un restablecimiento de contraseña. Una persona de nuestro equipo puede ayudarle.",
+		"fr": "Je ne peux pas envoyer de réinitialisation du mot de passe d'ici. Un membre de notre équipe peut vous aider.",
+		"de": "Ein Zurücksetzen des Passworts kann ich von hier aus nicht senden. Ein Mitglied unseres Teams kann Ihnen helfen.",
+		"pt": "Daqui não consigo enviar uma redefinição da palavra-passe. Um membro da nossa equipa pode ajudar.",
+		"it": "Da qui non posso inviare una reimpostazione della password. Un membro del nostro team può aiutarla.",
+		"nl": "Vanaf hier kan ik geen wachtwoordherstel sturen. Iemand van ons team kan u helpen.",
+	}},
 	{greetingReply, map[string]string{
 		"es": "¡Hola! ¿En qué puedo ayudarle?", "fr": "Bonjour ! Comment puis-je vous aider ?",
 		"de": "Hallo! Wie kann ich Ihnen helfen?", "pt": "Olá! Como posso ajudar?",

@@ -77,6 +77,10 @@ func JoinSentences(a, b string) string {
 // NoLongerText answers a pending action that was disabled meanwhile.
 const NoLongerText = "That is something I can no longer do here; a member of our team can help."
 
+// ResetUnavailableText answers a password reset the workspace enabled
+// without the page it links to (before the page was required).
+const ResetUnavailableText = "I can't send a password reset from here. A member of our team can help."
+
 // InputRefusedText ends the gathering of an action's input after values the
 // action refused.
 const InputRefusedText = "I couldn't use the details given for that, so I haven't done anything. A member of our team can help if you need it."

@@ -185,6 +185,11 @@ type BuiltinOptions struct {
 	ResetURL string `json:"reset_url,omitempty"`
 }
 
+// Empty reports whether o sets nothing.
+func (o BuiltinOptions) Empty() bool {
+	return len(o.StatusNotes) == 0 && o.ReturnInstructions == "" && o.ResetURL == ""
+}
+
 // TableName keeps the table the built-in actions' settings were in.
 func (Action) TableName() string { return "action_settings" }
 

@@ -295,6 +295,11 @@ func TestBuiltinActionsSayTheCompanysOwnWays(t *testing.T) {
 	require.Equal(t, "Order GR-2002: your return has started", mail.Subject)
 	require.Contains(t, mail.Body, instructions)
 
+	// A reset enabled before it needed a page (a row written then) sends
+	// nothing and says so.
+	require.NoError(t, app.DB.Model(&models.Action{}).Where("workspace_id = ? AND action = ?", app.Demo.WorkspaceID, "password_reset").
+		Update("options", models.NewJSON(models.BuiltinOptions{})).Error)
+	require.Contains(t, askVerified(t, app, "gr-0", "Please reset my password", "grace@example.com"), "can't send a password reset from here")
 	r = put("password_reset", `{"enabled":true,"protection":"verified","reset_url":"https://shop.example/account/reset"}`)
 	require.Equal(t, http.StatusOK, r.Status, r.Raw)
 	require.Contains(t, askVerified(t, app, "gr-3", "Please reset my password", "grace@example.com"), "a link to reset your password")
