@@ -144,7 +144,7 @@ var translations = []translation{
 		"de": "Sie sind wieder bei unserem Assistenten.", "pt": "Está de novo a falar com o nosso assistente.",
 		"it": "È di nuovo con il nostro assistente.", "nl": "U bent weer in gesprek met onze assistent.",
 	}},
-	{RepName("") + " has joined the conversation.", map[string]string{
+	{RepJoinedText("", ""), map[string]string{
 		"es": "Una persona de nuestro equipo se ha unido a la conversación.", "fr": "Un membre de notre équipe a rejoint la conversation.",
 		"de": "Ein Mitglied unseres Teams ist dem Gespräch beigetreten.", "pt": "Um membro da nossa equipa juntou-se à conversa.",
 		"it": "Un membro del nostro team partecipa ora alla conversazione.", "nl": "Iemand van ons team neemt nu deel aan het gesprek.",
