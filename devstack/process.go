@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -120,17 +121,28 @@ func checkFree(ports ...int) error {
 	return nil
 }
 
-// FreePortBlock finds n consecutive free ports on 127.0.0.1.
+// FreePortBlock finds n consecutive free ports on 127.0.0.1. It looks below
+// the kernel's ephemeral range when there is room: a port in that range that
+// is free now may be taken before our server binds it, by any outgoing
+// connection or by a server that asks for any free port (the Temporal dev
+// server does for its internal services). A test that stops and restarts a
+// stack on the same ports met exactly that.
 func FreePortBlock(n int) (int, error) {
+	lo, hi, ok := belowEphemeral()
 	for attempt := 0; attempt < 200; attempt++ {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return 0, err
-		}
-		base := l.Addr().(*net.TCPAddr).Port
-		l.Close()
-		if base+n > 65535 {
-			continue
+		var base int
+		if ok {
+			base = lo + rand.IntN(hi-lo-n)
+		} else {
+			l, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				return 0, err
+			}
+			base = l.Addr().(*net.TCPAddr).Port
+			l.Close()
+			if base+n > 65535 {
+				continue
+			}
 		}
 		ports := make([]int, n)
 		for i := range ports {
@@ -141,4 +153,20 @@ func FreePortBlock(n int) (int, error) {
 		}
 	}
 	return 0, errors.New("no block of free ports found")
+}
+
+// belowEphemeral is the range of ports from 20000 up to the first of the
+// kernel's ephemeral ports, if Linux says where that range starts and it
+// leaves a thousand ports below.
+func belowEphemeral() (lo, hi int, ok bool) {
+	const floor = 20000
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 0, 0, false
+	}
+	var first, last int
+	if _, err := fmt.Sscan(string(b), &first, &last); err != nil || first-floor < 1000 {
+		return 0, 0, false
+	}
+	return floor, first, true
 }
