@@ -49,6 +49,21 @@ var languageWords = func() map[string][]string {
 	return out
 }()
 
+// supportLanguages maps each word a glossary turns into another, English
+// one ("spedite", "envío") to the languages whose glossary holds it. A
+// message's word that is on no list of function words counts for them.
+var supportLanguages = func() map[string][]string {
+	out := map[string][]string{}
+	for _, l := range languages { // fixed order
+		for w, english := range glossaries[l.code] {
+			if english != w && len(languageWords[w]) == 0 {
+				out[w] = append(out[w], l.code)
+			}
+		}
+	}
+	return out
+}()
+
 // Thresholds for Language.
 const (
 	// minLanguageHits is how many listed words of the winning language a
@@ -93,6 +108,9 @@ func (m message) language() string {
 			}
 			words++
 			langs := languageWords[w.text]
+			if len(langs) == 0 {
+				langs = supportLanguages[w.text]
+			}
 			for _, l := range langs {
 				score[l] += 1 / float64(len(langs))
 				hits[l]++

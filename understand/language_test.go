@@ -25,6 +25,9 @@ func TestLanguage(t *testing.T) {
 		{"italian", "Ciao, il mio ordine non è ancora arrivato", "it"},
 		{"dutch", "Hallo, mijn bestelling is nog niet aangekomen", "nl"},
 		{"dutch polite", "Ik wil graag weten waar mijn pakket is", "nl"},
+		{"italian short, a support word", "Mi spedite in Italia?", "it"},
+		{"dutch short, support words", "Verzenden jullie naar België?", "nl"},
+		{"english with a word of another's glossary", "Is there an article on returns?", "en"},
 
 		// Unsure.
 		{"one word", "Hello", ""},
