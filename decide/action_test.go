@@ -74,4 +74,9 @@ func TestConfirmTextOfACompanyAction(t *testing.T) {
 		[]string{"change the size"}, nil)
 	require.Equal(t, "I'll does change_size (size: M). Shall I go ahead? (yes or no)", decide.ConfirmText(s, map[string]string{"size": "M"}))
 	require.Equal(t, "Test conversation: I would does change_size (size: M). Nothing was changed.", decide.DryRunText(s, map[string]string{"size": "M"}))
+	// In the customer's language, the company's words as written.
+	require.Equal(t, "Vou fazer o seguinte: does change_size (size: M). Posso avançar? (sim ou não)",
+		decide.Localize("pt", decide.ConfirmText(s, map[string]string{"size": "M"})))
+	require.Equal(t, "Conversación de prueba: esto es lo que haría: does change_size (size: M). No se ha cambiado nada.",
+		decide.Localize("es", decide.DryRunText(s, map[string]string{"size": "M"})))
 }

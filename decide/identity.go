@@ -158,16 +158,16 @@ func actionWords(s actions.Spec, inputs map[string]string) string {
 	case ActionStartReturn:
 		return "start a return for order " + orderNumber + " and email you the details"
 	case ActionUpdateContact:
-		fields := make([]string, 0, len(inputs))
+		var changes []string
 		for _, f := range []string{understand.FieldName, understand.FieldPhone, understand.FieldAddress} {
 			if v, ok := inputs[f]; ok {
-				fields = append(fields, strings.Replace(f, understand.FieldPhone, "phone number", 1)+" to "+v)
+				changes = append(changes, "your "+strings.Replace(f, understand.FieldPhone, "phone number", 1)+" to "+v)
 			}
 		}
-		if len(fields) == 0 {
+		if len(changes) == 0 {
 			return "update your details"
 		}
-		return "change your " + strings.Join(fields, ", ")
+		return "change " + listWords(changes)
 	case ActionPasswordReset:
 		return "email you a link to reset your password"
 	}
@@ -284,10 +284,47 @@ var confirmFillers = map[string]bool{
 	"por": true, "favor": true, "bitte": true, "merci": true, "gracias": true, "danke": true, "the": true, "return": true,
 }
 
+// ConfirmationReading is how ConfirmationOf reads an answer. The agent's
+// reading grew, and a conversation's run keeps the one it started with, so
+// that its history replays.
+type ConfirmationReading struct {
+	// AllLanguages: the yes and no words of every language the agent asks in
+	// ("sim", "nee"), and how each says go ahead to the question it was asked
+	// ("pode avançar", "ga door", "allez-y"), count too.
+	AllLanguages bool
+}
+
+// moreYesWords, moreNoWords and moreConfirmFillers are the words
+// ConfirmationReading.AllLanguages adds (folded: lower case, no accents).
+var moreYesWords = map[string]bool{
+	"sim": true, "vale": true, "certo": true, "adelante": true, "hazlo": true, "procede": true, "sigue": true,
+	"daccord": true, "entendu": true, "bon": true, "continuez": true, "continue": true, "allez": true, "vas": true,
+	"klar": true, "gerne": true, "gern": true, "fortfahren": true, "naturlich": true, "genau": true,
+	"pode": true, "avancar": true, "avance": true, "avanca": true, "prossiga": true,
+	"procedi": true, "proceda": true, "vai": true, "bene": true, "esatto": true,
+	"graag": true, "akkoord": true, "prima": true, "doorgaan": true, "oke": true,
+}
+
+var moreNoWords = map[string]bool{
+	"nao": true, "nee": true, "niet": true, "nicht": true, "pas": true, "nunca": true, "jamais": true,
+	"cancelar": true, "cancela": true, "annuler": true, "annulez": true, "abbrechen": true, "annulla": true,
+	"annuleren": true, "espera": true, "espere": true, "attendez": true, "attends": true, "warte": true,
+	"warten": true, "aspetta": true, "aspetti": true, "wacht": true,
+}
+
+var moreConfirmFillers = map[string]bool{
+	"obrigado": true, "obrigada": true, "grazie": true, "dank": true, "bedankt": true, "je": true, "wel": true,
+	"u": true, "alstublieft": true, "svp": true, "s": true, "il": true, "vous": true, "plait": true, "te": true,
+	"per": true, "favore": true, "y": true, "va": true, "ga": true, "door": true, "doe": true, "maar": true,
+	"gang": true, "hoor": true, "toch": true, "das": true, "sehr": true, "gut": true, "tres": true, "bien": true,
+	"mach": true, "weiter": true, "mais": true, "muy": true, "muito": true, "bem": true, "beaucoup": true,
+	"vielen": true, "muchas": true, "e": true, "cest": true,
+}
+
 // ConfirmationOf reads the customer's answer to a confirmation question:
 // Yes, No, or "" when the message says something else (a change of subject).
 // A message both agrees and refuses ("yes, no wait") is No.
-func ConfirmationOf(text string) Consent {
+func ConfirmationOf(text string, r ConfirmationReading) Consent {
 	words := textfold.Words(text)
 	if len(words) == 0 || len(words) > 8 {
 		return ""
@@ -295,11 +332,11 @@ func ConfirmationOf(text string) Consent {
 	var yes, no bool
 	for _, w := range words {
 		switch {
-		case yesWords[w]:
+		case yesWords[w] || r.AllLanguages && moreYesWords[w]:
 			yes = true
-		case noWords[w]:
+		case noWords[w] || r.AllLanguages && moreNoWords[w]:
 			no = true
-		case confirmFillers[w]:
+		case confirmFillers[w] || r.AllLanguages && moreConfirmFillers[w]:
 		default:
 			return ""
 		}
@@ -311,9 +348,16 @@ func ConfirmationOf(text string) Consent {
 		return Yes
 	}
 	// "go ahead", "do it", "please do": agreement without a yes word.
-	joined := strings.Join(words, " ")
-	if strings.Contains(joined, "go ahead") || strings.Contains(joined, "do it") || joined == "please do" {
+	joined := " " + strings.Join(words, " ") + " "
+	if strings.Contains(joined, " go ahead ") || strings.Contains(joined, " do it ") || joined == " please do " {
 		return Yes
+	}
+	if r.AllLanguages {
+		for _, p := range []string{" ga door ", " ga je gang ", " doe maar ", " va bene ", " mach weiter ", " mach das "} {
+			if strings.Contains(joined, p) {
+				return Yes
+			}
+		}
 	}
 	return ""
 }

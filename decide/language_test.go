@@ -106,10 +106,18 @@ func TestLocalizeFilledInTexts(t *testing.T) {
 	require.Equal(t, "Ich ändere Ihre Telefonnummer in +1 555 0100. Soll ich fortfahren? (ja oder nein)",
 		decide.Localize("de", decide.ConfirmText(contact, map[string]string{"phone": "+1 555 0100"})))
 	require.Equal(t, "Hecho: he actualizado su nombre y su dirección.", decide.Localize("es", decide.ContactUpdatedText([]string{"name", "address"})))
+	require.Equal(t, "Ik wijzig uw naam in Ada King en uw adres in Hoofdstraat 1, Utrecht. Zal ik doorgaan? (ja of nee)",
+		decide.Localize("nl", decide.ConfirmText(contact, map[string]string{"name": "Ada King", "address": "Hoofdstraat 1, Utrecht"})))
+	all := map[string]string{"name": "Ada King", "phone": "+1 555 0100", "address": "1 Main St, Springfield"}
+	require.Equal(t, "I'll change your name to Ada King, your phone number to +1 555 0100 and your address to 1 Main St, Springfield. Shall I go ahead? (yes or no)",
+		decide.ConfirmText(contact, all))
+	require.Equal(t, "Cambio il suo nome in Ada King, il suo numero di telefono in +1 555 0100 e il suo indirizzo in 1 Main St, Springfield. Procedo? (sì o no)",
+		decide.Localize("it", decide.ConfirmText(contact, all)))
+	produced = append(produced, decide.ConfirmText(contact, all), decide.ContactUpdatedText([]string{"name", "phone", "address"}))
 	for _, lang := range []string{"es", "fr", "de", "pt", "it", "nl"} {
 		for _, text := range produced {
 			said := decide.Localize(lang, text)
-			for _, english := range []string{"Order ", "order ", "It's with", "Track it", "I've", "I'll", "return", "placed"} {
+			for _, english := range []string{"Order ", "order ", "It's with", "Track it", "I've", "I'll", "return", "placed", "your ", " to ", " phone"} {
 				require.NotContains(t, said, english, "%s: %q", lang, text)
 			}
 		}

@@ -240,6 +240,22 @@ var templates = compileTemplates([]translation{
 		"de": "Wir haben die Rücksendung der Bestellung {order} eingeleitet.", "pt": "Iniciámos a devolução da encomenda {order}.",
 		"it": "Abbiamo avviato il reso dell'ordine {order}.", "nl": "We hebben de retour van bestelling {order} gestart.",
 	}},
+	{"I'll change your {field} to {text}, your {field} to {text} and your {field} to {text}. Shall I go ahead? (yes or no)", map[string]string{
+		"es": "Voy a cambiar {field} por {text}, {field} por {text} y {field} por {text}. ¿Sigo adelante? (sí o no)",
+		"fr": "Je vais remplacer {field} par {text}, {field} par {text} et {field} par {text}. Je continue ? (oui ou non)",
+		"de": "Ich ändere {field} in {text}, {field} in {text} und {field} in {text}. Soll ich fortfahren? (ja oder nein)",
+		"pt": "Vou alterar {field} para {text}, {field} para {text} e {field} para {text}. Posso avançar? (sim ou não)",
+		"it": "Cambio {field} in {text}, {field} in {text} e {field} in {text}. Procedo? (sì o no)",
+		"nl": "Ik wijzig {field} in {text}, {field} in {text} en {field} in {text}. Zal ik doorgaan? (ja of nee)",
+	}},
+	{"I'll change your {field} to {text} and your {field} to {text}. Shall I go ahead? (yes or no)", map[string]string{
+		"es": "Voy a cambiar {field} por {text} y {field} por {text}. ¿Sigo adelante? (sí o no)",
+		"fr": "Je vais remplacer {field} par {text} et {field} par {text}. Je continue ? (oui ou non)",
+		"de": "Ich ändere {field} in {text} und {field} in {text}. Soll ich fortfahren? (ja oder nein)",
+		"pt": "Vou alterar {field} para {text} e {field} para {text}. Posso avançar? (sim ou não)",
+		"it": "Cambio {field} in {text} e {field} in {text}. Procedo? (sì o no)",
+		"nl": "Ik wijzig {field} in {text} en {field} in {text}. Zal ik doorgaan? (ja of nee)",
+	}},
 	{"I'll change your {field} to {text}. Shall I go ahead? (yes or no)", map[string]string{
 		"es": "Voy a cambiar {field} por {text}. ¿Sigo adelante? (sí o no)",
 		"fr": "Je vais remplacer {field} par {text}. Je continue ? (oui ou non)",
@@ -247,6 +263,11 @@ var templates = compileTemplates([]translation{
 		"pt": "Vou alterar {field} para {text}. Posso avançar? (sim ou não)",
 		"it": "Cambio {field} in {text}. Procedo? (sì o no)",
 		"nl": "Ik wijzig {field} in {text}. Zal ik doorgaan? (ja of nee)",
+	}},
+	{"Done: I've updated your {field}, {field} and {field}.", map[string]string{
+		"es": "Hecho: he actualizado {field}, {field} y {field}.", "fr": "C'est fait : j'ai mis à jour {field}, {field} et {field}.",
+		"de": "Erledigt: Ich habe {field}, {field} und {field} aktualisiert.", "pt": "Feito: atualizei {field}, {field} e {field}.",
+		"it": "Fatto: ho aggiornato {field}, {field} e {field}.", "nl": "Klaar: ik heb {field}, {field} en {field} bijgewerkt.",
 	}},
 	{"Done: I've updated your {field} and {field}.", map[string]string{
 		"es": "Hecho: he actualizado {field} y {field}.", "fr": "C'est fait : j'ai mis à jour {field} et {field}.",
@@ -265,6 +286,24 @@ var templates = compileTemplates([]translation{
 		"pt": "Vou iniciar a devolução da encomenda {order} e enviar-lhe os detalhes por email. Posso avançar? (sim ou não)",
 		"it": "Avvio il reso dell'ordine {order} e le invio i dettagli via email. Procedo? (sì o no)",
 		"nl": "Ik start de retour van bestelling {order} en stuur u de details per e-mail. Zal ik doorgaan? (ja of nee)",
+	}},
+	// A company's action, in its own words, and an admin's test of any
+	// action: after every text above that says more.
+	{"I'll {text}. Shall I go ahead? (yes or no)", map[string]string{
+		"es": "Esto es lo que haré: {text}. ¿Sigo adelante? (sí o no)",
+		"fr": "Voici ce que je vais faire : {text}. Je continue ? (oui ou non)",
+		"de": "Das werde ich tun: {text}. Soll ich fortfahren? (ja oder nein)",
+		"pt": "Vou fazer o seguinte: {text}. Posso avançar? (sim ou não)",
+		"it": "Ecco cosa farò: {text}. Procedo? (sì o no)",
+		"nl": "Dit ga ik doen: {text}. Zal ik doorgaan? (ja of nee)",
+	}},
+	{"Test conversation: I would {text}. Nothing was changed.", map[string]string{
+		"es": "Conversación de prueba: esto es lo que haría: {text}. No se ha cambiado nada.",
+		"fr": "Conversation de test : voici ce que je ferais : {text}. Rien n'a été modifié.",
+		"de": "Testgespräch: Das würde ich tun: {text}. Es wurde nichts geändert.",
+		"pt": "Conversa de teste: faria o seguinte: {text}. Nada foi alterado.",
+		"it": "Conversazione di prova: ecco cosa farei: {text}. Non è stato modificato nulla.",
+		"nl": "Testgesprek: dit zou ik doen: {text}. Er is niets gewijzigd.",
 	}},
 })
 

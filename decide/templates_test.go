@@ -2,7 +2,9 @@ package decide
 
 import (
 	"maps"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -37,4 +39,38 @@ func TestTemplatesTranslateWhole(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The words a confirmation question tells the customer to answer with, in
+// every language it is asked in, are read as that answer; so are the ways
+// each language says go ahead.
+func TestConfirmationAnswersInEveryLanguage(t *testing.T) {
+	t.Parallel()
+	answers := regexp.MustCompile(`\((\S+) \S+ (\S+)\)$`)
+	all := ConfirmationReading{AllLanguages: true}
+	asked := 0
+	for _, tmpl := range templates {
+		if !strings.HasSuffix(tmpl.english, "(yes or no)") {
+			continue
+		}
+		for _, lang := range slices.Sorted(maps.Keys(tmpl.by)) {
+			m := answers.FindStringSubmatch(tmpl.by[lang])
+			require.NotNil(t, m, "%s: %s names no answers", lang, tmpl.by[lang])
+			require.Equal(t, Yes, ConfirmationOf(m[1], all), "%s: %q", lang, m[1])
+			require.Equal(t, No, ConfirmationOf(m[2], all), "%s: %q", lang, m[2])
+			asked++
+		}
+	}
+	require.Positive(t, asked)
+	for text, want := range map[string]Consent{
+		"sí, adelante": Yes, "Sim, pode avançar": Yes, "ja, ga door": Yes, "oui, allez-y": Yes,
+		"Ja, bitte fortfahren": Yes, "sì, procedi": Yes, "va bene, grazie": Yes, "d'accord, merci": Yes,
+		"não, obrigado": No, "nee, toch niet": No, "non, attendez": No, "nein, abbrechen": No, "no, espera": No,
+		"sim, mas qual é o prazo de devolução?": "",
+	} {
+		require.Equal(t, want, ConfirmationOf(text, all), text)
+	}
+	// A run that started before reads as it did then: it dropped the action.
+	require.Equal(t, Consent(""), ConfirmationOf("sim", ConfirmationReading{}))
+	require.Equal(t, Yes, ConfirmationOf("yes, go ahead", ConfirmationReading{}))
 }

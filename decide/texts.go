@@ -151,7 +151,15 @@ func ReturnStartedText(orderNumber, email, instructions string) string {
 // ContactUpdatedText confirms the contact's details that changed ("name",
 // "phone", "address").
 func ContactUpdatedText(fields []string) string {
-	return "Done: I've updated your " + strings.Join(fields, " and ") + "."
+	return "Done: I've updated your " + listWords(fields) + "."
+}
+
+// listWords joins words as English lists them: "a", "a and b", "a, b and c".
+func listWords(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }
 
 // Email is an email the agent sends the customer, in lang (a code

@@ -67,6 +67,31 @@ func withCompanyAction(t *testing.T, b *testBundle, more ...actions.Spec) {
 	}
 }
 
+// The answer to a confirmation question is read in the language it was
+// asked in, in runs of RevisionConfirmWords on; runs before it dropped the
+// action on "sim" as a change of subject.
+func TestConfirmationInTheCustomersLanguage(t *testing.T) {
+	t.Parallel()
+	reset, _ := actions.Builtin(actions.PasswordReset)
+	for _, tc := range []struct{ revision, resets int }{
+		{workflows.RevisionConfirmWords, 1},
+		{workflows.RevisionConfirmWords - 1, 0},
+	} {
+		t.Run(fmt.Sprint("revision ", tc.revision), func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			asked := b.send(time.Minute, msg("m1", "Esqueci a minha senha, podem ajudar?"))
+			b.send(2*time.Minute, msg("m2", "Sim, pode avançar"))
+			b.signal(3*time.Minute, workflows.SignalClose, workflows.Close{})
+			in := input
+			in.Revision = tc.revision
+			b.run(t, in)
+			require.Equal(t, decide.Localize("pt", decide.ConfirmText(reset, nil)), asked.reply.Text)
+			require.Equal(t, tc.resets, b.fake.count("PasswordReset"))
+		})
+	}
+}
+
 // A company action asked for without naming an order is about the
 // conversation's, when that order fits the action's input; the customer
 // sees it in the confirmation.

@@ -93,13 +93,14 @@ func TestLiveHistoriesReplay(t *testing.T) {
 
 	// Actions: an order's status, after the customer proved who they are
 	// with the code emailed to them; then a return of "it", the order the
-	// conversation is about, which the customer says yes to.
+	// conversation is about, which the customer says yes to in Portuguese.
 	post("/v1/conversations/return/messages", app.Keys.Widget,
 		`{"id":"m1","text":"Where is my order SP-1002?","contact":{"email":"ada@example.com"}}`, 200)
 	say("return", "m2", app.LatestCode(t, "ada@example.com"))
 	confirm := say("return", "m3", "Can I return it?")
 	require.Contains(t, confirm["reply"].(map[string]any)["text"], "return for order SP-1002", "the order the conversation is about")
-	say("return", "m4", "yes")
+	started := say("return", "m4", "Sim, pode avançar")
+	require.Contains(t, started["reply"].(map[string]any)["text"], "I've started a return for order SP-1002", "a yes in Portuguese")
 	rep("return", "close", "")
 	ended("return")
 

@@ -165,9 +165,15 @@ const (
 	// (decide.SmallTalkReading.MoreWords). Runs before it answer them from
 	// the content.
 	RevisionMoreSmallTalk = 8
+	// RevisionConfirmWords: the answer to a confirmation question is read in
+	// every language the agent asks it in ("sim", "nee", "pode avançar",
+	// "ga door"; decide.ConfirmationReading.AllLanguages). Runs before it
+	// read only English and a few yes and no words, and dropped the action
+	// on "sim" as a change of subject.
+	RevisionConfirmWords = 9
 
 	// CurrentRevision is the revision new runs follow.
-	CurrentRevision = RevisionMoreSmallTalk
+	CurrentRevision = RevisionConfirmWords
 )
 
 // RuleVersions are a handoff and a routing rule set version; 0 keeps the
