@@ -17,9 +17,6 @@ import (
 	"github.com/switchboardhq/switchboard/models"
 )
 
-// CodeLifetime is how long a verification code is valid.
-const CodeLifetime = 10 * time.Minute
-
 // SendCodeInput asks for a verification code to be emailed to an address,
 // if a contact of the workspace has it.
 type SendCodeInput struct {
@@ -79,7 +76,7 @@ func (a *Activities) SendVerificationCode(ctx context.Context, in SendCodeInput)
 		}
 		row := models.VerificationCode{
 			ID: id, WorkspaceID: in.WorkspaceID, ConversationID: in.ConversationID, Email: email,
-			Salt: salt, Hash: codeHash(salt, code), ExpiresAt: in.Now.UTC().Add(CodeLifetime), CreatedAt: in.Now.UTC(),
+			Salt: salt, Hash: codeHash(salt, code), ExpiresAt: in.Now.UTC().Add(decide.CodeLifetime), CreatedAt: in.Now.UTC(),
 		}
 		if err := tx.Create(&row).Error; err != nil {
 			return fmt.Errorf("store code: %w", err)
@@ -116,7 +113,7 @@ type CheckCodeResult struct {
 }
 
 // CheckVerificationCode checks a typed code against the conversation's
-// latest code: at most decide.CodeAttempts wrong ones, within CodeLifetime.
+// latest code: at most decide.CodeAttempts wrong ones, within decide.CodeLifetime.
 func (a *Activities) CheckVerificationCode(ctx context.Context, in CheckCodeInput) (CheckCodeResult, error) {
 	var out CheckCodeResult
 	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

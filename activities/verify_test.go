@@ -79,7 +79,7 @@ func TestVerificationCodes(t *testing.T) {
 		// Ten minutes later it has expired; a new code replaces the old.
 		require.True(t, send("conv-3", "w3/m1", "ada@example.com", now))
 		old := mailed("w3/m1")
-		require.Equal(t, decide.CodeExpired, check("conv-3", old, now.Add(activities.CodeLifetime)).Outcome)
+		require.Equal(t, decide.CodeExpired, check("conv-3", old, now.Add(decide.CodeLifetime)).Outcome)
 		require.True(t, send("conv-3", "w3/m2", "ada@example.com", now.Add(time.Minute)))
 		if fresh := mailed("w3/m2"); fresh != old {
 			require.Equal(t, decide.CodeWrong, check("conv-3", old, now.Add(2*time.Minute)).Outcome, "the older code no longer counts")

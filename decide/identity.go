@@ -187,6 +187,8 @@ const (
 	CodeDigits = 6
 	// CodeAttempts is how many wrong codes end a verification.
 	CodeAttempts = 3
+	// CodeLifetime is how long a verification code is valid.
+	CodeLifetime = 10 * time.Minute
 )
 
 var codePattern = regexp.MustCompile(`(?:^|[^0-9])([0-9]{3})[ -]?([0-9]{3})(?:$|[^0-9])`)

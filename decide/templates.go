@@ -24,13 +24,13 @@ import (
 //
 // A text that holds another one's whole sentence comes first.
 var templates = compileTemplates([]translation{
-	{"To protect your account, I need to confirm it's you first. If {email} is the address on your account, I've just sent a 6-digit code to it: please type it here. It's valid for 10 minutes.", map[string]string{
-		"es": "Para proteger su cuenta, primero necesito confirmar que es usted. Si {email} es la dirección de su cuenta, le acabo de enviar un código de 6 dígitos: escríbalo aquí. Es válido durante 10 minutos.",
-		"fr": "Pour protéger votre compte, je dois d'abord confirmer que c'est bien vous. Si {email} est l'adresse de votre compte, je viens d'y envoyer un code à 6 chiffres : saisissez-le ici. Il est valable 10 minutes.",
-		"de": "Zum Schutz Ihres Kontos muss ich zuerst bestätigen, dass Sie es sind. Wenn {email} die Adresse Ihres Kontos ist, habe ich gerade einen 6-stelligen Code dorthin geschickt: Bitte geben Sie ihn hier ein. Er ist 10 Minuten gültig.",
-		"pt": "Para proteger a sua conta, preciso primeiro de confirmar que é você. Se {email} for o endereço da sua conta, acabei de lhe enviar um código de 6 dígitos: escreva-o aqui. É válido durante 10 minutos.",
-		"it": "Per proteggere il suo account devo prima confermare che è lei. Se {email} è l'indirizzo del suo account, le ho appena inviato un codice di 6 cifre: lo scriva qui. È valido per 10 minuti.",
-		"nl": "Om uw account te beschermen moet ik eerst bevestigen dat u het bent. Als {email} het adres van uw account is, heb ik er zojuist een code van 6 cijfers naartoe gestuurd: typ die hier. De code is 10 minuten geldig.",
+	{"To protect your account, I need to confirm it's you first. If {email} is the address on your account, I've just sent a 6-digit code to it: please type it here. It's valid for {n} minutes.", map[string]string{
+		"es": "Para proteger su cuenta, primero necesito confirmar que es usted. Si {email} es la dirección de su cuenta, le acabo de enviar un código de 6 dígitos: escríbalo aquí. Es válido durante {n} minutos.",
+		"fr": "Pour protéger votre compte, je dois d'abord confirmer que c'est bien vous. Si {email} est l'adresse de votre compte, je viens d'y envoyer un code à 6 chiffres : saisissez-le ici. Il est valable {n} minutes.",
+		"de": "Zum Schutz Ihres Kontos muss ich zuerst bestätigen, dass Sie es sind. Wenn {email} die Adresse Ihres Kontos ist, habe ich gerade einen 6-stelligen Code dorthin geschickt: Bitte geben Sie ihn hier ein. Er ist {n} Minuten gültig.",
+		"pt": "Para proteger a sua conta, preciso primeiro de confirmar que é você. Se {email} for o endereço da sua conta, acabei de lhe enviar um código de 6 dígitos: escreva-o aqui. É válido durante {n} minutos.",
+		"it": "Per proteggere il suo account devo prima confermare che è lei. Se {email} è l'indirizzo del suo account, le ho appena inviato un codice di 6 cifre: lo scriva qui. È valido per {n} minuti.",
+		"nl": "Om uw account te beschermen moet ik eerst bevestigen dat u het bent. Als {email} het adres van uw account is, heb ik er zojuist een code van 6 cijfers naartoe gestuurd: typ die hier. De code is {n} minuten geldig.",
 	}},
 	{"That code doesn't match. Please check the email and type the 6-digit code again ({n} attempts left).", map[string]string{
 		"es": "Ese código no coincide. Revise el correo y escriba de nuevo el código de 6 dígitos (quedan {n} intentos).",
@@ -222,13 +222,13 @@ var templates = compileTemplates([]translation{
 		"it": "Le invio via email un link per reimpostare la password. Procedo? (sì o no)",
 		"nl": "Ik stuur u per e-mail een link om het wachtwoord opnieuw in te stellen. Zal ik doorgaan? (ja of nee)",
 	}},
-	{"Your verification code is {n}. It is valid for 10 minutes.", map[string]string{
-		"es": "Su código de verificación es {n}. Es válido durante 10 minutos.",
-		"fr": "Votre code de vérification est {n}. Il est valable 10 minutes.",
-		"de": "Ihr Bestätigungscode lautet {n}. Er ist 10 Minuten gültig.",
-		"pt": "O seu código de verificação é {n}. É válido durante 10 minutos.",
-		"it": "Il suo codice di verifica è {n}. È valido per 10 minuti.",
-		"nl": "Uw verificatiecode is {n}. De code is 10 minuten geldig.",
+	{"Your verification code is {n}. It is valid for {n} minutes.", map[string]string{
+		"es": "Su código de verificación es {n}. Es válido durante {n} minutos.",
+		"fr": "Votre code de vérification est {n}. Il est valable {n} minutes.",
+		"de": "Ihr Bestätigungscode lautet {n}. Er ist {n} Minuten gültig.",
+		"pt": "O seu código de verificação é {n}. É válido durante {n} minutos.",
+		"it": "Il suo codice di verifica è {n}. È valido per {n} minuti.",
+		"nl": "Uw verificatiecode is {n}. De code is {n} minuten geldig.",
 	}},
 	{"Order {order}: your return has started", map[string]string{
 		"es": "Pedido {order}: su devolución está en marcha", "fr": "Commande {order} : votre retour est lancé",

@@ -41,8 +41,9 @@ const (
 // CodeSentText says where a verification code went, without confirming
 // whether the address is on file.
 func CodeSentText(email string) string {
-	return "To protect your account, I need to confirm it's you first. If " + MaskEmail(strings.ToLower(email)) +
-		" is the address on your account, I've just sent a 6-digit code to it: please type it here. It's valid for 10 minutes."
+	return fmt.Sprintf("To protect your account, I need to confirm it's you first. If %s is the address on your account, "+
+		"I've just sent a 6-digit code to it: please type it here. It's valid for %d minutes.",
+		MaskEmail(strings.ToLower(email)), int(CodeLifetime.Minutes()))
 }
 
 // RepJoinedText announces a rep who joined the conversation, with the
@@ -177,7 +178,8 @@ const (
 
 // CodeEmail carries a verification code.
 func CodeEmail(lang, code string) Email {
-	return localEmail(lang, codeEmailSubject, "Your verification code is "+code+". It is valid for 10 minutes.\n\n"+codeEmailIgnore)
+	body := fmt.Sprintf("Your verification code is %s. It is valid for %d minutes.\n\n%s", code, int(CodeLifetime.Minutes()), codeEmailIgnore)
+	return localEmail(lang, codeEmailSubject, body)
 }
 
 // ReturnEmail confirms a return started for an order, with the company's
