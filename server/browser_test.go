@@ -281,6 +281,8 @@ func TestBrowserHandoffReachesRepInboxLiveAndRepReplies(t *testing.T) {
 	require.Less(t, seen.Sub(handoff.CreatedAt), time.Second, "the inbox shows the handoff within a second")
 	require.True(t, eval[bool](rep, `window.notReloaded === true`), "the inbox did not reload")
 	customer.waitText(".msg-agent .text", "support team", 10*time.Second)
+	// The page says who answers now; a message meanwhile waits for them.
+	customer.waitText("#with-team", "Waiting for a person from our team", 10*time.Second)
 	rep.waitText("#queue .queue-item button.open", "ada@example.com", 5*time.Second)
 	rep.waitText("#queue .queue-item .last-message", "I want a refund", 5*time.Second)
 	// The chat page's typed email proves nothing, and the rep is told so.
@@ -302,6 +304,10 @@ func TestBrowserHandoffReachesRepInboxLiveAndRepReplies(t *testing.T) {
 	require.Equal(t, suggestion.Body["text"], eval[string](rep, `document.getElementById("reply").value`),
 		"the agent's draft is in the reply box")
 	eval[string](rep, `document.getElementById("reply").value = ""`) // the rep writes their own
+	say(customer, "Hello? Is anyone there?")
+	customer.waitText(".msg-customer .text", "Is anyone there?", 10*time.Second)
+	rep.waitText("#transcript .msg-customer", "Is anyone there?", 10*time.Second)
+	require.True(t, eval[bool](customer, `!document.getElementById("with-team").hidden`), "still waiting for the team")
 	rep.do(
 		chromedp.SendKeys(chromedp.CSS("#reply"), "I've refunded your order."),
 		chromedp.Click(chromedp.CSS("#send-reply")),
@@ -310,10 +316,13 @@ func TestBrowserHandoffReachesRepInboxLiveAndRepReplies(t *testing.T) {
 
 	customer.waitText(".msg-system", "has joined the conversation", 10*time.Second)
 	customer.waitText(".msg-rep .text", "I've refunded your order.", 10*time.Second)
+	customer.waitText("#with-team", "You're talking with a person from our team", 10*time.Second)
 	rep.waitText("#transcript .msg-rep", "I've refunded your order.", 10*time.Second)
 
 	rep.do(chromedp.Click(chromedp.CSS("#close")))
 	rep.waitText("#conv-status", "Closed.", 10*time.Second)
+	require.Eventually(t, func() bool { return eval[bool](customer, `document.getElementById("with-team").hidden`) },
+		10*time.Second, 100*time.Millisecond, "a closed conversation is no longer with the team")
 
 	// A customer signed in on the company's site is marked verified.
 	secret := do(t, "POST", app.URL+"/v1/channels/"+app.Demo.ChannelID+"/identity-secret", app.Keys.Admin, nil)

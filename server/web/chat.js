@@ -34,13 +34,28 @@
   // Messages sent and replies received, shown until the transcript (the
   // read model, written just after the reply) has them.
   let pending = [];
+  // While the conversation is with the team, the agent does not reply: a
+  // person does, in the transcript, and the page says so.
+  let withTeam = false;
+  const WITH_TEAM = {
+    handed_off: "Waiting for a person from our team. They will reply here, and you can keep writing.",
+    rep_active: "You're talking with a person from our team.",
+  };
 
   async function refresh() {
     const r = await sb.api(key, "GET", "/v1/conversations/" + encodeURIComponent(conversationID));
     if (r.status === 404) return; // nothing sent yet
     if (r.status !== 200) return;
     transcript = r.body.messages.filter((m) => m.text);
+    showStatus(r.body.status);
     render();
+  }
+
+  function showStatus(status) {
+    const text = WITH_TEAM[status] || "";
+    withTeam = text !== "";
+    $("with-team").textContent = text;
+    $("with-team").hidden = !withTeam;
   }
 
   function render() {
@@ -60,7 +75,7 @@
     pending.push({ id, role: "customer", text });
     render();
     $("send").disabled = true;
-    $("typing").hidden = false;
+    $("typing").hidden = withTeam;
     $("send-error").textContent = "";
     // The reply shows as the model writes it (citation marks are left for
     // the final reply, which replaces it).
@@ -97,9 +112,12 @@
       $("send-error").textContent = "Your message was not sent: " + sb.errorText(r);
       // What the customer wrote is not lost: it is back in the box.
       if (!$("message").value) $("message").value = text;
-    } else if (r.body.reply && r.body.reply.text) {
-      const reply = r.body.reply;
-      pending.push({ id: reply.id || id, role: "agent", text: reply.text, citations: reply.citations || [] });
+    } else {
+      if (r.body.reply && r.body.reply.text) {
+        const reply = r.body.reply;
+        pending.push({ id: reply.id || id, role: "agent", text: reply.text, citations: reply.citations || [] });
+      }
+      showStatus(r.body.status);
     }
     render();
     await refresh();
