@@ -155,6 +155,19 @@ func TestDescribeOpeningCountsDaysInTheTeamsTimeZone(t *testing.T) {
 	require.Equal(t, "from 09:00 PST tomorrow", decide.DescribeOpening(next, now))
 	require.Equal(t, "from 09:00 PST today", decide.DescribeOpening(next, time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)))
 	require.Equal(t, "from Friday 09:00 PST", decide.DescribeOpening(time.Date(2026, 11, 27, 9, 0, 0, 0, la), now))
+
+	// Said in the customer's language, the time and its zone as written.
+	team := decide.Team{WorkingHours: "mon-fri 09:00-17:00 America/Los_Angeles"}
+	friday := time.Date(2026, 11, 28, 1, 0, 0, 0, time.UTC) // Friday 17:00 in Los Angeles: closed until Monday
+	msg := decide.Assign(decide.Handoff{Message: decide.TransferText}, team, friday).Message
+	require.Contains(t, msg, "Our team is available from Monday 09:00 PST")
+	require.Equal(t, decide.Localize("de", decide.TransferText)+" Unser Team ist ab Montag 09:00 PST erreichbar; dann antwortet Ihnen eine Person.",
+		decide.Localize("de", msg))
+	require.Contains(t, decide.Localize("es", decide.Assign(decide.Handoff{}, team, now).Message),
+		"Nuestro equipo está disponible mañana a partir de las 09:00 PST")
+	for _, lang := range []string{"es", "fr", "de", "pt", "it", "nl"} {
+		require.NotContains(t, decide.Localize(lang, msg), "available", lang)
+	}
 }
 
 func TestInactive(t *testing.T) {

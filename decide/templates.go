@@ -20,7 +20,9 @@ import (
 //   - {n}: a number; {email}: an address (masked or not); {id}: a tracking
 //     number; {url}: a link, which ends the text;
 //   - {text}: the company's own words (a carrier, its return instructions),
-//     kept as written.
+//     kept as written;
+//   - {time}: a time of day with its zone ("09:00 PST"), kept as written;
+//     {weekday}: a day of the week, said in the language's words.
 //
 // A text that holds another one's whole sentence comes first.
 var templates = compileTemplates([]translation{
@@ -287,6 +289,30 @@ var templates = compileTemplates([]translation{
 		"it": "Avvio il reso dell'ordine {order} e le invio i dettagli via email. Procedo? (sì o no)",
 		"nl": "Ik start de retour van bestelling {order} en stuur u de details per e-mail. Zal ik doorgaan? (ja of nee)",
 	}},
+	{"Our team is available from {time} today; a person will reply then.", map[string]string{
+		"es": "Nuestro equipo está disponible hoy a partir de las {time}; una persona le responderá entonces.",
+		"fr": "Notre équipe est disponible aujourd'hui à partir de {time} ; une personne vous répondra à ce moment-là.",
+		"de": "Unser Team ist heute ab {time} erreichbar; dann antwortet Ihnen eine Person.",
+		"pt": "A nossa equipa está disponível hoje a partir das {time}; uma pessoa responderá nessa altura.",
+		"it": "Il nostro team è disponibile oggi dalle {time}; una persona le risponderà allora.",
+		"nl": "Ons team is vandaag vanaf {time} bereikbaar; dan antwoordt iemand u.",
+	}},
+	{"Our team is available from {time} tomorrow; a person will reply then.", map[string]string{
+		"es": "Nuestro equipo está disponible mañana a partir de las {time}; una persona le responderá entonces.",
+		"fr": "Notre équipe est disponible demain à partir de {time} ; une personne vous répondra à ce moment-là.",
+		"de": "Unser Team ist morgen ab {time} erreichbar; dann antwortet Ihnen eine Person.",
+		"pt": "A nossa equipa está disponível amanhã a partir das {time}; uma pessoa responderá nessa altura.",
+		"it": "Il nostro team è disponibile domani dalle {time}; una persona le risponderà allora.",
+		"nl": "Ons team is morgen vanaf {time} bereikbaar; dan antwoordt iemand u.",
+	}},
+	{"Our team is available from {weekday} {time}; a person will reply then.", map[string]string{
+		"es": "Nuestro equipo está disponible a partir del {weekday} a las {time}; una persona le responderá entonces.",
+		"fr": "Notre équipe est disponible à partir de {weekday} {time} ; une personne vous répondra à ce moment-là.",
+		"de": "Unser Team ist ab {weekday} {time} erreichbar; dann antwortet Ihnen eine Person.",
+		"pt": "A nossa equipa está disponível a partir de {weekday} às {time}; uma pessoa responderá nessa altura.",
+		"it": "Il nostro team è disponibile da {weekday} alle {time}; una persona le risponderà allora.",
+		"nl": "Ons team is vanaf {weekday} {time} bereikbaar; dan antwoordt iemand u.",
+	}},
 	// A company's action, in its own words, and an admin's test of any
 	// action: after every text above that says more.
 	{"I'll {text}. Shall I go ahead? (yes or no)", map[string]string{
@@ -309,15 +335,17 @@ var templates = compileTemplates([]translation{
 
 // placeholders are what each placeholder of a template matches.
 var placeholders = map[string]string{
-	"order":  `(\S+?)`,
-	"date":   `((?:January|February|March|April|May|June|July|August|September|October|November|December) [0-9]{1,2})`,
-	"status": `([a-z_]+)`,
-	"field":  `(name|phone number|phone|address)`,
-	"n":      `([0-9]+)`,
-	"email":  `(\S+@[\w.-]*\w)`,
-	"id":     `(\S+?)`,
-	"url":    `(\S+)`,
-	"text":   `(.+?)`,
+	"order":   `(\S+?)`,
+	"date":    `((?:January|February|March|April|May|June|July|August|September|October|November|December) [0-9]{1,2})`,
+	"status":  `([a-z_]+)`,
+	"field":   `(name|phone number|phone|address)`,
+	"n":       `([0-9]+)`,
+	"email":   `(\S+@[\w.-]*\w)`,
+	"id":      `(\S+?)`,
+	"url":     `(\S+)`,
+	"text":    `(.+?)`,
+	"time":    `([0-9]{2}:[0-9]{2} \S+?)`,
+	"weekday": `(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)`,
 }
 
 var placeholderRE = regexp.MustCompile(`\{(\w+)\}`)
@@ -389,6 +417,12 @@ func localizeValue(lang, name, v string) string {
 		if s, ok := fieldWords[strings.TrimSuffix(v, " number")][lang]; ok {
 			return s
 		}
+	case "weekday":
+		for d := time.Sunday; d <= time.Saturday; d++ {
+			if d.String() == v {
+				return weekdayNames[lang][d]
+			}
+		}
 	}
 	return v
 }
@@ -401,6 +435,17 @@ var monthNames = map[string][12]string{
 	"pt": {"janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro", "dezembro"},
 	"it": {"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"},
 	"nl": {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"},
+}
+
+// weekdayNames are the days of the week in each language, Sunday first
+// (time.Weekday's order).
+var weekdayNames = map[string][7]string{
+	"es": {"domingo", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado"},
+	"fr": {"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"},
+	"de": {"Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"},
+	"pt": {"domingo", "segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado"},
+	"it": {"domenica", "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato"},
+	"nl": {"zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"},
 }
 
 // localDate writes a day of a month as lang does: "2 de enero", "2. Januar".

@@ -17,9 +17,10 @@ func TestTemplatesTranslateWhole(t *testing.T) {
 	samples := map[string]string{
 		"order": "A-77", "date": "March 3", "status": "processing", "n": "2", "email": "g***@shop.example",
 		"id": "JJD0042", "url": "https://track.example/JJD0042", "text": "Our own words.", "field": "phone number",
+		"time": "09:00 CET", "weekday": "Monday",
 	}
 	require.ElementsMatch(t, slices.Collect(maps.Keys(placeholders)), slices.Collect(maps.Keys(samples)))
-	kept := []string{"order", "email", "id", "url", "text"}
+	kept := []string{"order", "email", "id", "url", "text", "time"}
 	for _, tm := range templates {
 		require.Len(t, tm.by, 6, tm.english)
 		filled := placeholderRE.ReplaceAllStringFunc(tm.english, func(p string) string { return samples[p[1:len(p)-1]] })
