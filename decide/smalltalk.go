@@ -78,6 +78,17 @@ type SmallTalkReading struct {
 	YesNo bool
 	// MoreWords: the words of moreSmallTalkWords and moreFillers count too.
 	MoreWords bool
+	// ThatsAll: "that's all" in the agent's other languages (thatsAll) is a
+	// goodbye too.
+	ThatsAll bool
+}
+
+// thatsAll are the ways the agent's other languages say "that's all",
+// folded and between spaces.
+var thatsAll = []string{
+	" eso es todo ", " es todo ", " nada mas ", " cest tout ", " ce sera tout ", " das ist alles ", " das wars ",
+	" das war alles ", " e tudo ", " so isso ", " e tutto ", " nientaltro ", " dat is alles ", " dat was het ",
+	" dat was alles ",
 }
 
 // SmallTalkOf returns what small talk a message is, "" when it says
@@ -95,6 +106,13 @@ func SmallTalkOf(text string, r SmallTalkReading) SmallTalk {
 		kind = Goodbye // "that's all": the customer's business is done
 		joined = strings.Replace(joined, " all ", " ", 1)
 		words = strings.Fields(joined)
+	}
+	for _, p := range thatsAll {
+		if r.ThatsAll && strings.Contains(joined, p) {
+			kind = Goodbye
+			joined = strings.Replace(joined, p, " ", 1)
+			words = strings.Fields(joined)
+		}
 	}
 	for _, w := range words {
 		k, ok := smallTalkWords[w]

@@ -49,10 +49,19 @@ func TestSmallTalkOf(t *testing.T) {
 		"cheers mate":                 decide.Thanks,
 		"thanks buddy":                decide.Thanks,
 		"mate, where is my order?":    "",
+		"gracias, eso es todo":        decide.Goodbye,
+		"merci, c'est tout !":         decide.Goodbye,
+		"Danke, das war's":            decide.Goodbye,
+		"obrigado, é tudo":            decide.Goodbye,
+		"grazie, è tutto":             decide.Goodbye,
+		"nee, dat was het, bedankt":   decide.Goodbye,
+		"¿eso es todo lo que cubre?":  "",
 	}
 	for text, want := range cases {
-		require.Equal(t, want, decide.SmallTalkOf(text, decide.SmallTalkReading{YesNo: true, MoreWords: true}), text)
+		require.Equal(t, want, decide.SmallTalkOf(text, decide.SmallTalkReading{YesNo: true, MoreWords: true, ThatsAll: true}), text)
 	}
+	// Before ThatsAll, "that's all" in another language was more than small talk.
+	require.Equal(t, decide.SmallTalk(""), decide.SmallTalkOf("merci, c'est tout", decide.SmallTalkReading{YesNo: true, MoreWords: true}))
 
 	// Without the words added later.
 	fewer := map[string]decide.SmallTalk{

@@ -67,27 +67,36 @@ func withCompanyAction(t *testing.T, b *testBundle, more ...actions.Spec) {
 	}
 }
 
-// The answer to a confirmation question is read in the language it was
-// asked in, in runs of RevisionConfirmWords on; runs before it dropped the
-// action on "sim" as a change of subject.
-func TestConfirmationInTheCustomersLanguage(t *testing.T) {
+// The customer's short answers are read in the language they are written
+// in, in runs of RevisionLanguageAnswers on: a yes to a confirmation
+// question, and "that's all". Runs before it dropped the action on "sim" as
+// a change of subject, and searched the content for "obrigado, é tudo".
+func TestShortAnswersInTheCustomersLanguage(t *testing.T) {
 	t.Parallel()
 	reset, _ := actions.Builtin(actions.PasswordReset)
-	for _, tc := range []struct{ revision, resets int }{
-		{workflows.RevisionConfirmWords, 1},
-		{workflows.RevisionConfirmWords - 1, 0},
+	for _, tc := range []struct{ revision, resets, goodbyes int }{
+		{workflows.RevisionLanguageAnswers, 1, 1},
+		{workflows.RevisionLanguageAnswers - 1, 0, 0},
 	} {
 		t.Run(fmt.Sprint("revision ", tc.revision), func(t *testing.T) {
 			t.Parallel()
 			b := setup(t)
 			asked := b.send(time.Minute, msg("m1", "Esqueci a minha senha, podem ajudar?"))
 			b.send(2*time.Minute, msg("m2", "Sim, pode avançar"))
-			b.signal(3*time.Minute, workflows.SignalClose, workflows.Close{})
+			b.send(3*time.Minute, msg("m3", "obrigado, é tudo"))
+			b.signal(4*time.Minute, workflows.SignalClose, workflows.Close{})
 			in := input
 			in.Revision = tc.revision
 			b.run(t, in)
 			require.Equal(t, decide.Localize("pt", decide.ConfirmText(reset, nil)), asked.reply.Text)
 			require.Equal(t, tc.resets, b.fake.count("PasswordReset"))
+			goodbyes := 0
+			for _, d := range b.fake.decisions(string(decide.KindSmallTalk)) {
+				if d.Detail["kind"] == string(decide.Goodbye) {
+					goodbyes++
+				}
+			}
+			require.Equal(t, tc.goodbyes, goodbyes)
 		})
 	}
 }

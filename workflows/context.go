@@ -62,6 +62,7 @@ func (c *conversation) enrich(ctx workflow.Context, msg CustomerMessage, receive
 	t.smallTalk = decide.SmallTalkOf(msg.Text, decide.SmallTalkReading{
 		YesNo:     c.in.Revision >= RevisionYesNo && !cx.ModelAgent,
 		MoreWords: c.in.Revision >= RevisionMoreSmallTalk,
+		ThatsAll:  c.in.Revision >= RevisionLanguageAnswers,
 	})
 	c.applyContext(cx)
 	if cx.Analysis.Language != "" {

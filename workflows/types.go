@@ -165,15 +165,18 @@ const (
 	// (decide.SmallTalkReading.MoreWords). Runs before it answer them from
 	// the content.
 	RevisionMoreSmallTalk = 8
-	// RevisionConfirmWords: the answer to a confirmation question is read in
-	// every language the agent asks it in ("sim", "nee", "pode avançar",
-	// "ga door"; decide.ConfirmationReading.AllLanguages). Runs before it
-	// read only English and a few yes and no words, and dropped the action
-	// on "sim" as a change of subject.
-	RevisionConfirmWords = 9
+	// RevisionLanguageAnswers: the customer's short answers are read in
+	// every language the agent speaks: the answer to a confirmation
+	// question ("sim", "nee", "pode avançar", "ga door";
+	// decide.ConfirmationReading.AllLanguages), and "that's all" ("eso es
+	// todo", "c'est tout"; decide.SmallTalkReading.ThatsAll). Runs before it
+	// read English and a few yes and no words, dropped the action on "sim"
+	// as a change of subject, and searched the content for "merci, c'est
+	// tout".
+	RevisionLanguageAnswers = 9
 
 	// CurrentRevision is the revision new runs follow.
-	CurrentRevision = RevisionConfirmWords
+	CurrentRevision = RevisionLanguageAnswers
 )
 
 // RuleVersions are a handoff and a routing rule set version; 0 keeps the

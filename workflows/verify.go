@@ -105,7 +105,7 @@ func (c *conversation) confirm(ctx workflow.Context, msg CustomerMessage) (out A
 	entry := func(summary, answer string) decide.Entry {
 		return decide.Entry{Kind: decide.KindAction, Summary: summary, Detail: map[string]any{"action": p.Action, "confirmation": answer}}
 	}
-	switch decide.ConfirmationOf(msg.Text, decide.ConfirmationReading{AllLanguages: c.in.Revision >= RevisionConfirmWords}) {
+	switch decide.ConfirmationOf(msg.Text, decide.ConfirmationReading{AllLanguages: c.in.Revision >= RevisionLanguageAnswers}) {
 	case decide.Yes:
 		c.note(msg.ID, entry("the customer confirmed "+p.Action, "yes"))
 		out, err = c.resume(ctx, msg.ID, *p, true)
