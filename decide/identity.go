@@ -121,6 +121,9 @@ func Clear(r ActionRequest) Clearance {
 // ReturnRefusal says why an order cannot be returned within window at now;
 // ok when it can.
 func ReturnRefusal(o Order, window time.Duration, now time.Time) (text string, ok bool) {
+	if o.Status == models.OrderReturnRequested {
+		return fmt.Sprintf("A return has already been started for order %s.", o.Number), false
+	}
 	if o.Status != models.OrderDelivered || o.DeliveredAt == nil {
 		return fmt.Sprintf("Order %s has not been delivered yet (it is %s), so it cannot be returned.", o.Number, o.Status), false
 	}

@@ -60,6 +60,11 @@ func TestLocalizeFilledInTexts(t *testing.T) {
 	require.Equal(t, "La commande A-8 a été livrée le 1er octobre, il y a plus de 30 jours, ce qui dépasse notre délai de retour.", decide.Localize("fr", refusal))
 	refusal, _ = decide.ReturnRefusal(decide.Order{Number: "A-9", Status: models.OrderProcessing}, 30*24*time.Hour, delivered)
 	require.Contains(t, decide.Localize("pt", refusal), "(está em preparação)")
+	// An order whose return was started is not "not delivered yet".
+	refusal, ok = decide.ReturnRefusal(decide.Order{Number: "A-8", Status: models.OrderReturnRequested, DeliveredAt: &delivered}, 30*24*time.Hour, delivered)
+	require.False(t, ok)
+	require.Equal(t, "A return has already been started for order A-8.", refusal)
+	require.Equal(t, "Für die Bestellung A-8 wurde bereits eine Rücksendung eingeleitet.", decide.Localize("de", refusal))
 
 	require.Equal(t, "Ho avviato il reso dell'ordine A-8. Bring it to a shop. Le ho inviato queste informazioni anche a "+decide.MaskEmail("grace@shop.example")+".",
 		decide.Localize("it", decide.ReturnStartedText("A-8", "grace@shop.example", "Bring it to a shop.")))

@@ -78,9 +78,16 @@ type SmallTalkReading struct {
 	YesNo bool
 	// MoreWords: the words of moreSmallTalkWords and moreFillers count too.
 	MoreWords bool
-	// ThatsAll: "that's all" in the agent's other languages (thatsAll) is a
-	// goodbye too.
-	ThatsAll bool
+	// OtherLanguages: "that's all" in the agent's other languages
+	// (thatsAll) is a goodbye too, and their "please" (politeFillers) may
+	// stand beside a yes or a no ("ja bitte", "sí, por favor").
+	OtherLanguages bool
+}
+
+// politeFillers are the other languages' ways of saying please, folded.
+var politeFillers = map[string]bool{
+	"bitte": true, "por": true, "favor": true, "sil": true, "vous": true, "plait": true, "svp": true,
+	"per": true, "favore": true, "graag": true, "alstublieft": true, "alsjeblieft": true,
 }
 
 // thatsAll are the ways the agent's other languages say "that's all",
@@ -108,7 +115,7 @@ func SmallTalkOf(text string, r SmallTalkReading) SmallTalk {
 		words = strings.Fields(joined)
 	}
 	for _, p := range thatsAll {
-		if r.ThatsAll && strings.Contains(joined, p) {
+		if r.OtherLanguages && strings.Contains(joined, p) {
 			kind = Goodbye
 			joined = strings.Replace(joined, p, " ", 1)
 			words = strings.Fields(joined)
@@ -128,7 +135,7 @@ func SmallTalkOf(text string, r SmallTalkReading) SmallTalk {
 		switch {
 		case ok && rank(k) > rank(kind):
 			kind = k
-		case ok || fillers[w] || r.MoreWords && moreFillers[w]:
+		case ok || fillers[w] || r.MoreWords && moreFillers[w] || r.OtherLanguages && politeFillers[w]:
 		default:
 			return ""
 		}

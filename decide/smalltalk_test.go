@@ -56,11 +56,16 @@ func TestSmallTalkOf(t *testing.T) {
 		"grazie, è tutto":             decide.Goodbye,
 		"nee, dat was het, bedankt":   decide.Goodbye,
 		"¿eso es todo lo que cubre?":  "",
+		"ja bitte":                    decide.Agree,
+		"sí, por favor":               decide.Agree,
+		"oui, s'il vous plaît":        decide.Agree,
+		"nee, dank u":                 decide.Decline,
+		"bitte, wo ist mein Paket?":   "",
 	}
 	for text, want := range cases {
-		require.Equal(t, want, decide.SmallTalkOf(text, decide.SmallTalkReading{YesNo: true, MoreWords: true, ThatsAll: true}), text)
+		require.Equal(t, want, decide.SmallTalkOf(text, decide.SmallTalkReading{YesNo: true, MoreWords: true, OtherLanguages: true}), text)
 	}
-	// Before ThatsAll, "that's all" in another language was more than small talk.
+	// Before OtherLanguages, "that's all" in another language was more than small talk.
 	require.Equal(t, decide.SmallTalk(""), decide.SmallTalkOf("merci, c'est tout", decide.SmallTalkReading{YesNo: true, MoreWords: true}))
 
 	// Without the words added later.

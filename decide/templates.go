@@ -154,6 +154,14 @@ var templates = compileTemplates([]translation{
 		"it": "L'ordine {order} risulta smarrito durante il trasporto.",
 		"nl": "Bestelling {order} staat geregistreerd als verloren tijdens het transport.",
 	}},
+	{"A return has already been started for order {order}.", map[string]string{
+		"es": "Ya se ha iniciado una devolución del pedido {order}.",
+		"fr": "Un retour a déjà été lancé pour la commande {order}.",
+		"de": "Für die Bestellung {order} wurde bereits eine Rücksendung eingeleitet.",
+		"pt": "Já foi iniciada uma devolução da encomenda {order}.",
+		"it": "È già stato avviato un reso per l'ordine {order}.",
+		"nl": "Voor bestelling {order} is al een retour gestart.",
+	}},
 	{"A return has been started for order {order}.", map[string]string{
 		"es": "Se ha iniciado una devolución del pedido {order}.",
 		"fr": "Un retour a été lancé pour la commande {order}.",

@@ -94,7 +94,7 @@ var returnWishPhrases = mustPhrases(
 	"would|id|wed|should …1 like|love …2 send|ship|mail …3 back",
 	// Spanish, French, German, Portuguese, Italian, Dutch (the verb comes
 	// last in German and Dutch).
-	"quiero|quisiera|necesito|deseo|gustaría …2 devolver",
+	"quiero|quisiera|necesito|deseo|gustaría …2 devolver|devolverlo|devolverla|devolverlos|devolverlas",
 	"veux|voudrais|souhaite|souhaiterais|dois|aimerais …2 retourner|renvoyer|rendre",
 	"möchte|will|muss|würde|gerne …5 zurückschicken|zurücksenden|zurückgeben|retournieren",
 	"quero|gostaria|preciso …2 devolver",
@@ -121,6 +121,16 @@ var returnRequestPhrases = mustPhrases(
 	"devolver meu|minha|meus|minhas|pedido|encomenda|#",
 	"fare|richiedere|avviare …2 reso",
 	"retour …2 aanmelden|aanvragen",
+	// Naming it by a pronoun, as "return it" does: "¿Puedo devolverlo?",
+	// "Puis-je la retourner ?", "Kann ich sie zurückschicken?", "Posso
+	// devolvê-la?", "Posso restituirlo?", "Kan ik het terugsturen?".
+	"puedo|podría|podria|quiero …1 devolverlo|devolverla|devolverlos|devolverlas",
+	"la|le|les retourner|renvoyer|rendre",
+	"sie|es|ihn|diese|diesen|dieses …1 zurückschicken|zurücksenden|zurückgeben|retournieren",
+	"devolve lo|la|los|las",
+	"devolver …1 pedido|encomenda|#",
+	"restituirlo|restituirla|restituirli|restituirle",
+	"het|ze|hem|dit|deze …1 terugsturen|retourneren|terugbrengen",
 )
 
 // conditionals before a return request make it hypothetical, a question

@@ -56,6 +56,13 @@ func TestDetectIntent(t *testing.T) {
 		{"spanish return", "Quiero devolver mi pedido", IntentStartReturn},
 		{"french return", "Je voudrais retourner ma commande", IntentStartReturn},
 		{"german return", "Ich möchte die Bestellung SP-1002 zurückschicken", IntentStartReturn},
+		{"german return it", "Kann ich sie zurückschicken?", IntentStartReturn},
+		{"spanish return it", "¿Puedo devolverlo?", IntentStartReturn},
+		{"french return it", "Puis-je la retourner ?", IntentStartReturn},
+		{"portuguese return it", "Posso devolvê-la?", IntentStartReturn},
+		{"portuguese return the order", "Quero devolver a encomenda SP-1002", IntentStartReturn},
+		{"italian return it", "Posso restituirlo?", IntentStartReturn},
+		{"dutch return it", "Kan ik het terugsturen?", IntentStartReturn},
 
 		// Not returns.
 		{"return policy", "What is your return policy?", IntentNone},
@@ -70,6 +77,8 @@ func TestDetectIntent(t *testing.T) {
 		{"past return", "I returned my order last week", IntentNone},
 		{"return to homepage", "I want to return to the homepage", IntentNone},
 		{"german policy question", "Kann ich geöffnete Artikel zurückschicken?", IntentNone},
+		{"german how long", "Wie lange habe ich Zeit, etwas zurückzuschicken?", IntentNone},
+		{"spanish how long", "¿Cuánto tiempo tengo para devolver un artículo?", IntentNone},
 
 		// Password.
 		{"reset my password", "Please reset my password", IntentPasswordReset},

@@ -60,9 +60,9 @@ func (c *conversation) enrich(ctx workflow.Context, msg CustomerMessage, receive
 	// A model reads a bare yes or no against its own question; runs before
 	// RevisionYesNo answer it from the content.
 	t.smallTalk = decide.SmallTalkOf(msg.Text, decide.SmallTalkReading{
-		YesNo:     c.in.Revision >= RevisionYesNo && !cx.ModelAgent,
-		MoreWords: c.in.Revision >= RevisionMoreSmallTalk,
-		ThatsAll:  c.in.Revision >= RevisionLanguageAnswers,
+		YesNo:          c.in.Revision >= RevisionYesNo && !cx.ModelAgent,
+		MoreWords:      c.in.Revision >= RevisionMoreSmallTalk,
+		OtherLanguages: c.in.Revision >= RevisionLanguageAnswers,
 	})
 	c.applyContext(cx)
 	if cx.Analysis.Language != "" {

@@ -168,11 +168,11 @@ const (
 	// RevisionLanguageAnswers: the customer's short answers are read in
 	// every language the agent speaks: the answer to a confirmation
 	// question ("sim", "nee", "pode avançar", "ga door";
-	// decide.ConfirmationReading.AllLanguages), and "that's all" ("eso es
-	// todo", "c'est tout"; decide.SmallTalkReading.ThatsAll). Runs before it
-	// read English and a few yes and no words, dropped the action on "sim"
-	// as a change of subject, and searched the content for "merci, c'est
-	// tout".
+	// decide.ConfirmationReading.AllLanguages), "that's all" ("eso es
+	// todo", "c'est tout") and a bare yes or no with a please ("ja bitte";
+	// decide.SmallTalkReading.OtherLanguages). Runs before it read English
+	// and a few yes and no words, dropped the action on "sim" as a change
+	// of subject, and searched the content for "merci, c'est tout".
 	RevisionLanguageAnswers = 9
 
 	// CurrentRevision is the revision new runs follow.
