@@ -47,35 +47,36 @@ type configCache struct {
 }
 
 // load returns the workspace's configuration, read again when its version
-// moved on since it was cached, and its credit balance, which the same read
-// of the workspace's row carries (a first turn needs it).
-func (c *configCache) load(db *gorm.DB, workspaceID string) (*workspaceConfig, int64, error) {
+// moved on since it was cached, and the workspace's credit balance and
+// default language, which the same read of its row carries (a first turn
+// needs the balance; a turn whose language is unknown, the language).
+func (c *configCache) load(db *gorm.DB, workspaceID string) (*workspaceConfig, models.Workspace, error) {
 	// The version is read before the configuration: a change committed in
 	// between is then cached under the older version and read again on the
 	// next turn, never the other way round.
 	var ws models.Workspace
-	res := db.Select("config_version", "credit_balance").Where("id = ?", workspaceID).Limit(1).Find(&ws)
+	res := db.Select("config_version", "credit_balance", "default_language").Where("id = ?", workspaceID).Limit(1).Find(&ws)
 	if res.Error != nil {
-		return nil, 0, fmt.Errorf("workspace config version: %w", res.Error)
+		return nil, ws, fmt.Errorf("workspace config version: %w", res.Error)
 	}
 	if res.RowsAffected == 1 {
 		c.mu.Lock()
 		cached := c.entries[workspaceID]
 		c.mu.Unlock()
 		if cached != nil && cached.version == ws.ConfigVersion && time.Since(cached.readAt) < models.MaxConfigAge {
-			return cached, ws.CreditBalance, nil
+			return cached, ws, nil
 		}
 	}
 	readAt := time.Now()
 	cfg, err := readConfig(db, workspaceID)
 	if err != nil {
-		return nil, 0, err
+		return nil, ws, err
 	}
 	cfg.version, cfg.readAt = ws.ConfigVersion, readAt
 	if res.RowsAffected == 1 {
 		c.put(workspaceID, cfg)
 	}
-	return cfg, ws.CreditBalance, nil
+	return cfg, ws, nil
 }
 
 // put caches cfg unless a turn cached a later version meanwhile.

@@ -81,6 +81,10 @@ type LoadContextResult struct {
 	// asks for an action on one: Analysis.OrderNumber and Order are then
 	// the conversation's (LoadContextInput.ConversationOrder).
 	OrderFromConversation bool `json:",omitempty"`
+	// DefaultLanguage is the workspace's default language when the agent
+	// speaks it ("de" for "de-AT"; understand.Spoken), "" otherwise: the
+	// conversation's language until a message's says otherwise.
+	DefaultLanguage string `json:",omitempty"`
 	// IssueType comes from the CRM (the contact's latest ticket) until issue
 	// detection lands; empty when unknown.
 	IssueType string
@@ -134,7 +138,7 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 	// version stays) is read side by side with what depends on the
 	// message: the contact, and the order it names.
 	var cfg *workspaceConfig
-	var balance int64 // read with the configuration's version
+	var ws models.Workspace // its balance and language, read with the configuration's version
 	// The issue type, alongside the rest. It is classified only for a
 	// workspace with issue types, which the configuration says; the
 	// configuration's version says whether the examples changed.
@@ -152,7 +156,7 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 	defer classified.Wait() // on an early return
 	var g errgroup.Group
 	g.Go(func() (err error) {
-		cfg, balance, err = a.configs.load(db, in.WorkspaceID)
+		cfg, ws, err = a.configs.load(db, in.WorkspaceID)
 		if err == nil && in.Classify && in.Rehearsal == "" && cfg.config.HasIssueTypes {
 			classify(cfg.version)
 		}
@@ -181,6 +185,7 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 		return out, err
 	}
 	out.WorkspaceConfig = cfg.config
+	out.DefaultLanguage = understand.Spoken(ws.DefaultLanguage)
 	out.IssueType = in.IssueType
 	if out.IssueType == "" && out.Contact != nil {
 		out.IssueType = out.Contact.LastTicketIssueType
@@ -230,7 +235,7 @@ func (a *Activities) LoadContext(ctx context.Context, in LoadContextInput) (Load
 	if cfg.config.HasIssueTypes {
 		out.Issue = issue
 	}
-	out.HandoffVersion, out.RoutingVersion, out.CreditBalance, out.Previous = handoff, route, int(balance), previous
+	out.HandoffVersion, out.RoutingVersion, out.CreditBalance, out.Previous = handoff, route, int(ws.CreditBalance), previous
 	out.Channel = policy
 	if channelSettings != nil && channelSettings.InactivitySeconds > 0 {
 		out.Settings.Inactivity = time.Duration(channelSettings.InactivitySeconds) * time.Second

@@ -89,6 +89,14 @@ func TestLoadContextFollowsConfigChangesBetweenTurns(t *testing.T) {
 		// The contact is read on every turn.
 		require.NoError(t, db.Model(&models.Contact{}).Where("id = ?", "c-1").Update("tier", "vip").Error)
 		require.Equal(t, "vip", load().Contact.Tier)
+
+		// So is the workspace's default language, as a language the agent
+		// speaks or none.
+		require.Equal(t, "en", load().DefaultLanguage, "the column's default")
+		for tag, want := range map[string]string{"de-AT": "de", "pt-BR": "pt", "ja": ""} {
+			require.NoError(t, db.Model(&models.Workspace{}).Where("id = ?", "ws-1").Update("default_language", tag).Error)
+			require.Equal(t, want, load().DefaultLanguage, tag)
+		}
 	})
 }
 

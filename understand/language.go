@@ -92,6 +92,19 @@ func Language(text string) string {
 	return parse(text).language()
 }
 
+// Spoken is the code Language would give for a BCP 47 language tag ("de"
+// for "de-AT", "pt" for "pt-BR"), or "" for a language it does not
+// recognise.
+func Spoken(tag string) string {
+	base, _, _ := strings.Cut(strings.ToLower(tag), "-")
+	for _, l := range languages {
+		if l.code == base {
+			return base
+		}
+	}
+	return ""
+}
+
 // language implements [Language].
 func (m message) language() string {
 	score := map[string]float64{}

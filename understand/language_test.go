@@ -45,3 +45,10 @@ func TestLanguage(t *testing.T) {
 		})
 	}
 }
+
+func TestSpoken(t *testing.T) {
+	t.Parallel()
+	for tag, want := range map[string]string{"en": "en", "de-AT": "de", "pt-BR": "pt", "NL": "nl", "ja": "", "": "", "fil": ""} {
+		require.Equal(t, want, Spoken(tag), tag)
+	}
+}

@@ -65,8 +65,13 @@ func (c *conversation) enrich(ctx workflow.Context, msg CustomerMessage, receive
 		OtherLanguages: c.in.Revision >= RevisionLanguageAnswers,
 	})
 	c.applyContext(cx)
-	if cx.Analysis.Language != "" {
+	switch {
+	case cx.Analysis.Language != "":
 		c.state.Language = cx.Analysis.Language
+	case c.state.Language == "":
+		// A message too short to tell ("SP-1002", "Hallo"): the
+		// workspace's language until one says otherwise.
+		c.state.Language = cx.DefaultLanguage
 	}
 	var err error
 	if t.unknownIssue, err = c.classify(ctx, msg, cx); err != nil {

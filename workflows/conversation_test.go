@@ -1433,3 +1433,29 @@ func TestLaterTurnsFollowTheConfigurationTheRunHolds(t *testing.T) {
 	require.Equal(t, "We are open 9 to 5.", r3.reply.Text, "the held settings' reusable response")
 	require.Equal(t, workflows.StatusResolved, res.Status)
 }
+
+// A message too short to tell its language is answered in the workspace's
+// default language, and a message in another language moves the
+// conversation to it.
+func TestTheWorkspacesLanguageUntilTheCustomerShowsTheirs(t *testing.T) {
+	t.Parallel()
+	converse := func(defaultLanguage string) (first, second string) {
+		b := setup(t)
+		base := b.fake.context
+		b.fake.context = func(in activities.LoadContextInput) activities.LoadContextResult {
+			out := base(in)
+			out.DefaultLanguage = defaultLanguage
+			return out
+		}
+		r1 := b.send(time.Minute, msg("m1", "gizmos?"))
+		r2 := b.send(2*time.Minute, msg("m2", "How long does shipping take?"))
+		b.signal(3*time.Minute, workflows.SignalClose, workflows.Close{})
+		b.run(t, input)
+		return r1.reply.Text, r2.reply.Text
+	}
+	english, answered := converse("")
+	german, again := converse("de")
+	require.NotEqual(t, english, german)
+	require.Equal(t, decide.Localize("de", english), german)
+	require.Equal(t, answered, again, "an English question is answered in English")
+}
