@@ -38,6 +38,34 @@ func TestExtractiveQuotesTheBestMatchingPassage(t *testing.T) {
 	}
 }
 
+// A company's content in its customers' language answers their questions
+// in their own words; English content still answers them glossed.
+func TestExtractiveAnswersFromContentInTheCustomersLanguage(t *testing.T) {
+	t.Parallel()
+	german := []answer.Passage{
+		{SourceID: "versand", Title: "Versand", Heading: "Versandkosten",
+			Text: "Der Versand kostet 4,90 €. Ab 50 € Bestellwert ist der Versand kostenlos.", Score: 2},
+		{SourceID: "versand", Title: "Versand", Heading: "Lieferzeiten",
+			Text: "Wir versenden innerhalb von 2 Werktagen. Die Lieferung nach Österreich dauert 3 bis 5 Werktage.", Score: 1},
+	}
+	for question, want := range map[string]string{
+		"Was kostet der Versand?":                         "Der Versand kostet 4,90 €.",
+		"Wie lange dauert die Lieferung nach Österreich?": "Die Lieferung nach Österreich dauert 3 bis 5 Werktage.",
+	} {
+		ans, err := answer.Extractive{}.Generate(context.Background(), answer.Request{Question: question, Passages: german})
+		require.NoError(t, err)
+		require.True(t, ans.Known, question)
+		require.Contains(t, ans.Text, want, question)
+	}
+	ans, err := answer.Extractive{}.Generate(context.Background(), answer.Request{Question: "Wie lange dauert der Versand?", Passages: passages})
+	require.NoError(t, err)
+	require.True(t, ans.Known)
+	require.Contains(t, ans.Text, "Standard shipping takes 3–5 business days.")
+	ans, err = answer.Extractive{}.Generate(context.Background(), answer.Request{Question: "Kann ich mit Bitcoin bezahlen?", Passages: german})
+	require.NoError(t, err)
+	require.False(t, ans.Known, "what neither reading finds is not known")
+}
+
 func TestExtractiveSaysItDoesNotKnow(t *testing.T) {
 	t.Parallel()
 	cases := []struct {

@@ -38,8 +38,24 @@ type Extractive struct {
 	MaxSentences int
 }
 
-// Generate implements Generator.
+// Generate implements Generator. A question in another language is read
+// twice: as English help content words it (understand.Gloss), then, when
+// that finds no answer, in its own words (understand.Unglossed), for content
+// the company wrote in the customer's language.
 func (e Extractive) Generate(_ context.Context, req Request) (Answer, error) {
+	a := e.answer(req, readQuestion(req.Question))
+	if !a.Known {
+		if q, ok := readOwnQuestion(req.Question); ok {
+			if own := e.answer(req, q); own.Known {
+				return own, nil
+			}
+		}
+	}
+	return a, nil
+}
+
+// answer answers q from req's passages.
+func (e Extractive) answer(req Request, q question) Answer {
 	minCoverage := e.MinCoverage
 	if minCoverage == 0 {
 		minCoverage = 0.6
@@ -48,12 +64,11 @@ func (e Extractive) Generate(_ context.Context, req Request) (Answer, error) {
 	if maxSentences == 0 {
 		maxSentences = 3
 	}
-	q := readQuestion(req.Question)
 	if len(q.asked) == 0 {
-		return Answer{}, nil
+		return Answer{}
 	}
 	if len(req.Passages) == 0 {
-		return Answer{Text: DontKnow}, nil
+		return Answer{Text: DontKnow}
 	}
 
 	// The words of each passage: its section (heading and text), and with
@@ -130,13 +145,13 @@ func (e Extractive) Generate(_ context.Context, req Request) (Answer, error) {
 	}
 	if bestCoverage < minCoverage {
 		if q.uncovered(req.Passages, covers) {
-			return Answer{Text: DontKnow}, nil
+			return Answer{Text: DontKnow}
 		}
 		most := 0.0
 		for i := range req.Passages {
 			most = max(most, coverage(i))
 		}
-		return Answer{Text: DontKnow, Confidence: most}, nil
+		return Answer{Text: DontKnow, Confidence: most}
 	}
 	p := req.Passages[best]
 
@@ -181,7 +196,7 @@ func (e Extractive) Generate(_ context.Context, req Request) (Answer, error) {
 		Citations:  []Citation{{SourceID: p.SourceID, Title: p.Title, URL: p.URL}},
 		Known:      true,
 		Confidence: coverage(best),
-	}, nil
+	}
 }
 
 // splitSentences splits text at sentence ends and paragraph breaks.

@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/switchboardhq/switchboard/textfold"
@@ -44,6 +45,15 @@ func init() {
 // that differs, so that the stemmed properties match too.
 func queryTerms(query string) string {
 	words := textfold.LowerWords(understand.Gloss(query))
+	if own, ok := understand.Unglossed(query); ok {
+		// Content the company wrote in the customer's language is found by
+		// the customer's own words.
+		for _, w := range textfold.LowerWords(own) {
+			if !slices.Contains(words, w) {
+				words = append(words, w)
+			}
+		}
+	}
 	var kept []string
 	for _, w := range words {
 		if !queryStopWords[w] {

@@ -19,6 +19,9 @@ func TestQueryTerms(t *testing.T) {
 		// Nothing but stop words: better some words than none.
 		{"How are you?", "how are you"},
 		{`"}]) { drop`, "drop"},
+		// Another language: its support words in English, then its own
+		// words as written, for content in that language.
+		{"Was kostet der Versand?", "cost shipping shipp kostet versand"},
 	} {
 		require.Equal(t, tc.want, queryTerms(tc.query), tc.query)
 	}

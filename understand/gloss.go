@@ -129,6 +129,40 @@ func Gloss(text string) string {
 	return strings.Join(out, " ")
 }
 
+// Unglossed is text as content written in its own language would word it,
+// for matching a question against a company's content in that language:
+// for a message Gloss would gloss, its words in lower case as written
+// (accents kept, as a search index keeps them), its frequent function words
+// left out, sentence ends and commas kept as words ("Wie lange dauert der
+// Versand nach Österreich?" is "lange dauert versand österreich ?"). ok is
+// false, and the text is returned unchanged, for any other text.
+func Unglossed(text string) (out string, ok bool) {
+	lang := Language(text)
+	if lang == "" {
+		lang = glossLanguage(text)
+	}
+	if _, glossed := glossaries[lang]; !glossed {
+		return text, false
+	}
+	var words []string
+	for _, part := range strings.FieldsFunc(text, func(r rune) bool { return r == '\n' }) {
+		for _, clause := range splitClauses(part) {
+			for _, w := range textfold.LowerWords(clause.text) {
+				// A support word some language lists to recognise it by
+				// ("commande") is kept.
+				if f := textfold.Words(w); len(f) == 1 && functionWords[lang][f[0]] && glossaries[lang][f[0]] == "" {
+					continue
+				}
+				words = append(words, w)
+			}
+			if clause.end != "" {
+				words = append(words, clause.end)
+			}
+		}
+	}
+	return strings.Join(words, " "), true
+}
+
 // glossLanguage is the language of a short message Language is unsure of
 // ("Combien coûte la livraison ?"): the one whose glossary holds at least
 // two of its words that are not English too, and more than any other's; ""
