@@ -39,16 +39,15 @@ type Extractive struct {
 }
 
 // Generate implements Generator. A question in another language is read
-// twice: as English help content words it (understand.Gloss), then, when
-// that finds no answer, in its own words (understand.Unglossed), for content
-// the company wrote in the customer's language.
+// twice: as English help content words it (understand.Gloss), and in its own
+// words (understand.Unglossed), for content the company wrote in the
+// customer's language. The reading in its own words answers when it covers
+// the question as well as the English one or better.
 func (e Extractive) Generate(_ context.Context, req Request) (Answer, error) {
 	a := e.answer(req, readQuestion(req.Question))
-	if !a.Known {
-		if q, ok := readOwnQuestion(req.Question); ok {
-			if own := e.answer(req, q); own.Known {
-				return own, nil
-			}
+	if q, ok := readOwnQuestion(req.Question); ok {
+		if own := e.answer(req, q); own.Known && (!a.Known || own.Confidence >= a.Confidence) {
+			return own, nil
 		}
 	}
 	return a, nil

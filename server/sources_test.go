@@ -208,6 +208,22 @@ func TestArticleSourceSyncsEditsAndDeletes(t *testing.T) {
 	require.True(t, errors.As(err, &notFound), "schedule deleted: %v", err)
 }
 
+// A company's help content in its customers' language answers their
+// questions: found by their own words, accents as written (the English
+// reading of this one, "long take delivery schlafsacken osterreich", finds
+// only the demo's English shipping articles), and quoted.
+func TestContentInTheCustomersLanguageAnswersThem(t *testing.T) {
+	t.Parallel()
+	b := sourcesSetup(t)
+	start := time.Now()
+	id := b.create(map[string]any{"kind": "kb_article", "title": "Lieferung", "format": "markdown",
+		"body": "## Schlafsäcke\n\nDie Lieferung von Schlafsäcken nach Österreich dauert eine Woche.\n\n" +
+			"## Zelte\n\nZelte liefern wir nur innerhalb Deutschlands."})
+	require.Equal(t, "ready", b.wait(id, start)["status"])
+	reply := customerSays(t, b.app, "lieferung-1", "m1", "Wie lange dauert die Lieferung von Schlafsäcken nach Österreich?", "")
+	require.Equal(t, "Die Lieferung von Schlafsäcken nach Österreich dauert eine Woche.", reply)
+}
+
 func TestShortAnswerAndDemoArticleSync(t *testing.T) {
 	t.Parallel()
 	b := sourcesSetup(t)
