@@ -126,11 +126,11 @@ var returnRequestPhrases = mustPhrases(
 	// devolvê-la?", "Posso restituirlo?", "Kan ik het terugsturen?".
 	"puedo|podría|podria|quiero …1 devolverlo|devolverla|devolverlos|devolverlas",
 	"la|le|les retourner|renvoyer|rendre",
-	"sie|es|ihn|diese|diesen|dieses …1 zurückschicken|zurücksenden|zurückgeben|retournieren",
+	"sie|es|ihn|die|den|das|diese|diesen|dieses …1 zurückschicken|zurücksenden|zurückgeben|retournieren",
 	"devolve lo|la|los|las",
 	"devolver …1 pedido|encomenda|#",
 	"restituirlo|restituirla|restituirli|restituirle",
-	"het|ze|hem|dit|deze …1 terugsturen|retourneren|terugbrengen",
+	"het|de|ze|hem|dit|deze …1 terugsturen|retourneren|terugbrengen",
 )
 
 // conditionals before a return request make it hypothetical, a question

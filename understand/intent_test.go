@@ -57,6 +57,8 @@ func TestDetectIntent(t *testing.T) {
 		{"french return", "Je voudrais retourner ma commande", IntentStartReturn},
 		{"german return", "Ich möchte die Bestellung SP-1002 zurückschicken", IntentStartReturn},
 		{"german return it", "Kann ich sie zurückschicken?", IntentStartReturn},
+		{"german return that one", "Und BG-2002? Kann ich die zurückschicken?", IntentStartReturn},
+		{"german return the jacket", "Ich will die Jacke zurückschicken", IntentStartReturn},
 		{"spanish return it", "¿Puedo devolverlo?", IntentStartReturn},
 		{"french return it", "Puis-je la retourner ?", IntentStartReturn},
 		{"portuguese return it", "Posso devolvê-la?", IntentStartReturn},
