@@ -2,6 +2,7 @@ package decide
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/switchboardhq/switchboard/rules"
@@ -200,7 +201,8 @@ func Assign(h Handoff, team Team, now time.Time) Assignment {
 	}
 	if team.WorkingHours != "" {
 		if open, next, err := rules.NextOpen(team.WorkingHours, now); err == nil && !open {
-			a.Message = JoinSentences(a.Message, "Our team is available "+DescribeOpening(next, now)+"; a person will reply then.")
+			msg := strings.Replace(a.Message, TransferText, TransferLaterText, 1)
+			a.Message = JoinSentences(msg, "Our team is available "+DescribeOpening(next, now)+"; a person will reply then.")
 			a.AcceptBy = next.Add(accept)
 		}
 	}

@@ -43,6 +43,14 @@ var translations = []translation{
 		"it": "Coinvolgo un membro del nostro team, che le risponderà qui a breve.",
 		"nl": "Ik schakel iemand van ons team in, die u hier binnenkort antwoordt.",
 	}},
+	{TransferLaterText, map[string]string{
+		"es": "Le paso su consulta a una persona de nuestro equipo, que le responderá aquí.",
+		"fr": "Je transmets votre demande à un membre de notre équipe, qui vous répondra ici.",
+		"de": "Ich gebe Ihr Anliegen an ein Mitglied unseres Teams weiter, das Ihnen hier antwortet.",
+		"pt": "Vou passar o seu pedido a um membro da nossa equipa, que lhe responderá aqui.",
+		"it": "Passo la sua richiesta a un membro del nostro team, che le risponderà qui.",
+		"nl": "Ik geef dit door aan iemand van ons team, die u hier antwoordt.",
+	}},
 	{NeedOrderText, map[string]string{
 		"es": "¿De qué pedido se trata? Indíqueme el número de pedido (lo encontrará en la confirmación del pedido).",
 		"fr": "De quelle commande s'agit-il ? Indiquez-moi le numéro de commande (il figure dans votre confirmation de commande).",

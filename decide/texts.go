@@ -10,12 +10,15 @@ import (
 
 // Texts the agent says in set situations.
 const (
-	TransferText   = "I'm bringing in a member of our team, who will reply here shortly."
-	ClarifyText    = "I want to get this right: could you tell me a little more — for example which product or order it is about?"
-	AvoidTopicText = "I'm sorry, that's not something I can help with here."
-	NeedOrderText  = "Which order is it? Please give me the order number (you'll find it in your order confirmation)."
-	NeedEmailText  = "To protect your account, I need to confirm it's you first. Please tell me the email address you use with us, and I'll send a 6-digit code to it."
-	MismatchText   = "I can only share or change details of your own account and orders, and this one isn't linked to the account you verified."
+	TransferText = "I'm bringing in a member of our team, who will reply here shortly."
+	// TransferLaterText stands for TransferText outside the team's working
+	// hours, which the reply then gives: not "shortly".
+	TransferLaterText = "I'm passing this to a member of our team, who will reply here."
+	ClarifyText       = "I want to get this right: could you tell me a little more — for example which product or order it is about?"
+	AvoidTopicText    = "I'm sorry, that's not something I can help with here."
+	NeedOrderText     = "Which order is it? Please give me the order number (you'll find it in your order confirmation)."
+	NeedEmailText     = "To protect your account, I need to confirm it's you first. Please tell me the email address you use with us, and I'll send a 6-digit code to it."
+	MismatchText      = "I can only share or change details of your own account and orders, and this one isn't linked to the account you verified."
 	// WrongCodeText asks again after a wrong code (%d: attempts left).
 	WrongCodeText = "That code doesn't match. Please check the email and type the 6-digit code again (%d attempts left)."
 	// CodeLockedText ends a verification after too many wrong codes.
