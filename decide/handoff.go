@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/switchboardhq/switchboard/actions"
 	"github.com/switchboardhq/switchboard/rules"
 )
 
@@ -138,6 +139,21 @@ func UnansweredTwice(consecutiveUnknown int, defaultTeam string) *Handoff {
 	}
 	return &Handoff{Reason: "the agent could not answer twice in a row", Trigger: TriggerUnansweredTwice,
 		Mode: ModeTransferNow, Team: defaultTeam, Message: TransferText}
+}
+
+// ActionUnavailable is the handoff of a message asking for a built-in
+// action the workspace has not enabled, which the content did not answer
+// either: a person can do what the agent may not. nil when intent is no
+// built-in action, or an enabled one.
+func ActionUnavailable(intent string, s Settings) *Handoff {
+	if _, builtin := actions.Builtin(intent); !builtin {
+		return nil
+	}
+	if _, enabled := s.Actions[intent]; enabled {
+		return nil
+	}
+	return &Handoff{Reason: "the customer asked for " + intent + ", which the agent may not do here",
+		Trigger: TriggerActionUnavailable, Mode: ModeTransferNow, Team: s.DefaultTeam, Message: TransferText}
 }
 
 // DependencyFailure is the handoff after a step of the turn failed for good

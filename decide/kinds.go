@@ -95,6 +95,10 @@ const (
 	// TriggerDeliveryFailure: a reply could not be delivered to the
 	// customer's channel.
 	TriggerDeliveryFailure = "delivery_failure"
+	// TriggerActionUnavailable: the customer asked for something only an
+	// action the workspace has not enabled does ("reset my password"), and
+	// the content does not answer it either.
+	TriggerActionUnavailable = "action_unavailable"
 )
 
 // Why a customer message is a knowledge gap.

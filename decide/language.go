@@ -43,6 +43,14 @@ var translations = []translation{
 		"it": "Coinvolgo un membro del nostro team, che le risponderà qui a breve.",
 		"nl": "Ik schakel iemand van ons team in, die u hier binnenkort antwoordt.",
 	}},
+	{ActionUnavailableText, map[string]string{
+		"es": "Eso no puedo hacerlo por usted aquí, pero una persona de nuestro equipo sí puede.",
+		"fr": "Je ne peux pas le faire pour vous ici, mais un membre de notre équipe le peut.",
+		"de": "Das kann ich hier nicht für Sie erledigen, aber ein Mitglied unseres Teams kann es.",
+		"pt": "Isso não consigo fazer por si aqui, mas um membro da nossa equipa consegue.",
+		"it": "Questo non posso farlo per lei qui, ma un membro del nostro team sì.",
+		"nl": "Dat kan ik hier niet voor u doen, maar iemand van ons team wel.",
+	}},
 	{TransferLaterText, map[string]string{
 		"es": "Le paso su consulta a una persona de nuestro equipo, que le responderá aquí.",
 		"fr": "Je transmets votre demande à un membre de notre équipe, qui vous répondra ici.",

@@ -11,6 +11,9 @@ import (
 // Texts the agent says in set situations.
 const (
 	TransferText = "I'm bringing in a member of our team, who will reply here shortly."
+	// ActionUnavailableText answers a request for an action the agent may
+	// not do here (ActionUnavailable), before the hand-off's message.
+	ActionUnavailableText = "That's something I can't do for you here, but a member of our team can."
 	// TransferLaterText stands for TransferText outside the team's working
 	// hours, which the reply then gives: not "shortly".
 	TransferLaterText = "I'm passing this to a member of our team, who will reply here."

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"strings"
 	"sync"
 	"testing"
@@ -1458,4 +1459,47 @@ func TestTheWorkspacesLanguageUntilTheCustomerShowsTheirs(t *testing.T) {
 	require.NotEqual(t, english, german)
 	require.Equal(t, decide.Localize("de", english), german)
 	require.Equal(t, answered, again, "an English question is answered in English")
+}
+
+// A request for a built-in action the workspace has not enabled, which the
+// content does not answer either, goes to a person in runs of
+// RevisionActionUnavailable on; before, the customer was asked to say more
+// or to rephrase.
+func TestAnActionTheAgentMayNotDoGoesToAPerson(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		revision  int
+		handedOff bool
+	}{
+		{workflows.RevisionActionUnavailable, true},
+		{workflows.RevisionActionUnavailable - 1, false},
+	} {
+		t.Run(fmt.Sprint("revision ", tc.revision), func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			base := b.fake.context
+			b.fake.context = func(in activities.LoadContextInput) activities.LoadContextResult {
+				out := base(in)
+				enabled := maps.Clone(out.Settings.Actions)
+				delete(enabled, decide.ActionPasswordReset)
+				out.Settings.Actions = enabled
+				return out
+			}
+			r := b.send(time.Minute, msg("m1", "I forgot my password"))
+			state := b.query(2 * time.Minute)
+			b.signal(3*time.Minute, workflows.SignalClose, workflows.Close{})
+			in := input
+			in.Revision = tc.revision
+			b.run(t, in)
+			require.Equal(t, tc.handedOff, r.reply.HandedOff)
+			require.Zero(t, b.fake.count("PasswordReset"))
+			if !tc.handedOff {
+				require.NotContains(t, r.reply.Text, decide.ActionUnavailableText)
+				return
+			}
+			require.Equal(t, decide.JoinSentences(decide.ActionUnavailableText, decide.TransferText), r.reply.Text)
+			require.Equal(t, decide.TriggerActionUnavailable, state.Handoff.Trigger)
+			require.Empty(t, b.fake.recorded[0].Gap, "no knowledge gap: the content is not what is missing")
+		})
+	}
 }

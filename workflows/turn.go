@@ -79,9 +79,12 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 	}
 
 	// 5. A person joins alongside the agent's answer: for a keep-assisting
-	// handoff, or after two answers in a row the agent did not know.
+	// handoff, for what only an action the workspace has not enabled would
+	// do, or after two answers in a row the agent did not know.
 	joining := handoff
-	if h := decide.UnansweredTwice(c.state.ConsecutiveUnknown, cx.Settings.DefaultTeam); h != nil && handoff == nil {
+	if h := c.actionUnavailable(t, out, handled); h != nil && handoff == nil {
+		joining, out.Text, gap = h, decide.ActionUnavailableText, ""
+	} else if h := decide.UnansweredTwice(c.state.ConsecutiveUnknown, cx.Settings.DefaultTeam); h != nil && handoff == nil {
 		joining = h
 	}
 	if c.lateHandoff != nil && handoff == nil {
@@ -103,6 +106,17 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 		c.journal.gap = &activities.GapRecord{Question: msg.Text, IssueType: c.state.IssueType, Reason: gap, At: received}
 	}
 	return c.finish(ctx, msg, received, out, team)
+}
+
+// actionUnavailable is the hand-off of a message that asked for a built-in
+// action the workspace has not enabled and that the content did not answer
+// either (runs of RevisionActionUnavailable on, without a model, which
+// chooses among the enabled actions itself); nil otherwise.
+func (c *conversation) actionUnavailable(t turnContext, out AgentReply, handled bool) *decide.Handoff {
+	if c.in.Revision < RevisionActionUnavailable || t.cx.ModelAgent || handled || out.Known {
+		return nil
+	}
+	return decide.ActionUnavailable(string(t.cx.Analysis.Intent), t.cx.Settings)
 }
 
 // fail answers a message whose turn could not be completed because a step

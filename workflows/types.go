@@ -174,9 +174,15 @@ const (
 	// and a few yes and no words, dropped the action on "sim" as a change
 	// of subject, and searched the content for "merci, c'est tout".
 	RevisionLanguageAnswers = 9
+	// RevisionActionUnavailable: a message asking for a built-in action the
+	// workspace has not enabled ("I forgot my password" without
+	// password_reset), which the content does not answer either, goes to a
+	// person (decide.ActionUnavailable). Runs before it asked the customer to
+	// say more, or to rephrase.
+	RevisionActionUnavailable = 10
 
 	// CurrentRevision is the revision new runs follow.
-	CurrentRevision = RevisionLanguageAnswers
+	CurrentRevision = RevisionActionUnavailable
 )
 
 // RuleVersions are a handoff and a routing rule set version; 0 keeps the
