@@ -82,7 +82,7 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 	// handoff, for what only an action the workspace has not enabled would
 	// do, or after two answers in a row the agent did not know.
 	joining := handoff
-	if h := c.actionUnavailable(t, out, handled); h != nil && handoff == nil {
+	if h := c.actionUnavailable(t, gap, handled); h != nil && handoff == nil {
 		joining, out.Text, gap = h, decide.ActionUnavailableText, ""
 	} else if h := decide.UnansweredTwice(c.state.ConsecutiveUnknown, cx.Settings.DefaultTeam); h != nil && handoff == nil {
 		joining = h
@@ -109,11 +109,13 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 }
 
 // actionUnavailable is the hand-off of a message that asked for a built-in
-// action the workspace has not enabled and that the content did not answer
-// either (runs of RevisionActionUnavailable on, without a model, which
-// chooses among the enabled actions itself); nil otherwise.
-func (c *conversation) actionUnavailable(t turnContext, out AgentReply, handled bool) *decide.Handoff {
-	if c.in.Revision < RevisionActionUnavailable || t.cx.ModelAgent || handled || out.Known {
+// action the workspace has not enabled, that no action of the company's
+// took instead, and that the content did not answer either (gap set: the
+// reply came from the search); for runs of RevisionActionUnavailable on,
+// without a model, which chooses among the enabled actions itself. nil
+// otherwise.
+func (c *conversation) actionUnavailable(t turnContext, gap string, handled bool) *decide.Handoff {
+	if c.in.Revision < RevisionActionUnavailable || t.cx.ModelAgent || handled || gap == "" {
 		return nil
 	}
 	return decide.ActionUnavailable(string(t.cx.Analysis.Intent), t.cx.Settings)
