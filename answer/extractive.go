@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/switchboardhq/switchboard/understand"
 )
 
 // Extractive answers by quoting the sentences of the retrieved passage
@@ -44,10 +46,11 @@ type Extractive struct {
 // customer's language. The reading in its own words answers when it covers
 // the question as well as the English one or better.
 func (e Extractive) Generate(_ context.Context, req Request) (Answer, error) {
-	a := e.answer(req, readQuestion(req.Question))
-	if q, ok := readOwnQuestion(req.Question); ok {
-		if own := e.answer(req, q); own.Known && (!a.Known || own.Confidence >= a.Confidence) {
-			return own, nil
+	glossed, own, other := understand.Readings(req.Question)
+	a := e.answer(req, readQuestion(glossed))
+	if other {
+		if o := e.answer(req, readQuestion(own)); o.Known && (!a.Known || o.Confidence >= a.Confidence) {
+			return o, nil
 		}
 	}
 	return a, nil

@@ -83,25 +83,10 @@ var (
 	moneyUp = regexp.MustCompile(`\b(refund|refunds|money|credit|payment|charge|charges)\b`)
 )
 
-// readQuestion reads text (a message, or a follow-up after the question it
-// follows, one per line) as English help content words it.
+// readQuestion reads a question's words as understand.Readings gives them
+// (a message, or a follow-up after the question it follows, one per line),
+// its clauses ended by the marks they keep.
 func readQuestion(text string) question {
-	return readWords(understand.Gloss(text))
-}
-
-// readOwnQuestion reads text in its own words, for content written in its
-// language; ok is false for English text, which readQuestion reads so.
-func readOwnQuestion(text string) (q question, ok bool) {
-	own, ok := understand.Unglossed(text)
-	if !ok {
-		return q, false
-	}
-	return readWords(own), true
-}
-
-// readWords reads a question's words, its clauses ended by the marks of
-// Gloss and Unglossed.
-func readWords(text string) question {
 	text = strings.ToLower(text)
 	text = moneyBack.ReplaceAllString(text, "refund")
 	text = sendBack.ReplaceAllString(text, "return")

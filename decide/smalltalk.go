@@ -112,15 +112,14 @@ func SmallTalkOf(text string, r SmallTalkReading) SmallTalk {
 	if strings.Contains(joined, " thats all ") || strings.Contains(joined, " that is all ") {
 		kind = Goodbye // "that's all": the customer's business is done
 		joined = strings.Replace(joined, " all ", " ", 1)
-		words = strings.Fields(joined)
 	}
 	for _, p := range thatsAll {
 		if r.OtherLanguages && strings.Contains(joined, p) {
 			kind = Goodbye
 			joined = strings.Replace(joined, p, " ", 1)
-			words = strings.Fields(joined)
 		}
 	}
+	words = strings.Fields(joined)
 	for _, w := range words {
 		k, ok := smallTalkWords[w]
 		if !ok && r.MoreWords {

@@ -44,8 +44,9 @@ func init() {
 // of a country it names (understand.Region), each followed by its stem when
 // that differs, so that the stemmed properties match too.
 func queryTerms(query string) string {
-	words := textfold.LowerWords(understand.Gloss(query))
-	if own, ok := understand.Unglossed(query); ok {
+	glossed, own, other := understand.Readings(query)
+	words := textfold.LowerWords(glossed)
+	if other {
 		// Content the company wrote in the customer's language is found by
 		// the customer's own words.
 		for _, w := range textfold.LowerWords(own) {

@@ -101,32 +101,8 @@ var functionWords = func() map[string]map[string]bool {
 // (names, numbers). Sentence ends and commas are kept as words ("?", ",").
 // Any other text, English included, is returned unchanged.
 func Gloss(text string) string {
-	lang := Language(text)
-	if lang == "" {
-		lang = glossLanguage(text)
-	}
-	words, ok := glossaries[lang]
-	if !ok {
-		return text
-	}
-	var out []string
-	for _, part := range strings.FieldsFunc(text, func(r rune) bool { return r == '\n' }) {
-		for _, clause := range splitClauses(part) {
-			for _, w := range textfold.Words(clause.text) {
-				switch {
-				case words[w] != "":
-					out = append(out, words[w])
-				case functionWords[lang][w]:
-				default:
-					out = append(out, w)
-				}
-			}
-			if clause.end != "" {
-				out = append(out, clause.end)
-			}
-		}
-	}
-	return strings.Join(out, " ")
+	glossed, _, _ := Readings(text)
+	return glossed
 }
 
 // Unglossed is text as content written in its own language would word it,
@@ -136,31 +112,48 @@ func Gloss(text string) string {
 // left out, sentence ends and commas kept as words ("Wie lange dauert der
 // Versand nach Österreich?" is "lange dauert versand österreich ?"). ok is
 // false, and the text is returned unchanged, for any other text.
-func Unglossed(text string) (out string, ok bool) {
+func Unglossed(text string) (own string, ok bool) {
+	_, own, ok = Readings(text)
+	return own, ok
+}
+
+// Readings is text as Gloss and as Unglossed read it, its language found
+// once; ok is false, and both are text, when Gloss leaves it unchanged.
+func Readings(text string) (glossed, own string, ok bool) {
 	lang := Language(text)
 	if lang == "" {
 		lang = glossLanguage(text)
 	}
-	if _, glossed := glossaries[lang]; !glossed {
-		return text, false
+	words, ok := glossaries[lang]
+	if !ok {
+		return text, text, false
 	}
-	var words []string
+	var g, o []string
 	for _, part := range strings.FieldsFunc(text, func(r rune) bool { return r == '\n' }) {
 		for _, clause := range splitClauses(part) {
+			for _, w := range textfold.Words(clause.text) {
+				switch {
+				case words[w] != "":
+					g = append(g, words[w])
+				case functionWords[lang][w]:
+				default:
+					g = append(g, w)
+				}
+			}
 			for _, w := range textfold.LowerWords(clause.text) {
 				// A support word some language lists to recognise it by
 				// ("commande") is kept.
-				if f := textfold.Words(w); len(f) == 1 && functionWords[lang][f[0]] && glossaries[lang][f[0]] == "" {
+				if f := textfold.Words(w); len(f) == 1 && functionWords[lang][f[0]] && words[f[0]] == "" {
 					continue
 				}
-				words = append(words, w)
+				o = append(o, w)
 			}
 			if clause.end != "" {
-				words = append(words, clause.end)
+				g, o = append(g, clause.end), append(o, clause.end)
 			}
 		}
 	}
-	return strings.Join(words, " "), true
+	return strings.Join(g, " "), strings.Join(o, " "), true
 }
 
 // glossLanguage is the language of a short message Language is unsure of

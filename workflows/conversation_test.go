@@ -153,6 +153,17 @@ func defaultContext(in activities.LoadContextInput) activities.LoadContextResult
 	return out
 }
 
+// changeContext has every LoadContext of b return its context as change
+// leaves it.
+func changeContext(b *testBundle, change func(*activities.LoadContextResult)) {
+	base := b.fake.context
+	b.fake.context = func(in activities.LoadContextInput) activities.LoadContextResult {
+		out := base(in)
+		change(&out)
+		return out
+	}
+}
+
 // fakeGenerate answers questions about shipping from the first passage
 // and knows nothing else.
 func fakeGenerate(question string, passages []activities.Passage) activities.GenerateResult {
@@ -1442,12 +1453,7 @@ func TestTheWorkspacesLanguageUntilTheCustomerShowsTheirs(t *testing.T) {
 	t.Parallel()
 	converse := func(defaultLanguage string) (first, second string) {
 		b := setup(t)
-		base := b.fake.context
-		b.fake.context = func(in activities.LoadContextInput) activities.LoadContextResult {
-			out := base(in)
-			out.DefaultLanguage = defaultLanguage
-			return out
-		}
+		changeContext(b, func(out *activities.LoadContextResult) { out.DefaultLanguage = defaultLanguage })
 		r1 := b.send(time.Minute, msg("m1", "gizmos?"))
 		r2 := b.send(2*time.Minute, msg("m2", "How long does shipping take?"))
 		b.signal(3*time.Minute, workflows.SignalClose, workflows.Close{})
@@ -1477,14 +1483,10 @@ func TestAnActionTheAgentMayNotDoGoesToAPerson(t *testing.T) {
 		t.Run(fmt.Sprint("revision ", tc.revision), func(t *testing.T) {
 			t.Parallel()
 			b := setup(t)
-			base := b.fake.context
-			b.fake.context = func(in activities.LoadContextInput) activities.LoadContextResult {
-				out := base(in)
-				enabled := maps.Clone(out.Settings.Actions)
-				delete(enabled, decide.ActionPasswordReset)
-				out.Settings.Actions = enabled
-				return out
-			}
+			changeContext(b, func(out *activities.LoadContextResult) {
+				out.Settings.Actions = maps.Clone(out.Settings.Actions)
+				delete(out.Settings.Actions, decide.ActionPasswordReset)
+			})
 			r := b.send(time.Minute, msg("m1", "I forgot my password"))
 			state := b.query(2 * time.Minute)
 			b.signal(3*time.Minute, workflows.SignalClose, workflows.Close{})
