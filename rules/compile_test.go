@@ -127,6 +127,8 @@ func TestCompileErrors(t *testing.T) {
 		{"unknown field elsewhere", `conversation.tier == "pro"`, ErrorKindUnknownName, 1, 14, `unknown field "tier" in conversation`, "contact.tier"},
 		{"camel case field", `conversation.turnCount > 1`, ErrorKindUnknownName, 1, 14, `unknown field "turnCount"`, "conversation.turn_count"},
 		{"misspelled field", `conversation.sentimant == "negative"`, ErrorKindUnknownName, 1, 14, `unknown field "sentimant"`, "conversation.sentiment"},
+		{"letters swapped", `contact.teir == "vip"`, ErrorKindUnknownName, 1, 9, `unknown field "teir" in contact`, "contact.tier"},
+		{"letters swapped in a longer name", `conversation.langauge == "de"`, ErrorKindUnknownName, 1, 14, `unknown field "langauge"`, "conversation.language"},
 		{"capitalized object", `Contact.tier == "pro"`, ErrorKindUnknownName, 1, 1, `unknown name "Contact"`, "contact"},
 		{"misspelled helper", `containsany(conversation.text, ["a"])`, ErrorKindUnknownName, 1, 1, `unknown name "containsany"`, "containsAny"},
 		{"no suggestion", `frobnicate == 1`, ErrorKindUnknownName, 1, 1, `unknown name "frobnicate"`, ""},

@@ -282,10 +282,12 @@ func lastSegment(path string) string {
 	return path[strings.LastIndex(path, ".")+1:]
 }
 
-// editDistance returns the Levenshtein distance between a and b, in bytes.
+// editDistance returns the number of edits that turn a into b, in bytes:
+// inserting, deleting or changing a letter, or swapping two neighbours
+// ("teir" for "tier" is one edit, the commonest slip of the fingers).
 func editDistance(a, b string) int {
-	previous := make([]int, len(b)+1)
-	current := make([]int, len(b)+1)
+	// Three rows of the table: two back for a swap, the last and this one.
+	before, previous, current := make([]int, len(b)+1), make([]int, len(b)+1), make([]int, len(b)+1)
 	for j := range previous {
 		previous[j] = j
 	}
@@ -297,8 +299,11 @@ func editDistance(a, b string) int {
 				cost = 0
 			}
 			current[j] = min(previous[j]+1, current[j-1]+1, previous[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				current[j] = min(current[j], before[j-2]+1)
+			}
 		}
-		previous, current = current, previous
+		before, previous, current = previous, current, before
 	}
 	return previous[len(b)]
 }

@@ -493,9 +493,9 @@ func TestAnalyticsRejectsBadParametersAndRoles(t *testing.T) {
 	}
 }
 
-// TestDashboardIsServedWithEverythingLocal needs no stack: the page and its
+// TestAdminPagesAreServedWithEverythingLocal needs no stack: the pages and their
 // files come from the binary.
-func TestDashboardIsServedWithEverythingLocal(t *testing.T) {
+func TestAdminPagesAreServedWithEverythingLocal(t *testing.T) {
 	t.Parallel()
 	hs := httptest.NewServer((&server.Server{}).Handler())
 	t.Cleanup(hs.Close)
@@ -507,46 +507,48 @@ func TestDashboardIsServedWithEverythingLocal(t *testing.T) {
 		require.NoError(t, err)
 		return resp, string(body)
 	}
-	page, html := fetch("/admin/dashboard")
-	require.Equal(t, 200, page.StatusCode, "the page needs no key")
-	require.Equal(t, "text/html; charset=utf-8", page.Header.Get("Content-Type"))
-	require.Contains(t, page.Header.Get("Content-Security-Policy"), "default-src 'none'")
-	require.Contains(t, page.Header.Get("Content-Security-Policy"), "connect-src 'self'")
-	require.Equal(t, "nosniff", page.Header.Get("X-Content-Type-Options"))
-	require.Contains(t, html, "<svg")
-	require.NotContains(t, html, "<script>", "no inline script")
+	for _, path := range []string{"/admin/dashboard", "/admin/rules"} {
+		page, html := fetch(path)
+		require.Equal(t, 200, page.StatusCode, "%s needs no key", path)
+		require.Equal(t, "text/html; charset=utf-8", page.Header.Get("Content-Type"))
+		require.Contains(t, page.Header.Get("Content-Security-Policy"), "default-src 'none'")
+		require.Contains(t, page.Header.Get("Content-Security-Policy"), "connect-src 'self'")
+		require.Equal(t, "nosniff", page.Header.Get("X-Content-Type-Options"))
+		require.NotContains(t, html, "<script>", "%s: no inline script", path)
 
-	// Every file the page refers to is served from here; its links lead to
-	// this server's pages.
-	refs := regexp.MustCompile(`(?:src|href)="([^"]+)"`).FindAllStringSubmatch(html, -1)
-	var assets [][]string
-	for _, ref := range refs {
-		require.True(t, strings.HasPrefix(ref[1], "/") && !strings.HasPrefix(ref[1], "//"), ref[1])
-		if strings.HasPrefix(ref[1], "/admin/static/") {
-			assets = append(assets, ref)
+		// Every file the page refers to is served from here; its links lead to
+		// this server's pages.
+		refs := regexp.MustCompile(`(?:src|href)="([^"]+)"`).FindAllStringSubmatch(html, -1)
+		var assets [][]string
+		for _, ref := range refs {
+			require.True(t, strings.HasPrefix(ref[1], "/") && !strings.HasPrefix(ref[1], "//"), ref[1])
+			if strings.HasPrefix(ref[1], "/admin/static/") {
+				assets = append(assets, ref)
+			} else {
+				linked, _ := fetch(ref[1])
+				require.Equal(t, 200, linked.StatusCode, "%s links to %s", path, ref[1])
+			}
 		}
+		require.Len(t, assets, 2, path)
+		bodies := []string{html}
+		for _, ref := range assets {
+			resp, body := fetch(ref[1])
+			require.Equal(t, 200, resp.StatusCode, ref[1])
+			require.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"))
+			bodies = append(bodies, body)
+		}
+		external := regexp.MustCompile(`(?i)(https?:)?//[a-z0-9.-]+\.[a-z]{2,}`)
+		for i, body := range bodies {
+			require.Empty(t, external.FindAllString(body, -1), "%s: file %d refers to something outside the server", path, i)
+		}
+		css, js := bodies[1], bodies[2]
+		require.NotContains(t, css, "@import")
+		require.NotContains(t, css, "url(")
+		for _, unsafe := range []string{"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("} {
+			require.NotContains(t, js, unsafe, "%s's script", path)
+		}
+		require.Contains(t, js, "sessionStorage")
 	}
-	require.Len(t, assets, 2)
-	bodies := []string{html}
-	for _, ref := range assets {
-		resp, body := fetch(ref[1])
-		require.Equal(t, 200, resp.StatusCode, ref[1])
-		require.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"))
-		bodies = append(bodies, body)
-	}
-	external := regexp.MustCompile(`(?i)(https?:)?//[a-z0-9.-]+\.[a-z]{2,}`)
-	for i, body := range bodies {
-		require.Empty(t, external.FindAllString(body, -1), "file %d refers to something outside the server", i)
-	}
-	css, js := bodies[1], bodies[2]
-	require.NotContains(t, css, "@import")
-	require.NotContains(t, css, "url(")
-	require.NotContains(t, js, "innerHTML")
-	require.NotContains(t, js, "outerHTML")
-	require.NotContains(t, js, "insertAdjacentHTML")
-	require.NotContains(t, js, "document.write")
-	require.NotContains(t, js, "eval(")
-	require.Contains(t, js, "sessionStorage")
 	missing, _ := fetch("/admin/static/secrets.txt")
 	require.Equal(t, 404, missing.StatusCode)
 }

@@ -464,3 +464,95 @@ func TestBrowserSandboxScenarioAndRehearsalView(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, snap.ID, chosen, "the new snapshot is chosen")
 }
+
+// TestBrowserRulesEditorChecksTriesAndPublishes: on the rules page an admin
+// adds a hand-off rule to the published set. A misspelt field is pointed at
+// while typing, a priority another rule has is refused on the field, and
+// the saved rule decides a sample conversation on the draft and not on the
+// published version; once published, conversations get it, and a rollback
+// publishes the earlier rules again.
+func TestBrowserRulesEditorChecksTriesAndPublishes(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	var published struct {
+		Version int `json:"version"`
+		Rules   []struct {
+			Name     string `json:"name"`
+			Priority int    `json:"priority"`
+		} `json:"rules"`
+	}
+	r := do(t, "GET", app.URL+"/v1/rules/handoff/versions", app.Keys.Admin, nil)
+	require.Equal(t, 200, r.Status, r.Raw)
+	var list struct {
+		Versions []struct {
+			Version int    `json:"version"`
+			State   string `json:"state"`
+		} `json:"versions"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.Raw), &list))
+	for _, v := range list.Versions {
+		if v.State == "published" {
+			r = do(t, "GET", fmt.Sprintf("%s/v1/rules/handoff/versions/%d", app.URL, v.Version), app.Keys.Admin, nil)
+			require.NoError(t, json.Unmarshal([]byte(r.Raw), &published))
+		}
+	}
+	require.NotEmpty(t, published.Rules, "the workspace has published hand-off rules")
+	taken := published.Rules[0]
+
+	p := newPage(t, browsertest.New(t), "rules", false)
+	signIn(p, app.URL+"/admin/rules", app.Keys.Admin)
+	p.waitText("#rules tbody", taken.Name, 10*time.Second)
+	p.waitText("#set-state", fmt.Sprintf("Published: version %d", published.Version), time.Second)
+
+	p.do(
+		chromedp.Click(chromedp.CSS("#new-rule")),
+		chromedp.WaitVisible(chromedp.CSS("#r-condition")),
+		chromedp.SendKeys(chromedp.CSS("#r-name"), "VIP customers go to a person"),
+		chromedp.SetValue(chromedp.CSS("#r-priority"), fmt.Sprint(taken.Priority)),
+		chromedp.SendKeys(chromedp.CSS("#r-condition"), `contact.teir == "vip"`),
+	)
+	p.waitText("#condition-check.error", "did you mean contact.tier", 10*time.Second)
+	p.waitText("#condition-check.error pre", "^", time.Second)
+	eval[bool](p, `(document.getElementById("r-condition").value = "", true)`)
+	p.do(chromedp.SendKeys(chromedp.CSS("#r-condition"), `contact.tier == "vip"`))
+	p.waitText("#condition-check.ok", "Valid. It reads contact.tier", 10*time.Second)
+
+	p.do(chromedp.Click(chromedp.CSS("#save-rule")))
+	p.waitText("#rule-error", "already has priority", 10*time.Second)
+	require.Equal(t, "true", eval[string](p, `document.getElementById("r-priority").getAttribute("aria-invalid")`))
+	p.do(
+		chromedp.SetValue(chromedp.CSS("#r-priority"), fmt.Sprint(taken.Priority-1)),
+		chromedp.Click(chromedp.CSS("#save-rule")),
+	)
+	p.waitText("#rules tbody", "VIP customers go to a person", 10*time.Second)
+	p.waitText("#set-state", "Showing the draft", time.Second)
+
+	eval[bool](p, `(document.getElementById("t-text").value = "Where is my parcel?", true)`)
+	p.do(
+		chromedp.SendKeys(chromedp.CSS("#t-tier"), "vip"),
+		chromedp.Click(chromedp.CSS("#try-run")),
+	)
+	p.waitText("#try-draft .decided", "“VIP customers go to a person” decides", 10*time.Second)
+	p.waitText("#try-published .decided", "No rule matches", 10*time.Second)
+
+	p.do(chromedp.Click(chromedp.CSS("#publish")))
+	p.waitText("#status", fmt.Sprintf("Published version %d", published.Version+1), 10*time.Second)
+	r = do(t, "POST", app.URL+"/v1/rules/test", app.Keys.Admin,
+		[]byte(`{"kind":"handoff","conversation":{"text":"Where is my parcel?"},"contact":{"tier":"vip"}}`))
+	require.Equal(t, 200, r.Status, r.Raw)
+	var decision struct {
+		DecidedBy *struct {
+			Name string `json:"name"`
+		} `json:"decided_by"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.Raw), &decision))
+	require.NotNil(t, decision.DecidedBy, r.Raw)
+	require.Equal(t, "VIP customers go to a person", decision.DecidedBy.Name, "the published version decides with the new rule")
+
+	// Back to the rules that were published before.
+	eval[bool](p, `window.confirm = () => true, true`)
+	p.waitText("#versions tbody tr.archived", fmt.Sprint(published.Version), 5*time.Second)
+	p.do(chromedp.Click(chromedp.CSS("#versions tbody tr.archived button.rollback")))
+	p.waitText("#status", fmt.Sprintf("version %d is a copy of version %d", published.Version+2, published.Version), 10*time.Second)
+	require.NotContains(t, eval[string](p, `document.querySelector("#rules tbody").textContent`), "VIP customers")
+}

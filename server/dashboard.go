@@ -9,17 +9,18 @@ import (
 	"github.com/switchboardhq/switchboard/apperr"
 )
 
-// static holds the admin dashboard: one page, its script and its styles.
-// Nothing is loaded from elsewhere; the page asks for an API key and reads
-// the analytics API with it.
+// static holds the admin pages, the dashboard and the rules editor: their
+// pages, scripts and the styles they share. Nothing is loaded from
+// elsewhere; a page asks for an API key and calls the API with it.
 //
-//go:embed static/dashboard.html static/dashboard.js static/dashboard.css
+//go:embed static/dashboard.html static/dashboard.js static/dashboard.css static/rules.html static/rules.js
 var static embed.FS
 
 // dashboardFiles are the files /admin/static/ serves, with their types.
 var dashboardFiles = map[string]string{
 	"dashboard.js":  "text/javascript; charset=utf-8",
 	"dashboard.css": "text/css; charset=utf-8",
+	"rules.js":      "text/javascript; charset=utf-8",
 }
 
 // dashboardCSP lets the page run only its own script and styles and talk
@@ -31,6 +32,12 @@ const dashboardCSP = "default-src 'none'; script-src 'self'; style-src 'self'; c
 // admin or auditor key.
 func (s *Server) dashboardPage(c *gin.Context) {
 	s.serveStatic(c, "dashboard.html", "text/html; charset=utf-8")
+}
+
+// rulesPage: GET /admin/rules. The page is public; reading the rules needs
+// an admin or auditor key, changing them an admin key.
+func (s *Server) rulesPage(c *gin.Context) {
+	s.serveStatic(c, "rules.html", "text/html; charset=utf-8")
 }
 
 // dashboardFile: GET /admin/static/{file}.
