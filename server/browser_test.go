@@ -556,3 +556,89 @@ func TestBrowserRulesEditorChecksTriesAndPublishes(t *testing.T) {
 	p.waitText("#status", fmt.Sprintf("version %d is a copy of version %d", published.Version+2, published.Version), 10*time.Second)
 	require.NotContains(t, eval[string](p, `document.querySelector("#rules tbody").textContent`), "VIP customers")
 }
+
+// TestBrowserAgentPageSavesSettingsAndActions: on the agent page an admin
+// adds a reusable response and return windows; a line the page cannot read
+// and a response without phrases are refused on their inputs, and nothing
+// is saved until both are right; the saved response then answers a
+// customer. A built-in action enabled without the option it needs is
+// refused on that option.
+func TestBrowserAgentPageSavesSettingsAndActions(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	settings := func() map[string]any {
+		r := do(t, "GET", app.URL+"/v1/agent/settings", app.Keys.Admin, nil)
+		require.Equal(t, 200, r.Status, r.Raw)
+		return r.Body
+	}
+	before := settings()
+
+	p := newPage(t, browsertest.New(t), "agent", false)
+	signIn(p, app.URL+"/admin/agent", app.Keys.Admin)
+	p.waitText("#s-effective", "In effect", 10*time.Second)
+	require.Equal(t, before["agent_name"], eval[string](p, `document.getElementById("s-agent_name").value`))
+
+	responses := eval[int](p, `document.querySelectorAll("#responses fieldset").length`)
+	p.do(chromedp.Click(chromedp.CSS("#add-response")))
+	last := fmt.Sprintf("#responses fieldset:nth-of-type(%d) ", responses+1)
+	p.do(chromedp.SendKeys(chromedp.CSS(last+"input"), "Gift cards"))
+	// Its response written, its phrases forgotten; a return window's days
+	// in words.
+	setResponse := func(phrases string) {
+		eval[bool](p, fmt.Sprintf(`(() => {
+			const [phrases, response] = document.querySelectorAll('%stextarea');
+			phrases.value = %q;
+			response.value = "We do not sell gift cards yet.";
+			return true;
+		})()`, last, phrases))
+	}
+	setResponse("")
+	eval[bool](p, `(document.getElementById("s-return_window_days").value = "wholesale: fourteen", true)`)
+	p.do(chromedp.Click(chromedp.CSS("#save-settings")))
+	p.waitText("#settings-error", "line 1 needs a whole number of days", 5*time.Second)
+	require.Equal(t, "true", eval[string](p, `document.getElementById("s-return_window_days").getAttribute("aria-invalid")`))
+
+	eval[bool](p, `(document.getElementById("s-return_window_days").value = "wholesale: 14\ndefault: 45", true)`)
+	p.do(chromedp.Click(chromedp.CSS("#save-settings")))
+	p.waitText("#settings-error", fmt.Sprintf("reusable_responses[%d].triggers", responses), 5*time.Second)
+	require.Equal(t, "true", eval[string](p, fmt.Sprintf(
+		`document.querySelector('[data-field="reusable_responses[%d].triggers"]').getAttribute("aria-invalid")`, responses)))
+	require.Equal(t, before["reusable_responses"], settings()["reusable_responses"], "a refused save writes nothing")
+	require.Equal(t, before["return_window_days"], settings()["return_window_days"], "a refused save writes nothing")
+
+	setResponse("gift card\ngift voucher")
+	p.do(chromedp.Click(chromedp.CSS("#save-settings")))
+	p.waitText("#status", "Settings saved", 5*time.Second)
+	after := settings()
+	require.Equal(t, map[string]any{"wholesale": float64(14), "default": float64(45)}, after["return_window_days"])
+	saved := after["reusable_responses"].([]any)
+	require.Len(t, saved, responses+1)
+	require.Equal(t, map[string]any{"name": "Gift cards", "triggers": []any{"gift card", "gift voucher"},
+		"response": "We do not sell gift cards yet."}, saved[responses])
+
+	r := do(t, "POST", app.URL+"/v1/conversations/agent-page-1/messages", app.Keys.Widget,
+		[]byte(`{"id":"m1","text":"Can I buy a gift voucher for my sister?"}`))
+	require.Equal(t, 200, r.Status, r.Raw)
+	require.Equal(t, "We do not sell gift cards yet.", r.Body["reply"].(map[string]any)["text"], r.Raw)
+
+	// Enabling the password reset needs the page where a customer sets one.
+	card := `#actions [data-action="password_reset"] `
+	p.do(chromedp.WaitVisible(chromedp.CSS(card + "input.enabled")))
+	eval[bool](p, fmt.Sprintf(`(() => {
+		document.querySelector('%[1]sinput.enabled').checked = true;
+		document.querySelector('%[1]s.option').value = "";
+		return true;
+	})()`, card))
+	p.do(chromedp.Click(chromedp.CSS(card + "button[type=submit]")))
+	p.waitText(card+".error", "reset_url", 5*time.Second)
+	require.Equal(t, "true", eval[string](p, fmt.Sprintf(`document.querySelector('%s.option').getAttribute("aria-invalid")`, card)))
+	p.do(
+		chromedp.SendKeys(chromedp.CSS(card+".option"), "https://shop.example/reset"),
+		chromedp.Click(chromedp.CSS(card+"button[type=submit]")),
+	)
+	p.waitText("#status", "password_reset saved: enabled", 5*time.Second)
+	r = do(t, "GET", app.URL+"/v1/agent/actions/password_reset", app.Keys.Admin, nil)
+	require.Equal(t, 200, r.Status, r.Raw)
+	require.Equal(t, true, r.Body["enabled"])
+	require.Equal(t, "https://shop.example/reset", r.Body["reset_url"])
+}

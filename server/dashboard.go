@@ -13,7 +13,7 @@ import (
 // pages, scripts and the styles they share. Nothing is loaded from
 // elsewhere; a page asks for an API key and calls the API with it.
 //
-//go:embed static/dashboard.html static/dashboard.js static/dashboard.css static/rules.html static/rules.js
+//go:embed static/dashboard.html static/dashboard.js static/dashboard.css static/rules.html static/rules.js static/agent.html static/agent.js
 var static embed.FS
 
 // dashboardFiles are the files /admin/static/ serves, with their types.
@@ -21,6 +21,7 @@ var dashboardFiles = map[string]string{
 	"dashboard.js":  "text/javascript; charset=utf-8",
 	"dashboard.css": "text/css; charset=utf-8",
 	"rules.js":      "text/javascript; charset=utf-8",
+	"agent.js":      "text/javascript; charset=utf-8",
 }
 
 // dashboardCSP lets the page run only its own script and styles and talk
@@ -38,6 +39,12 @@ func (s *Server) dashboardPage(c *gin.Context) {
 // an admin or auditor key, changing them an admin key.
 func (s *Server) rulesPage(c *gin.Context) {
 	s.serveStatic(c, "rules.html", "text/html; charset=utf-8")
+}
+
+// agentPage: GET /admin/agent, the agent's settings and actions. The page
+// is public; reading needs an admin or auditor key, saving an admin key.
+func (s *Server) agentPage(c *gin.Context) {
+	s.serveStatic(c, "agent.html", "text/html; charset=utf-8")
 }
 
 // dashboardFile: GET /admin/static/{file}.

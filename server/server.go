@@ -125,6 +125,7 @@ func (s *Server) Handler() http.Handler {
 	v1.GET("/analytics/handoffs", s.auth(roleAdmin, roleAuditor), s.analyticsHandoffs)
 	r.GET("/admin/dashboard", s.dashboardPage)
 	r.GET("/admin/rules", s.rulesPage)
+	r.GET("/admin/agent", s.agentPage)
 	r.GET("/admin/static/:file", s.dashboardFile)
 	// The agent: its settings, actions and teams (admins write; auditors read).
 	v1.GET("/agent/settings", s.auth(roleAdmin, roleAuditor), s.getAgentSettings)
