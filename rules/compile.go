@@ -350,9 +350,13 @@ func options(consts *constantArguments, number bool) []expr.Option {
 // parseError converts an error from the expr parser.
 func parseError(err error) *CompileError {
 	e := compileError(ErrorKindSyntax, err)
-	if strings.Contains(e.Message, "exceeds maximum allowed nodes") {
+	switch {
+	case strings.Contains(e.Message, "exceeds maximum allowed nodes"):
 		e.Kind = ErrorKindTooLarge
 		e.Message = fmt.Sprintf("condition is too large: more than %d names, values and operators", MaxNodes)
+	case strings.HasPrefix(e.Message, `unexpected token Operator("=")`):
+		// The slip of one who writes SQL or spreadsheets.
+		e.Message = "a single = does not compare: write == (or != for not equal)"
 	}
 	return e
 }

@@ -122,6 +122,7 @@ func TestCompileErrors(t *testing.T) {
 		{"syntax", `conversation.text ==`, ErrorKindSyntax, 1, 20, "unexpected token EOF", ""},
 		{"syntax on line 2", "conversation.test &&\n  (contact.tier == \"pro\"", ErrorKindSyntax, 2, 24, "unexpected token EOF", ""},
 		{"syntax bracket on line 3", "true &&\nfalse ||\n  )", ErrorKindSyntax, 3, 3, "unexpected token", ""},
+		{"one equals sign", "conversation.test &&\n  contact.tier = \"gold\"", ErrorKindSyntax, 2, 16, "a single = does not compare: write == (or != for not equal)", ""},
 		{"unknown name", `1 + tier > 0`, ErrorKindUnknownName, 1, 5, `unknown name "tier" at 1:5 (did you mean contact.tier?)`, "contact.tier"},
 		{"unknown name on line 2", "conversation.test ||\n  sentiment == \"negative\"", ErrorKindUnknownName, 2, 3, `unknown name "sentiment"`, "conversation.sentiment"},
 		{"unknown field elsewhere", `conversation.tier == "pro"`, ErrorKindUnknownName, 1, 14, `unknown field "tier" in conversation`, "contact.tier"},

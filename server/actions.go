@@ -78,7 +78,14 @@ func (s *Server) listActions(c *gin.Context) {
 	for _, b := range actions.Builtins() {
 		enabled := false
 		if r, ok := byName[b.Name]; ok {
-			b.Protection, enabled = r.Protection, r.Enabled
+			// The row's protection and options, as GET of the one action
+			// shows them: a page that saves what it listed keeps them.
+			spec, err := actions.SpecOf(r)
+			if err != nil {
+				s.fail(c, fmt.Errorf("action %s: %w", r.Name, err))
+				return
+			}
+			b, enabled = spec, r.Enabled
 		}
 		out = append(out, actionOut(b, enabled))
 	}

@@ -272,6 +272,17 @@ func TestBuiltinActionsSayTheCompanysOwnWays(t *testing.T) {
 	r := put("order_status", `{"enabled":true,"protection":"verified","status_notes":{"delayed":"`+note+`"}}`)
 	require.Equal(t, http.StatusOK, r.Status, r.Raw)
 	require.Equal(t, map[string]any{"delayed": note}, r.Body["status_notes"])
+	// The list shows the options too, as a page that saves what it listed
+	// needs.
+	list := do(t, "GET", app.URL+"/v1/agent/actions", app.Keys.Admin, nil)
+	require.Equal(t, http.StatusOK, list.Status, list.Raw)
+	listed := map[string]any{}
+	for _, a := range list.Body["actions"].([]any) {
+		if a := a.(map[string]any); a["action"] == "order_status" {
+			listed = a
+		}
+	}
+	require.Equal(t, map[string]any{"delayed": note}, listed["status_notes"], list.Raw)
 	status := askVerified(t, app, "gr-1", "Where is my order GR-2001?", "grace@example.com")
 	require.Contains(t, status, "delayed in transit")
 	require.Contains(t, status, "It's with DHL, tracking number JJD0042. Track it here: https://track.example/JJD0042")

@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -621,6 +623,18 @@ func TestBrowserAgentPageSavesSettingsAndActions(t *testing.T) {
 	require.Equal(t, 200, r.Status, r.Raw)
 	require.Equal(t, "We do not sell gift cards yet.", r.Body["reply"].(map[string]any)["text"], r.Raw)
 
+	// A built-in action's options show as the company wrote them.
+	r = do(t, "GET", app.URL+"/v1/agent/actions/order_status", app.Keys.Admin, nil)
+	require.Equal(t, 200, r.Status, r.Raw)
+	notes, _ := r.Body["status_notes"].(map[string]any)
+	require.NotEmpty(t, notes, "the workspace's order status has notes")
+	var want []string
+	for _, status := range slices.Sorted(maps.Keys(notes)) {
+		want = append(want, status+": "+notes[status].(string))
+	}
+	require.Equal(t, strings.Join(want, "\n"),
+		eval[string](p, `document.querySelector('#actions [data-action="order_status"] .option').value`))
+
 	// Enabling the password reset needs the page where a customer sets one.
 	card := `#actions [data-action="password_reset"] `
 	p.do(chromedp.WaitVisible(chromedp.CSS(card + "input.enabled")))
@@ -641,4 +655,38 @@ func TestBrowserAgentPageSavesSettingsAndActions(t *testing.T) {
 	require.Equal(t, 200, r.Status, r.Raw)
 	require.Equal(t, true, r.Body["enabled"])
 	require.Equal(t, "https://shop.example/reset", r.Body["reset_url"])
+
+	// A company action from the page's form: refused on a field of its
+	// definition with nothing written, then added, and called once.
+	sys := newPointsSystem(t)
+	ws := do(t, "GET", app.URL+"/v1/workspace", app.Keys.Admin, nil)
+	r = do(t, "PUT", app.URL+"/v1/workspace", app.Keys.Admin, []byte(`{"name":"`+ws.Body["name"].(string)+
+		`","time_zone":"UTC","default_language":"en","action_hosts":["127.0.0.1"]}`))
+	require.Equal(t, 200, r.Status, r.Raw)
+	definition := strings.ReplaceAll(pointsAction, "%s", sys.URL)
+	setDefinition := func(timeout int) {
+		var d map[string]any
+		require.NoError(t, json.Unmarshal([]byte(definition), &d))
+		d["timeout_seconds"] = timeout
+		text, _ := json.Marshal(d)
+		eval[bool](p, fmt.Sprintf(`(document.getElementById("new-action-json").value = %q, true)`, text))
+	}
+	p.do(chromedp.Click(chromedp.CSS("#new-action summary")))
+	setDefinition(500)
+	p.do(chromedp.Click(chromedp.CSS("#create-action")))
+	p.waitText("#new-action-error", "timeout_seconds", 5*time.Second)
+	require.Equal(t, "true", eval[string](p, `document.getElementById("new-action-json").getAttribute("aria-invalid")`))
+	require.Equal(t, 404, do(t, "GET", app.URL+"/v1/agent/actions/loyalty_points", app.Keys.Admin, nil).Status, "nothing refused is written")
+	setDefinition(5)
+	p.do(chromedp.Click(chromedp.CSS("#create-action")))
+	points := `#actions [data-action="loyalty_points"] `
+	p.waitText("#status", "loyalty_points added", 5*time.Second)
+	require.NotContains(t, eval[string](p, `document.getElementById("actions").textContent`), "pts-secret", "a secret is never shown")
+	p.waitText(points+".hint", "Secret headers kept: Authorization", time.Second)
+	p.do(
+		chromedp.SendKeys(chromedp.CSS(points+".sample-email"), "ada@example.com"),
+		chromedp.Click(chromedp.CSS(points+"button.try")),
+	)
+	p.waitText(points+".try-result", "The customer would read: “You have 1250 points (gold tier).”", 10*time.Second)
+	require.Equal(t, 1, sys.count(), "called once")
 }

@@ -43,19 +43,22 @@
 
   // showError puts a refused save's message under its form and outlines
   // the input of the field it names ("reusable_responses[1].triggers: …"):
-  // the field itself, else the nearest enclosing one that has an input.
+  // the field itself, else the nearest enclosing one that has an input,
+  // else a company action's whole definition.
   function showError(form, box, err) {
     box.textContent = err.message;
     form.querySelectorAll("[aria-invalid]").forEach((n) => n.removeAttribute("aria-invalid"));
     let field = (err.message.match(/^([\w.[\]-]+): /) || [])[1] || "";
-    while (field) {
-      const input = form.querySelector('[data-field="' + CSS.escape(field) + '"]');
-      if (input) {
-        input.setAttribute("aria-invalid", "true");
-        input.focus();
-        return;
-      }
-      field = field.replace(/(\[\d+\]|\.[^.[\]]*)$/, "");
+    let input = null;
+    while (field && !input) {
+      input = form.querySelector('[data-field="' + CSS.escape(field) + '"]');
+      const outer = field.replace(/(\[\d+\]|\.[^.[\]]*)$/, "");
+      field = outer === field ? "" : outer;
+    }
+    input = input || form.querySelector('[data-field="definition"]');
+    if (input) {
+      input.setAttribute("aria-invalid", "true");
+      input.focus();
     }
   }
 
@@ -230,11 +233,12 @@
     const del = el("button", { type: "button", class: "delete" }, "Delete");
     const sample = el("textarea", { class: "wide code", rows: "2", spellcheck: "false", "aria-label": "Sample inputs (JSON)" });
     sample.value = JSON.stringify(Object.fromEntries(Object.keys((a.inputs && a.inputs.properties) || {}).map((k) => [k, ""])));
+    const email = el("input", { type: "email", class: "sample-email", size: "30", placeholder: "ada@example.com" });
     const tryButton = el("button", { type: "button", class: "try" }, "Call it once with these inputs");
     const result = el("div", { class: "wide try-result" });
     card.append(el("div", { class: "wide" }, save, " ", del), errorBox,
       el("label", { class: "wide" }, "Try it: sample inputs (JSON). This really calls your system once, with a test idempotency key.", sample),
-      el("div", { class: "wide" }, tryButton), result);
+      el("label", {}, "as the verified customer ", email), tryButton, result);
     card.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       clearError(card, errorBox);
@@ -263,7 +267,9 @@
       try {
         let inputs;
         try { inputs = JSON.parse(sample.value || "{}"); } catch (e) { throw new Error("inputs: not JSON: " + e.message); }
-        const r = await call("POST", "/v1/agent/actions/" + encodeURIComponent(a.action) + "/test", { inputs });
+        const body = { inputs };
+        if (email.value.trim()) body.contact = { email: email.value.trim() };
+        const r = await call("POST", "/v1/agent/actions/" + encodeURIComponent(a.action) + "/test", body);
         const x = r.exchange || {};
         result.replaceChildren(
           el("p", { class: r.ok ? "decided" : "error" }, r.ok ? "It worked." : "It failed: " + (r.error || "no answer")),
