@@ -690,3 +690,70 @@ func TestBrowserAgentPageSavesSettingsAndActions(t *testing.T) {
 	p.waitText(points+".try-result", "The customer would read: “You have 1250 points (gold tier).”", 10*time.Second)
 	require.Equal(t, 1, sys.count(), "called once")
 }
+
+// TestBrowserContentPageAnswersAKnowledgeGap: a question the content does
+// not answer shows on the dashboard with a link that starts a short answer
+// to it on the content page; an answer left empty is refused on its input
+// with nothing saved; the answer written is synced into the search, and the
+// next customer who asks gets it. Edited on the page, it answers anew.
+func TestBrowserContentPageAnswersAKnowledgeGap(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	const question = "Do you offer engraving?"
+	ask := func(conversation string) string {
+		r := do(t, "POST", app.URL+"/v1/conversations/"+conversation+"/messages", app.Keys.Widget,
+			[]byte(fmt.Sprintf(`{"id":"m1","text":%q}`, question)))
+		require.Equal(t, 200, r.Status, r.Raw)
+		return r.Body["reply"].(map[string]any)["text"].(string)
+	}
+	ask("gap-1")
+	require.Eventually(t, func() bool {
+		var n int64
+		require.NoError(t, app.DB.Model(&models.KnowledgeGap{}).Count(&n).Error)
+		return n == 1
+	}, 10*time.Second, 50*time.Millisecond)
+	sources := func() int {
+		r := do(t, "GET", app.URL+"/v1/sources?limit=500", app.Keys.Admin, nil)
+		require.Equal(t, 200, r.Status, r.Raw)
+		return len(r.Body["sources"].([]any))
+	}
+	before := sources()
+
+	p := newPage(t, browsertest.New(t), "content", false)
+	signIn(p, app.URL+"/admin/dashboard", app.Keys.Admin)
+	p.waitText("#gaps tbody tr", question, 10*time.Second)
+	p.do(
+		chromedp.Click(chromedp.CSS("#gaps a.answer-gap")),
+		chromedp.WaitVisible(chromedp.CSS("#c-question")),
+	)
+	p.waitText("#sources tbody", "ready", 10*time.Second)
+	require.Equal(t, question, eval[string](p, `document.getElementById("c-question").value`))
+	require.Equal(t, "short_answer", eval[string](p, `document.getElementById("c-kind").value`))
+
+	p.do(chromedp.Click(chromedp.CSS("#save-source")))
+	p.waitText("#source-error", "answer", 5*time.Second)
+	require.Equal(t, "true", eval[string](p, `document.getElementById("c-answer").getAttribute("aria-invalid")`))
+	require.Equal(t, before, sources(), "nothing refused is written")
+
+	answer := "Yes: we engrave up to 20 letters on any pen, free of charge."
+	p.do(
+		chromedp.SendKeys(chromedp.CSS("#c-answer"), answer),
+		chromedp.Click(chromedp.CSS("#save-source")),
+	)
+	p.waitText("#status", "added", 5*time.Second)
+	row := fmt.Sprintf(`#sources tbody tr:nth-child(%d) `, before+1)
+	p.waitText(row+"td", question, 5*time.Second)
+	p.waitText(row+".source-status", "ready", 60*time.Second)
+	require.Contains(t, ask("gap-2"), "we engrave up to 20 letters")
+
+	p.do(chromedp.Click(chromedp.CSS(row + "button.edit")))
+	p.waitText("#form-title", "Edit “"+question+"”", 5*time.Second)
+	require.Equal(t, answer, eval[string](p, `document.getElementById("c-answer").value`))
+	eval[bool](p, `(document.getElementById("c-answer").value = "Yes: we engrave up to 30 letters on any pen or notebook.", true)`)
+	p.do(chromedp.Click(chromedp.CSS("#save-source")))
+	p.waitText("#status", "saved", 5*time.Second)
+	require.Eventually(t, func() bool {
+		return strings.Contains(ask(fmt.Sprintf("gap-3-%d", time.Now().UnixNano())), "up to 30 letters")
+	}, 60*time.Second, 500*time.Millisecond, "the edited answer is searched")
+	require.Equal(t, before+1, sources(), "an edit changes the source, it adds none")
+}

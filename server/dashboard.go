@@ -13,7 +13,7 @@ import (
 // pages, scripts and the styles they share. Nothing is loaded from
 // elsewhere; a page asks for an API key and calls the API with it.
 //
-//go:embed static/dashboard.html static/dashboard.js static/dashboard.css static/rules.html static/rules.js static/agent.html static/agent.js
+//go:embed static/dashboard.html static/dashboard.js static/dashboard.css static/rules.html static/rules.js static/agent.html static/agent.js static/content.html static/content.js static/admin.js
 var static embed.FS
 
 // dashboardFiles are the files /admin/static/ serves, with their types.
@@ -22,6 +22,8 @@ var dashboardFiles = map[string]string{
 	"dashboard.css": "text/css; charset=utf-8",
 	"rules.js":      "text/javascript; charset=utf-8",
 	"agent.js":      "text/javascript; charset=utf-8",
+	"content.js":    "text/javascript; charset=utf-8",
+	"admin.js":      "text/javascript; charset=utf-8",
 }
 
 // dashboardCSP lets the page run only its own script and styles and talk
@@ -45,6 +47,12 @@ func (s *Server) rulesPage(c *gin.Context) {
 // is public; reading needs an admin or auditor key, saving an admin key.
 func (s *Server) agentPage(c *gin.Context) {
 	s.serveStatic(c, "agent.html", "text/html; charset=utf-8")
+}
+
+// contentPage: GET /admin/content, the content sources. The page is
+// public; reading needs an admin or auditor key, changing an admin key.
+func (s *Server) contentPage(c *gin.Context) {
+	s.serveStatic(c, "content.html", "text/html; charset=utf-8")
 }
 
 // dashboardFile: GET /admin/static/{file}.

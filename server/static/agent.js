@@ -1,71 +1,10 @@
 // Switchboard's agent page: the agent's settings and the actions it may take,
-// read and saved through the agent API with the key the admin gives (kept in
-// sessionStorage, shared with the other admin pages). A refused save names
-// its field, which the page outlines. Every piece of data is put into the
-// page as text, never as HTML.
+// read and saved through the agent API (admin.js holds the key and the
+// calls). A refused save names its field, which the page outlines.
 "use strict";
 
 (function () {
-  const KEY = "switchboard.apiKey";
-  const $ = (id) => document.getElementById(id);
-
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
-    for (const c of children) node.append(c === null || c === undefined ? "" : c);
-    return node;
-  }
-
-  function status(text, isError) {
-    $("status").textContent = text;
-    $("status").className = isError ? "error" : "";
-  }
-
-  async function call(method, path, body) {
-    const key = sessionStorage.getItem(KEY);
-    if (!key) throw new Error("Enter an admin API key first (an auditor's key reads only).");
-    const init = { method, headers: { Authorization: "Bearer " + key }, cache: "no-store", credentials: "omit" };
-    if (body !== undefined) {
-      init.headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(body);
-    }
-    let res;
-    try {
-      res = await fetch(path, init);
-    } catch (e) {
-      throw new Error("the server did not answer");
-    }
-    let data = null;
-    try { data = await res.json(); } catch (e) { /* no body */ }
-    if (!res.ok) throw new Error((data && data.error && data.error.message) || "request failed (" + res.status + ")");
-    return data;
-  }
-
-  // showError puts a refused save's message under its form and outlines
-  // the input of the field it names ("reusable_responses[1].triggers: …"):
-  // the field itself, else the nearest enclosing one that has an input,
-  // else a company action's whole definition.
-  function showError(form, box, err) {
-    box.textContent = err.message;
-    form.querySelectorAll("[aria-invalid]").forEach((n) => n.removeAttribute("aria-invalid"));
-    let field = (err.message.match(/^([\w.[\]-]+): /) || [])[1] || "";
-    let input = null;
-    while (field && !input) {
-      input = form.querySelector('[data-field="' + CSS.escape(field) + '"]');
-      const outer = field.replace(/(\[\d+\]|\.[^.[\]]*)$/, "");
-      field = outer === field ? "" : outer;
-    }
-    input = input || form.querySelector('[data-field="definition"]');
-    if (input) {
-      input.setAttribute("aria-invalid", "true");
-      input.focus();
-    }
-  }
-
-  function clearError(form, box) {
-    box.textContent = "";
-    form.querySelectorAll("[aria-invalid]").forEach((n) => n.removeAttribute("aria-invalid"));
-  }
+  const { $, el, status, call, showError, clearError } = admin;
 
   const lines = (text) => text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
 
@@ -325,16 +264,5 @@
   });
   $("settings-form").addEventListener("submit", saveSettings);
   $("new-action-form").addEventListener("submit", createAction);
-  $("key-form").addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    const key = $("api-key").value.trim();
-    if (key) sessionStorage.setItem(KEY, key);
-    $("api-key").value = "";
-    load();
-  });
-  $("forget-key").addEventListener("click", () => {
-    sessionStorage.removeItem(KEY);
-    status("Key forgotten.");
-  });
-  if (sessionStorage.getItem(KEY)) load();
+  admin.keyForm(load);
 })();

@@ -215,7 +215,8 @@
       cell(fmt.n(t.open), "num"),
       cell(reasons(t)),
       cell(fmt.date(t.latest_at)),
-      el("td", {}, el("ul", {}, ...t.examples.map((e) => el("li", {}, e.question)))),
+      el("td", {}, el("ul", {}, ...t.examples.map((e) => el("li", {}, e.question, " ",
+        el("a", { class: "answer-gap", href: "/admin/content?question=" + encodeURIComponent(e.question) + "#add" }, "Write an answer"))))),
     ));
     fill($("gaps"), rows, "No unanswered questions in this period.");
   }

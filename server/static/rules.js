@@ -1,58 +1,11 @@
 // Switchboard's rules editor: reads and edits the routing and hand-off rule
-// sets through the rules API with the key the admin gives (kept in
-// sessionStorage, shared with the dashboard). A condition is checked as it
-// is typed, with the server's own compiler; a sample conversation is tried
-// on the draft and the published version. Every piece of data is put into
-// the page as text, never as HTML.
+// sets through the rules API (admin.js holds the key and the calls). A
+// condition is checked as it is typed, with the server's own compiler; a
+// sample conversation is tried on the draft and the published version.
 "use strict";
 
 (function () {
-  const KEY = "switchboard.apiKey";
-  const $ = (id) => document.getElementById(id);
-
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
-    for (const c of children) node.append(c === null || c === undefined ? "" : c);
-    return node;
-  }
-
-  function status(text, isError) {
-    $("status").textContent = text;
-    $("status").className = isError ? "error" : "";
-  }
-
-  // APIError carries the API's error body: its message, and for a rule the
-  // field at fault and where in the condition.
-  class APIError extends Error {
-    constructor(status, detail) {
-      super((detail && detail.message) || "request failed (" + status + ")");
-      this.status = status;
-      this.detail = detail || {};
-    }
-  }
-
-  async function call(method, path, body) {
-    const key = sessionStorage.getItem(KEY);
-    if (!key) throw new APIError(0, { message: "Enter an admin API key first (an auditor's key reads only)." });
-    const init = { method, headers: { Authorization: "Bearer " + key }, cache: "no-store", credentials: "omit" };
-    if (body !== undefined) {
-      init.headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(body);
-    }
-    let res;
-    try {
-      res = await fetch(path, init);
-    } catch (e) {
-      throw new APIError(0, { message: "the server did not answer" });
-    }
-    let data = null;
-    try { data = await res.json(); } catch (e) { /* no body */ }
-    if (!res.ok) throw new APIError(res.status, data && data.error);
-    return data;
-  }
-
-  const fmtDate = (s) => (s ? new Date(s).toLocaleString() : "–");
+  const { $, el, status, call, fmtDate } = admin;
 
   // state is what the page shows: the kind, its versions, the draft and the
   // published version (each null when there is none), the rule being edited.
@@ -160,7 +113,6 @@
     state.editing = index === undefined ? null : index;
     $("editor").hidden = false;
     $("editor-title").textContent = r ? "Edit “" + r.name + "”" : "Add a rule";
-    $("rule-error").textContent = "";
     $("r-name").value = r ? r.name : "";
     const last = v && v.rules.length ? Math.max(...v.rules.map((x) => x.priority)) : 0;
     $("r-priority").value = r ? r.priority : last + 10;
@@ -171,7 +123,7 @@
     $("r-message").value = r ? r.message : "";
     document.getElementsByName("r-channel").forEach((box) => { box.checked = !!r && r.channels.includes(box.value); });
     $("r-percentage").value = r ? r.percentage : 100;
-    markField("");
+    admin.clearMarks($("rule-form"));
     checkCondition();
     $("r-name").focus();
   }
@@ -194,19 +146,9 @@
     return body;
   }
 
-  // markField outlines the form's input for an API error's field.
-  const fieldInputs = {
-    name: "r-name", priority: "r-priority", condition: "r-condition", mode: "r-mode", team: "r-team",
-    message: "r-message", percentage: "r-percentage",
-  };
-  function markField(field) {
-    Object.values(fieldInputs).forEach((id) => $(id).removeAttribute("aria-invalid"));
-    if (fieldInputs[field]) $(fieldInputs[field]).setAttribute("aria-invalid", "true");
-  }
-
   async function saveRule(ev) {
     ev.preventDefault();
-    $("rule-error").textContent = "";
+    admin.clearError($("rule-form"), $("rule-error"));
     try {
       const index = state.editing;
       const draft = await ensureDraft();
@@ -214,12 +156,10 @@
       if (index === null) await call("POST", "/v1/rules/" + state.kind + "/draft/rules", body);
       else await call("PUT", "/v1/rules/" + state.kind + "/draft/rules/" + draft.rules[index].id, body);
       $("editor").hidden = true;
-      markField("");
       await load();
       status("Saved to the draft. Publish it for new conversations to use it.");
     } catch (e) {
-      $("rule-error").textContent = e.message;
-      markField(e.detail.field || "");
+      admin.showError($("rule-form"), $("rule-error"), e);
       if (e.detail.field === "condition") showConditionError(e.detail);
     }
   }
@@ -351,18 +291,6 @@
     }
   }
 
-  $("key-form").addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    const key = $("api-key").value.trim();
-    if (key) sessionStorage.setItem(KEY, key);
-    $("api-key").value = "";
-    loadFields();
-    load();
-  });
-  $("forget-key").addEventListener("click", () => {
-    sessionStorage.removeItem(KEY);
-    status("Key forgotten.");
-  });
   $("kind").addEventListener("change", () => {
     $("editor").hidden = true;
     $("try-draft").replaceChildren();
@@ -378,8 +306,8 @@
   });
   $("publish").addEventListener("click", publish);
   $("try-form").addEventListener("submit", tryIt);
-  if (sessionStorage.getItem(KEY)) {
+  admin.keyForm(() => {
     loadFields();
     load();
-  }
+  });
 })();

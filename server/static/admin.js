@@ -1,0 +1,107 @@
+// Shared by the admin pages that change the workspace (rules, the agent,
+// content): the API key form, calls to the API, and errors shown on the
+// field they name. Every piece of data is put into a page as text, never as
+// HTML.
+"use strict";
+
+const admin = (function () {
+  const KEY = "switchboard.apiKey";
+  const $ = (id) => document.getElementById(id);
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+    for (const c of children) node.append(c === null || c === undefined ? "" : c);
+    return node;
+  }
+
+  function status(text, isError) {
+    $("status").textContent = text;
+    $("status").className = isError ? "error" : "";
+  }
+
+  // APIError carries the API's error body: its message, and for a rule the
+  // field at fault and where in the condition.
+  class APIError extends Error {
+    constructor(code, detail) {
+      super((detail && detail.message) || "request failed (" + code + ")");
+      this.status = code;
+      this.detail = detail || {};
+    }
+  }
+
+  // call sends a JSON body, or a FormData one as it is, and returns the
+  // answer's JSON; a refusal throws an APIError.
+  async function call(method, path, body) {
+    const key = sessionStorage.getItem(KEY);
+    if (!key) throw new APIError(0, { message: "Enter an admin API key first (an auditor's key reads only)." });
+    const init = { method, headers: { Authorization: "Bearer " + key }, cache: "no-store", credentials: "omit" };
+    if (body instanceof FormData) {
+      init.body = body;
+    } else if (body !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    let res;
+    try {
+      res = await fetch(path, init);
+    } catch (e) {
+      throw new APIError(0, { message: "the server did not answer" });
+    }
+    let data = null;
+    try { data = await res.json(); } catch (e) { /* no body */ }
+    if (!res.ok) throw new APIError(res.status, data && data.error);
+    return data;
+  }
+
+  // showError puts a refused save's message into box and outlines the input
+  // of the field it names ("reusable_responses[1].triggers: …") within
+  // form: the field itself, else the nearest enclosing one that has an
+  // input, else the input marked data-field="definition" (a whole JSON
+  // definition), if any.
+  function showError(form, box, err) {
+    box.textContent = err.message;
+    clearMarks(form);
+    let field = err.detail && err.detail.field ? err.detail.field : (err.message.match(/^([\w.[\]-]+): /) || [])[1] || "";
+    let input = null;
+    while (field && !input) {
+      input = form.querySelector('[data-field="' + CSS.escape(field) + '"]');
+      const outer = field.replace(/(\[\d+\]|\.[^.[\]]*)$/, "");
+      field = outer === field ? "" : outer;
+    }
+    input = input || form.querySelector('[data-field="definition"]');
+    if (input) {
+      input.setAttribute("aria-invalid", "true");
+      input.focus();
+    }
+  }
+
+  function clearMarks(form) {
+    form.querySelectorAll("[aria-invalid]").forEach((n) => n.removeAttribute("aria-invalid"));
+  }
+
+  function clearError(form, box) {
+    box.textContent = "";
+    clearMarks(form);
+  }
+
+  // keyForm wires the page's key form; load runs with a key kept or given.
+  function keyForm(load) {
+    $("key-form").addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const key = $("api-key").value.trim();
+      if (key) sessionStorage.setItem(KEY, key);
+      $("api-key").value = "";
+      load();
+    });
+    $("forget-key").addEventListener("click", () => {
+      sessionStorage.removeItem(KEY);
+      status("Key forgotten.");
+    });
+    if (sessionStorage.getItem(KEY)) load();
+  }
+
+  const fmtDate = (s) => (s ? new Date(s).toLocaleString() : "–");
+
+  return { $, el, status, call, APIError, showError, clearMarks, clearError, keyForm, fmtDate };
+})();
