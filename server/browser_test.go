@@ -557,6 +557,12 @@ func TestBrowserRulesEditorChecksTriesAndPublishes(t *testing.T) {
 	p.do(chromedp.Click(chromedp.CSS("#versions tbody tr.archived button.rollback")))
 	p.waitText("#status", fmt.Sprintf("version %d is a copy of version %d", published.Version+2, published.Version), 10*time.Second)
 	require.NotContains(t, eval[string](p, `document.querySelector("#rules tbody").textContent`), "VIP customers")
+
+	// The sandbox, one link away, takes the admin pages' key.
+	p.do(
+		chromedp.Click(chromedp.CSS(`nav a[href="/sandbox"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#message")),
+	)
 }
 
 // TestBrowserAgentPageSavesSettingsAndActions: on the agent page an admin

@@ -1,6 +1,6 @@
 // Switchboard's admin dashboard: reads the analytics API with the API key the
-// admin gives (kept in sessionStorage, so it is gone when the tab closes) and
-// draws the figures. Every piece of data is put into the page as text
+// admin gives (kept in sessionStorage, so it is gone when the tab closes;
+// admin.js holds it) and draws the figures. Every piece of data is put into the page as text
 // (textContent, SVG attributes), never as HTML.
 "use strict";
 
@@ -10,24 +10,13 @@
   // The namespace of SVG elements, taken from a chart the page already has.
   const SVG = $("chart-volume").namespaceURI;
 
-  // el builds an element; string children become text nodes.
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
-    for (const c of children) node.append(c === null || c === undefined ? "" : c);
-    return node;
-  }
+  const { el, status } = admin;
 
   function svg(tag, attrs, text) {
     const node = document.createElementNS(SVG, tag);
     for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
     if (text !== undefined) node.textContent = text;
     return node;
-  }
-
-  function status(text, isError) {
-    $("status").textContent = text;
-    $("status").className = isError ? "error" : "";
   }
 
   const fmt = {
@@ -300,20 +289,7 @@
   }
 
   // Rehearsals: start one, follow it, read its report.
-  async function send(method, path, body) {
-    const key = sessionStorage.getItem(KEY);
-    if (!key) throw new Error("Enter an admin API key first.");
-    const init = { method, headers: { Authorization: "Bearer " + key }, cache: "no-store", credentials: "omit" };
-    if (body !== undefined) {
-      init.headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(body);
-    }
-    const res = await fetch(path, init);
-    let data = null;
-    try { data = await res.json(); } catch (e) { /* no body */ }
-    if (!res.ok) throw new Error((data && data.error && data.error.message) || res.status + " " + res.statusText);
-    return data;
-  }
+  const send = admin.call;
 
   function rstatus(text, isError) {
     const p = $("report-config");
@@ -516,21 +492,11 @@
   $("to").value = isoDate(today);
   $("from").value = isoDate(new Date(today.getTime() - 29 * 86400000));
 
-  $("key-form").addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    const key = $("api-key").value.trim();
-    if (key) sessionStorage.setItem(KEY, key);
-    $("api-key").value = "";
-    load();
-  });
-  $("forget-key").addEventListener("click", () => {
-    sessionStorage.removeItem(KEY);
-    status("Key forgotten.");
-  });
   $("filters").addEventListener("submit", (ev) => {
     ev.preventDefault();
     load();
   });
   $("csv").addEventListener("click", downloadCSV);
-  load();
+  admin.keyForm(load);
+  if (!sessionStorage.getItem(KEY)) load();
 })();

@@ -153,8 +153,9 @@ const sb = {
   },
 
   // keyForm wires a sign-in form to sessionStorage[storeKey] and calls
-  // onKey(key) with a key the check accepts.
-  keyForm(storeKey, check, onKey) {
+  // onKey(key) with a key the check accepts; without a key of its own it
+  // tries the one stored under alsoKey, if given (the admin pages' key).
+  keyForm(storeKey, check, onKey, alsoKey) {
     const form = document.getElementById("key-form");
     const input = document.getElementById("api-key");
     const status = document.getElementById("key-status");
@@ -179,9 +180,10 @@ const sb = {
     });
     document.getElementById("sign-out").addEventListener("click", () => {
       sessionStorage.removeItem(storeKey);
+      if (alsoKey) sessionStorage.removeItem(alsoKey);
       location.reload();
     });
-    const saved = sessionStorage.getItem(storeKey);
+    const saved = sessionStorage.getItem(storeKey) || (alsoKey && sessionStorage.getItem(alsoKey));
     if (saved) use(saved);
   },
 };

@@ -180,5 +180,5 @@
     }
   });
 
-  sb.keyForm("sb.sandbox.key", check, start);
+  sb.keyForm("sb.sandbox.key", check, start, "switchboard.apiKey");
 })();
