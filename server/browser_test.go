@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -762,4 +763,86 @@ func TestBrowserContentPageAnswersAKnowledgeGap(t *testing.T) {
 		return strings.Contains(ask(fmt.Sprintf("gap-3-%d", time.Now().UnixNano())), "up to 30 letters")
 	}, 60*time.Second, 500*time.Millisecond, "the edited answer is searched")
 	require.Equal(t, before+1, sources(), "an edit changes the source, it adds none")
+}
+
+// TestBrowserChannelsPageAddsATeamAChatAndAKey: on the channels page an
+// admin adds a team (its working hours refused on their input until they
+// read), a chat channel for it with the site allowed to show it (the widget
+// key, shown once, answers a customer), and a rep key (refused without the
+// rep's name), which works until it is revoked on the page.
+func TestBrowserChannelsPageAddsATeamAChatAndAKey(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	p := newPage(t, browsertest.New(t), "channels", false)
+	signIn(p, app.URL+"/admin/channels", app.Keys.Admin)
+	p.waitText("#teams tbody", "support", 10*time.Second)
+	eval[bool](p, `window.confirm = () => true, true`)
+
+	p.do(
+		chromedp.SendKeys(chromedp.CSS("#t-key"), "billing"),
+		chromedp.SendKeys(chromedp.CSS("#t-name"), "Billing"),
+		chromedp.SendKeys(chromedp.CSS("#t-hours"), "weekdays 9 to 5"),
+		chromedp.Click(chromedp.CSS("#save-team")),
+	)
+	p.waitText("#team-error", "working_hours", 5*time.Second)
+	require.Equal(t, "true", eval[string](p, `document.getElementById("t-hours").getAttribute("aria-invalid")`))
+	require.False(t, hasTeam(t, app, "billing"), "nothing refused is written")
+	eval[bool](p, `(document.getElementById("t-hours").value = "mon-fri 09:00-17:00 Europe/Berlin", true)`)
+	p.do(chromedp.Click(chromedp.CSS("#save-team")))
+	p.waitText("#status", "Team billing saved", 5*time.Second)
+	require.True(t, hasTeam(t, app, "billing"))
+
+	p.do(
+		chromedp.SendKeys(chromedp.CSS("#ch-name"), "Shop chat"),
+		chromedp.SetValue(chromedp.CSS("#ch-team"), "billing"),
+		chromedp.SendKeys(chromedp.CSS("#ch-origins"), "https://shop.example"),
+		chromedp.Click(chromedp.CSS("#create-channel")),
+	)
+	p.waitText("#secret-title", "The widget key of Shop chat", 10*time.Second)
+	shown := eval[string](p, `document.getElementById("secret-text").textContent`)
+	key := regexp.MustCompile(`sb_widget_[a-z0-9]+`).FindString(shown)
+	require.NotEmpty(t, key, shown)
+	require.Contains(t, shown, `/web/embed.js" data-channel="`)
+	p.waitText("#channels tbody", "Shop chat", 5*time.Second)
+	r := do(t, "POST", app.URL+"/v1/conversations/channels-page-1/messages", key,
+		[]byte(`{"id":"m1","text":"How long does shipping take?","contact":{"email":"ada@example.com"}}`))
+	require.Equal(t, 200, r.Status, r.Raw)
+	channel := regexp.MustCompile(`data-channel="([^"]+)"`).FindStringSubmatch(shown)[1]
+	r = do(t, "GET", app.URL+"/v1/channels/"+channel+"/widget-origins", app.Keys.Admin, nil)
+	require.Equal(t, []any{"https://shop.example"}, r.Body["origins"], r.Raw)
+	r = do(t, "GET", app.URL+"/v1/channels/"+channel, app.Keys.Admin, nil)
+	require.Equal(t, "billing", r.Body["team"], r.Raw)
+	p.do(chromedp.Click(chromedp.CSS("#secret-done")))
+	require.Empty(t, eval[string](p, `document.getElementById("secret-text").textContent`), "the secret leaves the page")
+
+	p.do(
+		chromedp.SetValue(chromedp.CSS("#k-team"), "billing"),
+		chromedp.Click(chromedp.CSS("#create-key")),
+	)
+	p.waitText("#key-error", "name", 5*time.Second)
+	require.Equal(t, "true", eval[string](p, `document.getElementById("k-name").getAttribute("aria-invalid")`))
+	p.do(
+		chromedp.SendKeys(chromedp.CSS("#k-name"), "Grace"),
+		chromedp.Click(chromedp.CSS("#create-key")),
+	)
+	p.waitText("#secret-title", "The rep key of Grace", 10*time.Second)
+	repKey := eval[string](p, `document.getElementById("secret-text").textContent`)
+	require.Equal(t, 200, do(t, "GET", app.URL+"/v1/rep/queue", repKey, nil).Status)
+	p.waitText("#keys tbody tr", "Grace", 5*time.Second)
+	p.do(chromedp.Click(chromedp.CSS(`#keys tbody tr:last-child button.revoke`)))
+	p.waitText("#status", "The key of Grace is revoked", 5*time.Second)
+	require.Equal(t, 401, do(t, "GET", app.URL+"/v1/rep/queue", repKey, nil).Status)
+}
+
+// hasTeam reports whether the workspace has the team.
+func hasTeam(t *testing.T, app *testenv.App, key string) bool {
+	t.Helper()
+	r := do(t, "GET", app.URL+"/v1/teams", app.Keys.Admin, nil)
+	require.Equal(t, 200, r.Status, r.Raw)
+	for _, team := range r.Body["teams"].([]any) {
+		if team.(map[string]any)["key"] == key {
+			return true
+		}
+	}
+	return false
 }

@@ -13,7 +13,7 @@ import (
 // pages, scripts and the styles they share. Nothing is loaded from
 // elsewhere; a page asks for an API key and calls the API with it.
 //
-//go:embed static/dashboard.html static/dashboard.js static/dashboard.css static/rules.html static/rules.js static/agent.html static/agent.js static/content.html static/content.js static/admin.js
+//go:embed static/dashboard.html static/dashboard.js static/dashboard.css static/rules.html static/rules.js static/agent.html static/agent.js static/content.html static/content.js static/channels.html static/channels.js static/admin.js
 var static embed.FS
 
 // dashboardFiles are the files /admin/static/ serves, with their types.
@@ -23,6 +23,7 @@ var dashboardFiles = map[string]string{
 	"rules.js":      "text/javascript; charset=utf-8",
 	"agent.js":      "text/javascript; charset=utf-8",
 	"content.js":    "text/javascript; charset=utf-8",
+	"channels.js":   "text/javascript; charset=utf-8",
 	"admin.js":      "text/javascript; charset=utf-8",
 }
 
@@ -53,6 +54,13 @@ func (s *Server) agentPage(c *gin.Context) {
 // public; reading needs an admin or auditor key, changing an admin key.
 func (s *Server) contentPage(c *gin.Context) {
 	s.serveStatic(c, "content.html", "text/html; charset=utf-8")
+}
+
+// channelsPage: GET /admin/channels, the channels, the people's keys and
+// the teams. The page is public; reading needs an admin or auditor key,
+// changing an admin key.
+func (s *Server) channelsPage(c *gin.Context) {
+	s.serveStatic(c, "channels.html", "text/html; charset=utf-8")
 }
 
 // dashboardFile: GET /admin/static/{file}.
