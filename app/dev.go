@@ -258,6 +258,9 @@ func printBanner(out io.Writer, info DemoInfo, infoPath string) {
 Switchboard is running — demo workspace %q
 
   API           %s
+  Chat          %s/chat/%s#key=%s
+  Rep inbox     %s/rep (the rep key below)
+  Admin pages   %s/admin/dashboard (the admin key below: analytics, rules, the agent, content, channels, sandbox)
   Temporal UI   %s
   Temporal      %s
   Weaviate      %s
@@ -276,7 +279,7 @@ Try it:
     -d '{"id":"m1","text":"How long does shipping take?","contact":{"email":"ada@example.com"}}'
 
 Press Ctrl-C to stop everything.
-`, info.WorkspaceName, info.APIURL, orElse(info.TemporalUIURL, "(external Temporal: see its own UI)"), info.TemporalAddr, info.WeaviateURL, orElse(info.MailURL, "(none: SWITCHBOARD_SMTP_ADDR is set)"), mailboxLine(info), infoPath,
+`, info.WorkspaceName, info.APIURL, info.APIURL, info.ChannelID, info.Keys.Widget, info.APIURL, info.APIURL, orElse(info.TemporalUIURL, "(external Temporal: see its own UI)"), info.TemporalAddr, info.WeaviateURL, orElse(info.MailURL, "(none: SWITCHBOARD_SMTP_ADDR is set)"), mailboxLine(info), infoPath,
 		info.Keys.Admin, info.Keys.Rep, info.Keys.Auditor, info.Keys.Widget, info.APIURL, info.Keys.Widget)
 }
 

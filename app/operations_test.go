@@ -101,3 +101,15 @@ func TestSecureTemporalAndLogs(t *testing.T) {
 	require.Contains(t, buf.String(), "no_such_table")
 	require.False(t, strings.Contains(buf.String(), "hunter2"), "query values are not logged: %s", buf.String())
 }
+
+// TestBannerLinksThePages: make dev's banner gives the chat page with the
+// demo channel's widget key, the rep inbox and the admin pages.
+func TestBannerLinksThePages(t *testing.T) {
+	var out bytes.Buffer
+	info := DemoInfo{WorkspaceName: "W", ChannelID: "ch-1", APIURL: "http://127.0.0.1:8088"}
+	info.Keys.Widget = "sb_widget_x"
+	printBanner(&out, info, ".switchboard/demo.json")
+	require.Contains(t, out.String(), "Chat          http://127.0.0.1:8088/chat/ch-1#key=sb_widget_x\n")
+	require.Contains(t, out.String(), "Rep inbox     http://127.0.0.1:8088/rep ")
+	require.Contains(t, out.String(), "Admin pages   http://127.0.0.1:8088/admin/dashboard ")
+}
