@@ -846,3 +846,58 @@ func hasTeam(t *testing.T, app *testenv.App, key string) bool {
 	}
 	return false
 }
+
+// TestBrowserCRMPageImportsAndLooksUp: on the customers page an admin
+// imports the company's contacts from a CSV file (one bad row refuses the
+// file, naming the row, with nothing written), then an order from a JSON
+// lines file, and looks the order up as the agent reads it.
+func TestBrowserCRMPageImportsAndLooksUp(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		path := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+		return path
+	}
+	contactCount := func() int {
+		r := do(t, "GET", app.URL+"/v1/crm/contacts?email=imported%40example.com", app.Keys.Admin, nil)
+		require.Equal(t, 200, r.Status, r.Raw)
+		return len(r.Body["contacts"].([]any))
+	}
+
+	p := newPage(t, browsertest.New(t), "crm", false)
+	signIn(p, app.URL+"/admin/crm", app.Keys.Admin)
+	p.do(
+		chromedp.WaitVisible(chromedp.CSS("#i-file")),
+		chromedp.SetUploadFiles(chromedp.CSS("#i-file"), []string{write("contacts.csv",
+			"external_id,email,name,tier\nC-IMP-1,imported@example.com,Imke,premium\nC-IMP-2,not an email,Bad,standard\n")}),
+		chromedp.Click(chromedp.CSS("#import")),
+	)
+	p.waitText("#import-error", "row 2: email", 10*time.Second)
+	require.Zero(t, contactCount(), "nothing of a refused file is written")
+
+	p.do(
+		chromedp.SetUploadFiles(chromedp.CSS("#i-file"), []string{write("contacts-fixed.csv",
+			"external_id,email,name,tier\nC-IMP-1,imported@example.com,Imke,premium\nC-IMP-2,bram.imported@example.com,Bram,standard\n")}),
+		chromedp.Click(chromedp.CSS("#import")),
+	)
+	p.waitText("#status", "contacts-fixed.csv: 2 contacts created, 0 updated", 10*time.Second)
+	require.Equal(t, 1, contactCount())
+
+	p.do(
+		chromedp.SetValue(chromedp.CSS("#i-kind"), "orders"),
+		chromedp.SetUploadFiles(chromedp.CSS("#i-file"), []string{write("orders.ndjson",
+			`{"external_id":"IMP-9001","contact":"C-IMP-1","status":"shipped","placed_at":"2026-11-20T10:00:00Z"}`+"\n")}),
+		chromedp.Click(chromedp.CSS("#import")),
+	)
+	p.waitText("#status", "orders.ndjson: 1 orders created", 10*time.Second)
+
+	p.do(
+		chromedp.SetValue(chromedp.CSS("#f-kind"), "orders"),
+		chromedp.SendKeys(chromedp.CSS("#f-value"), "IMP-9001"),
+		chromedp.Click(chromedp.CSS("#find")),
+	)
+	p.waitText("#found pre.record", `"number": "IMP-9001"`, 10*time.Second)
+	p.waitText("#found pre.record", `"status": "shipped"`, time.Second)
+}

@@ -13,7 +13,7 @@ import (
 // pages, scripts and the styles they share. Nothing is loaded from
 // elsewhere; a page asks for an API key and calls the API with it.
 //
-//go:embed static/dashboard.html static/dashboard.js static/dashboard.css static/rules.html static/rules.js static/agent.html static/agent.js static/content.html static/content.js static/channels.html static/channels.js static/admin.js
+//go:embed static/dashboard.html static/dashboard.js static/dashboard.css static/rules.html static/rules.js static/agent.html static/agent.js static/content.html static/content.js static/channels.html static/channels.js static/crm.html static/crm.js static/admin.js
 var static embed.FS
 
 // dashboardFiles are the files /admin/static/ serves, with their types.
@@ -24,6 +24,7 @@ var dashboardFiles = map[string]string{
 	"agent.js":      "text/javascript; charset=utf-8",
 	"content.js":    "text/javascript; charset=utf-8",
 	"channels.js":   "text/javascript; charset=utf-8",
+	"crm.js":        "text/javascript; charset=utf-8",
 	"admin.js":      "text/javascript; charset=utf-8",
 }
 
@@ -61,6 +62,13 @@ func (s *Server) contentPage(c *gin.Context) {
 // changing an admin key.
 func (s *Server) channelsPage(c *gin.Context) {
 	s.serveStatic(c, "channels.html", "text/html; charset=utf-8")
+}
+
+// crmPage: GET /admin/crm, the company's contacts, orders and products:
+// imported from a file, looked up. The page is public; reading needs an
+// admin or auditor key, importing an admin key.
+func (s *Server) crmPage(c *gin.Context) {
+	s.serveStatic(c, "crm.html", "text/html; charset=utf-8")
 }
 
 // dashboardFile: GET /admin/static/{file}.

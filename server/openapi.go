@@ -63,6 +63,7 @@ var apiOperations = []apiOperation{
 	{"GET", "/admin/agent", "The page of the agent's settings and actions", nil, "", 0, "text/html"},
 	{"GET", "/admin/content", "The page of the content sources", nil, "", 0, "text/html"},
 	{"GET", "/admin/channels", "The page of the channels, the people's keys and the teams", nil, "", 0, "text/html"},
+	{"GET", "/admin/crm", "The page of the company's customers, orders and products", nil, "", 0, "text/html"},
 	{"GET", "/admin/static/:file", "A script or style of the admin pages", nil, "", 0, "*/*"},
 	// Customers.
 	{"POST", "/v1/conversations/:conversationID/messages", "A customer's message; returns the agent's reply (with Accept: text/event-stream, as server-sent events: delta events while the model writes, then the reply)", widgetOnly, "PostMessage", 0, "MessageReply"},

@@ -128,6 +128,7 @@ func (s *Server) Handler() http.Handler {
 	r.GET("/admin/agent", s.agentPage)
 	r.GET("/admin/content", s.contentPage)
 	r.GET("/admin/channels", s.channelsPage)
+	r.GET("/admin/crm", s.crmPage)
 	r.GET("/admin/static/:file", s.dashboardFile)
 	// The agent: its settings, actions and teams (admins write; auditors read).
 	v1.GET("/agent/settings", s.auth(roleAdmin, roleAuditor), s.getAgentSettings)

@@ -30,13 +30,16 @@ const admin = (function () {
     }
   }
 
-  // call sends a JSON body, or a FormData one as it is, and returns the
-  // answer's JSON; a refusal throws an APIError.
+  // call sends a JSON body, or a FormData or Blob one as it is (a Blob with
+  // its type), and returns the answer's JSON; a refusal throws an APIError.
   async function call(method, path, body) {
     const key = sessionStorage.getItem(KEY);
     if (!key) throw new APIError(0, { message: "Enter an admin API key first (an auditor's key reads only)." });
     const init = { method, headers: { Authorization: "Bearer " + key }, cache: "no-store", credentials: "omit" };
-    if (body instanceof FormData) {
+    if (body instanceof Blob) {
+      init.headers["Content-Type"] = body.type;
+      init.body = body;
+    } else if (body instanceof FormData) {
       init.body = body;
     } else if (body !== undefined) {
       init.headers["Content-Type"] = "application/json";
