@@ -123,12 +123,12 @@ func (s *Server) Handler() http.Handler {
 	v1.POST("/analytics/knowledge-gaps/:gapID/resolve", s.auth(roleAdmin), s.resolveGap)
 	v1.GET("/analytics/sources", s.auth(roleAdmin, roleAuditor), s.analyticsSources)
 	v1.GET("/analytics/handoffs", s.auth(roleAdmin, roleAuditor), s.analyticsHandoffs)
-	r.GET("/admin/dashboard", s.dashboardPage)
-	r.GET("/admin/rules", s.rulesPage)
-	r.GET("/admin/agent", s.agentPage)
-	r.GET("/admin/content", s.contentPage)
-	r.GET("/admin/channels", s.channelsPage)
-	r.GET("/admin/crm", s.crmPage)
+	for page, file := range map[string]string{
+		"dashboard": "dashboard.html", "rules": "rules.html", "agent": "agent.html",
+		"content": "content.html", "channels": "channels.html", "crm": "crm.html",
+	} {
+		r.GET("/admin/"+page, s.adminPage(file))
+	}
 	r.GET("/admin/static/:file", s.dashboardFile)
 	// The agent: its settings, actions and teams (admins write; auditors read).
 	v1.GET("/agent/settings", s.auth(roleAdmin, roleAuditor), s.getAgentSettings)
