@@ -901,3 +901,33 @@ func TestBrowserCRMPageImportsAndLooksUp(t *testing.T) {
 	p.waitText("#found pre.record", `"number": "IMP-9001"`, 10*time.Second)
 	p.waitText("#found pre.record", `"status": "shipped"`, time.Second)
 }
+
+// TestBrowserAdminPagesAreReadOnlyForAnAuditor: an auditor's key reads the
+// admin pages and is shown no control that would change the workspace; an
+// admin's key, given on the same page, is.
+func TestBrowserAdminPagesAreReadOnlyForAnAuditor(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	p := newPage(t, browsertest.New(t), "auditor", false)
+	hidden := func(selector string) bool {
+		sel, _ := json.Marshal(selector)
+		return eval[bool](p, fmt.Sprintf(`Array.from(document.querySelectorAll(%s)).every((e) => e.offsetParent === null)`, sel))
+	}
+	signIn(p, app.URL+"/admin/rules", app.Keys.Auditor)
+	p.waitText("#rules tbody", demo.RefundRuleName, 10*time.Second)
+	p.waitText("#read-only", "Read only", time.Second)
+	require.True(t, hidden("#new-rule, #publish, #rules button.edit, #rules button.delete"), "the rules page offers no change")
+	require.False(t, hidden("#try-run"), "a dry run only reads")
+
+	p.do(chromedp.Navigate(app.URL + "/admin/content"))
+	p.waitText("#sources tbody", "ready", 10*time.Second)
+	require.True(t, hidden("#add, #sources button"), "the content page offers no change")
+
+	p.do(
+		chromedp.SendKeys(chromedp.CSS("#api-key"), app.Keys.Admin),
+		chromedp.Click(chromedp.CSS("#key-form button[type=submit]")),
+	)
+	p.waitText("#sources tbody", "ready", 10*time.Second)
+	require.False(t, hidden("#add"), "an admin's key may add content")
+	require.True(t, hidden("#read-only"))
+}

@@ -88,20 +88,34 @@ const admin = (function () {
     clearMarks(form);
   }
 
+  // showRole marks the page with the key's role, which a key's own prefix
+  // says (sb_auditor_…): an auditor's page hides what only an admin may do.
+  function showRole() {
+    const key = sessionStorage.getItem(KEY) || "";
+    const role = (key.match(/^sb_([a-z]+)_/) || [])[1] || "";
+    document.body.dataset.role = role;
+    $("read-only").hidden = role !== "auditor";
+  }
+
   // keyForm wires the page's key form; load runs with a key kept or given.
   function keyForm(load) {
+    const start = () => {
+      showRole();
+      load();
+    };
     $("key-form").addEventListener("submit", (ev) => {
       ev.preventDefault();
       const key = $("api-key").value.trim();
       if (key) sessionStorage.setItem(KEY, key);
       $("api-key").value = "";
-      load();
+      start();
     });
     $("forget-key").addEventListener("click", () => {
       sessionStorage.removeItem(KEY);
+      showRole();
       status("Key forgotten.");
     });
-    if (sessionStorage.getItem(KEY)) load();
+    if (sessionStorage.getItem(KEY)) start();
   }
 
   const fmtDate = (s) => (s ? new Date(s).toLocaleString() : "–");
