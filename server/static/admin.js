@@ -1,7 +1,7 @@
-// Shared by the admin pages that change the workspace (rules, the agent,
-// content): the API key form, calls to the API, and errors shown on the
-// field they name. Every piece of data is put into a page as text, never as
-// HTML.
+// Shared by the admin pages: their links to one another, the API key form,
+// the read-only line an auditor sees, calls to the API, and errors shown on
+// the field they name. It runs before each page's own script. Every piece
+// of data is put into a page as text, never as HTML.
 "use strict";
 
 const admin = (function () {
@@ -14,6 +14,32 @@ const admin = (function () {
     for (const c of children) node.append(c === null || c === undefined ? "" : c);
     return node;
   }
+
+  // The pages, in the order the header links them.
+  const pages = [
+    ["/admin/dashboard", "Analytics and rehearsals"], ["/admin/rules", "Rules"], ["/admin/agent", "The agent"],
+    ["/admin/content", "Content"], ["/admin/channels", "Channels and people"], ["/admin/crm", "Customers and orders"],
+    ["/sandbox", "Sandbox"],
+  ];
+
+  // The header's links and key form, and the read-only line, for the page.
+  (function frame() {
+    const nav = el("nav", {});
+    pages.forEach(([href, name], i) => {
+      if (i > 0) nav.append(" · ");
+      nav.append(el("a", href === location.pathname ? { href, "aria-current": "page" } : { href }, name));
+    });
+    const form = el("form", { id: "key-form", autocomplete: "off" },
+      el("label", { for: "api-key" }, "API key (admin, or auditor to read)"), " ",
+      el("input", { id: "api-key", type: "password", placeholder: "sb_admin_…", spellcheck: "false" }), " ",
+      el("button", { type: "submit" }, "Use key"), " ",
+      el("button", { type: "button", id: "forget-key" }, "Forget key"));
+    document.querySelector("header").append(nav, form);
+    const readOnly = el("p", { id: "read-only", class: "hint" },
+      "Read only: this is an auditor's key. An admin's key changes what this page shows.");
+    readOnly.hidden = true;
+    document.querySelector("main").prepend(readOnly);
+  })();
 
   function status(text, isError) {
     $("status").textContent = text;

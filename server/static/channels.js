@@ -28,7 +28,6 @@
       showChannels(channels.channels);
       showKeys(keys.keys);
       showTeams();
-      status("");
     } catch (e) {
       status(e.message, true);
     }
