@@ -138,18 +138,13 @@ func (s *Server) deliver(c *gin.Context, convID, channelID, channelType string, 
 		}
 	}
 	msg := workflows.CustomerMessage{ID: req.ID, Text: req.Text, ContactEmail: contact.Email, ChannelID: channelID, Verified: verified}
+	var given *models.ConversationContact
+	if !test && contact != (models.ConversationContact{}) {
+		contact.WorkspaceID, contact.ChannelID = p.WorkspaceID, channelID
+		given = &contact
+	}
 	turn := func(ctx context.Context) (messageResponse, error) {
-		out, err := s.converse(ctx, p.WorkspaceID, convID, channelType, test, known, msg)
-		if err != nil {
-			return out, err
-		}
-		if !test && contact != (models.ConversationContact{}) {
-			contact.WorkspaceID, contact.ChannelID = p.WorkspaceID, channelID
-			if err := s.saveContact(ctx, wfID, contact, known.kept); err != nil {
-				return out, err
-			}
-		}
-		return out, nil
+		return s.converse(ctx, p.WorkspaceID, convID, channelType, test, known, msg, given)
 	}
 	if wantsStream(c) {
 		s.streamedTurn(c, replystream.Key(wfID, msg.ID), turn)
@@ -170,11 +165,24 @@ func (s *Server) deliver(c *gin.Context, convID, channelID, channelType string, 
 // server knew of the conversation when the message arrived: one not
 // recorded has no recorded reply to look for, and the same message sent
 // twice at once is answered once by the workflow.
+//
+// contact, when not nil, is what the message tells of the customer. It is
+// kept before the workflow sees the message, so whoever the turn hands the
+// conversation to (a rep's inbox, a team's webhook) finds who wrote.
 func (s *Server) converse(ctx context.Context, workspaceID, convID, channelType string, test bool, known arrival,
-	msg workflows.CustomerMessage) (messageResponse, error) {
+	msg workflows.CustomerMessage, contact *models.ConversationContact) (messageResponse, error) {
 	wfID := workflows.ConversationWorkflowID(workspaceID, convID)
-	if out, ok, err := known.recordedReply(convID, msg.ChannelID); err != nil || ok {
+	out, answered, err := known.recordedReply(convID, msg.ChannelID)
+	if err != nil {
 		return out, err
+	}
+	if contact != nil {
+		if err := s.saveContact(ctx, wfID, *contact, known.kept); err != nil {
+			return messageResponse{}, err
+		}
+	}
+	if answered {
+		return out, nil
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, turnTimeout)

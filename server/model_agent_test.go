@@ -12,14 +12,17 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
 
 	"github.com/switchboardhq/switchboard/answer"
 	"github.com/switchboardhq/switchboard/config"
 	"github.com/switchboardhq/switchboard/internal/testenv"
+	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/replystream"
 )
 
@@ -312,4 +315,33 @@ func TestRepliesStreamAsTheModelWritesThem(t *testing.T) {
 	plain := do(t, "POST", app.URL+"/v1/conversations/conv-stream/messages", app.Keys.Widget,
 		[]byte(`{"id":"m2","text":"Thanks!"}`))
 	require.Equal(t, http.StatusOK, plain.Status, plain.Raw)
+}
+
+// TestTheAgentActsKnowingWhoWrote: what a customer tells about themselves
+// is kept before the agent works on their message, so a rep the turn hands
+// the conversation to finds who wrote in the queue at once. The scripted
+// model looks for the contact while it is asked, in the middle of the turn.
+func TestTheAgentActsKnowingWhoWrote(t *testing.T) {
+	t.Parallel()
+	var db atomic.Pointer[gorm.DB]
+	kept := make(chan string, 8)
+	chat := newChatServer(t, func(req chatRequest) scripted {
+		var emails []string
+		if err := db.Load().Model(&models.ConversationContact{}).Pluck("email", &emails).Error; err != nil {
+			kept <- "error: " + err.Error()
+		} else {
+			kept <- strings.Join(emails, ",")
+		}
+		return scripted{content: "Someone from our team will help you with that."}
+	})
+	model := answer.NewOpenAI(chat.URL, "test-key", "scripted-model", 10*time.Second)
+	app := testenv.NewApp(t, testenv.AppOptions{Generator: model, Agent: model})
+	db.Store(app.DB)
+
+	body, _ := json.Marshal(map[string]any{"id": "m1", "text": "How long does shipping take?",
+		"contact": map[string]string{"email": "grace@example.com", "name": "Grace"}})
+	r := do(t, "POST", app.URL+"/v1/conversations/conv-who/messages", app.Keys.Widget, body)
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	require.NotEmpty(t, chat.seen(), "the model was asked")
+	require.Equal(t, "grace@example.com", <-kept, "the contact is kept when the agent is asked")
 }

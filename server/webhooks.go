@@ -166,12 +166,9 @@ func (s *Server) receiveInbound(ctx context.Context, ch models.Channel, in inbou
 	if err != nil {
 		return inboundResponse{}, err
 	}
-	out, err := s.converse(ctx, ch.WorkspaceID, convID, ch.Type, false, known, msg)
-	if err != nil {
-		return inboundResponse{}, err
-	}
 	contact.WorkspaceID, contact.ChannelID = ch.WorkspaceID, ch.ID
-	if err := s.saveContact(ctx, wfID, contact, known.kept); err != nil {
+	out, err := s.converse(ctx, ch.WorkspaceID, convID, ch.Type, false, known, msg, &contact)
+	if err != nil {
 		return inboundResponse{}, err
 	}
 	if ch.Type == models.ChannelEmail {

@@ -37,9 +37,13 @@
     setInterval(() => current && refreshConversation(), 2000);
   }
 
+  // queueAsked counts the queue's reads: events come in bursts, and a read
+  // answered after a later one would draw an older queue over a newer.
+  let queueAsked = 0;
   async function refreshQueue() {
+    const asked = ++queueAsked;
     const r = await sb.api(key, "GET", "/v1/rep/queue");
-    if (r.status !== 200) return;
+    if (r.status !== 200 || asked !== queueAsked) return;
     const items = r.body.conversations;
     $("queue-empty").hidden = items.length > 0;
     $("queue").replaceChildren(...items.map((it) => {
