@@ -834,6 +834,116 @@ func TestBrowserChannelsPageAddsATeamAChatAndAKey(t *testing.T) {
 	require.Equal(t, 401, do(t, "GET", app.URL+"/v1/rep/queue", repKey, nil).Status)
 }
 
+// TestBrowserChannelSettingsPage edits a chat channel's settings and an
+// email channel's provider on the channels page: a refused save is shown
+// on its field and writes nothing; a saved one changes what the customer
+// meets (the chat asks for a name first); the identity secret shown once
+// verifies a signed-in customer; a mail server's password is kept and
+// never shown.
+func TestBrowserChannelSettingsPage(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	p := newPage(t, browsertest.New(t), "channel-settings", false)
+	signIn(p, app.URL+"/admin/channels", app.Keys.Admin)
+	eval[bool](p, `window.confirm = () => true, true`)
+	chatRow := `#channels tbody tr[data-id="` + app.Demo.ChannelID + `"]`
+	p.waitText(chatRow, "chat", 10*time.Second)
+	p.do(chromedp.Click(chromedp.CSS(chatRow + " button.settings")))
+	p.waitText("#cs-title", "(chat)", 5*time.Second)
+	chat := func() map[string]any {
+		r := do(t, "GET", app.URL+"/v1/channels/"+app.Demo.ChannelID, app.Keys.Admin, nil)
+		require.Equal(t, 200, r.Status, r.Raw)
+		return r.Body
+	}
+	before := chat()
+
+	eval[bool](p, `(() => {
+		const mode = document.getElementById("cs-hours-mode");
+		mode.value = "inside";
+		mode.dispatchEvent(new Event("change"));
+		document.getElementById("cs-hours-schedule").value = "weekdays 9 to 5";
+		document.querySelector('input[name="mandatory"][value="name"]').checked = true;
+		document.getElementById("cs-inactivity-after").value = "45m";
+		document.getElementById("cs-inactivity-action").value = "handoff";
+		return true;
+	})()`)
+	p.do(chromedp.Click(chromedp.CSS("#save-settings")))
+	p.waitText("#settings-error", "agent_hours.schedule", 5*time.Second)
+	require.Equal(t, "true", eval[string](p, `document.getElementById("cs-hours-schedule").getAttribute("aria-invalid")`))
+	require.Equal(t, before, chat(), "nothing refused is written")
+
+	eval[bool](p, `(document.getElementById("cs-hours-schedule").value = "mon-fri 09:00-17:00 Europe/Berlin", true)`)
+	p.do(chromedp.Click(chromedp.CSS("#save-settings")))
+	p.waitText("#status", "settings saved", 5*time.Second)
+	after := chat()
+	require.Equal(t, []any{"name"}, after["mandatory_fields"])
+	require.Equal(t, map[string]any{"mode": "inside", "schedule": "mon-fri 09:00-17:00 Europe/Berlin"}, after["agent_hours"])
+	require.Equal(t, map[string]any{"after": "45m0s", "action": "handoff"}, after["inactivity"])
+	require.Equal(t, before["name"], after["name"], "what the page did not change stays")
+	require.Equal(t, before["agent_share"], after["agent_share"])
+	require.Equal(t, "45m", eval[string](p, `document.getElementById("cs-inactivity-after").value`))
+	r := do(t, "POST", app.URL+"/v1/conversations/settings-page-1/messages", app.Keys.Widget,
+		[]byte(`{"id":"m1","text":"How long does shipping take?"}`))
+	require.Equal(t, 400, r.Status, r.Raw)
+	require.Contains(t, r.Raw, "contact.name", "the chat now asks for a name first")
+
+	p.do(chromedp.Click(chromedp.CSS("#identity-rotate")))
+	p.waitText("#secret-title", "The identity secret of", 10*time.Second)
+	shown := eval[string](p, `document.getElementById("secret-text").textContent`)
+	secret := regexp.MustCompile(`Secret: (\S+)`).FindStringSubmatch(shown)
+	require.Len(t, secret, 2, shown)
+	p.waitText("#identity-state", "On:", 5*time.Second)
+	r = do(t, "POST", app.URL+"/v1/conversations/settings-page-2/messages", app.Keys.Widget, jsonBody(t, map[string]any{
+		"id": "m1", "text": "How long does shipping take?", "contact": map[string]string{"name": "Ada"},
+		"identity_token": identityToken(t, jwt.SigningMethodHS256, []byte(secret[1]), identityClaims()),
+	}))
+	require.Equal(t, 200, r.Status, r.Raw)
+	require.Equal(t, "ada@example.com", verifiedIdentity(t, app, "settings-page-2")["Email"], "the secret shown verifies")
+	p.do(chromedp.Click(chromedp.CSS("#identity-off")))
+	p.waitText("#identity-state", "Off:", 5*time.Second)
+	require.Equal(t, false, chat()["identity_verification"])
+
+	var email demo.WebhookChannel
+	for _, w := range app.Demo.Webhooks {
+		if w.Type == "email" {
+			email = w
+		}
+	}
+	require.NotEmpty(t, email.ChannelID)
+	emailRow := `#channels tbody tr[data-id="` + email.ChannelID + `"]`
+	p.do(chromedp.Click(chromedp.CSS(emailRow + " button.settings")))
+	p.waitText("#cs-title", "(email)", 5*time.Second)
+	require.True(t, eval[bool](p, `document.getElementById("identity-panel").hidden`), "an email channel has no identity tokens")
+	p.waitText("#provider-note", "/inbound/email", 5*time.Second)
+	eval[bool](p, `(() => {
+		document.getElementById("pv-smtp-addr").value = "mail.example";
+		document.getElementById("pv-smtp-user").value = "support";
+		document.getElementById("pv-smtp-password").value = "hunter2";
+		return true;
+	})()`)
+	p.do(chromedp.Click(chromedp.CSS("#save-provider")))
+	p.waitText("#provider-error", "email.smtp.addr", 5*time.Second)
+	require.Equal(t, "true", eval[string](p, `document.getElementById("pv-smtp-addr").getAttribute("aria-invalid")`))
+	provider := func() map[string]any {
+		r := do(t, "GET", app.URL+"/v1/channels/"+email.ChannelID+"/provider", app.Keys.Admin, nil)
+		require.Equal(t, 200, r.Status, r.Raw)
+		return r.Body["email"].(map[string]any)
+	}
+	require.Nil(t, provider()["smtp"], "nothing refused is written")
+	eval[bool](p, `(document.getElementById("pv-smtp-addr").value = "mail.example:587", true)`)
+	p.do(chromedp.Click(chromedp.CSS("#save-provider")))
+	p.waitText("#status", "provider saved", 5*time.Second)
+	require.Equal(t, map[string]any{"addr": "mail.example:587", "tls": "starttls", "username": "support", "password_set": true},
+		provider()["smtp"])
+	require.Empty(t, eval[string](p, `document.getElementById("pv-smtp-password").value`), "the password is not shown")
+	require.Contains(t, eval[string](p, `document.getElementById("pv-smtp-password").placeholder`), "kept")
+	// Saved again without typing it, the password is kept.
+	eval[bool](p, `(document.getElementById("status").textContent = "", true)`)
+	p.do(chromedp.Click(chromedp.CSS("#save-provider")))
+	p.waitText("#status", "provider saved", 5*time.Second)
+	require.Equal(t, true, provider()["smtp"].(map[string]any)["password_set"])
+}
+
 // hasTeam reports whether the workspace has the team.
 func hasTeam(t *testing.T, app *testenv.App, key string) bool {
 	t.Helper()
@@ -922,6 +1032,17 @@ func TestBrowserAdminPagesAreReadOnlyForAnAuditor(t *testing.T) {
 	p.do(chromedp.Navigate(app.URL + "/admin/content"))
 	p.waitText("#sources tbody", "ready", 10*time.Second)
 	require.True(t, hidden("#add, #sources button"), "the content page offers no change")
+
+	p.do(chromedp.Navigate(app.URL + "/admin/channels"))
+	chatRow := `#channels tbody tr[data-id="` + app.Demo.ChannelID + `"]`
+	p.waitText(chatRow, "chat", 10*time.Second)
+	p.do(chromedp.Click(chromedp.CSS(chatRow + " button.settings")))
+	p.waitText("#cs-title", "(chat)", 5*time.Second)
+	require.True(t, hidden("#save-settings, #identity-panel button, #channels button.delete, #channel-form"),
+		"a channel's settings are read, not changed")
+
+	p.do(chromedp.Navigate(app.URL + "/admin/content"))
+	p.waitText("#sources tbody", "ready", 10*time.Second)
 
 	p.do(
 		chromedp.SendKeys(chromedp.CSS("#api-key"), app.Keys.Admin),
