@@ -1012,6 +1012,168 @@ func TestBrowserCRMPageImportsAndLooksUp(t *testing.T) {
 	p.waitText("#found pre.record", `"status": "shipped"`, time.Second)
 }
 
+// TestBrowserAgentPageQualifiesSalesInquiries: on the agent page an admin
+// replaces the qualifying questions with one of their own and a score over
+// its answer (a misspelt name is refused on the score, with nothing saved);
+// a customer's sales inquiry is then asked that question, and a high enough
+// answer goes to the team chosen.
+func TestBrowserAgentPageQualifiesSalesInquiries(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	leads := func() map[string]any {
+		r := do(t, "GET", app.URL+"/v1/leads/settings", app.Keys.Admin, nil)
+		require.Equal(t, 200, r.Status, r.Raw)
+		delete(r.Body, "updated_at")
+		return r.Body
+	}
+	before := leads()
+	p := newPage(t, browsertest.New(t), "agent-leads", false)
+	signIn(p, app.URL+"/admin/agent", app.Keys.Admin)
+	p.do(chromedp.WaitVisible(chromedp.CSS("#leads-form")))
+	require.Eventually(t, func() bool { return eval[string](p, `document.getElementById("l-team").value`) != "" },
+		10*time.Second, 50*time.Millisecond, "the settings are read")
+	team := eval[string](p, `document.getElementById("l-team").value`)
+
+	eval[bool](p, `(() => {
+		document.querySelectorAll("#lead-questions .remove-response").forEach(() =>
+			document.querySelector("#lead-questions .remove-response").click());
+		document.getElementById("add-question").click();
+		const [name, question] = document.querySelectorAll("#lead-questions input");
+		name.value = "seats";
+		question.value = "How many seats would you need?";
+		document.getElementById("l-enabled").checked = true;
+		document.getElementById("l-score").value = "contact.properties.seats >= 100 ? 100 :\n  contact.propertie.seats";
+		document.getElementById("l-threshold").value = "50";
+		return true;
+	})()`)
+	require.Equal(t, 1, eval[int](p, `document.querySelectorAll("#lead-questions fieldset").length`))
+	p.do(chromedp.Click(chromedp.CSS("#save-leads")))
+	p.waitText("#leads-error", "score_expression", 5*time.Second)
+	require.Equal(t, "true", eval[string](p, `document.getElementById("l-score").getAttribute("aria-invalid")`))
+	require.Equal(t, before, leads(), "nothing refused is written")
+
+	eval[bool](p, `(document.getElementById("l-score").value = "contact.properties.seats >= 100 ? 100 : 0", true)`)
+	p.do(chromedp.Click(chromedp.CSS("#save-leads")))
+	p.waitText("#status", "Sales inquiries saved", 5*time.Second)
+	after := leads()
+	require.Equal(t, []any{map[string]any{"property": "seats", "question": "How many seats would you need?", "kind": "number"}},
+		after["questions"])
+	require.Equal(t, team, after["team"])
+
+	say := func(id, text string) map[string]any {
+		r := do(t, "POST", app.URL+"/v1/conversations/leads-page-1/messages", app.Keys.Widget,
+			jsonBody(t, map[string]any{"id": id, "text": text, "contact": map[string]string{"email": "buyer@acme.example"}}))
+		require.Equal(t, 200, r.Status, r.Raw)
+		return r.Body
+	}
+	first := say("m1", "Hi, do you offer volume discounts for our office?")
+	require.Contains(t, first["reply"].(map[string]any)["text"], "How many seats would you need?")
+	last := say("m2", "about 250")
+	require.Equal(t, true, last["handed_off"], "a score of 100 reaches the threshold of 50")
+	// The record follows the reply.
+	require.Eventually(t, func() bool {
+		r := do(t, "GET", app.URL+"/v1/conversations/leads-page-1", app.Keys.Admin, nil)
+		return r.Body["status"] == "handed_off" && r.Body["team"] == team
+	}, 10*time.Second, 100*time.Millisecond, "handed to %s", team)
+}
+
+// TestBrowserIssueTypesPage: on the issue types page an admin adds an issue
+// type (an example the classifier cannot use is named by its line, with
+// nothing saved), tries a message that the new type now takes, edits the
+// type, imports labelled examples from a file (one bad row refuses it with
+// nothing written), sets the threshold and deletes the type.
+func TestBrowserIssueTypesPage(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		path := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+		return path
+	}
+	get := func(name string) response {
+		return do(t, "GET", app.URL+"/v1/issue-types/"+name, app.Keys.Admin, nil)
+	}
+	p := newPage(t, browsertest.New(t), "issues", false)
+	signIn(p, app.URL+"/admin/issues", app.Keys.Admin)
+	p.do(chromedp.WaitVisible(chromedp.CSS("#t-name")))
+	eval[bool](p, `window.confirm = () => true, true`)
+
+	eval[bool](p, `(() => {
+		document.getElementById("t-name").value = "torn_clothing";
+		document.getElementById("t-description").value = "Clothes that arrived torn";
+		document.getElementById("t-examples").value = "the zipper on my jacket broke\n\n!!!\nthe seam of my trousers ripped";
+		return true;
+	})()`)
+	p.do(chromedp.Click(chromedp.CSS("#save-type")))
+	p.waitText("#type-error", "line 3: examples[1]", 5*time.Second)
+	require.Equal(t, "true", eval[string](p, `document.getElementById("t-examples").getAttribute("aria-invalid")`))
+	require.Equal(t, 404, get("torn_clothing").Status, "nothing refused is written")
+
+	eval[bool](p, `(document.getElementById("t-examples").value =
+		"the zipper on my jacket broke\nmy new sweater has a hole in it\nthe seam of my trousers ripped", true)`)
+	p.do(chromedp.Click(chromedp.CSS("#save-type")))
+	p.waitText("#types tbody", "torn_clothing", 10*time.Second)
+	got := get("torn_clothing")
+	require.Equal(t, 200, got.Status, got.Raw)
+	require.Len(t, got.Body["examples"], 3)
+
+	message := "the zipper of my new jacket is broken"
+	classified := do(t, "POST", app.URL+"/v1/issue-types/classify", app.Keys.Admin, jsonBody(t, map[string]any{"text": message}))
+	require.Equal(t, 200, classified.Status, classified.Raw)
+	require.Equal(t, "torn_clothing", classified.Body["issue_type"], classified.Raw)
+	p.do(
+		chromedp.SendKeys(chromedp.CSS("#c-text"), message),
+		chromedp.Click(chromedp.CSS("#classify")),
+	)
+	p.waitText("#classified", "torn_clothing, ", 10*time.Second)
+
+	p.do(chromedp.Click(chromedp.CSS(`#types tbody tr[data-name="torn_clothing"] button.edit`)))
+	p.waitText("#save-type", "Save torn_clothing", 5*time.Second)
+	require.Contains(t, eval[string](p, `document.getElementById("t-examples").value`), "my new sweater has a hole in it")
+	eval[bool](p, `(document.getElementById("t-description").value = "Torn or ripped clothes", true)`)
+	p.do(chromedp.Click(chromedp.CSS("#save-type")))
+	p.waitText("#status", "torn_clothing saved", 5*time.Second)
+	require.Equal(t, "Torn or ripped clothes", get("torn_clothing").Body["description"])
+	require.Len(t, get("torn_clothing").Body["examples"], 3, "the examples stay as they were")
+
+	p.do(
+		chromedp.SetUploadFiles(chromedp.CSS("#i-file"), []string{write("examples.csv",
+			"text,issue_type\nthe buttons came off my shirt,torn_clothing\nmy umbrella is bent,\n")}),
+		chromedp.Click(chromedp.CSS("#import")),
+	)
+	p.waitText("#import-error", "issue_type", 10*time.Second)
+	require.Contains(t, eval[string](p, `document.getElementById("import-error").textContent`), "row")
+	require.Len(t, get("torn_clothing").Body["examples"], 3, "nothing of a refused file is written")
+	p.do(
+		chromedp.SetUploadFiles(chromedp.CSS("#i-file"), []string{write("examples-fixed.csv",
+			"text,issue_type\nthe buttons came off my shirt,torn_clothing\nmy umbrella is bent,bent_umbrella\n")}),
+		chromedp.Click(chromedp.CSS("#import")),
+	)
+	p.waitText("#status", "examples-fixed.csv: 2 rows, 2 examples added", 10*time.Second)
+	p.waitText("#status", "new issue types: bent_umbrella", time.Second)
+	p.waitText("#types tbody", "bent_umbrella", 5*time.Second)
+	require.Len(t, get("torn_clothing").Body["examples"], 4)
+
+	// Out of range, the browser itself refuses the form (the input's
+	// bounds are the API's); nothing is sent.
+	eval[bool](p, `(document.getElementById("th-value").value = "0", true)`)
+	p.do(chromedp.Click(chromedp.CSS("#save-threshold")))
+	require.False(t, eval[bool](p, `document.getElementById("th-value").validity.valid`))
+	settings := do(t, "GET", app.URL+"/v1/issue-types/settings", app.Keys.Admin, nil)
+	require.NotEqual(t, 0.0, settings.Body["threshold"])
+	eval[bool](p, `(document.getElementById("th-value").value = "0.3", true)`)
+	p.do(chromedp.Click(chromedp.CSS("#save-threshold")))
+	p.waitText("#status", "Threshold saved: 0.3", 5*time.Second)
+	settings = do(t, "GET", app.URL+"/v1/issue-types/settings", app.Keys.Admin, nil)
+	require.Equal(t, 0.3, settings.Body["threshold"])
+
+	p.do(chromedp.Click(chromedp.CSS(`#types tbody tr[data-name="torn_clothing"] button.delete`)))
+	p.waitText("#status", "torn_clothing deleted", 5*time.Second)
+	require.Equal(t, 404, get("torn_clothing").Status)
+	require.Zero(t, eval[int](p, `document.querySelectorAll('#types tbody tr[data-name="torn_clothing"]').length`))
+}
+
 // TestBrowserAdminPagesAreReadOnlyForAnAuditor: an auditor's key reads the
 // admin pages and is shown no control that would change the workspace; an
 // admin's key, given on the same page, is.
@@ -1040,6 +1202,17 @@ func TestBrowserAdminPagesAreReadOnlyForAnAuditor(t *testing.T) {
 	p.waitText("#cs-title", "(chat)", 5*time.Second)
 	require.True(t, hidden("#save-settings, #identity-panel button, #channels button.delete, #channel-form"),
 		"a channel's settings are read, not changed")
+
+	p.do(chromedp.Navigate(app.URL + "/admin/issues"))
+	p.do(chromedp.WaitVisible(chromedp.CSS("#classify")))
+	require.Eventually(t, func() bool { return eval[string](p, `document.getElementById("th-value").value`) != "" },
+		5*time.Second, 50*time.Millisecond, "the threshold is read")
+	require.True(t, hidden("#type-form, #save-threshold, #types button"), "the issue types are read, not changed")
+
+	p.do(chromedp.Navigate(app.URL + "/admin/agent"))
+	require.Eventually(t, func() bool { return eval[bool](p, `!document.getElementById("leads-admin-only").hidden`) },
+		10*time.Second, 50*time.Millisecond, "the page says who reads sales inquiries")
+	require.True(t, hidden("#leads-form, #save-settings"), "sales inquiries are an admin's")
 
 	p.do(chromedp.Navigate(app.URL + "/admin/content"))
 	p.waitText("#sources tbody", "ready", 10*time.Second)

@@ -62,6 +62,7 @@ var apiOperations = []apiOperation{
 	{"GET", "/admin/rules", "The rules editor page", nil, "", 0, "text/html"},
 	{"GET", "/admin/agent", "The page of the agent's settings and actions", nil, "", 0, "text/html"},
 	{"GET", "/admin/content", "The page of the content sources", nil, "", 0, "text/html"},
+	{"GET", "/admin/issues", "The page of the issue types", nil, "", 0, "text/html"},
 	{"GET", "/admin/channels", "The page of the channels, the people's keys and the teams", nil, "", 0, "text/html"},
 	{"GET", "/admin/crm", "The page of the company's customers, orders and products", nil, "", 0, "text/html"},
 	{"GET", "/admin/static/:file", "A script or style of the admin pages", nil, "", 0, "*/*"},

@@ -1,5 +1,5 @@
-// Switchboard's agent page: the agent's settings and the actions it may take,
-// read and saved through the agent API (admin.js holds the key and the
+// Switchboard's agent page: the agent's settings, the actions it may take and
+// how it qualifies sales inquiries, read and saved through the API (admin.js holds the key and the
 // calls). A refused save names its field, which the page outlines.
 "use strict";
 
@@ -244,6 +244,89 @@
   }, null, 2);
   $("new-action-json").dataset.field = "definition";
 
+  // Sales inquiries: the qualifying questions, each in its own fieldset.
+  let leadQuestions = [];
+
+  function questionEditor(q, i) {
+    const at = "questions[" + i + "]";
+    const box = el("fieldset", { class: "response question" });
+    const input = (field, attrs, value) => {
+      const n = el("input", Object.assign({ "data-field": at + "." + field }, attrs));
+      n.value = value || "";
+      return n;
+    };
+    const property = input("property", { size: "14", maxlength: "64", "aria-label": "Name", placeholder: "employees" }, q.property);
+    const question = input("question", { size: "50", maxlength: "500", "aria-label": "Question", placeholder: "How many people work at your company?" }, q.question);
+    const kind = el("select", { "data-field": at + ".kind", "aria-label": "Answer" },
+      el("option", { value: "number" }, "a number"), el("option", { value: "text" }, "text"), el("option", { value: "choice" }, "one of"));
+    kind.value = q.kind || "number";
+    const choices = input("choices", { size: "40", "aria-label": "Choices", placeholder: "this month, this quarter, later" }, (q.choices || []).join(", "));
+    const choicesLabel = el("label", { class: "choices" }, "Choices ", choices);
+    const showKind = () => { choicesLabel.hidden = kind.value !== "choice"; };
+    kind.addEventListener("change", showKind);
+    showKind();
+    const remove = el("button", { type: "button", class: "remove-response" }, "Remove");
+    remove.addEventListener("click", () => {
+      leadQuestions = readQuestions().filter((_, j) => j !== i);
+      showQuestions();
+    });
+    box.append(el("label", {}, "Name ", property), el("label", { class: "grow" }, "Question ", question),
+      el("label", {}, "Answer ", kind), choicesLabel, remove);
+    return box;
+  }
+
+  function showQuestions() {
+    $("lead-questions").replaceChildren(...leadQuestions.map(questionEditor));
+  }
+
+  function readQuestions() {
+    return Array.from($("lead-questions").children).map((box) => {
+      const [property, question, kind, choices] = box.querySelectorAll("input, select");
+      const q = { property: property.value.trim(), question: question.value.trim(), kind: kind.value };
+      if (kind.value === "choice") q.choices = choices.value.split(",").map((c) => c.trim()).filter((c) => c);
+      return q;
+    });
+  }
+
+  function showLeads(l) {
+    $("l-enabled").checked = l.enabled;
+    leadQuestions = l.questions || [];
+    showQuestions();
+    $("l-score").value = l.score_expression || "";
+    $("l-threshold").value = l.threshold;
+    $("l-team").replaceChildren(el("option", { value: "" }, "–"),
+      ...teams.map((t) => el("option", { value: t.key }, t.name ? t.name + " (" + t.key + ")" : t.key)));
+    $("l-team").value = l.team || "";
+  }
+
+  async function loadLeads() {
+    try {
+      showLeads(await call("GET", "/v1/leads/settings"));
+      $("leads-form").hidden = false;
+      $("leads-admin-only").hidden = true;
+    } catch (e) {
+      if (e.status !== 403) throw e;
+      $("leads-form").hidden = true;
+      $("leads-admin-only").hidden = false;
+    }
+  }
+
+  async function saveLeads(ev) {
+    ev.preventDefault();
+    const form = $("leads-form"), box = $("leads-error");
+    clearError(form, box);
+    const body = {
+      enabled: $("l-enabled").checked, questions: readQuestions(), score_expression: $("l-score").value.trim(),
+      threshold: Number($("l-threshold").value || 0), team: $("l-team").value,
+    };
+    try {
+      showLeads(await call("PUT", "/v1/leads/settings", body));
+      status("Sales inquiries saved.");
+    } catch (e) {
+      showError(form, box, e);
+    }
+  }
+
   async function load() {
     status("Loading…");
     try {
@@ -251,6 +334,7 @@
       showSettings();
       const list = await call("GET", "/v1/agent/actions");
       $("actions").replaceChildren(...list.actions.map(actionCard));
+      await loadLeads();
       status("");
     } catch (e) {
       status(e.message, true);
@@ -264,5 +348,10 @@
   });
   $("settings-form").addEventListener("submit", saveSettings);
   $("new-action-form").addEventListener("submit", createAction);
+  $("add-question").addEventListener("click", () => {
+    leadQuestions = readQuestions().concat([{ property: "", question: "", kind: "number" }]);
+    showQuestions();
+  });
+  $("leads-form").addEventListener("submit", saveLeads);
   admin.keyForm(load);
 })();
