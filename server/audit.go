@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -40,11 +42,12 @@ type listedConversation struct {
 }
 
 // listConversations lists the workspace's conversations from Temporal's
-// visibility store, filtered by search attributes: the same view an auditor
-// gets in the Temporal UI.
+// visibility store, newest first, filtered by search attributes: the same
+// view an auditor gets in the Temporal UI, each conversation once (a run that
+// continued as new is left out: its conversation goes on in the next run).
 func (s *Server) listConversations(c *gin.Context) {
 	p := principal(c)
-	clauses := []string{fmt.Sprintf("WorkspaceId = %s", quote(p.WorkspaceID))}
+	clauses := []string{fmt.Sprintf("WorkspaceId = %s", quote(p.WorkspaceID)), "ExecutionStatus != 'ContinuedAsNew'"}
 	for _, f := range listFilters {
 		v := c.Query(f.param)
 		if v == "" {
@@ -74,11 +77,18 @@ func (s *Server) listConversations(c *gin.Context) {
 		}
 		limit = n
 	}
+	// Temporal's page token is opaque bytes; the API's is them in base64.
+	// Its visibility stores' tokens are JSON, and the server waits out the
+	// request's deadline on one that is not: it is refused here.
+	token, err := base64.RawURLEncoding.DecodeString(c.Query("page_token"))
+	if err != nil || (len(token) > 0 && !json.Valid(token)) {
+		s.fail(c, apperr.Invalid("page_token", "is not a next_page_token this listing returned"))
+		return
+	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 10*time.Second)
 	defer cancel()
 	resp, err := s.Temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
-		Query: strings.Join(clauses, " AND "), PageSize: int32(limit),
-		NextPageToken: []byte(c.Query("page_token")),
+		Query: strings.Join(clauses, " AND "), PageSize: int32(limit), NextPageToken: token,
 	})
 	if err != nil {
 		s.fail(c, fmt.Errorf("list workflows: %w", err))
@@ -100,7 +110,7 @@ func (s *Server) listConversations(c *gin.Context) {
 		}
 		out = append(out, item)
 	}
-	c.JSON(http.StatusOK, gin.H{"conversations": out, "next_page_token": string(resp.NextPageToken)})
+	c.JSON(http.StatusOK, gin.H{"conversations": out, "next_page_token": base64.RawURLEncoding.EncodeToString(resp.NextPageToken)})
 }
 
 // quote makes a string literal of the visibility query language.
