@@ -507,7 +507,7 @@ func TestAdminPagesAreServedWithEverythingLocal(t *testing.T) {
 		require.NoError(t, err)
 		return resp, string(body)
 	}
-	for _, path := range []string{"/admin/dashboard", "/admin/rules", "/admin/agent", "/admin/content", "/admin/issues", "/admin/channels", "/admin/crm"} {
+	for _, path := range []string{"/admin/dashboard", "/admin/rules", "/admin/agent", "/admin/conversations", "/admin/content", "/admin/issues", "/admin/channels", "/admin/crm"} {
 		page, html := fetch(path)
 		require.Equal(t, 200, page.StatusCode, "%s needs no key", path)
 		require.Equal(t, "text/html; charset=utf-8", page.Header.Get("Content-Type"))

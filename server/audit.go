@@ -108,6 +108,10 @@ func (s *Server) listConversations(c *gin.Context) {
 				item.SearchAttrs[name] = fmt.Sprint(v)
 			}
 		}
+		if item.SearchAttrs["TestConversation"] == "true" {
+			// A test conversation is read by its own ID, with ?test=true.
+			item.ConversationID = strings.TrimPrefix(item.ConversationID, workflows.TestConversationPrefix)
+		}
 		out = append(out, item)
 	}
 	c.JSON(http.StatusOK, gin.H{"conversations": out, "next_page_token": base64.RawURLEncoding.EncodeToString(resp.NextPageToken)})

@@ -64,6 +64,16 @@ func TestConversationListShowsEachConversationOnceAndPages(t *testing.T) {
 	}, 15*time.Second, 200*time.Millisecond, "four conversations in pages of two")
 	require.ElementsMatch(t, []string{"long-1", "short-1", "short-2", "short-3"}, seen, "each conversation once")
 
+	// A sandbox conversation is listed by the ID that reads it.
+	r := do(t, "POST", app.URL+"/v1/test/conversations/sandbox-1/messages", app.Keys.Admin, []byte(`{"id":"m1","text":"hi"}`))
+	require.Equal(t, 200, r.Status, r.Raw)
+	require.Eventually(t, func() bool {
+		l := do(t, "GET", app.URL+"/v1/conversations?test=true", app.Keys.Auditor, nil)
+		list, _ := l.Body["conversations"].([]any)
+		return len(list) == 1 && list[0].(map[string]any)["conversation_id"] == "sandbox-1"
+	}, 15*time.Second, 200*time.Millisecond)
+	require.Equal(t, 200, do(t, "GET", app.URL+"/v1/conversations/sandbox-1?test=true", app.Keys.Auditor, nil).Status)
+
 	for _, bad := range []string{"abc%21", "AAAA"} {
 		r := list("&page_token=" + bad)
 		require.Equal(t, 400, r.Status, r.Raw)

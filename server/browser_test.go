@@ -1077,6 +1077,53 @@ func TestBrowserAgentPageQualifiesSalesInquiries(t *testing.T) {
 	}, 10*time.Second, 100*time.Millisecond, "handed to %s", team)
 }
 
+// TestBrowserConversationsPage: an auditor finds conversations on the
+// conversations page by their search attributes (a hand-off among answered
+// ones, the sandbox's apart) and reads one's transcript and decisions.
+func TestBrowserConversationsPage(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	customerSays(t, app, "conv-answered", "m1", "How long does shipping take?", "")
+	customerSays(t, app, "conv-refund", "m1", "I want a refund", "")
+	r := do(t, "POST", app.URL+"/v1/test/conversations/conv-sandbox/messages", app.Keys.Admin,
+		[]byte(`{"id":"m1","text":"What is your return window?"}`))
+	require.Equal(t, 200, r.Status, r.Raw)
+
+	p := newPage(t, browsertest.New(t), "conversations", false)
+	signIn(p, app.URL+"/admin/conversations", app.Keys.Auditor)
+	rows := func() []string {
+		return eval[[]string](p, `Array.from(document.querySelectorAll("#conversations tbody tr")).map((tr) => tr.dataset.conversation).sort()`)
+	}
+	// Temporal's visibility store follows the workflows by a moment.
+	find := func(want []string) {
+		t.Helper()
+		require.Eventually(t, func() bool {
+			p.do(chromedp.Click(chromedp.CSS("#find")))
+			time.Sleep(300 * time.Millisecond)
+			return slices.Equal(rows(), want)
+		}, 15*time.Second, 200*time.Millisecond, "want %v, have %v", want, rows())
+	}
+	p.do(chromedp.WaitVisible(chromedp.CSS("#find")))
+	find([]string{"conv-answered", "conv-refund"})
+
+	p.do(chromedp.SetValue(chromedp.CSS("#f-status"), "handed_off"))
+	find([]string{"conv-refund"})
+	p.waitText("#conversations tbody", "waiting for a person", time.Second)
+	p.do(chromedp.Click(chromedp.CSS(`#conversations tbody tr[data-conversation="conv-refund"] button.open`)))
+	p.waitText("#c-title", "Conversation conv-refund", 5*time.Second)
+	p.waitText("#c-messages .msg-customer", "I want a refund", 5*time.Second)
+	p.waitText("#c-messages .msg-agent", "support team", 5*time.Second)
+	p.waitText("#c-decisions", "handoff", 5*time.Second)
+	p.waitText("#c-meta", "customer not verified", time.Second)
+	require.Contains(t, eval[string](p, `document.getElementById("c-workflow-id").textContent`), "conv-refund")
+
+	eval[bool](p, `(document.getElementById("f-status").value = "", document.getElementById("f-test").checked = true, true)`)
+	find([]string{"conv-sandbox"})
+	p.do(chromedp.Click(chromedp.CSS(`#conversations tbody tr[data-conversation="conv-sandbox"] button.open`)))
+	p.waitText("#c-title", "Conversation conv-sandbox (sandbox)", 5*time.Second)
+	p.waitText("#c-messages .msg-agent .sources", "Returns", 5*time.Second)
+}
+
 // TestBrowserIssueTypesPage: on the issue types page an admin adds an issue
 // type (an example the classifier cannot use is named by its line, with
 // nothing saved), tries a message that the new type now takes, edits the

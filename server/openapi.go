@@ -61,6 +61,7 @@ var apiOperations = []apiOperation{
 	{"GET", "/admin/dashboard", "The analytics dashboard page", nil, "", 0, "text/html"},
 	{"GET", "/admin/rules", "The rules editor page", nil, "", 0, "text/html"},
 	{"GET", "/admin/agent", "The page of the agent's settings and actions", nil, "", 0, "text/html"},
+	{"GET", "/admin/conversations", "The page of the conversations, with their transcripts and decisions", nil, "", 0, "text/html"},
 	{"GET", "/admin/content", "The page of the content sources", nil, "", 0, "text/html"},
 	{"GET", "/admin/issues", "The page of the issue types", nil, "", 0, "text/html"},
 	{"GET", "/admin/channels", "The page of the channels, the people's keys and the teams", nil, "", 0, "text/html"},

@@ -125,7 +125,7 @@ func (s *Server) Handler() http.Handler {
 	v1.GET("/analytics/handoffs", s.auth(roleAdmin, roleAuditor), s.analyticsHandoffs)
 	for page, file := range map[string]string{
 		"dashboard": "dashboard.html", "rules": "rules.html", "agent": "agent.html",
-		"content": "content.html", "issues": "issues.html", "channels": "channels.html", "crm": "crm.html",
+		"conversations": "conversations.html", "content": "content.html", "issues": "issues.html", "channels": "channels.html", "crm": "crm.html",
 	} {
 		r.GET("/admin/"+page, s.adminPage(file))
 	}

@@ -17,7 +17,7 @@ const admin = (function () {
 
   // The pages, in the order the header links them.
   const pages = [
-    ["/admin/dashboard", "Analytics and rehearsals"], ["/admin/rules", "Rules"], ["/admin/agent", "The agent"],
+    ["/admin/dashboard", "Analytics and rehearsals"], ["/admin/conversations", "Conversations"], ["/admin/rules", "Rules"], ["/admin/agent", "The agent"],
     ["/admin/content", "Content"], ["/admin/issues", "Issue types"], ["/admin/channels", "Channels and people"], ["/admin/crm", "Customers and orders"],
     ["/sandbox", "Sandbox"],
   ];

@@ -1,0 +1,110 @@
+// Switchboard's page of conversations: finds them by the search attributes
+// Temporal keeps for each conversation's workflow, and opens one with its
+// transcript and the agent's decisions (admin.js holds the key and the
+// calls).
+"use strict";
+
+(function () {
+  const { $, el, status, call, showError, clearError, fmtDate } = admin;
+
+  // The hand-off reasons the agent records itself; a rule's is "rule:<id>".
+  const reasons = ["asked_for_human", "unanswered_twice", "routing", "credits_exhausted", "rep_took_over",
+    "channel_hours", "channel_share", "inactive", "qualified_lead", "dependency_failure", "model",
+    "delivery_failure", "action_unavailable"];
+  const statuses = { ai_active: "with the agent", handed_off: "waiting for a person", rep_active: "with a person",
+    resolved: "resolved", closed_unresolved: "closed unresolved" };
+  const roles = { customer: "Customer", agent: "Agent", rep: "Person", system: "" };
+
+  let next = ""; // the next page's token, "" for none
+  let query = "";
+
+  async function load() {
+    try {
+      const types = (await call("GET", "/v1/issue-types")).issue_types;
+      $("f-issue").replaceChildren(el("option", { value: "" }, "any"),
+        ...types.map((t) => el("option", { value: t.name }, t.name)));
+    } catch (e) {
+      status(e.message, true);
+    }
+    $("f-reason").replaceChildren(el("option", { value: "" }, "any reason"),
+      ...reasons.map((r) => el("option", { value: r }, r.replace(/_/g, " "))));
+    find();
+  }
+
+  function filters() {
+    const q = new URLSearchParams({ limit: "25", test: $("f-test").checked ? "true" : "false" });
+    [["status", "f-status"], ["channel", "f-channel"], ["issue_type", "f-issue"], ["customer_tier", "f-tier"],
+      ["handoff_reason", "f-reason"], ["resolved", "f-resolved"]].forEach(([param, id]) => {
+      const v = $(id).value.trim();
+      if (v) q.set(param, v);
+    });
+    return q.toString();
+  }
+
+  async function find(ev) {
+    if (ev) ev.preventDefault();
+    clearError($("filter-form"), $("filter-error"));
+    query = filters();
+    next = "";
+    $("conversations").tBodies[0].replaceChildren();
+    await page();
+  }
+
+  async function page() {
+    const form = $("filter-form"), box = $("filter-error");
+    try {
+      const r = await call("GET", "/v1/conversations?" + query + (next ? "&page_token=" + encodeURIComponent(next) : ""));
+      $("conversations").tBodies[0].append(...r.conversations.map(row));
+      next = r.next_page_token || "";
+      $("more").hidden = !next;
+      $("none").hidden = $("conversations").tBodies[0].rows.length > 0;
+    } catch (e) {
+      showError(form, box, e);
+    }
+  }
+
+  function row(c) {
+    const a = c.search_attributes || {};
+    const reason = (a.HandoffReason || "").startsWith("rule:") ? "a rule" : (a.HandoffReason || "").replace(/_/g, " ");
+    const open = el("button", { type: "button", class: "open" }, c.conversation_id);
+    open.addEventListener("click", () => show(c));
+    const tr = el("tr", {}, el("td", {}, fmtDate(c.started_at)), el("td", {}, open), el("td", {}, a.Channel || ""),
+      el("td", {}, (statuses[a.Status] || a.Status || "") + (a.Resolved === "true" ? " by the agent" : "")),
+      el("td", {}, a.CustomerTier || ""), el("td", {}, a.IssueType || ""), el("td", {}, reason),
+      el("td", {}, c.running ? "open" : "ended"));
+    tr.dataset.conversation = c.conversation_id;
+    return tr;
+  }
+
+  async function show(c) {
+    const test = (c.search_attributes || {}).TestConversation === "true";
+    try {
+      const t = await call("GET", "/v1/conversations/" + encodeURIComponent(c.conversation_id) + (test ? "?test=true" : ""));
+      $("c-title").textContent = "Conversation " + c.conversation_id + (test ? " (sandbox)" : "");
+      const who = t.verified ? "verified customer " + t.verified.email : "customer not verified";
+      $("c-meta").textContent = [statuses[t.status] || t.status, t.team ? "team " + t.team : "",
+        t.handoff_reason ? "handed off: " + t.handoff_reason : "", who,
+        "started " + fmtDate(t.started_at), t.ended_at ? "ended " + fmtDate(t.ended_at) : "open"].filter(Boolean).join(" · ");
+      $("c-workflow-id").textContent = c.workflow_id;
+      $("c-messages").replaceChildren(...t.messages.filter((m) => m.text).map((m) => {
+        const li = el("li", { class: "msg msg-" + m.role }, el("span", { class: "who" }, roles[m.role] || m.role), " ",
+          el("span", { class: "when" }, fmtDate(m.created_at)), el("div", { class: "text" }, m.text));
+        if (m.citations && m.citations.length) {
+          li.append(el("div", { class: "sources" }, "Sources: ",
+            ...m.citations.flatMap((s, i) => [i ? ", " : "", /^https?:\/\//.test(s.url || "") ? el("a", { href: s.url, rel: "noopener noreferrer", target: "_blank" }, s.title) : s.title])));
+        }
+        return li;
+      }));
+      $("c-decisions").replaceChildren(...(t.decisions || []).map((d) =>
+        el("li", { class: "decision decision-" + d.kind }, el("span", { class: "kind" }, d.kind), " ", d.summary || "")));
+      $("conversation").hidden = false;
+      $("conversation").scrollIntoView();
+    } catch (e) {
+      status(e.message, true);
+    }
+  }
+
+  $("filter-form").addEventListener("submit", find);
+  $("more").addEventListener("click", page);
+  admin.keyForm(load);
+})();
