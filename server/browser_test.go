@@ -103,6 +103,17 @@ func (p page) waitText(selector, text string, within time.Duration) {
 	require.NoError(p.t, err, "%s page: no %s containing %q within %s", p.name, selector, text, within)
 }
 
+// refused clicks a form's save button and waits for the form's error box to
+// say text, with the input the refusal names outlined as invalid.
+func (p page) refused(save, box, text, input string) {
+	p.t.Helper()
+	p.do(chromedp.Click(chromedp.CSS(save)))
+	p.waitText(box, text, 5*time.Second)
+	sel, _ := json.Marshal(input)
+	require.Equal(p.t, "true", eval[string](p, fmt.Sprintf(`document.querySelector(%s).getAttribute("aria-invalid")`, sel)),
+		"%s page: %s is outlined", p.name, input)
+}
+
 // eval returns the value of a JavaScript expression on the page.
 func eval[T any](p page, js string) T {
 	p.t.Helper()
@@ -603,9 +614,7 @@ func TestBrowserAgentPageSavesSettingsAndActions(t *testing.T) {
 	}
 	setResponse("")
 	eval[bool](p, `(document.getElementById("s-return_window_days").value = "wholesale: fourteen", true)`)
-	p.do(chromedp.Click(chromedp.CSS("#save-settings")))
-	p.waitText("#settings-error", "line 1 needs a whole number of days", 5*time.Second)
-	require.Equal(t, "true", eval[string](p, `document.getElementById("s-return_window_days").getAttribute("aria-invalid")`))
+	p.refused("#save-settings", "#settings-error", "line 1 needs a whole number of days", "#s-return_window_days")
 
 	eval[bool](p, `(document.getElementById("s-return_window_days").value = "wholesale: 14\ndefault: 45", true)`)
 	p.do(chromedp.Click(chromedp.CSS("#save-settings")))
@@ -680,9 +689,7 @@ func TestBrowserAgentPageSavesSettingsAndActions(t *testing.T) {
 	}
 	p.do(chromedp.Click(chromedp.CSS("#new-action summary")))
 	setDefinition(500)
-	p.do(chromedp.Click(chromedp.CSS("#create-action")))
-	p.waitText("#new-action-error", "timeout_seconds", 5*time.Second)
-	require.Equal(t, "true", eval[string](p, `document.getElementById("new-action-json").getAttribute("aria-invalid")`))
+	p.refused("#create-action", "#new-action-error", "timeout_seconds", "#new-action-json")
 	require.Equal(t, 404, do(t, "GET", app.URL+"/v1/agent/actions/loyalty_points", app.Keys.Admin, nil).Status, "nothing refused is written")
 	setDefinition(5)
 	p.do(chromedp.Click(chromedp.CSS("#create-action")))
@@ -737,9 +744,7 @@ func TestBrowserContentPageAnswersAKnowledgeGap(t *testing.T) {
 	require.Equal(t, question, eval[string](p, `document.getElementById("c-question").value`))
 	require.Equal(t, "short_answer", eval[string](p, `document.getElementById("c-kind").value`))
 
-	p.do(chromedp.Click(chromedp.CSS("#save-source")))
-	p.waitText("#source-error", "answer", 5*time.Second)
-	require.Equal(t, "true", eval[string](p, `document.getElementById("c-answer").getAttribute("aria-invalid")`))
+	p.refused("#save-source", "#source-error", "answer", "#c-answer")
 	require.Equal(t, before, sources(), "nothing refused is written")
 
 	answer := "Yes: we engrave up to 20 letters on any pen, free of charge."
@@ -867,9 +872,7 @@ func TestBrowserChannelSettingsPage(t *testing.T) {
 		document.getElementById("cs-inactivity-action").value = "handoff";
 		return true;
 	})()`)
-	p.do(chromedp.Click(chromedp.CSS("#save-settings")))
-	p.waitText("#settings-error", "agent_hours.schedule", 5*time.Second)
-	require.Equal(t, "true", eval[string](p, `document.getElementById("cs-hours-schedule").getAttribute("aria-invalid")`))
+	p.refused("#save-settings", "#settings-error", "agent_hours.schedule", "#cs-hours-schedule")
 	require.Equal(t, before, chat(), "nothing refused is written")
 
 	eval[bool](p, `(document.getElementById("cs-hours-schedule").value = "mon-fri 09:00-17:00 Europe/Berlin", true)`)
@@ -921,9 +924,7 @@ func TestBrowserChannelSettingsPage(t *testing.T) {
 		document.getElementById("pv-smtp-password").value = "hunter2";
 		return true;
 	})()`)
-	p.do(chromedp.Click(chromedp.CSS("#save-provider")))
-	p.waitText("#provider-error", "email.smtp.addr", 5*time.Second)
-	require.Equal(t, "true", eval[string](p, `document.getElementById("pv-smtp-addr").getAttribute("aria-invalid")`))
+	p.refused("#save-provider", "#provider-error", "email.smtp.addr", "#pv-smtp-addr")
 	provider := func() map[string]any {
 		r := do(t, "GET", app.URL+"/v1/channels/"+email.ChannelID+"/provider", app.Keys.Admin, nil)
 		require.Equal(t, 200, r.Status, r.Raw)
@@ -1047,9 +1048,7 @@ func TestBrowserAgentPageQualifiesSalesInquiries(t *testing.T) {
 		return true;
 	})()`)
 	require.Equal(t, 1, eval[int](p, `document.querySelectorAll("#lead-questions fieldset").length`))
-	p.do(chromedp.Click(chromedp.CSS("#save-leads")))
-	p.waitText("#leads-error", "score_expression", 5*time.Second)
-	require.Equal(t, "true", eval[string](p, `document.getElementById("l-score").getAttribute("aria-invalid")`))
+	p.refused("#save-leads", "#leads-error", "score_expression", "#l-score")
 	require.Equal(t, before, leads(), "nothing refused is written")
 
 	eval[bool](p, `(document.getElementById("l-score").value = "contact.properties.seats >= 100 ? 100 : 0", true)`)
@@ -1152,9 +1151,7 @@ func TestBrowserIssueTypesPage(t *testing.T) {
 		document.getElementById("t-examples").value = "the zipper on my jacket broke\n\n!!!\nthe seam of my trousers ripped";
 		return true;
 	})()`)
-	p.do(chromedp.Click(chromedp.CSS("#save-type")))
-	p.waitText("#type-error", "line 3: examples[1]", 5*time.Second)
-	require.Equal(t, "true", eval[string](p, `document.getElementById("t-examples").getAttribute("aria-invalid")`))
+	p.refused("#save-type", "#type-error", "line 3: examples[1]", "#t-examples")
 	require.Equal(t, 404, get("torn_clothing").Status, "nothing refused is written")
 
 	eval[bool](p, `(document.getElementById("t-examples").value =
