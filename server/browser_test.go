@@ -844,7 +844,7 @@ func TestBrowserChannelsPageAddsATeamAChatAndAKey(t *testing.T) {
 // on its field and writes nothing; a saved one changes what the customer
 // meets (the chat asks for a name first); the identity secret shown once
 // verifies a signed-in customer; a mail server's password is kept and
-// never shown.
+// never shown. The workspace's own settings are on the same page.
 func TestBrowserChannelSettingsPage(t *testing.T) {
 	t.Parallel()
 	app := testenv.NewApp(t, testenv.AppOptions{})
@@ -943,6 +943,25 @@ func TestBrowserChannelSettingsPage(t *testing.T) {
 	p.do(chromedp.Click(chromedp.CSS("#save-provider")))
 	p.waitText("#status", "provider saved", 5*time.Second)
 	require.Equal(t, true, provider()["smtp"].(map[string]any)["password_set"])
+
+	// The workspace's own settings, at the top of the page.
+	workspace := func() map[string]any {
+		r := do(t, "GET", app.URL+"/v1/workspace", app.Keys.Admin, nil)
+		require.Equal(t, 200, r.Status, r.Raw)
+		return r.Body
+	}
+	ws := workspace()
+	require.Equal(t, ws["name"], eval[string](p, `document.getElementById("w-name").value`))
+	eval[bool](p, `(document.getElementById("w-time-zone").value = "Mars/Olympus",
+		document.getElementById("w-hosts").value = "orders.internal, 10.0.0.12", true)`)
+	p.refused("#save-workspace", "#workspace-error", "time_zone", "#w-time-zone")
+	require.Equal(t, ws, workspace(), "nothing refused is written")
+	eval[bool](p, `(document.getElementById("w-time-zone").value = "Europe/Berlin", true)`)
+	p.do(chromedp.Click(chromedp.CSS("#save-workspace")))
+	p.waitText("#status", "The workspace is saved", 5*time.Second)
+	ws = workspace()
+	require.Equal(t, "Europe/Berlin", ws["time_zone"])
+	require.Equal(t, []any{"orders.internal", "10.0.0.12"}, ws["action_hosts"])
 }
 
 // hasTeam reports whether the workspace has the team.
@@ -1244,7 +1263,7 @@ func TestBrowserAdminPagesAreReadOnlyForAnAuditor(t *testing.T) {
 	p.waitText(chatRow, "chat", 10*time.Second)
 	p.do(chromedp.Click(chromedp.CSS(chatRow + " button.settings")))
 	p.waitText("#cs-title", "(chat)", 5*time.Second)
-	require.True(t, hidden("#save-settings, #identity-panel button, #channels button.delete, #channel-form"),
+	require.True(t, hidden("#save-settings, #identity-panel button, #channels button.delete, #channel-form, #save-workspace"),
 		"a channel's settings are read, not changed")
 
 	p.do(chromedp.Navigate(app.URL + "/admin/issues"))

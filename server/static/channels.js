@@ -1,4 +1,5 @@
-// Switchboard's page of channels and people: the workspace's channels (a new
+// Switchboard's page of channels and people: the workspace's own settings
+// (its name, time zone, language, the private hosts its actions may call), its channels (a new
 // chat channel's widget key and the line for your site, an email or
 // WhatsApp channel's webhook and its secret, each shown once), a channel's
 // settings (who it asks, when the agent answers, quiet customers, signed-in
@@ -23,8 +24,34 @@
   const teamOptions = (none) => [el("option", { value: "" }, none),
     ...teams.map((t) => el("option", { value: t.key }, t.name ? t.name + " (" + t.key + ")" : t.key))];
 
+  function showWorkspace(w) {
+    $("w-name").value = w.name;
+    $("w-time-zone").value = w.time_zone;
+    $("w-language").value = w.default_language;
+    $("w-hosts").value = (w.action_hosts || []).join(", ");
+    $("w-rehearsal").checked = !!w.require_rehearsal;
+  }
+
+  async function saveWorkspace(ev) {
+    ev.preventDefault();
+    const form = $("workspace-form"), box = $("workspace-error");
+    clearError(form, box);
+    try {
+      const w = await call("PUT", "/v1/workspace", {
+        name: $("w-name").value.trim(), time_zone: $("w-time-zone").value.trim(),
+        default_language: $("w-language").value.trim(), action_hosts: list($("w-hosts").value),
+        require_rehearsal: $("w-rehearsal").checked,
+      });
+      showWorkspace(w);
+      status("The workspace is saved.");
+    } catch (e) {
+      showError(form, box, e);
+    }
+  }
+
   async function load() {
     try {
+      showWorkspace(await call("GET", "/v1/workspace"));
       teams = (await call("GET", "/v1/teams")).teams;
       const [channels, keys] = await Promise.all([call("GET", "/v1/channels"), call("GET", "/v1/keys")]);
       showChannels(channels.channels);
@@ -404,6 +431,10 @@
   $("key-create-form").addEventListener("submit", createKey);
   $("team-form").addEventListener("submit", saveTeam);
   $("channel-settings-form").addEventListener("submit", saveSettings);
+  $("workspace-form").addEventListener("submit", saveWorkspace);
+  if (Intl.supportedValuesOf) {
+    $("time-zones").replaceChildren(...Intl.supportedValuesOf("timeZone").map((z) => el("option", { value: z })));
+  }
   $("provider-form").addEventListener("submit", saveProvider);
   $("cs-hours-mode").addEventListener("change", showHours);
   $("identity-rotate").addEventListener("click", rotateIdentity);
