@@ -146,5 +146,12 @@ const admin = (function () {
 
   const fmtDate = (s) => (s ? new Date(s).toLocaleString() : "–");
 
-  return { $, el, status, call, APIError, showError, clearMarks, clearError, keyForm, fmtDate };
+  // fillTable puts rows into a table's body, or one line saying emptyText.
+  function fillTable(table, rows, emptyText) {
+    const cols = String(table.tHead.rows[0].cells.length);
+    table.tBodies[0].replaceChildren(...(rows.length ? rows
+      : [el("tr", { class: "empty" }, el("td", { colspan: cols, class: "hint" }, emptyText))]));
+  }
+
+  return { $, el, status, call, APIError, showError, clearMarks, clearError, keyForm, fmtDate, fillTable };
 })();

@@ -70,7 +70,7 @@
 
   function showChannels(list) {
     $("ch-team").replaceChildren(...teamOptions("the default team"));
-    $("channels").tBodies[0].replaceChildren(...list.map((ch) => {
+    admin.fillTable($("channels"), list.map((ch) => {
       const tr = el("tr", {}, el("td", {}, ch.name), el("td", {}, ch.type), el("td", {}, ch.team || "the default team"),
         el("td", { class: "num" }, ch.agent_share + " %"), el("td", {}, fmtDate(ch.created_at)),
         el("td", { class: "row-actions" },
@@ -78,7 +78,7 @@
           " ", button("Settings", "settings", () => openSettings(ch.id)), " ", button("Delete", "delete", () => removeChannel(ch))));
       tr.dataset.id = ch.id;
       return tr;
-    }));
+    }), "No channels yet: add the chat on your site, an email address or a WhatsApp number below.");
   }
 
   const list = (text) => text.split(",").map((x) => x.trim()).filter((x) => x);
@@ -130,10 +130,10 @@
 
   function showKeys(list) {
     $("k-team").replaceChildren(...teamOptions("every team"));
-    $("keys").tBodies[0].replaceChildren(...list.map((k) => el("tr", { class: k.revoked_at ? "disabled" : "" },
+    admin.fillTable($("keys"), list.map((k) => el("tr", { class: k.revoked_at ? "disabled" : "" },
       el("td", {}, k.name), el("td", {}, k.role), el("td", {}, k.role === "rep" ? k.team || "every team" : ""),
       el("td", {}, el("code", {}, k.prefix + "…")), el("td", {}, fmtDate(k.created_at)), el("td", {}, k.revoked_at ? fmtDate(k.revoked_at) : ""),
-      el("td", {}, k.revoked_at ? "" : button("Revoke", "revoke", () => revokeKey(k))))));
+      el("td", {}, k.revoked_at ? "" : button("Revoke", "revoke", () => revokeKey(k))))), "No keys.");
   }
 
   async function createKey(ev) {
@@ -165,10 +165,11 @@
   }
 
   function showTeams() {
-    $("teams").tBodies[0].replaceChildren(...teams.map((t) => el("tr", {},
+    admin.fillTable($("teams"), teams.map((t) => el("tr", {},
       el("td", {}, el("code", {}, t.key)), el("td", {}, t.name), el("td", {}, t.working_hours || "always"),
       el("td", { class: "num" }, (t.accept_seconds || 300) / 60 + " min"),
-      el("td", {}, button("Edit", "edit", () => editTeam(t))))));
+      el("td", {}, button("Edit", "edit", () => editTeam(t))))),
+    "No teams yet: a hand-off goes to a team, so add one below (reps' keys may then serve it).");
   }
 
   let teamEditing = null;

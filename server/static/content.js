@@ -75,8 +75,7 @@
       tr.dataset.id = src.id;
       return tr;
     });
-    if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: "7", class: "hint" }, "No content yet: add your first below.")));
-    $("sources").tBodies[0].replaceChildren(...rows);
+    admin.fillTable($("sources"), rows, "No content yet: add your first below.");
   }
 
   function fill(src) {

@@ -26,14 +26,14 @@
   }
 
   function showTypes(list) {
-    $("types").tBodies[0].replaceChildren(...list.map((t) => {
+    admin.fillTable($("types"), list.map((t) => {
       const tr = el("tr", {}, el("td", {}, el("code", {}, t.name)), el("td", {}, t.description),
         el("td", { class: "num" }, String(t.example_count)), el("td", {}, fmtDate(t.updated_at)),
         el("td", { class: "row-actions" }, button("Edit", "edit", () => edit(t.name)), " ",
           button("Delete", "delete", () => remove(t.name))));
       tr.dataset.name = t.name;
       return tr;
-    }));
+    }), "No issue types yet: add one below, or import labelled examples.");
   }
 
   // editing is the name of the type the form edits, "" for a new one.

@@ -79,8 +79,7 @@
       tr.dataset.name = r.name;
       return tr;
     });
-    if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: "5", class: "hint" }, "No rules.")));
-    $("rules").tBodies[0].replaceChildren(...rows);
+    admin.fillTable($("rules"), rows, "No rules.");
 
     const latestPublished = state.published ? state.published.version : 0;
     $("versions").tBodies[0].replaceChildren(...state.versions.map((x) => {
