@@ -1097,7 +1097,8 @@ func TestBrowserAgentPageQualifiesSalesInquiries(t *testing.T) {
 
 // TestBrowserConversationsPage: an auditor finds conversations on the
 // conversations page by their search attributes (a hand-off among answered
-// ones, the sandbox's apart) and reads one's transcript and decisions.
+// ones, the sandbox's apart), reads one's transcript and decisions, and
+// gets there from a hand-off reason on the dashboard.
 func TestBrowserConversationsPage(t *testing.T) {
 	t.Parallel()
 	app := testenv.NewApp(t, testenv.AppOptions{})
@@ -1140,6 +1141,16 @@ func TestBrowserConversationsPage(t *testing.T) {
 	p.do(chromedp.Click(chromedp.CSS(`#conversations tbody tr[data-conversation="conv-sandbox"] button.open`)))
 	p.waitText("#c-title", "Conversation conv-sandbox (sandbox)", 5*time.Second)
 	p.waitText("#c-messages .msg-agent .sources", "Returns", 5*time.Second)
+
+	// A hand-off reason on the dashboard opens the conversations handed off
+	// for it.
+	p.do(chromedp.Navigate(app.URL + "/admin/dashboard"))
+	p.waitText("#handoff-reasons a.drill", demo.RefundRuleName, 15*time.Second)
+	p.do(chromedp.Click(chromedp.CSS("#handoff-reasons a.drill")))
+	p.do(chromedp.WaitVisible(chromedp.CSS("#find")))
+	require.Equal(t, "false", eval[string](p, `String(document.getElementById("f-test").checked)`))
+	find([]string{"conv-refund"})
+	require.True(t, strings.HasPrefix(eval[string](p, `document.getElementById("f-reason").value`), "rule:"))
 }
 
 // TestBrowserIssueTypesPage: on the issue types page an admin adds an issue

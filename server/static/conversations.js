@@ -15,6 +15,10 @@
     resolved: "resolved", closed_unresolved: "closed unresolved" };
   const roles = { customer: "Customer", agent: "Agent", rep: "Person", system: "" };
 
+  // The filters: each query parameter of the API and its input.
+  const fields = [["status", "f-status"], ["channel", "f-channel"], ["issue_type", "f-issue"],
+    ["customer_tier", "f-tier"], ["handoff_reason", "f-reason"], ["resolved", "f-resolved"]];
+
   let next = ""; // the next page's token, "" for none
   let query = "";
 
@@ -28,13 +32,29 @@
     }
     $("f-reason").replaceChildren(el("option", { value: "" }, "any reason"),
       ...reasons.map((r) => el("option", { value: r }, r.replace(/_/g, " "))));
+    fromAddress();
     find();
+  }
+
+  // fromAddress sets the filters a link gave (the dashboard's hand-off
+  // reasons link here with ?handoff_reason=…).
+  function fromAddress() {
+    const given = new URLSearchParams(location.search);
+    fields.forEach(([param, id]) => {
+      const v = given.get(param);
+      if (v === null) return;
+      const input = $(id);
+      if (input.tagName === "SELECT" && ![...input.options].some((o) => o.value === v)) {
+        input.append(el("option", { value: v }, v.startsWith("rule:") ? "a rule (" + v.slice(5) + ")" : v));
+      }
+      input.value = v;
+    });
+    $("f-test").checked = given.get("test") === "true";
   }
 
   function filters() {
     const q = new URLSearchParams({ limit: "25", test: $("f-test").checked ? "true" : "false" });
-    [["status", "f-status"], ["channel", "f-channel"], ["issue_type", "f-issue"], ["customer_tier", "f-tier"],
-      ["handoff_reason", "f-reason"], ["resolved", "f-resolved"]].forEach(([param, id]) => {
+    fields.forEach(([param, id]) => {
       const v = $(id).value.trim();
       if (v) q.set(param, v);
     });

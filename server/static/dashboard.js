@@ -241,7 +241,12 @@
       card("Accepted by a rep", fmt.n(h.accepted), "p50 " + fmt.ms(h.time_to_accept_ms.p50) + ", p90 " + fmt.ms(h.time_to_accept_ms.p90)),
       card("Flagged", fmt.n(h.flagged), "no rep accepted in time"),
     );
-    fill($("handoff-reasons"), h.by_reason.map((g) => groupRow(reasonLabel(g), g)), "No handoffs in this period.");
+    // Each reason opens the conversations handed off for it (their current
+    // hand-off's reason, as Temporal keeps it).
+    fill($("handoff-reasons"), h.by_reason.map((g) => groupRow(el("a", {
+      href: "/admin/conversations?handoff_reason=" + encodeURIComponent(g.reason === "rule" ? "rule:" + g.rule_id : g.reason || ""),
+      class: "drill",
+    }, reasonLabel(g)), g)), "No handoffs in this period.");
     fill($("handoff-teams"), h.by_team.map((g) => groupRow(g.team || "(no team)", g)), "No handoffs in this period.");
   }
 
