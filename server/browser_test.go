@@ -736,6 +736,8 @@ func TestBrowserContentPageAnswersAKnowledgeGap(t *testing.T) {
 	p := newPage(t, browsertest.New(t), "content", false)
 	signIn(p, app.URL+"/admin/dashboard", app.Keys.Admin)
 	p.waitText("#gaps tbody tr", question, 10*time.Second)
+	require.True(t, strings.HasSuffix(eval[string](p, `document.querySelector("#gaps a.gap-conversation").href`),
+		"/admin/conversations?conversation=gap-1"), "the gap links to its conversation")
 	p.do(
 		chromedp.Click(chromedp.CSS("#gaps a.answer-gap")),
 		chromedp.WaitVisible(chromedp.CSS("#c-question")),
@@ -1151,6 +1153,12 @@ func TestBrowserConversationsPage(t *testing.T) {
 	require.Equal(t, "false", eval[string](p, `String(document.getElementById("f-test").checked)`))
 	find([]string{"conv-refund"})
 	require.True(t, strings.HasPrefix(eval[string](p, `document.getElementById("f-reason").value`), "rule:"))
+
+	// A link names the conversation to open (the dashboard's knowledge gaps).
+	p.do(chromedp.Navigate(app.URL + "/admin/conversations?conversation=conv-answered"))
+	p.waitText("#c-title", "Conversation conv-answered", 10*time.Second)
+	p.waitText("#c-messages .msg-customer", "How long does shipping take?", 5*time.Second)
+	p.waitText("#c-workflow-id", ":conv-answered", time.Second)
 }
 
 // TestBrowserIssueTypesPage: on the issue types page an admin adds an issue

@@ -295,6 +295,9 @@ type conversationResponse struct {
 	// reply) are shown to staff roles too.
 	Contact          *contactJSON `json:"contact,omitempty"`
 	ReplySuggestions *bool        `json:"reply_suggestions,omitempty"`
+	// WorkflowID names the conversation's workflow, to read its history in
+	// the Temporal UI (staff roles).
+	WorkflowID string `json:"workflow_id,omitempty"`
 	// Verified is the identity the customer proved, unlike Contact (staff
 	// roles; omitted while they proved none).
 	Verified *verifiedJSON `json:"verified,omitempty"`
@@ -351,6 +354,7 @@ func (s *Server) getConversation(c *gin.Context) {
 	}
 	if p.Role != roleWidget {
 		out.Team, out.HandoffReason, out.Verified = conv.Team, conv.HandoffReason, verifiedOf(conv)
+		out.WorkflowID = workflows.ConversationWorkflowID(p.WorkspaceID, convID)
 		var decisions []models.Decision
 		if err := page.decisionsOf(db, conv.ID).Order("created_at").Find(&decisions).Error; err != nil {
 			s.fail(c, err)

@@ -36,8 +36,9 @@
     find();
   }
 
-  // fromAddress sets the filters a link gave (the dashboard's hand-off
-  // reasons link here with ?handoff_reason=…).
+  // fromAddress sets the filters a link gave, and opens the conversation it
+  // names (the dashboard links here with ?handoff_reason=… and with
+  // ?conversation=…).
   function fromAddress() {
     const given = new URLSearchParams(location.search);
     fields.forEach(([param, id]) => {
@@ -50,6 +51,7 @@
       input.value = v;
     });
     $("f-test").checked = given.get("test") === "true";
+    if (given.get("conversation")) show(given.get("conversation"), $("f-test").checked);
   }
 
   function filters() {
@@ -87,7 +89,7 @@
     const a = c.search_attributes || {};
     const reason = (a.HandoffReason || "").startsWith("rule:") ? "a rule" : (a.HandoffReason || "").replace(/_/g, " ");
     const open = el("button", { type: "button", class: "open" }, c.conversation_id);
-    open.addEventListener("click", () => show(c));
+    open.addEventListener("click", () => show(c.conversation_id, a.TestConversation === "true"));
     const tr = el("tr", {}, el("td", {}, fmtDate(c.started_at)), el("td", {}, open), el("td", {}, a.Channel || ""),
       el("td", {}, (statuses[a.Status] || a.Status || "") + (a.Resolved === "true" ? " by the agent" : "")),
       el("td", {}, a.CustomerTier || ""), el("td", {}, a.IssueType || ""), el("td", {}, reason),
@@ -96,16 +98,17 @@
     return tr;
   }
 
-  async function show(c) {
-    const test = (c.search_attributes || {}).TestConversation === "true";
+  async function show(id, test) {
     try {
-      const t = await call("GET", "/v1/conversations/" + encodeURIComponent(c.conversation_id) + (test ? "?test=true" : ""));
-      $("c-title").textContent = "Conversation " + c.conversation_id + (test ? " (sandbox)" : "");
-      const who = t.verified ? "verified customer " + t.verified.email : "customer not verified";
+      const t = await call("GET", "/v1/conversations/" + encodeURIComponent(id) + (test ? "?test=true" : ""));
+      $("c-title").textContent = "Conversation " + id + (test ? " (sandbox)" : "");
+      const said = t.contact ? [t.contact.name, t.contact.email, t.contact.phone].filter(Boolean).join(", ") : "";
+      const who = t.verified ? "verified customer " + t.verified.email
+        : (said ? "the customer said: " + said + " (not verified)" : "customer not verified");
       $("c-meta").textContent = [statuses[t.status] || t.status, t.team ? "team " + t.team : "",
         t.handoff_reason ? "handed off: " + t.handoff_reason : "", who,
         "started " + fmtDate(t.started_at), t.ended_at ? "ended " + fmtDate(t.ended_at) : "open"].filter(Boolean).join(" · ");
-      $("c-workflow-id").textContent = c.workflow_id;
+      $("c-workflow-id").textContent = t.workflow_id;
       $("c-messages").replaceChildren(...t.messages.filter((m) => m.text).map((m) => {
         const li = el("li", { class: "msg msg-" + m.role }, el("span", { class: "who" }, roles[m.role] || m.role), " ",
           el("span", { class: "when" }, fmtDate(m.created_at)), el("div", { class: "text" }, m.text));

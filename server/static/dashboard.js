@@ -205,7 +205,8 @@
       cell(reasons(t)),
       cell(fmt.date(t.latest_at)),
       el("td", {}, el("ul", {}, ...t.examples.map((e) => el("li", {}, e.question, " ",
-        el("a", { class: "answer-gap", href: "/admin/content?question=" + encodeURIComponent(e.question) + "#add" }, "Write an answer"))))),
+        el("a", { class: "answer-gap", href: "/admin/content?question=" + encodeURIComponent(e.question) + "#add" }, "Write an answer"), " ",
+        el("a", { class: "gap-conversation", href: "/admin/conversations?conversation=" + encodeURIComponent(e.conversation_id) }, "See the conversation"))))),
     ));
     fill($("gaps"), rows, "No unanswered questions in this period.");
   }
