@@ -72,7 +72,9 @@ func TestConversationListShowsEachConversationOnceAndPages(t *testing.T) {
 		list, _ := l.Body["conversations"].([]any)
 		return len(list) == 1 && list[0].(map[string]any)["conversation_id"] == "sandbox-1"
 	}, 15*time.Second, 200*time.Millisecond)
-	require.Equal(t, 200, do(t, "GET", app.URL+"/v1/conversations/sandbox-1?test=true", app.Keys.Auditor, nil).Status)
+	read := do(t, "GET", app.URL+"/v1/conversations/sandbox-1?test=true", app.Keys.Auditor, nil)
+	require.Equal(t, 200, read.Status, read.Raw)
+	require.Equal(t, "sandbox-1", read.Body["id"], "the transcript names it by the same ID")
 
 	for _, bad := range []string{"abc%21", "AAAA"} {
 		r := list("&page_token=" + bad)

@@ -347,8 +347,12 @@ func (s *Server) getConversation(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	id := conv.ExternalID
+	if conv.Test {
+		id = c.Param("conversationID") // the ID the sandbox or a rehearsal reads it by
+	}
 	out := conversationResponse{
-		ID: conv.ExternalID, ChannelID: conv.ChannelID, Status: conv.Status, Test: conv.Test,
+		ID: id, ChannelID: conv.ChannelID, Status: conv.Status, Test: conv.Test,
 		Resolved: conv.Resolved, StartedAt: conv.StartedAt, UpdatedAt: conv.UpdatedAt, EndedAt: conv.EndedAt,
 		Messages: []transcriptMessage{}, NextPageToken: page.next,
 	}
