@@ -979,6 +979,17 @@ func hasTeam(t *testing.T, app *testenv.App, key string) bool {
 	return false
 }
 
+// fileWriter writes files for a page to upload into a directory of the
+// test's, returning each one's path.
+func fileWriter(t *testing.T) func(name, text string) string {
+	dir := t.TempDir()
+	return func(name, text string) string {
+		path := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+		return path
+	}
+}
+
 // TestBrowserCRMPageImportsAndLooksUp: on the customers page an admin
 // imports the company's contacts from a CSV file (one bad row refuses the
 // file, naming the row, with nothing written), then an order from a JSON
@@ -986,12 +997,7 @@ func hasTeam(t *testing.T, app *testenv.App, key string) bool {
 func TestBrowserCRMPageImportsAndLooksUp(t *testing.T) {
 	t.Parallel()
 	app := testenv.NewApp(t, testenv.AppOptions{})
-	dir := t.TempDir()
-	write := func(name, text string) string {
-		path := filepath.Join(dir, name)
-		require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
-		return path
-	}
+	write := fileWriter(t)
 	contactCount := func() int {
 		r := do(t, "GET", app.URL+"/v1/crm/contacts?email=imported%40example.com", app.Keys.Admin, nil)
 		require.Equal(t, 200, r.Status, r.Raw)
@@ -1169,12 +1175,7 @@ func TestBrowserConversationsPage(t *testing.T) {
 func TestBrowserIssueTypesPage(t *testing.T) {
 	t.Parallel()
 	app := testenv.NewApp(t, testenv.AppOptions{})
-	dir := t.TempDir()
-	write := func(name, text string) string {
-		path := filepath.Join(dir, name)
-		require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
-		return path
-	}
+	write := fileWriter(t)
 	get := func(name string) response {
 		return do(t, "GET", app.URL+"/v1/issue-types/"+name, app.Keys.Admin, nil)
 	}

@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/switchboardhq/switchboard/apperr"
+	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/models"
 )
 
@@ -198,11 +199,18 @@ func Bootstrap(ctx context.Context, db *gorm.DB, in SettingsInput, save func(Cre
 	return out, made, nil
 }
 
-// insertWorkspace writes a workspace of checked input and its admin key.
+// insertWorkspace writes a workspace of checked input, its admin key and
+// the team a hand-off goes to when nothing names another
+// (decide.DefaultTeam), so that a hand-off of a new workspace reaches a team
+// its reps can be given.
 func insertWorkspace(tx *gorm.DB, in SettingsInput) (Created, error) {
 	now := time.Now().UTC()
 	w := models.Workspace{ID: uuid.NewString(), Name: in.Name, TimeZone: in.TimeZone, DefaultLanguage: in.DefaultLanguage, CreatedAt: now}
 	if err := tx.Create(&w).Error; err != nil {
+		return Created{}, err
+	}
+	team := models.Team{ID: uuid.NewString(), WorkspaceID: w.ID, Key: decide.DefaultTeam, Name: "Support", CreatedAt: now}
+	if err := tx.Create(&team).Error; err != nil {
 		return Created{}, err
 	}
 	key, err := insertKey(tx, KeyInput{WorkspaceID: w.ID, Role: models.RoleAdmin, Name: "first admin"}, now)

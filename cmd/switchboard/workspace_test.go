@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/internal/testenv"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/workspaces"
@@ -69,7 +70,7 @@ func TestWorkspaceAndKeysCommands(t *testing.T) {
 		{[]string{"workspace", "create", "--name", "X", "--language", "english please"}, "default_language:"},
 		{[]string{"keys", "create", "--workspace", ws, "--role", "owner"}, "role:"},
 		{[]string{"keys", "create", "--workspace", ws, "--role", "rep"}, "name:"},
-		{[]string{"keys", "create", "--workspace", ws, "--role", "rep", "--name", "Ada", "--team", "support"}, "team:"},
+		{[]string{"keys", "create", "--workspace", ws, "--role", "rep", "--name", "Ada", "--team", "billing"}, "team:"},
 	} {
 		_, errOut, code := cli(t, bin, databaseURL, c.args...)
 		require.Equal(t, 1, code, "%v: %s", c.args, errOut)
@@ -80,6 +81,15 @@ func TestWorkspaceAndKeysCommands(t *testing.T) {
 	_, errOut, code = cli(t, bin, databaseURL, "keys", "list", "--workspace", "no-such-workspace")
 	require.Equal(t, 1, code)
 	require.Contains(t, errOut, "not_found")
+
+	// A new workspace has the team hand-offs go to by default, so a rep
+	// key may serve it at once.
+	var teams []models.Team
+	require.NoError(t, db.Where("workspace_id = ?", ws).Find(&teams).Error)
+	require.Len(t, teams, 1)
+	require.Equal(t, decide.DefaultTeam, teams[0].Key)
+	_, errOut, code = cli(t, bin, databaseURL, "keys", "create", "--workspace", ws, "--role", "rep", "--name", "Grace", "--team", decide.DefaultTeam)
+	require.Equal(t, 0, code, errOut)
 
 	out, errOut, code = cli(t, bin, databaseURL, "keys", "create", "--workspace", ws, "--role", "rep", "--name", "Ada")
 	require.Equal(t, 0, code, errOut)
@@ -94,7 +104,7 @@ func TestWorkspaceAndKeysCommands(t *testing.T) {
 	require.NotContains(t, out, rep.Secret)
 	var list struct{ Keys []workspaces.Key }
 	require.NoError(t, json.Unmarshal([]byte(out), &list), out)
-	require.Len(t, list.Keys, 2)
+	require.Len(t, list.Keys, 3)
 
 	out, errOut, code = cli(t, bin, databaseURL, "keys", "revoke", "--workspace", ws, "--key", rep.ID)
 	require.Equal(t, 0, code, errOut)
