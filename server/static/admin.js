@@ -146,6 +146,13 @@ const admin = (function () {
 
   const fmtDate = (s) => (s ? new Date(s).toLocaleString() : "–");
 
+  // button is a button (not a form's submit) of class cls that runs onClick.
+  function button(text, cls, onClick) {
+    const b = el("button", { type: "button", class: cls }, text);
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
   // fillTable puts rows into a table's body, or one line saying emptyText.
   function fillTable(table, rows, emptyText) {
     const cols = String(table.tHead.rows[0].cells.length);
@@ -153,5 +160,5 @@ const admin = (function () {
       : [el("tr", { class: "empty" }, el("td", { colspan: cols, class: "hint" }, emptyText))]));
   }
 
-  return { $, el, status, call, APIError, showError, clearMarks, clearError, keyForm, fmtDate, fillTable };
+  return { $, el, status, call, APIError, showError, clearMarks, clearError, keyForm, fmtDate, button, fillTable };
 })();

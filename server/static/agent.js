@@ -36,8 +36,7 @@
     triggers.value = r.triggers.join("\n");
     const response = el("textarea", { rows: "3", maxlength: "4000", "data-field": "reusable_responses[" + i + "].response", "aria-label": "Response" });
     response.value = r.response;
-    const remove = el("button", { type: "button", class: "remove-response" }, "Remove");
-    remove.addEventListener("click", () => {
+    const remove = admin.button("Remove", "remove-response", () => {
       settings.reusable_responses = readResponses().filter((_, j) => j !== i);
       showResponses();
     });
@@ -265,8 +264,7 @@
     const showKind = () => { choicesLabel.hidden = kind.value !== "choice"; };
     kind.addEventListener("change", showKind);
     showKind();
-    const remove = el("button", { type: "button", class: "remove-response" }, "Remove");
-    remove.addEventListener("click", () => {
+    const remove = admin.button("Remove", "remove-response", () => {
       leadQuestions = readQuestions().filter((_, j) => j !== i);
       showQuestions();
     });

@@ -9,7 +9,7 @@
 "use strict";
 
 (function () {
-  const { $, el, status, call, showError, clearError, fmtDate } = admin;
+  const { $, el, status, call, showError, clearError, fmtDate, button } = admin;
 
   let teams = [];
 
@@ -51,8 +51,9 @@
 
   async function load() {
     try {
-      showWorkspace(await call("GET", "/v1/workspace"));
-      teams = (await call("GET", "/v1/teams")).teams;
+      const [workspace, teamList] = await Promise.all([call("GET", "/v1/workspace"), call("GET", "/v1/teams")]);
+      showWorkspace(workspace);
+      teams = teamList.teams;
       const [channels, keys] = await Promise.all([call("GET", "/v1/channels"), call("GET", "/v1/keys")]);
       showChannels(channels.channels);
       showKeys(keys.keys);
@@ -60,12 +61,6 @@
     } catch (e) {
       status(e.message, true);
     }
-  }
-
-  function button(text, cls, onClick) {
-    const b = el("button", { type: "button", class: cls }, text);
-    b.addEventListener("click", onClick);
-    return b;
   }
 
   function showChannels(list) {

@@ -59,15 +59,9 @@
       const title = url ? el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, src.title) : src.title;
       const buttons = el("td", { class: "row-actions" });
       if (src.kind !== "file") {
-        const edit = el("button", { type: "button", class: "edit" }, "Edit");
-        edit.addEventListener("click", () => startEdit(src.id));
-        buttons.append(edit, " ");
+        buttons.append(admin.button("Edit", "edit", () => startEdit(src.id)), " ");
       }
-      const sync = el("button", { type: "button", class: "sync" }, "Sync now");
-      sync.addEventListener("click", () => syncNow(src));
-      const del = el("button", { type: "button", class: "delete" }, "Delete");
-      del.addEventListener("click", () => remove(src));
-      buttons.append(sync, " ", del);
+      buttons.append(admin.button("Sync now", "sync", () => syncNow(src)), " ", admin.button("Delete", "delete", () => remove(src)));
       const tr = el("tr", { class: src.status },
         el("td", {}, title), el("td", {}, kindNames[src.kind] || src.kind), el("td", { class: "source-status" }, statusText(src)),
         el("td", { class: "num" }, String(src.chunks)), el("td", {}, fmtDate(src.last_synced_at)),

@@ -88,8 +88,7 @@
   function row(c) {
     const a = c.search_attributes || {};
     const reason = (a.HandoffReason || "").startsWith("rule:") ? "a rule" : (a.HandoffReason || "").replace(/_/g, " ");
-    const open = el("button", { type: "button", class: "open" }, c.conversation_id);
-    open.addEventListener("click", () => show(c.conversation_id, a.TestConversation === "true"));
+    const open = admin.button(c.conversation_id, "open", () => show(c.conversation_id, a.TestConversation === "true"));
     const tr = el("tr", {}, el("td", {}, fmtDate(c.started_at)), el("td", {}, open), el("td", {}, a.Channel || ""),
       el("td", {}, (statuses[a.Status] || a.Status || "") + (a.Resolved === "true" ? " by the agent" : "")),
       el("td", {}, a.CustomerTier || ""), el("td", {}, a.IssueType || ""), el("td", {}, reason),

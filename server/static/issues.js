@@ -5,7 +5,7 @@
 "use strict";
 
 (function () {
-  const { $, el, status, call, showError, clearError, fmtDate } = admin;
+  const { $, el, status, call, showError, clearError, fmtDate, button } = admin;
 
   const typePath = (name) => "/v1/issue-types/" + encodeURIComponent(name);
 
@@ -17,12 +17,6 @@
     } catch (e) {
       status(e.message, true);
     }
-  }
-
-  function button(text, cls, onClick) {
-    const b = el("button", { type: "button", class: cls }, text);
-    b.addEventListener("click", onClick);
-    return b;
   }
 
   function showTypes(list) {

@@ -66,10 +66,8 @@
         (r.mode === "keep_assisting" ? "tell " : "hand over to ") + r.team + (r.message ? ": “" + r.message + "”" : "") :
         "the agent takes " + (r.percentage === 100 ? "it" : r.percentage + " %") +
           (r.channels.length ? " on " + r.channels.join(", ") : "");
-      const edit = el("button", { type: "button", class: "edit" }, "Edit");
-      edit.addEventListener("click", () => openEditor(i));
-      const del = el("button", { type: "button", class: "delete" }, "Delete");
-      del.addEventListener("click", () => deleteRule(i));
+      const edit = admin.button("Edit", "edit", () => openEditor(i));
+      const del = admin.button("Delete", "delete", () => deleteRule(i));
       const tr = el("tr", { class: r.enabled ? "" : "disabled" },
         el("td", { class: "num" }, String(r.priority)),
         el("td", {}, r.name, r.enabled ? "" : el("span", { class: "hint" }, " (disabled)")),
@@ -85,9 +83,7 @@
     $("versions").tBodies[0].replaceChildren(...state.versions.map((x) => {
       const cell = el("td", {});
       if (x.state === "archived" && x.version < latestPublished) {
-        const back = el("button", { type: "button", class: "rollback" }, "Roll back to this version");
-        back.addEventListener("click", () => rollback(x.version));
-        cell.append(back);
+        cell.append(admin.button("Roll back to this version", "rollback", () => rollback(x.version)));
       }
       return el("tr", { class: x.state },
         el("td", { class: "num" }, String(x.version)), el("td", {}, x.state), el("td", { class: "num" }, String(x.rule_count)),
