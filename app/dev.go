@@ -260,7 +260,7 @@ Switchboard is running — demo workspace %q
   API           %s
   Chat          %s/chat/%s#key=%s
   Rep inbox     %s/rep (the rep key below)
-  Admin pages   %s/admin/dashboard (the admin key below: analytics, conversations, rules, the agent, content, issue types, channels, customers, sandbox)
+  Admin pages   %s/admin/dashboard (the admin key below: analytics, conversations, rules, the agent, content, issue types, channels, customers, scenarios, sandbox)
   Temporal UI   %s
   Temporal      %s
   Weaviate      %s

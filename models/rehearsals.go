@@ -149,10 +149,12 @@ type IssueTypeDraft struct {
 	Examples    []string `json:"examples"`
 }
 
-// RehearsalPlan is what a rehearsal runs.
+// RehearsalPlan is what a rehearsal runs: every scenario, or only those of
+// ScenarioIDs, and past conversations.
 type RehearsalPlan struct {
-	Scenarios bool        `json:"scenarios"`
-	Past      *PastSample `json:"past,omitempty"`
+	Scenarios   bool        `json:"scenarios"`
+	ScenarioIDs []string    `json:"scenario_ids,omitempty"`
+	Past        *PastSample `json:"past,omitempty"`
 }
 
 // PastSample chooses past conversations: of a period, optionally one

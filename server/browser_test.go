@@ -437,6 +437,8 @@ func TestBrowserSandboxScenarioAndRehearsalView(t *testing.T) {
 	require.NoError(t, app.DB.Where("name = ?", "Shipping stays with the agent").Take(&scenario).Error)
 	require.Len(t, scenario.Turns.V, 1)
 	require.Equal(t, false, *scenario.Turns.V[0].Expect.HandedOff)
+	require.True(t, strings.HasSuffix(eval[string](sandbox, `document.querySelector("#scenario-status a").href`),
+		"/admin/scenarios?scenario="+scenario.ID), "the saved scenario links to its page")
 
 	r := do(t, "POST", app.URL+"/v1/conversations/conv-ship/messages", app.Keys.Widget,
 		[]byte(`{"id":"m1","text":"What does express shipping cost?"}`))
@@ -1257,6 +1259,156 @@ func TestBrowserIssueTypesPage(t *testing.T) {
 	require.Zero(t, eval[int](p, `document.querySelectorAll('#types tbody tr[data-name="torn_clothing"]').length`))
 }
 
+// TestBrowserScenariosPage: an admin writes a scenario message by message
+// with what the agent must do with each (a refusal names the message, and
+// nothing is saved), runs one and reads each message's verdict, runs them all
+// against a draft, edits one, exports and imports them, and deletes one.
+func TestBrowserScenariosPage(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	write := fileWriter(t)
+	scenarios := func() map[string]map[string]any {
+		t.Helper()
+		r := do(t, "GET", app.URL+"/v1/scenarios", app.Keys.Admin, nil)
+		require.Equal(t, 200, r.Status, r.Raw)
+		out := map[string]map[string]any{}
+		for _, s := range r.Body["scenarios"].([]any) {
+			out[s.(map[string]any)["name"].(string)] = s.(map[string]any)
+		}
+		return out
+	}
+	const shipping, zebra = "Shipping stays with the agent", "Zebra questions go to a person"
+	p := newPage(t, browsertest.New(t), "scenarios", false)
+	signIn(p, app.URL+"/admin/scenarios", app.Keys.Admin)
+	p.waitText("#scenarios tbody", "No scenarios yet", 10*time.Second)
+	eval[bool](p, `window.confirm = () => true, true`)
+
+	// Two messages, the second left empty: refused on it.
+	p.do(chromedp.Click(chromedp.CSS("#new-scenario")), chromedp.WaitVisible(chromedp.CSS("#s-name")))
+	eval[bool](p, `(() => {
+		document.getElementById("s-name").value = "`+shipping+`";
+		const first = document.querySelector("#s-turns fieldset.turn");
+		first.querySelector('[data-k="message"]').value = "How long does shipping take?";
+		first.querySelector('[data-k="handed_off"]').value = "no";
+		first.querySelector('[data-k="not_contains"]').value = "zebra\n\nstripes";
+		document.getElementById("add-turn").click();
+		return true;
+	})()`)
+	p.refused("#save-scenario", "#scenario-error", "turns[1].message", `[data-field="turns[1].message"]`)
+	require.Empty(t, scenarios(), "nothing refused is written")
+	eval[bool](p, `(() => {
+		const second = document.querySelectorAll("#s-turns fieldset.turn")[1];
+		second.querySelector('[data-k="message"]').value = "What is your return window?";
+		second.querySelector('[data-k="contains"]').value = "30 days";
+		return true;
+	})()`)
+	p.do(chromedp.Click(chromedp.CSS("#save-scenario")))
+	p.waitText("#scenarios tbody", shipping, 10*time.Second)
+	got := scenarios()[shipping]
+	require.NotNil(t, got)
+	turns := got["turns"].([]any)
+	require.Len(t, turns, 2)
+	require.Equal(t, map[string]any{"handed_off": false, "not_contains": []any{"zebra", "stripes"}}, turns[0].(map[string]any)["expect"])
+	require.Equal(t, map[string]any{"contains": []any{"30 days"}}, turns[1].(map[string]any)["expect"])
+
+	// An action's input the page cannot read is refused before anything
+	// is sent.
+	p.do(chromedp.Click(chromedp.CSS("#new-scenario")))
+	eval[bool](p, `(() => {
+		document.getElementById("s-name").value = "`+zebra+`";
+		const first = document.querySelector("#s-turns fieldset.turn");
+		first.querySelector('[data-k="message"]').value = "I have a question about zebra stripes";
+		first.querySelector('[data-k="handed_off"]').value = "yes";
+		first.querySelector('[data-k="rule"]').value = "Zebras go to a person";
+		first.querySelector('[data-k="action_inputs"]').value = "stripes";
+		return true;
+	})()`)
+	p.refused("#save-scenario", "#scenario-error", "turns[0].expect.action_inputs", `[data-field="turns[0].expect.action_inputs"]`)
+	require.Len(t, scenarios(), 1)
+	eval[bool](p, `(document.querySelector('[data-k="action_inputs"]').value = "", true)`)
+	p.do(chromedp.Click(chromedp.CSS("#save-scenario")))
+	p.waitText("#scenarios tbody", zebra, 10*time.Second)
+	zebraID := scenarios()[zebra]["id"].(string)
+	zebraRow := `#scenarios tbody tr[data-id="` + zebraID + `"]`
+
+	// Run alone under the published rules, which have no zebra rule: it
+	// fails, and the message says why.
+	p.do(chromedp.Click(chromedp.CSS(zebraRow + " button.run")))
+	p.waitText("#run-summary", "0 passed, 1 failed", 60*time.Second)
+	p.waitText("#run-cases td.verdict", "failed", time.Second)
+	p.waitText("#run-cases td.diff", `expected handed_off true, got false`, time.Second)
+	require.Equal(t, 1, eval[int](p, `document.querySelectorAll("#run-cases tbody tr").length`), "only the scenario run")
+
+	// Every scenario, against a draft with the rule.
+	r := do(t, "POST", app.URL+"/v1/rules/handoff/draft/rules", app.Keys.Admin, jsonBody(t, map[string]any{
+		"name": "Zebras go to a person", "priority": 1, "enabled": true, "condition": `containsAny(conversation.text, ["zebra"])`,
+		"mode": "transfer_now", "team": "support", "message": "A person will help."}))
+	require.Equal(t, 201, r.Status, r.Raw)
+	eval[bool](p, `(document.getElementById("run-handoff").value = "draft", true)`)
+	p.do(chromedp.Click(chromedp.CSS("#run-all")))
+	p.waitText("#run-summary", "2 passed, 0 failed; hand-off rules draft", 90*time.Second)
+	require.Equal(t, 3, eval[int](p, `document.querySelectorAll("#run-cases tbody tr.passed").length`), "three messages, each passed")
+	p.waitText("#run-cases", "rule Zebras go to a person", time.Second)
+
+	// Edit: the form holds the scenario; the first message removed, the
+	// other becomes the first with its expectation.
+	shippingRow := `#scenarios tbody tr[data-id="` + got["id"].(string) + `"]`
+	p.do(chromedp.Click(chromedp.CSS(shippingRow + " button.open")))
+	p.waitText("#editor-title", "Scenario: "+shipping, 5*time.Second)
+	require.Equal(t, "30 days", eval[string](p, `document.querySelectorAll('#s-turns [data-k="contains"]')[1].value`))
+	p.do(chromedp.Click(chromedp.CSS("#s-turns fieldset.turn button.remove-turn")))
+	require.Equal(t, "Message 1", eval[string](p, `document.querySelector("#s-turns legend").textContent`))
+	require.Equal(t, "turns[0].message", eval[string](p, `document.querySelector('#s-turns [data-k="message"]').dataset.field`))
+	eval[bool](p, `(document.getElementById("s-contact").value = "ada@example.com", true)`)
+	p.do(chromedp.Click(chromedp.CSS("#save-scenario")))
+	p.waitText("#status", "“"+shipping+"” saved", 5*time.Second)
+	got = scenarios()[shipping]
+	require.Equal(t, "ada@example.com", got["contact_email"])
+	require.Equal(t, []any{map[string]any{"message": "What is your return window?", "expect": map[string]any{"contains": []any{"30 days"}}}}, got["turns"])
+
+	// Export, then import: a bad file is refused whole, naming the
+	// scenario; the exported one replaces them as they are.
+	eval[bool](p, `(() => {
+		URL.createObjectURL = (blob) => (blob.text().then((text) => { window.exportedText = text; }), "about:blank");
+		HTMLAnchorElement.prototype.click = function () { window.exported = this.download; };
+		return true;
+	})()`)
+	p.do(chromedp.Click(chromedp.CSS("#export")))
+	require.Eventually(t, func() bool { return eval[string](p, `window.exportedText || ""`) != "" }, 5*time.Second, 50*time.Millisecond)
+	require.Equal(t, "scenarios.json", eval[string](p, `window.exported`))
+	exported := eval[string](p, `window.exportedText`)
+	var file struct {
+		Scenarios []map[string]any `json:"scenarios"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(exported), &file))
+	require.Len(t, file.Scenarios, 2)
+	require.NotContains(t, file.Scenarios[0], "id", "an export names scenarios, not their IDs")
+
+	p.do(
+		chromedp.SetUploadFiles(chromedp.CSS("#i-file"), []string{write("bad.json",
+			`{"scenarios": [{"name": "Imported", "turns": [{"message": "hello"}]}, {"name": "Empty", "turns": []}]}`)}),
+		chromedp.Click(chromedp.CSS("#import")),
+	)
+	p.waitText("#import-error", "scenarios[1].turns", 10*time.Second)
+	require.Len(t, scenarios(), 2, "nothing of a refused file is written")
+	p.do(
+		chromedp.SetUploadFiles(chromedp.CSS("#i-file"), []string{write("scenarios.json", exported)}),
+		chromedp.Click(chromedp.CSS("#import")),
+	)
+	p.waitText("#status", "scenarios.json: 0 added, 2 replaced", 10*time.Second)
+	require.Equal(t, got["turns"], scenarios()[shipping]["turns"])
+
+	// An address naming a scenario opens it; delete.
+	p.do(chromedp.Navigate(app.URL + "/admin/scenarios?scenario=" + zebraID))
+	p.waitText("#editor-title", "Scenario: "+zebra, 10*time.Second)
+	require.Equal(t, "yes", eval[string](p, `document.querySelector('#s-turns [data-k="handed_off"]').value`))
+	eval[bool](p, `window.confirm = () => true, true`)
+	p.do(chromedp.Click(chromedp.CSS(zebraRow + " button.delete")))
+	p.waitText("#status", "“"+zebra+"” deleted", 5*time.Second)
+	require.NotContains(t, scenarios(), zebra)
+	require.True(t, eval[bool](p, `document.getElementById("editor").hidden`), "the deleted scenario's form is closed")
+}
+
 // TestBrowserAdminPagesAreReadOnlyForAnAuditor: an auditor's key reads the
 // admin pages and is shown no control that would change the workspace; an
 // admin's key, given on the same page, is.
@@ -1296,6 +1448,17 @@ func TestBrowserAdminPagesAreReadOnlyForAnAuditor(t *testing.T) {
 	require.Eventually(t, func() bool { return eval[bool](p, `!document.getElementById("leads-admin-only").hidden`) },
 		10*time.Second, 50*time.Millisecond, "the page says who reads sales inquiries")
 	require.True(t, hidden("#leads-form, #save-settings"), "sales inquiries are an admin's")
+
+	r := do(t, "POST", app.URL+"/v1/scenarios", app.Keys.Admin, jsonBody(t, map[string]any{"name": "Shipping stays with the agent",
+		"turns": []any{map[string]any{"message": "How long does shipping take?", "expect": map[string]any{"handed_off": false}}}}))
+	require.Equal(t, 201, r.Status, r.Raw)
+	p.do(chromedp.Navigate(app.URL + "/admin/scenarios"))
+	p.waitText("#scenarios tbody", "Shipping stays with the agent", 10*time.Second)
+	require.True(t, hidden("#new-scenario, #run-all, #scenarios button.run, #scenarios button.delete, #import-form"),
+		"scenarios are read, not changed or run")
+	p.do(chromedp.Click(chromedp.CSS("#scenarios button.open")))
+	p.waitText("#editor-title", "Shipping stays with the agent", 5*time.Second)
+	require.True(t, hidden("#save-scenario, #add-turn, #s-turns button.remove-turn"), "a scenario is read, not changed")
 
 	p.do(chromedp.Navigate(app.URL + "/admin/content"))
 	p.waitText("#sources tbody", "ready", 10*time.Second)

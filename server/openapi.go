@@ -66,6 +66,7 @@ var apiOperations = []apiOperation{
 	{"GET", "/admin/issues", "The page of the issue types", nil, "", 0, "text/html"},
 	{"GET", "/admin/channels", "The page of the channels, the people's keys and the teams", nil, "", 0, "text/html"},
 	{"GET", "/admin/crm", "The page of the company's customers, orders and products", nil, "", 0, "text/html"},
+	{"GET", "/admin/scenarios", "The page of the scenarios: test conversations with what the agent must do, run as rehearsals", nil, "", 0, "text/html"},
 	{"GET", "/admin/static/:file", "A script or style of the admin pages", nil, "", 0, "*/*"},
 	// Customers.
 	{"POST", "/v1/conversations/:conversationID/messages", "A customer's message; returns the agent's reply (with Accept: text/event-stream, as server-sent events: delta events while the model writes, then the reply)", widgetOnly, "PostMessage", 0, "MessageReply"},

@@ -369,8 +369,10 @@ type rehearsalRequest struct {
 	IssueTypes *models.IssueTypesDraft `json:"issue_types"`
 	// Content is the content the cases search: "current" (the default),
 	// or the ID of a content snapshot (POST /v1/content/snapshots).
-	Content     string             `json:"content"`
-	Scenarios   bool               `json:"scenarios"`
+	Content   string `json:"content"`
+	Scenarios bool   `json:"scenarios"`
+	// ScenarioIDs runs only these scenarios, in place of all of them.
+	ScenarioIDs []string           `json:"scenario_ids"`
 	Past        *models.PastSample `json:"past"`
 	Concurrency int                `json:"concurrency"`
 }
@@ -519,6 +521,9 @@ func (s *Server) rehearsed(c *gin.Context, kind string) error {
 		if cfg := r.Config.V; cfg.AgentSettings != nil || cfg.IssueTypes != nil || cfg.Snapshot != "" {
 			continue // it tried more than the draft
 		}
+		if len(r.Plan.V.ScenarioIDs) > 0 {
+			continue // it ran some scenarios, not every one
+		}
 		if rep := r.Report.V; rep.ScenariosTried > 0 && rep.Failed == 0 && rep.Skipped == 0 {
 			return nil
 		}
@@ -551,8 +556,11 @@ func (s *Server) createRehearsal(c *gin.Context) {
 		return
 	}
 	switch {
-	case !req.Scenarios && req.Past == nil:
-		s.fail(c, apperr.Invalid("scenarios", "run the scenarios, a sample of past conversations (past), or both"))
+	case !req.Scenarios && len(req.ScenarioIDs) == 0 && req.Past == nil:
+		s.fail(c, apperr.Invalid("scenarios", "run the scenarios (or some: scenario_ids), a sample of past conversations (past), or both"))
+		return
+	case len(req.ScenarioIDs) > maxScenarios:
+		s.fail(c, apperr.Invalid("scenario_ids", fmt.Sprintf("at most %d", maxScenarios)))
 		return
 	case req.Concurrency < 0 || req.Concurrency > maxConcurrency:
 		s.fail(c, apperr.Invalid("concurrency", fmt.Sprintf("must be 0 (the default, %d) to %d", workflows.DefaultRehearsalConcurrency, maxConcurrency)))
@@ -569,9 +577,9 @@ func (s *Server) createRehearsal(c *gin.Context) {
 		}
 	}
 	var cases []activities.RehearsalCase
-	if req.Scenarios {
-		var rows []models.Scenario
-		if err := s.DB.WithContext(c.Request.Context()).Where("workspace_id = ?", p.WorkspaceID).Order("name").Find(&rows).Error; err != nil {
+	if req.Scenarios || len(req.ScenarioIDs) > 0 {
+		rows, err := s.rehearsedScenarios(c, req.ScenarioIDs)
+		if err != nil {
 			s.fail(c, err)
 			return
 		}
@@ -606,7 +614,7 @@ func (s *Server) createRehearsal(c *gin.Context) {
 	id := uuid.NewString()
 	row := models.Rehearsal{ID: id, WorkspaceID: p.WorkspaceID, Status: models.RehearsalRunning, HandoffVersion: handoff,
 		RoutingVersion: routing, HandoffDigest: handoffDigest, RoutingDigest: routingDigest, Config: models.NewJSON(config),
-		Plan:  models.NewJSON(models.RehearsalPlan{Scenarios: req.Scenarios, Past: req.Past}),
+		Plan:  models.NewJSON(models.RehearsalPlan{Scenarios: req.Scenarios || len(req.ScenarioIDs) > 0, ScenarioIDs: req.ScenarioIDs, Past: req.Past}),
 		Total: len(cases), WorkflowID: workflows.RehearsalWorkflowID(p.WorkspaceID, id), CreatedAt: time.Now().UTC()}
 	if err := s.DB.WithContext(c.Request.Context()).Create(&row).Error; err != nil {
 		s.fail(c, err)
@@ -623,6 +631,29 @@ func (s *Server) createRehearsal(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusAccepted, rehearsalOut(row, nil))
+}
+
+// rehearsedScenarios reads the workspace's scenarios by name: all of them,
+// or those of ids, each of which must be one (else 400 naming it).
+func (s *Server) rehearsedScenarios(c *gin.Context, ids []string) ([]models.Scenario, error) {
+	q := s.DB.WithContext(c.Request.Context()).Where("workspace_id = ?", principal(c).WorkspaceID)
+	if len(ids) > 0 {
+		q = q.Where("id IN ?", ids)
+	}
+	var rows []models.Scenario
+	if err := q.Order("name").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	found := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		found[r.ID] = true
+	}
+	for i, id := range ids {
+		if !found[id] {
+			return nil, apperr.Invalid(fmt.Sprintf("scenario_ids[%d]", i), fmt.Sprintf("no scenario %q", id))
+		}
+	}
+	return rows, nil
 }
 
 // pastCases samples past conversations of the period (not tests), spread

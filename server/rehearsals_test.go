@@ -139,4 +139,29 @@ func TestRehearsalOfADraftRuleSet(t *testing.T) {
 	require.Equal(t, http.StatusConflict, r.Status, "a draft not rehearsed: "+r.Raw)
 	_, msg := errorOf(r)
 	require.Contains(t, msg, "rehearsal")
+
+	// A rehearsal of some scenarios runs those only, and does not stand for
+	// a rehearsal of them all.
+	var shippingID string
+	for _, s := range export.Body["scenarios"].([]any) {
+		if s.(map[string]any)["name"] == "Shipping stays with the agent" {
+			shippingID = s.(map[string]any)["id"].(string)
+		}
+	}
+	r = post("/v1/rehearsals", map[string]any{"handoff_version": "draft", "scenario_ids": []string{shippingID, "no-such-scenario"}})
+	require.Equal(t, http.StatusBadRequest, r.Status, r.Raw)
+	_, msg = errorOf(r)
+	require.True(t, strings.HasPrefix(msg, "scenario_ids[1]:"), msg)
+	some := run(map[string]any{"handoff_version": "draft", "scenario_ids": []string{shippingID}})
+	report = some["report"].(map[string]any)
+	require.Len(t, report["cases"], 1, some)
+	require.Equal(t, "Shipping stays with the agent", report["cases"].([]any)[0].(map[string]any)["name"])
+	require.Equal(t, 1.0, report["passed"], some)
+	require.Equal(t, []any{shippingID}, some["plan"].(map[string]any)["scenario_ids"])
+	r = post("/v1/rules/handoff/publish", nil)
+	require.Equal(t, http.StatusConflict, r.Status, "only some scenarios were rehearsed: "+r.Raw)
+	all := run(map[string]any{"handoff_version": "draft", "scenarios": true})
+	require.Equal(t, 2.0, all["report"].(map[string]any)["passed"], all)
+	r = post("/v1/rules/handoff/publish", nil)
+	require.Equal(t, http.StatusOK, r.Status, "every scenario passed: "+r.Raw)
 }

@@ -126,6 +126,7 @@ func (s *Server) Handler() http.Handler {
 	for page, file := range map[string]string{
 		"dashboard": "dashboard.html", "rules": "rules.html", "agent": "agent.html",
 		"conversations": "conversations.html", "content": "content.html", "issues": "issues.html", "channels": "channels.html", "crm": "crm.html",
+		"scenarios": "scenarios.html",
 	} {
 		r.GET("/admin/"+page, s.adminPage(file))
 	}

@@ -19,7 +19,7 @@ const admin = (function () {
   const pages = [
     ["/admin/dashboard", "Analytics and rehearsals"], ["/admin/conversations", "Conversations"], ["/admin/rules", "Rules"], ["/admin/agent", "The agent"],
     ["/admin/content", "Content"], ["/admin/issues", "Issue types"], ["/admin/channels", "Channels and people"], ["/admin/crm", "Customers and orders"],
-    ["/sandbox", "Sandbox"],
+    ["/admin/scenarios", "Scenarios"], ["/sandbox", "Sandbox"],
   ];
 
   // The header's links and key form, and the read-only line, for the page.
@@ -160,5 +160,48 @@ const admin = (function () {
       : [el("tr", { class: "empty" }, el("td", { colspan: cols, class: "hint" }, emptyText))]));
   }
 
-  return { $, el, status, call, APIError, showError, clearMarks, clearError, keyForm, fmtDate, button, fillTable };
+  // download hands the browser blob to save as a file named name.
+  function download(blob, name) {
+    const url = URL.createObjectURL(blob);
+    const a = el("a", { href: url, download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  // What a rehearsal's cases show, on the dashboard and the scenarios page:
+  // what the agent did with a message (an outcome, in a few words and its
+  // reply), a case's verdict, and the notes on a case's turn i (its failures
+  // or differences, and on the first the case's own).
+  const rehearsal = {
+    outcome(o) {
+      if (!o) return el("span", {}, "–");
+      const words = [o.outcome.replace(/_/g, " ")];
+      if (o.rule) words.push("rule " + o.rule);
+      if (o.team) words.push("team " + o.team);
+      if (o.action) words.push("action " + o.action);
+      if (o.cites && o.cites.length) words.push("cites " + o.cites.join(", "));
+      if (o.issue_type) words.push("issue type " + o.issue_type);
+      return el("div", {}, words.join(" · "), el("div", { class: "reply" }, o.reply || ""));
+    },
+    verdict(c) {
+      if (c.skipped) return "skipped: " + c.skipped;
+      if (c.error) return "error: " + c.error;
+      if (c.kind === "scenario") return c.passed ? "passed" : "failed";
+      return c.changed ? "changed" : "same";
+    },
+    notes(c, t, i) {
+      const notes = [].concat(t.failures || [], t.differs || []);
+      if (i > 0) return notes;
+      notes.push(...(c.failures || []));
+      if (c.criterion) {
+        notes.push("criterion (judged by the model, apart): " + c.criterion.criterion + " — " +
+          (c.criterion.error ? "no verdict: " + c.criterion.error : (c.criterion.met ? "met" : "not met") + (c.criterion.reason ? ": " + c.criterion.reason : "")));
+      }
+      return notes;
+    },
+  };
+
+  return { $, el, status, call, APIError, showError, clearMarks, clearError, keyForm, fmtDate, button, fillTable, download, rehearsal };
 })();

@@ -10,7 +10,7 @@
   // The namespace of SVG elements, taken from a chart the page already has.
   const SVG = $("chart-volume").namespaceURI;
 
-  const { el, status } = admin;
+  const { el, status, rehearsal } = admin;
 
   function svg(tag, attrs, text) {
     const node = document.createElementNS(SVG, tag);
@@ -282,13 +282,7 @@
     try {
       const params = query();
       params.set("format", "csv");
-      const blob = await (await api("/v1/analytics/daily", params)).blob();
-      const url = URL.createObjectURL(blob);
-      const a = el("a", { href: url, download: "switchboard-daily.csv" });
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      admin.download(await (await api("/v1/analytics/daily", params)).blob(), "switchboard-daily.csv");
     } catch (e) {
       status(e.message, true);
     }
@@ -315,6 +309,13 @@
     }
     parts.push(c.content === "current" ? "current content" : "content snapshot " + (snapshotNames[c.content] || c.content));
     return parts.join(", ");
+  }
+
+  // ran says what of the scenarios a rehearsal ran, when it chose some
+  // (the scenarios page runs one).
+  function ran(plan) {
+    const ids = (plan && plan.scenario_ids) || [];
+    return ids.length ? "; " + ids.length + (ids.length === 1 ? " chosen scenario" : " chosen scenarios") : "";
   }
 
   // Content snapshots: what a rehearsal may answer from besides the current
@@ -356,29 +357,10 @@
     const rows = list.rehearsals.map((r) => {
       const open = el("button", { type: "button", class: "open-report" }, "Report");
       open.addEventListener("click", () => follow(r.id));
-      return el("tr", { "data-id": r.id }, cell(fmt.date(r.created_at)), cell(tried(r.configuration)), cell(r.status),
+      return el("tr", { "data-id": r.id }, cell(fmt.date(r.created_at)), cell(tried(r.configuration) + ran(r.plan)), cell(r.status),
         cell(fmt.n(r.done) + " of " + fmt.n(r.total), "num"), el("td", {}, open));
     });
     fill($("rehearsal-list"), rows, "No rehearsals yet.");
-  }
-
-  // outcome describes what a turn did, in a few words.
-  function outcome(o) {
-    if (!o) return el("span", {}, "–");
-    const words = [o.outcome.replace(/_/g, " ")];
-    if (o.rule) words.push("rule " + o.rule);
-    if (o.team) words.push("team " + o.team);
-    if (o.action) words.push("action " + o.action);
-    if (o.cites && o.cites.length) words.push("cites " + o.cites.join(", "));
-    if (o.issue_type) words.push("issue type " + o.issue_type);
-    return el("div", {}, words.join(" · "), el("div", { class: "reply" }, o.reply || ""));
-  }
-
-  function verdict(c) {
-    if (c.skipped) return "skipped: " + c.skipped;
-    if (c.error) return "error: " + c.error;
-    if (c.kind === "scenario") return c.passed ? "passed" : "failed";
-    return c.changed ? "changed" : "same";
   }
 
   function caseRows(c) {
@@ -386,18 +368,13 @@
     const cls = c.kind === "scenario" ? (c.passed ? "passed" : "failed") : (c.changed ? "changed" : "");
     const turns = c.turns.length ? c.turns : [{ message: "", now: null }];
     const rows = turns.map((t, i) => {
-      const notes = [].concat(t.failures || [], t.differs || []);
-      if (i === 0) notes.push(...(c.failures || []));
-      if (i === 0 && c.criterion) {
-        notes.push("criterion (judged by the model, apart): " + c.criterion.criterion + " — " +
-          (c.criterion.error ? "no verdict: " + c.criterion.error : (c.criterion.met ? "met" : "not met") + (c.criterion.reason ? ": " + c.criterion.reason : "")));
-      }
+      const notes = rehearsal.notes(c, t, i);
       return el("tr", { class: cls + (i === 0 ? " case-first" : "") },
         i === 0 ? cell(label) : cell(""),
-        i === 0 ? cell(verdict(c), "verdict") : cell(""),
+        i === 0 ? cell(rehearsal.verdict(c), "verdict") : cell(""),
         cell(t.message),
-        el("td", { class: "then" }, c.kind === "past" ? outcome(t.then) : ""),
-        el("td", { class: "now" }, t.now ? outcome(t.now) : "–"),
+        el("td", { class: "then" }, c.kind === "past" ? rehearsal.outcome(t.then) : ""),
+        el("td", { class: "now" }, t.now ? rehearsal.outcome(t.now) : "–"),
         el("td", { class: "diff" }, notes.length ? el("ul", {}, ...notes.map((n) => el("li", {}, n))) : ""));
     });
     return rows;
@@ -406,7 +383,7 @@
   function showReport(r) {
     $("rehearsal-report").hidden = false;
     $("report-title").textContent = "Rehearsal of " + fmt.date(r.created_at) + ": " + r.status;
-    rstatus("Tried: " + tried(r.configuration) + ".");
+    rstatus("Tried: " + tried(r.configuration) + ran(r.plan) + ".");
     const rep = r.report || { cases: [] };
     const running = r.status === "running";
     const cards = [card("Progress", fmt.n(r.done) + " of " + fmt.n(r.total), running ? "running…" : r.status)];

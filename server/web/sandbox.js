@@ -173,7 +173,10 @@
     const r = await sb.api(key, "POST", "/v1/scenarios/from-conversation", { conversation_id: conversationID, name });
     $("save-scenario").disabled = false;
     if (r.status === 201) {
-      $("scenario-status").textContent = "Saved scenario “" + r.body.name + "” with " + r.body.turns.length + " turns.";
+      const open = document.createElement("a");
+      open.href = "/admin/scenarios?scenario=" + encodeURIComponent(r.body.id);
+      open.textContent = "edit what it expects";
+      $("scenario-status").replaceChildren("Saved scenario “" + r.body.name + "” with " + r.body.turns.length + " turns: ", open, ".");
       $("scenario-name").value = "";
     } else {
       $("scenario-status").textContent = "Not saved: " + sb.errorText(r);
