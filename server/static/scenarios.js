@@ -62,10 +62,10 @@
     { k: "team", label: "to the team", list: "teams" },
     { k: "rule", label: "by the hand-off rule", list: "handoff-rules" },
     { k: "action", label: "Runs the action", list: "actions" },
-    { k: "action_inputs", label: "with inputs (name = value, one a line)", multi: true },
+    { k: "action_inputs", label: "with inputs (name = value, one per line)", multi: true },
     { k: "cites", label: "Cites (a source's title or ID)" },
-    { k: "contains", label: "The reply says (one text a line)", multi: true },
-    { k: "not_contains", label: "The reply never says (one text a line)", multi: true },
+    { k: "contains", label: "The reply says (one text per line)", multi: true },
+    { k: "not_contains", label: "The reply never says (one text per line)", multi: true },
   ];
 
   // expectFields is the inputs of one expectation e, their fields named
