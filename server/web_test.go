@@ -5,6 +5,8 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
+	"regexp"
 	"testing"
 	"time"
 
@@ -75,4 +77,29 @@ func TestPageEventStreamTakesKeyFromQueryOnlyThere(t *testing.T) {
 			require.Equal(t, tc.status, do(t, "GET", app.URL+tc.path, "", nil).Status)
 		})
 	}
+}
+
+// The sandbox, a page of its own (its own style and sign-in), links to the
+// admin pages as they link to one another: the same pages, in the same
+// order, with the same names.
+func TestSandboxLinksThePagesTheAdminPagesLink(t *testing.T) {
+	t.Parallel()
+	script, err := os.ReadFile("static/admin.js")
+	require.NoError(t, err)
+	list := regexp.MustCompile(`(?s)const pages = \[(.*?)\];`).FindSubmatch(script)
+	require.NotNil(t, list, "admin.js lists its pages")
+	var admin []string
+	for _, m := range regexp.MustCompile(`\["([^"]+)", "([^"]+)"\]`).FindAllSubmatch(list[1], -1) {
+		admin = append(admin, string(m[1])+" "+string(m[2]))
+	}
+	page, err := os.ReadFile("web/sandbox.html")
+	require.NoError(t, err)
+	nav := regexp.MustCompile(`(?s)<nav>(.*?)</nav>`).FindSubmatch(page)
+	require.NotNil(t, nav, "the sandbox has a nav")
+	var sandbox []string
+	for _, m := range regexp.MustCompile(`<a href="([^"]+)"[^>]*>([^<]+)</a>`).FindAllSubmatch(nav[1], -1) {
+		sandbox = append(sandbox, string(m[1])+" "+string(m[2]))
+	}
+	require.NotEmpty(t, admin)
+	require.Equal(t, admin, sandbox)
 }
