@@ -1145,6 +1145,7 @@ func TestBrowserConversationsPage(t *testing.T) {
 	p.waitText("#c-decisions", "handoff", 5*time.Second)
 	p.waitText("#c-meta", "customer not verified", time.Second)
 	require.Contains(t, eval[string](p, `document.getElementById("c-workflow-id").textContent`), "conv-refund")
+	require.True(t, eval[bool](p, `document.getElementById("as-scenario").offsetParent === null`), "an auditor saves no scenario")
 
 	eval[bool](p, `(document.getElementById("f-status").value = "", document.getElementById("f-test").checked = true, true)`)
 	find([]string{"conv-sandbox"})
@@ -1167,6 +1168,25 @@ func TestBrowserConversationsPage(t *testing.T) {
 	p.waitText("#c-title", "Conversation conv-answered", 10*time.Second)
 	p.waitText("#c-messages .msg-customer", "How long does shipping take?", 5*time.Second)
 	p.waitText("#c-workflow-id", ":conv-answered", time.Second)
+
+	// An admin saves a customer's conversation as a scenario.
+	p.do(
+		chromedp.SendKeys(chromedp.CSS("#api-key"), app.Keys.Admin),
+		chromedp.Click(chromedp.CSS("#key-form button[type=submit]")),
+		chromedp.Navigate(app.URL+"/admin/conversations?conversation=conv-refund"),
+	)
+	p.waitText("#c-title", "Conversation conv-refund", 10*time.Second)
+	p.refused("#save-as-scenario", "#sc-status", "name", "#sc-name")
+	p.do(
+		chromedp.SendKeys(chromedp.CSS("#sc-name"), "Refund requests go to a person"),
+		chromedp.Click(chromedp.CSS("#save-as-scenario")),
+	)
+	p.waitText("#sc-status", "Saved “Refund requests go to a person” with 1 message", 10*time.Second)
+	var scenario models.Scenario
+	require.NoError(t, app.DB.Where("name = ?", "Refund requests go to a person").Take(&scenario).Error)
+	require.Equal(t, demo.RefundRuleName, scenario.Turns.V[0].Expect.Rule)
+	require.True(t, strings.HasSuffix(eval[string](p, `document.querySelector("#sc-status a").href`),
+		"/admin/scenarios?scenario="+scenario.ID), "it links to the scenario")
 }
 
 // TestBrowserIssueTypesPage: on the issue types page an admin adds an issue

@@ -304,13 +304,17 @@ func (s *Server) importScenarios(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"created": created, "updated": updated})
 }
 
-// scenarioFromConversation saves a sandbox conversation as a scenario: its
-// messages, each expected to do what it did (hand off or not, the action,
-// the first source cited) → 201.
+// scenarioFromConversation saves a sandbox conversation, or with "test":
+// false a customer's, as a scenario: its messages, each expected to do what
+// it did (hand off or not, the action, the first source cited) → 201. A
+// customer's conversation gives its messages up to the hand-off (a person
+// answered the rest), and the email the customer proved by signing in on
+// the site as the scenario's contact; a long one, its first messages.
 func (s *Server) scenarioFromConversation(c *gin.Context) {
 	var req struct {
 		ConversationID string `json:"conversation_id"`
 		Name           string `json:"name"`
+		Test           *bool  `json:"test"`
 	}
 	if err := s.readJSON(c, &req); err != nil {
 		s.fail(c, err)
@@ -320,11 +324,15 @@ func (s *Server) scenarioFromConversation(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	test, external, kind := true, TestConversationPrefix+req.ConversationID, "sandbox conversation"
+	if req.Test != nil && !*req.Test {
+		test, external, kind = false, req.ConversationID, "conversation"
+	}
 	var conv models.Conversation
 	err := s.DB.WithContext(c.Request.Context()).Where("workspace_id = ? AND external_id = ? AND test = ?",
-		principal(c).WorkspaceID, TestConversationPrefix+req.ConversationID, true).Take(&conv).Error
+		principal(c).WorkspaceID, external, test).Take(&conv).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		s.fail(c, apperr.Invalid("conversation_id", "no sandbox conversation with this ID"))
+		s.fail(c, apperr.Invalid("conversation_id", "no "+kind+" with this ID"))
 		return
 	}
 	if err != nil {
@@ -336,14 +344,24 @@ func (s *Server) scenarioFromConversation(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	in := scenarioJSON{Name: req.Name, Description: "saved from sandbox conversation " + req.ConversationID}
+	in := scenarioJSON{Name: req.Name, Description: "saved from " + kind + " " + req.ConversationID}
+	if !test && conv.VerifiedBy == workflows.IdentityToken {
+		in.ContactEmail = conv.VerifiedEmail
+	}
 	for _, t := range turns {
+		if len(in.Turns) == workflows.MaxScript {
+			in.Description += fmt.Sprintf(" (its first %d messages)", workflows.MaxScript)
+			break
+		}
 		handed := t.Observed.HandedOff
 		e := models.Expectation{HandedOff: &handed, Team: t.Observed.Team, Rule: t.Observed.Rule, Action: t.Observed.Action}
 		if len(t.Observed.Cites) > 0 {
 			e.Cites = t.Observed.Cites[0]
 		}
 		in.Turns = append(in.Turns, models.ScenarioTurn{Message: t.Message, Expect: e})
+		if handed && !test {
+			break
+		}
 	}
 	if err := in.check(""); err != nil {
 		s.fail(c, err)

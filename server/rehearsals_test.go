@@ -2,13 +2,16 @@ package server_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboardhq/switchboard/demo"
 	"github.com/switchboardhq/switchboard/internal/testenv"
 )
 
@@ -164,4 +167,62 @@ func TestRehearsalOfADraftRuleSet(t *testing.T) {
 	require.Equal(t, 2.0, all["report"].(map[string]any)["passed"], all)
 	r = post("/v1/rules/handoff/publish", nil)
 	require.Equal(t, http.StatusOK, r.Status, "every scenario passed: "+r.Raw)
+}
+
+// TestScenarioFromACustomersConversation: a customer's conversation, signed
+// in on the site and handed off by a rule, saved as a scenario holds its
+// messages up to the hand-off, each expected to do what it did, and the
+// email the customer proved; rehearsed, it passes.
+func TestScenarioFromACustomersConversation(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	created := do(t, "POST", app.URL+"/v1/channels/"+app.Demo.ChannelID+"/identity-secret", app.Keys.Admin, nil)
+	require.Equal(t, http.StatusOK, created.Status, created.Raw)
+	token := identityToken(t, jwt.SigningMethodHS256, []byte(created.Body["secret"].(string)), identityClaims())
+	said := []string{"How long does shipping take?", "I want a refund for my last order", "Hello? Is anyone there?"}
+	for i, text := range said {
+		r := do(t, "POST", app.URL+"/v1/conversations/conv-refund/messages", app.Keys.Widget, jsonBody(t, map[string]any{
+			"id": fmt.Sprintf("m%d", i+1), "text": text, "identity_token": token}))
+		require.Less(t, r.Status, 300, r.Raw)
+	}
+	// The transcript is written after the replies.
+	require.Eventually(t, func() bool {
+		got := do(t, "GET", app.URL+"/v1/conversations/conv-refund", app.Keys.Admin, nil)
+		n := 0
+		for _, m := range got.Body["messages"].([]any) {
+			if m.(map[string]any)["role"] == "customer" {
+				n++
+			}
+		}
+		return n == len(said) && got.Body["handoff_reason"] != nil
+	}, 10*time.Second, 100*time.Millisecond)
+
+	from := func(body map[string]any) response {
+		return do(t, "POST", app.URL+"/v1/scenarios/from-conversation", app.Keys.Admin, jsonBody(t, body))
+	}
+	r := from(map[string]any{"conversation_id": "conv-refund", "name": "Refunds go to a person"})
+	require.Equal(t, http.StatusBadRequest, r.Status, "without test: false, a sandbox conversation: "+r.Raw)
+	_, msg := errorOf(r)
+	require.True(t, strings.HasPrefix(msg, "conversation_id:"), msg)
+	r = from(map[string]any{"conversation_id": "conv-refund", "name": "Refunds go to a person", "test": false})
+	require.Equal(t, http.StatusCreated, r.Status, r.Raw)
+	require.Equal(t, "ada@example.com", r.Body["contact_email"], "the email the customer proved")
+	require.Contains(t, r.Body["description"], "conv-refund")
+	turns := r.Body["turns"].([]any)
+	require.Len(t, turns, 2, "the messages up to the hand-off: a person answered the rest")
+	first, second := turns[0].(map[string]any), turns[1].(map[string]any)
+	require.Equal(t, said[0], first["message"])
+	require.Equal(t, false, first["expect"].(map[string]any)["handed_off"])
+	require.Equal(t, said[1], second["message"])
+	require.Equal(t, true, second["expect"].(map[string]any)["handed_off"])
+	require.Equal(t, demo.RefundRuleName, second["expect"].(map[string]any)["rule"])
+
+	run := do(t, "POST", app.URL+"/v1/rehearsals", app.Keys.Admin, jsonBody(t, map[string]any{"scenario_ids": []any{r.Body["id"]}}))
+	require.Equal(t, http.StatusAccepted, run.Status, run.Raw)
+	var got response
+	require.Eventually(t, func() bool {
+		got = do(t, "GET", app.URL+"/v1/rehearsals/"+run.Body["id"].(string), app.Keys.Admin, nil)
+		return got.Body["status"] != "running"
+	}, 60*time.Second, 250*time.Millisecond)
+	require.Equal(t, 1.0, got.Body["report"].(map[string]any)["passed"], got.Raw)
 }

@@ -97,9 +97,14 @@
     return tr;
   }
 
+  // shown is the conversation the page shows.
+  let shown = { id: "", test: false };
+
   async function show(id, test) {
     try {
       const t = await call("GET", "/v1/conversations/" + encodeURIComponent(id) + (test ? "?test=true" : ""));
+      shown = { id, test };
+      clearError($("as-scenario"), $("sc-status"));
       $("c-title").textContent = "Conversation " + id + (test ? " (sandbox)" : "");
       const said = t.contact ? [t.contact.name, t.contact.email, t.contact.phone].filter(Boolean).join(", ") : "";
       const who = t.verified ? "verified customer " + t.verified.email
@@ -126,6 +131,25 @@
     }
   }
 
+  // saveScenario saves the conversation shown as a scenario, and links to
+  // it on the scenarios page.
+  async function saveScenario(ev) {
+    ev.preventDefault();
+    const form = $("as-scenario"), box = $("sc-status");
+    clearError(form, box);
+    box.className = "wide";
+    try {
+      const s = await call("POST", "/v1/scenarios/from-conversation", { conversation_id: shown.id, name: $("sc-name").value.trim(), test: shown.test });
+      box.replaceChildren("Saved “" + s.name + "” with " + s.turns.length + (s.turns.length === 1 ? " message" : " messages") + ": ",
+        el("a", { href: "/admin/scenarios?scenario=" + encodeURIComponent(s.id) }, "open it"), ".");
+      $("sc-name").value = "";
+    } catch (e) {
+      box.className = "wide error";
+      showError(form, box, e);
+    }
+  }
+
+  $("as-scenario").addEventListener("submit", saveScenario);
   $("filter-form").addEventListener("submit", find);
   $("more").addEventListener("click", page);
   admin.keyForm(load);
