@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboardhq/switchboard/internal/testenv"
@@ -174,9 +173,7 @@ func TestCompanyActions(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, r.Status, r.Raw)
 
 	// A verified customer's conversation.
-	secret := do(t, "POST", app.URL+"/v1/channels/"+app.Demo.ChannelID+"/identity-secret", app.Keys.Admin, nil)
-	require.Equal(t, http.StatusOK, secret.Status, secret.Raw)
-	token := identityToken(t, jwt.SigningMethodHS256, []byte(secret.Body["secret"].(string)), identityClaims())
+	token := signedInToken(t, app)
 	conv := app.URL + "/v1/conversations/conv-points/messages"
 	say := func(id, text string) string {
 		t.Helper()

@@ -339,10 +339,8 @@ func TestBrowserHandoffReachesRepInboxLiveAndRepReplies(t *testing.T) {
 		10*time.Second, 100*time.Millisecond, "a closed conversation is no longer with the team")
 
 	// A customer signed in on the company's site is marked verified.
-	secret := do(t, "POST", app.URL+"/v1/channels/"+app.Demo.ChannelID+"/identity-secret", app.Keys.Admin, nil)
-	require.Equal(t, 200, secret.Status, secret.Raw)
 	body, err := json.Marshal(map[string]any{"id": "m1", "text": "I want a refund for my notebook",
-		"identity_token": identityToken(t, jwt.SigningMethodHS256, []byte(secret.Body["secret"].(string)), identityClaims())})
+		"identity_token": signedInToken(t, app)})
 	require.NoError(t, err)
 	r := do(t, "POST", app.URL+"/v1/conversations/refund-signed-in/messages", app.Keys.Widget, body)
 	require.Equal(t, 200, r.Status, r.Raw)

@@ -39,6 +39,16 @@ func identityClaims() jwt.MapClaims {
 	return jwt.MapClaims{"email": "Ada@Example.com", "jti": uuid.NewString(), "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()}
 }
 
+// signedInToken turns identity verification on for the demo's chat and
+// signs a token for ada@example.com with its secret, as the company's site
+// does for a customer signed in there.
+func signedInToken(t *testing.T, app *testenv.App) string {
+	t.Helper()
+	created := do(t, "POST", app.URL+"/v1/channels/"+app.Demo.ChannelID+"/identity-secret", app.Keys.Admin, nil)
+	require.Equal(t, http.StatusOK, created.Status, created.Raw)
+	return identityToken(t, jwt.SigningMethodHS256, []byte(created.Body["secret"].(string)), identityClaims())
+}
+
 // verifiedIdentity is the identity a conversation's workflow holds, as its
 // state query returns it (nil for none).
 func verifiedIdentity(t *testing.T, app *testenv.App, convID string) map[string]any {
@@ -277,9 +287,7 @@ func TestIdentityTokenBindsToItsFirstConversation(t *testing.T) {
 func TestBrowserWidgetSendsTheSitesIdentityToken(t *testing.T) {
 	t.Parallel()
 	app := testenv.NewApp(t, testenv.AppOptions{})
-	created := do(t, "POST", app.URL+"/v1/channels/"+app.Demo.ChannelID+"/identity-secret", app.Keys.Admin, nil)
-	require.Equal(t, http.StatusOK, created.Status, created.Raw)
-	token := identityToken(t, jwt.SigningMethodHS256, []byte(created.Body["secret"].(string)), identityClaims())
+	token := signedInToken(t, app)
 	customer := newPage(t, browsertest.New(t), "widget", false)
 
 	customer.do(

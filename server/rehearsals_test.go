@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboardhq/switchboard/demo"
@@ -176,9 +175,7 @@ func TestRehearsalOfADraftRuleSet(t *testing.T) {
 func TestScenarioFromACustomersConversation(t *testing.T) {
 	t.Parallel()
 	app := testenv.NewApp(t, testenv.AppOptions{})
-	created := do(t, "POST", app.URL+"/v1/channels/"+app.Demo.ChannelID+"/identity-secret", app.Keys.Admin, nil)
-	require.Equal(t, http.StatusOK, created.Status, created.Raw)
-	token := identityToken(t, jwt.SigningMethodHS256, []byte(created.Body["secret"].(string)), identityClaims())
+	token := signedInToken(t, app)
 	said := []string{"How long does shipping take?", "I want a refund for my last order", "Hello? Is anyone there?"}
 	for i, text := range said {
 		r := do(t, "POST", app.URL+"/v1/conversations/conv-refund/messages", app.Keys.Widget, jsonBody(t, map[string]any{

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
 	"github.com/stretchr/testify/require"
 	enumspb "go.temporal.io/api/enums/v1"
 
@@ -160,9 +159,7 @@ func TestHandoffReachesRepLiveAndRepTakesOver(t *testing.T) {
 func TestRepSeesWhetherTheCustomerProvedWhoTheyAre(t *testing.T) {
 	t.Parallel()
 	app := testenv.NewApp(t, testenv.AppOptions{})
-	secret := do(t, "POST", app.URL+"/v1/channels/"+app.Demo.ChannelID+"/identity-secret", app.Keys.Admin, nil)
-	require.Equal(t, 200, secret.Status, secret.Raw)
-	token := identityToken(t, jwt.SigningMethodHS256, []byte(secret.Body["secret"].(string)), identityClaims())
+	token := signedInToken(t, app)
 	body, err := json.Marshal(map[string]any{"id": "m1", "text": "I want a refund for my notebook", "identity_token": token,
 		"contact": map[string]any{"email": "someone.else@example.com", "name": "Grace"}})
 	require.NoError(t, err)
