@@ -49,6 +49,7 @@ type Activities struct {
 
 	configs   configCache
 	citations citationCounts
+	itemWords itemsCache
 }
 
 // Passage is a retrieved chunk, as it crosses Temporal.
@@ -150,7 +151,11 @@ func (a *Activities) Retrieve(ctx context.Context, in RetrieveInput) (RetrieveRe
 		return out, nil
 	}
 	if in.Offline && !a.localGeneration() {
-		ans, err := answer.Extractive{}.Generate(ctx, answer.Request{Question: in.Query, Passages: passagesOf(out.Passages)})
+		items, err := a.items(ctx, in.WorkspaceID)
+		if err != nil {
+			return RetrieveResult{}, err
+		}
+		ans, err := answer.Extractive{}.Generate(ctx, answer.Request{Question: in.Query, Passages: passagesOf(out.Passages), Items: items})
 		if err != nil {
 			return RetrieveResult{}, err
 		}
@@ -220,6 +225,13 @@ func (a *Activities) Generate(ctx context.Context, in GenerateInput) (GenerateRe
 		Language:   in.Language,
 	}
 	req.Passages = passagesOf(in.Passages)
+	if a.localGeneration() {
+		items, err := a.items(ctx, in.WorkspaceID)
+		if err != nil {
+			return GenerateResult{}, err
+		}
+		req.Items = items
+	}
 	ans, err := a.Generator.Generate(ctx, req)
 	if err != nil {
 		return GenerateResult{}, err

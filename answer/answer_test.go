@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -157,6 +158,40 @@ func TestExtractiveAnswersFromTheSectionThatAnswers(t *testing.T) {
 			require.Contains(t, ans.Text, tc.want)
 		})
 	}
+}
+
+// TestExtractiveReadsTheCompanysItemsAsWhatAQuestionIsAbout: a question
+// that names what the company sells beside what it asks is answered where
+// what it asks is ("can I return a notebook?" where returns are, not where
+// notebooks are); a question about the item itself is answered as before.
+func TestExtractiveReadsTheCompanysItemsAsWhatAQuestionIsAbout(t *testing.T) {
+	t.Parallel()
+	withProducts := append(slices.Clone(store), answer.Passage{SourceID: "products", Title: "Products", Heading: "Notebooks and pens",
+		Text: "Our notebooks are made from 100% post-consumer recycled paper and come in A5 and A4 sizes. Our pens have aluminium bodies."})
+	items := answer.NewItems([]string{"A5 recycled notebook", "A4 recycled notebook", "Refillable aluminium pen", "Black ink refill"})
+	ask := func(question string, items *answer.Items) answer.Answer {
+		ans, err := answer.Extractive{}.Generate(context.Background(), answer.Request{Question: question, Passages: withProducts, Items: items})
+		require.NoError(t, err)
+		return ans
+	}
+	for _, tc := range []struct{ question, want string }{
+		{"Can I return a notebook?", "30 days"},
+		{"How long does shipping take for notebooks?", "3–5"},
+		{"How much is shipping for a notebook?", "$6.95"}, // "post-consumer" is not "post" (shipping)
+		// A clause that says which one ("… I bought …") is not what is asked.
+		{"Can I return a notebook I bought three weeks ago?", "30 days"},
+		{"Can I return the pens I ordered last month?", "30 days"},
+	} {
+		ans := ask(tc.question, items)
+		require.True(t, ans.Known, "%s: confidence %.2f", tc.question, ans.Confidence)
+		require.Contains(t, ans.Text, tc.want, tc.question)
+		require.NotContains(t, ask(tc.question, nil).Text, tc.want, "%s: without the company's items", tc.question)
+	}
+	// Questions about the item itself.
+	ans := ask("Are your notebooks made from recycled paper?", items)
+	require.Contains(t, ans.Text, "recycled paper")
+	ans = ask("How much does the aluminium pen cost?", items)
+	require.NotContains(t, ans.Text, "$", "the price of shipping is not the pen's")
 }
 
 func TestExtractiveDoesNotAnswerFromANearbySentence(t *testing.T) {

@@ -3,6 +3,7 @@ package answer
 import (
 	"context"
 	"math"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -47,13 +48,32 @@ type Extractive struct {
 // the question as well as the English one or better.
 func (e Extractive) Generate(_ context.Context, req Request) (Answer, error) {
 	glossed, own, other := understand.Readings(req.Question)
-	a := e.answer(req, readQuestion(glossed))
+	a := e.read(req, glossed)
 	if other {
-		if o := e.answer(req, readQuestion(own)); o.Known && (!a.Known || o.Confidence >= a.Confidence) {
+		if o := e.read(req, own); o.Known && (!a.Known || o.Confidence >= a.Confidence) {
 			return o, nil
 		}
 	}
 	return a, nil
+}
+
+// read answers one reading of the question. Unless a section covers every
+// word it asks, a question that names the company's items beside what it
+// asks ("how long does shipping take for notebooks?") is answered where
+// what it asks is, the items helping to choose (question.aboutItems), when
+// that answers.
+func (e Extractive) read(req Request, text string) Answer {
+	q := readQuestion(text)
+	a := e.answer(req, q)
+	if a.Known && a.Confidence == 1 {
+		return a
+	}
+	if about, ok := q.aboutItems(req.Items); ok {
+		if b := e.answer(req, about); b.Known {
+			return b
+		}
+	}
+	return a
 }
 
 // answer answers q from req's passages.
@@ -245,10 +265,19 @@ func termSet(s string) map[string]bool {
 }
 
 func words(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+	s = strings.ToLower(s)
+	if strings.Contains(s, "-") {
+		s = boundPrefix.ReplaceAllString(s, "$1$2")
+	}
+	return strings.FieldsFunc(s, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
 }
+
+// boundPrefix is a prefix joined to its word by a hyphen ("post-consumer",
+// "pre-owned"): part of that word, not the word it is spelt like ("post",
+// which content about shipping uses).
+var boundPrefix = regexp.MustCompile(`\b(post|pre|non|anti|semi|multi|self)-(\pL)`)
 
 // stem strips common English suffixes so "shipping", "ships" and "shipped"
 // meet at "ship". It is crude on purpose: both sides get the same treatment.

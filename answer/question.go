@@ -124,7 +124,14 @@ func readQuestion(text string) question {
 		ws := words(c.text)
 		var prev term
 		hasPrev := false
+		// described is set from where the clause describes a thing it
+		// named ("a notebook I bought three weeks ago"): those words say
+		// which thing, not what is asked.
+		described := false
 		for j, w := range ws {
+			if (w == "i" || w == "we") && j > 0 && contentWord(ws[j-1]) {
+				described = true
+			}
 			next := ""
 			if j+1 < len(ws) {
 				next = ws[j+1]
@@ -155,7 +162,7 @@ func readQuestion(text string) question {
 				continue
 			}
 			t := termOf(w)
-			if asking < 0 || i == asking {
+			if (asking < 0 || i == asking) && !described {
 				q.asked = append(q.asked, t)
 				if hasPrev {
 					q.pairs = append(q.pairs, [2]term{prev, t})
@@ -174,6 +181,57 @@ func readQuestion(text string) question {
 		q.predicate = predicateOf(words(clauses[asking].text))
 	}
 	return q
+}
+
+// contentWord reports whether w says what a message is about: not a word
+// that only holds a sentence together, a time or a number.
+func contentWord(w string) bool {
+	return len(w) >= 2 && !stopWords[w] && !genericWords[w] && !timeWords[w] && !questionWords[w] && !isNumber(w)
+}
+
+// aboutItems is the question with its asked words that name the company's
+// items read as context: "can I return a notebook?" asks about returns, of
+// a notebook, and is answered where returns are. ok is false when no asked
+// word names an item, when every one does, or when the others only ask how
+// much or how long (the price of the item itself).
+func (q question) aboutItems(items *Items) (question, bool) {
+	if items == nil {
+		return q, false
+	}
+	var asked, named []term
+	onlyHints := true
+	for _, t := range q.asked {
+		if items.stems[t.stems[0]] {
+			named = append(named, t)
+			continue
+		}
+		asked = append(asked, t)
+		onlyHints = onlyHints && hinted(t)
+	}
+	if len(named) == 0 || len(asked) == 0 || onlyHints {
+		return q, false
+	}
+	out := q
+	out.asked = asked
+	out.context = append(named, q.context...)
+	out.pairs = nil
+	for _, pair := range q.pairs {
+		if !items.stems[pair[0].stems[0]] && !items.stems[pair[1].stems[0]] {
+			out.pairs = append(out.pairs, pair)
+		}
+	}
+	return out, true
+}
+
+// hinted reports whether t is a word a question word points at (see hints):
+// a price, a duration.
+func hinted(t term) bool {
+	for _, h := range hints {
+		if slices.Contains(h.stems, t.stems[0]) {
+			return true
+		}
+	}
+	return false
 }
 
 // predicateOf is the verb of a clause that asks "what (which) … do you
