@@ -49,7 +49,7 @@ type Activities struct {
 
 	configs   configCache
 	citations citationCounts
-	itemWords itemsCache
+	catalogs  catalogCache
 }
 
 // Passage is a retrieved chunk, as it crosses Temporal.
@@ -151,11 +151,7 @@ func (a *Activities) Retrieve(ctx context.Context, in RetrieveInput) (RetrieveRe
 		return out, nil
 	}
 	if in.Offline && !a.localGeneration() {
-		items, err := a.items(ctx, in.WorkspaceID)
-		if err != nil {
-			return RetrieveResult{}, err
-		}
-		ans, err := answer.Extractive{}.Generate(ctx, answer.Request{Question: in.Query, Passages: passagesOf(out.Passages), Items: items})
+		ans, err := a.extractive(ctx, answer.Extractive{}, in.WorkspaceID, answer.Request{Question: in.Query, Passages: passagesOf(out.Passages)})
 		if err != nil {
 			return RetrieveResult{}, err
 		}
@@ -225,14 +221,13 @@ func (a *Activities) Generate(ctx context.Context, in GenerateInput) (GenerateRe
 		Language:   in.Language,
 	}
 	req.Passages = passagesOf(in.Passages)
+	var ans answer.Answer
+	var err error
 	if a.localGeneration() {
-		items, err := a.items(ctx, in.WorkspaceID)
-		if err != nil {
-			return GenerateResult{}, err
-		}
-		req.Items = items
+		ans, err = a.extractive(ctx, a.Generator, in.WorkspaceID, req)
+	} else {
+		ans, err = a.Generator.Generate(ctx, req)
 	}
-	ans, err := a.Generator.Generate(ctx, req)
 	if err != nil {
 		return GenerateResult{}, err
 	}

@@ -365,3 +365,33 @@ func TestOpenAIStepStreams(t *testing.T) {
 	require.EqualValues(t, 50, step.TokensIn)
 	require.EqualValues(t, 9, step.TokensOut)
 }
+
+// TestCatalogSaysTheStockAndPriceOfTheProductsAQuestionNames: the products
+// a question names best, with what it asks of them; nothing for a question
+// that asks neither or names none, or names too many to say which.
+func TestCatalogSaysTheStockAndPriceOfTheProductsAQuestionNames(t *testing.T) {
+	t.Parallel()
+	catalog := answer.NewCatalog([]answer.Product{
+		{Name: "A5 recycled notebook", Availability: "in_stock", PriceCents: 1240, Currency: "USD"},
+		{Name: "A4 recycled notebook", Availability: "out_of_stock", PriceCents: 800, Currency: "USD"},
+		{Name: "Bamboo desk organiser", Availability: "in_stock", PriceCents: 5995, Currency: "USD"},
+		{Name: "Cork desk organiser", Availability: "discontinued", PriceCents: 1130, Currency: "EUR"},
+		{Name: "Refillable aluminium pen", Availability: "preorder", PriceCents: 1800, Currency: "CHF"},
+	})
+	for question, want := range map[string]string{
+		"Do you have the A4 notebook in stock?":       "A4 recycled notebook: out of stock.",
+		"Is the bamboo organiser available?":          "Bamboo desk organiser: in stock.",
+		"How much is the aluminium pen?":              "Refillable aluminium pen: 18.00 CHF.",
+		"What's the price of the cork organiser?":     "Cork desk organiser: €11.30.",
+		"Is the pen in stock, and what does it cost?": "Refillable aluminium pen: 18.00 CHF, available to pre-order.",
+		"Are the notebooks in stock?":                 "A5 recycled notebook: in stock. A4 recycled notebook: out of stock.",
+		"How much does the A5 notebook cost?":         "A5 recycled notebook: $12.40.",
+		// It asks neither, names no product, or asks of something else.
+		"How long does shipping take for notebooks?": "",
+		"Can wholesale buyers reserve stock?":        "",
+		"How much is shipping for a notebook?":       "",
+		"Do you ship notebooks?\nhow much are they?": "",
+	} {
+		require.Equal(t, want, catalog.Says(question), question)
+	}
+}

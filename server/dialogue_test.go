@@ -138,3 +138,22 @@ func TestTheTranscriptSaysWhichRepJoined(t *testing.T) {
 		}, 10*time.Second, 100*time.Millisecond, c.joined)
 	}
 }
+
+// TestTheAgentSaysAProductsStockAndPriceFromTheCatalog: a question about a
+// product the company sells is answered with what its catalog says of it,
+// as the company last put it; a question about shipping a product is not.
+func TestTheAgentSaysAProductsStockAndPriceFromTheCatalog(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	r := do(t, "PUT", app.URL+"/v1/crm/products/LAMP-BR", app.Keys.Admin, jsonBody(t, map[string]any{
+		"name": "Brass desk lamp", "sku": "LAMP-BR", "price_cents": 4500, "currency": "USD", "availability": "out_of_stock"}))
+	require.Less(t, r.Status, 300, r.Raw)
+
+	reply := customerSays(t, app, "conv-lamp", "m1", "Is the brass lamp in stock?", "")
+	require.Contains(t, reply, "Brass desk lamp: out of stock.")
+	reply = customerSays(t, app, "conv-lamp", "m2", "How much is the desk lamp?", "")
+	require.Contains(t, reply, "Brass desk lamp: $45.00.")
+	reply = customerSays(t, app, "conv-lamp-shipping", "m1", "How much is shipping for a desk lamp?", "")
+	require.NotContains(t, reply, "$45.00", "the price asked is shipping's")
+	require.Contains(t, reply, "$6.95")
+}
