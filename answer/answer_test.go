@@ -148,6 +148,7 @@ func TestExtractiveAnswersFromTheSectionThatAnswers(t *testing.T) {
 		// A follow-up read with the question it follows.
 		{"Do you ship to Canada?\nHow long does that take?", "7–14"},
 		{"How much is shipping?\nwhat about express?", "$19.95"},
+		{"How much is shipping?\nand how long does it take?", "3–5"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.question, func(t *testing.T) {

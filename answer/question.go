@@ -180,6 +180,13 @@ func readQuestion(text string) question {
 	if asking >= 0 {
 		q.predicate = predicateOf(words(clauses[asking].text))
 	}
+	// A follow-up's own question words say what it asks now: "how much is
+	// shipping?" then "and how long does it take?" asks a time, not a price.
+	if at := strings.LastIndex(text, "\n"); at >= 0 {
+		if now := readQuestion(text[at+1:]).hints; len(now) > 0 {
+			q.hints = now
+		}
+	}
 	return q
 }
 
