@@ -151,7 +151,11 @@ func (a *Activities) Retrieve(ctx context.Context, in RetrieveInput) (RetrieveRe
 		return out, nil
 	}
 	if in.Offline && !a.localGeneration() {
-		ans, err := a.extractive(ctx, answer.Extractive{}, in.WorkspaceID, answer.Request{Question: in.Query, Passages: passagesOf(out.Passages)})
+		catalog, err := a.catalog(ctx, in.WorkspaceID)
+		if err != nil {
+			return RetrieveResult{}, err
+		}
+		ans, err := answer.Extractive{}.Generate(ctx, answer.Request{Question: in.Query, Passages: passagesOf(out.Passages), Catalog: catalog})
 		if err != nil {
 			return RetrieveResult{}, err
 		}
@@ -221,13 +225,14 @@ func (a *Activities) Generate(ctx context.Context, in GenerateInput) (GenerateRe
 		Language:   in.Language,
 	}
 	req.Passages = passagesOf(in.Passages)
-	var ans answer.Answer
-	var err error
 	if a.localGeneration() {
-		ans, err = a.extractive(ctx, a.Generator, in.WorkspaceID, req)
-	} else {
-		ans, err = a.Generator.Generate(ctx, req)
+		catalog, err := a.catalog(ctx, in.WorkspaceID)
+		if err != nil {
+			return GenerateResult{}, err
+		}
+		req.Catalog = catalog
 	}
+	ans, err := a.Generator.Generate(ctx, req)
 	if err != nil {
 		return GenerateResult{}, err
 	}

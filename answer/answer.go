@@ -27,38 +27,11 @@ type Request struct {
 	// Language is the customer's language (an ISO 639-1 code), "" when
 	// unknown.
 	Language string
-	// Items are the words of the names of what the company sells
-	// (NewItems): the extractive answerer reads a question's word among
-	// them as the item it is about, not as what it asks. nil: none known.
-	Items *Items
-}
-
-// Items are the words that name a company's products, stemmed.
-type Items struct {
-	stems map[string]bool
-}
-
-// NewItems reads product names ("A5 recycled notebook") into the words that
-// name items, leaving out those that say nothing of one: words of one or
-// two characters, numbers, times, and the words that hold a name together.
-func NewItems(names []string) *Items {
-	it := &Items{stems: map[string]bool{}}
-	for _, n := range names {
-		for _, w := range words(n) {
-			if len(w) >= 3 && contentWord(w) {
-				it.stems[stem(w)] = true
-			}
-		}
-	}
-	return it
-}
-
-// Len is how many words name items.
-func (it *Items) Len() int {
-	if it == nil {
-		return 0
-	}
-	return len(it.stems)
+	// Catalog is the company's products (NewCatalog), nil when none are
+	// known: the extractive answerer reads a question's word among their
+	// names as the item it is about, not as what it asks, and answers a
+	// product's stock or price from it.
+	Catalog *Catalog
 }
 
 // Turn is one message of the conversation so far.

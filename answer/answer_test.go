@@ -169,9 +169,10 @@ func TestExtractiveReadsTheCompanysItemsAsWhatAQuestionIsAbout(t *testing.T) {
 	t.Parallel()
 	withProducts := append(slices.Clone(store), answer.Passage{SourceID: "products", Title: "Products", Heading: "Notebooks and pens",
 		Text: "Our notebooks are made from 100% post-consumer recycled paper and come in A5 and A4 sizes. Our pens have aluminium bodies."})
-	items := answer.NewItems([]string{"A5 recycled notebook", "A4 recycled notebook", "Refillable aluminium pen", "Black ink refill"})
-	ask := func(question string, items *answer.Items) answer.Answer {
-		ans, err := answer.Extractive{}.Generate(context.Background(), answer.Request{Question: question, Passages: withProducts, Items: items})
+	items := answer.NewCatalog([]answer.Product{{Name: "A5 recycled notebook"}, {Name: "A4 recycled notebook"},
+		{Name: "Refillable aluminium pen"}, {Name: "Black ink refill"}})
+	ask := func(question string, items *answer.Catalog) answer.Answer {
+		ans, err := answer.Extractive{}.Generate(context.Background(), answer.Request{Question: question, Passages: withProducts, Catalog: items})
 		require.NoError(t, err)
 		return ans
 	}

@@ -24,7 +24,7 @@ type Product struct {
 type Catalog struct {
 	products []Product
 	names    [][]string      // each product's name words, stemmed
-	named    map[string]bool // the words of every name
+	named    map[string]bool // the words of every name: the words that name an item
 }
 
 // NewCatalog reads the company's products.
@@ -113,11 +113,29 @@ func (c *Catalog) Says(message string) string {
 			if !ok {
 				a = strings.ReplaceAll(p.Availability, "_", " ")
 			}
-			says = append(says, a)
+			if a != "" {
+				says = append(says, a)
+			}
 		}
-		lines = append(lines, p.Name+": "+strings.Join(says, ", ")+".")
+		if len(says) > 0 {
+			lines = append(lines, p.Name+": "+strings.Join(says, ", ")+".")
+		}
 	}
 	return strings.Join(lines, " ")
+}
+
+// answer is a, with what the catalog says to message first (alone when a
+// does not answer, Known).
+func (c *Catalog) answer(a Answer, message string) Answer {
+	says := c.Says(message)
+	switch {
+	case says == "":
+	case a.Known:
+		a.Text = says + " " + a.Text
+	default:
+		a = Answer{Text: says, Known: true, Confidence: 1}
+	}
+	return a
 }
 
 // availability says a product's availability in words.

@@ -51,10 +51,10 @@ func (e Extractive) Generate(_ context.Context, req Request) (Answer, error) {
 	a := e.read(req, glossed)
 	if other {
 		if o := e.read(req, own); o.Known && (!a.Known || o.Confidence >= a.Confidence) {
-			return o, nil
+			a = o
 		}
 	}
-	return a, nil
+	return req.Catalog.answer(a, req.Question), nil
 }
 
 // read answers one reading of the question. Unless a section covers every
@@ -68,7 +68,7 @@ func (e Extractive) read(req Request, text string) Answer {
 	if a.Known && a.Confidence == 1 {
 		return a
 	}
-	if about, ok := q.aboutItems(req.Items); ok {
+	if about, ok := q.aboutItems(req.Catalog); ok {
 		if b := e.answer(req, about); b.Known {
 			return b
 		}

@@ -201,14 +201,15 @@ func contentWord(w string) bool {
 // a notebook, and is answered where returns are. ok is false when no asked
 // word names an item, when every one does, or when the others only ask how
 // much or how long (the price of the item itself).
-func (q question) aboutItems(items *Items) (question, bool) {
-	if items == nil {
+func (q question) aboutItems(catalog *Catalog) (question, bool) {
+	if catalog == nil {
 		return q, false
 	}
+	items := catalog.named
 	var asked, named []term
 	onlyHints := true
 	for _, t := range q.asked {
-		if items.stems[t.stems[0]] {
+		if items[t.stems[0]] {
 			named = append(named, t)
 			continue
 		}
@@ -223,7 +224,7 @@ func (q question) aboutItems(items *Items) (question, bool) {
 	out.context = append(named, q.context...)
 	out.pairs = nil
 	for _, pair := range q.pairs {
-		if !items.stems[pair[0].stems[0]] && !items.stems[pair[1].stems[0]] {
+		if !items[pair[0].stems[0]] && !items[pair[1].stems[0]] {
 			out.pairs = append(out.pairs, pair)
 		}
 	}
