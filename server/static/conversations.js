@@ -21,6 +21,7 @@
 
   let next = ""; // the next page's token, "" for none
   let query = "";
+  let listing = 0; // counts the finds: a page read for an earlier one is dropped
 
   async function load() {
     try {
@@ -68,20 +69,31 @@
     clearError($("filter-form"), $("filter-error"));
     query = filters();
     next = "";
+    listing++;
     $("conversations").tBodies[0].replaceChildren();
     await page();
   }
 
+  // page reads the next page of the list. The table is busy while it reads;
+  // a find made meanwhile supersedes it, and its answer is dropped.
   async function page() {
-    const form = $("filter-form"), box = $("filter-error");
+    const form = $("filter-form"), box = $("filter-error"), table = $("conversations"), mine = listing;
+    table.setAttribute("aria-busy", "true");
+    $("more").disabled = true;
     try {
       const r = await call("GET", "/v1/conversations?" + query + (next ? "&page_token=" + encodeURIComponent(next) : ""));
-      $("conversations").tBodies[0].append(...r.conversations.map(row));
+      if (mine !== listing) return;
+      table.tBodies[0].append(...r.conversations.map(row));
       next = r.next_page_token || "";
       $("more").hidden = !next;
-      $("none").hidden = $("conversations").tBodies[0].rows.length > 0;
+      $("none").hidden = table.tBodies[0].rows.length > 0;
     } catch (e) {
-      showError(form, box, e);
+      if (mine === listing) showError(form, box, e);
+    } finally {
+      if (mine === listing) {
+        table.removeAttribute("aria-busy");
+        $("more").disabled = false;
+      }
     }
   }
 

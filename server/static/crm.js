@@ -28,14 +28,19 @@
 
   const queries = { contacts: "email", orders: "number", products: "sku" };
 
+  // finding counts the finds: what an earlier one reads after a later one
+  // was asked is dropped.
+  let finding = 0;
+
   async function find(ev) {
     ev.preventDefault();
     const kind = $("f-kind").value, value = $("f-value").value.trim();
-    const box = $("found");
+    const box = $("found"), mine = ++finding;
     if (!value) return;
     try {
       const page = await call("GET", "/v1/crm/" + kind + "?limit=10&" + queries[kind] + "=" + encodeURIComponent(value));
       const records = page[kind];
+      if (mine !== finding) return;
       if (!records.length) {
         box.replaceChildren(el("p", { class: "hint" }, "No " + kind.replace(/s$/, "") + " with " + queries[kind] + " " + value + "."));
         return;
@@ -43,9 +48,10 @@
       // The whole record, as the API gives it: an order with its returns
       // and the agent's actions on it.
       const shown = await Promise.all(records.map((r) => call("GET", "/v1/crm/" + kind + "/" + encodeURIComponent(r.external_id))));
+      if (mine !== finding) return;
       box.replaceChildren(...shown.map((r) => el("pre", { class: "panel record" }, JSON.stringify(r, null, 2))));
     } catch (e) {
-      box.replaceChildren(el("p", { class: "error" }, e.message));
+      if (mine === finding) box.replaceChildren(el("p", { class: "error" }, e.message));
     }
   }
 
