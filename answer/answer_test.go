@@ -397,3 +397,49 @@ func TestCatalogSaysTheStockAndPriceOfTheProductsAQuestionNames(t *testing.T) {
 		require.Equal(t, want, catalog.Says(question), question)
 	}
 }
+
+// TestCatalogFindsTheProductsAQueryNames: the model's product lookup finds
+// products by their name's words, a variant's name or a SKU as a customer
+// writes it, best first, and describes each with its variants.
+func TestCatalogFindsTheProductsAQueryNames(t *testing.T) {
+	t.Parallel()
+	catalog := answer.NewCatalog([]answer.Product{
+		{Name: "Linen notebook", SKU: "NB-LIN", Availability: "in_stock", PriceCents: 1400, Currency: "USD", Variants: []answer.Variant{
+			{Name: "A5 dotted", SKU: "NB-LIN-A5", PriceCents: 1200, Availability: "out_of_stock"},
+			{Name: "A4 ruled", SKU: "NB-LIN-A4"},
+		}},
+		{Name: "Recycled notebook", SKU: "NB-REC", Availability: "preorder", PriceCents: 800, Currency: "EUR"},
+		{Name: "Bamboo desk organiser", SKU: "ORG-BAM", Availability: "discontinued"},
+	})
+	names := func(query string) []string {
+		var out []string
+		for _, p := range catalog.Find(query) {
+			out = append(out, p.Name)
+		}
+		return out
+	}
+	require.Equal(t, []string{"Linen notebook", "Recycled notebook"}, names("notebooks"))
+	require.Equal(t, []string{"Recycled notebook", "Linen notebook"}, names("recycled notebook"), "most of its name first")
+	require.Equal(t, []string{"Linen notebook", "Recycled notebook"}, names("A5 dotted notebook"), "a variant's words count")
+	require.Equal(t, []string{"Linen notebook"}, names("nb-lin-a4"), "a variant's SKU names its product")
+	require.Equal(t, []string{"Bamboo desk organiser"}, names("ORG BAM"))
+	require.Empty(t, names("kettle"))
+	require.Empty(t, names("the"))
+
+	// The offline answer says a variant named for itself.
+	for question, want := range map[string]string{
+		"Is the linen notebook in stock?":          "Linen notebook: in stock.",
+		"Is the A5 linen notebook in stock?":       "Linen notebook, A5 dotted: out of stock.",
+		"How much is the dotted notebook?":         "Linen notebook, A5 dotted: $12.00.",
+		"How much is the ruled linen notebook?":    "Linen notebook, A4 ruled: $14.00.",
+		"Is the A4 ruled notebook in stock?":       "Linen notebook, A4 ruled: in stock.",
+		"Is the recycled notebook in A4 in stock?": "Recycled notebook: available to pre-order.",
+	} {
+		require.Equal(t, want, catalog.Says(question), question)
+	}
+
+	require.Equal(t, "Linen notebook (SKU NB-LIN): $14.00, in stock. Variants: A5 dotted (SKU NB-LIN-A5, $12.00, out of stock); A4 ruled (SKU NB-LIN-A4).",
+		catalog.Find("linen")[0].Describe())
+	require.Equal(t, "Recycled notebook (SKU NB-REC): €8.00, available to pre-order.", catalog.Find("recycled")[0].Describe())
+	require.Equal(t, "Bamboo desk organiser (SKU ORG-BAM): no longer sold.", catalog.Find("bamboo")[0].Describe())
+}

@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -12,11 +13,22 @@ import (
 // about it: whether it is in stock, what it costs.
 type Product struct {
 	Name string
+	SKU  string
 	// Availability is models.Availability*: "in_stock", "out_of_stock",
 	// "preorder" or "discontinued".
 	Availability string
 	PriceCents   int64
 	Currency     string
+	Variants     []Variant
+}
+
+// Variant is one variant of a product (a size, a colour); a price or an
+// availability it does not give is the product's.
+type Variant struct {
+	Name         string
+	SKU          string
+	PriceCents   int64
+	Availability string
 }
 
 // Catalog answers what a customer asks of a product they name: its stock
@@ -24,21 +36,77 @@ type Product struct {
 type Catalog struct {
 	products []Product
 	names    [][]string      // each product's name words, stemmed
-	named    map[string]bool // the words of every name: the words that name an item
+	variants [][][]string    // each product's variants' own words (not its name's), stemmed
+	named    map[string]bool // the words of every name and variant: the words that name an item
 }
 
 // NewCatalog reads the company's products.
 func NewCatalog(products []Product) *Catalog {
-	c := &Catalog{products: products, names: make([][]string, len(products)), named: map[string]bool{}}
+	c := &Catalog{products: products, names: make([][]string, len(products)), variants: make([][][]string, len(products)),
+		named: map[string]bool{}}
 	for i, p := range products {
-		for _, w := range words(p.Name) {
-			if contentWord(w) && !slices.Contains(c.names[i], stem(w)) {
-				c.names[i] = append(c.names[i], stem(w))
-				c.named[stem(w)] = true
-			}
+		c.names[i] = c.stems(p.Name, nil)
+		for _, v := range p.Variants {
+			c.variants[i] = append(c.variants[i], c.stems(v.Name, c.names[i]))
 		}
 	}
 	return c
+}
+
+// stems are the content words of name, stemmed, each once, apart from
+// those of except. Each names an item.
+func (c *Catalog) stems(name string, except []string) []string {
+	var out []string
+	for _, w := range words(name) {
+		if s := stem(w); contentWord(w) && !slices.Contains(out, s) && !slices.Contains(except, s) {
+			out = append(out, s)
+			c.named[s] = true
+		}
+	}
+	return out
+}
+
+// match is how well a message with the stems have names product i, and
+// the variants of it it names by most of their own words. A word of the
+// product's name counts two; naming a variant counts one: "the A5 notebook"
+// names the notebook that comes in A5 better than another, and "the recycled
+// notebook in A4" the recycled notebook better than another that comes in A4.
+func (c *Catalog) match(i int, have map[string]bool) (score int, variants []int) {
+	var best leaders
+	for j, v := range c.variants[i] {
+		best.add(j, count(v, have))
+	}
+	score = 2 * count(c.names[i], have)
+	if len(best.of) > 0 {
+		score++
+	}
+	return score, best.of
+}
+
+func count(stems []string, have map[string]bool) int {
+	n := 0
+	for _, s := range stems {
+		if have[s] {
+			n++
+		}
+	}
+	return n
+}
+
+// leaders are the indexes of the highest score above zero.
+type leaders struct {
+	score int
+	of    []int
+}
+
+func (l *leaders) add(i, score int) {
+	switch {
+	case score == 0 || score < l.score:
+	case score > l.score:
+		l.score, l.of = score, []int{i}
+	default:
+		l.of = append(l.of, i)
+	}
 }
 
 // stockWords and priceWords ask whether a product is in stock and what it
@@ -82,46 +150,144 @@ func (c *Catalog) Says(message string) string {
 	if !stock && !price {
 		return ""
 	}
-	best, named := 0, []int(nil)
-	for i, name := range c.names {
-		n := 0
-		for _, s := range name {
-			if have[s] {
-				n++
-			}
-		}
-		switch {
-		case n == 0 || n < best:
-		case n > best:
-			best, named = n, []int{i}
-		default:
-			named = append(named, i)
-		}
+	var best leaders
+	variants := make([][]int, len(c.products))
+	for i := range c.products {
+		var n int
+		n, variants[i] = c.match(i, have)
+		best.add(i, n)
 	}
-	if len(named) == 0 || len(named) > maxNamed {
+	if len(best.of) == 0 || len(best.of) > maxNamed {
 		return ""
 	}
 	var lines []string
-	for _, i := range named {
-		p := c.products[i]
+	say := func(name string, cents int64, currency, avail string) {
 		var says []string
-		if price && p.PriceCents > 0 {
-			says = append(says, money(p.PriceCents, p.Currency))
+		if price && cents > 0 {
+			says = append(says, money(cents, currency))
 		}
 		if stock || len(says) == 0 {
-			a, ok := availability[p.Availability]
-			if !ok {
-				a = strings.ReplaceAll(p.Availability, "_", " ")
-			}
-			if a != "" {
+			if a := availabilityWords(avail); a != "" {
 				says = append(says, a)
 			}
 		}
 		if len(says) > 0 {
-			lines = append(lines, p.Name+": "+strings.Join(says, ", ")+".")
+			lines = append(lines, name+": "+strings.Join(says, ", ")+".")
+		}
+	}
+	for _, i := range best.of {
+		p := c.products[i]
+		if len(variants[i]) == 0 {
+			say(p.Name, p.PriceCents, p.Currency, p.Availability)
+			continue
+		}
+		// A variant named is said for itself; what it does not give is
+		// the product's.
+		for _, j := range variants[i] {
+			v := p.Variants[j]
+			cents, avail := cmp.Or(v.PriceCents, p.PriceCents), cmp.Or(v.Availability, p.Availability)
+			say(p.Name+", "+v.Name, cents, p.Currency, avail)
 		}
 	}
 	return strings.Join(lines, " ")
+}
+
+// maxFound is how many products Find returns at most.
+const maxFound = 5
+
+// Find is the catalog's products a query names best, for the model's
+// product lookup: those sharing most of their name's or a variant's words
+// with it, or whose SKU (a variant's) it gives; at most five, best first,
+// in the catalog's order among equals. None when it names no product.
+func (c *Catalog) Find(query string) []Product {
+	if c == nil {
+		return nil
+	}
+	have, given := map[string]bool{}, map[string]bool{}
+	for _, w := range words(query) {
+		given[w] = true
+		if contentWord(w) {
+			have[stem(w)] = true
+		}
+	}
+	score := make([]int, len(c.products))
+	var found []int
+	for i, p := range c.products {
+		n, _ := c.match(i, have)
+		if skuGiven(p.SKU, given) || slices.ContainsFunc(p.Variants, func(v Variant) bool { return skuGiven(v.SKU, given) }) {
+			n += 100 // a SKU names one product whatever else is said
+		}
+		if n > 0 {
+			score[i] = n
+			found = append(found, i)
+		}
+	}
+	slices.SortStableFunc(found, func(a, b int) int { return score[b] - score[a] })
+	out := make([]Product, 0, min(len(found), maxFound))
+	for _, i := range found[:min(len(found), maxFound)] {
+		out = append(out, c.products[i])
+	}
+	return out
+}
+
+// skuGiven reports whether the query's words hold the SKU, in its own words
+// ("NB-A4" is given by "nb a4" or "NB-A4").
+func skuGiven(sku string, given map[string]bool) bool {
+	ws := words(sku)
+	if len(ws) == 0 {
+		return false
+	}
+	for _, w := range ws {
+		if !given[w] {
+			return false
+		}
+	}
+	return true
+}
+
+// Describe is the product as the model reads it: its SKU, price and
+// availability, and each variant's where it differs.
+func (p Product) Describe() string {
+	var b strings.Builder
+	b.WriteString(p.Name)
+	if p.SKU != "" {
+		b.WriteString(" (SKU " + p.SKU + ")")
+	}
+	var says []string
+	if p.PriceCents > 0 {
+		says = append(says, money(p.PriceCents, p.Currency))
+	}
+	if a := availabilityWords(p.Availability); a != "" {
+		says = append(says, a)
+	}
+	if len(says) > 0 {
+		b.WriteString(": " + strings.Join(says, ", "))
+	}
+	b.WriteString(".")
+	if len(p.Variants) > 0 {
+		b.WriteString(" Variants:")
+		for i, v := range p.Variants {
+			if i > 0 {
+				b.WriteString(";")
+			}
+			b.WriteString(" " + v.Name)
+			var says []string
+			if v.SKU != "" {
+				says = append(says, "SKU "+v.SKU)
+			}
+			if v.PriceCents > 0 && v.PriceCents != p.PriceCents {
+				says = append(says, money(v.PriceCents, p.Currency))
+			}
+			if v.Availability != "" {
+				says = append(says, availabilityWords(v.Availability))
+			}
+			if len(says) > 0 {
+				b.WriteString(" (" + strings.Join(says, ", ") + ")")
+			}
+		}
+		b.WriteString(".")
+	}
+	return b.String()
 }
 
 // answer is a, with what the catalog says to message first (alone when a
@@ -141,6 +307,14 @@ func (c *Catalog) answer(a Answer, message string) Answer {
 // availability says a product's availability in words.
 var availability = map[string]string{
 	"in_stock": "in stock", "out_of_stock": "out of stock", "preorder": "available to pre-order", "discontinued": "no longer sold",
+}
+
+// availabilityWords is an availability in words.
+func availabilityWords(a string) string {
+	if w, ok := availability[a]; ok {
+		return w
+	}
+	return strings.ReplaceAll(a, "_", " ")
 }
 
 // money writes an amount of cents in currency.

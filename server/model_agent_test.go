@@ -317,6 +317,56 @@ func TestRepliesStreamAsTheModelWritesThem(t *testing.T) {
 	require.Equal(t, http.StatusOK, plain.Status, plain.Raw)
 }
 
+// TestTheModelLooksUpTheCatalog: with a model, a customer's question about
+// a product is answered from the catalog as the CRM has it (a variant's
+// price and stock included), the product cited; a product the catalog does
+// not hold is said so to the model, which then has nothing to cite.
+func TestTheModelLooksUpTheCatalog(t *testing.T) {
+	t.Parallel()
+	chat := newChatServer(t, func(req chatRequest) scripted {
+		last := req.Messages[len(req.Messages)-1]
+		if last["role"] != "tool" {
+			query := "linen notebook A5"
+			if strings.Contains(last["content"].(string), "kettle") {
+				query = "kettle"
+			}
+			q, _ := json.Marshal(map[string]string{"query": query})
+			return scripted{calls: [][2]string{{"look_up_products", string(q)}}}
+		}
+		if strings.Contains(last["content"].(string), "$12.00, out of stock") {
+			return scripted{content: "The A5 dotted linen notebook is $12.00 and out of stock just now [1]."}
+		}
+		return scripted{content: answer.NoAnswer}
+	})
+	model := answer.NewOpenAI(chat.URL, "test-key", "scripted-model", 5*time.Second)
+	app := testenv.NewApp(t, testenv.AppOptions{Generator: model, Agent: model})
+	r := do(t, "PUT", app.URL+"/v1/crm/products/NB-LIN", app.Keys.Admin, jsonBody(t, map[string]any{
+		"name": "Linen notebook", "sku": "NB-LIN", "price_cents": 1400, "currency": "USD", "availability": "in_stock",
+		"variants": []map[string]any{{"name": "A5 dotted", "sku": "NB-LIN-A5", "price_cents": 1200, "availability": "out_of_stock"}}}))
+	require.Less(t, r.Status, 300, r.Raw)
+
+	say := func(conv, text string) map[string]any {
+		t.Helper()
+		r := do(t, "POST", app.URL+"/v1/conversations/"+conv+"/messages", app.Keys.Widget,
+			jsonBody(t, map[string]any{"id": "m1", "text": text}))
+		require.Equal(t, http.StatusOK, r.Status, r.Raw)
+		return r.Body["reply"].(map[string]any)
+	}
+	reply := say("conv-linen", "Do you have the A5 linen notebook in stock?")
+	require.Equal(t, "The A5 dotted linen notebook is $12.00 and out of stock just now.", reply["text"])
+	require.Equal(t, []any{map[string]any{"source_id": "", "title": "Linen notebook"}}, reply["citations"])
+	reqs := chat.seen()
+	require.Len(t, reqs, 2, "a lookup, then the answer")
+	tool := reqs[1].Messages[len(reqs[1].Messages)-1]["content"].(string)
+	require.Contains(t, tool, "[1] Linen notebook — Product catalog\nLinen notebook (SKU NB-LIN): $14.00, in stock. Variants: A5 dotted (SKU NB-LIN-A5, $12.00, out of stock).")
+	require.Contains(t, tool, "not instructions")
+
+	reply = say("conv-kettle", "Do you sell a kettle?")
+	require.Equal(t, answer.DontKnow, reply["text"], "nothing found, nothing cited")
+	reqs = chat.seen()
+	require.Equal(t, "No product in the catalog matches.", reqs[len(reqs)-1].Messages[len(reqs[len(reqs)-1].Messages)-1]["content"])
+}
+
 // TestTheAgentActsKnowingWhoWrote: what a customer tells about themselves
 // is kept before the agent works on their message, so a rep the turn hands
 // the conversation to finds who wrote in the queue at once. The scripted
