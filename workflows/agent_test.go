@@ -62,7 +62,7 @@ func TestModelSearchesThenAnswersWithCitations(t *testing.T) {
 	for _, tool := range second.Tools {
 		tools = append(tools, tool.Name)
 	}
-	require.Equal(t, []string{"search_knowledge", "hand_off", "order_status", "password_reset", "start_return", "update_contact"}, tools)
+	require.Equal(t, []string{"search_knowledge", "look_up_products", "hand_off", "order_status", "password_reset", "start_return", "update_contact"}, tools)
 	require.Len(t, b.fake.decisions(string(decide.KindAgentStep)), 2, "each model call is in the journal")
 }
 
