@@ -307,6 +307,8 @@ func TestBrowserHandoffReachesRepInboxLiveAndRepReplies(t *testing.T) {
 	rep.waitText("#opened .queue-item button.open", "ada@example.com", 5*time.Second)
 	rep.waitText("#conv-reason", demo.RefundRuleName, 10*time.Second)
 	rep.waitText("#conv-identity .identity.unverified", "Identity not verified", 5*time.Second)
+	rep.waitText("#account", "has not proved who they are", 5*time.Second)
+	require.Zero(t, eval[int](rep, `document.querySelectorAll("#account tr").length`), "no account for an email only typed")
 	rep.waitText("#transcript .msg-customer", "I want a refund", 5*time.Second)
 	rep.waitText("#decision-list", "handoff rules", 5*time.Second)
 	rep.do(chromedp.Click(chromedp.CSS("#suggest")))
@@ -349,6 +351,16 @@ func TestBrowserHandoffReachesRepInboxLiveAndRepReplies(t *testing.T) {
 	rep.do(chromedp.Click(chromedp.CSS("#queue .queue-item button.open")))
 	rep.waitText("#conv-title", "Conversation with ada@example.com", 5*time.Second)
 	rep.waitText("#conv-identity .identity.verified", "Verified: ada@example.com (signed in on your site)", 5*time.Second)
+	// The account of the email proved: its contact and its orders.
+	account := do(t, "GET", app.URL+"/v1/rep/conversations/refund-signed-in/customer", app.Keys.Rep, nil)
+	require.Equal(t, 200, account.Status, account.Raw)
+	orders := account.Body["orders"].([]any)
+	require.NotEmpty(t, orders)
+	rep.waitText("#account .contact", "ada@example.com", 5*time.Second)
+	require.Equal(t, len(orders), eval[int](rep, `document.querySelectorAll("#account tr[data-order]").length`))
+	first := orders[0].(map[string]any)
+	require.Equal(t, first["number"], eval[string](rep, `document.querySelector("#account tr[data-order] td").textContent`))
+	require.Equal(t, first["status"], eval[string](rep, `document.querySelector("#account tr[data-order] td:nth-child(2)").textContent`))
 }
 
 func TestBrowserSandboxShowsFiredRuleAndSpendsNoCredit(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 
 	"github.com/switchboardhq/switchboard/apperr"
+	"github.com/switchboardhq/switchboard/crm"
 	"github.com/switchboardhq/switchboard/decide"
 	"github.com/switchboardhq/switchboard/models"
 	"github.com/switchboardhq/switchboard/workflows"
@@ -265,6 +266,44 @@ func (s *Server) closeConversation(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusAccepted, gin.H{"conversation_id": conv.ExternalID, "status": "closing"})
+}
+
+// customerAccount is the account of the customer of a conversation, as a
+// rep reads it: the CRM's contact with the email the customer proved and
+// their newest orders. A customer who proved nothing shows none, whatever
+// email they typed (Note says why).
+type customerAccount struct {
+	Verified *verifiedJSON      `json:"verified"`
+	Contact  *crm.ContactRecord `json:"contact"`
+	Orders   []crm.OrderRecord  `json:"orders"`
+	Note     string             `json:"note,omitempty"`
+}
+
+// repCustomer is the account of the conversation's customer (reps of its
+// team, and admins).
+func (s *Server) repCustomer(c *gin.Context) {
+	conv, err := s.conversationFor(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := customerAccount{Verified: verifiedOf(conv), Orders: []crm.OrderRecord{}}
+	if out.Verified == nil {
+		out.Note = "The customer has not proved who they are: no account is shown for an email they only typed."
+		c.JSON(http.StatusOK, out)
+		return
+	}
+	account, err := s.crmService().AccountOf(c.Request.Context(), conv.WorkspaceID, conv.VerifiedEmail)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if account == nil {
+		out.Note = "No contact in the CRM has the email " + conv.VerifiedEmail + "."
+	} else {
+		out.Contact, out.Orders = &account.Contact, account.Orders
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 type feedbackRequest struct {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -183,6 +184,55 @@ func TestRepSeesWhetherTheCustomerProvedWhoTheyAre(t *testing.T) {
 	widget := do(t, "GET", conv, app.Keys.Widget, nil)
 	require.Equal(t, 200, widget.Status, widget.Raw)
 	require.NotContains(t, widget.Body, "verified", "staff roles only")
+}
+
+// TestRepReadsTheAccountOfAVerifiedCustomerOnly: beside a conversation, a
+// rep reads the CRM's contact and newest orders of the email the customer
+// proved; for a customer who only typed an email, none, and why.
+func TestRepReadsTheAccountOfAVerifiedCustomerOnly(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	found := do(t, "GET", app.URL+"/v1/crm/contacts?email=ada%40example.com", app.Keys.Admin, nil)
+	require.Equal(t, 200, found.Status, found.Raw)
+	require.Len(t, found.Body["contacts"], 1)
+	contact := found.Body["contacts"].([]any)[0].(map[string]any)
+	r := do(t, "PUT", app.URL+"/v1/crm/orders/ACCT-1", app.Keys.Admin, jsonBody(t, map[string]any{
+		"number": "ACCT-1", "contact": contact["external_id"], "status": "shipped", "placed_at": time.Now().UTC().Format(time.RFC3339),
+		"items":    []map[string]any{{"sku": "X-1", "name": "Walnut pen tray", "quantity": 2}},
+		"tracking": map[string]any{"carrier": "Parcelway", "number": "PW123", "url": "https://track.example/PW123"}}))
+	require.Less(t, r.Status, 300, r.Raw)
+
+	token := signedInToken(t, app)
+	r = do(t, "POST", app.URL+"/v1/conversations/acct-verified/messages", app.Keys.Widget, jsonBody(t, map[string]any{
+		"id": "m1", "text": "I want to talk to a person", "identity_token": token}))
+	require.Equal(t, 200, r.Status, r.Raw)
+	r = do(t, "POST", app.URL+"/v1/conversations/acct-typed/messages", app.Keys.Widget, jsonBody(t, map[string]any{
+		"id": "m1", "text": "I want to talk to a person", "contact": map[string]any{"email": "ada@example.com"}}))
+	require.Equal(t, 200, r.Status, r.Raw)
+
+	account := do(t, "GET", app.URL+"/v1/rep/conversations/acct-verified/customer", app.Keys.Rep, nil)
+	require.Equal(t, 200, account.Status, account.Raw)
+	require.Equal(t, map[string]any{"email": "ada@example.com", "method": "token"}, account.Body["verified"])
+	require.Equal(t, contact, account.Body["contact"], "the CRM's contact, as the CRM's API shows it")
+	orders := account.Body["orders"].([]any)
+	want := do(t, "GET", app.URL+"/v1/crm/orders?limit=100&contact="+url.QueryEscape(contact["external_id"].(string)), app.Keys.Admin, nil)
+	require.Equal(t, 200, want.Status, want.Raw)
+	require.Len(t, orders, len(want.Body["orders"].([]any)), "each of the contact's orders (fewer than ten)")
+	newest := orders[0].(map[string]any)
+	require.Equal(t, "ACCT-1", newest["number"], "newest first")
+	require.Equal(t, "Parcelway", newest["tracking"].(map[string]any)["carrier"])
+	require.Empty(t, account.Body["note"])
+	require.Equal(t, 200, do(t, "GET", app.URL+"/v1/rep/conversations/acct-verified/customer", app.Keys.Admin, nil).Status)
+
+	typed := do(t, "GET", app.URL+"/v1/rep/conversations/acct-typed/customer", app.Keys.Rep, nil)
+	require.Equal(t, 200, typed.Status, typed.Raw)
+	require.Nil(t, typed.Body["verified"])
+	require.Nil(t, typed.Body["contact"], "an email only typed names no account")
+	require.Empty(t, typed.Body["orders"])
+	require.Contains(t, typed.Body["note"], "has not proved who they are")
+
+	require.Equal(t, 403, do(t, "GET", app.URL+"/v1/rep/conversations/acct-verified/customer", app.Keys.Widget, nil).Status, "a customer reads no account this way")
+	require.Equal(t, 404, do(t, "GET", app.URL+"/v1/rep/conversations/no-such/customer", app.Keys.Rep, nil).Status)
 }
 
 func TestResolvedConversationIsChargedOnceAndTestConversationsNever(t *testing.T) {

@@ -125,6 +125,7 @@
     $("conv-meta").textContent = ["status: " + c.status, c.team ? "team: " + c.team : "", who ? "customer: " + who : ""]
       .filter(Boolean).join(" · ");
     $("conv-identity").replaceChildren(identity(c.verified));
+    refreshAccount(id);
     // The channel may have turned suggested replies off.
     $("suggest").hidden = c.reply_suggestions === false;
     $("conv-reason").textContent = c.handoff_reason ? "Handed off: " + c.handoff_reason : "";
@@ -139,6 +140,54 @@
       li.append(sb.el("span", "kind", d.kind), " ", sb.el("span", "", d.summary));
       return li;
     }));
+  }
+
+  // refreshAccount shows the account of the customer of conversation id:
+  // the CRM's contact and newest orders, once the customer proved who they
+  // are (the API shows nothing for an email only typed, and says so).
+  async function refreshAccount(id) {
+    const r = await sb.api(key, "GET", "/v1/rep/conversations/" + encodeURIComponent(id) + "/customer");
+    if (id !== current) return;
+    if (r.status !== 200) {
+      $("account").replaceChildren(sb.el("p", "error", sb.errorText(r)));
+      return;
+    }
+    const a = r.body, parts = [];
+    if (a.note) parts.push(sb.el("p", "muted", a.note));
+    if (a.contact) {
+      const ct = a.contact;
+      parts.push(sb.el("p", "contact", [ct.name, ct.email, ct.phone, ct.tier && "tier " + ct.tier, ct.lifecycle_stage,
+        ct.company].filter(Boolean).join(" · ")));
+      if (!a.orders.length) parts.push(sb.el("p", "muted", "No orders."));
+      else parts.push(orders(a.orders));
+    }
+    $("account").replaceChildren(...parts);
+  }
+
+  function orders(list) {
+    const table = sb.el("table", "orders");
+    const head = sb.el("tr", "");
+    ["Order", "Status", "Placed", "Items", "Tracking"].forEach((h) => head.append(sb.el("th", "", h)));
+    table.append(head);
+    list.forEach((o) => {
+      const tr = sb.el("tr", "");
+      tr.dataset.order = o.number;
+      const items = (o.items || []).map((it) => (it.quantity > 1 ? it.quantity + " × " : "") + it.name).join(", ");
+      [o.number, o.status, o.placed_at ? new Date(o.placed_at).toLocaleDateString() : "", items]
+        .forEach((v) => tr.append(sb.el("td", "", v)));
+      const t = o.tracking || {}, label = [t.carrier, t.number].filter(Boolean).join(" ");
+      const url = t.url ? sb.safeURL(t.url) : "", td = sb.el("td", "");
+      if (url) {
+        const a = sb.el("a", "", label || "track");
+        Object.assign(a, { href: url, rel: "noopener noreferrer", target: "_blank" });
+        td.append(a);
+      } else {
+        td.textContent = label;
+      }
+      tr.append(td);
+      table.append(tr);
+    });
+    return table;
   }
 
   async function act(path, body, done) {
