@@ -37,6 +37,9 @@ type ClassifyIssueResult struct {
 	// Refined is true when the configured language model made the decision
 	// among the offline classifier's candidates.
 	Refined bool
+	// OnlyAsksForHuman is true when the message only asks for a person: it
+	// says nothing of an issue (Unknown), and is no knowledge gap.
+	OnlyAsksForHuman bool `json:",omitempty"`
 }
 
 // ClassifyIssue decides a message's issue type from the workspace's nearest
@@ -78,6 +81,6 @@ func (a *Activities) classifyIssue(ctx context.Context, in ClassifyIssueInput, c
 	}
 	return ClassifyIssueResult{
 		IssueType: res.IssueType, Confidence: res.Confidence, Unknown: res.Unknown, OutOfScope: res.OutOfScope,
-		BestGuess: res.BestGuess, Refined: res.Refined,
+		BestGuess: res.BestGuess, Refined: res.Refined, OnlyAsksForHuman: res.OnlyAsksForHuman,
 	}, nil
 }

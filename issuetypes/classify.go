@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/switchboardhq/switchboard/models"
+	"github.com/switchboardhq/switchboard/understand"
 )
 
 const (
@@ -25,7 +26,9 @@ const (
 // nearest examples, or Unknown when that type's confidence is below the
 // workspace's threshold, when the workspace's out-of-scope examples are
 // nearly as likely (outOfScopeRatio), or when no example shares a word with
-// text. With a Refiner, a language model then decides among the likeliest
+// text, or when text only asks for a person (a request for a person is
+// not read for the issue: "I need to speak to someone about my refund" is
+// read as "refund"). With a Refiner, a language model then decides among the likeliest
 // candidates (unless the message is out of scope); if it fails, the offline
 // decision stands (and RefineErr says why).
 func (s *Service) Classify(ctx context.Context, workspaceID, text string) (Result, error) {
@@ -43,8 +46,12 @@ func (s *Service) Classify(ctx context.Context, workspaceID, text string) (Resul
 	if s.DraftThreshold > 0 {
 		threshold = s.DraftThreshold
 	}
-	hits := m.examples.nearest(text, Candidates)
 	res := Result{IssueType: Unknown, Unknown: true, Threshold: threshold}
+	text, res.OnlyAsksForHuman = understand.WithoutHumanRequest(text)
+	if res.OnlyAsksForHuman {
+		return res, nil
+	}
+	hits := m.examples.nearest(text, Candidates)
 	if len(hits) == 0 {
 		return res, nil
 	}

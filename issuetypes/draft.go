@@ -12,6 +12,7 @@ import (
 	"github.com/switchboardhq/switchboard/apperr"
 	"github.com/switchboardhq/switchboard/knowledge"
 	"github.com/switchboardhq/switchboard/models"
+	"github.com/switchboardhq/switchboard/understand"
 )
 
 // maxDraftModels bounds the draft models kept: past it, the cache starts
@@ -29,13 +30,18 @@ var draftModels = struct {
 // rehearsal's) at threshold (DefaultThreshold when 0), in-process: the
 // model is trained on the draft's examples, and the candidates are the types
 // with an example that shares a stemmed word with text, where Classify
-// takes the types of the 30 examples nearest to it (BM25, in memory). No
-// language model refines the decision.
+// takes the types of the 30 examples nearest to it (BM25, in memory); a
+// request for a person is left out of text, as there. No language model
+// refines the decision.
 func ClassifyDraft(types []models.IssueTypeDraft, threshold float64, text string) Result {
 	if threshold <= 0 {
 		threshold = DefaultThreshold
 	}
 	res := Result{IssueType: Unknown, Unknown: true, Threshold: threshold}
+	text, res.OnlyAsksForHuman = understand.WithoutHumanRequest(text)
+	if res.OnlyAsksForHuman {
+		return res
+	}
 	m := draftModel(types)
 	words := knowledge.StemmedWords(text)
 	var candidates []string

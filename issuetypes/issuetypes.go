@@ -89,6 +89,10 @@ type Result struct {
 	// a word with the message.
 	BestGuess string
 	Threshold float64
+	// OnlyAsksForHuman is true when the message only asks for a person
+	// (understand.WithoutHumanRequest): it says nothing of an issue, and
+	// is Unknown without being read for one.
+	OnlyAsksForHuman bool
 	// Refined is true when a language model made the decision, choosing
 	// among the offline classifier's candidates (or Unknown).
 	Refined bool

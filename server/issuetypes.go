@@ -233,6 +233,9 @@ type classifyResponse struct {
 	Threshold float64 `json:"threshold"`
 	// Refined is true when the language model made the decision.
 	Refined bool `json:"refined"`
+	// OnlyAsksForHuman: the message only asks for a person, which says
+	// nothing of an issue (unknown, and no knowledge gap in a conversation).
+	OnlyAsksForHuman bool `json:"only_asks_for_human"`
 }
 
 // classifyIssue classifies a phrase the way the conversation does.
@@ -257,7 +260,7 @@ func (s *Server) classifyIssue(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, classifyResponse{
 		IssueType: res.IssueType, Confidence: res.Confidence, Unknown: res.Unknown, OutOfScope: res.OutOfScope,
-		BestGuess: res.BestGuess, Threshold: res.Threshold, Refined: res.Refined,
+		BestGuess: res.BestGuess, Threshold: res.Threshold, Refined: res.Refined, OnlyAsksForHuman: res.OnlyAsksForHuman,
 	})
 }
 

@@ -189,3 +189,33 @@ func TestOutOfScopeExamplesAPI(t *testing.T) {
 	r = classify("Do you sell garden chairs?")
 	require.Equal(t, false, r.Body["out_of_scope"], r.Raw)
 }
+
+// TestARequestForAPersonHasNoIssueType: a message that only asks for a
+// person says nothing of an issue: it is classified unknown (with the
+// classify API saying why), sets no issue type on its conversation and is no
+// knowledge gap; a request that says what it is about is classified.
+func TestARequestForAPersonHasNoIssueType(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	classify := func(text string) map[string]any {
+		r := do(t, "POST", app.URL+"/v1/issue-types/classify", app.Keys.Admin, jsonBody(t, map[string]any{"text": text}))
+		require.Equal(t, http.StatusOK, r.Status, r.Raw)
+		return r.Body
+	}
+	only := classify("I need to speak to a human")
+	require.Equal(t, true, only["unknown"])
+	require.Equal(t, true, only["only_asks_for_human"])
+	about := classify("I need to speak to a human about my refund")
+	require.Equal(t, false, about["only_asks_for_human"])
+	require.Equal(t, false, about["unknown"], "the refund says what it is about: %v", about)
+
+	customerSays(t, app, "person-only", "m1", "I need to speak to a human", "")
+	r := do(t, "GET", app.URL+"/v1/conversations/person-only", app.Keys.Admin, nil)
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	require.Equal(t, "handed_off", r.Body["status"])
+	require.Empty(t, r.Body["issue_type"])
+	require.Contains(t, r.Raw, "the message only asks for a person")
+	g := do(t, "GET", app.URL+"/v1/analytics/knowledge-gaps", app.Keys.Auditor, nil)
+	require.Equal(t, http.StatusOK, g.Status, g.Raw)
+	require.EqualValues(t, 0, g.Body["gaps"], "a request for a person is no knowledge gap")
+}

@@ -1,5 +1,11 @@
 package understand
 
+import (
+	"strings"
+
+	"github.com/switchboardhq/switchboard/textfold"
+)
+
 // Words for people the customer may ask for, used by humanPhrases.
 const (
 	// contactVerbs come before the person in a request ("talk to a
@@ -89,3 +95,70 @@ func (m message) asksForHuman() bool {
 	}
 	return person
 }
+
+// WithoutHumanRequest is what text says besides asking for a person (see
+// AsksForHuman), for reading what it is about: its words outside its
+// requests for a person, less those that only hold such a request together
+// (function words, greetings, courtesies, "need", "want"): "I need to speak
+// to someone about my refund" says "refund". only reports that nothing is
+// left ("Can I talk to a person please?", "Quiero hablar con una persona"):
+// a message that only asks for a person says nothing of the customer's
+// issue. A text that asks for no person is returned as it is.
+func WithoutHumanRequest(text string) (rest string, only bool) {
+	m := parse(text)
+	if !m.asksForHuman() {
+		return text, false
+	}
+	type at struct{ sentence, word int }
+	request := map[at]bool{}
+	for _, sp := range m.find(humanPhrases) {
+		if m.negated(sp) {
+			continue
+		}
+		for i := sp.start; i < sp.end; i++ {
+			request[at{sp.sentence, i}] = true
+		}
+	}
+	var left []string
+	for si, s := range m.sentences {
+		for i, w := range s {
+			if !request[at{si, i}] && !requestWords[w.text] {
+				left = append(left, text[w.start:w.end])
+			}
+		}
+	}
+	return strings.Join(left, " "), len(left) == 0
+}
+
+// requestWords may stand beside a request for a person in a message that
+// asks nothing else: the languages' function words (less the few nouns
+// listed among them: "pedido", "commande", …), greetings, courtesies, and
+// the words of the requests themselves.
+var requestWords = func() map[string]bool {
+	out := map[string]bool{}
+	nouns := map[string]bool{"pedido": true, "ayuda": true, "commande": true, "colis": true, "bestellung": true,
+		"paket": true, "encomenda": true, "chegou": true, "ordine": true, "pacco": true, "arrivato": true,
+		"bestelling": true, "pakket": true}
+	for _, l := range languages {
+		for _, w := range strings.Fields(l.words) {
+			if !nouns[w] {
+				out[w] = true
+			}
+		}
+	}
+	for _, list := range []string{contactVerbs, verbFinalVerbs, people} {
+		for _, w := range strings.Split(list, "|") {
+			for _, f := range textfold.Words(w) {
+				out[f] = true
+			}
+		}
+	}
+	for w := range loneFillers {
+		out[w] = true
+	}
+	for _, w := range strings.Fields(`could may might let like id real actual live right away now asap immediately
+		urgently soon possible someone somebody else another good morning afternoon evening hey yes ok okay`) {
+		out[w] = true
+	}
+	return out
+}()

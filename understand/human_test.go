@@ -47,3 +47,39 @@ func TestAsksForHuman(t *testing.T) {
 		})
 	}
 }
+
+// TestWithoutHumanRequest: a request for a person with nothing but
+// courtesies around it says nothing of the customer's issue; one that says
+// what it is about is read without the request, and a message with no
+// request as it is.
+func TestWithoutHumanRequest(t *testing.T) {
+	t.Parallel()
+	for _, text := range []string{
+		"I need to speak to a human",
+		"I want to talk to a person",
+		"Can I talk to a person please?",
+		"I need to speak to someone",
+		"let me talk to a real person",
+		"Agent!",
+		"Hi, could I speak to a representative right away?",
+		"Quiero hablar con una persona, por favor",
+		"Ich möchte mit einem Menschen sprechen",
+		"Je voudrais parler à un conseiller",
+	} {
+		_, only := WithoutHumanRequest(text)
+		require.True(t, only, text)
+	}
+	for text, want := range map[string]string{
+		"I need to speak to a human about my refund":     "refund",
+		"Can I talk to a person? My order never arrived": "order never arrived",
+		"Quiero hablar con una persona sobre mi pedido":  "sobre pedido",
+		"I need help": "I need help",
+		"I don't need a human, where is my order?": "I don't need a human, where is my order?",
+		"How long does shipping take?":             "How long does shipping take?",
+		"":                                         "",
+	} {
+		rest, only := WithoutHumanRequest(text)
+		require.False(t, only, text)
+		require.Equal(t, want, rest, text)
+	}
+}

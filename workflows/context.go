@@ -187,7 +187,7 @@ func (c *conversation) holdConfig(cx *activities.LoadContextResult) error {
 // classify detects the message's issue type from the workspace's labelled
 // examples (when it has issue types). A confident answer sets the
 // conversation's issue type; unknown is reported so the turn records a
-// knowledge gap.
+// knowledge gap (not for a message that only asks for a person).
 func (c *conversation) classify(ctx workflow.Context, msg CustomerMessage, cx activities.LoadContextResult) (unknown bool, err error) {
 	if !cx.HasIssueTypes {
 		return false, nil
@@ -205,14 +205,19 @@ func (c *conversation) classify(ctx workflow.Context, msg CustomerMessage, cx ac
 		}
 	}
 	summary := "issue type: unknown"
-	if !res.Unknown {
+	switch {
+	case res.OnlyAsksForHuman:
+		summary = "issue type: none, the message only asks for a person"
+	case !res.Unknown:
 		c.state.IssueType = res.IssueType
 		summary = "issue type: " + res.IssueType
 	}
 	c.note(msg.ID, decide.Entry{Kind: decide.KindIssueType, Summary: summary,
 		Detail: map[string]any{"issue_type": res.IssueType, "confidence": res.Confidence, "unknown": res.Unknown,
 			"best_guess": res.BestGuess, "refined": res.Refined}})
-	return res.Unknown, nil
+	// A request for a person is no knowledge gap: it asks for nothing the
+	// content or the issue types could cover.
+	return res.Unknown && !res.OnlyAsksForHuman, nil
 }
 
 // env is what rule conditions see.
