@@ -35,32 +35,35 @@ type Variant struct {
 // and its price, as the company's catalog has them.
 type Catalog struct {
 	products []Product
-	names    [][]string      // each product's name words, stemmed
-	variants [][][]string    // each product's variants' own words (not its name's), stemmed
-	named    map[string]bool // the words of every name and variant: the words that name an item
+	names    [][]string   // each product's name words, stemmed
+	variants [][][]string // each product's variants' own words (not its name's), stemmed
+	// named are the words of every product's name: the words that name an
+	// item; variant the words of the variants' names ("A5", "blue"), which
+	// say which one of an item, when it is named.
+	named, variant map[string]bool
 }
 
 // NewCatalog reads the company's products.
 func NewCatalog(products []Product) *Catalog {
 	c := &Catalog{products: products, names: make([][]string, len(products)), variants: make([][][]string, len(products)),
-		named: map[string]bool{}}
+		named: map[string]bool{}, variant: map[string]bool{}}
 	for i, p := range products {
-		c.names[i] = c.stems(p.Name, nil)
+		c.names[i] = nameStems(p.Name, nil, c.named)
 		for _, v := range p.Variants {
-			c.variants[i] = append(c.variants[i], c.stems(v.Name, c.names[i]))
+			c.variants[i] = append(c.variants[i], nameStems(v.Name, c.names[i], c.variant))
 		}
 	}
 	return c
 }
 
-// stems are the content words of name, stemmed, each once, apart from
-// those of except. Each names an item.
-func (c *Catalog) stems(name string, except []string) []string {
+// nameStems are the content words of name, stemmed, each once, apart from
+// those of except; each is set in set too.
+func nameStems(name string, except []string, set map[string]bool) []string {
 	var out []string
 	for _, w := range words(name) {
 		if s := stem(w); contentWord(w) && !slices.Contains(out, s) && !slices.Contains(except, s) {
 			out = append(out, s)
-			c.named[s] = true
+			set[s] = true
 		}
 	}
 	return out
@@ -142,7 +145,7 @@ func (c *Catalog) Says(message string) string {
 			price = true
 		case w == "much" && i > 0 && ws[i-1] == "how":
 			price = true
-		case contentWord(w) && !c.named[stem(w)]:
+		case contentWord(w) && !c.named[stem(w)] && !c.variant[stem(w)]:
 			return "" // it asks of something else
 		}
 		have[stem(w)] = true
