@@ -434,9 +434,23 @@ func TestCatalogFindsTheProductsAQueryNames(t *testing.T) {
 		"How much is the ruled linen notebook?":    "Linen notebook, A4 ruled: $14.00.",
 		"Is the A4 ruled notebook in stock?":       "Linen notebook, A4 ruled: in stock.",
 		"Is the recycled notebook in A4 in stock?": "Recycled notebook: available to pre-order.",
+		"Do you have the linen notebook in A4?":    "Linen notebook, A4 ruled: in stock.",
+		"Do you sell recycled notebooks?":          "Recycled notebook: available to pre-order.",
+		"Do you have large notebooks?":             "",
+		"Do you have a returns policy?":            "",
 	} {
 		require.Equal(t, want, catalog.Says(question), question)
 	}
+
+	// A word no other product explains decides between two that share
+	// the rest: the A4 notebook is the one whose name says A4, the A4 ruled
+	// one the one that comes in "A4 ruled".
+	two := answer.NewCatalog([]answer.Product{
+		{Name: "A4 recycled notebook", Availability: "in_stock", PriceCents: 800, Currency: "USD"},
+		{Name: "Linen notebook", Availability: "in_stock", PriceCents: 1400, Currency: "USD", Variants: []answer.Variant{{Name: "A4 ruled"}}},
+	})
+	require.Equal(t, "Linen notebook, A4 ruled: $14.00.", two.Says("How much is the A4 ruled notebook?"))
+	require.Equal(t, "A4 recycled notebook: $8.00.", two.Says("How much is the A4 notebook?"))
 
 	require.Equal(t, "Linen notebook (SKU NB-LIN): $14.00, in stock. Variants: A5 dotted (SKU NB-LIN-A5, $12.00, out of stock); A4 ruled (SKU NB-LIN-A4).",
 		catalog.Find("linen")[0].Describe())

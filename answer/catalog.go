@@ -69,21 +69,57 @@ func nameStems(name string, except []string, set map[string]bool) []string {
 	return out
 }
 
+// fit is how well a message names a product: first how many of the
+// message's item words (words of the catalog's names and variants) the
+// product leaves unexplained, fewer being better, then how many it explains,
+// a word of its name counting two and a word of its variant one. "The A4
+// ruled notebook" is the notebook that comes in "A4 ruled" rather than the
+// "A4 recycled notebook"; "the recycled notebook in A4" is the "Recycled
+// notebook" rather than another that comes in A4.
+type fit struct{ unexplained, explained int }
+
+func (f fit) better(g fit) bool {
+	return f.unexplained < g.unexplained || f.unexplained == g.unexplained && f.explained > g.explained
+}
+
 // match is how well a message with the stems have names product i, and
-// the variants of it it names by most of their own words. A word of the
-// product's name counts two; naming a variant counts one: "the A5 notebook"
-// names the notebook that comes in A5 better than another, and "the recycled
-// notebook in A4" the recycled notebook better than another that comes in A4.
-func (c *Catalog) match(i int, have map[string]bool) (score int, variants []int) {
+// the variants of it it names by most of their own words.
+func (c *Catalog) match(i int, have map[string]bool) (f fit, variants []int) {
 	var best leaders
 	for j, v := range c.variants[i] {
 		best.add(j, count(v, have))
 	}
-	score = 2 * count(c.names[i], have)
-	if len(best.of) > 0 {
-		score++
+	f.explained = 2*count(c.names[i], have) + best.score
+	for s := range have {
+		if (c.named[s] || c.variant[s]) && !slices.Contains(c.names[i], s) &&
+			!slices.ContainsFunc(best.of, func(j int) bool { return slices.Contains(c.variants[i][j], s) }) {
+			f.unexplained++
+		}
 	}
-	return score, best.of
+	return f, best.of
+}
+
+// best is the products a message with the stems have names best (fit),
+// in the catalog's order, with the variants of each it names.
+func (c *Catalog) best(have map[string]bool) (products []int, variants map[int][]int) {
+	var best fit
+	variants = map[int][]int{}
+	for i := range c.products {
+		f, vs := c.match(i, have)
+		switch {
+		case f.explained == 0:
+			continue
+		case len(products) == 0 || f.better(best):
+			best, products = f, []int{i}
+			clear(variants)
+		case best.better(f):
+			continue
+		default:
+			products = append(products, i)
+		}
+		variants[i] = vs
+	}
+	return products, variants
 }
 
 func count(stems []string, have map[string]bool) int {
@@ -117,6 +153,8 @@ func (l *leaders) add(i, score int) {
 var (
 	stockWords = wordSet("stock available availability unavailable sold restock restocked")
 	priceWords = wordSet("price prices priced cost costs")
+	// stockVerbs ask whether a product is in stock after "you".
+	stockVerbs = wordSet("have sell carry stock")
 )
 
 // maxNamed is how many products a question may name at once for the
@@ -124,7 +162,7 @@ var (
 const maxNamed = 3
 
 // Says is what the catalog says to a customer's message: for each product
-// it names best (most of its name's words; at most three), whether it is in
+// it names best (fit; at most three), whether it is in
 // stock and what it costs, as the message asks. "" when it asks neither,
 // names no product, or says more than a product's name and what it asks of
 // it ("How much is shipping for a notebook?" asks the price of shipping). A
@@ -145,6 +183,8 @@ func (c *Catalog) Says(message string) string {
 			price = true
 		case w == "much" && i > 0 && ws[i-1] == "how":
 			price = true
+		case stockVerbs[w] && i > 0 && ws[i-1] == "you":
+			stock = true // "Do you have the A4 notebook?", "do you sell …"
 		case contentWord(w) && !c.named[stem(w)] && !c.variant[stem(w)]:
 			return "" // it asks of something else
 		}
@@ -153,14 +193,8 @@ func (c *Catalog) Says(message string) string {
 	if !stock && !price {
 		return ""
 	}
-	var best leaders
-	variants := make([][]int, len(c.products))
-	for i := range c.products {
-		var n int
-		n, variants[i] = c.match(i, have)
-		best.add(i, n)
-	}
-	if len(best.of) == 0 || len(best.of) > maxNamed {
+	named, variants := c.best(have)
+	if len(named) == 0 || len(named) > maxNamed {
 		return ""
 	}
 	var lines []string
@@ -178,7 +212,7 @@ func (c *Catalog) Says(message string) string {
 			lines = append(lines, name+": "+strings.Join(says, ", ")+".")
 		}
 	}
-	for _, i := range best.of {
+	for _, i := range named {
 		p := c.products[i]
 		if len(variants[i]) == 0 {
 			say(p.Name, p.PriceCents, p.Currency, p.Availability)
@@ -198,10 +232,10 @@ func (c *Catalog) Says(message string) string {
 // maxFound is how many products Find returns at most.
 const maxFound = 5
 
-// Find is the catalog's products a query names best, for the model's
-// product lookup: those sharing most of their name's or a variant's words
-// with it, or whose SKU (a variant's) it gives; at most five, best first,
-// in the catalog's order among equals. None when it names no product.
+// Find is the catalog's products a query names, for the model's product
+// lookup: those it names a word of (fit) or whose SKU (a variant's) it
+// gives; at most five, best first, in the catalog's order among equals.
+// None when it names no product.
 func (c *Catalog) Find(query string) []Product {
 	if c == nil {
 		return nil
@@ -213,19 +247,27 @@ func (c *Catalog) Find(query string) []Product {
 			have[stem(w)] = true
 		}
 	}
-	score := make([]int, len(c.products))
+	fits := make([]fit, len(c.products))
 	var found []int
 	for i, p := range c.products {
-		n, _ := c.match(i, have)
+		f, _ := c.match(i, have)
 		if skuGiven(p.SKU, given) || slices.ContainsFunc(p.Variants, func(v Variant) bool { return skuGiven(v.SKU, given) }) {
-			n += 100 // a SKU names one product whatever else is said
+			f.unexplained, f.explained = 0, f.explained+100 // a SKU names one product whatever else is said
 		}
-		if n > 0 {
-			score[i] = n
+		if f.explained > 0 {
+			fits[i] = f
 			found = append(found, i)
 		}
 	}
-	slices.SortStableFunc(found, func(a, b int) int { return score[b] - score[a] })
+	slices.SortStableFunc(found, func(a, b int) int {
+		switch {
+		case fits[a].better(fits[b]):
+			return -1
+		case fits[b].better(fits[a]):
+			return 1
+		}
+		return 0
+	})
 	out := make([]Product, 0, min(len(found), maxFound))
 	for _, i := range found[:min(len(found), maxFound)] {
 		out = append(out, c.products[i])
