@@ -369,7 +369,7 @@ const (
 // Conversation is the read model of one conversation workflow.
 type Conversation struct {
 	ID          string `gorm:"primaryKey;size:36"`
-	WorkspaceID string `gorm:"not null;size:36;uniqueIndex:idx_conversation_external;index:idx_conversation_started,priority:1"`
+	WorkspaceID string `gorm:"not null;size:36;uniqueIndex:idx_conversation_external;index:idx_conversation_started,priority:1;index:idx_conversation_verified,priority:1"`
 	// ExternalID is the conversation ID the client chose.
 	ExternalID  string `gorm:"not null;size:128;uniqueIndex:idx_conversation_external"`
 	ChannelID   string `gorm:"size:36;index"`
@@ -379,7 +379,7 @@ type Conversation struct {
 	// token or a code the agent emailed (VerifiedBy says which: "token" or
 	// "email_code"); "" while they proved none. The contact details a
 	// customer types are never verified.
-	VerifiedEmail string `gorm:"size:320"`
+	VerifiedEmail string `gorm:"size:320;index:idx_conversation_verified,priority:2"`
 	VerifiedBy    string `gorm:"size:16"`
 	WorkflowID    string `gorm:"not null"`
 	Status        string `gorm:"not null;size:32;index"`

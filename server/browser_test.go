@@ -361,6 +361,10 @@ func TestBrowserHandoffReachesRepInboxLiveAndRepReplies(t *testing.T) {
 	first := orders[0].(map[string]any)
 	require.Equal(t, first["number"], eval[string](rep, `document.querySelector("#account tr[data-order] td").textContent`))
 	require.Equal(t, first["status"], eval[string](rep, `document.querySelector("#account tr[data-order] td:nth-child(2)").textContent`))
+	// And the customer's other conversations where they proved the same
+	// email: none here (the first was only typed).
+	require.Empty(t, account.Body["conversations"])
+	rep.waitText("#account", "No other conversations.", 5*time.Second)
 }
 
 func TestBrowserSandboxShowsFiredRuleAndSpendsNoCredit(t *testing.T) {

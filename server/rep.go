@@ -269,15 +269,33 @@ func (s *Server) closeConversation(c *gin.Context) {
 }
 
 // customerAccount is the account of the customer of a conversation, as a
-// rep reads it: the CRM's contact with the email the customer proved and
-// their newest orders. A customer who proved nothing shows none, whatever
-// email they typed (Note says why).
+// rep reads it: the CRM's contact with the email the customer proved, their
+// newest orders and their other conversations. A customer who proved
+// nothing shows none, whatever email they typed (Note says why).
 type customerAccount struct {
 	Verified *verifiedJSON      `json:"verified"`
 	Contact  *crm.ContactRecord `json:"contact"`
 	Orders   []crm.OrderRecord  `json:"orders"`
-	Note     string             `json:"note,omitempty"`
+	// Conversations are the customer's other conversations in which they
+	// proved the same email, newest first.
+	Conversations []pastConversation `json:"conversations"`
+	Note          string             `json:"note,omitempty"`
 }
+
+// pastConversation is one of a customer's other conversations, as a rep
+// sees it beside the current one.
+type pastConversation struct {
+	ConversationID string     `json:"conversation_id"`
+	Channel        string     `json:"channel"`
+	Status         string     `json:"status"`
+	IssueType      string     `json:"issue_type,omitempty"`
+	HandoffReason  string     `json:"handoff_reason,omitempty"`
+	StartedAt      time.Time  `json:"started_at"`
+	EndedAt        *time.Time `json:"ended_at,omitempty"`
+}
+
+// pastConversations bounds the other conversations an account shows.
+const pastConversations = 5
 
 // repCustomer is the account of the conversation's customer (reps of its
 // team, and admins).
@@ -287,7 +305,7 @@ func (s *Server) repCustomer(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out := customerAccount{Verified: verifiedOf(conv), Orders: []crm.OrderRecord{}}
+	out := customerAccount{Verified: verifiedOf(conv), Orders: []crm.OrderRecord{}, Conversations: []pastConversation{}}
 	if out.Verified == nil {
 		out.Note = "The customer has not proved who they are: no account is shown for an email they only typed."
 		c.JSON(http.StatusOK, out)
@@ -302,6 +320,17 @@ func (s *Server) repCustomer(c *gin.Context) {
 		out.Note = "No contact in the CRM has the email " + conv.VerifiedEmail + "."
 	} else {
 		out.Contact, out.Orders = &account.Contact, account.Orders
+	}
+	var past []models.Conversation
+	if err := s.DB.WithContext(c.Request.Context()).
+		Where("workspace_id = ? AND verified_email = ? AND id <> ? AND test = ?", conv.WorkspaceID, conv.VerifiedEmail, conv.ID, false).
+		Order("started_at DESC, id").Limit(pastConversations).Find(&past).Error; err != nil {
+		s.fail(c, err)
+		return
+	}
+	for _, p := range past {
+		out.Conversations = append(out.Conversations, pastConversation{ConversationID: p.ExternalID, Channel: p.ChannelType,
+			Status: p.Status, IssueType: p.IssueType, HandoffReason: p.HandoffReason, StartedAt: p.StartedAt, EndedAt: p.EndedAt})
 	}
 	c.JSON(http.StatusOK, out)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -209,6 +210,9 @@ func TestRepReadsTheAccountOfAVerifiedCustomerOnly(t *testing.T) {
 	r = do(t, "POST", app.URL+"/v1/conversations/acct-typed/messages", app.Keys.Widget, jsonBody(t, map[string]any{
 		"id": "m1", "text": "I want to talk to a person", "contact": map[string]any{"email": "ada@example.com"}}))
 	require.Equal(t, 200, r.Status, r.Raw)
+	r = do(t, "POST", app.URL+"/v1/conversations/acct-earlier/messages", app.Keys.Widget, jsonBody(t, map[string]any{
+		"id": "m1", "text": "How long does shipping take?", "identity_token": signedInToken(t, app)}))
+	require.Equal(t, 200, r.Status, r.Raw)
 
 	account := do(t, "GET", app.URL+"/v1/rep/conversations/acct-verified/customer", app.Keys.Rep, nil)
 	require.Equal(t, 200, account.Status, account.Raw)
@@ -222,6 +226,19 @@ func TestRepReadsTheAccountOfAVerifiedCustomerOnly(t *testing.T) {
 	require.Equal(t, "ACCT-1", newest["number"], "newest first")
 	require.Equal(t, "Parcelway", newest["tracking"].(map[string]any)["carrier"])
 	require.Empty(t, account.Body["note"])
+	// Its other conversations: those where the same email was proved,
+	// not one where it was only typed (the records follow the replies).
+	others := func() []string {
+		r := do(t, "GET", app.URL+"/v1/rep/conversations/acct-verified/customer", app.Keys.Rep, nil)
+		require.Equal(t, 200, r.Status, r.Raw)
+		var ids []string
+		for _, c := range r.Body["conversations"].([]any) {
+			ids = append(ids, c.(map[string]any)["conversation_id"].(string))
+		}
+		return ids
+	}
+	require.Eventually(t, func() bool { return slices.Equal(others(), []string{"acct-earlier"}) },
+		10*time.Second, 100*time.Millisecond, "%v", others())
 	require.Equal(t, 200, do(t, "GET", app.URL+"/v1/rep/conversations/acct-verified/customer", app.Keys.Admin, nil).Status)
 
 	typed := do(t, "GET", app.URL+"/v1/rep/conversations/acct-typed/customer", app.Keys.Rep, nil)
@@ -229,6 +246,7 @@ func TestRepReadsTheAccountOfAVerifiedCustomerOnly(t *testing.T) {
 	require.Nil(t, typed.Body["verified"])
 	require.Nil(t, typed.Body["contact"], "an email only typed names no account")
 	require.Empty(t, typed.Body["orders"])
+	require.Empty(t, typed.Body["conversations"])
 	require.Contains(t, typed.Body["note"], "has not proved who they are")
 
 	require.Equal(t, 403, do(t, "GET", app.URL+"/v1/rep/conversations/acct-verified/customer", app.Keys.Widget, nil).Status, "a customer reads no account this way")

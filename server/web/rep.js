@@ -161,7 +161,28 @@
       if (!a.orders.length) parts.push(sb.el("p", "muted", "No orders."));
       else parts.push(orders(a.orders));
     }
+    if (a.verified) parts.push(past(a.conversations));
     $("account").replaceChildren(...parts);
+  }
+
+  // past lists the customer's other conversations (where they proved the
+  // same email), each opened here.
+  function past(list) {
+    if (!list.length) return sb.el("p", "muted", "No other conversations.");
+    const ul = sb.el("ul", "past-list");
+    list.forEach((p) => {
+      const li = sb.el("li", "past");
+      li.dataset.conversation = p.conversation_id;
+      const b = sb.el("button", "open", p.conversation_id);
+      b.type = "button";
+      b.addEventListener("click", () => open(p.conversation_id, ""));
+      li.append(b, " " + [new Date(p.started_at).toLocaleDateString(), p.channel, p.status.replace(/_/g, " "), p.issue_type,
+        p.handoff_reason].filter(Boolean).join(" · "));
+      ul.append(li);
+    });
+    const box = sb.el("div", "");
+    box.append(sb.el("p", "", "Other conversations:"), ul);
+    return box;
   }
 
   function orders(list) {
