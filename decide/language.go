@@ -155,6 +155,14 @@ var translations = []translation{
 		"it": "Il nostro team è occupato in questo momento. Un membro del team le risponderà via email il prima possibile.",
 		"nl": "Ons team is op dit moment bezet. Iemand van het team neemt zo snel mogelijk per e-mail contact met u op.",
 	}},
+	{VerifiedText, map[string]string{
+		"es": "Gracias: su identidad está verificada. Nuestro equipo ya puede ver su cuenta.",
+		"fr": "Merci : votre identité est vérifiée. Notre équipe peut maintenant voir votre compte.",
+		"de": "Danke: Sie sind verifiziert. Unser Team kann Ihr Konto jetzt sehen.",
+		"pt": "Obrigado: a sua identidade está verificada. A nossa equipa já pode ver a sua conta.",
+		"it": "Grazie: la sua identità è verificata. Il nostro team ora può vedere il suo account.",
+		"nl": "Dank u: u bent geverifieerd. Ons team kan uw account nu zien.",
+	}},
 	{HandedBackText, map[string]string{
 		"es": "Vuelve a hablar con nuestro asistente.", "fr": "Vous êtes de nouveau avec notre assistant.",
 		"de": "Sie sind wieder bei unserem Assistenten.", "pt": "Está de novo a falar com o nosso assistente.",

@@ -129,7 +129,7 @@ func TestLocalizeFilledInTexts(t *testing.T) {
 		require.NotContains(t, decide.Localize(lang, decide.RepJoinedText("", "")), "A member", lang)
 		require.Contains(t, decide.Localize(lang, decide.RepJoinedText("Ada", "Billing")), "Ada", lang)
 		require.NotContains(t, decide.Localize(lang, decide.RepJoinedText("Ada", "Billing")), "joined", lang)
-		for _, text := range []string{decide.ResetUnavailableText, decide.DefaultFallback, decide.HandedBackText, decide.MismatchText, decide.CodeLockedText, decide.CodeExpiredText, decide.NoLongerText,
+		for _, text := range []string{decide.ResetUnavailableText, decide.DefaultFallback, decide.HandedBackText, decide.VerifiedText, decide.MismatchText, decide.CodeLockedText, decide.CodeExpiredText, decide.NoLongerText,
 			decide.InputRefusedText, decide.ReturnUndoneText, decide.PasswordResetSentText("g@shop.example")} {
 			require.NotEqual(t, text, decide.Localize(lang, text), "%s: %q", lang, text)
 		}

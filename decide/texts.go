@@ -34,6 +34,9 @@ const (
 	// ApologyText answers a message the agent could not handle because
 	// something it depends on failed: a person takes over.
 	ApologyText = "I'm sorry — something went wrong on our side and I can't answer that right now. I've passed your message to our team, and a person will reply here."
+	// VerifiedText thanks a customer who proved their email when a person
+	// from the team asked them to (no action waited for it).
+	VerifiedText = "Thank you: you're verified. Our team can now see your account."
 	// HandedBackText tells the customer the agent has the conversation again.
 	HandedBackText = "You're back with our assistant."
 	// DontKnowAgainText is the second "I don't know" in a row, which a

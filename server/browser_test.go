@@ -335,6 +335,17 @@ func TestBrowserHandoffReachesRepInboxLiveAndRepReplies(t *testing.T) {
 	customer.waitText("#with-team", "You're talking with a person from our team", 10*time.Second)
 	rep.waitText("#transcript .msg-rep", "I've refunded your order.", 10*time.Second)
 
+	// The rep asks the customer to prove their email; the code they type
+	// shows their account.
+	rep.do(chromedp.Click(chromedp.CSS("#verify")))
+	rep.waitText("#conv-status", "A code was emailed", 10*time.Second)
+	customer.waitText(".msg-agent .text", "6-digit code", 10*time.Second)
+	say(customer, app.LatestCode(t, "ada@example.com"))
+	customer.waitText(".msg-agent .text", "you're verified", 10*time.Second)
+	rep.waitText("#conv-identity .identity.verified", "Verified: ada@example.com (code sent to the email)", 10*time.Second)
+	rep.waitText("#account .contact", "ada@example.com", 10*time.Second)
+	require.True(t, eval[bool](rep, `document.getElementById("verify").hidden`), "a verified customer is not asked again")
+
 	rep.do(chromedp.Click(chromedp.CSS("#close")))
 	rep.waitText("#conv-status", "Closed.", 10*time.Second)
 	require.Eventually(t, func() bool { return eval[bool](customer, `document.getElementById("with-team").hidden`) },
@@ -362,9 +373,11 @@ func TestBrowserHandoffReachesRepInboxLiveAndRepReplies(t *testing.T) {
 	require.Equal(t, first["number"], eval[string](rep, `document.querySelector("#account tr[data-order] td").textContent`))
 	require.Equal(t, first["status"], eval[string](rep, `document.querySelector("#account tr[data-order] td:nth-child(2)").textContent`))
 	// And the customer's other conversations where they proved the same
-	// email: none here (the first was only typed).
-	require.Empty(t, account.Body["conversations"])
-	rep.waitText("#account", "No other conversations.", 5*time.Second)
+	// email: the first, proved with the code the rep asked for.
+	past := account.Body["conversations"].([]any)
+	require.Len(t, past, 1)
+	require.Equal(t, convID, past[0].(map[string]any)["conversation_id"])
+	rep.waitText("#account li.past", convID, 5*time.Second)
 }
 
 func TestBrowserSandboxShowsFiredRuleAndSpendsNoCredit(t *testing.T) {

@@ -89,6 +89,7 @@ var apiOperations = []apiOperation{
 	{"POST", "/v1/rep/conversations/:conversationID/hand-back", "Hand the conversation back to the agent", []string{roleRep}, "Object", 202, "Object"},
 	{"POST", "/v1/rep/conversations/:conversationID/close", "Close the conversation", repAdmin, "", 202, "Object"},
 	{"GET", "/v1/rep/conversations/:conversationID/customer", "The account of the customer, when they proved who they are", repAdmin, "", 0, "Object"},
+	{"POST", "/v1/rep/conversations/:conversationID/verify", "Ask the customer to prove their email with an emailed code", []string{roleRep}, "Object", 202, "Object"},
 	// Analytics.
 	{"GET", "/v1/analytics/summary", "Resolution, deflection and hand-off figures", adminAuditor, "", 0, "Object"},
 	{"GET", "/v1/analytics/daily", "The figures day by day", adminAuditor, "", 0, "Object"},

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/mail"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -253,6 +255,59 @@ func (s *Server) repHandBack(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusAccepted, gin.H{"conversation_id": conv.ExternalID, "status": "handing_back"})
+}
+
+type repVerifyRequest struct {
+	Email string `json:"email"`
+}
+
+// repVerify asks the customer to prove their email: the workflow emails a
+// code to the address the rep gives, or else to the one the customer gave,
+// and the customer types it in the conversation. A customer verified
+// already, or a conversation that has ended, is refused (409); no address
+// at all, or one that is not an email, is refused naming email (400).
+func (s *Server) repVerify(c *gin.Context) {
+	var req repVerifyRequest
+	if c.Request.ContentLength != 0 {
+		if err := s.readJSON(c, &req); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	conv, err := s.conversationFor(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	switch {
+	case conv.VerifiedEmail != "":
+		s.fail(c, apperr.Errorf(apperr.ECONFLICT, "the customer has proved %s already", conv.VerifiedEmail))
+		return
+	case conv.EndedAt != nil:
+		s.fail(c, apperr.Errorf(apperr.ECONFLICT, "the conversation has ended"))
+		return
+	}
+	email := strings.TrimSpace(req.Email)
+	if email == "" {
+		var given models.ConversationContact
+		if err := s.DB.WithContext(c.Request.Context()).Where("conversation_id = ?", conv.ID).Limit(1).Find(&given).Error; err != nil {
+			s.fail(c, err)
+			return
+		}
+		if email = given.Email; email == "" {
+			s.fail(c, apperr.Invalid("email", "the customer gave none: ask them for it and send it here"))
+			return
+		}
+	} else if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
+		s.fail(c, apperr.Invalid("email", "is not an email address"))
+		return
+	}
+	if err := s.signal(c, conv, workflows.SignalRepVerify, workflows.RepVerify{RepKeyID: principal(c).KeyID,
+		Email: strings.ToLower(email)}); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, gin.H{"conversation_id": conv.ExternalID, "status": "code_sent_if_on_file"})
 }
 
 // closeConversation ends a conversation (reps and admins).

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -251,6 +252,46 @@ func TestRepReadsTheAccountOfAVerifiedCustomerOnly(t *testing.T) {
 
 	require.Equal(t, 403, do(t, "GET", app.URL+"/v1/rep/conversations/acct-verified/customer", app.Keys.Widget, nil).Status, "a customer reads no account this way")
 	require.Equal(t, 404, do(t, "GET", app.URL+"/v1/rep/conversations/no-such/customer", app.Keys.Rep, nil).Status)
+}
+
+// TestRepAsksTheCustomerToProveTheirEmail: a rep asks a customer who only
+// typed their email to prove it; the code goes there, the customer types it
+// (with the rep holding the conversation, or before one accepts), and the
+// account shows. No address, or not an email, is refused naming email; a
+// verified customer is not asked again.
+func TestRepAsksTheCustomerToProveTheirEmail(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	customerSays(t, app, "rv-none", "m1", "I want to talk to a person", "")
+	none := do(t, "POST", app.URL+"/v1/rep/conversations/rv-none/verify", app.Keys.Rep, nil)
+	require.Equal(t, 400, none.Status, none.Raw)
+	require.Contains(t, none.Raw, "email")
+
+	for _, accept := range []bool{true, false} {
+		conv := fmt.Sprintf("rv-%t", accept)
+		customerSays(t, app, conv, "m1", "I want to talk to a person", "ada@example.com")
+		bad := do(t, "POST", app.URL+"/v1/rep/conversations/"+conv+"/verify", app.Keys.Rep, []byte(`{"email":"not an email"}`))
+		require.Equal(t, 400, bad.Status, bad.Raw)
+		require.Contains(t, bad.Raw, "email")
+		if accept {
+			require.Equal(t, 202, do(t, "POST", app.URL+"/v1/rep/conversations/"+conv+"/accept", app.Keys.Rep, nil).Status)
+		}
+		r := do(t, "POST", app.URL+"/v1/rep/conversations/"+conv+"/verify", app.Keys.Rep, nil)
+		require.Equal(t, 202, r.Status, r.Raw)
+		require.Eventually(t, func() bool {
+			c := do(t, "GET", app.URL+"/v1/conversations/"+conv, app.Keys.Widget, nil)
+			return strings.Contains(c.Raw, "6-digit code")
+		}, 10*time.Second, 100*time.Millisecond, "%s: the customer is told where the code went", conv)
+		reply := customerSays(t, app, conv, "m2", app.LatestCode(t, "ada@example.com"), "")
+		require.Equal(t, "Thank you: you're verified. Our team can now see your account.", reply, conv)
+		require.Eventually(t, func() bool {
+			a := do(t, "GET", app.URL+"/v1/rep/conversations/"+conv+"/customer", app.Keys.Rep, nil)
+			return a.Body["contact"] != nil &&
+				fmt.Sprint(a.Body["verified"]) == fmt.Sprint(map[string]any{"email": "ada@example.com", "method": "email_code"})
+		}, 10*time.Second, 100*time.Millisecond, "%s: the account shows", conv)
+		again := do(t, "POST", app.URL+"/v1/rep/conversations/"+conv+"/verify", app.Keys.Rep, nil)
+		require.Equal(t, 409, again.Status, again.Raw)
+	}
 }
 
 func TestResolvedConversationIsChargedOnceAndTestConversationsNever(t *testing.T) {

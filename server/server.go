@@ -117,6 +117,7 @@ func (s *Server) Handler() http.Handler {
 	v1.POST("/rep/conversations/:conversationID/hand-back", s.auth(roleRep), s.repHandBack)
 	v1.POST("/rep/conversations/:conversationID/close", s.auth(roleRep, roleAdmin), s.closeConversation)
 	v1.GET("/rep/conversations/:conversationID/customer", s.auth(roleRep, roleAdmin), s.repCustomer)
+	v1.POST("/rep/conversations/:conversationID/verify", s.auth(roleRep), s.repVerify)
 	// Analytics.
 	v1.GET("/analytics/summary", s.auth(roleAdmin, roleAuditor), s.analyticsSummary)
 	v1.GET("/analytics/daily", s.auth(roleAdmin, roleAuditor), s.analyticsDaily)

@@ -87,6 +87,7 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 	acceptedCh := workflow.GetSignalChannel(ctx, SignalRepAccepted)
 	repMessageCh := workflow.GetSignalChannel(ctx, SignalRepMessage)
 	handBackCh := workflow.GetSignalChannel(ctx, SignalHandBack)
+	verifyCh := workflow.GetSignalChannel(ctx, SignalRepVerify)
 	feedbackCh := workflow.GetSignalChannel(ctx, SignalCustomerFeedback)
 	deliveryCh := workflow.GetSignalChannel(ctx, SignalDeliveryFailed)
 	c.startRecorder(ctx)
@@ -116,7 +117,7 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 			}
 			// A signal that came in meanwhile would be lost with this run:
 			// the selector below takes it first.
-			if !signalsPending(c.closeCh, acceptedCh, repMessageCh, handBackCh, feedbackCh, deliveryCh) {
+			if !signalsPending(c.closeCh, acceptedCh, repMessageCh, handBackCh, feedbackCh, deliveryCh, verifyCh) {
 				return ConversationResult{}, workflow.NewContinueAsNewError(ctx, ConversationWorkflow, c.next())
 			}
 		}
@@ -136,6 +137,7 @@ func (c *conversation) run(ctx workflow.Context) (ConversationResult, error) {
 		addSignal(ctx, sel, acceptedCh, c.onRepAccepted)
 		addSignal(ctx, sel, repMessageCh, c.onRepMessage)
 		addSignal(ctx, sel, handBackCh, c.onHandBack)
+		addSignal(ctx, sel, verifyCh, c.onRepVerify)
 		addSignal(ctx, sel, feedbackCh, c.onFeedback)
 		addSignal(ctx, sel, deliveryCh, c.onDeliveryFailed)
 		sel.AddReceive(c.wake, func(ch workflow.ReceiveChannel, _ bool) { ch.Receive(ctx, nil) })

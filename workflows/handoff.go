@@ -120,6 +120,35 @@ func (c *conversation) onRepMessage(ctx workflow.Context, sig RepMessage) {
 	c.commitOrLog(ctx, decide.Team{})
 }
 
+// onRepVerify: a rep asks the customer to prove their email. A code goes
+// to the address (if a contact has it; the customer is told the same either
+// way), and the customer's next message holding it verifies them (verify),
+// with no action waiting. A customer already verified is left as they are.
+func (c *conversation) onRepVerify(ctx workflow.Context, sig RepVerify) {
+	if err := c.lock(ctx); err != nil {
+		return
+	}
+	defer c.unlock()
+	if c.ended() || c.state.Verified != nil || sig.Email == "" {
+		return
+	}
+	now := workflow.Now(ctx)
+	c.state.LastActivity = now
+	id := c.systemMessageID("verify")
+	c.note(id, decide.Entry{Kind: decide.KindVerification, Summary: "a rep asked the customer to prove their email",
+		Detail: map[string]any{"rep_key_id": sig.RepKeyID}})
+	out, err := c.sendCode(ctx, id, sig.Email, PendingAction{MessageID: id, At: now})
+	if err != nil {
+		workflow.GetLogger(ctx).Error("verification code not sent", "error", err)
+		c.note(id, decide.Entry{Kind: decide.KindVerification, Summary: "the verification code could not be sent",
+			Detail: map[string]any{"error": err.Error()}})
+		c.commitOrLog(ctx, decide.Team{})
+		return
+	}
+	c.say(id, RoleAgent, decide.Localize(c.state.Language, out.Text), now)
+	c.commitOrLog(ctx, decide.Team{})
+}
+
 func (c *conversation) onHandBack(ctx workflow.Context, sig HandBack) {
 	if err := c.lock(ctx); err != nil {
 		return

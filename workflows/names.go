@@ -11,6 +11,9 @@ const (
 	SignalRepAccepted = "rep_accepted"
 	// SignalRepMessage: a rep writes to the customer (RepMessage).
 	SignalRepMessage = "rep_message"
+	// SignalRepVerify: a rep asks the customer to prove their email
+	// (RepVerify).
+	SignalRepVerify = "rep_verify"
 	// SignalHandBack: the rep returns the conversation to the agent (HandBack).
 	SignalHandBack = "hand_back"
 	// SignalClose ends the conversation (Close).

@@ -30,10 +30,24 @@ func (c *conversation) turn(ctx workflow.Context, msg CustomerMessage) (AgentRep
 	// message goes to the rep, the agent stays silent.
 	if h := c.state.Handoff; h != nil && (c.state.Status == StatusRepActive || h.Mode == decide.ModeTransferNow) {
 		c.emit(ctx, decide.EventCustomerMessage, map[string]any{"message_id": msg.ID})
+		out := AgentReply{MessageID: msg.ID}
+		if v := c.state.Verification; v != nil && v.Action == "" {
+			// The code a rep asked the customer for is checked here; the
+			// rep reads the message either way.
+			reply, handled, err := c.verify(ctx, msg, activities.LoadContextResult{})
+			switch {
+			case err != nil:
+				workflow.GetLogger(ctx).Error("verification code not checked", "error", err)
+			case handled:
+				out.Text, out.Known = decide.Localize(c.state.Language, reply.Text), reply.Known
+				c.sayReply(msg.ID, out, workflow.Now(ctx))
+			}
+		}
 		if err := c.commit(ctx, decide.Team{}); err != nil {
 			return AgentReply{}, err
 		}
-		return AgentReply{MessageID: msg.ID, Status: c.state.Status, IssueType: c.state.IssueType}, nil
+		out.Status, out.IssueType = c.state.Status, c.state.IssueType
+		return out, nil
 	}
 
 	// 1. Enrich: the customer, the order, the message, the configuration.

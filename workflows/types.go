@@ -316,6 +316,13 @@ type HandBack struct {
 	Note     string
 }
 
+// RepVerify is a rep's request that the customer prove their email: a
+// code goes to Email, which the customer types in the conversation.
+type RepVerify struct {
+	RepKeyID string
+	Email    string
+}
+
 // Close is the close signal.
 type Close struct {
 	By string

@@ -87,6 +87,10 @@ func (c *conversation) verify(ctx workflow.Context, msg CustomerMessage, cx acti
 		return AgentReply{Text: checked.Reply}, true, nil
 	}
 	c.state.Verified = &Identity{Email: res.Email, Method: IdentityEmailCode}
+	if v.Action == "" {
+		// A rep asked for it; no action waited.
+		return AgentReply{Text: decide.VerifiedText, Known: true}, true, nil
+	}
 
 	// The action that waited goes on, in the verified customer's context.
 	out, err = c.resume(ctx, msg.ID, v.PendingAction, false)

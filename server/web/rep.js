@@ -133,6 +133,8 @@
     $("accept").disabled = ended || c.status !== "handed_off";
     $("hand-back").disabled = ended || (c.status !== "handed_off" && c.status !== "rep_active");
     $("close").disabled = ended;
+    // A customer who proved nothing can be asked to: a code to their email.
+    $("verify").hidden = !!c.verified || ended;
     $("send-reply").disabled = ended;
     $("transcript").replaceChildren(...c.messages.filter((m) => m.text).map((m) => sb.message(m, "staff")));
     $("decision-list").replaceChildren(...(c.decisions || []).map((d) => {
@@ -224,6 +226,8 @@
   $("accept").addEventListener("click", () => act("/accept", undefined, "Accepted."));
   $("hand-back").addEventListener("click", () => act("/hand-back", {}, "Handed back to the agent."));
   $("close").addEventListener("click", () => act("/close", undefined, "Closed."));
+  $("verify").addEventListener("click", () => act("/verify", undefined,
+    "A code was emailed to the customer's address, if it is on file: once they type it here, their account shows."));
   $("reply-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const text = $("reply").value.trim();
