@@ -17,6 +17,16 @@ import (
 	"github.com/switchboardhq/switchboard/models"
 )
 
+// bareEmail checks that s is an email address alone (no name, no angle
+// brackets) and returns it lower-cased; the error names field.
+func bareEmail(field, s string) (string, error) {
+	addr, err := mail.ParseAddress(s)
+	if err != nil || addr.Address != s {
+		return "", apperr.Invalid(field, "is not an email address")
+	}
+	return strings.ToLower(addr.Address), nil
+}
+
 // contactOf checks the contact details of a customer's message.
 func contactOf(req *contactRequest) (models.ConversationContact, error) {
 	var out models.ConversationContact
@@ -24,11 +34,11 @@ func contactOf(req *contactRequest) (models.ConversationContact, error) {
 		return out, nil
 	}
 	if req.Email != "" {
-		addr, err := mail.ParseAddress(req.Email)
-		if err != nil || addr.Address != req.Email {
-			return out, apperr.Invalid("contact.email", "is not an email address")
+		email, err := bareEmail("contact.email", req.Email)
+		if err != nil {
+			return out, err
 		}
-		out.Email = strings.ToLower(addr.Address)
+		out.Email = email
 	}
 	out.Name = strings.TrimSpace(req.Name)
 	if utf8.RuneCountInString(out.Name) > 200 {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/mail"
 	"strconv"
 	"strings"
 	"time"
@@ -298,8 +297,8 @@ func (s *Server) repVerify(c *gin.Context) {
 			s.fail(c, apperr.Invalid("email", "the customer gave none: ask them for it and send it here"))
 			return
 		}
-	} else if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
-		s.fail(c, apperr.Invalid("email", "is not an email address"))
+	} else if email, err = bareEmail("email", email); err != nil {
+		s.fail(c, err)
 		return
 	}
 	if err := s.signal(c, conv, workflows.SignalRepVerify, workflows.RepVerify{RepKeyID: principal(c).KeyID,

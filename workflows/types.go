@@ -258,6 +258,8 @@ type PendingInput struct {
 
 // PendingVerification is an action waiting for the customer to verify.
 type PendingVerification struct {
+	// PendingAction is the action that waits for the code; one with no
+	// Action is a rep's request (onRepVerify), which nothing waits on.
 	PendingAction
 	// Email is where the code went; "" while the agent waits for the
 	// customer to give an address.
