@@ -124,6 +124,9 @@ func TestExtractiveAnswersFromTheSectionThatAnswers(t *testing.T) {
 	cases := []struct{ question, want string }{
 		// The question words say which section: a price, a duration, a place.
 		{"How much is shipping?", "$6.95"},
+		// What the company has, by an article about it.
+		{"Do you have a returns policy?", "30 days"},
+		{"Do you offer express shipping?", "Express shipping"},
 		{"How fast is express shipping?", "1–2 business days"},
 		{"Where do you ship from?", "Portland"},
 		{"What is your return policy?", "30 days"},
@@ -205,6 +208,9 @@ func TestExtractiveDoesNotAnswerFromANearbySentence(t *testing.T) {
 		"What's your customer service phone number?",
 		"Do you sell laptops?",
 		"Do you ship to Japan?",
+		// Gift cards are named, only as what cannot be returned.
+		"Do you have gift cards?",
+		"Do you sell gift cards?",
 		"¿Puedo pagar con una cabra?",
 	} {
 		ans, err := answer.Extractive{}.Generate(context.Background(), answer.Request{Question: question, Passages: store})
@@ -456,4 +462,21 @@ func TestCatalogFindsTheProductsAQueryNames(t *testing.T) {
 		catalog.Find("linen")[0].Describe())
 	require.Equal(t, "Recycled notebook (SKU NB-REC): €8.00, available to pre-order.", catalog.Find("recycled")[0].Describe())
 	require.Equal(t, "Bamboo desk organiser (SKU ORG-BAM): no longer sold.", catalog.Find("bamboo")[0].Describe())
+}
+
+// Whether the company has a thing is answered by a sentence that says it
+// sells or offers it, not by one that names it in passing.
+func TestExtractiveAnswersWhetherTheCompanyHasAThing(t *testing.T) {
+	t.Parallel()
+	passages := append([]answer.Passage{
+		{SourceID: "payment", Title: "Paying for your order", Heading: "Ways to pay",
+			Text: "We accept Visa and Mastercard. We sell gift cards from $10 to $100, delivered by email."},
+	}, store...)
+	for _, question := range []string{"Do you have gift cards?", "Do you sell gift cards?"} {
+		ans, err := answer.Extractive{}.Generate(context.Background(), answer.Request{Question: question, Passages: passages})
+		require.NoError(t, err)
+		require.True(t, ans.Known, question)
+		require.Equal(t, "payment", ans.Citations[0].SourceID, question)
+		require.Contains(t, ans.Text, "We sell gift cards", question)
+	}
 }

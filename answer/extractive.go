@@ -146,9 +146,13 @@ func (e Extractive) answer(req Request, q question) Answer {
 	// A section scores by all its words, by its sentence that holds most
 	// of the question, and by its heading.
 	// A section that does not hold the verb the question asks about
-	// answers none of it.
+	// answers none of it, nor one that names the thing a question asks
+	// the company has only in passing.
 	answering := func(i int) float64 {
 		if q.predicate != nil && !q.predicate.in(covers[i]) {
+			return 0
+		}
+		if q.existence && !q.about(req.Passages[i]) {
 			return 0
 		}
 		return coverage(i)

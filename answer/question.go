@@ -43,13 +43,47 @@ type question struct {
 	// of the things asked about but not of it ("refunds go back to the
 	// original payment method") does not answer. nil for other questions.
 	predicate *term
+	// existence is set when the question asks whether the company has a
+	// thing at all ("Do you have gift cards?", "Do you sell refills?"):
+	// a section that names it only in passing ("gift cards cannot be
+	// returned") does not answer (question.about).
+	existence bool
+}
+
+// existenceQuestion matches a clause that asks whether the company has,
+// sells or offers a thing.
+var existenceQuestion = regexp.MustCompile(`^(do|does) (you|we|they) (have|sell|carry|stock|offer)\b`)
+
+// offered are the words content uses to say a thing is sold or offered.
+var offered = term{stems: stems("sell sells sold offer offers offered available availability stock stocks carry carries buy purchase range")}
+
+// about reports whether a section answers a question whether the company
+// has the asked thing: an asked word is in its article's title or its
+// heading, or one of its sentences holds every asked word and says the
+// thing is sold or offered.
+func (q question) about(p Passage) bool {
+	titled := termSet(p.Title + " " + p.Heading)
+	if slices.ContainsFunc(q.asked, func(t term) bool { return t.in(titled) }) {
+		return true
+	}
+	for _, s := range splitSentences(p.Text) {
+		set := termSet(s)
+		if offered.in(set) && !slices.ContainsFunc(q.asked, func(t term) bool { return !t.in(set) }) {
+			return true
+		}
+	}
+	return false
 }
 
 // uncovered reports whether the passages do not speak of what the question
-// asks: an asked word is in none of them, or two asked words written side
-// by side are in no sentence together.
+// asks: an asked word is in none of them, two asked words written side by
+// side are in no sentence together, or none is about the thing a question
+// asks the company has.
 func (q question) uncovered(passages []Passage, covers []map[string]bool) bool {
 	if q.predicate != nil && !slices.ContainsFunc(covers, q.predicate.in) {
+		return true
+	}
+	if q.existence && !slices.ContainsFunc(passages, q.about) {
 		return true
 	}
 	for _, t := range q.asked {
@@ -178,7 +212,9 @@ func readQuestion(text string) question {
 	}
 	q.asked = distinct(q.asked)
 	if asking >= 0 {
-		q.predicate = predicateOf(words(clauses[asking].text))
+		ws := words(clauses[asking].text)
+		q.predicate = predicateOf(ws)
+		q.existence = existenceQuestion.MatchString(strings.Join(ws, " "))
 	}
 	// A follow-up's own question words say what it asks now: "how much is
 	// shipping?" then "and how long does it take?" asks a time, not a price.
