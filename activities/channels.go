@@ -1,6 +1,7 @@
 package activities
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -71,4 +72,41 @@ func loadChannelPolicy(db *gorm.DB, in LoadContextInput, teams map[string]decide
 		p.Reason = fmt.Sprintf("the agent takes %d%% of this channel's conversations; this one is for the team", s.AgentShare)
 	}
 	return p, &s, nil
+}
+
+// ChannelNoticeInput is a message of the agent's that no customer message
+// asked for (a rep's verification request's notice), to go to an email or
+// WhatsApp customer.
+type ChannelNoticeInput struct {
+	ConversationRowID string
+	// MessageID is the message's ID in the conversation: the notice is
+	// queued once per ID.
+	MessageID string
+	Text      string
+}
+
+// ChannelNoticeResult says whether the notice was queued: not for a
+// conversation whose customer's address is not known.
+type ChannelNoticeResult struct {
+	OutboxID string `json:",omitempty"`
+}
+
+// QueueChannelNotice puts the agent's notice in the outbox, to the
+// conversation's customer on the channel it came in by (as a rep's message
+// goes); a chat customer reads it in the transcript, so nothing is queued.
+func (a *Activities) QueueChannelNotice(ctx context.Context, in ChannelNoticeInput) (ChannelNoticeResult, error) {
+	var out ChannelNoticeResult
+	var conv models.Conversation
+	if err := a.DB.WithContext(ctx).Where("id = ?", in.ConversationRowID).Limit(1).Find(&conv).Error; err != nil {
+		return out, fmt.Errorf("load conversation: %w", err)
+	}
+	if conv.ID == "" {
+		return out, fmt.Errorf("conversation %s: not recorded", in.ConversationRowID)
+	}
+	r, ok, err := models.ReplyTo(ctx, a.DB, conv, in.Text, "agent_notice:"+conv.ID+":"+in.MessageID)
+	if !ok || err != nil {
+		return out, err
+	}
+	out.OutboxID, err = models.QueueChannelReply(ctx, a.DB, r)
+	return out, err
 }

@@ -292,6 +292,10 @@ func TestRepAsksTheCustomerToProveTheirEmail(t *testing.T) {
 		again := do(t, "POST", app.URL+"/v1/rep/conversations/"+conv+"/verify", app.Keys.Rep, nil)
 		require.Equal(t, 409, again.Status, again.Raw)
 	}
+	// A chat customer reads the notice in the transcript: nothing is queued.
+	var queued int64
+	require.NoError(t, app.DB.Model(&models.OutboxMessage{}).Where("idempotency_key LIKE ?", "agent_notice:%").Count(&queued).Error)
+	require.Zero(t, queued)
 }
 
 func TestResolvedConversationIsChargedOnceAndTestConversationsNever(t *testing.T) {

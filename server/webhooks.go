@@ -18,9 +18,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/apperr"
@@ -180,10 +177,10 @@ func (s *Server) receiveInbound(ctx context.Context, ch models.Channel, in inbou
 	}
 	resp := inboundResponse{messageResponse: out, MessageID: in.MessageID}
 	if out.Reply.Text != "" {
-		resp.OutboxID, err = s.queueChannelReply(ctx, channelReply{
+		resp.OutboxID, err = models.QueueChannelReply(ctx, s.DB, models.ChannelReply{
 			WorkspaceID: ch.WorkspaceID, ChannelID: ch.ID, ChannelType: ch.Type,
 			ConversationRowID: models.ConversationRowID(wfID), Recipient: sender,
-			Subject: replySubject(ch.Type, in.Subject), Body: out.Reply.Text,
+			Subject: models.ReplySubject(ch.Type, in.Subject), Body: out.Reply.Text,
 			Key: "channel_reply:" + ch.ID + ":" + msg.ID, InReplyTo: in.MessageID,
 		})
 		if err != nil {
@@ -307,91 +304,13 @@ func inboundMessageID(channelID, providerID string) string {
 	return "in-" + hex.EncodeToString(sum[:16])
 }
 
-// replySubject is the subject of a reply by email ("" for whatsapp).
-func replySubject(channelType, subject string) string {
-	if channelType != models.ChannelEmail {
-		return ""
-	}
-	subject = strings.TrimSpace(subject)
-	switch {
-	case subject == "":
-		return "Re: your message"
-	case strings.HasPrefix(strings.ToLower(subject), "re:"):
-		return subject
-	}
-	return "Re: " + subject
-}
-
-// channelReply is a message to an email or whatsapp customer.
-type channelReply struct {
-	WorkspaceID       string
-	ChannelID         string
-	ChannelType       string
-	ConversationRowID string
-	Recipient         string
-	Subject           string
-	Body              string
-	// Key makes queueing idempotent.
-	Key       string
-	InReplyTo string
-}
-
-// queueChannelReply puts a reply in the outbox (kind "email_reply" or
-// "whatsapp_reply"), with its channel, once per key, and returns the outbox
-// message's ID.
-func (s *Server) queueChannelReply(ctx context.Context, r channelReply) (string, error) {
-	now := time.Now().UTC()
-	row := models.OutboxMessage{
-		ID: uuid.NewString(), WorkspaceID: r.WorkspaceID, Kind: r.ChannelType + "_reply", Recipient: r.Recipient,
-		Subject: r.Subject, Body: r.Body, IdempotencyKey: r.Key, CreatedAt: now,
-	}
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
-		if res.Error != nil {
-			return fmt.Errorf("queue reply: %w", res.Error)
-		}
-		if res.RowsAffected == 0 {
-			// Queued before: the same reply, once.
-			var queued models.OutboxMessage
-			if err := tx.Where("idempotency_key = ?", r.Key).Take(&queued).Error; err != nil {
-				return fmt.Errorf("find queued reply: %w", err)
-			}
-			row = queued
-			return nil
-		}
-		delivery := models.ChannelDelivery{
-			OutboxMessageID: row.ID, ChannelID: r.ChannelID, ConversationID: r.ConversationRowID,
-			InReplyTo: r.InReplyTo, CreatedAt: now,
-		}
-		if err := tx.Create(&delivery).Error; err != nil {
-			return fmt.Errorf("queue reply delivery: %w", err)
-		}
-		return nil
-	})
-	return row.ID, err
-}
-
 // queueRepReply puts a rep's message to an email or whatsapp customer in
 // the outbox (a chat customer reads it in the widget).
 func (s *Server) queueRepReply(ctx context.Context, conv models.Conversation, req repMessageRequest) error {
-	if !isWebhookChannel(conv.ChannelType) {
-		return nil
-	}
-	var contact models.ConversationContact
-	if err := s.DB.WithContext(ctx).Where("conversation_id = ?", conv.ID).Limit(1).Find(&contact).Error; err != nil {
+	r, ok, err := models.ReplyTo(ctx, s.DB, conv, req.Text, "rep_reply:"+conv.ID+":"+req.ID)
+	if !ok || err != nil {
 		return err
 	}
-	recipient := contact.Email
-	if conv.ChannelType == models.ChannelWhatsApp {
-		recipient = contact.Phone
-	}
-	if recipient == "" {
-		return nil
-	}
-	_, err := s.queueChannelReply(ctx, channelReply{
-		WorkspaceID: conv.WorkspaceID, ChannelID: conv.ChannelID, ChannelType: conv.ChannelType,
-		ConversationRowID: conv.ID, Recipient: recipient, Subject: replySubject(conv.ChannelType, contact.Subject),
-		Body: req.Text, Key: "rep_reply:" + conv.ID + ":" + req.ID,
-	})
+	_, err = models.QueueChannelReply(ctx, s.DB, r)
 	return err
 }

@@ -222,6 +222,46 @@ func TestWebhookMessagesAreThreadedBySender(t *testing.T) {
 	require.Equal(t, []string{"ada@example.com", "Re: Shipping", "Express takes 1–2 days."}, []string{out.Recipient, out.Subject, out.Body})
 }
 
+// A rep's verification request reaches an email customer: the agent's
+// notice of the code goes to their inbox as its other replies do, once, and
+// the code they email back verifies them.
+func TestRepVerificationNoticeReachesAnEmailCustomer(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	h := emailHook(t, app)
+	first := h.post(email("<v1@mail.example>", "ada@example.com", "My order", "I want to talk to a person"), "")
+	require.Equal(t, http.StatusOK, first.Status, first.Raw)
+	conv := first.Body["conversation_id"].(string)
+	r := do(t, "POST", app.URL+"/v1/rep/conversations/"+conv+"/verify", app.Keys.Rep, nil)
+	require.Equal(t, http.StatusAccepted, r.Status, r.Raw)
+
+	var notices []models.OutboxMessage
+	require.Eventually(t, func() bool {
+		require.NoError(t, app.DB.Where("idempotency_key LIKE ?", "agent_notice:%").Find(&notices).Error)
+		return len(notices) > 0
+	}, 15*time.Second, 100*time.Millisecond, "the notice is queued to the customer's inbox")
+	require.Len(t, notices, 1)
+	n := notices[0]
+	require.Equal(t, []string{"email_reply", "ada@example.com", "Re: My order"}, []string{n.Kind, n.Recipient, n.Subject})
+	require.Contains(t, n.Body, "6-digit code")
+	var delivery models.ChannelDelivery
+	require.NoError(t, app.DB.Where("outbox_message_id = ?", n.ID).Take(&delivery).Error)
+	require.Equal(t, app.Demo.Webhooks[0].ChannelID, delivery.ChannelID)
+	// The transcript says the same words.
+	require.Eventually(t, func() bool {
+		r := do(t, "GET", app.URL+"/v1/conversations/"+conv, app.Keys.Auditor, nil)
+		said := false
+		for _, m := range r.Body["messages"].([]any) {
+			said = said || m.(map[string]any)["text"] == n.Body
+		}
+		return said
+	}, 10*time.Second, 100*time.Millisecond, "the notice is in the transcript")
+
+	code := h.post(email("<v2@mail.example>", "ada@example.com", "Re: My order", app.LatestCode(t, "ada@example.com")), "")
+	require.Equal(t, http.StatusOK, code.Status, code.Raw)
+	require.Equal(t, "Thank you: you're verified. Our team can now see your account.", code.Body["reply"].(map[string]any)["text"])
+}
+
 func TestChannelShareAndHoursHandTheConversationToTheTeam(t *testing.T) {
 	t.Parallel()
 	app := testenv.NewApp(t, testenv.AppOptions{})

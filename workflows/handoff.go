@@ -7,6 +7,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/activities"
 	"github.com/switchboardhq/switchboard/decide"
+	"github.com/switchboardhq/switchboard/models"
 )
 
 // handOff hands the conversation to a team, as decide.Assign says, and
@@ -145,8 +146,33 @@ func (c *conversation) onRepVerify(ctx workflow.Context, sig RepVerify) {
 		c.commitOrLog(ctx, decide.Team{})
 		return
 	}
-	c.say(id, RoleAgent, decide.Localize(c.state.Language, out.Text), now)
+	text := decide.Localize(c.state.Language, out.Text)
+	c.say(id, RoleAgent, text, now)
+	if c.in.Revision >= RevisionChannelNotices {
+		c.tell(ctx, id, text)
+	}
 	c.commitOrLog(ctx, decide.Team{})
+}
+
+// tell sends an email or WhatsApp customer a message of the agent's that
+// none of theirs asked for (and so no reply to them carries): it goes to
+// the outbox, to their channel. A chat customer reads it in the transcript.
+// A message that cannot be queued stays in the transcript, and the journal
+// says so.
+func (c *conversation) tell(ctx workflow.Context, messageID, text string) {
+	if c.state.Test || (c.state.ChannelType != models.ChannelEmail && c.state.ChannelType != models.ChannelWhatsApp) {
+		return
+	}
+	var a *activities.Activities
+	err := workflow.ExecuteActivity(verifyOptions(ctx), a.QueueChannelNotice, activities.ChannelNoticeInput{
+		ConversationRowID: models.ConversationRowID(workflow.GetInfo(ctx).WorkflowExecution.ID),
+		MessageID:         messageID, Text: text,
+	}).Get(ctx, nil)
+	if err != nil {
+		workflow.GetLogger(ctx).Error("notice not queued to the customer's channel", "error", err)
+		c.note(messageID, decide.Entry{Kind: decide.KindDependencyFailure, Summary: "the message could not be queued to the customer's channel",
+			Detail: map[string]any{"step": "channel_notice", "error": err.Error()}})
+	}
 }
 
 func (c *conversation) onHandBack(ctx workflow.Context, sig HandBack) {

@@ -180,9 +180,14 @@ const (
 	// person (decide.ActionUnavailable). Runs before it asked the customer to
 	// say more, or to rephrase.
 	RevisionActionUnavailable = 10
+	// RevisionChannelNotices: the agent's notice of a code a rep asked it
+	// to send goes to an email or WhatsApp customer's channel too
+	// (conversation.tell). Runs before it said it only in the transcript,
+	// which such a customer does not read.
+	RevisionChannelNotices = 11
 
 	// CurrentRevision is the revision new runs follow.
-	CurrentRevision = RevisionActionUnavailable
+	CurrentRevision = RevisionChannelNotices
 )
 
 // RuleVersions are a handoff and a routing rule set version; 0 keeps the
