@@ -373,28 +373,12 @@ func stems(s string) []string {
 	return out
 }
 
-// synonymGroups are words support questions and help content use for the
-// same thing, stemmed: a question's word matches content holding any word
-// of its groups.
+// synonymGroups are understand.SynonymGroups stemmed: a question's word
+// matches content holding any word of its groups.
 var synonymGroups = func() [][]string {
 	var out [][]string
-	for _, g := range []string{
-		"ship shipping shipped ships deliver delivery delivered send sent dispatch dispatched post postage arrive arrives arrival",
-		"parcel package packages order orders",
-		"track tracking trace",
-		"uk britain british england kingdom",
-		"europe eu european",
-		"country countries abroad overseas worldwide international",
-		"faulty broken defective defect damaged damage",
-		"refund refunds money reimburse reimbursement",
-		"pay paid payment cost costs price prices fee fees charge",
-		"card payment",
-		"available availability unavailable stock",
-		"colour colours color colors",
-		"size sizes sized",
-		"return returns returned returning",
-	} {
-		out = append(out, stems(g))
+	for _, g := range understand.SynonymGroups() {
+		out = append(out, stems(strings.Join(g, " ")))
 	}
 	return out
 }()

@@ -98,3 +98,31 @@ func TestStoreIndexesSearchesAndReplaces(t *testing.T) {
 	_, err = store.Search(ctx, ws, `returns") { } \" \\ ’quoted’ 🚚`, 5)
 	require.NoError(t, err)
 }
+
+// A word the content never uses is searched by the content's words for the
+// same thing; a word it uses is searched as it is.
+func TestSearchFindsTheContentsWordForAQuestionsWord(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store, err := knowledge.NewStore(testenv.Weaviate(t))
+	require.NoError(t, err)
+	require.NoError(t, store.EnsureSchema(ctx))
+	ws := uuid.NewString()
+	require.NoError(t, store.ReplaceSource(ctx, ws, "src-1", knowledge.SplitMarkdown("src-1", "Help", "",
+		"## Refunds\nRefunds reach your card within five days.\n\n## Delivery\nDelivery takes three days.\n\n## Shipping costs\nShipping is seven dollars.")))
+
+	hits, err := store.SearchWith(ctx, knowledge.SearchRequest{WorkspaceID: ws, Query: "When will I see my money?", Limit: 5,
+		Reader: &knowledge.Reader{Channel: "chat"}})
+	require.NoError(t, err)
+	require.NotEmpty(t, hits, "money is a refund")
+	require.Equal(t, "Refunds", hits[0].Heading)
+
+	hits, err = store.SearchWith(ctx, knowledge.SearchRequest{WorkspaceID: ws, Query: "Do you offer delivery?", Limit: 5,
+		Reader: &knowledge.Reader{Channel: "chat"}})
+	require.NoError(t, err)
+	var headings []string
+	for _, h := range hits {
+		headings = append(headings, h.Heading)
+	}
+	require.Equal(t, []string{"Delivery"}, headings, "the content says delivery: shipping is not searched for")
+}

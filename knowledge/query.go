@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 
+	pb "github.com/weaviate/weaviate/grpc/generated/protocol/v1"
+
 	"github.com/switchboardhq/switchboard/textfold"
 	"github.com/switchboardhq/switchboard/understand"
 )
@@ -93,4 +95,42 @@ func chunkStems(text string) string {
 		words[i] = Stem(w)
 	}
 	return strings.Join(words, " ")
+}
+
+// widen adds to a BM25 search the synonyms (understand.Synonyms) of its
+// words that none of its first hits holds, and reports whether it added
+// any. A word the content never uses ("money", "charge") finds nothing;
+// the content's word for the same thing ("refund", "cost") would. A word
+// the hits hold is the content's own, and its synonyms are not searched,
+// so that they do not pull in sections about something else.
+func widen(search *pb.SearchRequest, results []*pb.SearchResult) bool {
+	bm25 := search.GetBm25Search()
+	if bm25 == nil {
+		return false
+	}
+	held := map[string]bool{}
+	for _, r := range results {
+		for _, w := range StemmedWords(textProp(r, "title") + " " + textProp(r, "heading") + " " + textProp(r, "text")) {
+			held[w] = true
+		}
+	}
+	terms := strings.Fields(bm25.Query)
+	added := false
+	for _, w := range terms {
+		if held[Stem(w)] {
+			continue
+		}
+		for _, syn := range understand.Synonyms(w) {
+			for _, t := range []string{syn, Stem(syn)} {
+				if !slices.Contains(terms, t) {
+					terms = append(terms, t)
+					added = true
+				}
+			}
+		}
+	}
+	if added {
+		bm25.Query = strings.Join(terms, " ")
+	}
+	return added
 }

@@ -477,9 +477,9 @@ func (s *Store) searchWith(ctx context.Context, req SearchRequest) ([]Hit, error
 		return s.searchFiltered(ctx, search, reader)
 	}
 	search.Properties, _ = properties(slices.Concat(hitProperties, audienceProperties)...)
-	results, err := s.search.run(ctx, search)
+	results, err := s.runWidened(ctx, search)
 	if err != nil {
-		return nil, fmt.Errorf("search chunks: %w", err)
+		return nil, err
 	}
 	if err := readerFound(); err != nil {
 		return nil, err
@@ -533,11 +533,25 @@ func (s *Store) searchFiltered(ctx context.Context, search *pb.SearchRequest, re
 	if reader != nil {
 		search.Filters = audienceFilter(*reader)
 	}
+	results, err := s.runWidened(ctx, search)
+	if err != nil {
+		return nil, err
+	}
+	return toHits(results), nil
+}
+
+// runWidened runs search, and a BM25 search once more with the synonyms of
+// the words its hits do not hold (widen), when there are any; search is
+// left widened, for a filtered search after it.
+func (s *Store) runWidened(ctx context.Context, search *pb.SearchRequest) ([]*pb.SearchResult, error) {
 	results, err := s.search.run(ctx, search)
+	if err == nil && widen(search, results) {
+		results, err = s.search.run(ctx, search)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("search chunks: %w", err)
 	}
-	return toHits(results), nil
+	return results, nil
 }
 
 func toHits(results []*pb.SearchResult) []Hit {

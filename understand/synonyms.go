@@ -1,0 +1,55 @@
+package understand
+
+import (
+	"slices"
+	"strings"
+)
+
+// synonymGroups are words support questions and help content use for the
+// same thing, in their common forms: "delivery" and "shipping", "money"
+// (back) and "refund", "charge" and "cost".
+var synonymGroups = func() [][]string {
+	var out [][]string
+	for _, g := range []string{
+		"ship shipping shipped ships deliver delivery delivered send sent dispatch dispatched post postage arrive arrives arrival",
+		"parcel package packages order orders",
+		"track tracking trace",
+		"uk britain british england kingdom",
+		"europe eu european",
+		"country countries abroad overseas worldwide international",
+		"faulty broken defective defect damaged damage",
+		"refund refunds money reimburse reimbursement",
+		"pay paid payment cost costs price prices fee fees charge",
+		"card payment",
+		"available availability unavailable stock",
+		"colour colours color colors",
+		"size sizes sized",
+		"return returns returned returning",
+	} {
+		out = append(out, strings.Fields(g))
+	}
+	return out
+}()
+
+// SynonymGroups are the groups of words support questions and help content
+// use for the same thing, each word in the forms content writes it; a word
+// may be in more than one ("payment": a way to pay, a card). The caller
+// must not change them.
+func SynonymGroups() [][]string { return synonymGroups }
+
+// Synonyms are the other words of the groups a lower-case word is in, as
+// written there; nil for a word in none.
+func Synonyms(word string) []string {
+	var out []string
+	for _, g := range synonymGroups {
+		if !slices.Contains(g, word) {
+			continue
+		}
+		for _, w := range g {
+			if w != word && !slices.Contains(out, w) {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}
