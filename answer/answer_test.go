@@ -480,3 +480,19 @@ func TestExtractiveAnswersWhetherTheCompanyHasAThing(t *testing.T) {
 		require.Contains(t, ans.Text, "We sell gift cards", question)
 	}
 }
+
+// A section whose heading matches is quoted whole, but for a sentence that
+// shares nothing with the question while another does.
+func TestExtractiveLeavesOutASentenceOfTheSectionAboutSomethingElse(t *testing.T) {
+	t.Parallel()
+	section := []answer.Passage{{SourceID: "products", Title: "Products", Heading: "Desk organisers and pens",
+		Text: "Desk organisers are made from reclaimed bamboo and cork. Our refillable pens have aluminium bodies; ink refills come in black, blue and green."}}
+	ans, err := answer.Extractive{}.Generate(context.Background(), answer.Request{Question: "What colours do the pens come in?", Passages: section})
+	require.NoError(t, err)
+	require.True(t, ans.Known)
+	require.Equal(t, "Our refillable pens have aluminium bodies; ink refills come in black, blue and green.", ans.Text)
+	// Asked of both, both are quoted.
+	ans, err = answer.Extractive{}.Generate(context.Background(), answer.Request{Question: "What are the organisers and pens made of?", Passages: section})
+	require.NoError(t, err)
+	require.Equal(t, section[0].Text, ans.Text)
+}

@@ -194,7 +194,10 @@ func (e Extractive) answer(req Request, q question) Answer {
 	}
 	sort.SliceStable(ranked, func(a, b int) bool { return ranked[a].score > ranked[b].score })
 	// A heading that matches the question makes the whole section the
-	// answer; otherwise keep the sentences that share the most with it.
+	// answer, but for a sentence that shares nothing with the question
+	// while another does ("Desk organisers are made from bamboo" in "Desk
+	// organisers and pens", asked what colours the pens come in);
+	// otherwise keep the sentences that share the most with it.
 	headingMatches := false
 	for _, t := range append(append([]term{}, q.asked...), q.context...) {
 		headingMatches = headingMatches || t.in(headings[best])
@@ -203,6 +206,9 @@ func (e Extractive) answer(req Request, q question) Answer {
 	for _, r := range ranked {
 		if len(picked) == maxSentences {
 			break
+		}
+		if headingMatches && r.score == 0 && ranked[0].score > 0 {
+			continue
 		}
 		if !headingMatches && (r.score == 0 || r.score < ranked[0].score/2) {
 			continue
