@@ -394,6 +394,12 @@ func TestCatalogSaysTheStockAndPriceOfTheProductsAQuestionNames(t *testing.T) {
 		"Is the pen in stock, and what does it cost?": "Refillable aluminium pen: 18.00 CHF, available to pre-order.",
 		"Are the notebooks in stock?":                 "A5 recycled notebook: in stock. A4 recycled notebook: out of stock.",
 		"How much does the A5 notebook cost?":         "A5 recycled notebook: $12.40.",
+		// The cheapest or dearest asked: the prices, in that order.
+		"What's the cheapest notebook?":         "A4 recycled notebook: $8.00. A5 recycled notebook: $12.40.",
+		"Which notebook is the most expensive?": "A5 recycled notebook: $12.40. A4 recycled notebook: $8.00.",
+		"What is the least expensive notebook?": "A4 recycled notebook: $8.00. A5 recycled notebook: $12.40.",
+		"Are the notebooks expensive?":          "A5 recycled notebook: $12.40. A4 recycled notebook: $8.00.",
+		"Do you have cheaper desk organisers?":  "Cork desk organiser: €11.30, no longer sold. Bamboo desk organiser: $59.95, in stock.",
 		// It asks neither, names no product, or asks of something else.
 		"How long does shipping take for notebooks?": "",
 		"Can wholesale buyers reserve stock?":        "",

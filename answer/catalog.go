@@ -153,6 +153,10 @@ func (l *leaders) add(i, score int) {
 var (
 	stockWords = wordSet("stock available availability unavailable sold restock restocked")
 	priceWords = wordSet("price prices priced cost costs")
+	// cheapWords and dearWords ask for the products' prices, lowest or
+	// highest first ("What's the cheapest notebook?").
+	cheapWords = wordSet("cheap cheaper cheapest")
+	dearWords  = wordSet("expensive dearest pricey pricier priciest")
 	// stockVerbs ask whether a product is in stock after "you".
 	stockVerbs = wordSet("have sell carry stock")
 )
@@ -174,6 +178,7 @@ func (c *Catalog) Says(message string) string {
 	glossed, _, _ := understand.Readings(message[strings.LastIndex(message, "\n")+1:])
 	ws := words(glossed)
 	stock, price := false, false
+	order := 0 // 1: cheapest first; -1: dearest first
 	have := map[string]bool{}
 	for i, w := range ws {
 		switch {
@@ -181,6 +186,15 @@ func (c *Catalog) Says(message string) string {
 			stock = true
 		case priceWords[w]:
 			price = true
+		case cheapWords[w]:
+			price, order = true, 1
+		case dearWords[w]:
+			price, order = true, -1
+			if i > 0 && (ws[i-1] == "least" || ws[i-1] == "less") {
+				order = 1
+			}
+		case w == "most" || w == "more" || w == "least" || w == "less":
+			// "the most expensive", "the least expensive"
 		case w == "much" && i > 0 && ws[i-1] == "how":
 			price = true
 		case stockVerbs[w] && i > 0 && ws[i-1] == "you":
@@ -197,7 +211,11 @@ func (c *Catalog) Says(message string) string {
 	if len(named) == 0 || len(named) > maxNamed {
 		return ""
 	}
-	var lines []string
+	type line struct {
+		text  string
+		cents int64
+	}
+	var lines []line
 	say := func(name string, cents int64, currency, avail string) {
 		var says []string
 		if price && cents > 0 {
@@ -209,7 +227,7 @@ func (c *Catalog) Says(message string) string {
 			}
 		}
 		if len(says) > 0 {
-			lines = append(lines, name+": "+strings.Join(says, ", ")+".")
+			lines = append(lines, line{name + ": " + strings.Join(says, ", ") + ".", cents})
 		}
 	}
 	for _, i := range named {
@@ -226,7 +244,14 @@ func (c *Catalog) Says(message string) string {
 			say(p.Name+", "+v.Name, cents, p.Currency, avail)
 		}
 	}
-	return strings.Join(lines, " ")
+	if order != 0 {
+		slices.SortStableFunc(lines, func(a, b line) int { return order * cmp.Compare(a.cents, b.cents) })
+	}
+	texts := make([]string, len(lines))
+	for i, l := range lines {
+		texts[i] = l.text
+	}
+	return strings.Join(texts, " ")
 }
 
 // maxFound is how many products Find returns at most.
