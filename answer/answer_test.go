@@ -502,3 +502,21 @@ func TestExtractiveLeavesOutASentenceOfTheSectionAboutSomethingElse(t *testing.T
 	require.NoError(t, err)
 	require.Equal(t, section[0].Text, ans.Text)
 }
+
+// Between sections that cover a question as much, the one that writes its
+// words side by side as the question does answers it.
+func TestExtractivePrefersTheSectionThatWritesTheQuestionsPhrase(t *testing.T) {
+	t.Parallel()
+	passages := []answer.Passage{
+		{SourceID: "products", Title: "Products: sizes, materials and availability", Heading: "Availability",
+			Text: `Items marked "in stock" ship the same day. Items marked "back soon" are restocked within three weeks.`},
+		{SourceID: "shipping", Title: "Shipping times and costs", Heading: "Shipping times",
+			Text: "Standard shipping takes 3–5 business days. Express shipping takes 1–2 business days."},
+	}
+	for _, question := range []string{"Is express shipping available?", "Is express shipping still available?"} {
+		ans, err := answer.Extractive{}.Generate(context.Background(), answer.Request{Question: question, Passages: passages})
+		require.NoError(t, err)
+		require.True(t, ans.Known, question)
+		require.Contains(t, ans.Text, "Express shipping takes 1–2 business days.", question)
+	}
+}

@@ -157,7 +157,10 @@ func (e Extractive) answer(req Request, q question) Answer {
 		}
 		return coverage(i)
 	}
-	best, bestScore, bestCoverage := 0, -1.0, -1.0
+	// Between sections that cover as much, the one that writes more of the
+	// question's side-by-side words side by side ("express shipping")
+	// speaks of what it asks; then the higher score.
+	best, bestScore, bestCoverage, bestPhrases := 0, -1.0, -1.0, -1
 	for i, p := range req.Passages {
 		score := match(sections[i]) + match(headings[i])/2
 		top := 0.0
@@ -165,8 +168,9 @@ func (e Extractive) answer(req Request, q question) Answer {
 			top = max(top, match(termSet(s)))
 		}
 		score += top
-		if c := answering(i); c > bestCoverage || (c == bestCoverage && score > bestScore) { // ties go to the retrieval rank
-			best, bestScore, bestCoverage = i, score, c
+		c, ph := answering(i), q.phrases(p.Heading+". "+p.Text)
+		if c > bestCoverage || (c == bestCoverage && (ph > bestPhrases || (ph == bestPhrases && score > bestScore))) { // ties go to the retrieval rank
+			best, bestScore, bestCoverage, bestPhrases = i, score, c, ph
 		}
 	}
 	if bestCoverage < minCoverage {

@@ -106,6 +106,27 @@ func (q question) uncovered(passages []Passage, covers []map[string]bool) bool {
 	return false
 }
 
+// phrases counts the question's pairs (asked words it writes side by side)
+// that text writes side by side too, in the same order and in the
+// question's own words (not their synonyms): "express shipping" in "Express
+// shipping takes 1–2 business days".
+func (q question) phrases(text string) int {
+	ws := words(text)
+	for i, w := range ws {
+		ws[i] = stem(w)
+	}
+	n := 0
+	for _, pair := range q.pairs {
+		for i := 0; i+1 < len(ws); i++ {
+			if ws[i] == pair[0].stems[0] && ws[i+1] == pair[1].stems[0] {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
 // sendBack and moneyBack are phrases that ask for a return and a refund.
 var (
 	sendBack  = regexp.MustCompile(`\b(send|give|bring|take|ship|post|mail|get)( it| them| this| that| these| those| the \w+| my \w+)? back\b`)
