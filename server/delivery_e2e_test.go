@@ -167,3 +167,50 @@ func TestWhatsAppRoundTrip(t *testing.T) {
 	require.NoError(t, app.DB.Where("id = ?", outboxID).Take(&sent).Error)
 	require.Equal(t, "delivered", sent.ProviderStatus)
 }
+
+// A rep's verification request reaches a WhatsApp customer: the agent's
+// notice of the code goes to their phone through the outbox and the Cloud
+// API, as its replies do.
+func TestRepVerificationNoticeReachesAWhatsAppCustomer(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	box, err := sealed.New("k1", map[string][]byte{"k1": []byte(strings.Repeat("s", sealed.KeySize))})
+	require.NoError(t, err)
+	app.Server.Secrets = box
+	b := startDelivery(t, app, box)
+	var wa string
+	for _, w := range app.Demo.Webhooks {
+		if w.Type == models.ChannelWhatsApp {
+			wa = w.ChannelID
+		}
+	}
+	r := do(t, "PUT", app.URL+"/v1/channels/"+wa+"/provider", app.Keys.Admin,
+		[]byte(`{"whatsapp":{"phone_number_id":"106540352242922","access_token":"EAAG-secret-token","app_secret":"app-secret"}}`))
+	require.Equal(t, 200, r.Status, r.Raw)
+	body := `{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
+		"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},
+		"contacts":[{"profile":{"name":"Ada"},"wa_id":"15551234567"}],
+		"messages":[{"from":"15551234567","id":"wamid.IN1","timestamp":"1764900000","type":"text","text":{"body":"I want to talk to a person"}}]}}]}]}`
+	in := rawPost(t, app.URL+"/v1/channels/"+wa+"/inbound/whatsapp", []byte(body),
+		map[string]string{"X-Hub-Signature-256": whatsAppSign("app-secret", []byte(body))})
+	require.Equal(t, 200, in.Status, in.Raw)
+	conv := in.Body["replies"].([]any)[0].(map[string]any)["conversation_id"].(string)
+
+	// A WhatsApp customer gave no email: the rep sends the one they said.
+	v := do(t, "POST", app.URL+"/v1/rep/conversations/"+conv+"/verify", app.Keys.Rep, []byte(`{"email":"ada@example.com"}`))
+	require.Equal(t, 202, v.Status, v.Raw)
+	var notice models.OutboxMessage
+	require.Eventually(t, func() bool {
+		return app.DB.Where("idempotency_key LIKE ?", "agent_notice:%").Limit(1).Find(&notice).Error == nil && notice.ID != ""
+	}, 15*time.Second, 100*time.Millisecond, "the notice is queued")
+	require.Equal(t, "whatsapp_reply", notice.Kind)
+	b.deliver(t, app, notice.ID)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var bodies []string
+	for _, m := range b.whatsapp {
+		require.Equal(t, "15551234567", m["to"])
+		bodies = append(bodies, m["text"].(map[string]any)["body"].(string))
+	}
+	require.Contains(t, strings.Join(bodies, "\n"), "6-digit code")
+}
