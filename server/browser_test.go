@@ -783,7 +783,9 @@ func TestBrowserContentPageAnswersAKnowledgeGap(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#c-answer"), answer),
 		chromedp.Click(chromedp.CSS("#save-source")),
 	)
-	p.waitText("#status", "added", 5*time.Second)
+	// A save waits for the source's row and its sync to start: seconds
+	// on a loaded machine (CI once took more than five).
+	p.waitText("#status", "added", 20*time.Second)
 	row := fmt.Sprintf(`#sources tbody tr:nth-child(%d) `, before+1)
 	p.waitText(row+"td", question, 5*time.Second)
 	p.waitText(row+".source-status", "ready", 60*time.Second)
@@ -794,7 +796,7 @@ func TestBrowserContentPageAnswersAKnowledgeGap(t *testing.T) {
 	require.Equal(t, answer, eval[string](p, `document.getElementById("c-answer").value`))
 	eval[bool](p, `(document.getElementById("c-answer").value = "Yes: we engrave up to 30 letters on any pen or notebook.", true)`)
 	p.do(chromedp.Click(chromedp.CSS("#save-source")))
-	p.waitText("#status", "saved", 5*time.Second)
+	p.waitText("#status", "saved", 20*time.Second)
 	require.Eventually(t, func() bool {
 		return strings.Contains(ask(fmt.Sprintf("gap-3-%d", time.Now().UnixNano())), "up to 30 letters")
 	}, 60*time.Second, 500*time.Millisecond, "the edited answer is searched")
