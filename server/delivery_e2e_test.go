@@ -118,11 +118,11 @@ func TestEmailRoundTrip(t *testing.T) {
 	require.Equal(t, "sent", tr.Body["deliveries"].([]any)[0].(map[string]any)["status"])
 }
 
-// TestWhatsAppRoundTrip: a customer's WhatsApp message is answered through
-// the Cloud API, and the API's delivery status reaches the outbox.
-func TestWhatsAppRoundTrip(t *testing.T) {
-	t.Parallel()
-	app := testenv.NewApp(t, testenv.AppOptions{})
+// whatsAppDelivery gives the demo's WhatsApp channel Cloud API settings
+// (app secret "app-secret") and starts delivery to the in-process Cloud
+// API; it returns the delivery and the channel's ID.
+func whatsAppDelivery(t *testing.T, app *testenv.App) (*deliveryBundle, string) {
+	t.Helper()
 	box, err := sealed.New("k1", map[string][]byte{"k1": []byte(strings.Repeat("s", sealed.KeySize))})
 	require.NoError(t, err)
 	app.Server.Secrets = box
@@ -136,6 +136,15 @@ func TestWhatsAppRoundTrip(t *testing.T) {
 	r := do(t, "PUT", app.URL+"/v1/channels/"+wa+"/provider", app.Keys.Admin,
 		[]byte(`{"whatsapp":{"phone_number_id":"106540352242922","access_token":"EAAG-secret-token","app_secret":"app-secret"}}`))
 	require.Equal(t, 200, r.Status, r.Raw)
+	return b, wa
+}
+
+// TestWhatsAppRoundTrip: a customer's WhatsApp message is answered through
+// the Cloud API, and the API's delivery status reaches the outbox.
+func TestWhatsAppRoundTrip(t *testing.T) {
+	t.Parallel()
+	app := testenv.NewApp(t, testenv.AppOptions{})
+	b, wa := whatsAppDelivery(t, app)
 	// The demo's WhatsApp channel lets the agent answer only outside the
 	// support team's hours; every conversation here goes to the agent.
 	require.NoError(t, app.DB.Model(&models.ChannelSettings{}).Where("channel_id = ?", wa).
@@ -174,19 +183,7 @@ func TestWhatsAppRoundTrip(t *testing.T) {
 func TestRepVerificationNoticeReachesAWhatsAppCustomer(t *testing.T) {
 	t.Parallel()
 	app := testenv.NewApp(t, testenv.AppOptions{})
-	box, err := sealed.New("k1", map[string][]byte{"k1": []byte(strings.Repeat("s", sealed.KeySize))})
-	require.NoError(t, err)
-	app.Server.Secrets = box
-	b := startDelivery(t, app, box)
-	var wa string
-	for _, w := range app.Demo.Webhooks {
-		if w.Type == models.ChannelWhatsApp {
-			wa = w.ChannelID
-		}
-	}
-	r := do(t, "PUT", app.URL+"/v1/channels/"+wa+"/provider", app.Keys.Admin,
-		[]byte(`{"whatsapp":{"phone_number_id":"106540352242922","access_token":"EAAG-secret-token","app_secret":"app-secret"}}`))
-	require.Equal(t, 200, r.Status, r.Raw)
+	b, wa := whatsAppDelivery(t, app)
 	body := `{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
 		"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},
 		"contacts":[{"profile":{"name":"Ada"},"wa_id":"15551234567"}],
