@@ -135,6 +135,7 @@ func TestExtractiveAnswersFromTheSectionThatAnswers(t *testing.T) {
 		{"Do you ship to the UK?", "United Kingdom"},
 		{"Can you send batteries to Europe?", "batteries"},
 		{"Which countries do you ship to?", "Canada"},
+		{"Do you ship internationally?", "Canada"},
 		// A country of a region the content names.
 		{"Do you deliver to Germany?", "European Union"},
 		{"Hola, ¿hacéis envíos a España?", "European Union"},

@@ -233,6 +233,11 @@ var translations = []translation{
 		"de": "In Ordnung. Wenn noch etwas ist, schreiben Sie einfach hier.", "pt": "Muito bem. Se precisar de mais alguma coisa, escreva aqui.",
 		"it": "D'accordo. Se le serve altro, mi scriva qui.", "nl": "Goed. Als er nog iets is, schrijf het dan hier.",
 	}},
+	{preambleReply, map[string]string{
+		"es": "Con gusto le ayudo. ¿Qué le gustaría saber?", "fr": "Avec plaisir. Que souhaitez-vous savoir ?",
+		"de": "Gern helfe ich Ihnen. Was möchten Sie wissen?", "pt": "Com todo o gosto. O que gostaria de saber?",
+		"it": "Volentieri. Che cosa vorrebbe sapere?", "nl": "Ik help u graag. Wat wilt u weten?",
+	}},
 	{goodbyeReply, map[string]string{
 		"es": "Me alegra haber ayudado. ¡Que tenga un buen día!", "fr": "Ravi d'avoir pu vous aider. Bonne journée !",
 		"de": "Schön, dass ich helfen konnte. Einen schönen Tag noch!", "pt": "Ainda bem que pude ajudar. Tenha um bom dia!",

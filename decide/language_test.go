@@ -29,7 +29,7 @@ func TestLocalize(t *testing.T) {
 			decide.NeedEmailText, decide.ApologyText, decide.DeclinedText, decide.AvoidTopicText, decide.DontKnowAgainText} {
 			require.NotEqual(t, text, decide.Localize(lang, text), "%s: %q", lang, text)
 		}
-		for _, kind := range []decide.SmallTalk{decide.Greeting, decide.Thanks, decide.Goodbye} {
+		for _, kind := range []decide.SmallTalk{decide.Greeting, decide.Thanks, decide.Goodbye, decide.Preamble} {
 			reply, _ := decide.SmallTalkReply(kind, false)
 			require.NotEqual(t, reply, decide.Localize(lang, reply), "%s: %q", lang, reply)
 		}

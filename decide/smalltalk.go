@@ -18,6 +18,10 @@ const (
 	// Agree is a bare yes or ok; Decline a bare no ("no thanks").
 	Agree   SmallTalk = "agree"
 	Decline SmallTalk = "decline"
+	// Preamble opens the customer's business without asking anything yet
+	// ("I have a question about my order", "I ordered a notebook last
+	// week"): understand.Preamble, never a SmallTalkOf kind.
+	Preamble SmallTalk = "preamble"
 )
 
 // YesOrNo reports whether k is a bare yes or no, which only the agent's
@@ -165,6 +169,7 @@ const (
 	goodbyeReply  = "Glad I could help. Have a great day!"
 	agreeReply    = "Sure. What can I help you with?"
 	declineReply  = "All right. If anything else comes up, just write here."
+	preambleReply = "Happy to help. What would you like to know?"
 )
 
 // SmallTalkReply is the agent's answer to small talk. It is no answer to a
@@ -185,6 +190,8 @@ func SmallTalkReply(kind SmallTalk, afterAnswer bool) (reply string, entry Entry
 		return agreeReply, Entry{Kind: KindSmallTalk, Summary: "a yes with no question waiting for one", Detail: detail}
 	case Decline:
 		return declineReply, Entry{Kind: KindSmallTalk, Summary: "a no with no question waiting for one", Detail: detail}
+	case Preamble:
+		return preambleReply, Entry{Kind: KindSmallTalk, Summary: "an opening that asks nothing yet: asked what the customer wants to know", Detail: detail}
 	}
 	summary := "goodbye"
 	if afterAnswer {

@@ -28,6 +28,11 @@ type Analysis struct {
 	// SalesInquiry reports a prospective buyer's inquiry; see
 	// [IsSalesInquiry].
 	SalesInquiry bool
+	// Preamble reports a message that only opens the customer's business
+	// and asks nothing yet ("I have a question about my order"); see
+	// [Preamble]. Never with an Intent, a sales inquiry or a request for a
+	// person.
+	Preamble bool `json:",omitempty"`
 }
 
 // Options tune Analyze.
@@ -53,6 +58,7 @@ func Analyze(text string, o Options) Analysis {
 		Email:         email(text, m.emails),
 		SalesInquiry:  m.salesInquiry(),
 	}
+	a.Preamble = a.Intent == IntentNone && !a.SalesInquiry && !a.AskedForHuman && m.preamble()
 	if a.Intent == IntentUpdateContact {
 		a.ContactUpdate = m.contactUpdate()
 	}

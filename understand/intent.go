@@ -49,6 +49,8 @@ var orderStatusPhrases = mustPhrases(
 	"ship|shipped|dispatch|dispatched|deliver …2 "+orderNouns,
 	"havent|hasnt|didnt|not|never|still …2 received|receive|got|get|gotten …3 it|anything|"+orderNouns,
 	"when …3 get|receive …2 it|"+orderNouns,
+	// "How long until it arrives?", "how long till my order ships".
+	"until|till …3 it|"+orderNouns+" …3 "+shippedVerbs+"|arrives|ships|comes|gets",
 	"eta", "estimated|expected delivery|arrival", "delivery date|estimate", "on its way", "out for delivery", "in transit",
 	// Spanish.
 	"dónde …3 pedido|paquete|envío|compra|#", "estado …3 pedido|paquete|envío|#", "seguimiento",
@@ -278,14 +280,26 @@ func (m message) asksHowTo(sp span) bool {
 	// "How quickly will an express parcel arrive?" asks about shipping in
 	// general; "how long until my order arrives?" about the customer's.
 	if howSoonWords[s[1].text] {
-		for _, w := range s {
+		for i, w := range s {
 			if w.text == "my" || w.text == "our" {
+				return false
+			}
+			// "until it arrives": it is the customer's order (but not in
+			// "how long does it take to arrive?").
+			if w.text == "it" && i+1 < len(s) && itArrives[s[i+1].text] {
 				return false
 			}
 		}
 		return true
 	}
 	return false
+}
+
+// itArrives are the verbs that, after "it", make a question how soon
+// something comes about an order the customer is waiting for.
+var itArrives = map[string]bool{
+	"arrive": true, "arrives": true, "ship": true, "ships": true, "comes": true, "come": true, "gets": true,
+	"is": true, "will": true, "should": true, "would": true,
 }
 
 // howSoonWords follow "how" in a question about how long something takes.

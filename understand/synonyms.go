@@ -16,7 +16,7 @@ var synonymGroups = func() [][]string {
 		"track tracking trace",
 		"uk britain british england kingdom",
 		"europe eu european",
-		"country countries abroad overseas worldwide international",
+		"country countries abroad overseas worldwide international internationally",
 		"faulty broken defective defect damaged damage",
 		"refund refunds money reimburse reimbursement",
 		"pay paid payment cost costs price prices fee fees charge",

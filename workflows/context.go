@@ -64,6 +64,11 @@ func (c *conversation) enrich(ctx workflow.Context, msg CustomerMessage, receive
 		MoreWords:      c.in.Revision >= RevisionMoreSmallTalk,
 		OtherLanguages: c.in.Revision >= RevisionLanguageAnswers,
 	})
+	if t.smallTalk == "" && cx.Analysis.Preamble && !cx.ModelAgent {
+		// "I have a question about my order": the agent asks what it is
+		// (a model reads it against the conversation itself).
+		t.smallTalk = decide.Preamble
+	}
 	c.applyContext(cx)
 	switch {
 	case cx.Analysis.Language != "":

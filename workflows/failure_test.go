@@ -166,6 +166,49 @@ func TestSmallTalk(t *testing.T) {
 	require.Contains(t, talk[0].Summary, "confirmed it helped")
 }
 
+// A message that only opens the customer's business ("I ordered a notebook
+// last week") is asked what the customer wants to know: no search answers
+// it, it is no knowledge gap and no unanswered message, and the question
+// that follows is read on its own. A model reads it itself.
+func TestAPreambleIsAskedWhatTheCustomerWantsToKnow(t *testing.T) {
+	t.Parallel()
+	want, _ := decide.SmallTalkReply(decide.Preamble, false)
+	b := setup(t)
+	changeContext(b, func(out *activities.LoadContextResult) { out.HasIssueTypes = true })
+	opened := b.send(time.Minute, msg("m1", "Hi, I ordered a notebook last week"))
+	question := b.send(2*time.Minute, msg("m2", "I have a question about it"))
+	when := b.send(3*time.Minute, msg("m3", "How long until it arrives?"))
+	b.signal(4*time.Minute, workflows.SignalClose, workflows.Close{})
+	res := b.run(t, input)
+	require.Equal(t, want, opened.reply.Text)
+	require.Equal(t, want, question.reply.Text)
+	require.False(t, question.reply.HandedOff, "two preambles are not two unanswered messages")
+	require.Equal(t, decide.NeedOrderText, when.reply.Text)
+	gaps := 0
+	for _, r := range b.fake.recorded {
+		if r.Gap != nil {
+			gaps++
+			require.Equal(t, "How long until it arrives?", r.Gap.Question, "a preamble is no knowledge gap")
+		}
+	}
+	require.Equal(t, 1, gaps, "the question's issue type is unknown")
+	require.False(t, res.Resolved)
+	require.Empty(t, b.fake.charges)
+	talk := b.fake.decisions(string(decide.KindSmallTalk))
+	require.Len(t, talk, 2)
+	require.Equal(t, "preamble", talk[0].Detail["kind"])
+
+	b = setup(t)
+	withModel(b, func(activities.AgentStepInput) (answer.Step, error) {
+		return answer.Step{Model: "scripted", Text: "Thanks! What would you like to know about your notebook order?"}, nil
+	})
+	modelOpened := b.send(time.Minute, msg("m1", "Hi, I ordered a notebook last week"))
+	b.signal(2*time.Minute, workflows.SignalClose, workflows.Close{})
+	b.run(t, input)
+	require.Len(t, b.fake.steps, 1, "the model read it")
+	require.NotEqual(t, want, modelOpened.reply.Text)
+}
+
 // A bare yes or no that no question waits for is small talk, in runs of
 // RevisionYesNo on; before, it was answered from the content. A model reads
 // it itself.
