@@ -187,6 +187,11 @@ func TestExtractiveReadsTheCompanysItemsAsWhatAQuestionIsAbout(t *testing.T) {
 		// A clause that says which one ("… I bought …") is not what is asked.
 		{"Can I return a notebook I bought three weeks ago?", "30 days"},
 		{"Can I return the pens I ordered last month?", "30 days"},
+		// What the message says of the thing after it says which one, and
+		// what is damaged ("a torn cover") is a part of it.
+		{"the pen I bought is broken", "Damaged or faulty"},
+		{"The notebook I got has a torn cover", "Damaged or faulty"},
+		{"My pen leaks, what can I do?", "Damaged or faulty"},
 	} {
 		ans := ask(tc.question, items)
 		require.True(t, ans.Known, "%s: confidence %.2f", tc.question, ans.Confidence)

@@ -186,6 +186,10 @@ func readQuestion(text string) question {
 		for j, w := range ws {
 			if (w == "i" || w == "we") && j > 0 && contentWord(ws[j-1]) {
 				described = true
+			} else if described && j > 0 && describedEnds[w] && !subjects[ws[j-1]] {
+				// "the pen I bought is broken": what is said of the
+				// thing after its description is what is asked.
+				described = false
 			}
 			next := ""
 			if j+1 < len(ws) {
@@ -217,7 +221,10 @@ func readQuestion(text string) question {
 				continue
 			}
 			t := termOf(w)
-			if (asking < 0 || i == asking) && !described {
+			// "a torn cover", "a broken cap": what is damaged says which
+			// part of the thing, not what is asked.
+			part := hasPrev && slices.Contains(damage.stems, prev.stems[0])
+			if (asking < 0 || i == asking) && !described && !part {
 				q.asked = append(q.asked, t)
 				if hasPrev {
 					q.pairs = append(q.pairs, [2]term{prev, t})
@@ -323,6 +330,15 @@ func predicateOf(ws []string) *term {
 	}
 	return nil
 }
+
+// damage is a word that says a thing arrived damaged or faulty.
+var damage = termOf("faulty")
+
+// describedEnds are the verbs that, after a thing's description ("the
+// notebook I got"), say what the message says of it: "has a torn cover",
+// "is broken", "arrived damaged", "doesn't write".
+var describedEnds = wordSet(`is was are were has had have arrived came come keeps stopped broke leaks leaked
+	doesn didn won isn wasn`)
 
 var (
 	auxiliaries = wordSet(`do does did can could will would`)
