@@ -50,8 +50,9 @@ var orderStatusPhrases = mustPhrases(
 	"havent|hasnt|didnt|not|never|still …2 received|receive|got|get|gotten …3 it|anything|"+orderNouns,
 	"when …3 get|receive …2 it|"+orderNouns,
 	// "Is my order going to be late?", "why is my parcel delayed?" (not
-	// "what if an order is delayed?", which the content answers).
-	"my|our …1 "+orderNouns+" …3 late|delayed|overdue|stuck",
+	// "what if an order is delayed?", which the content answers, nor "my
+	// other order is late too", said in passing).
+	"is|will|why …2 my|our …1 "+orderNouns+" …3 late|delayed|overdue|stuck",
 	// "How long until it arrives?", "how long till my order ships".
 	"until|till …3 it|"+orderNouns+" …3 "+shippedVerbs+"|arrives|ships|comes|gets",
 	"eta", "estimated|expected delivery|arrival", "delivery date|estimate", "on its way", "out for delivery", "in transit",

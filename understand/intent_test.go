@@ -31,6 +31,7 @@ func TestDetectIntent(t *testing.T) {
 		{"my order late", "Is my order going to be late?", IntentOrderStatus},
 		{"my parcel delayed", "Why is my parcel delayed?", IntentOrderStatus},
 		{"an order delayed: in general", "What happens when an order is delayed?", IntentNone},
+		{"another order late, in passing", "My other order is late too", IntentNone},
 		{"how long until it arrives", "How long until it arrives?", IntentOrderStatus},
 		{"how long until my order arrives", "How long until my order arrives?", IntentOrderStatus},
 		{"how long does it take: in general", "How long does it take to arrive?", IntentNone},

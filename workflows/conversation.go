@@ -359,10 +359,13 @@ func sideEffectOptions(ctx workflow.Context) workflow.Context {
 // readOptions are the options of the short reads run as local activities.
 func readOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		// An attempt may take seconds only where a workspace's first
+		// message trains its issue-type model (about 2.5 s here).
 		StartToCloseTimeout: 10 * time.Second,
 		// A dependency that does not answer fails the step within this, so
-		// the customer gets an apology rather than a wait.
-		ScheduleToCloseTimeout: 25 * time.Second,
+		// the customer gets an apology rather than a wait: one attempt that
+		// hangs, and the short retries a refused connection gets.
+		ScheduleToCloseTimeout: 12 * time.Second,
 		RetryPolicy:            &temporal.RetryPolicy{InitialInterval: 200 * time.Millisecond, MaximumAttempts: 5},
 	})
 }
