@@ -11,7 +11,7 @@ import "strings"
 //
 // It is an English word heuristic, strict on purpose: every word must be
 // one a preamble is made of, but for a few that name the thing (at most one
-// beside a question or help, three beside a purchase, none when the message
+// beside a question or help, two beside a purchase, none when the message
 // has a question mark). A question word ("how", "when", …), a problem
 // ("broken", "never", "wrong") or a request ("return", "cancel") makes it
 // more than a preamble.
@@ -43,7 +43,7 @@ func (m message) preamble() bool {
 	case ask:
 		return others <= 1
 	case purchase:
-		return others <= 3
+		return others <= 2
 	}
 	return false
 }
@@ -58,7 +58,7 @@ var askWords = wordSet(`question questions query queries enquiry inquiry help as
 // customer and the company, an order, when it was.
 var preambleWords = wordSet(`hi hello hey hiya good morning afternoon evening there dear team folks
 	thanks thank please so just well ok okay um uh yes
-	i im ive id we weve me my our us you your a an the some this that it its one
+	i im ive id we weve me my our us you your a an the some this that it one
 	from with about regarding concerning on for of in at to by and or
 	have has had got get made make
 	order orders purchase purchases item items product products something stuff few couple
@@ -74,7 +74,7 @@ var notPreambleWords = wordSet(`how what whats when where wheres which who why w
 	not no never nothing none dont didnt doesnt havent hasnt hadnt isnt wasnt arent werent wont cant cannot couldnt
 	still yet again twice wrong broken damaged missing late lost stolen faulty defective leak leaks leaking leaked
 	problem problems issue issues complaint refund refunds return returns returned cancel cancelled canceled change
-	charged charge overcharged error mistake instead`)
+	charged charge overcharged error mistake instead but though however unfortunately sadly`)
 
 // wordSet is the set of s's words.
 func wordSet(s string) map[string]bool {
