@@ -163,7 +163,7 @@ func analyticsScript(t *testing.T, b analyticsBundle) {
 	// C: unanswered. A message that names nothing gets a clarifying
 	// question, then "I don't know" (the content never mentions engraving)
 	// and a knowledge gap; closed.
-	r = b.post("an-c", "m1", "I have a question")
+	r = b.post("an-c", "m1", "Can you explain?")
 	require.NotEqual(t, dontKnow, replyText(r))
 	require.Empty(t, r.Body["reply"].(map[string]any)["citations"])
 	require.Equal(t, dontKnow, replyText(b.post("an-c", "m2", "Can you engrave my name on it?")))
@@ -182,12 +182,12 @@ func analyticsScript(t *testing.T, b analyticsBundle) {
 	r = b.post("an-r", "m1", "What sizes do your notebooks come in?")
 	require.Contains(t, replyText(r), "A5")
 	require.Equal(t, models.ConversationResolved, b.close("an-r").Status)
-	require.NotEqual(t, dontKnow, replyText(b.post("an-r", "m2", "I have a question")))
+	require.NotEqual(t, dontKnow, replyText(b.post("an-r", "m2", "Can you explain?")))
 	require.Equal(t, dontKnow, replyText(b.post("an-r", "m3", "Is there a loyalty programme for regular customers?")))
 	require.Equal(t, models.ConversationClosedUnresolved, b.close("an-r").Status)
 
 	// O: ongoing. A clarifying question, then a gap; left open.
-	require.NotEqual(t, dontKnow, replyText(b.post("an-o", "m1", "I have a question")))
+	require.NotEqual(t, dontKnow, replyText(b.post("an-o", "m1", "Can you explain?")))
 	require.Equal(t, dontKnow, replyText(b.post("an-o", "m2", "Could you add an engraving for me?")))
 
 	// T: the admin's test conversation, resolved: counted nowhere.
@@ -381,7 +381,7 @@ func analyticsScript(t *testing.T, b analyticsBundle) {
 
 	// Knowledge gaps: every question the agent met with a clarifying
 	// question (low confidence) or an "I don't know" (unanswered). C's and
-	// O's engraving questions form one topic, the three "I have a question"
+	// O's engraving questions form one topic, the three "Can you explain?"
 	// another, R's loyalty question a third. O wrote last (its engraving
 	// question after its vague one), so engraving comes first, then the
 	// vague ones, then R's.
@@ -395,7 +395,7 @@ func analyticsScript(t *testing.T, b analyticsBundle) {
 	require.Contains(t, loyalty["label"], "loyalty")
 	require.EqualValues(t, 3, vague["count"])
 	require.Equal(t, map[string]any{"low_confidence": 3.0}, vague["reasons"])
-	require.Contains(t, vague["label"], "question")
+	require.Contains(t, vague["label"], "explain")
 	require.EqualValues(t, 2, engraving["count"])
 	require.EqualValues(t, 2, engraving["open"])
 	require.Equal(t, map[string]any{"unanswered": 2.0}, engraving["reasons"])
