@@ -192,6 +192,8 @@ func TestExtractiveReadsTheCompanysItemsAsWhatAQuestionIsAbout(t *testing.T) {
 		{"the pen I bought is broken", "Damaged or faulty"},
 		{"The notebook I got has a torn cover", "Damaged or faulty"},
 		{"My pen leaks, what can I do?", "Damaged or faulty"},
+		{"My pen stopped working after a week", "Damaged or faulty"},
+		{"The pen I got doesn't work", "Damaged or faulty"},
 	} {
 		ans := ask(tc.question, items)
 		require.True(t, ans.Known, "%s: confidence %.2f", tc.question, ans.Confidence)

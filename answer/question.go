@@ -144,6 +144,7 @@ var (
 func readQuestion(text string) question {
 	text = strings.ToLower(text)
 	text = moneyBack.ReplaceAllString(text, "refund")
+	text = understand.Faulty(text) // "stopped working"
 	text = sendBack.ReplaceAllString(text, "return")
 	if moneyUp.MatchString(text) {
 		text = showUp.ReplaceAllString(text, "")

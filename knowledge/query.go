@@ -41,13 +41,15 @@ func init() {
 	}
 }
 
-// queryTerms are the words a search looks for: the query's words, its stop
-// words left out (unless nothing else is left), and the words of the region
+// queryTerms are the words a search looks for: the query's words (a thing
+// that stopped working read as faulty, understand.Faulty), its stop words
+// left out (unless nothing else is left), and the words of the region
 // of a country it names (understand.Region), each followed by its stem when
 // that differs, so that the stemmed properties match too.
 func queryTerms(query string) string {
 	glossed, own, other := understand.Readings(query)
-	words := textfold.LowerWords(glossed)
+	// "My pen stopped working" is found where content says "faulty".
+	words := textfold.LowerWords(understand.Faulty(glossed))
 	if other {
 		// Content the company wrote in the customer's language is found by
 		// the customer's own words.

@@ -22,6 +22,8 @@ func TestQueryTerms(t *testing.T) {
 		// Another language: its support words in English, then its own
 		// words as written, for content in that language.
 		{"Was kostet der Versand?", "cost shipping shipp kostet versand"},
+		// A thing that stopped working is faulty, as content says.
+		{"My pen stopped working", "pen faulty"},
 	} {
 		require.Equal(t, tc.want, queryTerms(tc.query), tc.query)
 	}

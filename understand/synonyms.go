@@ -1,6 +1,7 @@
 package understand
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -52,4 +53,15 @@ func Synonyms(word string) []string {
 		}
 	}
 	return out
+}
+
+// notWorking says a thing does not work: "stopped working", "doesn't work",
+// "no longer works".
+var notWorking = regexp.MustCompile(`(?i)\b(stopped|stops|not|never|no longer|doesn['’]?t|does not|won['’]?t|will not|isn['’]?t|is not|barely|hardly) (working|works|work)\b`)
+
+// Faulty is text with each phrase that says a thing does not work ("my pen
+// stopped working", "the zip doesn't work") written as content says it:
+// "is faulty".
+func Faulty(text string) string {
+	return notWorking.ReplaceAllString(text, "is faulty")
 }

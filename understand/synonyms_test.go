@@ -16,3 +16,17 @@ func TestSynonyms(t *testing.T) {
 	require.Subset(t, understand.Synonyms("payment"), []string{"cost", "card"})
 	require.Nil(t, understand.Synonyms("notebook"))
 }
+
+func TestFaulty(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]string{
+		"My pen stopped working after a week": "My pen is faulty after a week",
+		"The zip doesn't work":                "The zip is faulty",
+		"It doesn’t work anymore":             "It is faulty anymore",
+		"The light no longer works":           "The light is faulty",
+		"How does it work?":                   "How does it work?",
+		"Is the working day 8 hours?":         "Is the working day 8 hours?",
+	} {
+		require.Equal(t, want, understand.Faulty(text), text)
+	}
+}
