@@ -200,6 +200,20 @@ func TestExtractiveReadsTheCompanysItemsAsWhatAQuestionIsAbout(t *testing.T) {
 		require.Contains(t, ans.Text, tc.want, tc.question)
 		require.NotContains(t, ask(tc.question, nil).Text, tc.want, "%s: without the company's items", tc.question)
 	}
+	// A word just before the item's says which one ("printer paper"); a
+	// damaged one is still answered as damaged.
+	paper := append(slices.Clone(store), answer.Passage{SourceID: "products", Title: "Products", Heading: "Notebooks and paper",
+		Text: "Printer paper comes in letter and A4 sizes, in reams of 500 sheets."})
+	papers := answer.NewCatalog([]answer.Product{{Name: "Recycled letter paper, ream"}, {Name: "A5 recycled notebook"}})
+	for question, want := range map[string]string{
+		"Is express shipping available for printer paper?": "Express shipping takes 1–2 business days.",
+		"Can I return a damaged notebook?":                  "Damaged or faulty",
+	} {
+		ans, err := answer.Extractive{}.Generate(context.Background(), answer.Request{Question: question, Passages: paper, Catalog: papers})
+		require.NoError(t, err)
+		require.True(t, ans.Known, question)
+		require.Contains(t, ans.Text, want, question)
+	}
 	// Questions about the item itself.
 	ans := ask("Are your notebooks made from recycled paper?", items)
 	require.Contains(t, ans.Text, "recycled paper")

@@ -271,10 +271,18 @@ func (q question) aboutItems(catalog *Catalog) (question, bool) {
 		return q, false
 	}
 	items := catalog.named
+	// A word written just before an item's word says which one, as part
+	// of its name: "printer paper", "spiral notebook".
+	modifiers := map[string]bool{}
+	for _, pair := range q.pairs {
+		if items[pair[1].stems[0]] && !items[pair[0].stems[0]] {
+			modifiers[pair[0].stems[0]] = true
+		}
+	}
 	var asked, named []term
 	onlyHints := true
 	for _, t := range q.asked {
-		if items[t.stems[0]] {
+		if items[t.stems[0]] || modifiers[t.stems[0]] {
 			named = append(named, t)
 			continue
 		}
@@ -289,7 +297,7 @@ func (q question) aboutItems(catalog *Catalog) (question, bool) {
 	out.context = append(named, q.context...)
 	out.pairs = nil
 	for _, pair := range q.pairs {
-		if !items[pair[0].stems[0]] && !items[pair[1].stems[0]] {
+		if !items[pair[0].stems[0]] && !items[pair[1].stems[0]] && !modifiers[pair[0].stems[0]] && !modifiers[pair[1].stems[0]] {
 			out.pairs = append(out.pairs, pair)
 		}
 	}
