@@ -236,10 +236,26 @@ func readQuestion(text string) question {
 			}
 		}
 	}
-	if len(q.asked) == 0 {
+	unnamed := len(q.asked) == 0 // "My pen leaks, what can I do?"
+	if unnamed {
 		q.asked, q.context, q.pairs = q.context, nil, nil
 	}
 	q.asked = distinct(q.asked)
+	if asking < 0 || unnamed {
+		// A message that says a thing is damaged ("My notebook's spine
+		// is broken") and asks nothing else is about the damage.
+		var hurt, rest []term
+		for _, t := range q.asked {
+			if slices.Contains(damage.stems, t.stems[0]) {
+				hurt = append(hurt, t)
+			} else {
+				rest = append(rest, t)
+			}
+		}
+		if len(hurt) > 0 && len(rest) > 0 {
+			q.asked, q.context, q.pairs = hurt, append(rest, q.context...), nil
+		}
+	}
 	if asking >= 0 {
 		ws := words(clauses[asking].text)
 		q.predicate = predicateOf(ws)

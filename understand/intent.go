@@ -45,7 +45,7 @@ var orderStatusPhrases = mustPhrases(
 	"track|trace …2 it|"+orderNouns,
 	"tracking",
 	"has|did|will|when|whens|is|was …3 it|"+orderNouns+" …3 "+shippedVerbs,
-	"it|its|"+orderNouns+" …3 not|hasnt|havent|didnt|isnt|never|yet|still …2 "+shippedVerbs+"|come|here",
+	"it|its|they|"+orderNouns+" …3 not|hasnt|havent|didnt|isnt|arent|never|yet|still …2 "+shippedVerbs+"|come|here",
 	"ship|shipped|dispatch|dispatched|deliver …2 "+orderNouns,
 	"havent|hasnt|didnt|not|never|still …2 received|receive|got|get|gotten …3 it|anything|"+orderNouns,
 	"when …3 get|receive …2 it|"+orderNouns,

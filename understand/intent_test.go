@@ -28,6 +28,7 @@ func TestDetectIntent(t *testing.T) {
 		{"how to track an order named", "How do I track order SP-1003?", IntentOrderStatus},
 		{"how quickly in general", "How quickly does an express parcel arrive?", IntentNone},
 		{"how soon for my order", "How soon will my parcel arrive?", IntentOrderStatus},
+		{"they haven't shipped", "I ordered some pens yesterday and they haven't shipped", IntentOrderStatus},
 		{"my order late", "Is my order going to be late?", IntentOrderStatus},
 		{"my parcel delayed", "Why is my parcel delayed?", IntentOrderStatus},
 		{"an order delayed: in general", "What happens when an order is delayed?", IntentNone},
