@@ -198,15 +198,24 @@ func TestAPreambleIsAskedWhatTheCustomerWantsToKnow(t *testing.T) {
 	require.Len(t, talk, 2)
 	require.Equal(t, "preamble", talk[0].Detail["kind"])
 
-	b = setup(t)
+	b, modelOpened := modelReads(t, input, "Hi, I ordered a notebook last week", "Thanks! What would you like to know about your notebook order?")
+	require.NotEqual(t, want, modelOpened.Text)
+	require.Empty(t, b.fake.decisions(string(decide.KindSmallTalk)))
+}
+
+// modelReads runs a conversation of one message with a model configured,
+// which answers it with reply, and returns the agent's reply.
+func modelReads(t *testing.T, in workflows.ConversationInput, message, reply string) (*testBundle, workflows.AgentReply) {
+	t.Helper()
+	b := setup(t)
 	withModel(b, func(activities.AgentStepInput) (answer.Step, error) {
-		return answer.Step{Model: "scripted", Text: "Thanks! What would you like to know about your notebook order?"}, nil
+		return answer.Step{Model: "scripted", Text: reply}, nil
 	})
-	modelOpened := b.send(time.Minute, msg("m1", "Hi, I ordered a notebook last week"))
+	sent := b.send(time.Minute, msg("m1", message))
 	b.signal(2*time.Minute, workflows.SignalClose, workflows.Close{})
-	b.run(t, input)
+	b.run(t, in)
 	require.Len(t, b.fake.steps, 1, "the model read it")
-	require.NotEqual(t, want, modelOpened.reply.Text)
+	return b, sent.reply
 }
 
 // A bare yes or no that no question waits for is small talk, in runs of
@@ -237,15 +246,8 @@ func TestABareYesOrNoIsSmallTalk(t *testing.T) {
 	require.NotEqual(t, decline, before.reply.Text)
 	require.Empty(t, b.fake.decisions(string(decide.KindSmallTalk)))
 
-	b = setup(t)
-	withModel(b, func(activities.AgentStepInput) (answer.Step, error) {
-		return answer.Step{Model: "scripted", Text: "Then I'll leave it there."}, nil
-	})
-	modelNo := b.send(time.Minute, msg("m1", "no"))
-	b.signal(2*time.Minute, workflows.SignalClose, workflows.Close{})
-	b.run(t, in)
-	require.Len(t, b.fake.steps, 1, "the model read it")
-	require.NotEqual(t, decline, modelNo.reply.Text)
+	b, modelNo := modelReads(t, in, "no", "Then I'll leave it there.")
+	require.NotEqual(t, decline, modelNo.Text)
 	require.Empty(t, b.fake.decisions(string(decide.KindSmallTalk)))
 }
 
