@@ -200,7 +200,7 @@ func TestExtractiveReadsTheCompanysItemsAsWhatAQuestionIsAbout(t *testing.T) {
 	papers := answer.NewCatalog([]answer.Product{{Name: "Recycled letter paper, ream"}, {Name: "A5 recycled notebook"}})
 	for question, want := range map[string]string{
 		"Is express shipping available for printer paper?": "Express shipping takes 1–2 business days.",
-		"Can I return a damaged notebook?":                  "Damaged or faulty",
+		"Can I return a damaged notebook?":                 "Damaged or faulty",
 	} {
 		ans, err := answer.Extractive{}.Generate(context.Background(), answer.Request{Question: question, Passages: paper, Catalog: papers})
 		require.NoError(t, err)
