@@ -165,7 +165,7 @@ func (e Extractive) answer(req Request, q question) Answer {
 		score := match(sections[i]) + match(headings[i])/2
 		top := 0.0
 		for _, s := range splitSentences(p.Text) {
-			top = max(top, match(termSet(s)))
+			top = max(top, match(termSet(mainClause(s))))
 		}
 		score += top
 		c, ph := answering(i), q.phrases(p.Heading+". "+p.Text)
@@ -233,6 +233,19 @@ func (e Extractive) answer(req Request, q question) Answer {
 		Known:      true,
 		Confidence: coverage(best),
 	}
+}
+
+// exception starts the part of a sentence that speaks of an exception to it.
+var exception = regexp.MustCompile(`(?i)\b(unless|except)\b`)
+
+// mainClause is a sentence up to an exception it makes: "return shipping
+// costs $5, unless the item was faulty" speaks of the cost of a return,
+// not of faulty items.
+func mainClause(s string) string {
+	if at := exception.FindStringIndex(s); at != nil {
+		return s[:at[0]]
+	}
+	return s
 }
 
 // splitSentences splits text at sentence ends and paragraph breaks.
