@@ -570,3 +570,41 @@ func TestExtractivePrefersTheSectionThatWritesTheQuestionsPhrase(t *testing.T) {
 		require.Contains(t, ans.Text, "Express shipping takes 1–2 business days.", question)
 	}
 }
+
+// TestExtractiveAnswersFromAnotherCompanysWords: content written otherwise
+// than the demo store's, a bike shop's, answers what it says in its own way:
+// the days a showroom is open, the countries it delivers to, a price in
+// euros, the steps of a "How to" section.
+func TestExtractiveAnswersFromAnotherCompanysWords(t *testing.T) {
+	t.Parallel()
+	bikes := []answer.Passage{
+		{SourceID: "delivery", Title: "Delivery", Heading: "Delivery",
+			Text: "We deliver to Germany, Austria, Switzerland, the Netherlands, Belgium and France. Bikes ship fully assembled."},
+		{SourceID: "returns", Title: "Returns", Heading: "Return shipping",
+			Text: "Returning accessories is free. For a bike we collect it from your door for 49 euros, which is deducted from your refund."},
+		{SourceID: "sizing", Title: "Finding your frame size", Heading: "Test rides",
+			Text: "You can test ride every model in our Leipzig showroom, Monday to Saturday from 10:00 to 18:00. Book a slot online."},
+		{SourceID: "warranty", Title: "Warranty", Heading: "Warranty",
+			Text: "Every frame carries a lifetime warranty against manufacturing defects. Components are covered for two years."},
+		{SourceID: "warranty", Title: "Warranty", Heading: "How to make a claim",
+			Text: "Send us your order number and a photo of the defect. We answer within three business days. If the claim is approved we repair or replace the part."},
+	}
+	for _, tc := range []struct{ question, want string }{
+		{"When is the showroom open?", "Monday to Saturday"},
+		{"What are your opening hours?", "Monday to Saturday"},
+		{"Is the showroom open on Sundays?", "Monday to Saturday"},
+		{"Do you deliver to Italy?", "We deliver to Germany"},
+		{"Do you ship to Norway?", "We deliver to Germany"},
+		{"Who pays for return shipping?", "49 euros"},
+		{"How do I make a warranty claim?", "Send us your order number"},
+	} {
+		ans, err := answer.Extractive{}.Generate(context.Background(), answer.Request{Question: tc.question, Passages: bikes})
+		require.NoError(t, err)
+		require.True(t, ans.Known, tc.question)
+		require.Contains(t, ans.Text, tc.want, tc.question)
+	}
+	// Opening an account is not a time: the showroom's days do not answer.
+	ans, err := answer.Extractive{}.Generate(context.Background(), answer.Request{Question: "How do I open an account?", Passages: bikes})
+	require.NoError(t, err)
+	require.False(t, ans.Known, ans.Text)
+}

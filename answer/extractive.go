@@ -207,6 +207,14 @@ func (e Extractive) answer(req Request, q question) Answer {
 		headingMatches = headingMatches || t.in(headings[best])
 	}
 	var picked []int
+	// A section headed "How to …" that the question names, asked how, is
+	// its steps: quoted from its start ("Send us your order number …"
+	// under "How to make a claim").
+	if headingMatches && q.asksHow() && strings.HasPrefix(strings.ToLower(p.Heading), "how ") {
+		for i := range min(maxSentences, len(sentences)) {
+			picked = append(picked, i)
+		}
+	}
 	for _, r := range ranked {
 		if len(picked) == maxSentences {
 			break

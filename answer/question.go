@@ -50,6 +50,10 @@ type question struct {
 	existence bool
 }
 
+// openNow matches a clause that asks whether a place is open (or closed)
+// at some time: "is the shop open on sundays", "are you open now".
+var openNow = regexp.MustCompile(`\b(open|closed)( (on|at|until|till|today|tonight|tomorrow|now|late|early)\b.*)?$`)
+
 // existenceQuestion matches a clause that asks whether the company has,
 // sells or offers a thing.
 var existenceQuestion = regexp.MustCompile(`^(do|does) (you|we|they) (have|sell|carry|stock|offer)\b`)
@@ -127,10 +131,7 @@ func (q question) phrases(text string) int {
 	return n
 }
 
-// sendBack and moneyBack are phrases that ask for a return and a refund.
 var (
-	sendBack  = regexp.MustCompile(`\b(send|give|bring|take|ship|post|mail|get)( it| them| this| that| these| those| the \w+| my \w+)? back\b`)
-	moneyBack = regexp.MustCompile(`\b(money|cash) back\b`)
 	// showUp: "show up", "turn up" are arrivals, except of money ("when
 	// will my refund show up?"), which appears on a statement: they then
 	// say nothing of what is asked.
@@ -143,9 +144,7 @@ var (
 // its clauses ended by the marks they keep.
 func readQuestion(text string) question {
 	text = strings.ToLower(text)
-	text = moneyBack.ReplaceAllString(text, "refund")
-	text = understand.Faulty(text) // "stopped working"
-	text = sendBack.ReplaceAllString(text, "return")
+	text = understand.InContentWords(text) // "money back", "stopped working", "send it back"
 	if moneyUp.MatchString(text) {
 		text = showUp.ReplaceAllString(text, "")
 	} else {
@@ -207,7 +206,7 @@ func readQuestion(text string) question {
 				hint("time")
 			case w == "where" && slices.Contains(ws, "from"):
 				hint("origin")
-			case w == "pay" && next == "for":
+			case (w == "pay" || w == "pays" || w == "paying") && next == "for":
 				hint("cost")
 			case w == "policy" || w == "policies" || w == "rules" || w == "terms":
 				hint("policy")
@@ -260,6 +259,15 @@ func readQuestion(text string) question {
 		ws := words(clauses[asking].text)
 		q.predicate = predicateOf(ws)
 		q.existence = existenceQuestion.MatchString(strings.Join(ws, " "))
+	}
+	// "When is the showroom open?" is answered by the days it is: "Monday
+	// to Saturday from 10:00 to 18:00".
+	if seenHint["time"] || (asking >= 0 && openNow.MatchString(strings.Join(words(clauses[asking].text), " "))) {
+		for i, t := range q.asked {
+			if s := t.stems[0]; s == stem("open") || s == stem("closed") {
+				q.asked[i].stems = append(slices.Clone(t.stems), stems(strings.Join(understand.OpenDays("open"), " "))...)
+			}
+		}
 	}
 	// A follow-up's own question words say what it asks now: "how much is
 	// shipping?" then "and how long does it take?" asks a time, not a price.
@@ -318,6 +326,12 @@ func (q question) aboutItems(catalog *Catalog) (question, bool) {
 		}
 	}
 	return out, true
+}
+
+// asksHow reports whether the question asks how to do something ("how do
+// I …", "how can I …").
+func (q question) asksHow() bool {
+	return slices.ContainsFunc(q.hints, func(h term) bool { return slices.Equal(h.stems, hints["how"].stems) })
 }
 
 // hinted reports whether t is a word a question word points at (see hints):
@@ -405,7 +419,8 @@ func isNumber(w string) bool {
 }
 
 // termOf is the term of a question word: its stem, and those of the words
-// its synonym groups hold.
+// its synonym groups hold; for a country, those of its region's words and
+// of the countries near it (understand.Region, understand.Neighbours).
 func termOf(w string) term {
 	s := stem(w)
 	t := term{stems: []string{s}}
@@ -418,7 +433,7 @@ func termOf(w string) term {
 			}
 		}
 	}
-	for _, r := range understand.Region(w) {
+	for _, r := range append(understand.Region(w), understand.Neighbours(w)...) {
 		if r = stem(r); !slices.Contains(t.stems, r) {
 			t.stems = append(t.stems, r)
 		}
@@ -448,7 +463,7 @@ var synonymGroups = func() [][]string {
 // hints are what question words point at in an answer.
 var hints = map[string]term{
 	"time":   {stems: stems("take takes day days week weeks month months year years hour hours time times immediately same")},
-	"cost":   {stems: stems("cost costs price fee fees free pay paid charge")},
+	"cost":   {stems: stems("cost costs price fee fees free pay paid charge euro euros eur dollar dollars usd pound pounds gbp cent cents")},
 	"origin": {stems: stems("from warehouse")},
 	"how":    {stems: stems("how start")},
 	"policy": {stems: stems("window within condition conditions must cannot")},

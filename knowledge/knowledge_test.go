@@ -126,3 +126,30 @@ func TestSearchFindsTheContentsWordForAQuestionsWord(t *testing.T) {
 	}
 	require.Equal(t, []string{"Delivery"}, headings, "the content says delivery: shipping is not searched for")
 }
+
+// A question's word finds a chunk that writes it in another form, which the
+// stemmed properties hold cut differently: "assemble" finds "assembled",
+// "shipped" finds "ships"; and "open" finds the days a place is.
+func TestSearchFindsWhatTheContentWritesOtherwise(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store, err := knowledge.NewStore(testenv.Weaviate(t))
+	require.NoError(t, err)
+	require.NoError(t, store.EnsureSchema(ctx))
+	ws := uuid.NewString()
+	require.NoError(t, store.ReplaceSource(ctx, ws, "src-1", knowledge.SplitMarkdown("src-1", "Help", "",
+		"## Delivery\nBikes arrive fully assembled.\n\n## Abroad\nThe warehouse ships to Canada.\n\n## Payment\nWe accept cards.\n\n"+
+			"## Showroom\nVisit us Monday to Saturday.")))
+	for query, want := range map[string]string{
+		"Do I need to assemble it?": "Delivery",
+		"Has my parcel shipped?":    "Abroad",
+		// Not another form, but the days a place is open.
+		"When are you open?": "Showroom",
+	} {
+		hits, err := store.SearchWith(ctx, knowledge.SearchRequest{WorkspaceID: ws, Query: query, Limit: 5,
+			Reader: &knowledge.Reader{Channel: "chat"}})
+		require.NoError(t, err)
+		require.NotEmpty(t, hits, query)
+		require.Equal(t, want, hits[0].Heading, query)
+	}
+}

@@ -42,14 +42,16 @@ func init() {
 }
 
 // queryTerms are the words a search looks for: the query's words (a thing
-// that stopped working read as faulty, understand.Faulty), its stop words
+// that stopped working read as faulty, one sent back as returned:
+// understand.InContentWords), its stop words
 // left out (unless nothing else is left), and the words of the region
 // of a country it names (understand.Region), each followed by its stem when
 // that differs, so that the stemmed properties match too.
 func queryTerms(query string) string {
 	glossed, own, other := understand.Readings(query)
-	// "My pen stopped working" is found where content says "faulty".
-	words := textfold.LowerWords(understand.Faulty(glossed))
+	// "My pen stopped working" is found where content says "faulty", "send
+	// it back" where it says "return".
+	words := textfold.LowerWords(understand.InContentWords(glossed))
 	if other {
 		// Content the company wrote in the customer's language is found by
 		// the customer's own words.
@@ -90,21 +92,27 @@ func queryTerms(query string) string {
 }
 
 // chunkStems is text as a chunk's stemmed properties hold it: its words,
-// each reduced by Stem.
+// each reduced by Stem and followed by the stems of its other forms
+// (Variants). A query's words are searched as Stem leaves them, each once.
 func chunkStems(text string) string {
 	words := textfold.LowerWords(text)
-	for i, w := range words {
-		words[i] = Stem(w)
+	out := make([]string, 0, len(words))
+	for _, w := range words {
+		out = append(out, Stem(w))
+		out = append(out, Variants(w)...)
 	}
-	return strings.Join(words, " ")
+	return strings.Join(out, " ")
 }
 
 // widen adds to a BM25 search the synonyms (understand.Synonyms) of its
-// words that none of its first hits holds, and reports whether it added
-// any. A word the content never uses ("money", "charge") finds nothing;
-// the content's word for the same thing ("refund", "cost") would. A word
-// the hits hold is the content's own, and its synonyms are not searched,
-// so that they do not pull in sections about something else.
+// words that none of its first hits holds, and the days a place is open
+// for a word asking when it is (understand.OpenDays), and reports whether
+// it added any. A word the content never uses ("money", "charge", "open")
+// finds nothing; the content's word for the same thing ("refund", "cost")
+// or its answer ("Monday to Saturday") would. A word
+// the hits hold, in any form ("shipped" of "ships"), is the content's own,
+// and its synonyms are not searched, so that they do not pull in sections
+// about something else.
 func widen(search *pb.SearchRequest, results []*pb.SearchResult) bool {
 	bm25 := search.GetBm25Search()
 	if bm25 == nil {
@@ -112,8 +120,11 @@ func widen(search *pb.SearchRequest, results []*pb.SearchResult) bool {
 	}
 	held := map[string]bool{}
 	for _, r := range results {
-		for _, w := range StemmedWords(textProp(r, "title") + " " + textProp(r, "heading") + " " + textProp(r, "text")) {
-			held[w] = true
+		for _, w := range textfold.LowerWords(textProp(r, "title") + " " + textProp(r, "heading") + " " + textProp(r, "text")) {
+			held[Stem(w)] = true
+			for _, v := range Variants(w) {
+				held[v] = true
+			}
 		}
 	}
 	terms := strings.Fields(bm25.Query)
@@ -122,7 +133,7 @@ func widen(search *pb.SearchRequest, results []*pb.SearchResult) bool {
 		if held[Stem(w)] {
 			continue
 		}
-		for _, syn := range understand.Synonyms(w) {
+		for _, syn := range append(understand.Synonyms(w), understand.OpenDays(w)...) {
 			for _, t := range []string{syn, Stem(syn)} {
 				if !slices.Contains(terms, t) {
 					terms = append(terms, t)

@@ -24,6 +24,10 @@ func TestQueryTerms(t *testing.T) {
 		{"Was kostet der Versand?", "cost shipping shipp kostet versand"},
 		// A thing that stopped working is faulty, as content says.
 		{"My pen stopped working", "pen faulty"},
+		// Sent back is returned; money back is a refund, written so that
+		// either form of the word is found.
+		{"How do I send something back?", "return"},
+		{"When do I get my money back?", "get refunds refund"},
 	} {
 		require.Equal(t, tc.want, queryTerms(tc.query), tc.query)
 	}
@@ -31,6 +35,7 @@ func TestQueryTerms(t *testing.T) {
 
 func TestChunkStems(t *testing.T) {
 	t.Parallel()
-	require.Equal(t, "order ship the same day 2 pm", chunkStems("Orders ship the same day, 2 pm."))
+	require.Equal(t, "order ship shipp the same sam day 2 pm", chunkStems("Orders ship the same day, 2 pm."))
+	require.Equal(t, "bike bik arrive arriv assembl assemble", chunkStems("Bikes arrive assembled"))
 	require.Equal(t, "", chunkStems(""))
 }

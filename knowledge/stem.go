@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/switchboardhq/switchboard/textfold"
@@ -71,4 +72,47 @@ func Stem(w string) string {
 		}
 	}
 	return w
+}
+
+// Variants are the stems Stem gives other forms of w's word than w, beside
+// Stem(w). Stem, light on purpose, leaves "assemble" whole but cuts
+// "assembled" to "assembl", and "shipped" to "shipp" but "ships" to "ship";
+// a chunk's stemmed properties hold each of its words' variants too, so
+// that "Do I need to assemble it?" finds "Bikes ship fully assembled".
+// Some are no word ("tak" of "take", from "taking"; "franc" of "France"),
+// which questions seldom use.
+func Variants(w string) []string {
+	s := Stem(w)
+	n := len(s)
+	if n < 3 || strings.IndexFunc(s, func(r rune) bool { return r < 'a' || r > 'z' }) >= 0 {
+		return nil
+	}
+	var out []string
+	add := func(v string) {
+		if v != s && v != w && len(v) >= 3 && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	last := s[n-1]
+	// Stem cut "-ed" or "-ing" from w: its base form may end in "e" or
+	// double no consonant.
+	cut := len(s) < len(w) && (strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "ing"))
+	switch {
+	case last == 'e':
+		add(s[:n-1]) // "assemble": "assembl(ed)"
+	case cut && n >= 4 && s[n-2] == last && consonant(last) && last != 's' && last != 'z':
+		add(s[:n-1]) // "shipp(ed)": "ship(s)"; "cancell(ed)": "cancel"
+	case cut && consonant(last):
+		add(s + "e") // "assembl(ed)": "assemble"
+	case !cut && consonant(last) && last != 'w' && last != 'x' && last != 'y' && !consonant(s[n-2]) && consonant(s[n-3]) &&
+		(n <= 4 || strings.HasSuffix(s, "el")):
+		// A final consonant doubled before "-ed" and "-ing": "ship",
+		// "shipped"; "cancel", "cancelled".
+		add(s + string(last))
+	}
+	return out
+}
+
+func consonant(b byte) bool {
+	return b >= 'a' && b <= 'z' && !strings.ContainsRune("aeiou", rune(b))
 }

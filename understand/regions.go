@@ -29,6 +29,30 @@ var euCountries = func() map[string]bool {
 // euWords are the words help content names the European Union by.
 var euWords = []string{"europe", "european", "eu"}
 
+// europeNames are the countries of Europe a company in it commonly
+// delivers to, as help content in English names them (the United Kingdom by
+// "kingdom" and "uk"), and europeOthers the words a customer names those
+// outside the European Union by.
+var (
+	europeNames = strings.Fields(`austria belgium bulgaria croatia cyprus czechia denmark estonia finland france
+		germany greece hungary ireland italy latvia lithuania luxembourg malta netherlands poland portugal romania
+		slovakia slovenia spain sweden switzerland norway iceland liechtenstein kingdom uk`)
+	europeOthers = wordSet(`switzerland schweiz suisse svizzera norway norge iceland liechtenstein uk britain
+		england scotland wales`)
+)
+
+// Neighbours returns the countries of Europe, as help content in English
+// names them, for a lower-case word naming a country there ("italy" →
+// "austria", "belgium", …), and nil for any other word. Content that lists
+// the countries a company delivers to ("We deliver to Germany, Austria and
+// France") answers a question about another of them: it is not among them.
+func Neighbours(word string) []string {
+	if euCountries[word] || europeOthers[word] {
+		return europeNames
+	}
+	return nil
+}
+
 // Region returns the words help content uses for the region a country is
 // in, for a lower-case word naming the country ("germany" → "europe",
 // "european", "eu"), and nil for any other word. A question about a country

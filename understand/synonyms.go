@@ -65,3 +65,37 @@ var notWorking = regexp.MustCompile(`(?i)\b(stopped|stops|not|never|no longer|do
 func Faulty(text string) string {
 	return notWorking.ReplaceAllString(text, "is faulty")
 }
+
+// openDays are the words content says when a place is open with.
+var openDays = strings.Fields(`monday mondays tuesday tuesdays wednesday wednesdays thursday thursdays friday fridays
+	saturday saturdays sunday sundays weekday weekdays weekend weekends daily`)
+
+// OpenDays are the words content answers a question when a place opens or
+// closes with, though they do not mean "open": the days it is ("Monday to
+// Saturday from 10:00 to 18:00"), for a lower-case word that asks it
+// ("open", "opening", "closed"); nil for another word. They are one way
+// only: a question about Mondays does not ask when a place is open.
+func OpenDays(word string) []string {
+	switch word {
+	case "open", "opens", "opening", "close", "closes", "closed", "closing":
+		return openDays
+	}
+	return nil
+}
+
+var (
+	// sendBack and moneyBack are phrases that ask for a return and a
+	// refund: "send it back", "ship the lamp back", "get my money back".
+	sendBack  = regexp.MustCompile(`(?i)\b(send|give|bring|take|ship|post|mail|get)( it| them| this| that| these| those| the \w+| my \w+| stuff| something)? back\b`)
+	moneyBack = regexp.MustCompile(`(?i)\b(money|cash) back\b`)
+)
+
+// InContentWords is text with the phrases customers use where help content
+// uses one word written as content writes them: money back as "refunds" (the
+// plural, whose stem is the singular: a search finds either), a thing that
+// does not work as "is faulty" (Faulty), sending a thing back as "return".
+func InContentWords(text string) string {
+	text = moneyBack.ReplaceAllString(text, "refunds")
+	text = Faulty(text)
+	return sendBack.ReplaceAllString(text, "return")
+}

@@ -30,3 +30,25 @@ func TestFaulty(t *testing.T) {
 		require.Equal(t, want, understand.Faulty(text), text)
 	}
 }
+
+func TestInContentWords(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]string{
+		"How do I send something back?":               "How do I return?",
+		"Can I ship the lamp back":                    "Can I return",
+		"When do I get my money back?":                "When do I get my refunds?",
+		"My pen stopped working, can I send it back?": "My pen is faulty, can I return?",
+		"Please call me back":                         "Please call me back",
+	} {
+		require.Equal(t, want, understand.InContentWords(text), text)
+	}
+}
+
+func TestOpenDays(t *testing.T) {
+	t.Parallel()
+	for _, w := range []string{"open", "opening", "closed"} {
+		require.Contains(t, understand.OpenDays(w), "saturday", w)
+	}
+	require.Nil(t, understand.OpenDays("monday"), "one way only")
+	require.Nil(t, understand.OpenDays("account"))
+}
