@@ -58,13 +58,26 @@ func (s *Server) streamedTurn(c *gin.Context, key string, turn func(ctx context.
 		w.Header().Set("X-Accel-Buffering", "no")
 		w.WriteHeader(http.StatusOK)
 	}
+	delta := func(ch replystream.Chunk) {
+		start()
+		writeEvent(w, "delta", streamDelta{Text: ch.Text, Reset: ch.Reset})
+	}
 	for {
 		select {
 		case ch := <-chunks:
-			start()
-			writeEvent(w, "delta", streamDelta{Text: ch.Text, Reset: ch.Reset})
+			delta(ch)
 			w.Flush()
 		case r := <-done:
+			// The deltas that came before the turn ended go out before
+			// its reply, though select may have picked the end first.
+			for pending := true; pending && r.err == nil; {
+				select {
+				case ch := <-chunks:
+					delta(ch)
+				default:
+					pending = false
+				}
+			}
 			switch {
 			case r.err != nil && !streaming:
 				s.fail(c, r.err)
