@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -219,7 +220,7 @@ func (e Extractive) answer(req Request, q question) Answer {
 		if len(picked) == maxSentences {
 			break
 		}
-		if headingMatches && r.score == 0 && ranked[0].score > 0 {
+		if slices.Contains(picked, r.index) || (headingMatches && r.score == 0 && ranked[0].score > 0) {
 			continue
 		}
 		if !headingMatches && (r.score == 0 || r.score < ranked[0].score/2) {

@@ -50,6 +50,9 @@ type question struct {
 	existence bool
 }
 
+// openDays are the stems of the days a place is open (understand.OpenDays).
+var openDays = stems(strings.Join(understand.OpenDays("open"), " "))
+
 // openNow matches a clause that asks whether a place is open (or closed)
 // at some time: "is the shop open on sundays", "are you open now".
 var openNow = regexp.MustCompile(`\b(open|closed)( (on|at|until|till|today|tonight|tomorrow|now|late|early)\b.*)?$`)
@@ -235,6 +238,14 @@ func readQuestion(text string) question {
 			}
 		}
 	}
+	// "What does it cost?" after "Can I return a bike?": a clause that
+	// asks only a price asks it of the rest of the message.
+	priceOnly := len(q.asked) > 0 && len(q.context) > 0 &&
+		!slices.ContainsFunc(q.asked, func(t term) bool { return !slices.Contains(hints["cost"].stems, t.stems[0]) })
+	if priceOnly {
+		hint("cost")
+		q.asked, q.pairs = nil, nil
+	}
 	unnamed := len(q.asked) == 0 // "My pen leaks, what can I do?"
 	if unnamed {
 		q.asked, q.context, q.pairs = q.context, nil, nil
@@ -257,15 +268,18 @@ func readQuestion(text string) question {
 	}
 	if asking >= 0 {
 		ws := words(clauses[asking].text)
-		q.predicate = predicateOf(ws)
+		if !priceOnly { // "what does it cost?" asks no verb of a subject
+			q.predicate = predicateOf(ws)
+		}
 		q.existence = existenceQuestion.MatchString(strings.Join(ws, " "))
 	}
 	// "When is the showroom open?" is answered by the days it is: "Monday
 	// to Saturday from 10:00 to 18:00".
 	if seenHint["time"] || (asking >= 0 && openNow.MatchString(strings.Join(words(clauses[asking].text), " "))) {
 		for i, t := range q.asked {
-			if s := t.stems[0]; s == stem("open") || s == stem("closed") {
-				q.asked[i].stems = append(slices.Clone(t.stems), stems(strings.Join(understand.OpenDays("open"), " "))...)
+			// "Are you open on Sundays?": the days content names say.
+			if s := t.stems[0]; s == stem("open") || s == stem("closed") || slices.Contains(openDays, s) {
+				q.asked[i].stems = append(slices.Clone(t.stems), openDays...)
 			}
 		}
 	}
@@ -476,7 +490,7 @@ var questionWords = wordSet(`how what when where which who why whom whose can co
 // timeWords are durations and amounts of time: they say the question is
 // about time (see hints), not what it is about.
 var timeWords = wordSet(`day days week weeks month months year years hour hours minute minutes time times
-	long fast quick quickly take takes took taking after before since ago later already yet one two three four five six seven eight nine ten
+	long fast quick quickly take takes took taking after before since ago later already yet until till one two three four five six seven eight nine ten
 	eleven twelve fifteen twenty thirty forty sixty`)
 
 // genericWords say nothing of what a question is about ("question",

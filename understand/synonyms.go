@@ -85,8 +85,9 @@ func OpenDays(word string) []string {
 
 var (
 	// sendBack and moneyBack are phrases that ask for a return and a
-	// refund: "send it back", "ship the lamp back", "get my money back".
-	sendBack  = regexp.MustCompile(`(?i)\b(send|give|bring|take|ship|post|mail|get)( it| them| this| that| these| those| the \w+| my \w+| stuff| something)? back\b`)
+	// refund: "send it back", "ship the lamp back", "send a bike back", "get
+	// my money back".
+	sendBack  = regexp.MustCompile(`(?i)\b(send|give|bring|take|ship|post|mail|get)( it| them| this| that| these| those| the \w+| my \w+| a \w+| an \w+| stuff| something)? back\b`)
 	moneyBack = regexp.MustCompile(`(?i)\b(money|cash) back\b`)
 )
 

@@ -36,6 +36,7 @@ func TestInContentWords(t *testing.T) {
 	for text, want := range map[string]string{
 		"How do I send something back?":               "How do I return?",
 		"Can I ship the lamp back":                    "Can I return",
+		"How do I send a bike back?":                  "How do I return?",
 		"When do I get my money back?":                "When do I get my refunds?",
 		"My pen stopped working, can I send it back?": "My pen is faulty, can I return?",
 		"Please call me back":                         "Please call me back",
