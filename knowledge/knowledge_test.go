@@ -104,12 +104,8 @@ func TestStoreIndexesSearchesAndReplaces(t *testing.T) {
 func TestSearchFindsTheContentsWordForAQuestionsWord(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	store, err := knowledge.NewStore(testenv.Weaviate(t))
-	require.NoError(t, err)
-	require.NoError(t, store.EnsureSchema(ctx))
-	ws := uuid.NewString()
-	require.NoError(t, store.ReplaceSource(ctx, ws, "src-1", knowledge.SplitMarkdown("src-1", "Help", "",
-		"## Refunds\nRefunds reach your card within five days.\n\n## Delivery\nDelivery takes three days.\n\n## Shipping costs\nShipping is seven dollars.")))
+	store, ws := indexedHelp(t,
+		"## Refunds\nRefunds reach your card within five days.\n\n## Delivery\nDelivery takes three days.\n\n## Shipping costs\nShipping is seven dollars.")
 
 	hits, err := store.SearchWith(ctx, knowledge.SearchRequest{WorkspaceID: ws, Query: "When will I see my money?", Limit: 5,
 		Reader: &knowledge.Reader{Channel: "chat"}})
@@ -133,13 +129,8 @@ func TestSearchFindsTheContentsWordForAQuestionsWord(t *testing.T) {
 func TestSearchFindsWhatTheContentWritesOtherwise(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	store, err := knowledge.NewStore(testenv.Weaviate(t))
-	require.NoError(t, err)
-	require.NoError(t, store.EnsureSchema(ctx))
-	ws := uuid.NewString()
-	require.NoError(t, store.ReplaceSource(ctx, ws, "src-1", knowledge.SplitMarkdown("src-1", "Help", "",
-		"## Delivery\nBikes arrive fully assembled.\n\n## Abroad\nThe warehouse ships to Canada.\n\n## Payment\nWe accept cards.\n\n"+
-			"## Showroom\nVisit us Monday to Saturday.")))
+	store, ws := indexedHelp(t, "## Delivery\nBikes arrive fully assembled.\n\n## Abroad\nThe warehouse ships to Canada.\n\n"+
+		"## Payment\nWe accept cards.\n\n## Showroom\nVisit us Monday to Saturday.")
 	for query, want := range map[string]string{
 		"Do I need to assemble it?": "Delivery",
 		"Has my parcel shipped?":    "Abroad",
@@ -152,4 +143,17 @@ func TestSearchFindsWhatTheContentWritesOtherwise(t *testing.T) {
 		require.NotEmpty(t, hits, query)
 		require.Equal(t, want, hits[0].Heading, query)
 	}
+}
+
+// indexedHelp is a store with markdown indexed as one source of a new
+// workspace, and that workspace.
+func indexedHelp(t *testing.T, markdown string) (*knowledge.Store, string) {
+	t.Helper()
+	ctx := context.Background()
+	store, err := knowledge.NewStore(testenv.Weaviate(t))
+	require.NoError(t, err)
+	require.NoError(t, store.EnsureSchema(ctx))
+	ws := uuid.NewString()
+	require.NoError(t, store.ReplaceSource(ctx, ws, "src-1", knowledge.SplitMarkdown("src-1", "Help", "", markdown)))
+	return store, ws
 }
