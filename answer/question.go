@@ -50,6 +50,10 @@ type question struct {
 	existence bool
 }
 
+// priceAsked are the stems of the words of a clause that asks only a price
+// ("what does it cost?").
+var priceAsked = stems("cost costs price prices fee fees")
+
 // openDays are the stems of the days a place is open (understand.OpenDays).
 var openDays = stems(strings.Join(understand.OpenDays("open"), " "))
 
@@ -240,8 +244,9 @@ func readQuestion(text string) question {
 	}
 	// "What does it cost?" after "Can I return a bike?": a clause that
 	// asks only a price asks it of the rest of the message.
+	// ("How do I pay?" asks how, not how much.)
 	priceOnly := len(q.asked) > 0 && len(q.context) > 0 &&
-		!slices.ContainsFunc(q.asked, func(t term) bool { return !slices.Contains(hints["cost"].stems, t.stems[0]) })
+		!slices.ContainsFunc(q.asked, func(t term) bool { return !slices.Contains(priceAsked, t.stems[0]) })
 	if priceOnly {
 		hint("cost")
 		q.asked, q.pairs = nil, nil
@@ -276,9 +281,10 @@ func readQuestion(text string) question {
 	// "When is the showroom open?" is answered by the days it is: "Monday
 	// to Saturday from 10:00 to 18:00".
 	if seenHint["time"] || (asking >= 0 && openNow.MatchString(strings.Join(words(clauses[asking].text), " "))) {
+		opening := slices.ContainsFunc(q.asked, func(t term) bool { return t.stems[0] == stem("open") || t.stems[0] == stem("closed") })
 		for i, t := range q.asked {
 			// "Are you open on Sundays?": the days content names say.
-			if s := t.stems[0]; s == stem("open") || s == stem("closed") || slices.Contains(openDays, s) {
+			if s := t.stems[0]; opening && (s == stem("open") || s == stem("closed") || slices.Contains(openDays, s)) {
 				q.asked[i].stems = append(slices.Clone(t.stems), openDays...)
 			}
 		}
