@@ -580,6 +580,10 @@ func TestExtractiveAnswersFromAnotherCompanysWords(t *testing.T) {
 	bikes := []answer.Passage{
 		{SourceID: "delivery", Title: "Delivery", Heading: "Delivery",
 			Text: "We deliver to Germany, Austria, Switzerland, the Netherlands, Belgium and France. Bikes ship fully assembled."},
+		{SourceID: "delivery", Title: "Delivery", Heading: "Delivery costs",
+			Text: "Delivering a bike costs 49 euros."},
+		{SourceID: "payment", Title: "Payment", Heading: "Payment",
+			Text: "We accept Visa, Mastercard, PayPal, Klarna and bank transfer."},
 		{SourceID: "returns", Title: "Returns", Heading: "Return shipping",
 			Text: "Returning accessories is free. For a bike we collect it from your door for 49 euros, which is deducted from your refund."},
 		{SourceID: "returns", Title: "Returns", Heading: "Refunds",
@@ -600,13 +604,18 @@ func TestExtractiveAnswersFromAnotherCompanysWords(t *testing.T) {
 		{"Are you open on Sundays?", "Monday to Saturday"},
 		{"Do you deliver to Italy?", "We deliver to Germany"},
 		{"Do you ship to Norway?", "We deliver to Germany"},
-		{"Who pays for return shipping?", "49 euros"},
+		{"Who pays for return shipping?", "we collect it from your door for 49 euros"},
 		{"How do I make a warranty claim?", "Send us your order number"},
 		{"How do I send something back?", "Sign in to your account"},
 		// "Until" asks a time, not what is asked.
 		{"How long until I get my refund?", "5 business days"},
 		// A follow-up that asks only a price asks it of what it follows.
-		{"Can I return a bike?\nwhat does it cost?", "49 euros"},
+		{"Can I return a bike?\nwhat does it cost?", "we collect it from your door for 49 euros"},
+		// "How can I pay?" asks the ways to, not a price, beside a thing
+		// too.
+		{"How can I pay?", "We accept"},
+		{"I'm buying a bike, how can I pay?", "We accept"},
+		{"How much do I pay for delivery?", "costs 49 euros"},
 	} {
 		ans, err := answer.Extractive{}.Generate(context.Background(), answer.Request{Question: tc.question, Passages: bikes})
 		require.NoError(t, err)

@@ -50,6 +50,9 @@ type question struct {
 	existence bool
 }
 
+// paying are the words content says the ways to pay with.
+var paying = term{stems: stems("pay payment payments accept accepts accepted")}
+
 // priceAsked are the stems of the words of a clause that asks only a price
 // ("what does it cost?").
 var priceAsked = stems("cost costs price prices fee fees")
@@ -228,6 +231,10 @@ func readQuestion(text string) question {
 				continue
 			}
 			t := termOf(w)
+			if w == "pay" && next != "for" && seenHint["how"] {
+				// "How can I pay?" asks the ways to, not a price.
+				t = paying
+			}
 			// "a torn cover", "a broken cap": what is damaged says which
 			// part of the thing, not what is asked.
 			part := hasPrev && slices.Contains(damage.stems, prev.stems[0])
