@@ -120,11 +120,9 @@ func widen(search *pb.SearchRequest, results []*pb.SearchResult) bool {
 	}
 	held := map[string]bool{}
 	for _, r := range results {
-		for _, w := range textfold.LowerWords(textProp(r, "title") + " " + textProp(r, "heading") + " " + textProp(r, "text")) {
-			held[Stem(w)] = true
-			for _, v := range Variants(w) {
-				held[v] = true
-			}
+		// As the chunk's stemmed properties hold them: with the variants.
+		for _, w := range strings.Fields(chunkStems(textProp(r, "title") + " " + textProp(r, "heading") + " " + textProp(r, "text"))) {
+			held[w] = true
 		}
 	}
 	terms := strings.Fields(bm25.Query)
