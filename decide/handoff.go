@@ -7,6 +7,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/actions"
 	"github.com/switchboardhq/switchboard/rules"
+	"github.com/switchboardhq/switchboard/understand"
 )
 
 // Handoff modes.
@@ -142,18 +143,23 @@ func UnansweredTwice(consecutiveUnknown int, defaultTeam string) *Handoff {
 }
 
 // ActionUnavailable is the handoff of a message asking for a built-in
-// action the workspace has not enabled, which the content did not answer
-// either: a person can do what the agent may not. nil when intent is no
-// built-in action, or an enabled one.
+// action the workspace has not enabled, or for what no built-in action
+// does (understand.PersonOnly: a cancellation), which the content did not
+// answer either: a person can do what the agent may not. nil when intent
+// is neither, or an action the workspace has (its own of that name).
 func ActionUnavailable(intent string, s Settings) *Handoff {
-	if _, builtin := actions.Builtin(intent); !builtin {
+	_, builtin := actions.Builtin(intent)
+	if !builtin && !understand.PersonOnly(understand.Intent(intent)) {
 		return nil
 	}
 	if _, enabled := s.Actions[intent]; enabled {
 		return nil
 	}
-	return &Handoff{Reason: "the customer asked for " + intent + ", which the agent may not do here",
-		Trigger: TriggerActionUnavailable, Mode: ModeTransferNow, Team: s.DefaultTeam, Message: TransferText}
+	reason := "the customer asked for " + intent + ", which the agent may not do here"
+	if !builtin {
+		reason = "the customer asked for " + intent + ", which only a person does here"
+	}
+	return &Handoff{Reason: reason, Trigger: TriggerActionUnavailable, Mode: ModeTransferNow, Team: s.DefaultTeam, Message: TransferText}
 }
 
 // DependencyFailure is the handoff after a step of the turn failed for good

@@ -26,7 +26,20 @@ const (
 	// "forgot my password", "send me a password reset link". "I can't log
 	// in" alone is not one.
 	IntentPasswordReset Intent = "password_reset"
+	// IntentCancel asks to cancel an order, a subscription or a booking:
+	// "please cancel my order", "I want to cancel order SP-1003", "how do
+	// I cancel my subscription?", "stop my order", "don't send it". No
+	// built-in action does it: it is a request for a person unless the
+	// company defines an action for it or the content answers it.
+	IntentCancel Intent = "cancel"
 )
+
+// PersonOnly reports whether intent asks for something no built-in action
+// does, which a person does when the company has no action of its own for
+// it: a cancellation.
+func PersonOnly(intent Intent) bool {
+	return intent == IntentCancel
+}
 
 // Nouns for what a customer orders, used by orderStatusPhrases.
 const (
@@ -192,6 +205,80 @@ var passwordNounPhrases = mustPhrases(
 	"mot de passe …2 oublié|réinitialiser|réinitialisation|perdu",
 )
 
+// cancelObjects are what a customer cancels.
+const cancelObjects = "order|orders|purchase|subscription|subscriptions|sub|membership|plan|booking|reservation|delivery|shipment|#"
+
+// cancelPhrases ask to cancel something; a negated, conditional one does
+// not count, nor one about the policy ("cancellation policy").
+var cancelPhrases = mustPhrases(
+	"cancel|cancelling|canceling|cancellation|cancelation …3 it|this|that|them|"+cancelObjects,
+	"cancel|cancelling|canceling …1 my|our|the|this",
+	"stop|halt …2 my|our|the|this …1 "+cancelObjects,
+	"call off …2 my|our|the|this …1 "+cancelObjects,
+	"call it off",
+	// Spanish, French, German, Portuguese, Italian, Dutch (the verb comes
+	// last in German and Dutch).
+	"cancelar|anular|cancelarlo|cancelarla …3 pedido|compra|suscripción|suscripcion|reserva|#",
+	"cancelarlo|cancelarla|anularlo|anularla",
+	"annuler|résilier|resilier …3 commande|abonnement|réservation|reservation|#",
+	"l annuler",
+	"stornieren|storniert|kündigen|stornierung|storno",
+	"cancelar|anular …3 encomenda|assinatura",
+	"annullare|cancellare|disdire|annullarlo|annullarla …3 ordine|abbonamento|prenotazione|#",
+	"annuleren|opzeggen|annulering",
+)
+
+// notCancelObjects, right after a cancel word, make it a question about
+// cancelling in general: "cancellation policy", "cancellation fee".
+var notCancelObjects = map[string]bool{
+	"policy": true, "policies": true, "fee": true, "fees": true, "charge": true, "charges": true, "terms": true,
+	"period": true, "window": true, "deadline": true, "conditions": true, "rules": true,
+}
+
+// dontSendPhrases ask to stop an order in the negative: "don't send it",
+// "please do not ship my order".
+var dontSendPhrases = mustPhrases(
+	"dont|not send|ship|dispatch|deliver …1 it|them|my|our|the|this …1 order|orders|parcel|package|yet",
+	"dont|not send|ship|dispatch|deliver it|them",
+)
+
+// asksToCancel reports whether m asks to cancel something: a cancel
+// phrase that is not negated, not hypothetical ("if I cancel my order…")
+// and not about the policy, or a wish that something not be sent.
+func (m message) asksToCancel() bool {
+	for _, sp := range m.find(cancelPhrases) {
+		s := m.sentences[sp.sentence]
+		next := min(sp.start+1, len(s)-1)
+		if m.negated(sp) || m.preceded(sp, conditionals) || notCancelObjects[s[next].text] ||
+			(sp.end < len(s) && notCancelObjects[s[sp.end].text]) {
+			continue
+		}
+		return true
+	}
+	for _, sp := range m.find(dontSendPhrases) {
+		if m.bidding(sp) {
+			return true
+		}
+	}
+	return false
+}
+
+// biddingWords may come before an imperative in its clause: "please do
+// not send it", "so don't ship it".
+var biddingWords = map[string]bool{"please": true, "do": true, "just": true, "so": true, "and": true, "but": true, "then": true}
+
+// bidding reports whether sp starts its clause but for biddingWords: "don't
+// send it" bids, "you did not send my order" tells.
+func (m message) bidding(sp span) bool {
+	s := m.sentences[sp.sentence]
+	for i := sp.start - 1; i >= 0 && s[i].clause == s[sp.start].clause; i-- {
+		if !biddingWords[s[i].text] {
+			return false
+		}
+	}
+	return true
+}
+
 // DetectIntent returns the CRM action text asks for, or IntentNone. It is a
 // phrase heuristic: whole words within one sentence, ignoring case, accents
 // and the kind of apostrophe; each intent is documented on its constant.
@@ -207,14 +294,22 @@ var passwordNounPhrases = mustPhrases(
 //  3. IntentUpdateContact — a change to the phone number, name or address
 //     (see [ContactUpdate] for the exact rule). "Change my email address"
 //     is not one: email is not a contact field here.
-//  4. IntentOrderStatus — where an order is: "where is my order/package",
+//  4. IntentCancel — "cancel/stop/call off … my order, subscription,
+//     booking", "cancellation of order SP-1003", "don't send it", and
+//     "cancelar", "annuler", "stornieren", "kündigen", "annullare",
+//     "annuleren". A negated or conditional one does not count ("I don't
+//     want to cancel", "if I cancel my order…"), nor the policy
+//     ("cancellation fee"), nor a "not sent" that tells rather than bids
+//     ("you did not send my order").
+//  5. IntentOrderStatus — where an order is: "where is my order/package",
 //     "status of order SP-1003", "order status", "any update on my order",
 //     "track my package", "tracking number", "has my order shipped", "when
 //     will my package arrive", "I haven't received my order", "ETA", plus a
 //     few phrases in each other language.
 //
 // Changes come before order status because they are the more specific
-// request; the order number is extracted either way.
+// request; the order number is extracted either way. A cancellation comes
+// before order status too: "cancel my order, it hasn't shipped" cancels.
 //
 // A return must be a request, not a question about returns in general. The
 // message asks for one when it has:
@@ -256,6 +351,8 @@ func (m message) intent() Intent {
 		return IntentPasswordReset
 	case len(m.contactTriggers()) > 0:
 		return IntentUpdateContact
+	case m.asksToCancel():
+		return IntentCancel
 	case slices.ContainsFunc(m.find(orderStatusPhrases), func(sp span) bool { return !m.asksHowTo(sp) }):
 		return IntentOrderStatus
 	}
