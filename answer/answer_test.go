@@ -629,3 +629,39 @@ func TestExtractiveAnswersFromAnotherCompanysWords(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, ans.Known, ans.Text)
 }
+
+// Where a company is and where it ships, asked in customers' words: the
+// short names of countries, "located", "address", a shop to visit, the
+// customer service.
+func TestExtractiveAnswersWhereACompanyIsAndWhereItShips(t *testing.T) {
+	t.Parallel()
+	coffee := []answer.Passage{
+		{SourceID: "shipping", Title: "Shipping and delivery", Heading: "Where we deliver",
+			Text: "We ship to the United Kingdom and to every country in the European Union. We do not currently ship to the United States, Canada or Australia."},
+		{SourceID: "shipping", Title: "Shipping and delivery", Heading: "Roast and dispatch days",
+			Text: "We roast on Mondays and Thursdays and dispatch the same afternoon."},
+		{SourceID: "roastery", Title: "Visit the roastery", Heading: "Visit the roastery",
+			Text: "Our roastery café is at 14 Mill Lane, Bristol BS1 4QT. It is open Tuesday to Saturday, 8am to 4pm."},
+		{SourceID: "roastery", Title: "Visit the roastery", Heading: "Contact",
+			Text: "Our customer team answers email and chat Monday to Friday, 9am to 5pm UK time."},
+		{SourceID: "account", Title: "Payments and your account", Heading: "Your account",
+			Text: "You can change your email address, delivery address and password under Account settings."},
+	}
+	for _, tc := range []struct{ question, want string }{
+		{"Do you ship to the US?", "not currently ship to the United States"},
+		{"ship to US?", "not currently ship to the United States"},
+		{"Do you deliver to the USA?", "not currently ship to the United States"},
+		{"Can I get it shipped to America?", "not currently ship to the United States"},
+		{"Do you ship to Britain?", "We ship to the United Kingdom"},
+		{"Where are you located?", "14 Mill Lane"},
+		{"What's your address?", "14 Mill Lane"},
+		{"Do you have a shop I can visit?", "14 Mill Lane"},
+		{"How do I change my address?", "Account settings"},
+		{"What are your customer service hours?", "Monday to Friday, 9am to 5pm"},
+	} {
+		ans, err := answer.Extractive{}.Generate(context.Background(), answer.Request{Question: tc.question, Passages: coffee})
+		require.NoError(t, err)
+		require.True(t, ans.Known, tc.question)
+		require.Contains(t, ans.Text, tc.want, tc.question)
+	}
+}

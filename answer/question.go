@@ -153,8 +153,9 @@ var (
 // (a message, or a follow-up after the question it follows, one per line),
 // its clauses ended by the marks they keep.
 func readQuestion(text string) question {
-	text = strings.ToLower(text)
-	text = understand.InContentWords(text) // "money back", "stopped working", "send it back"
+	// "money back", "stopped working", "send it back", "the US" (before
+	// lower case, which makes "US" the pronoun).
+	text = strings.ToLower(understand.InContentWords(text))
 	if moneyUp.MatchString(text) {
 		text = showUp.ReplaceAllString(text, "")
 	} else {
@@ -446,8 +447,9 @@ func isNumber(w string) bool {
 }
 
 // termOf is the term of a question word: its stem, and those of the words
-// its synonym groups hold; for a country, those of its region's words and
-// of the countries near it (understand.Region, understand.Neighbours).
+// its synonym groups hold; for a country, those of its other names, of its
+// region's words and of the countries near it (understand.CountryNames,
+// understand.Region, understand.Neighbours).
 func termOf(w string) term {
 	s := stem(w)
 	t := term{stems: []string{s}}
@@ -460,7 +462,7 @@ func termOf(w string) term {
 			}
 		}
 	}
-	for _, r := range append(understand.Region(w), understand.Neighbours(w)...) {
+	for _, r := range slices.Concat(understand.CountryNames(w), understand.Region(w), understand.Neighbours(w)) {
 		if r = stem(r); !slices.Contains(t.stems, r) {
 			t.stems = append(t.stems, r)
 		}

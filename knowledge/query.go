@@ -44,8 +44,9 @@ func init() {
 // queryTerms are the words a search looks for: the query's words (a thing
 // that stopped working read as faulty, one sent back as returned:
 // understand.InContentWords), its stop words
-// left out (unless nothing else is left), and the words of the region
-// of a country it names (understand.Region), each followed by its stem when
+// left out (unless nothing else is left), and the other names and the words
+// of the region of a country it names (understand.CountryNames,
+// understand.Region), each followed by its stem when
 // that differs, so that the stemmed properties match too.
 func queryTerms(query string) string {
 	glossed, own, other := understand.Readings(query)
@@ -70,11 +71,15 @@ func queryTerms(query string) string {
 	if len(kept) == 0 {
 		kept = words
 	}
-	// A country is looked for by its region's words too: content that
-	// answers may name the region ("the European Union").
+	// A country is looked for by its other names and its region's words
+	// too: content that answers may name it otherwise ("the United
+	// States") or name the region ("the European Union").
 	added := map[string]bool{}
+	for _, w := range kept {
+		added[w] = true
+	}
 	for _, w := range kept { // the words as they were: range reads kept once
-		for _, r := range understand.Region(w) {
+		for _, r := range slices.Concat(understand.CountryNames(w), understand.Region(w)) {
 			if !added[r] {
 				added[r] = true
 				kept = append(kept, r)

@@ -15,6 +15,9 @@ func TestQueryTerms(t *testing.T) {
 		// A country: its region's words too.
 		{"Do you deliver to Germany?", "deliver germany europe european eu"},
 		{"Germany or France?", "germany france europe european eu"},
+		// A country by its short name: the names content gives it too.
+		{"Do you ship to the US?", "ship usa america states state"},
+		{"Where are you located?", "visit"},
 		{"  ", ""},
 		// Nothing but stop words: better some words than none.
 		{"How are you?", "how are you"},

@@ -26,6 +26,7 @@ var synonymGroups = func() [][]string {
 		"colour colours color colors",
 		"size sizes sized",
 		"return returns returned returning",
+		"service support care team contact helpdesk",
 	} {
 		out = append(out, strings.Fields(g))
 	}
@@ -91,12 +92,84 @@ var (
 	moneyBack = regexp.MustCompile(`(?i)\b(money|cash) back\b`)
 )
 
+// countryNames are the names customers give the United States and the
+// United Kingdom.
+var countryNames = regexp.MustCompile(`(?i)\b(united states of america|united states|u\.s\.a\.?|u\.s\.?|usa|us|the states|america|united kingdom|uk|u\.k\.?|great britain|britain)`)
+
+// continentParts before "America" name a part of the continent, not the
+// United States.
+var continentParts = wordSet(`south latin central north northern southern`)
+
+// Countries is text with the names customers give the United States and
+// the United Kingdom written as one word each, "USA" and "UK", which
+// CountryNames reads: "Do you ship to the US?" → "Do you ship to the
+// USA?", "the United Kingdom" → "the UK". "US" is the country in capitals or after
+// "the"; "us" alone is the pronoun. "America" is the United States unless
+// the word before it names a part of the continent ("South America").
+func Countries(text string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range countryNames.FindAllStringIndex(text, -1) {
+		name := text[m[0]:m[1]]
+		if m[1] < len(text) && isWordByte(text[m[1]]) {
+			continue // "usage", "ukulele"
+		}
+		before := strings.Fields(strings.ToLower(text[:m[0]]))
+		prev := ""
+		if len(before) > 0 {
+			prev = before[len(before)-1]
+		}
+		one := "USA"
+		switch lower := strings.ToLower(name); {
+		case lower == "us" && name != "US" && prev != "the":
+			continue
+		case lower == "america" && continentParts[prev]:
+			continue
+		case strings.Contains(lower, "k") || strings.Contains(lower, "britain"):
+			one = "UK"
+		}
+		b.WriteString(text[last:m[0]])
+		b.WriteString(one)
+		last = m[1]
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
+// CountryNames returns the words help content names a country by, for a
+// lower-case word Countries writes ("usa" → "usa", "america", "states";
+// "uk" → "uk", "kingdom", "britain"), and nil for any other word.
+func CountryNames(word string) []string {
+	switch word {
+	case "usa":
+		return []string{"usa", "america", "states"}
+	case "uk":
+		return []string{"uk", "kingdom", "britain"}
+	}
+	return nil
+}
+
+// isWordByte reports whether c is an ASCII letter or digit.
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// wherePlace asks where the company is, or whether it has a place to
+// visit: "where are you located?", "what's your address?", "do you have a
+// shop I can visit?".
+var wherePlace = regexp.MustCompile(`(?i)\b(where (are|r) (you|u) (located|based)|where (is|are) (your|the) (company|business|office|offices|shop|store|showroom|warehouse)( located| based)?|what(['’]s| is) your (company['’]?s? |business |office |shop |store |postal |street )?address|do you have an? (physical |real |local |bricks and mortar |brick and mortar )?(shop|store|showroom|office|location)( (i|we) (can|could) visit| to visit)?)\b`)
+
 // InContentWords is text with the phrases customers use where help content
 // uses one word written as content writes them: money back as "refunds" (the
 // plural, whose stem is the singular: a search finds either), a thing that
-// does not work as "is faulty" (Faulty), sending a thing back as "return".
+// does not work as "is faulty" (Faulty), sending a thing back as "return",
+// the United States and the United Kingdom as one word (Countries), and
+// asking where the company is as visiting it ("where are you located?",
+// "do you have a shop?": content says where to "visit").
 func InContentWords(text string) string {
 	text = moneyBack.ReplaceAllString(text, "refunds")
 	text = Faulty(text)
+	text = Countries(text)
+	text = wherePlace.ReplaceAllString(text, "can I visit you")
 	return sendBack.ReplaceAllString(text, "return")
 }

@@ -40,9 +40,38 @@ func TestInContentWords(t *testing.T) {
 		"When do I get my money back?":                "When do I get my refunds?",
 		"My pen stopped working, can I send it back?": "My pen is faulty, can I return?",
 		"Please call me back":                         "Please call me back",
+		"Where are you located?":                      "can I visit you?",
+		"What's your address?":                        "can I visit you?",
+		"Do you have a shop I can visit?":             "can I visit you?",
+		"How do I change my address?":                 "How do I change my address?",
 	} {
 		require.Equal(t, want, understand.InContentWords(text), text)
 	}
+}
+
+func TestCountries(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]string{
+		"Do you ship to the US?":                   "Do you ship to the USA?",
+		"do you ship to the us":                    "do you ship to the USA",
+		"Shipping to the USA?":                     "Shipping to the USA?",
+		"Can you send it to the U.S.?":             "Can you send it to the USA?",
+		"Do you deliver to America?":               "Do you deliver to USA?",
+		"Do you deliver to the United States?":     "Do you deliver to the USA?",
+		"Do you deliver to South America?":         "Do you deliver to South America?",
+		"Can you send it to us?":                   "Can you send it to us?",
+		"How long to the UK?":                      "How long to the UK?",
+		"Do you ship to Great Britain":             "Do you ship to UK",
+		"Do you ship to the States?":               "Do you ship to USA?",
+		"Do you ship to the United Kingdom?":       "Do you ship to the UK?",
+		"What's the usage limit?":                  "What's the usage limit?",
+		"Let us know if the US order is late, ok?": "Let us know if the USA order is late, ok?",
+	} {
+		require.Equal(t, want, understand.Countries(text), text)
+	}
+	require.Contains(t, understand.CountryNames("usa"), "states")
+	require.Contains(t, understand.CountryNames("uk"), "kingdom")
+	require.Nil(t, understand.CountryNames("france"))
 }
 
 func TestOpenDays(t *testing.T) {
