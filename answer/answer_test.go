@@ -646,6 +646,12 @@ func TestExtractiveAnswersWhereACompanyIsAndWhereItShips(t *testing.T) {
 			Text: "Our customer team answers email and chat Monday to Friday, 9am to 5pm UK time."},
 		{SourceID: "account", Title: "Payments and your account", Heading: "Your account",
 			Text: "You can change your email address, delivery address and password under Account settings."},
+		{SourceID: "brewing", Title: "Grinds and brewing", Heading: "Grind options",
+			Text: "Whole beans stay fresh longest; ground coffee is best used within two weeks of opening."},
+		{SourceID: "returns", Title: "Returns and refunds", Heading: "Coffee",
+			Text: "Because coffee is a food product, we cannot take back opened bags."},
+		{SourceID: "returns", Title: "Returns and refunds", Heading: "Damaged or faulty items",
+			Text: "If a bag arrives split or a piece of equipment arrives damaged, email us a photo within 14 days of delivery."},
 	}
 	for _, tc := range []struct{ question, want string }{
 		{"Do you ship to the US?", "not currently ship to the United States"},
@@ -658,6 +664,11 @@ func TestExtractiveAnswersWhereACompanyIsAndWhereItShips(t *testing.T) {
 		{"Do you have a shop I can visit?", "14 Mill Lane"},
 		{"How do I change my address?", "Account settings"},
 		{"What are your customer service hours?", "Monday to Friday, 9am to 5pm"},
+		// Opening hours are days, not a time after opening a bag.
+		{"What are your opening hours?", "open Tuesday to Saturday"},
+		{"How long does ground coffee keep after opening?", "within two weeks of opening"},
+		// Split is damaged.
+		{"My bag of coffee arrived split open", "email us a photo"},
 	} {
 		ans, err := answer.Extractive{}.Generate(context.Background(), answer.Request{Question: tc.question, Passages: coffee})
 		require.NoError(t, err)

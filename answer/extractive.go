@@ -128,8 +128,13 @@ func (e Extractive) answer(req Request, q question) Answer {
 	match := func(have map[string]bool) float64 {
 		n := 0.0
 		for _, t := range q.asked {
-			if t.in(have) {
+			switch {
+			case have[t.stems[0]]:
 				n += weight(t)
+			case t.in(have):
+				// Another word for it ("Mondays" for "open") says less
+				// than the word itself.
+				n += 0.9 * weight(t)
 			}
 		}
 		for _, t := range q.context {

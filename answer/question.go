@@ -296,6 +296,13 @@ func readQuestion(text string) question {
 				q.asked[i].stems = append(slices.Clone(t.stems), openDays...)
 			}
 		}
+		if opening && !strings.Contains(text, "how long") {
+			// The time asked is the days: "What are your opening hours?"
+			// is not answered by "within two weeks of opening" (but "how
+			// long … after opening?" asks a duration).
+			q.hints = slices.DeleteFunc(q.hints, func(h term) bool { return h.stems[0] == hints["time"].stems[0] })
+			q.hints = append(q.hints, term{stems: openDays})
+		}
 	}
 	// A follow-up's own question words say what it asks now: "how much is
 	// shipping?" then "and how long does it take?" asks a time, not a price.

@@ -18,7 +18,7 @@ var synonymGroups = func() [][]string {
 		"uk britain british england kingdom",
 		"europe eu european",
 		"country countries abroad overseas worldwide international internationally",
-		"faulty broken defective defect damaged damage torn cracked leaks leaking leaky dented scratched",
+		"faulty broken defective defect damaged damage torn cracked leaks leaking leaky dented scratched split ripped smashed shattered",
 		"refund refunds money reimburse reimbursement",
 		"pay paid payment cost costs price prices fee fees charge",
 		"card payment",
