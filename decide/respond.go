@@ -142,12 +142,17 @@ var followUpMarkers = map[string]bool{
 	"eso": true, "esto": true, "das": true, "ca": true, "cela": true,
 }
 
+// pluralMarkers make a short message lean on what came before too: "How
+// much do they cost?" after "Do you do tours?". Runs before
+// workflows.RevisionTheyFollowUp read them as a new question.
+var pluralMarkers = map[string]bool{"they": true, "their": true}
+
 // FollowUpQuery is what the knowledge is searched for: the message, or —
 // when it is a short follow-up ("How long does that take?", "and for
-// wholesale orders?", "what about express?") to a question the agent
-// answered — that question and the message together. followUp reports the
-// latter.
-func FollowUpQuery(text, lastTopic string) (query string, followUp bool) {
+// wholesale orders?", "what about express?", and with they "how much do
+// they cost?") to a question the agent answered — that question and the
+// message together. followUp reports the latter.
+func FollowUpQuery(text, lastTopic string, they bool) (query string, followUp bool) {
 	if lastTopic == "" {
 		return text, false
 	}
@@ -158,7 +163,7 @@ func FollowUpQuery(text, lastTopic string) (query string, followUp bool) {
 	lean := words[0] == "and" || words[0] == "y" || words[0] == "und" || words[0] == "et" ||
 		(len(words) > 1 && (words[0] == "what" || words[0] == "how") && words[1] == "about")
 	for _, w := range words {
-		if followUpMarkers[w] {
+		if followUpMarkers[w] || (they && pluralMarkers[w]) {
 			lean = true
 		}
 	}

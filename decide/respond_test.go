@@ -231,9 +231,10 @@ func TestFollowUpQuery(t *testing.T) {
 		{"How long does that take?", "", false},
 		{"What is your return policy?", topic, false},
 		{"Is it true that you ship worldwide, and how long does delivery usually take from your warehouse?", topic, false},
+		{"How much do they cost?", "Do you do tours?", true},
 	}
 	for _, tc := range cases {
-		q, followUp := decide.FollowUpQuery(tc.text, tc.topic)
+		q, followUp := decide.FollowUpQuery(tc.text, tc.topic, true)
 		require.Equal(t, tc.followUp, followUp, tc.text)
 		if followUp {
 			require.Equal(t, tc.topic+"\n"+tc.text, q)
@@ -241,6 +242,8 @@ func TestFollowUpQuery(t *testing.T) {
 			require.Equal(t, tc.text, q)
 		}
 	}
+	_, followUp := decide.FollowUpQuery("How much do they cost?", "Do you do tours?", false)
+	require.False(t, followUp, "runs before RevisionTheyFollowUp")
 }
 
 // spec is a built-in action with a protection level.

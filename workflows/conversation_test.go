@@ -1529,3 +1529,31 @@ func TestACancellationGoesToAPersonUnlessTheContentAnswersIt(t *testing.T) {
 	require.False(t, r2.reply.HandedOff, r2.reply.Text)
 	require.True(t, r2.reply.Known)
 }
+
+// "They" in a short message after an answered question follows it up in
+// runs of RevisionTheyFollowUp on: the search reads the question with it.
+// Before, the message was searched alone.
+func TestTheyFollowsUpTheQuestionBefore(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		revision int
+		known    bool
+	}{
+		{workflows.RevisionTheyFollowUp, true},
+		{workflows.RevisionTheyFollowUp - 1, false},
+	} {
+		t.Run(fmt.Sprint("revision ", tc.revision), func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			b.fake.localAnswers = true
+			r1 := b.send(time.Minute, msg("m1", "Do you offer shipping to Canada?"))
+			r2 := b.send(2*time.Minute, msg("m2", "How long do they take?"))
+			b.signal(3*time.Minute, workflows.SignalClose, workflows.Close{})
+			in := input
+			in.Revision = tc.revision
+			b.run(t, in)
+			require.True(t, r1.reply.Known)
+			require.Equal(t, tc.known, r2.reply.Known, r2.reply.Text)
+		})
+	}
+}

@@ -185,9 +185,14 @@ const (
 	// (conversation.tell). Runs before it said it only in the transcript,
 	// which such a customer does not read.
 	RevisionChannelNotices = 11
+	// RevisionTheyFollowUp: a short message with "they" or "their" after an
+	// answered question is a follow-up to it ("How much do they cost?"
+	// after "Do you do tours?"; decide.FollowUpQuery). Runs before it
+	// searched the message alone, and could start a lead on it.
+	RevisionTheyFollowUp = 12
 
 	// CurrentRevision is the revision new runs follow.
-	CurrentRevision = RevisionChannelNotices
+	CurrentRevision = RevisionTheyFollowUp
 )
 
 // RuleVersions are a handoff and a routing rule set version; 0 keeps the
