@@ -676,3 +676,56 @@ func TestExtractiveAnswersWhereACompanyIsAndWhereItShips(t *testing.T) {
 		require.Contains(t, ans.Text, tc.want, tc.question)
 	}
 }
+
+// A software company's questions: users and teammates, where data is
+// stored, 2FA, a price written with a currency sign, a way to pay the
+// content does not name.
+func TestExtractiveAnswersASoftwareCompanysQuestions(t *testing.T) {
+	t.Parallel()
+	saas := []answer.Passage{
+		{SourceID: "plans", Title: "Plans and billing", Heading: "Plans",
+			Text: "Team is $8 a month for each seat. Business adds single sign-on and audit logs."},
+		{SourceID: "account", Title: "Your account", Heading: "Signing in",
+			Text: "Sign in at app.example.com with your email and password."},
+		{SourceID: "api", Title: "Integrations", Heading: "API",
+			Text: "Create an API token under Profile, API tokens."},
+		{SourceID: "plans", Title: "Plans and billing", Heading: "Adding and removing users",
+			Text: "Admins can add users at any time. Removed users are credited on your next invoice."},
+		{SourceID: "plans", Title: "Plans and billing", Heading: "Cancelling",
+			Text: "A cancellation takes effect at the end of the billing period. We do not refund partial months."},
+		{SourceID: "plans", Title: "Plans and billing", Heading: "Payment methods",
+			Text: "We accept Visa, Mastercard and American Express."},
+		{SourceID: "security", Title: "Data and security", Heading: "Security",
+			Text: "All data is encrypted at rest. Our servers are hosted in Frankfurt."},
+		{SourceID: "account", Title: "Your account", Heading: "Two-factor authentication",
+			Text: "Turn on two-factor authentication under Profile, Security."},
+	}
+	for _, tc := range []struct{ question, want string }{
+		{"How do I invite a teammate?", "Admins can add users"},
+		{"Where is my data stored?", "hosted in Frankfurt"},
+		{"How do I turn on 2FA?", "two-factor authentication"},
+		{"Do you give refunds?", "We do not refund partial months"},
+		// Logging in is signing in, and not "audit logs".
+		{"I can't log in", "Sign in at"},
+		{"Where do I login?", "Sign in at"},
+		{"Do you have audit logs?", "Business adds"},
+		{"How do I get an API key?", "API token"},
+		{"What's the difference between Team and Business?", "Team is $8"},
+		// "$8" is a price.
+		{"How much is a seat?", "Team is $8"},
+		// A way to pay the content does not name: the ways it does.
+		{"Do you accept PayPal?", "We accept Visa"},
+		{"Do you take Bitcoin?", "We accept Visa"},
+		{"Can I pay with Apple Pay?", "We accept Visa"},
+		{"Do you accept cash?", "We accept Visa"},
+	} {
+		ans, err := answer.Extractive{}.Generate(context.Background(), answer.Request{Question: tc.question, Passages: saas})
+		require.NoError(t, err)
+		require.True(t, ans.Known, tc.question)
+		require.Contains(t, ans.Text, tc.want, tc.question)
+	}
+	// "Accept" what is no way to pay is not asked of the ways to pay.
+	ans, err := answer.Extractive{}.Generate(context.Background(), answer.Request{Question: "Do you accept returns?", Passages: saas})
+	require.NoError(t, err)
+	require.False(t, ans.Known, ans.Text)
+}

@@ -180,6 +180,11 @@ func (e Extractive) answer(req Request, q question) Answer {
 		}
 	}
 	if bestCoverage < minCoverage {
+		if q.payWith {
+			if a, ok := waysToPay(req.Passages); ok {
+				return a
+			}
+		}
 		if q.uncovered(req.Passages, covers) {
 			return Answer{Text: DontKnow}
 		}
@@ -249,6 +254,28 @@ func (e Extractive) answer(req Request, q question) Answer {
 	}
 }
 
+// acceptWords say which ways to pay a company takes.
+var acceptWords = term{stems: stems("accept accepts accepted take takes")}
+
+// waysToPay answers a question whether a way to pay the content does not
+// name is taken with the first sentence that says which ways are ("We
+// accept Visa, Mastercard and American Express"): the way asked about is
+// not among them. Its confidence, 0.6, is above the default threshold
+// (0.5) but lower than an answer that names the way asked about: the
+// customer reads the answer off the list. ok is false when
+// no passage has such a sentence.
+func waysToPay(passages []Passage) (Answer, bool) {
+	for _, p := range passages {
+		for _, s := range splitSentences(p.Text) {
+			if set := termSet(s); acceptWords.in(set) && paying.in(termSet(p.Title+" "+p.Heading+" "+s)) {
+				return Answer{Text: s, Citations: []Citation{{SourceID: p.SourceID, Title: p.Title, URL: p.URL}},
+					Known: true, Confidence: 0.6}, true
+			}
+		}
+	}
+	return Answer{}, false
+}
+
 // exception starts the part of a sentence that speaks of an exception to it.
 var exception = regexp.MustCompile(`(?i)\b(unless|except)\b`)
 
@@ -306,7 +333,8 @@ func termSet(s string) map[string]bool {
 }
 
 func words(s string) []string {
-	s = strings.ToLower(s)
+	s = currencies.Replace(strings.ToLower(s))
+	s = signIn.ReplaceAllString(s, "signin")
 	if strings.Contains(s, "-") {
 		s = boundPrefix.ReplaceAllString(s, "$1$2")
 	}
@@ -314,6 +342,15 @@ func words(s string) []string {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
 }
+
+// currencies are read as the words a price is written with: "$8 per
+// user" is a price, as "8 dollars per user" is.
+var currencies = strings.NewReplacer("$", " dollar ", "€", " euro ", "£", " pound ")
+
+// signIn is signing or logging in, in any of its forms, which one word
+// stands for on both sides: "I can't log in" is answered by "Sign in at
+// …", and not by "audit logs".
+var signIn = regexp.MustCompile(`\b(log|logs|logging|logged|sign|signs|signing|signed)[ -]?(in|on)\b|\b(logins?|signins?|logons?)\b`)
 
 // boundPrefix is a prefix joined to its word by a hyphen ("post-consumer",
 // "pre-owned"): part of that word, not the word it is spelt like ("post",

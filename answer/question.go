@@ -43,6 +43,11 @@ type question struct {
 	// of the things asked about but not of it ("refunds go back to the
 	// original payment method") does not answer. nil for other questions.
 	predicate *term
+	// payWith is set when the question asks whether a way to pay is taken
+	// ("Do you accept PayPal?", "Can I pay with Apple Pay?"): content that
+	// names none of its words but says which ways are ("We accept Visa,
+	// Mastercard and American Express") answers it.
+	payWith bool
 	// existence is set when the question asks whether the company has a
 	// thing at all ("Do you have gift cards?", "Do you sell refills?"):
 	// a section that names it only in passing ("gift cards cannot be
@@ -64,12 +69,22 @@ var openDays = stems(strings.Join(understand.OpenDays("open"), " "))
 // at some time: "is the shop open on sundays", "are you open now".
 var openNow = regexp.MustCompile(`\b(open|closed)( (on|at|until|till|today|tonight|tomorrow|now|late|early)\b.*)?$`)
 
+// payWithQuestion matches a clause that asks whether a way to pay is
+// taken: "pay with", or "accept" or "take" and a way to pay, which is a
+// name ("Do you take Klarna?", capitalised in the message: payWithName) or
+// a payment word ("Do you accept cash?"), not "Do you accept returns?".
+var (
+	payWithQuestion = regexp.MustCompile(`^(do|does|can|will) (you|they|i|we) (pay (with|by|using|via)|(accept|take) (an? )?(cash|cheques?|checks?|crypto|bitcoin|amex|paypal|klarna|invoices?|transfers?|bank|wire|debit|credit|card|cards|gift|vouchers?|apple|google|venmo|afterpay|ideal|sofort|giropay|sepa)\b)`)
+	acceptOrTake    = regexp.MustCompile(`^(do|does|can|will) (you|they|i|we) (accept|take)\b`)
+	payWithName     = regexp.MustCompile(`\b(accept|take) (an? )?\p{Lu}`)
+)
+
 // existenceQuestion matches a clause that asks whether the company has,
 // sells or offers a thing.
 var existenceQuestion = regexp.MustCompile(`^(do|does) (you|we|they) (have|sell|carry|stock|offer)\b`)
 
 // offered are the words content uses to say a thing is sold or offered.
-var offered = term{stems: stems("sell sells sold offer offers offered available availability stock stocks carry carries buy purchase range")}
+var offered = term{stems: stems("sell sells sold offer offers offered available availability stock stocks carry carries buy purchase range include includes included add adds")}
 
 // about reports whether a section answers a question whether the company
 // has the asked thing: an asked word is in its article's title or its
@@ -153,6 +168,7 @@ var (
 // (a message, or a follow-up after the question it follows, one per line),
 // its clauses ended by the marks they keep.
 func readQuestion(text string) question {
+	original := text
 	// "money back", "stopped working", "send it back", "the US" (before
 	// lower case, which makes "US" the pronoun).
 	text = strings.ToLower(understand.InContentWords(text))
@@ -285,6 +301,8 @@ func readQuestion(text string) question {
 			q.predicate = predicateOf(ws)
 		}
 		q.existence = existenceQuestion.MatchString(strings.Join(ws, " "))
+		asked := strings.Join(ws, " ")
+		q.payWith = payWithQuestion.MatchString(asked) || (acceptOrTake.MatchString(asked) && payWithName.MatchString(original))
 	}
 	// "When is the showroom open?" is answered by the days it is: "Monday
 	// to Saturday from 10:00 to 18:00".
@@ -519,9 +537,10 @@ var timeWords = wordSet(`day days week weeks month months year years hour hours 
 // "policy", "process", "sell"): a section need not hold them to answer.
 var genericWords = wordSet(`question questions help policy policies process procedure work works working
 	info information detail details thing things something anything everything sell sells offer offers
-	provide provides carry possible instead still actually usually normally generally typically right now
+	provide provides give gives carry possible instead still actually usually normally generally typically right now
 	currently really also else way mean means meaning kind sort somebody someone anyone tell explain
-	wondering wonder ask asking know product products item items article articles`)
+	wondering wonder ask asking know product products item items article articles difference differences
+	compare comparison`)
 
 // stopWords are the words of a question that say nothing of what it asks.
 var stopWords = wordSet(`a about am an and any are as at be been but by can could did do does doing for

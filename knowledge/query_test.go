@@ -18,6 +18,8 @@ func TestQueryTerms(t *testing.T) {
 		// A country by its short name: the names content gives it too.
 		{"Do you ship to the US?", "ship usa america states state"},
 		{"Where are you located?", "visit"},
+		// Logging in is found where content says signing in.
+		{"I can't login", "log sign"},
 		{"  ", ""},
 		// Nothing but stop words: better some words than none.
 		{"How are you?", "how are you"},

@@ -26,7 +26,12 @@ var synonymGroups = func() [][]string {
 		"colour colours color colors",
 		"size sizes sized",
 		"return returns returned returning",
-		"service support care team contact helpdesk",
+		"service support care contact helpdesk",
+		"user users member members teammate teammates colleague colleagues seat seats",
+		"invite invites invited inviting add",
+		"stored hosted hosting",
+		"2fa mfa factor",
+		"token tokens key keys",
 	} {
 		out = append(out, strings.Fields(g))
 	}
@@ -154,6 +159,10 @@ func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
+// logIn is signing in by its other names: "log in", "login", "log on",
+// "logging in".
+var logIn = regexp.MustCompile(`(?i)\b(log(ging|ged)?[ -]?(in|on)|logins?)\b`)
+
 // wherePlace asks where the company is, or whether it has a place to
 // visit: "where are you located?", "what's your address?", "do you have a
 // shop I can visit?".
@@ -165,11 +174,13 @@ var wherePlace = regexp.MustCompile(`(?i)\b(where (are|r) (you|u) (located|based
 // does not work as "is faulty" (Faulty), sending a thing back as "return",
 // the United States and the United Kingdom as one word (Countries), and
 // asking where the company is as visiting it ("where are you located?",
-// "do you have a shop?": content says where to "visit").
+// "do you have a shop?": content says where to "visit"), and logging in as
+// logging or signing in.
 func InContentWords(text string) string {
 	text = moneyBack.ReplaceAllString(text, "refunds")
 	text = Faulty(text)
 	text = Countries(text)
 	text = wherePlace.ReplaceAllString(text, "can I visit you")
+	text = logIn.ReplaceAllString(text, "log in or sign in")
 	return sendBack.ReplaceAllString(text, "return")
 }

@@ -44,6 +44,7 @@ func TestInContentWords(t *testing.T) {
 		"What's your address?":                        "can I visit you?",
 		"Do you have a shop I can visit?":             "can I visit you?",
 		"How do I change my address?":                 "How do I change my address?",
+		"I can't login":                               "I can't log in or sign in",
 	} {
 		require.Equal(t, want, understand.InContentWords(text), text)
 	}
