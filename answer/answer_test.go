@@ -691,8 +691,8 @@ func TestExtractiveAnswersASoftwareCompanysQuestions(t *testing.T) {
 			Text: "Create an API token under Profile, API tokens."},
 		{SourceID: "plans", Title: "Plans and billing", Heading: "Adding and removing users",
 			Text: "Admins can add users at any time. Removed users are credited on your next invoice."},
-		{SourceID: "plans", Title: "Plans and billing", Heading: "Cancelling",
-			Text: "A cancellation takes effect at the end of the billing period. We do not refund partial months."},
+		{SourceID: "plans", Title: "Plans and billing", Heading: "Changing or cancelling your plan",
+			Text: "Admins can cancel from Settings, Billing. A cancellation takes effect at the end of the billing period. We do not refund partial months."},
 		{SourceID: "plans", Title: "Plans and billing", Heading: "Payment methods",
 			Text: "We accept Visa, Mastercard and American Express."},
 		{SourceID: "security", Title: "Data and security", Heading: "Security",
@@ -705,6 +705,8 @@ func TestExtractiveAnswersASoftwareCompanysQuestions(t *testing.T) {
 		{"Where is my data stored?", "hosted in Frankfurt"},
 		{"How do I turn on 2FA?", "two-factor authentication"},
 		{"Do you give refunds?", "We do not refund partial months"},
+		// A subscription is a plan.
+		{"How do I cancel my subscription?", "Admins can cancel"},
 		// Logging in is signing in, and not "audit logs".
 		{"I can't log in", "Sign in at"},
 		{"Where do I login?", "Sign in at"},

@@ -32,14 +32,38 @@ const (
 	// built-in action does it: it is a request for a person unless the
 	// company defines an action for it or the content answers it.
 	IntentCancel Intent = "cancel"
+	// IntentBillingProblem reports a wrong charge: "I was charged twice",
+	// "you overcharged me", "there's a charge I didn't authorise". Like a
+	// cancellation, only a person puts it right unless the company defines
+	// an action for it or the content answers it.
+	IntentBillingProblem Intent = "billing_problem"
 )
 
 // PersonOnly reports whether intent asks for something no built-in action
 // does, which a person does when the company has no action of its own for
-// it: a cancellation.
+// it: a cancellation, a wrong charge.
 func PersonOnly(intent Intent) bool {
-	return intent == IntentCancel
+	return intent == IntentCancel || intent == IntentBillingProblem
 }
+
+// billingProblemPhrases report a wrong charge.
+var billingProblemPhrases = mustPhrases(
+	"charged|billed|charging|billing …2 twice|double|again|wrong",
+	"charged|billed …2 two times",
+	"charged|billed …2 too much",
+	"double|duplicate|duplicated|extra|unknown|unauthorized|unauthorised|unexpected|wrong …1 charge|charges|payment|payments|billing|invoice",
+	"overcharged|overcharge|overcharging|overbilled",
+	"didnt|not …2 authorize|authorise|authorized|authorised|recognize|recognise …3 charge|charges|payment|payments",
+	"charge|charges|payment …3 didnt|dont|not …1 authorize|authorise|recognize|recognise|make",
+	// Spanish, French, German, Portuguese, Italian, Dutch.
+	"cobrado|cobraron|cargado …2 dos veces|doble",
+	"cobro|cargo …1 doble|duplicado",
+	"débité|facturé|prélevé …2 deux fois",
+	"doppelt …3 abgebucht|berechnet|belastet",
+	"cobrado|cobraram …2 duas vezes",
+	"addebitato|addebitati …2 due volte",
+	"dubbel …3 afgeschreven|betaald|gerekend",
+)
 
 // Nouns for what a customer orders, used by orderStatusPhrases.
 const (
@@ -301,7 +325,10 @@ func (m message) bidding(sp span) bool {
 //     want to cancel", "if I cancel my order…"), nor the policy
 //     ("cancellation fee"), nor a "not sent" that tells rather than bids
 //     ("you did not send my order").
-//  5. IntentOrderStatus — where an order is: "where is my order/package",
+//  5. IntentBillingProblem — a wrong charge: "charged twice", "double
+//     charge", "overcharged", "a charge I didn't authorise" (and
+//     "cobrado dos veces", "débité deux fois", "doppelt abgebucht", …).
+//  6. IntentOrderStatus — where an order is: "where is my order/package",
 //     "status of order SP-1003", "order status", "any update on my order",
 //     "track my package", "tracking number", "has my order shipped", "when
 //     will my package arrive", "I haven't received my order", "ETA", plus a
@@ -353,6 +380,8 @@ func (m message) intent() Intent {
 		return IntentUpdateContact
 	case m.asksToCancel():
 		return IntentCancel
+	case m.anyNotNegated(billingProblemPhrases):
+		return IntentBillingProblem
 	case slices.ContainsFunc(m.find(orderStatusPhrases), func(sp span) bool { return !m.asksHowTo(sp) }):
 		return IntentOrderStatus
 	}

@@ -71,6 +71,15 @@ func TestDetectIntent(t *testing.T) {
 		{"italian cancel", "Vorrei annullare il mio ordine", IntentCancel},
 		{"dutch cancel", "Ik wil mijn bestelling annuleren", IntentCancel},
 
+		// Wrong charges.
+		{"charged twice", "I was charged twice this month", IntentBillingProblem},
+		{"double charge", "There's a double charge on my card", IntentBillingProblem},
+		{"overcharged", "You overcharged me", IntentBillingProblem},
+		{"not authorised", "There is a charge I didn't authorise", IntentBillingProblem},
+		{"charged again after cancelling", "I cancelled but you charged me again", IntentBillingProblem},
+		{"when am I charged: a question", "When will I be charged?", IntentNone},
+		{"german double", "Ich wurde doppelt abgebucht", IntentBillingProblem},
+
 		// Returns.
 		{"want to return", "I want to return order SP-1002", IntentStartReturn},
 		{"return wins over status", "I want to return order SP-1002 which was delivered", IntentStartReturn},

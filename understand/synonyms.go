@@ -32,6 +32,7 @@ var synonymGroups = func() [][]string {
 		"stored hosted hosting",
 		"2fa mfa factor",
 		"token tokens key keys",
+		"subscription subscriptions plan plans membership",
 	} {
 		out = append(out, strings.Fields(g))
 	}

@@ -1506,22 +1506,24 @@ func TestAnActionTheAgentMayNotDoGoesToAPerson(t *testing.T) {
 	}
 }
 
-// A cancellation, which no built-in action does, goes to a person when the
-// content does not answer it; a cancellation the content answers is
-// answered.
+// A cancellation or a wrong charge, which no built-in action puts right,
+// goes to a person when the content does not answer it; a cancellation the
+// content answers is answered.
 func TestACancellationGoesToAPersonUnlessTheContentAnswersIt(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
-	b.fake.localAnswers = true
-	r1 := b.send(time.Minute, msg("m1", "Please cancel my order SP-1002"))
-	state := b.query(2 * time.Minute)
-	b.signal(3*time.Minute, workflows.SignalClose, workflows.Close{})
-	b.run(t, input)
-	require.True(t, r1.reply.HandedOff)
-	require.Equal(t, decide.JoinSentences(decide.ActionUnavailableText, decide.TransferText), r1.reply.Text)
-	require.Equal(t, decide.TriggerActionUnavailable, state.Handoff.Trigger)
+	for _, text := range []string{"Please cancel my order SP-1002", "I was charged twice for SP-1002"} {
+		b := setup(t)
+		b.fake.localAnswers = true
+		r1 := b.send(time.Minute, msg("m1", text))
+		state := b.query(2 * time.Minute)
+		b.signal(3*time.Minute, workflows.SignalClose, workflows.Close{})
+		b.run(t, input)
+		require.True(t, r1.reply.HandedOff, text)
+		require.Equal(t, decide.JoinSentences(decide.ActionUnavailableText, decide.TransferText), r1.reply.Text)
+		require.Equal(t, decide.TriggerActionUnavailable, state.Handoff.Trigger)
+	}
 
-	b = setup(t)
+	b := setup(t)
 	b.fake.localAnswers = true
 	r2 := b.send(time.Minute, msg("m1", "Can I cancel my order before shipping?"))
 	b.signal(2*time.Minute, workflows.SignalClose, workflows.Close{})
