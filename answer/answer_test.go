@@ -646,6 +646,10 @@ func TestExtractiveAnswersWhereACompanyIsAndWhereItShips(t *testing.T) {
 			Text: "Our customer team answers email and chat Monday to Friday, 9am to 5pm UK time."},
 		{SourceID: "account", Title: "Payments and your account", Heading: "Your account",
 			Text: "You can change your email address, delivery address and password under Account settings."},
+		{SourceID: "subscriptions", Title: "Coffee subscriptions", Heading: "Choosing your coffee",
+			Text: "Pick a single origin or our House Blend. Bags are 250 g or 1 kg."},
+		{SourceID: "brewing", Title: "Grinds and brewing", Heading: "Cold brew",
+			Text: "Our cold brew comes in 500ml bottles."},
 		{SourceID: "brewing", Title: "Grinds and brewing", Heading: "Grind options",
 			Text: "Whole beans stay fresh longest; ground coffee is best used within two weeks of opening."},
 		{SourceID: "returns", Title: "Returns and refunds", Heading: "Coffee",
@@ -667,6 +671,10 @@ func TestExtractiveAnswersWhereACompanyIsAndWhereItShips(t *testing.T) {
 		// Opening hours are days, not a time after opening a bag.
 		{"What are your opening hours?", "open Tuesday to Saturday"},
 		{"How long does ground coffee keep after opening?", "within two weeks of opening"},
+		// A quantity is asked, written against its unit or not.
+		{"Are there 1kg bags?", "Bags are 250 g or 1 kg"},
+		{"Can I get a 250g bag?", "Bags are 250 g or 1 kg"},
+		{"Is cold brew sold in 500 ml bottles?", "500ml bottles"},
 		// Split is damaged.
 		{"My bag of coffee arrived split open", "email us a photo"},
 	} {
@@ -687,6 +695,8 @@ func TestExtractiveAnswersASoftwareCompanysQuestions(t *testing.T) {
 			Text: "Team is $8 a month for each seat. Business adds single sign-on and audit logs."},
 		{SourceID: "account", Title: "Your account", Heading: "Signing in",
 			Text: "Sign in at app.example.com with your email and password."},
+		{SourceID: "plans", Title: "Plans and billing", Heading: "Free trial",
+			Text: "Every new workspace gets a 14-day free trial. When the trial ends, the workspace moves to the Free plan."},
 		{SourceID: "api", Title: "Integrations", Heading: "API",
 			Text: "Create an API token under Profile, API tokens."},
 		{SourceID: "plans", Title: "Plans and billing", Heading: "Adding and removing users",
@@ -705,6 +715,8 @@ func TestExtractiveAnswersASoftwareCompanysQuestions(t *testing.T) {
 		{"Where is my data stored?", "hosted in Frankfurt"},
 		{"How do I turn on 2FA?", "two-factor authentication"},
 		{"Do you give refunds?", "We do not refund partial months"},
+		// "What happens" says nothing of what is asked.
+		{"Is there a free trial?\nWhat happens when it ends?", "moves to the Free plan"},
 		// A subscription is a plan.
 		{"How do I cancel my subscription?", "Admins can cancel"},
 		// Logging in is signing in, and not "audit logs".

@@ -334,7 +334,7 @@ func termSet(s string) map[string]bool {
 
 func words(s string) []string {
 	s = currencies.Replace(strings.ToLower(s))
-	s = signIn.ReplaceAllString(s, "signin")
+	s = signIn.ReplaceAllString(understand.Quantities(s), "signin")
 	if strings.Contains(s, "-") {
 		s = boundPrefix.ReplaceAllString(s, "$1$2")
 	}

@@ -239,7 +239,7 @@ func readQuestion(text string) question {
 				hint("policy")
 			}
 			switch {
-			case timeWords[w] || isNumber(w):
+			case timeWords[w] || (isNumber(w) && !units[next]):
 				hint("time")
 				hasPrev = false
 				continue
@@ -523,6 +523,10 @@ var hints = map[string]term{
 	"policy": {stems: stems("window within condition conditions must cannot")},
 }
 
+// units follow a number that is a quantity ("a 250 g bag"), not a time:
+// what is asked, as understand.Quantities writes it.
+var units = wordSet(`kg g mg ml cl l cm mm km m oz lb lbs gb mb tb`)
+
 // questionWords start a clause that asks.
 var questionWords = wordSet(`how what when where which who why whom whose can could do does did is are
 	will would should may might shall have has`)
@@ -540,7 +544,7 @@ var genericWords = wordSet(`question questions help policy policies process proc
 	provide provides give gives carry possible instead still actually usually normally generally typically right now
 	currently really also else way mean means meaning kind sort somebody someone anyone tell explain
 	wondering wonder ask asking know product products item items article articles difference differences
-	compare comparison`)
+	compare comparison happen happens happened`)
 
 // stopWords are the words of a question that say nothing of what it asks.
 var stopWords = wordSet(`a about am an and any are as at be been but by can could did do does doing for

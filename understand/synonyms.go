@@ -160,6 +160,14 @@ func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
+// Quantities is text with each number written against its unit apart
+// from it, as content mostly writes it: "1kg" → "1 kg", "500ml" → "500 ml".
+func Quantities(text string) string {
+	return quantity.ReplaceAllString(text, "$1 $2")
+}
+
+var quantity = regexp.MustCompile(`(?i)\b(\d+(?:[.,]\d+)?)(kg|g|mg|ml|cl|l|cm|mm|km|m|oz|lbs?|gb|mb|tb)\b`)
+
 // logIn is signing in by its other names: "log in", "login", "log on",
 // "logging in".
 var logIn = regexp.MustCompile(`(?i)\b(log(ging|ged)?[ -]?(in|on)|logins?)\b`)
@@ -175,13 +183,15 @@ var wherePlace = regexp.MustCompile(`(?i)\b(where (are|r) (you|u) (located|based
 // does not work as "is faulty" (Faulty), sending a thing back as "return",
 // the United States and the United Kingdom as one word (Countries), and
 // asking where the company is as visiting it ("where are you located?",
-// "do you have a shop?": content says where to "visit"), and logging in as
-// logging or signing in.
+// "do you have a shop?": content says where to "visit"), logging in as
+// logging or signing in, and quantities apart from their units
+// (Quantities).
 func InContentWords(text string) string {
 	text = moneyBack.ReplaceAllString(text, "refunds")
 	text = Faulty(text)
 	text = Countries(text)
 	text = wherePlace.ReplaceAllString(text, "can I visit you")
 	text = logIn.ReplaceAllString(text, "log in or sign in")
+	text = Quantities(text)
 	return sendBack.ReplaceAllString(text, "return")
 }

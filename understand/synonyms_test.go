@@ -45,6 +45,8 @@ func TestInContentWords(t *testing.T) {
 		"Do you have a shop I can visit?":             "can I visit you?",
 		"How do I change my address?":                 "How do I change my address?",
 		"I can't login":                               "I can't log in or sign in",
+		"Are there 1kg bags?":                         "Are there 1 kg bags?",
+		"A 2.5L kettle or a 1lb bag, 4pm, 2FA":        "A 2.5 L kettle or a 1 lb bag, 4pm, 2FA",
 	} {
 		require.Equal(t, want, understand.InContentWords(text), text)
 	}
