@@ -333,8 +333,10 @@ func termSet(s string) map[string]bool {
 }
 
 func words(s string) []string {
-	s = currencies.Replace(strings.ToLower(s))
-	s = signIn.ReplaceAllString(understand.Quantities(s), "signin")
+	s = understand.Quantities(currencies.Replace(strings.ToLower(s)))
+	if strings.Contains(s, "log") || strings.Contains(s, "sign") {
+		s = signIn.ReplaceAllString(s, "signin")
+	}
 	if strings.Contains(s, "-") {
 		s = boundPrefix.ReplaceAllString(s, "$1$2")
 	}

@@ -239,7 +239,9 @@ func readQuestion(text string) question {
 				hint("policy")
 			}
 			switch {
-			case timeWords[w] || (isNumber(w) && !units[next]):
+			// A number before a unit is a quantity ("a 250 g bag"), what
+			// is asked, not a time.
+			case timeWords[w] || (isNumber(w) && !understand.Unit(next)):
 				hint("time")
 				hasPrev = false
 				continue
@@ -300,8 +302,8 @@ func readQuestion(text string) question {
 		if !priceOnly { // "what does it cost?" asks no verb of a subject
 			q.predicate = predicateOf(ws)
 		}
-		q.existence = existenceQuestion.MatchString(strings.Join(ws, " "))
 		asked := strings.Join(ws, " ")
+		q.existence = existenceQuestion.MatchString(asked)
 		q.payWith = payWithQuestion.MatchString(asked) || (acceptOrTake.MatchString(asked) && payWithName.MatchString(original))
 	}
 	// "When is the showroom open?" is answered by the days it is: "Monday
@@ -522,10 +524,6 @@ var hints = map[string]term{
 	"how":    {stems: stems("how start")},
 	"policy": {stems: stems("window within condition conditions must cannot")},
 }
-
-// units follow a number that is a quantity ("a 250 g bag"), not a time:
-// what is asked, as understand.Quantities writes it.
-var units = wordSet(`kg g mg ml cl l cm mm km m oz lb lbs gb mb tb`)
 
 // questionWords start a clause that asks.
 var questionWords = wordSet(`how what when where which who why whom whose can could do does did is are

@@ -163,10 +163,22 @@ func isWordByte(c byte) bool {
 // Quantities is text with each number written against its unit apart
 // from it, as content mostly writes it: "1kg" → "1 kg", "500ml" → "500 ml".
 func Quantities(text string) string {
+	if !strings.ContainsAny(text, "0123456789") {
+		return text
+	}
 	return quantity.ReplaceAllString(text, "$1 $2")
 }
 
-var quantity = regexp.MustCompile(`(?i)\b(\d+(?:[.,]\d+)?)(kg|g|mg|ml|cl|l|cm|mm|km|m|oz|lbs?|gb|mb|tb)\b`)
+// units are the units Quantities writes apart from their numbers.
+var units = strings.Fields("kg g mg ml cl l cm mm km m oz lb lbs gb mb tb")
+
+var quantity = regexp.MustCompile(`(?i)\b(\d+(?:[.,]\d+)?)(` + strings.Join(units, "|") + `)\b`)
+
+// Unit reports whether a lower-case word is a unit of a quantity ("kg",
+// "ml"), as Quantities writes it after its number.
+func Unit(word string) bool {
+	return slices.Contains(units, word)
+}
 
 // logIn is signing in by its other names: "log in", "login", "log on",
 // "logging in".
