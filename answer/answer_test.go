@@ -743,3 +743,80 @@ func TestExtractiveAnswersASoftwareCompanysQuestions(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, ans.Known, ans.Text)
 }
+
+func TestExtractiveAnswersAHotelsQuestions(t *testing.T) {
+	t.Parallel()
+	hotel := []answer.Passage{
+		{SourceID: "booking", Title: "Booking and cancellation", Heading: "Making a booking",
+			Text: "You can book a room on our website, by phone on 01632 960 111, or by email."},
+		{SourceID: "booking", Title: "Booking and cancellation", Heading: "Cancellation policy",
+			Text: "Flexible rates can be cancelled free of charge up to 48 hours before arrival. If you cancel later, we charge the first night. Non-refundable rates cannot be cancelled or changed."},
+		{SourceID: "stay", Title: "Your stay", Heading: "Check-in and check-out",
+			Text: "Check-in is from 3pm and check-out is by 11am. We are happy to store your luggage before check-in."},
+		{SourceID: "stay", Title: "Your stay", Heading: "Wi-Fi",
+			Text: "Free Wi-Fi is available in every room. The network name and password are printed on your key card holder."},
+		{SourceID: "stay", Title: "Your stay", Heading: "Room service",
+			Text: "Room service is available from 7am until 10pm."},
+		{SourceID: "stay", Title: "Your stay", Heading: "Accessibility",
+			Text: "We have two accessible rooms on the ground floor with walk-in showers. A lift serves every floor."},
+		{SourceID: "facilities", Title: "Facilities", Heading: "Parking",
+			Text: "We have a car park behind the hotel. Parking costs £12 per night. There are two electric vehicle chargers."},
+		{SourceID: "facilities", Title: "Facilities", Heading: "Pets",
+			Text: "Dogs are welcome in our garden rooms for £20 per night. Dogs are not allowed in the restaurant, but they are welcome in the bar."},
+		{SourceID: "facilities", Title: "Facilities", Heading: "Spa and gym",
+			Text: "The gym is open 24 hours a day for hotel guests. The spa is open from 9am to 8pm."},
+		{SourceID: "location", Title: "Getting here", Heading: "Address",
+			Text: "Harbour House Hotel, 4 Quay Street, Porthaven. We are on the harbour front, opposite the lifeboat station."},
+		{SourceID: "location", Title: "Getting here", Heading: "By train",
+			Text: "Porthaven station is a ten-minute walk from the hotel. Taxis wait outside the station."},
+		{SourceID: "location", Title: "Getting here", Heading: "Airport transfers",
+			Text: "We can arrange a taxi from Newquay Airport for £45 each way."},
+		{SourceID: "account", Title: "Your account", Heading: "Your details",
+			Text: "You can change your email address and home address under My account."},
+	}
+	for _, tc := range []struct{ question, want string }{
+		// Where the company is: its address, not the customer's.
+		{"Where are you?", "4 Quay Street"},
+		{"What's your address?", "4 Quay Street"},
+		{"Where is the hotel?", "4 Quay Street"},
+		{"How do I find you?", "4 Quay Street"},
+		{"How do I change my address?", "under My account"},
+		// The way there: walking, a taxi, not what is opposite.
+		{"How do I get there from the station?", "ten-minute walk"},
+		// "cancellation" is "cancelled".
+		{"What is your cancellation policy?", "Flexible rates can be cancelled"},
+		// Bringing a thing is its being allowed or welcome.
+		{"Can I bring my dog?", "Dogs are welcome"},
+		{"Are you dog friendly?", "Dogs are welcome"},
+		// Wi-Fi is wifi; bags are luggage; a pickup is a transfer.
+		{"What's the wifi password?", "password are printed"},
+		{"Can I store my bags?", "store your luggage"},
+		{"Do you do airport pickups?", "taxi from Newquay Airport"},
+		// A phone number is the phone; a reservation is a booking.
+		{"What's your phone number?", "by phone on"},
+		{"Can I make a reservation?", "You can book a room"},
+		// A thing the company has, said by what it does or "there are".
+		{"Do you have a lift?", "A lift serves every floor"},
+		{"Do you have EV charging?", "electric vehicle chargers"},
+		// Accessible is for wheelchair users, and "the hotel" is the
+		// company asked about, not a word the answer needs.
+		{"Do you have rooms for wheelchair users?", "accessible rooms"},
+		{"Is the hotel accessible?", "accessible rooms"},
+		// When a place closes is when it is open; a thing free is its
+		// price.
+		{"What time does the spa close?", "The spa is open from 9am to 8pm"},
+		{"Is parking free?", "Parking costs £12"},
+		{"Is wifi free?", "Free Wi-Fi"},
+	} {
+		ans, err := answer.Extractive{}.Generate(context.Background(), answer.Request{Question: tc.question, Passages: hotel})
+		require.NoError(t, err)
+		require.True(t, ans.Known, tc.question)
+		require.Contains(t, ans.Text, tc.want, tc.question)
+	}
+	// A bar named only in passing, a cat not named: not answered.
+	for _, question := range []string{"Do you have a bar?", "Can I bring my cat?"} {
+		ans, err := answer.Extractive{}.Generate(context.Background(), answer.Request{Question: question, Passages: hotel})
+		require.NoError(t, err)
+		require.False(t, ans.Known, "%s: %s", question, ans.Text)
+	}
+}

@@ -161,6 +161,9 @@ func (e Extractive) answer(req Request, q question) Answer {
 		if q.existence && !q.about(req.Passages[i]) {
 			return 0
 		}
+		if q.place && !q.placed(req.Passages[i]) {
+			return 0
+		}
 		return coverage(i)
 	}
 	// Between sections that cover as much, the one that writes more of the
@@ -339,6 +342,7 @@ func words(s string) []string {
 	}
 	if strings.Contains(s, "-") {
 		s = boundPrefix.ReplaceAllString(s, "$1$2")
+		s = spelledApart.Replace(s)
 	}
 	return strings.FieldsFunc(s, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
@@ -359,6 +363,10 @@ var signIn = regexp.MustCompile(`\b(log|logs|logging|logged|sign|signs|signing|s
 // which content about shipping uses).
 var boundPrefix = regexp.MustCompile(`\b(post|pre|non|anti|semi|multi|self)-(\pL)`)
 
+// spelledApart are words content writes with a hyphen and customers
+// without: "Wi-Fi" is "wifi".
+var spelledApart = strings.NewReplacer("wi-fi", "wifi", "e-mail", "email")
+
 // stem strips common English suffixes so "shipping", "ships" and "shipped"
 // meet at "ship". It is crude on purpose: both sides get the same treatment.
 func stem(w string) string {
@@ -371,6 +379,11 @@ func stem(w string) string {
 		w = w[:len(w)-2]
 	case len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss"):
 		w = w[:len(w)-1]
+	}
+	// "cancellation" is "cancel", "reservation" "reserve", "confirmation"
+	// "confirm" (but "station", "location" stay whole).
+	if len(w) >= 10 && strings.HasSuffix(w, "ation") {
+		w = w[:len(w)-5]
 	}
 	// "shipp" → "ship"; "tak" and "take" both end at "tak".
 	if n := len(w); n > 3 && w[n-1] == w[n-2] && !strings.ContainsRune("aeiou", rune(w[n-1])) {

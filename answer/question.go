@@ -33,7 +33,8 @@ type question struct {
 	// …"), which help choose the section.
 	context []term
 	// hints are what the question words point at: a duration for "how
-	// long", a price for "how much", a place for "where … from".
+	// long", a price for "how much", a place for "where … from", the way
+	// for "how do I get there".
 	hints []term
 	// pairs are asked words written side by side ("gift wrapping"), which
 	// content that answers has in one sentence.
@@ -53,6 +54,36 @@ type question struct {
 	// a section that names it only in passing ("gift cards cannot be
 	// returned") does not answer (question.about).
 	existence bool
+	// place is set when the question asks where the company is ("Where
+	// are you located?", which understand.InContentWords writes "can I
+	// visit you?"): it is answered where the content says where to visit
+	// the company or gives its address, not the customer's ("change your
+	// delivery address"), by question.placed.
+	place bool
+}
+
+// visitYou is a clause that asks where the company is, as
+// understand.InContentWords writes it.
+var visitYou = regexp.MustCompile(`^(where )?(can|could|may) (i|we) (come and )?visit (you|us)$`)
+
+// placeWords are the words content says where the company is with: where
+// to visit it, its address, its location.
+var placeWords = term{stems: stems(strings.Join(understand.Visiting("visit"), " "))}
+
+// placed reports whether a section says where the company is: its title
+// or heading is about visiting it or its address ("Visit the roastery",
+// "Address"), or a sentence speaks of them and not of the customer's
+// address ("change your delivery address").
+func (q question) placed(p Passage) bool {
+	if placeWords.in(termSet(p.Title + " " + p.Heading)) {
+		return true
+	}
+	for _, s := range splitSentences(p.Text) {
+		if set := termSet(s); placeWords.in(set) && !set["your"] {
+			return true
+		}
+	}
+	return false
 }
 
 // paying are the words content says the ways to pay with.
@@ -83,8 +114,9 @@ var (
 // sells or offers a thing.
 var existenceQuestion = regexp.MustCompile(`^(do|does) (you|we|they) (have|sell|carry|stock|offer)\b`)
 
-// offered are the words content uses to say a thing is sold or offered.
-var offered = term{stems: stems("sell sells sold offer offers offered available availability stock stocks carry carries buy purchase range include includes included add adds")}
+// offered are the words content uses to say a thing is sold, offered or
+// there ("We have a car park", "A lift serves every floor").
+var offered = term{stems: stems("sell sells sold offer offers offered available availability stock stocks carry carries buy purchase range include includes included add adds have has serve serves served provide provides provided")}
 
 // about reports whether a section answers a question whether the company
 // has the asked thing: an asked word is in its article's title or its
@@ -97,7 +129,8 @@ func (q question) about(p Passage) bool {
 	}
 	for _, s := range splitSentences(p.Text) {
 		set := termSet(s)
-		if offered.in(set) && !slices.ContainsFunc(q.asked, func(t term) bool { return !t.in(set) }) {
+		there := strings.HasPrefix(strings.ToLower(s), "there ") // "There are two chargers"
+		if (there || offered.in(set)) && !slices.ContainsFunc(q.asked, func(t term) bool { return !t.in(set) }) {
 			return true
 		}
 	}
@@ -113,6 +146,9 @@ func (q question) uncovered(passages []Passage, covers []map[string]bool) bool {
 		return true
 	}
 	if q.existence && !slices.ContainsFunc(passages, q.about) {
+		return true
+	}
+	if q.place && !slices.ContainsFunc(passages, q.placed) {
 		return true
 	}
 	for _, t := range q.asked {
@@ -237,6 +273,8 @@ func readQuestion(text string) question {
 				hint("cost")
 			case w == "policy" || w == "policies" || w == "rules" || w == "terms":
 				hint("policy")
+			case (w == "get" || w == "go") && (next == "there" || next == "here" || next == "to") && seenHint["how"]:
+				hint("way")
 			}
 			switch {
 			// A number before a unit is a quantity ("a 250 g bag"), what
@@ -248,16 +286,28 @@ func readQuestion(text string) question {
 			case stopWords[w] || genericWords[w] || len(w) < 2:
 				hasPrev = false
 				continue
+			case (w == "number" || w == "numbers") && j > 0 && phoneWords[ws[j-1]]:
+				// "What's your phone number?" asks the phone: content
+				// says "call us on 0800 …".
+				continue
 			}
 			t := termOf(w)
 			if w == "pay" && next != "for" && seenHint["how"] {
 				// "How can I pay?" asks the ways to, not a price.
 				t = paying
 			}
+			if w == "free" || w == "complimentary" {
+				// "Is parking free?" asks its price: "Parking costs £12
+				// a night" answers.
+				t = term{stems: slices.Concat([]string{stem(w)}, hints["cost"].stems)}
+			}
 			// "a torn cover", "a broken cap": what is damaged says which
 			// part of the thing, not what is asked.
 			part := hasPrev && slices.Contains(damage.stems, prev.stems[0])
-			if (asking < 0 || i == asking) && !described && !part {
+			// "Is the hotel accessible?" asks of the company, as "Are you
+			// accessible?" does: content seldom names itself.
+			company := venueWords[w] && j > 0 && (ws[j-1] == "the" || ws[j-1] == "your")
+			if (asking < 0 || i == asking) && !described && !part && !company {
 				q.asked = append(q.asked, t)
 				if hasPrev {
 					q.pairs = append(q.pairs, [2]term{prev, t})
@@ -303,6 +353,9 @@ func readQuestion(text string) question {
 			q.predicate = predicateOf(ws)
 		}
 		asked := strings.Join(ws, " ")
+		if visitYou.MatchString(asked) {
+			q.asked, q.pairs, q.predicate, q.place = []term{placeWords}, nil, nil, true
+		}
 		q.existence = existenceQuestion.MatchString(asked)
 		q.payWith = payWithQuestion.MatchString(asked) || (acceptOrTake.MatchString(asked) && payWithName.MatchString(original))
 	}
@@ -312,8 +365,9 @@ func readQuestion(text string) question {
 		opening := slices.ContainsFunc(q.asked, func(t term) bool { return t.stems[0] == stem("open") || t.stems[0] == stem("closed") })
 		for i, t := range q.asked {
 			// "Are you open on Sundays?": the days content names say.
+			// "When does the spa close?": when it is open says.
 			if s := t.stems[0]; opening && (s == stem("open") || s == stem("closed") || slices.Contains(openDays, s)) {
-				q.asked[i].stems = append(slices.Clone(t.stems), openDays...)
+				q.asked[i].stems = slices.Concat(t.stems, []string{stem("open"), stem("closed")}, openDays)
 			}
 		}
 		if opening && !strings.Contains(text, "how long") {
@@ -434,6 +488,12 @@ var damage = termOf("faulty")
 var describedEnds = wordSet(`is was are were has had have arrived came come keeps stopped broke leaks leaked
 	doesn didn won isn wasn`)
 
+// venueWords name the company by its place ("the hotel", "your shop").
+var venueWords = wordSet(`company business shop store hotel`)
+
+// phoneWords name a phone number before "number".
+var phoneWords = wordSet(`phone telephone contact mobile cell whatsapp fax`)
+
 var (
 	auxiliaries = wordSet(`do does did can could will would`)
 	subjects    = wordSet(`you we i they it`)
@@ -523,6 +583,7 @@ var hints = map[string]term{
 	"origin": {stems: stems("from warehouse")},
 	"how":    {stems: stems("how start")},
 	"policy": {stems: stems("window within condition conditions must cannot")},
+	"way":    {stems: stems("walk drive minute minutes follow signs taxi taxis bus train road exit turn")},
 }
 
 // questionWords start a clause that asks.

@@ -46,7 +46,8 @@ func init() {
 // understand.InContentWords), its stop words
 // left out (unless nothing else is left), and the other names and the words
 // of the region of a country it names (understand.CountryNames,
-// understand.Region), each followed by its stem when
+// understand.Region), and where the company is, for a question to visit
+// it (understand.Visiting), each followed by its stem when
 // that differs, so that the stemmed properties match too.
 func queryTerms(query string) string {
 	glossed, own, other := understand.Readings(query)
@@ -79,7 +80,7 @@ func queryTerms(query string) string {
 		added[w] = true
 	}
 	for _, w := range kept { // the words as they were: range reads kept once
-		for _, r := range slices.Concat(understand.CountryNames(w), understand.Region(w)) {
+		for _, r := range slices.Concat(understand.CountryNames(w), understand.Region(w), understand.Visiting(w)) {
 			if !added[r] {
 				added[r] = true
 				kept = append(kept, r)

@@ -17,7 +17,10 @@ func TestQueryTerms(t *testing.T) {
 		{"Germany or France?", "germany france europe european eu"},
 		// A country by its short name: the names content gives it too.
 		{"Do you ship to the US?", "ship usa america states state"},
-		{"Where are you located?", "visit"},
+		// Where the company is: where content says to visit it, or its
+		// address.
+		{"Where are you located?", "visit address location located locat"},
+		{"Where are you?", "visit address location located locat"},
 		// Logging in is found where content says signing in.
 		{"I can't login", "log sign"},
 		{"  ", ""},

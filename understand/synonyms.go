@@ -26,13 +26,22 @@ var synonymGroups = func() [][]string {
 		"colour colours color colors",
 		"size sizes sized",
 		"return returns returned returning",
-		"service support care contact helpdesk",
+		"service support helpdesk",
+		"contact support helpdesk",
 		"user users member members teammate teammates colleague colleagues seat seats",
 		"invite invites invited inviting add",
 		"stored hosted hosting",
 		"2fa mfa factor",
 		"token tokens key keys",
 		"subscription subscriptions plan plans membership",
+		"bring allowed allow permitted welcome friendly",
+		"charger chargers charging",
+		"luggage baggage bag bags suitcase suitcases",
+		"kid kids child children",
+		"pickup pickups transfer transfers shuttle",
+		"phone call telephone",
+		"wheelchair wheelchairs accessible accessibility disabled disability",
+		"book booking bookings booked reserve reserved reservation reservations",
 	} {
 		out = append(out, strings.Fields(g))
 	}
@@ -186,8 +195,36 @@ var logIn = regexp.MustCompile(`(?i)\b(log(ging|ged)?[ -]?(in|on)|logins?)\b`)
 
 // wherePlace asks where the company is, or whether it has a place to
 // visit: "where are you located?", "what's your address?", "do you have a
-// shop I can visit?".
-var wherePlace = regexp.MustCompile(`(?i)\b(where (are|r) (you|u) (located|based)|where (is|are) (your|the) (company|business|office|offices|shop|store|showroom|warehouse)( located| based)?|what(['’]s| is) your (company['’]?s? |business |office |shop |store |postal |street )?address|do you have an? (physical |real |local |bricks and mortar |brick and mortar )?(shop|store|showroom|office|location)( (i|we) (can|could) visit| to visit)?)\b`)
+// shop I can visit?", "how do I find you?".
+var wherePlace = regexp.MustCompile(`(?i)\b(where (are|r) (you|u) (located|based)|where (is|are) (your|the) (` + venues + `)( located| based)?|what(['’]s| is) your (company['’]?s? |business |office |shop |store |postal |street )?address|do you have an? (physical |real |local |bricks and mortar |brick and mortar )?(shop|store|showroom|office|location)( (i|we) (can|could) visit| to visit)?|how (do|can|would) (i|we) (get to|find) (you|your (` + venues + `)))\b`)
+
+// venues are the words a company's place is named by, in "where is your
+// …?": "where is the hotel?" asks where the company is.
+const venues = `company|business|office|offices|shop|store|showroom|warehouse|hotel|restaurant|cafe|café|salon|clinic|studio|roastery|bakery|workshop|garage|branch|premises`
+
+// whereAreYou asks where the company is in three words, at the end of a
+// sentence: "Where are you?", "where r u guys".
+var whereAreYou = regexp.MustCompile(`(?i)\bwhere (are|r) (you|u)( guys| folks)?(\s*[?.!]|\s*$)`)
+
+// customerService is the company's support by its other names: "customer
+// service", "customer care" (and not "room service").
+var customerService = regexp.MustCompile(`(?i)\b(customer |client )(service|care)\b`)
+
+// electricVehicle is an electric car by its short name: "EV charging".
+var electricVehicle = regexp.MustCompile(`(?i)\bevs?\b`)
+
+// Visiting are the words content says where the company is with, for a
+// lower-case word that asks to visit it ("visit", as InContentWords writes
+// "where are you located?"): its address and location; nil for another
+// word. They are one way only: "How do I change my address?" does not ask
+// to visit.
+func Visiting(word string) []string {
+	switch word {
+	case "visit", "visiting":
+		return []string{"visit", "address", "location", "located"}
+	}
+	return nil
+}
 
 // InContentWords is text with the phrases customers use where help content
 // uses one word written as content writes them: money back as "refunds" (the
@@ -195,15 +232,18 @@ var wherePlace = regexp.MustCompile(`(?i)\b(where (are|r) (you|u) (located|based
 // does not work as "is faulty" (Faulty), sending a thing back as "return",
 // the United States and the United Kingdom as one word (Countries), and
 // asking where the company is as visiting it ("where are you located?",
-// "do you have a shop?": content says where to "visit"), logging in as
-// logging or signing in, and quantities apart from their units
-// (Quantities).
+// "where are you?", "do you have a shop?"), logging in as logging or
+// signing in, customer service or care as customer support, an EV as an
+// electric vehicle, and quantities apart from their units (Quantities).
 func InContentWords(text string) string {
 	text = moneyBack.ReplaceAllString(text, "refunds")
 	text = Faulty(text)
 	text = Countries(text)
 	text = wherePlace.ReplaceAllString(text, "can I visit you")
+	text = whereAreYou.ReplaceAllString(text, "can I visit you$4")
 	text = logIn.ReplaceAllString(text, "log in or sign in")
+	text = customerService.ReplaceAllString(text, "${1}support")
+	text = electricVehicle.ReplaceAllString(text, "electric vehicle")
 	text = Quantities(text)
 	return sendBack.ReplaceAllString(text, "return")
 }
