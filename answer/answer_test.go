@@ -747,6 +747,8 @@ func TestExtractiveAnswersASoftwareCompanysQuestions(t *testing.T) {
 func TestExtractiveAnswersAHotelsQuestions(t *testing.T) {
 	t.Parallel()
 	hotel := []answer.Passage{
+		{SourceID: "stay", Title: "Your stay", Heading: "Room service",
+			Text: "Room service is available from 7am until 10pm. Dial 0 from your room phone."},
 		{SourceID: "booking", Title: "Booking and cancellation", Heading: "Making a booking",
 			Text: "You can book a room on our website, by phone on 01632 960 111, or by email."},
 		{SourceID: "booking", Title: "Booking and cancellation", Heading: "Cancellation policy",
@@ -755,8 +757,6 @@ func TestExtractiveAnswersAHotelsQuestions(t *testing.T) {
 			Text: "Check-in is from 3pm and check-out is by 11am. We are happy to store your luggage before check-in."},
 		{SourceID: "stay", Title: "Your stay", Heading: "Wi-Fi",
 			Text: "Free Wi-Fi is available in every room. The network name and password are printed on your key card holder."},
-		{SourceID: "stay", Title: "Your stay", Heading: "Room service",
-			Text: "Room service is available from 7am until 10pm."},
 		{SourceID: "stay", Title: "Your stay", Heading: "Accessibility",
 			Text: "We have two accessible rooms on the ground floor with walk-in showers. A lift serves every floor."},
 		{SourceID: "facilities", Title: "Facilities", Heading: "Parking",
@@ -788,13 +788,17 @@ func TestExtractiveAnswersAHotelsQuestions(t *testing.T) {
 		// Bringing a thing is its being allowed or welcome.
 		{"Can I bring my dog?", "Dogs are welcome"},
 		{"Are you dog friendly?", "Dogs are welcome"},
+		// "He" is what was asked of before, as "it" is.
+		{"Can I bring my dog?\nCan he come in the restaurant?", "not allowed in the restaurant"},
 		// Wi-Fi is wifi; bags are luggage; a pickup is a transfer.
 		{"What's the wifi password?", "password are printed"},
 		{"Can I store my bags?", "store your luggage"},
 		{"Do you do airport pickups?", "taxi from Newquay Airport"},
-		// A phone number is the phone; a reservation is a booking.
+		// A phone number is the phone and its digits; a reservation is a
+		// booking, and "next weekend" says when.
 		{"What's your phone number?", "by phone on"},
 		{"Can I make a reservation?", "You can book a room"},
+		{"Hi, I'd like to book a room for next weekend", "You can book a room"},
 		// A thing the company has, said by what it does or "there are".
 		{"Do you have a lift?", "A lift serves every floor"},
 		{"Do you have EV charging?", "electric vehicle chargers"},

@@ -331,9 +331,16 @@ func termSet(s string) map[string]bool {
 	set := map[string]bool{}
 	for _, w := range words(s) {
 		set[stem(w)] = true
+		if len(w) >= 3 && isNumber(w) {
+			set[digits] = true
+		}
 	}
 	return set
 }
+
+// digits stands in a section's words for a number of three digits or more
+// (a phone number's part): no word is written so.
+const digits = "#digits"
 
 func words(s string) []string {
 	s = understand.Quantities(currencies.Replace(strings.ToLower(s)))

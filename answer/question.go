@@ -287,8 +287,10 @@ func readQuestion(text string) question {
 				hasPrev = false
 				continue
 			case (w == "number" || w == "numbers") && j > 0 && phoneWords[ws[j-1]]:
-				// "What's your phone number?" asks the phone: content
-				// says "call us on 0800 …".
+				// "What's your phone number?" asks the phone, and its
+				// digits: "call us on 0800 …", not "dial 0 from your room
+				// phone".
+				hint("digits")
 				continue
 			}
 			t := termOf(w)
@@ -583,6 +585,7 @@ var hints = map[string]term{
 	"origin": {stems: stems("from warehouse")},
 	"how":    {stems: stems("how start")},
 	"policy": {stems: stems("window within condition conditions must cannot")},
+	"digits": {stems: []string{digits}},
 	"way":    {stems: stems("walk drive minute minutes follow signs taxi taxis bus train road exit turn")},
 }
 
@@ -593,7 +596,7 @@ var questionWords = wordSet(`how what when where which who why whom whose can co
 // timeWords are durations and amounts of time: they say the question is
 // about time (see hints), not what it is about.
 var timeWords = wordSet(`day days week weeks month months year years hour hours minute minutes time times
-	long fast quick quickly take takes took taking after before since ago later already yet until till one two three four five six seven eight nine ten
+	long fast quick quickly take takes took taking after before since ago later already yet until till next one two three four five six seven eight nine ten
 	eleven twelve fifteen twenty thirty forty sixty`)
 
 // genericWords say nothing of what a question is about ("question",
@@ -610,7 +613,7 @@ var stopWords = wordSet(`a about am an and any are as at be been but by can coul
 	from get got had has have hello hi how i i'm im if in into is it its me my of on or our please should
 	so than that the their them then there these they this to too us was we what when where which who why
 	will would with you your yours hey thanks thank want need like just much many s t d ll m re ve let
-	may might shall whats there's theres whom whose one ones some via per`)
+	may might shall whats there's theres whom whose one ones some via per he she him her his hers`)
 
 func wordSet(s string) map[string]bool {
 	m := map[string]bool{}

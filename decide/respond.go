@@ -1,6 +1,7 @@
 package decide
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/switchboardhq/switchboard/actions"
@@ -142,17 +143,35 @@ var followUpMarkers = map[string]bool{
 	"eso": true, "esto": true, "das": true, "ca": true, "cela": true,
 }
 
-// pluralMarkers make a short message lean on what came before too: "How
-// much do they cost?" after "Do you do tours?". Runs before
-// workflows.RevisionTheyFollowUp read them as a new question.
-var pluralMarkers = map[string]bool{"they": true, "their": true}
+// Pronouns are the pronouns that make a short message lean on the question
+// before, beside "it", "that" and their kind (followUpMarkers); workflow
+// revisions added them one at a time.
+type Pronouns int
+
+const (
+	// PronounsIt: "it", "that", "this", "those", "there" and the like.
+	PronounsIt Pronouns = iota
+	// PronounsThey adds "they" and "their": "How much do they cost?" after
+	// "Do you do tours?".
+	PronounsThey
+	// PronounsPerson adds "he", "she", "him", "her" and "his", of a pet or
+	// a person named before: "Can he come in the restaurant?" after "Can I
+	// bring my dog?".
+	PronounsPerson
+)
+
+// pronounMarkers are the markers each Pronouns adds.
+var pronounMarkers = map[Pronouns][]string{
+	PronounsThey:   {"they", "their"},
+	PronounsPerson: {"he", "she", "him", "her", "his"},
+}
 
 // FollowUpQuery is what the knowledge is searched for: the message, or —
 // when it is a short follow-up ("How long does that take?", "and for
-// wholesale orders?", "what about express?", and with they "how much do
+// wholesale orders?", "what about express?", and with pronouns "how much do
 // they cost?") to a question the agent answered — that question and the
 // message together. followUp reports the latter.
-func FollowUpQuery(text, lastTopic string, they bool) (query string, followUp bool) {
+func FollowUpQuery(text, lastTopic string, pronouns Pronouns) (query string, followUp bool) {
 	if lastTopic == "" {
 		return text, false
 	}
@@ -163,8 +182,9 @@ func FollowUpQuery(text, lastTopic string, they bool) (query string, followUp bo
 	lean := words[0] == "and" || words[0] == "y" || words[0] == "und" || words[0] == "et" ||
 		(len(words) > 1 && (words[0] == "what" || words[0] == "how") && words[1] == "about")
 	for _, w := range words {
-		if followUpMarkers[w] || (they && pluralMarkers[w]) {
-			lean = true
+		lean = lean || followUpMarkers[w]
+		for p := PronounsThey; p <= pronouns; p++ {
+			lean = lean || slices.Contains(pronounMarkers[p], w)
 		}
 	}
 	if !lean {

@@ -232,9 +232,11 @@ func TestFollowUpQuery(t *testing.T) {
 		{"What is your return policy?", topic, false},
 		{"Is it true that you ship worldwide, and how long does delivery usually take from your warehouse?", topic, false},
 		{"How much do they cost?", "Do you do tours?", true},
+		{"Can he come in the restaurant?", "Can I bring my dog?", true},
+		{"Is she allowed in the pool?", "Can I bring my daughter?", true},
 	}
 	for _, tc := range cases {
-		q, followUp := decide.FollowUpQuery(tc.text, tc.topic, true)
+		q, followUp := decide.FollowUpQuery(tc.text, tc.topic, decide.PronounsPerson)
 		require.Equal(t, tc.followUp, followUp, tc.text)
 		if followUp {
 			require.Equal(t, tc.topic+"\n"+tc.text, q)
@@ -242,8 +244,12 @@ func TestFollowUpQuery(t *testing.T) {
 			require.Equal(t, tc.text, q)
 		}
 	}
-	_, followUp := decide.FollowUpQuery("How much do they cost?", "Do you do tours?", false)
+	_, followUp := decide.FollowUpQuery("How much do they cost?", "Do you do tours?", decide.PronounsIt)
 	require.False(t, followUp, "runs before RevisionTheyFollowUp")
+	_, followUp = decide.FollowUpQuery("Can he come in the restaurant?", "Can I bring my dog?", decide.PronounsThey)
+	require.False(t, followUp, "runs before RevisionPersonFollowUp")
+	_, followUp = decide.FollowUpQuery("How much do they cost?", "Do you do tours?", decide.PronounsPerson)
+	require.True(t, followUp, "they, since RevisionTheyFollowUp")
 }
 
 // spec is a built-in action with a protection level.

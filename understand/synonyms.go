@@ -34,7 +34,7 @@ var synonymGroups = func() [][]string {
 		"2fa mfa factor",
 		"token tokens key keys",
 		"subscription subscriptions plan plans membership",
-		"bring allowed allow permitted welcome friendly",
+		"bring allowed allow permitted welcome come",
 		"charger chargers charging",
 		"luggage baggage bag bags suitcase suitcases",
 		"kid kids child children",
@@ -213,6 +213,10 @@ var customerService = regexp.MustCompile(`(?i)\b(customer |client )(service|care
 // electricVehicle is an electric car by its short name: "EV charging".
 var electricVehicle = regexp.MustCompile(`(?i)\bevs?\b`)
 
+// friendly is who a place welcomes: "dog friendly", "pet-friendly" (but not
+// "eco-friendly").
+var friendly = regexp.MustCompile(`(?i)\b(dogs?|pets?|child|children|kids?|family|families|baby|babies|wheelchair)[- ]friendly\b`)
+
 // Visiting are the words content says where the company is with, for a
 // lower-case word that asks to visit it ("visit", as InContentWords writes
 // "where are you located?"): its address and location; nil for another
@@ -234,7 +238,8 @@ func Visiting(word string) []string {
 // asking where the company is as visiting it ("where are you located?",
 // "where are you?", "do you have a shop?"), logging in as logging or
 // signing in, customer service or care as customer support, an EV as an
-// electric vehicle, and quantities apart from their units (Quantities).
+// electric vehicle, a place friendly to dogs as one dogs are allowed in, and
+// quantities apart from their units (Quantities).
 func InContentWords(text string) string {
 	text = moneyBack.ReplaceAllString(text, "refunds")
 	text = Faulty(text)
@@ -244,6 +249,7 @@ func InContentWords(text string) string {
 	text = logIn.ReplaceAllString(text, "log in or sign in")
 	text = customerService.ReplaceAllString(text, "${1}support")
 	text = electricVehicle.ReplaceAllString(text, "electric vehicle")
+	text = friendly.ReplaceAllString(text, "$1 allowed")
 	text = Quantities(text)
 	return sendBack.ReplaceAllString(text, "return")
 }

@@ -56,6 +56,9 @@ func TestInContentWords(t *testing.T) {
 		"What are your customer service hours?":       "What are your customer support hours?",
 		"Customer Care number":                        "Customer support number",
 		"Do you have EV charging?":                    "Do you have electric vehicle charging?",
+		"Are you dog friendly?":                       "Are you dog allowed?",
+		"Is the hotel pet-friendly?":                  "Is the hotel pet allowed?",
+		"Are your products eco-friendly?":             "Are your products eco-friendly?",
 		"Are there 1kg bags?":                         "Are there 1 kg bags?",
 		"A 2.5L kettle or a 1lb bag, 4pm, 2FA":        "A 2.5 L kettle or a 1 lb bag, 4pm, 2FA",
 	} {

@@ -48,7 +48,7 @@ func (c *conversation) enrich(ctx workflow.Context, msg CustomerMessage, receive
 	})
 	// Retrieval needs only the message, the channel and the customer's tier
 	// known so far, so it runs alongside LoadContext.
-	t.query, t.followUp = decide.FollowUpQuery(msg.Text, c.state.LastTopic, c.in.Revision >= RevisionTheyFollowUp)
+	t.query, t.followUp = decide.FollowUpQuery(msg.Text, c.state.LastTopic, c.in.pronouns())
 	t.prefetch = c.startRetrieveFor(ctx, t.query, false, oneStep)
 	if err := loaded.Get(ctx, &t.cx); err != nil {
 		return t, fmt.Errorf("load context: %w", err)

@@ -1533,23 +1533,27 @@ func TestACancellationGoesToAPersonUnlessTheContentAnswersIt(t *testing.T) {
 }
 
 // "They" in a short message after an answered question follows it up in
-// runs of RevisionTheyFollowUp on: the search reads the question with it.
-// Before, the message was searched alone.
-func TestTheyFollowsUpTheQuestionBefore(t *testing.T) {
+// runs of RevisionTheyFollowUp on, "he" in runs of RevisionPersonFollowUp
+// on: the search reads the question with it. Before, the message was
+// searched alone.
+func TestPronounsFollowUpTheQuestionBefore(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		revision int
-		known    bool
+		revision        int
+		first, followUp string
+		known           bool
 	}{
-		{workflows.RevisionTheyFollowUp, true},
-		{workflows.RevisionTheyFollowUp - 1, false},
+		{workflows.RevisionTheyFollowUp, "Do you offer shipping to Canada?", "How long do they take?", true},
+		{workflows.RevisionTheyFollowUp - 1, "Do you offer shipping to Canada?", "How long do they take?", false},
+		{workflows.RevisionPersonFollowUp, "Do you offer shipping to my brother in Canada?", "How many days will he wait?", true},
+		{workflows.RevisionPersonFollowUp - 1, "Do you offer shipping to my brother in Canada?", "How many days will he wait?", false},
 	} {
-		t.Run(fmt.Sprint("revision ", tc.revision), func(t *testing.T) {
+		t.Run(fmt.Sprint("revision ", tc.revision, " ", tc.followUp), func(t *testing.T) {
 			t.Parallel()
 			b := setup(t)
 			b.fake.localAnswers = true
-			r1 := b.send(time.Minute, msg("m1", "Do you offer shipping to Canada?"))
-			r2 := b.send(2*time.Minute, msg("m2", "How long do they take?"))
+			r1 := b.send(time.Minute, msg("m1", tc.first))
+			r2 := b.send(2*time.Minute, msg("m2", tc.followUp))
 			b.signal(3*time.Minute, workflows.SignalClose, workflows.Close{})
 			in := input
 			in.Revision = tc.revision

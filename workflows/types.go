@@ -190,10 +190,27 @@ const (
 	// after "Do you do tours?"; decide.FollowUpQuery). Runs before it
 	// searched the message alone, and could start a lead on it.
 	RevisionTheyFollowUp = 12
+	// RevisionPersonFollowUp: "he", "she", "him", "her" and "his" make a
+	// short message after an answered question a follow-up to it too ("Can
+	// he come in the restaurant?" after "Can I bring my dog?"). Runs before
+	// it searched the message alone, and could start a lead on it.
+	RevisionPersonFollowUp = 13
 
 	// CurrentRevision is the revision new runs follow.
-	CurrentRevision = RevisionTheyFollowUp
+	CurrentRevision = RevisionPersonFollowUp
 )
+
+// pronouns are the pronouns that make a short message a follow-up in the
+// run's revision.
+func (in ConversationInput) pronouns() decide.Pronouns {
+	switch {
+	case in.Revision >= RevisionPersonFollowUp:
+		return decide.PronounsPerson
+	case in.Revision >= RevisionTheyFollowUp:
+		return decide.PronounsThey
+	}
+	return decide.PronounsIt
+}
 
 // RuleVersions are a handoff and a routing rule set version; 0 keeps the
 // published one.
