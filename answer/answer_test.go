@@ -650,6 +650,10 @@ func TestExtractiveAnswersWhereACompanyIsAndWhereItShips(t *testing.T) {
 			Text: "Pick a single origin or our House Blend. Bags are 250 g or 1 kg."},
 		{SourceID: "brewing", Title: "Grinds and brewing", Heading: "Cold brew",
 			Text: "Our cold brew comes in 500ml bottles."},
+		{SourceID: "shipping", Title: "Shipping and delivery", Heading: "Delivery",
+			Text: "Orders go by Royal Mail Tracked 48. Parcels that do not fit through your letterbox need a signature."},
+		{SourceID: "subscriptions", Title: "Coffee subscriptions", Heading: "Frequency",
+			Text: "You can have coffee delivered every week, every two weeks or every month."},
 		{SourceID: "brewing", Title: "Grinds and brewing", Heading: "Grind options",
 			Text: "Whole beans stay fresh longest; ground coffee is best used within two weeks of opening."},
 		{SourceID: "returns", Title: "Returns and refunds", Heading: "Coffee",
@@ -668,6 +672,11 @@ func TestExtractiveAnswersWhereACompanyIsAndWhereItShips(t *testing.T) {
 		{"Do you have a shop I can visit?", "14 Mill Lane"},
 		{"How do I change my address?", "Account settings"},
 		{"What are your customer service hours?", "Monday to Friday, 9am to 5pm"},
+		// When a thing is available is when it is.
+		{"When is support available?", "Monday to Friday, 9am to 5pm"},
+		// Signing is a signature; how often is every week or month.
+		{"Do I need to sign for my parcel?", "need a signature"},
+		{"How often can I get deliveries?", "every week, every two weeks"},
 		// Opening hours are days, not a time after opening a bag.
 		{"What are your opening hours?", "open Tuesday to Saturday"},
 		{"How long does ground coffee keep after opening?", "within two weeks of opening"},
@@ -773,6 +782,10 @@ func TestExtractiveAnswersAHotelsQuestions(t *testing.T) {
 			Text: "We can arrange a taxi from Newquay Airport for £45 each way."},
 		{SourceID: "account", Title: "Your account", Heading: "Your details",
 			Text: "You can change your email address and home address under My account."},
+		{SourceID: "payments", Title: "Payments", Heading: "Gift vouchers",
+			Text: "Gift vouchers are valid for 12 months and can be used for rooms, dinner and spa treatments."},
+		{SourceID: "facilities", Title: "Facilities", Heading: "Restaurant",
+			Text: "Our restaurant serves dinner from 6pm to 9.30pm."},
 	}
 	for _, tc := range []struct{ question, want string }{
 		// Where the company is: its address, not the customer's.
@@ -811,6 +824,12 @@ func TestExtractiveAnswersAHotelsQuestions(t *testing.T) {
 		{"What time does the spa close?", "The spa is open from 9am to 8pm"},
 		{"Is parking free?", "Parking costs £12"},
 		{"Is wifi free?", "Free Wi-Fi"},
+		// Check-in is one word or two; "what time" asks a time of day,
+		// "how far" the way.
+		{"checkin time", "Check-in is from 3pm"},
+		{"whats the checkout time", "check-out is by 11am"},
+		{"what time is dinner", "dinner from 6pm"},
+		{"how far from the station", "ten-minute walk"},
 	} {
 		ans, err := answer.Extractive{}.Generate(context.Background(), answer.Request{Question: tc.question, Passages: hotel})
 		require.NoError(t, err)
@@ -822,5 +841,48 @@ func TestExtractiveAnswersAHotelsQuestions(t *testing.T) {
 		ans, err := answer.Extractive{}.Generate(context.Background(), answer.Request{Question: question, Passages: hotel})
 		require.NoError(t, err)
 		require.False(t, ans.Known, "%s: %s", question, ans.Text)
+	}
+}
+
+func TestExtractiveAnswersAnInternetProvidersQuestions(t *testing.T) {
+	t.Parallel()
+	isp := []answer.Passage{
+		{SourceID: "billing", Title: "Bills and payments", Heading: "Missed payments",
+			Text: "If a payment fails, we try again after seven days. A late payment fee of £7.50 applies to each missed payment."},
+		{SourceID: "billing", Title: "Bills and payments", Heading: "Paying",
+			Text: "We take payment by Direct Debit. If you want to pay by card instead, there is a £2 monthly charge."},
+		{SourceID: "help", Title: "Fixing problems", Heading: "Wi-Fi drops out",
+			Text: "Make sure your router's software is up to date; it updates itself overnight."},
+		{SourceID: "billing", Title: "Bills and payments", Heading: "Price changes",
+			Text: "Your monthly price rises by £3 each April."},
+		{SourceID: "help", Title: "Fixing problems", Heading: "No internet",
+			Text: "First restart your router: switch it off at the wall, wait 30 seconds and switch it on again."},
+		{SourceID: "account", Title: "Your contract", Heading: "Moving home",
+			Text: "Tell us at least 30 days before you move."},
+		{SourceID: "account", Title: "Your contract", Heading: "Leaving",
+			Text: "To leave, call us and give 30 days' notice."},
+		{SourceID: "plans", Title: "Plans", Heading: "Students",
+			Text: "Students get 20% off with a valid student email address."},
+	}
+	for _, tc := range []struct{ question, want string }{
+		// "payment" is not both "pay" and "card".
+		{"Can I pay by card?", "pay by card instead"},
+		// Going up is a rise, not "up to date".
+		{"Will my price go up?", "price rises"},
+		// A house is a home; cancelling a contract is leaving it; a
+		// discount is money off.
+		{"I'm moving house", "before you move"},
+		{"How do I cancel?", "To leave, call us"},
+		{"Do you have a student discount?", "20% off"},
+		// A service that does not work, or is down, is answered where
+		// content says how to fix problems.
+		{"My internet is not working", "restart your router"},
+		{"The internet is down", "restart your router"},
+		{"My broadband is down", "restart your router"},
+	} {
+		ans, err := answer.Extractive{}.Generate(context.Background(), answer.Request{Question: tc.question, Passages: isp})
+		require.NoError(t, err)
+		require.True(t, ans.Known, tc.question)
+		require.Contains(t, ans.Text, tc.want, tc.question)
 	}
 }

@@ -127,14 +127,27 @@ func (e Extractive) answer(req Request, q question) Answer {
 	// their weight, the context's by half of it, each hint by one.
 	match := func(have map[string]bool) float64 {
 		n := 0.0
+		// A word of the content stands for one asked word: "payment"
+		// is not both "pay" and "card" of "Can I pay by card?".
+		used := map[string]bool{}
 		for _, t := range q.asked {
-			switch {
-			case have[t.stems[0]]:
+			if have[t.stems[0]] {
 				n += weight(t)
-			case t.in(have):
-				// Another word for it ("Mondays" for "open") says less
-				// than the word itself.
-				n += 0.9 * weight(t)
+				used[t.stems[0]] = true
+			}
+		}
+		for _, t := range q.asked {
+			if have[t.stems[0]] {
+				continue
+			}
+			for _, s := range t.stems[1:] {
+				if have[s] && !used[s] {
+					// Another word for it ("Mondays" for "open") says
+					// less than the word itself.
+					n += 0.9 * weight(t)
+					used[s] = true
+					break
+				}
 			}
 		}
 		for _, t := range q.context {
@@ -334,6 +347,9 @@ func termSet(s string) map[string]bool {
 		if len(w) >= 3 && isNumber(w) {
 			set[digits] = true
 		}
+		if clock.MatchString(w) {
+			set[clockTime] = true
+		}
 	}
 	return set
 }
@@ -342,10 +358,19 @@ func termSet(s string) map[string]bool {
 // (a phone number's part): no word is written so.
 const digits = "#digits"
 
+// clockTime stands in a section's words for a time of day ("6pm",
+// "10.30am"), clock matching the word it ends.
+const clockTime = "#clock"
+
+var clock = regexp.MustCompile(`^\d{1,2}(am|pm)$`)
+
 func words(s string) []string {
 	s = understand.Quantities(currencies.Replace(strings.ToLower(s)))
 	if strings.Contains(s, "log") || strings.Contains(s, "sign") {
 		s = signIn.ReplaceAllString(s, "signin")
+	}
+	if strings.Contains(s, "check") {
+		s = checkInOut.ReplaceAllString(s, "check$2")
 	}
 	if strings.Contains(s, "-") {
 		s = boundPrefix.ReplaceAllString(s, "$1$2")
@@ -364,6 +389,10 @@ var currencies = strings.NewReplacer("$", " dollar ", "€", " euro ", "£", " p
 // stands for on both sides: "I can't log in" is answered by "Sign in at
 // …", and not by "audit logs".
 var signIn = regexp.MustCompile(`\b(log|logs|logging|logged|sign|signs|signing|signed)[ -]?(in|on)\b|\b(logins?|signins?|logons?)\b`)
+
+// checkInOut is checking in or out, which one word stands for on both
+// sides: "checkin time" is answered by "Check-in is from 3pm".
+var checkInOut = regexp.MustCompile(`\bcheck(s|ing|ed)?[ -]?(in|out)\b`)
 
 // boundPrefix is a prefix joined to its word by a hyphen ("post-consumer",
 // "pre-owned"): part of that word, not the word it is spelt like ("post",

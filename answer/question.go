@@ -100,6 +100,10 @@ var openDays = stems(strings.Join(understand.OpenDays("open"), " "))
 // at some time: "is the shop open on sundays", "are you open now".
 var openNow = regexp.MustCompile(`\b(open|closed)( (on|at|until|till|today|tonight|tomorrow|now|late|early)\b.*)?$`)
 
+// availableWhen matches a clause that asks when a service is available:
+// "when is support available".
+var availableWhen = regexp.MustCompile(`^when (is|are) .*\bavailable$`)
+
 // payWithQuestion matches a clause that asks whether a way to pay is
 // taken: "pay with", or "accept" or "take" and a way to pay, which is a
 // name ("Do you take Klarna?", capitalised in the message: payWithName) or
@@ -198,6 +202,9 @@ var (
 	// say nothing of what is asked.
 	showUp  = regexp.MustCompile(`\b(show|shows|turn|turns) up\b`)
 	moneyUp = regexp.MustCompile(`\b(refund|refunds|money|credit|payment|charge|charges)\b`)
+	// goUp is a rise: "will my price go up?" is answered by "prices rise
+	// each April", not by "up to date".
+	goUp = regexp.MustCompile(`\b(go|goes|going|gone|went) up\b`)
 )
 
 // readQuestion reads a question's words as understand.Readings gives them
@@ -213,6 +220,7 @@ func readQuestion(text string) question {
 	} else {
 		text = showUp.ReplaceAllString(text, "arrive")
 	}
+	text = goUp.ReplaceAllString(text, "rise")
 
 	// The clause that asks: the last one that ends with a question mark,
 	// else the last that starts with a question word, else all of it.
@@ -263,6 +271,12 @@ func readQuestion(text string) question {
 				hint("time")
 			case w == "how" && (next == "much" || next == "expensive"):
 				hint("cost")
+			case w == "how" && next == "often":
+				hint("often")
+			case w == "how" && next == "far":
+				hint("way")
+			case w == "what" && next == "time":
+				hint("clock")
 			case w == "how" && (next == "do" || next == "does" || next == "can" || next == "to" || next == "should" || next == "would"):
 				hint("how")
 			case w == "when" || w == "until":
@@ -298,6 +312,11 @@ func readQuestion(text string) question {
 				// "How can I pay?" asks the ways to, not a price.
 				t = paying
 			}
+			if slices.Contains(t.stems, stem("faulty")) {
+				// "My internet is not working" (faulty) is answered where
+				// content says how to fix its problems.
+				t.stems = slices.Concat(t.stems, fixing)
+			}
 			if w == "free" || w == "complimentary" {
 				// "Is parking free?" asks its price: "Parking costs £12
 				// a night" answers.
@@ -319,6 +338,11 @@ func readQuestion(text string) question {
 				q.context = append(q.context, t)
 			}
 		}
+	}
+	if seenHint["clock"] {
+		// "What time is dinner?" asks a time of day ("from 6pm"), not a
+		// duration ("valid for 12 months").
+		q.hints = slices.DeleteFunc(q.hints, func(h term) bool { return h.stems[0] == hints["time"].stems[0] })
 	}
 	// "What does it cost?" after "Can I return a bike?": a clause that
 	// asks only a price asks it of the rest of the message.
@@ -364,7 +388,15 @@ func readQuestion(text string) question {
 	// "When is the showroom open?" is answered by the days it is: "Monday
 	// to Saturday from 10:00 to 18:00".
 	if seenHint["time"] || (asking >= 0 && openNow.MatchString(strings.Join(words(clauses[asking].text), " "))) {
-		opening := slices.ContainsFunc(q.asked, func(t term) bool { return t.stems[0] == stem("open") || t.stems[0] == stem("closed") })
+		// "When is support available?" asks when it is open too (but
+		// "when will it be available?" when it is back in stock).
+		whenAvailable := asking >= 0 && availableWhen.MatchString(strings.Join(words(clauses[asking].text), " "))
+		for i, t := range q.asked {
+			if whenAvailable && t.stems[0] == stem("available") {
+				q.asked[i].stems = slices.Concat(t.stems, []string{stem("open"), stem("closed")}, openDays)
+			}
+		}
+		opening := whenAvailable || slices.ContainsFunc(q.asked, func(t term) bool { return t.stems[0] == stem("open") || t.stems[0] == stem("closed") })
 		for i, t := range q.asked {
 			// "Are you open on Sundays?": the days content names say.
 			// "When does the spa close?": when it is open says.
@@ -481,6 +513,11 @@ func predicateOf(ws []string) *term {
 	return nil
 }
 
+// fixing are the words content says how to put a fault right with. They
+// are one way: "I have a problem with my order" does not say a thing is
+// damaged.
+var fixing = stems("problem problems fix fixing troubleshoot troubleshooting")
+
 // damage is a word that says a thing arrived damaged or faulty.
 var damage = termOf("faulty")
 
@@ -586,6 +623,8 @@ var hints = map[string]term{
 	"how":    {stems: stems("how start")},
 	"policy": {stems: stems("window within condition conditions must cannot")},
 	"digits": {stems: []string{digits}},
+	"often":  {stems: stems("every each daily weekly monthly yearly once twice")},
+	"clock":  {stems: []string{clockTime}},
 	"way":    {stems: stems("walk drive minute minutes follow signs taxi taxis bus train road exit turn")},
 }
 
@@ -596,7 +635,7 @@ var questionWords = wordSet(`how what when where which who why whom whose can co
 // timeWords are durations and amounts of time: they say the question is
 // about time (see hints), not what it is about.
 var timeWords = wordSet(`day days week weeks month months year years hour hours minute minutes time times
-	long fast quick quickly take takes took taking after before since ago later already yet until till next one two three four five six seven eight nine ten
+	long often far fast quick quickly take takes took taking after before since ago later already yet until till next one two three four five six seven eight nine ten
 	eleven twelve fifteen twenty thirty forty sixty`)
 
 // genericWords say nothing of what a question is about ("question",

@@ -46,8 +46,9 @@ func init() {
 // understand.InContentWords), its stop words
 // left out (unless nothing else is left), and the other names and the words
 // of the region of a country it names (understand.CountryNames,
-// understand.Region), and where the company is, for a question to visit
-// it (understand.Visiting), each followed by its stem when
+// understand.Region), where the company is, for a question to visit it
+// (understand.Visiting), and a word written as one that content writes as
+// two ("checkin", joined), each followed by its stem when
 // that differs, so that the stemmed properties match too.
 func queryTerms(query string) string {
 	glossed, own, other := understand.Readings(query)
@@ -80,7 +81,7 @@ func queryTerms(query string) string {
 		added[w] = true
 	}
 	for _, w := range kept { // the words as they were: range reads kept once
-		for _, r := range slices.Concat(understand.CountryNames(w), understand.Region(w), understand.Visiting(w)) {
+		for _, r := range slices.Concat(understand.CountryNames(w), understand.Region(w), understand.Visiting(w), joined[w]) {
 			if !added[r] {
 				added[r] = true
 				kept = append(kept, r)
@@ -96,6 +97,10 @@ func queryTerms(query string) string {
 	}
 	return strings.Join(out, " ")
 }
+
+// joined are words customers write as one that content writes as two:
+// "checkin" is found where content says "check-in".
+var joined = map[string][]string{"checkin": {"check"}, "checkout": {"check"}, "wifi": {"wi", "fi"}}
 
 // chunkStems is text as a chunk's stemmed properties hold it: its words,
 // each reduced by Stem and followed by the stems of its other forms

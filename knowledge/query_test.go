@@ -21,6 +21,9 @@ func TestQueryTerms(t *testing.T) {
 		// address.
 		{"Where are you located?", "visit address location located locat"},
 		{"Where are you?", "visit address location located locat"},
+		// A word written as one is found where content writes two.
+		{"checkin time?", "checkin time check"},
+		{"wifi password", "wifi password wi fi"},
 		// Logging in is found where content says signing in.
 		{"I can't login", "log sign"},
 		{"  ", ""},

@@ -36,6 +36,11 @@ var synonymGroups = func() [][]string {
 		"subscription subscriptions plan plans membership",
 		"bring allowed allow permitted welcome come",
 		"charger chargers charging",
+		"house home",
+		"sign signature",
+		"broadband internet",
+		"cancel cancels cancelled cancelling cancellation leave leaving terminate",
+		"discount discounts off reduction",
 		"luggage baggage bag bags suitcase suitcases",
 		"kid kids child children",
 		"pickup pickups transfer transfers shuttle",
@@ -76,11 +81,15 @@ func Synonyms(word string) []string {
 var notWorking = regexp.MustCompile(`(?i)\b(stopped|stops|not|never|no longer|doesn['’]?t|does not|won['’]?t|will not|isn['’]?t|is not|barely|hardly) (working|works|work)\b`)
 
 // Faulty is text with each phrase that says a thing does not work ("my pen
-// stopped working", "the zip doesn't work") written as content says it:
-// "is faulty".
+// stopped working", "the zip doesn't work", "the internet is down") written
+// as content says it: "is faulty".
 func Faulty(text string) string {
-	return notWorking.ReplaceAllString(text, "is faulty")
+	return down.ReplaceAllString(notWorking.ReplaceAllString(text, "is faulty"), "is faulty")
 }
+
+// down says a service does not work: "the internet is down", "my wifi keeps
+// dropping".
+var down = regexp.MustCompile(`(?i)\b(is|are|was|went|goes|keeps going) down\b|\bkeeps? (dropping|cutting|disconnecting)( out)?\b`)
 
 // openDays are the words content says when a place is open with.
 var openDays = strings.Fields(`monday mondays tuesday tuesdays wednesday wednesdays thursday thursdays friday fridays

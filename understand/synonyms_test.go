@@ -26,6 +26,10 @@ func TestFaulty(t *testing.T) {
 		"The light no longer works":           "The light is faulty",
 		"How does it work?":                   "How does it work?",
 		"Is the working day 8 hours?":         "Is the working day 8 hours?",
+		"The internet is down":                "The internet is faulty",
+		"My wifi keeps dropping out":          "My wifi is faulty",
+		"Can I pay the deposit down?":         "Can I pay the deposit down?",
+		"Write it down":                       "Write it down",
 	} {
 		require.Equal(t, want, understand.Faulty(text), text)
 	}
