@@ -7,6 +7,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/actions"
 	"github.com/switchboardhq/switchboard/rules"
+	"github.com/switchboardhq/switchboard/textfold"
 	"github.com/switchboardhq/switchboard/understand"
 )
 
@@ -140,6 +141,37 @@ func UnansweredTwice(consecutiveUnknown int, defaultTeam string) *Handoff {
 	}
 	return &Handoff{Reason: "the agent could not answer twice in a row", Trigger: TriggerUnansweredTwice,
 		Mode: ModeTransferNow, Team: defaultTeam, Message: TransferText}
+}
+
+// AnsweredAgain is the handoff of a message the agent would answer with the
+// answer it gave before in the conversation, when the message says rather
+// than asks ("I did that and it's still not working"): the content has
+// nothing more to say, and a person may. nil for a question, which the same
+// section may answer again ("How long does that take?" after "Do you ship
+// to Canada?").
+func AnsweredAgain(text, defaultTeam string) *Handoff {
+	if asks(text) {
+		return nil
+	}
+	return &Handoff{Reason: "the agent would have given the same answer again", Trigger: TriggerAnsweredAgain,
+		Mode: ModeTransferNow, Team: defaultTeam, Message: TransferText}
+}
+
+// asks reports whether text is a question: it has a question mark, or
+// starts with a question word.
+func asks(text string) bool {
+	if strings.ContainsAny(text, "?¿") {
+		return true
+	}
+	words := textfold.Words(text)
+	return len(words) > 0 && questionStarts[words[0]]
+}
+
+// questionStarts are the words a question starts with.
+var questionStarts = map[string]bool{
+	"how": true, "what": true, "when": true, "where": true, "which": true, "who": true, "why": true,
+	"can": true, "could": true, "do": true, "does": true, "did": true, "is": true, "are": true,
+	"will": true, "would": true, "should": true, "may": true, "and": true,
 }
 
 // ActionUnavailable is the handoff of a message asking for a built-in

@@ -216,3 +216,22 @@ func TestRepJoinedText(t *testing.T) {
 	require.Equal(t, "Ada has joined the conversation.", decide.RepJoinedText("Ada", ""))
 	require.Equal(t, "A member of our team has joined the conversation.", decide.RepJoinedText("", "Support"))
 }
+
+func TestAnsweredAgain(t *testing.T) {
+	t.Parallel()
+	for text, handedOff := range map[string]bool{
+		"I did that and it's still not working": true,
+		"that didn't help":                      true,
+		"How long does that take?":              false,
+		"and for wholesale orders":              false,
+		"what about express":                    false,
+		"¿Y para Canadá?":                       false,
+	} {
+		h := decide.AnsweredAgain(text, "support")
+		require.Equal(t, handedOff, h != nil, text)
+		if h != nil {
+			require.Equal(t, decide.TriggerAnsweredAgain, h.Trigger)
+			require.Equal(t, "support", h.Team)
+		}
+	}
+}

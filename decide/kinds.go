@@ -99,6 +99,10 @@ const (
 	// action the workspace has not enabled does ("reset my password"), and
 	// the content does not answer it either.
 	TriggerActionUnavailable = "action_unavailable"
+	// TriggerAnsweredAgain: the agent would have given the answer it gave
+	// before in the conversation: the customer is back because it did not
+	// help ("I did that and it's still not working").
+	TriggerAnsweredAgain = "answered_again"
 )
 
 // Why a customer message is a knowledge gap.

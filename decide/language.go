@@ -43,6 +43,14 @@ var translations = []translation{
 		"it": "Coinvolgo un membro del nostro team, che le risponderà qui a breve.",
 		"nl": "Ik schakel iemand van ons team in, die u hier binnenkort antwoordt.",
 	}},
+	{AnsweredAgainText, map[string]string{
+		"es": "Eso es todo lo que dice nuestra ayuda al respecto.",
+		"fr": "C'est tout ce que notre aide en dit.",
+		"de": "Mehr steht dazu nicht in unseren Hilfeinhalten.",
+		"pt": "É tudo o que a nossa ajuda diz sobre isso.",
+		"it": "È tutto ciò che dicono i nostri contenuti di aiuto al riguardo.",
+		"nl": "Meer staat er niet over in onze hulpinformatie.",
+	}},
 	{ActionUnavailableText, map[string]string{
 		"es": "Eso no puedo hacerlo por usted aquí, pero una persona de nuestro equipo sí puede.",
 		"fr": "Je ne peux pas le faire pour vous ici, mais un membre de notre équipe le peut.",

@@ -43,6 +43,9 @@ const (
 	// person's joining follows: the customer is not asked to rephrase or
 	// to ask for a person (answer.DontKnow), since one is coming.
 	DontKnowAgainText = "I'm sorry, I couldn't find that in our help content either."
+	// AnsweredAgainText stands for an answer the agent gave before in the
+	// conversation (AnsweredAgain), before the hand-off's message.
+	AnsweredAgainText = "That's all our help content says about it."
 	// ReturnUndoneText: a return whose label could not be sent was cancelled.
 	ReturnUndoneText = "I'm sorry, I couldn't complete the return just now, so I've cancelled it — nothing has changed on your order. Please try again in a little while."
 )

@@ -67,9 +67,9 @@ type conversation struct {
 	// that changes none of them upserts nothing.
 	searchSent string
 	// lateHandoff is a hand-off decided in the turn under way after its
-	// rules ran: the agent's model asked for one, or the rules matched an
-	// order the turn could read only once the customer was verified. nil
-	// for none.
+	// rules ran: the agent's model asked for one, the rules matched an
+	// order the turn could read only once the customer was verified, or
+	// the agent would have given the same answer again. nil for none.
 	lateHandoff *decide.Handoff
 }
 

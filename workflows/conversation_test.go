@@ -1563,3 +1563,45 @@ func TestPronounsFollowUpTheQuestionBefore(t *testing.T) {
 		})
 	}
 }
+
+// The same answer from content twice in a conversation, to a message that
+// says rather than asks, goes to a person in runs of RevisionAnsweredAgain
+// on: the customer is back because it did not help. Before, the answer was
+// given again.
+func TestTheSameAnswerAgainGoesToAPerson(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		revision  int
+		handedOff bool
+	}{
+		{workflows.RevisionAnsweredAgain, true},
+		{workflows.RevisionAnsweredAgain - 1, false},
+	} {
+		t.Run(fmt.Sprint("revision ", tc.revision), func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			b.fake.localAnswers = true
+			r1 := b.send(time.Minute, msg("m1", "How long does shipping take?"))
+			// A question the same section answers is answered again.
+			asked := b.send(2*time.Minute, msg("m2", "And how long does shipping to Canada take?"))
+			r2 := b.send(3*time.Minute, msg("m3", "I asked how long shipping takes, it's late"))
+			state := b.query(4 * time.Minute)
+			b.signal(5*time.Minute, workflows.SignalClose, workflows.Close{})
+			in := input
+			in.Revision = tc.revision
+			b.run(t, in)
+			require.True(t, r1.reply.Known)
+			require.False(t, r1.reply.HandedOff)
+			require.False(t, asked.reply.HandedOff)
+			require.Equal(t, r1.reply.Text, asked.reply.Text)
+			require.Equal(t, tc.handedOff, r2.reply.HandedOff, r2.reply.Text)
+			if !tc.handedOff {
+				require.Equal(t, r1.reply.Text, r2.reply.Text)
+				return
+			}
+			require.Equal(t, decide.JoinSentences(decide.AnsweredAgainText, decide.TransferText), r2.reply.Text)
+			require.Empty(t, r2.reply.Citations)
+			require.Equal(t, decide.TriggerAnsweredAgain, state.Handoff.Trigger)
+		})
+	}
+}

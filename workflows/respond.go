@@ -3,6 +3,7 @@ package workflows
 import (
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"strings"
 	"time"
 
@@ -142,6 +143,13 @@ func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, t turn
 	case decide.Answered:
 		c.answered()
 		c.state.LastTopic = lastRunes(t.query, maxTopic)
+		sum := answerSum(r.Text)
+		again := c.in.Revision >= RevisionAnsweredAgain && sum == c.state.LastAnswer
+		c.state.LastAnswer = sum
+		if h := decide.AnsweredAgain(msg.Text, cx.Settings.DefaultTeam); again && h != nil {
+			c.lateHandoff = h
+			return AgentReply{Text: decide.AnsweredAgainText}, "", nil
+		}
 		return AgentReply{Text: r.Text, Citations: r.Citations, Known: true}, "", nil
 	case decide.Clarify:
 		c.state.ClarifyAsked = true
@@ -150,6 +158,14 @@ func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, t turn
 		c.state.UnansweredCount++
 	}
 	return AgentReply{Text: r.Text}, r.Gap, nil
+}
+
+// answerSum is the checksum of an answer the state keeps (LastAnswer):
+// FNV-1a of its text, never 0.
+func answerSum(text string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(text))
+	return h.Sum64() | 1
 }
 
 // maxTopic bounds the topic a follow-up is read against, in characters.

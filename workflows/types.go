@@ -195,9 +195,15 @@ const (
 	// he come in the restaurant?" after "Can I bring my dog?"). Runs before
 	// it searched the message alone, and could start a lead on it.
 	RevisionPersonFollowUp = 13
+	// RevisionAnsweredAgain: a message that says rather than asks, which
+	// the agent would answer from content with the answer it gave before in
+	// the conversation, goes to a person ("I did that and it's still not
+	// working" after the troubleshooting steps; decide.AnsweredAgain). Runs
+	// before it gave the same answer again.
+	RevisionAnsweredAgain = 14
 
 	// CurrentRevision is the revision new runs follow.
-	CurrentRevision = RevisionPersonFollowUp
+	CurrentRevision = RevisionAnsweredAgain
 )
 
 // pronouns are the pronouns that make a short message a follow-up in the
@@ -431,6 +437,9 @@ type ConversationState struct {
 	Feedback           string
 	ConsecutiveUnknown int
 	UnansweredCount    int
+	// LastAnswer is a checksum of the agent's last answer from content
+	// (answerSum), 0 before one: the same answer again goes to a person.
+	LastAnswer uint64 `json:",omitempty"`
 	// ClarifyAsked is set once the agent asked a clarifying question since
 	// its last answer.
 	ClarifyAsked  bool

@@ -10,7 +10,7 @@
   // The hand-off reasons the agent records itself; a rule's is "rule:<id>".
   const reasons = ["asked_for_human", "unanswered_twice", "routing", "credits_exhausted", "rep_took_over",
     "channel_hours", "channel_share", "inactive", "qualified_lead", "dependency_failure", "model",
-    "delivery_failure", "action_unavailable"];
+    "delivery_failure", "action_unavailable", "answered_again"];
   const statuses = { ai_active: "with the agent", handed_off: "waiting for a person", rep_active: "with a person",
     resolved: "resolved", closed_unresolved: "closed unresolved" };
   const roles = { customer: "Customer", agent: "Agent", rep: "Person", system: "" };
