@@ -632,8 +632,9 @@ var hints = map[string]term{
 var questionWords = wordSet(`how what when where which who why whom whose can could do does did is are
 	will would should may might shall have has`)
 
-// timeWords are durations and amounts of time: they say the question is
-// about time (see hints), not what it is about.
+// timeWords are durations and amounts of time, and the words of "how far",
+// "how often" and "next week": they say what kind of answer the question
+// asks (see hints), not what it is about.
 var timeWords = wordSet(`day days week weeks month months year years hour hours minute minutes time times
 	long often far fast quick quickly take takes took taking after before since ago later already yet until till next one two three four five six seven eight nine ten
 	eleven twelve fifteen twenty thirty forty sixty`)
