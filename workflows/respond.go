@@ -146,9 +146,11 @@ func (c *conversation) respond(ctx workflow.Context, msg CustomerMessage, t turn
 		sum := answerSum(r.Text)
 		again := c.in.Revision >= RevisionAnsweredAgain && sum == c.state.LastAnswer
 		c.state.LastAnswer = sum
-		if h := decide.AnsweredAgain(msg.Text, cx.Settings.DefaultTeam); again && h != nil {
-			c.lateHandoff = h
-			return AgentReply{Text: decide.AnsweredAgainText}, "", nil
+		if again {
+			if h := decide.AnsweredAgain(msg.Text, cx.Settings.DefaultTeam); h != nil {
+				c.lateHandoff = h
+				return AgentReply{Text: decide.AnsweredAgainText}, "", nil
+			}
 		}
 		return AgentReply{Text: r.Text, Citations: r.Citations, Known: true}, "", nil
 	case decide.Clarify:
